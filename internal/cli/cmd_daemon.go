@@ -1,0 +1,126 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"annalist/internal/config"
+	"annalist/internal/harvest"
+	"annalist/internal/schedule"
+	"annalist/internal/store"
+)
+
+var daemonCommand = command{
+	name:    "daemon",
+	summary: "run in the background: poll every source on its schedule and watch known articles for revisions",
+	usage:   "daemon [--no-initial-poll] [--shutdown-grace DURATION]",
+	run:     runDaemon,
+}
+
+func runDaemon(ctx context.Context, m *Main, args []string) error {
+	fs := m.newFlagSet()
+	noInitial := fs.Bool("no-initial-poll", false, "do not poll the sources that are overdue at start-up; wait for their schedule")
+	grace := fs.Duration("shutdown-grace", 30*time.Second, "on SIGTERM/SIGINT, how long to wait for runs in flight")
+	if pos, err := parseArgs(fs, args); err != nil {
+		return err
+	} else if len(pos) > 0 {
+		return usageErr("daemon takes no arguments")
+	}
+	cfg, st, err := m.openArchive(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if err := syncSources(ctx, cfg, st); err != nil {
+		return err
+	}
+	log := m.logger
+	h := m.newHarvester(cfg, st)
+	sched := schedule.New(h, log, m.Now)
+	sched.OnPanic = func(source string, v any) {
+		c := store.Capture{Source: source, CapturedAt: m.Now().UTC(), Outcome: store.OutcomeError, Error: fmt.Sprintf("panic: %v", v)}
+		if err := st.RecordCapture(context.Background(), c); err != nil {
+			log.Error("record panic", "source", source, "error", err)
+		}
+	}
+	if err := sched.Start(cfg); err != nil {
+		return err
+	}
+	log.Info("annalist daemon started", "version", Version, "config", cfg.Path, "archive", cfg.DataDir, "sources", len(cfg.Sources))
+	if !*noInitial {
+		go m.pollOverdue(ctx, cfg, st, sched)
+	}
+
+	sigs := make(chan os.Signal, 2)
+	signal.Notify(sigs, syscall.SIGTERM, syscall.SIGINT, syscall.SIGHUP)
+	defer signal.Stop(sigs)
+	for {
+		select {
+		case <-ctx.Done():
+			return m.stopDaemon(sched, *grace)
+		case sig := <-sigs:
+			if sig != syscall.SIGHUP {
+				log.Info("stopping", "signal", sig.String())
+				return m.stopDaemon(sched, *grace)
+			}
+			newCfg, err := m.loadConfig()
+			if err != nil {
+				log.Error("reload refused: the new configuration is invalid; keeping the old one", "error", err)
+				continue
+			}
+			if err := syncSources(ctx, newCfg, st); err != nil {
+				log.Error("reload: record sources", "error", err)
+				continue
+			}
+			if newCfg.HTTP != cfg.HTTP || newCfg.UserAgent != cfg.UserAgent || newCfg.DataDir != cfg.DataDir {
+				log.Warn("reload: http, user_agent and data_dir changes take effect at the next start")
+			}
+			if err := sched.Start(newCfg); err != nil {
+				log.Error("reload refused; keeping the old schedule", "error", err)
+				_ = sched.Start(cfg)
+				continue
+			}
+			cfg = newCfg
+			log.Info("configuration reloaded", "sources", len(cfg.Sources))
+		}
+	}
+}
+
+func (m *Main) stopDaemon(sched *schedule.Scheduler, grace time.Duration) error {
+	ctx, cancel := context.WithTimeout(context.Background(), grace)
+	defer cancel()
+	if err := sched.Stop(ctx); err != nil {
+		m.logger.Error("shutdown", "error", err)
+		return &exitError{code: 1, msg: err.Error()}
+	}
+	m.logger.Info("stopped")
+	return nil
+}
+
+// pollOverdue polls, once at start-up, each source never polled or whose
+// scheduled run passed while the daemon was not running.
+func (m *Main) pollOverdue(ctx context.Context, cfg *config.Config, st *store.Store, sched *schedule.Scheduler) {
+	now := m.Now().UTC()
+	for _, src := range cfg.Sources {
+		s, err := st.Source(ctx, src.Name)
+		if err != nil && !errors.Is(err, store.ErrNotFound) {
+			m.logger.Error("read source", "source", src.Name, "error", err)
+			continue
+		}
+		if s != nil && s.LastPollAt != nil {
+			spec, err := config.ParseSchedule(src.Schedule)
+			if err != nil || spec.Next(*s.LastPollAt).After(now) {
+				continue
+			}
+		}
+		src := src
+		go sched.Run(src, func(ctx context.Context) {
+			sched.Poller().PollSource(ctx, src, harvest.PollOptions{Recheck: harvest.RecheckDue})
+		})
+	}
+}

@@ -1,0 +1,147 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"annalist/internal/demosite"
+	"annalist/internal/harvest"
+	"annalist/internal/store"
+	"annalist/internal/worddiff"
+)
+
+var demoCommand = command{
+	name:    "demo",
+	summary: "archive a built-in history site on loopback, revise it, archive again, and show what was kept (offline)",
+	usage:   "demo [--data DIR] [--keep]",
+	run:     runDemo,
+}
+
+// demoSlug is the sample "Mondo History" article the demo revises.
+const demoSlug = "chiang-ching-kuo-outer-mongolia"
+
+func runDemo(ctx context.Context, m *Main, args []string) error {
+	fs := m.newFlagSet()
+	dataDir := fs.String("data", "", "write the demo archive here (default: a new temporary directory); never the configured archive")
+	keep := fs.Bool("keep", false, "keep the temporary directory after the demo (always kept with --data)")
+	if pos, err := parseArgs(fs, args); err != nil {
+		return err
+	} else if len(pos) > 0 {
+		return usageErr("demo takes no arguments")
+	}
+	dir := *dataDir
+	if dir == "" {
+		d, err := os.MkdirTemp("", "annalist-demo-")
+		if err != nil {
+			return fmt.Errorf("demo: temporary directory: %w", err)
+		}
+		dir = d
+		if !*keep {
+			defer os.RemoveAll(dir)
+		}
+	} else if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("demo: --data %s: %w", dir, err)
+	}
+	dir, _ = filepath.Abs(dir)
+
+	site := demosite.New()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return fmt.Errorf("demo: listen on loopback: %w", err)
+	}
+	srv := &http.Server{Handler: site.Handler(), ReadHeaderTimeout: 5 * time.Second}
+	go srv.Serve(ln)
+	defer srv.Close()
+	base := "http://" + ln.Addr().String()
+
+	// The demo's own configuration: the loopback site is a private address,
+	// which only the demo allows.
+	cfgPath := filepath.Join(dir, "config.yaml")
+	cfgText := "data_dir: archive\nfeeds_dir: feeds\nhttp:\n  per_host_interval: 0s\n  per_host_concurrency: 4\n  allow_private_networks: true\n"
+	if err := os.MkdirAll(filepath.Join(dir, "feeds"), 0o755); err != nil {
+		return err
+	}
+	if err := os.WriteFile(cfgPath, []byte(cfgText), 0o644); err != nil {
+		return err
+	}
+	if err := os.WriteFile(filepath.Join(dir, "feeds", "mondo-history.yaml"), demosite.SourceYAML(base+"/rss.xml"), 0o644); err != nil {
+		return err
+	}
+	dm := *m
+	dm.configPath = cfgPath
+	cfg, st, err := dm.openArchive(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if err := syncSources(ctx, cfg, st); err != nil {
+		return err
+	}
+	h := dm.newHarvester(cfg, st)
+	src := cfg.Sources[0]
+	out := m.Stdout
+
+	// Before the first poll the sample article is at its earlier version.
+	final := site.Body(demoSlug)
+	earlier := slices.Clone(final)
+	earlier = earlier[:len(earlier)-1]
+	earlier[0] = strings.Replace(earlier[0], "In 1945, both China and Japan were exhausted", "By 1945 China and Japan were both exhausted", 1)
+	site.Revise(demoSlug, time.Date(2023, 11, 14, 6, 30, 0, 0, time.UTC), func([]string) []string { return earlier })
+
+	fmt.Fprintf(out, "annalist demo: a \"Mondo History\"-style site is serving on %s\narchive: %s\n\n", base, dir)
+	fmt.Fprintln(out, "1. First poll: every article is new.")
+	r := h.PollSource(ctx, src, harvest.PollOptions{Recheck: harvest.RecheckNone})
+	printFetch(out, []fetchSourceJSON{{Name: r.Source, Counts: r.Counts, PageErrors: r.PageErrors}})
+
+	fmt.Fprintln(out, "\n2. The site changes:")
+	site.Revise(demoSlug, time.Date(2024, 1, 31, 8, 0, 0, 0, time.UTC), func([]string) []string { return final })
+	fmt.Fprintf(out, "   - %q is rewritten and stamped \"Updated on 2024-01-31\" (a real revision)\n", demoSlug)
+	site.SetStamp("silk-road-caravan-cities", time.Date(2024, 2, 9, 0, 0, 0, 0, time.UTC))
+	fmt.Fprintln(out, "   - \"silk-road-caravan-cities\" only gets a new \"Updated on\" date")
+	site.SetViews("printing-press-pamphlet-wars", 48213)
+	site.SetRelated("printing-press-pamphlet-wars", []string{"grand-canal-grain-fleets"})
+	site.SetAd("printing-press-pamphlet-wars", "Advertisement: history cruises, 20% off this week")
+	fmt.Fprintln(out, "   - \"printing-press-pamphlet-wars\" only changes its view counter, ad and Related Pages box")
+
+	fmt.Fprintln(out, "\n3. Second poll, re-checking every known article:")
+	r = h.PollSource(ctx, src, harvest.PollOptions{Recheck: harvest.RecheckAll})
+	printFetch(out, []fetchSourceJSON{{Name: r.Source, Counts: r.Counts, NotModifiedFeed: r.FeedNotModified, PageErrors: r.PageErrors}})
+
+	a, err := resolve(ctx, st, base+demosite.Path(demoSlug))
+	if err != nil {
+		return err
+	}
+	snaps, err := st.Snapshots(ctx, a.ID)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "\n4. History of %s (%s):\n", a.ID, a.Title)
+	for _, s := range snaps {
+		fmt.Fprintf(out, "   %s  captured %s  revision date %s  %d words\n", s.ID, s.CapturedAt.UTC().Format(time.RFC3339), dateOf(&s), s.Words)
+	}
+	if len(snaps) >= 2 {
+		fmt.Fprintln(out, "\n5. What changed (annalist diff):")
+		from, to := &snaps[len(snaps)-2], &snaps[len(snaps)-1]
+		printDiff(out, from, to, worddiff.Diff(from.Text, to.Text), false, false)
+	}
+	arts, _ := st.Articles(ctx, store.ArticleFilter{})
+	total := 0
+	for _, x := range arts {
+		total += x.Snapshots
+	}
+	fmt.Fprintf(out, "\nThe archive holds %d articles and %d snapshots: the date-only and boilerplate-only changes stored nothing.\n", len(arts), total)
+	if *dataDir != "" || *keep {
+		fmt.Fprintf(out, "\nTry next:\n  annalist --config %s list\n  annalist --config %s history %s\n  annalist --config %s diff %s\n  annalist --config %s search Yalta\n",
+			cfgPath, cfgPath, a.ID, cfgPath, a.ID, cfgPath)
+	} else {
+		fmt.Fprintln(out, "\nRun 'annalist demo --data DIR' to keep this archive and browse it with list, history, show, diff and search.")
+	}
+	return nil
+}

@@ -1,0 +1,166 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"strings"
+
+	"annalist/internal/store"
+	"annalist/internal/worddiff"
+)
+
+var diffCommand = command{
+	name:    "diff",
+	summary: "word-level diff of two snapshots of an article (default: the last two)",
+	usage:   "diff ARTICLE [FROM TO] [--full] [--color auto|always|never] [--json]",
+	run:     runDiff,
+}
+
+type diffJSON struct {
+	Article string           `json:"article"`
+	From    historyJSON      `json:"from"`
+	To      historyJSON      `json:"to"`
+	Removed int              `json:"words_removed"`
+	Added   int              `json:"words_added"`
+	Chunks  []diffChunkJSON  `json:"chunks"`
+	Title   *diffTitleChange `json:"title_change,omitempty"`
+}
+
+type diffChunkJSON struct {
+	Op   string `json:"op"`
+	Text string `json:"text"`
+}
+
+type diffTitleChange struct {
+	From string `json:"from"`
+	To   string `json:"to"`
+}
+
+func runDiff(ctx context.Context, m *Main, args []string) error {
+	fs := m.newFlagSet()
+	asJSON := fs.Bool("json", false, "print the diff as JSON on stdout")
+	full := fs.Bool("full", false, "print the whole text, not only the changes with some context")
+	color := fs.String("color", "auto", "mark changes with color too: auto (on a terminal), always or never")
+	pos, err := parseArgs(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 && len(pos) != 3 {
+		return usageErr("diff takes ARTICLE, or ARTICLE FROM TO (snapshot IDs, 14-digit timestamps or dates)")
+	}
+	_, st, err := m.openArchive(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	a, err := resolve(ctx, st, pos[0])
+	if err != nil {
+		return err
+	}
+	var from, to *store.Snapshot
+	if len(pos) == 3 {
+		if from, err = snapshotRef(ctx, st, a, pos[1]); err != nil {
+			return err
+		}
+		if to, err = snapshotRef(ctx, st, a, pos[2]); err != nil {
+			return err
+		}
+	} else {
+		snaps, err := st.Snapshots(ctx, a.ID)
+		if err != nil {
+			return fmt.Errorf("snapshots of %s: %w", a.ID, err)
+		}
+		if len(snaps) < 2 {
+			return fmt.Errorf("article %s has %d snapshot(s): nothing to compare yet", a.ID, len(snaps))
+		}
+		from, to = &snaps[len(snaps)-2], &snaps[len(snaps)-1]
+	}
+	chunks := worddiff.Diff(from.Text, to.Text)
+	stats := worddiff.Count(chunks)
+	if *asJSON {
+		out := diffJSON{Article: a.ID, From: toHistoryJSON(*from), To: toHistoryJSON(*to), Removed: stats.Removed, Added: stats.Added}
+		for _, c := range chunks {
+			out.Chunks = append(out.Chunks, diffChunkJSON{Op: c.Op.String(), Text: c.Text})
+		}
+		if from.Title != to.Title {
+			out.Title = &diffTitleChange{From: from.Title, To: to.Title}
+		}
+		return m.writeJSON(out)
+	}
+	useColor := *color == "always" || (*color == "auto" && isTerminal(m.Stdout))
+	printDiff(m.Stdout, from, to, chunks, *full, useColor)
+	return nil
+}
+
+// printDiff writes a readable word diff of two snapshots.
+func printDiff(w io.Writer, from, to *store.Snapshot, chunks []worddiff.Chunk, full, color bool) {
+	stats := worddiff.Count(chunks)
+	fmt.Fprintf(w, "--- %s  captured %s  revision date %s\n+++ %s  captured %s  revision date %s\n",
+		from.ID, from.CapturedAt.UTC().Format("2006-01-02T15:04:05Z"), dateOf(from),
+		to.ID, to.CapturedAt.UTC().Format("2006-01-02T15:04:05Z"), dateOf(to))
+	if from.Title != to.Title {
+		fmt.Fprintf(w, "title: [-%s-] {+%s+}\n", from.Title, to.Title)
+	}
+	fmt.Fprintf(w, "%d words removed, %d added\n\n", stats.Removed, stats.Added)
+	if stats.Removed == 0 && stats.Added == 0 {
+		fmt.Fprintln(w, "(the texts are the same; the snapshots differ in title or in what the fingerprint ignores)")
+		return
+	}
+	printChunks(w, chunks, full, color)
+}
+
+func dateOf(s *store.Snapshot) string {
+	if s.RevisionDate == nil {
+		return "none"
+	}
+	return s.RevisionDate.UTC().Format("2006-01-02")
+}
+
+// snapshotRef finds a snapshot by ID, 14-digit timestamp or a date (the
+// snapshot in effect then).
+func snapshotRef(ctx context.Context, st *store.Store, a *store.Article, ref string) (*store.Snapshot, error) {
+	if strings.Contains(ref, "/") || (len(ref) == 14 && strings.Trim(ref, "0123456789") == "") {
+		s, err := pickSnapshot(ctx, st, a, "", ref)
+		if err == nil {
+			return s, nil
+		}
+	}
+	return pickSnapshot(ctx, st, a, ref, "")
+}
+
+// printChunks writes an inline word diff: [-removed-] and {+added+}, as
+// git's --word-diff=plain does, so it reads without color too. Unless full,
+// long unchanged stretches are cut to a few words of context.
+func printChunks(w io.Writer, chunks []worddiff.Chunk, full, color bool) {
+	const context = 12
+	del, delEnd, ins, insEnd := "[-", "-]", "{+", "+}"
+	if color {
+		del, delEnd = "\033[31m[-", "-]\033[0m"
+		ins, insEnd = "\033[32m{+", "+}\033[0m"
+	}
+	for i, c := range chunks {
+		switch c.Op {
+		case worddiff.Delete:
+			fmt.Fprint(w, del+c.Text+delEnd)
+		case worddiff.Insert:
+			fmt.Fprint(w, ins+c.Text+insEnd)
+		default:
+			text := c.Text
+			if !full {
+				words := strings.Fields(text)
+				first, last := i == 0, i == len(chunks)-1
+				switch {
+				case first && len(words) > context:
+					text = "… " + strings.Join(words[len(words)-context:], " ") + " "
+				case last && len(words) > context:
+					text = " " + strings.Join(words[:context], " ") + " …"
+				case !first && !last && len(words) > 2*context:
+					text = " " + strings.Join(words[:context], " ") + " …\n\n… " + strings.Join(words[len(words)-context:], " ") + " "
+				}
+			}
+			fmt.Fprint(w, text)
+		}
+	}
+	fmt.Fprintln(w)
+}

@@ -1,0 +1,222 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"strings"
+	"sync"
+
+	"annalist/internal/config"
+	"annalist/internal/harvest"
+	"annalist/internal/store"
+)
+
+var fetchCommand = command{
+	name:    "fetch",
+	summary: "poll sources now (all, or the ones named), or archive one page with --url",
+	usage:   "fetch [SOURCE...] [--recheck none|due|all] [--json]\n       annalist fetch --url URL [--source NAME] [--json]",
+	run:     runFetch,
+}
+
+// fetchSourceJSON is one element of `fetch --json`'s "sources" array.
+type fetchSourceJSON struct {
+	Name string `json:"name"`
+	harvest.Counts
+	NotModifiedFeed bool     `json:"feed_not_modified"`
+	Error           string   `json:"error,omitempty"`
+	PageErrors      []string `json:"page_errors,omitempty"`
+}
+
+func runFetch(ctx context.Context, m *Main, args []string) error {
+	fs := m.newFlagSet()
+	asJSON := fs.Bool("json", false, "print the result as JSON on stdout")
+	recheck := fs.String("recheck", "due", "also re-fetch known articles: none, due (those the revision watch says are due) or all")
+	pageURL := fs.String("url", "", "archive this one page now instead of polling feeds")
+	sourceName := fs.String("source", "", "with --url: the source whose selectors and ignore patterns apply")
+	names, err := parseArgs(fs, args)
+	if err != nil {
+		return err
+	}
+	mode, err := harvest.ParseRecheck(*recheck)
+	if err != nil {
+		return usageErr("--recheck: %v", err)
+	}
+	if *pageURL == "" && *sourceName != "" {
+		return usageErr("--source goes with --url; to poll a source, name it: annalist fetch %s", *sourceName)
+	}
+	if *pageURL != "" && len(names) > 0 {
+		return usageErr("--url archives one page; do not name sources with it")
+	}
+	cfg, st, err := m.openArchive(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if err := syncSources(ctx, cfg, st); err != nil {
+		return err
+	}
+	h := m.newHarvester(cfg, st)
+
+	if *pageURL != "" {
+		return m.fetchOne(ctx, cfg, st, h, *pageURL, *sourceName, *asJSON)
+	}
+
+	srcs, err := pickSources(cfg, names)
+	if err != nil {
+		return err
+	}
+	progress := m.progress()
+	results := make([]harvest.PollResult, len(srcs))
+	var wg sync.WaitGroup
+	for i, src := range srcs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			results[i] = h.PollSource(ctx, src, harvest.PollOptions{Recheck: mode, Progress: progress.update})
+		}()
+	}
+	wg.Wait()
+	progress.done()
+
+	failed := false
+	out := struct {
+		Sources []fetchSourceJSON `json:"sources"`
+	}{Sources: []fetchSourceJSON{}}
+	for _, r := range results {
+		j := fetchSourceJSON{Name: r.Source, Counts: r.Counts, NotModifiedFeed: r.FeedNotModified, PageErrors: r.PageErrors}
+		if r.Err != nil {
+			j.Error = r.Err.Error()
+		}
+		if r.Failed() {
+			failed = true
+		}
+		out.Sources = append(out.Sources, j)
+	}
+	if *asJSON {
+		if err := m.writeJSON(out); err != nil {
+			return err
+		}
+	} else {
+		printFetch(m.Stdout, out.Sources)
+	}
+	if ctx.Err() != nil {
+		return &exitError{code: 1, msg: "interrupted"}
+	}
+	if failed {
+		return &exitError{code: 1}
+	}
+	return nil
+}
+
+func (m *Main) fetchOne(ctx context.Context, cfg *config.Config, st *store.Store, h *harvest.Harvester, pageURL, sourceName string, asJSON bool) error {
+	var src *config.Source
+	if sourceName != "" {
+		s, ok := cfg.Source(sourceName)
+		if !ok {
+			return usageErr("--source: no source named %q in %s", sourceName, m.configPath)
+		}
+		src = s
+	} else {
+		if err := st.SyncSources(ctx, []store.Source{{Name: harvest.ManualSource, Title: "Pages archived with fetch --url"}}); err != nil {
+			return err
+		}
+	}
+	r := h.CaptureURL(ctx, src, pageURL)
+	if asJSON {
+		if err := m.writeJSON(r); err != nil {
+			return err
+		}
+	} else if r.Err == nil {
+		fmt.Fprintf(m.Stdout, "%s: %s", pageURL, r.Outcome)
+		if r.SnapshotID != "" {
+			fmt.Fprintf(m.Stdout, " (snapshot %s)", r.SnapshotID)
+		}
+		fmt.Fprintf(m.Stdout, "\narticle %s\n", r.ArticleID)
+	}
+	if r.Err != nil {
+		return &exitError{code: 1, msg: r.Err.Error()}
+	}
+	return nil
+}
+
+// pickSources returns the named sources, or every source when none is named.
+func pickSources(cfg *config.Config, names []string) ([]config.Source, error) {
+	if len(names) == 0 {
+		if len(cfg.Sources) == 0 {
+			return nil, fmt.Errorf("no sources configured in %s (add files to %s)", cfg.Path, cfg.FeedsDir)
+		}
+		return cfg.Sources, nil
+	}
+	var out []config.Source
+	for _, n := range names {
+		s, ok := cfg.Source(n)
+		if !ok {
+			known := make([]string, 0, len(cfg.Sources))
+			for _, s := range cfg.Sources {
+				known = append(known, s.Name)
+			}
+			return nil, usageErr("no source named %q (configured: %s)", n, strings.Join(known, ", "))
+		}
+		out = append(out, *s)
+	}
+	return out, nil
+}
+
+func printFetch(w io.Writer, rows []fetchSourceJSON) {
+	for _, r := range rows {
+		status := fmt.Sprintf("%d items: %d new, %d revised, %d unchanged, %d not modified, %d errors",
+			r.Items, r.New, r.Revised, r.Unchanged, r.NotModified, r.Errors)
+		if r.NotModifiedFeed {
+			status = "feed not modified; " + status
+		}
+		fmt.Fprintf(w, "%s: %s\n", r.Name, status)
+		if r.Error != "" {
+			fmt.Fprintf(w, "  error: %s\n", r.Error)
+		}
+		for _, e := range r.PageErrors {
+			fmt.Fprintf(w, "  page error: %s\n", e)
+		}
+	}
+}
+
+// progress shows "source: done/total pages" on a terminal's stderr.
+type progressLine struct {
+	mu     sync.Mutex
+	w      io.Writer
+	on     bool
+	shown  map[string][2]int
+	wrote  bool
+	sorted []string
+}
+
+func (m *Main) progress() *progressLine {
+	return &progressLine{w: m.Stderr, on: isTerminal(m.Stderr), shown: map[string][2]int{}}
+}
+
+func (p *progressLine) update(source string, done, total int) {
+	if !p.on {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if _, ok := p.shown[source]; !ok {
+		p.sorted = append(p.sorted, source)
+	}
+	p.shown[source] = [2]int{done, total}
+	var b strings.Builder
+	for _, s := range p.sorted {
+		v := p.shown[s]
+		fmt.Fprintf(&b, "%s %d/%d  ", s, v[0], v[1])
+	}
+	fmt.Fprintf(p.w, "\r\033[K%s", strings.TrimSpace(b.String()))
+	p.wrote = true
+}
+
+func (p *progressLine) done() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.wrote {
+		fmt.Fprint(p.w, "\r\033[K")
+	}
+}

@@ -1,0 +1,70 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"text/tabwriter"
+
+	"annalist/internal/store"
+)
+
+var historyCommand = command{
+	name:    "history",
+	summary: "list an article's snapshots, oldest first",
+	usage:   "history ARTICLE [--json]",
+	run:     runHistory,
+}
+
+type historyJSON struct {
+	ID            string  `json:"id"`
+	CapturedAt    *string `json:"captured_at"`
+	RevisionDate  *string `json:"revision_date"`
+	PublishedDate *string `json:"published_date"`
+	Title         string  `json:"title"`
+	Fingerprint   string  `json:"fingerprint"`
+	Words         int     `json:"words"`
+}
+
+func toHistoryJSON(s store.Snapshot) historyJSON {
+	return historyJSON{ID: s.ID, CapturedAt: jsonTime(&s.CapturedAt), RevisionDate: jsonTime(s.RevisionDate),
+		PublishedDate: jsonTime(s.PublishedDate), Title: s.Title, Fingerprint: s.Fingerprint, Words: s.Words}
+}
+
+func runHistory(ctx context.Context, m *Main, args []string) error {
+	fs := m.newFlagSet()
+	asJSON := fs.Bool("json", false, "print a JSON array on stdout")
+	pos, err := parseArgs(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return usageErr("history takes one ARTICLE (an ID or URL)")
+	}
+	_, st, err := m.openArchive(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	a, err := resolve(ctx, st, pos[0])
+	if err != nil {
+		return err
+	}
+	snaps, err := st.Snapshots(ctx, a.ID)
+	if err != nil {
+		return fmt.Errorf("snapshots of %s: %w", a.ID, err)
+	}
+	rows := make([]historyJSON, 0, len(snaps))
+	for _, s := range snaps {
+		rows = append(rows, toHistoryJSON(s))
+	}
+	if *asJSON {
+		return m.writeJSON(rows)
+	}
+	fmt.Fprintf(m.Stdout, "%s  %s\n%s\n\n", a.ID, a.Title, a.URL)
+	tw := tabwriter.NewWriter(m.Stdout, 2, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "SNAPSHOT\tCAPTURED\tREVISION DATE\tWORDS\tTITLE")
+	for _, r := range rows {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\n", r.ID, deref(r.CapturedAt, "-"), dateOnly(r.RevisionDate), r.Words, truncate(r.Title, 50))
+	}
+	return tw.Flush()
+}

@@ -1,0 +1,93 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"text/tabwriter"
+
+	"annalist/internal/store"
+)
+
+var listCommand = command{
+	name:    "list",
+	summary: "list archived articles, newest first",
+	usage:   "list [--source NAME] [--since DATE] [--limit N] [--json]",
+	run:     runList,
+}
+
+type articleJSON struct {
+	ID                 string  `json:"id"`
+	Source             string  `json:"source"`
+	URL                string  `json:"url"`
+	Title              string  `json:"title"`
+	Snapshots          int     `json:"snapshots"`
+	FirstSeen          *string `json:"first_seen"`
+	LastCapturedAt     *string `json:"last_captured_at"`
+	LatestRevisionDate *string `json:"latest_revision_date"`
+}
+
+func toArticleJSON(a store.Article) articleJSON {
+	return articleJSON{ID: a.ID, Source: a.Source, URL: a.URL, Title: a.Title, Snapshots: a.Snapshots,
+		FirstSeen: jsonTime(&a.FirstSeen), LastCapturedAt: jsonTime(a.LastCapturedAt), LatestRevisionDate: jsonTime(a.LatestRevisionDate)}
+}
+
+func runList(ctx context.Context, m *Main, args []string) error {
+	fs := m.newFlagSet()
+	asJSON := fs.Bool("json", false, "print a JSON array on stdout")
+	source := fs.String("source", "", "only articles of this source")
+	since := fs.String("since", "", "only articles first seen or captured at or after this date (RFC 3339 or YYYY-MM-DD)")
+	limit := fs.Int("limit", 0, "at most N articles (0 = all)")
+	if pos, err := parseArgs(fs, args); err != nil {
+		return err
+	} else if len(pos) > 0 {
+		return usageErr("list takes no arguments (did you mean 'annalist history %s'?)", pos[0])
+	}
+	f := store.ArticleFilter{Source: *source, Limit: *limit}
+	if *since != "" {
+		t, err := parseWhen(*since)
+		if err != nil {
+			return usageErr("--since: %v", err)
+		}
+		f.Since = &t
+	}
+	_, st, err := m.openArchive(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	arts, err := st.Articles(ctx, f)
+	if err != nil {
+		return fmt.Errorf("list articles: %w", err)
+	}
+	rows := make([]articleJSON, 0, len(arts))
+	for _, a := range arts {
+		rows = append(rows, toArticleJSON(a))
+	}
+	if *asJSON {
+		return m.writeJSON(rows)
+	}
+	tw := tabwriter.NewWriter(m.Stdout, 2, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "ID\tSOURCE\tSNAPS\tREVISED\tTITLE")
+	for _, r := range rows {
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\n", r.ID, r.Source, r.Snapshots, dateOnly(r.LatestRevisionDate), truncate(r.Title, 70))
+	}
+	return tw.Flush()
+}
+
+func dateOnly(s *string) string {
+	if s == nil {
+		return "-"
+	}
+	if len(*s) >= 10 {
+		return (*s)[:10]
+	}
+	return *s
+}
+
+func truncate(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n-1]) + "…"
+}

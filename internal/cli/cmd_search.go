@@ -1,0 +1,67 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"annalist/internal/store"
+)
+
+var searchCommand = command{
+	name:    "search",
+	summary: "full-text search over the archived snapshots",
+	usage:   "search QUERY... [--source NAME] [--latest] [--limit N] [--json]",
+	run:     runSearch,
+}
+
+type hitJSON struct {
+	Article    string  `json:"article"`
+	Snapshot   string  `json:"snapshot"`
+	Source     string  `json:"source"`
+	Title      string  `json:"title"`
+	URL        string  `json:"url"`
+	CapturedAt *string `json:"captured_at"`
+	Snippet    string  `json:"snippet"`
+}
+
+func runSearch(ctx context.Context, m *Main, args []string) error {
+	fs := m.newFlagSet()
+	asJSON := fs.Bool("json", false, "print a JSON array on stdout")
+	source := fs.String("source", "", "only this source's articles")
+	latest := fs.Bool("latest", false, "search only each article's latest snapshot")
+	limit := fs.Int("limit", 50, "at most N results")
+	pos, err := parseArgs(fs, args)
+	if err != nil {
+		return err
+	}
+	query := strings.TrimSpace(strings.Join(pos, " "))
+	if query == "" {
+		return usageErr("search needs a QUERY")
+	}
+	_, st, err := m.openArchive(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	hits, err := st.Search(ctx, query, store.SearchOptions{Source: *source, LatestOnly: *latest, Limit: *limit})
+	if err != nil {
+		return fmt.Errorf("search %q: %w", query, err)
+	}
+	rows := make([]hitJSON, 0, len(hits))
+	for _, h := range hits {
+		rows = append(rows, hitJSON{Article: h.ArticleID, Snapshot: h.SnapshotID, Source: h.Source, Title: h.Title,
+			URL: h.URL, CapturedAt: jsonTime(&h.CapturedAt), Snippet: h.Snippet})
+	}
+	if *asJSON {
+		return m.writeJSON(rows)
+	}
+	if len(rows) == 0 {
+		fmt.Fprintf(m.Stdout, "no snapshot matches %q\n", query)
+		return nil
+	}
+	for _, r := range rows {
+		fmt.Fprintf(m.Stdout, "%s  %s\n  %s\n  %s\n\n", r.Snapshot, r.Title, r.URL, strings.Join(strings.Fields(r.Snippet), " "))
+	}
+	return nil
+}

@@ -1,0 +1,139 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"annalist/internal/store"
+)
+
+var showCommand = command{
+	name:    "show",
+	summary: "print one snapshot of an article (default: the latest)",
+	usage:   "show ARTICLE [--at TIME | --snapshot ID] [--format text|markdown|html|json]",
+	run:     runShow,
+}
+
+type warcJSON struct {
+	File          string `json:"file"`
+	Offset        int64  `json:"offset"`
+	RecordID      string `json:"record_id"`
+	PayloadDigest string `json:"payload_digest"`
+}
+
+type snapshotJSON struct {
+	ID            string   `json:"id"`
+	Article       string   `json:"article"`
+	Source        string   `json:"source"`
+	URL           string   `json:"url"`
+	CanonicalURL  string   `json:"canonical_url"`
+	CapturedAt    *string  `json:"captured_at"`
+	RevisionDate  *string  `json:"revision_date"`
+	PublishedDate *string  `json:"published_date"`
+	Title         string   `json:"title"`
+	Byline        string   `json:"byline"`
+	Fingerprint   string   `json:"fingerprint"`
+	Words         int      `json:"words"`
+	Extractor     string   `json:"extractor"`
+	WARC          warcJSON `json:"warc"`
+	Text          string   `json:"text"`
+	Markdown      string   `json:"markdown"`
+	HTML          string   `json:"html"`
+}
+
+func runShow(ctx context.Context, m *Main, args []string) error {
+	fs := m.newFlagSet()
+	at := fs.String("at", "", "the snapshot in effect at this time (RFC 3339, YYYY-MM-DD or YYYYMMDDhhmmss)")
+	snapID := fs.String("snapshot", "", "this snapshot (its ID, or its 14-digit timestamp)")
+	format := fs.String("format", "text", "text, markdown, html or json")
+	pos, err := parseArgs(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return usageErr("show takes one ARTICLE (an ID or URL)")
+	}
+	if *at != "" && *snapID != "" {
+		return usageErr("give --at or --snapshot, not both")
+	}
+	switch *format {
+	case "text", "markdown", "html", "json":
+	default:
+		return usageErr("--format: %q is not text, markdown, html or json", *format)
+	}
+	_, st, err := m.openArchive(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	a, err := resolve(ctx, st, pos[0])
+	if err != nil {
+		return err
+	}
+	s, err := pickSnapshot(ctx, st, a, *at, *snapID)
+	if err != nil {
+		return err
+	}
+	switch *format {
+	case "json":
+		return m.writeJSON(toSnapshotJSON(a, s))
+	case "markdown":
+		fmt.Fprintf(m.Stdout, "# %s\n\n%s\n", s.Title, strings.TrimRight(s.Markdown, "\n"))
+	case "html":
+		fmt.Fprintln(m.Stdout, s.HTML)
+	default:
+		fmt.Fprintf(m.Stdout, "%s\n%s\nsnapshot %s · captured %s", s.Title, a.URL, s.ID, s.CapturedAt.UTC().Format("2006-01-02T15:04:05Z"))
+		if s.RevisionDate != nil {
+			fmt.Fprintf(m.Stdout, " · revision date %s", s.RevisionDate.UTC().Format("2006-01-02"))
+		}
+		fmt.Fprintf(m.Stdout, "\n\n%s\n", strings.TrimRight(s.Text, "\n"))
+	}
+	return nil
+}
+
+func toSnapshotJSON(a *store.Article, s *store.Snapshot) snapshotJSON {
+	return snapshotJSON{ID: s.ID, Article: a.ID, Source: a.Source, URL: s.URL, CanonicalURL: a.URL,
+		CapturedAt: jsonTime(&s.CapturedAt), RevisionDate: jsonTime(s.RevisionDate), PublishedDate: jsonTime(s.PublishedDate),
+		Title: s.Title, Byline: s.Byline, Fingerprint: s.Fingerprint, Words: s.Words, Extractor: s.Extractor,
+		WARC: warcJSON{File: s.WARCFile, Offset: s.WARCOffset, RecordID: s.WARCRecordID, PayloadDigest: s.PayloadDigest},
+		Text: s.Text, Markdown: s.Markdown, HTML: s.HTML}
+}
+
+// pickSnapshot returns the snapshot named by --snapshot or --at, else the
+// latest.
+func pickSnapshot(ctx context.Context, st *store.Store, a *store.Article, at, id string) (*store.Snapshot, error) {
+	var (
+		s   *store.Snapshot
+		err error
+	)
+	switch {
+	case id != "":
+		if !strings.Contains(id, "/") {
+			id = a.ID + "/" + id
+		}
+		if !strings.HasPrefix(id, a.ID+"/") {
+			return nil, usageErr("--snapshot %s is not a snapshot of article %s", id, a.ID)
+		}
+		s, err = st.Snapshot(ctx, id)
+		if errors.Is(err, store.ErrNotFound) {
+			return nil, fmt.Errorf("no snapshot %s (see 'annalist history %s')", id, a.ID)
+		}
+	case at != "":
+		t, perr := parseWhen(at)
+		if perr != nil {
+			return nil, usageErr("--at: %v", perr)
+		}
+		s, err = st.SnapshotAt(ctx, a.ID, t)
+		if errors.Is(err, store.ErrNotFound) {
+			return nil, fmt.Errorf("article %s had no snapshot yet at %s", a.ID, t.Format("2006-01-02T15:04:05Z"))
+		}
+	default:
+		s, err = st.LatestSnapshot(ctx, a.ID)
+		if errors.Is(err, store.ErrNotFound) {
+			return nil, fmt.Errorf("article %s has no snapshot yet (every capture failed; see 'annalist sources')", a.ID)
+		}
+	}
+	return s, err
+}

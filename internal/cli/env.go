@@ -1,0 +1,123 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"time"
+
+	"annalist/internal/config"
+	"annalist/internal/fetch"
+	"annalist/internal/harvest"
+	"annalist/internal/store"
+)
+
+// loadConfig loads the configuration named by the global flags.
+func (m *Main) loadConfig() (*config.Config, error) {
+	cfg, err := config.Load(m.configPath)
+	if err != nil {
+		if errors.Is(err, os.ErrNotExist) {
+			return nil, fmt.Errorf("%w (pass --config PATH or set ANNALIST_CONFIG)", err)
+		}
+		return nil, err
+	}
+	return cfg, nil
+}
+
+// openStore opens the archive of cfg.
+func (m *Main) openStore(ctx context.Context, cfg *config.Config) (*store.Store, error) {
+	st, err := store.Open(ctx, cfg.DataDir, store.Options{Logger: m.logger, Now: m.Now})
+	if err != nil {
+		return nil, fmt.Errorf("open archive %s: %w", cfg.DataDir, err)
+	}
+	return st, nil
+}
+
+// openArchive loads the config and opens its store; close the store.
+func (m *Main) openArchive(ctx context.Context) (*config.Config, *store.Store, error) {
+	cfg, err := m.loadConfig()
+	if err != nil {
+		return nil, nil, err
+	}
+	st, err := m.openStore(ctx, cfg)
+	if err != nil {
+		return nil, nil, err
+	}
+	return cfg, st, nil
+}
+
+// newHarvester wires the fetcher and the store for polling.
+func (m *Main) newHarvester(cfg *config.Config, st *store.Store) *harvest.Harvester {
+	fc := fetch.New(fetch.Options{
+		UserAgent:            cfg.UserAgent,
+		Timeout:              cfg.HTTP.Timeout,
+		MaxBody:              cfg.HTTP.MaxBody,
+		PerHostInterval:      cfg.HTTP.PerHostInterval,
+		PerHostConcurrency:   cfg.HTTP.PerHostConcurrency,
+		RespectRobots:        cfg.HTTP.RespectRobots,
+		AllowPrivateNetworks: cfg.HTTP.AllowPrivateNetworks,
+		Now:                  m.Now,
+		Logger:               m.logger,
+	})
+	return &harvest.Harvester{
+		Fetch:    fc,
+		Store:    st,
+		Logger:   m.logger,
+		Now:      m.Now,
+		MaxItems: cfg.HTTP.MaxItems,
+		Workers:  max(4, 2*cfg.HTTP.PerHostConcurrency),
+		Watch:    cfg.Defaults.Watch,
+	}
+}
+
+// syncSources tells the store which sources are configured.
+func syncSources(ctx context.Context, cfg *config.Config, st *store.Store) error {
+	srcs := make([]store.Source, 0, len(cfg.Sources))
+	for _, s := range cfg.Sources {
+		srcs = append(srcs, store.Source{Name: s.Name, Title: s.Title, Feed: s.Feed})
+	}
+	if err := st.SyncSources(ctx, srcs); err != nil {
+		return fmt.Errorf("record sources: %w", err)
+	}
+	return nil
+}
+
+// writeJSON prints v as one indented JSON document on stdout.
+func (m *Main) writeJSON(v any) error {
+	enc := json.NewEncoder(m.Stdout)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(v)
+}
+
+// jsonTime formats an optional time for JSON: RFC 3339 in UTC, or null.
+func jsonTime(t *time.Time) *string {
+	if t == nil || t.IsZero() {
+		return nil
+	}
+	s := t.UTC().Format(time.RFC3339)
+	return &s
+}
+
+// parseWhen parses a date given on the command line: RFC 3339, a date
+// (YYYY-MM-DD, midnight UTC), or a 14-digit timestamp.
+func parseWhen(s string) (time.Time, error) {
+	for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04:05", "2006-01-02T15:04", "2006-01-02", "20060102150405"} {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t.UTC(), nil
+		}
+	}
+	return time.Time{}, fmt.Errorf("%q is not a date (use RFC 3339, YYYY-MM-DD or YYYYMMDDhhmmss)", s)
+}
+
+// isTerminal reports whether f is a character device (a terminal).
+func isTerminal(f any) bool {
+	file, ok := f.(*os.File)
+	if !ok {
+		return false
+	}
+	fi, err := file.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}

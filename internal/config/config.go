@@ -1,0 +1,72 @@
+// Package config loads and validates annalist's config.yaml and feeds/*.yaml.
+package config
+
+import (
+	"regexp"
+	"time"
+)
+
+// Config is the whole validated configuration: config.yaml plus every
+// source from feeds_dir and the inline sources list.
+type Config struct {
+	Path      string // absolute path of the config file loaded ("" for Default())
+	DataDir   string // absolute; holds annalist.db and warc/
+	FeedsDir  string // absolute
+	UserAgent string
+	HTTP      HTTP
+	Defaults  Defaults
+	Web       Web
+	Sources   []Source // sorted by Name; names unique
+}
+
+// HTTP holds the fetcher's settings (config key `http`).
+type HTTP struct {
+	Timeout              time.Duration // whole request, body included; default 20s
+	MaxBody              int64         // bytes after decompression; default 15 MiB ("15MiB", "500KB", plain integers accepted)
+	PerHostInterval      time.Duration // default 1s; 0 = none
+	PerHostConcurrency   int           // default 2
+	RespectRobots        bool          // default true
+	AllowPrivateNetworks bool          // default false
+	MaxItems             int           // per-poll item cap, default 500 (key `max_items`)
+}
+
+// Defaults are applied to sources that leave a field out (config key `defaults`).
+type Defaults struct {
+	Schedule string          // default "@every 1h"
+	Watch    []time.Duration // default [1h 6h 24h 72h 168h 720h]
+}
+
+// Web is the web UI listener (config key `web`).
+type Web struct {
+	Listen string // default "127.0.0.1:8080"
+}
+
+// Source is one configured site.
+type Source struct {
+	Name          string // from `name`, else the file name without .yaml
+	Title         string
+	Feed          string // absolute http(s) URL
+	Schedule      string // cron spec, default from Defaults.Schedule
+	Watch         []time.Duration
+	Selectors     Selectors
+	Ignore        []string         // regexps as written
+	IgnoreRE      []*regexp.Regexp // compiled Ignore
+	RespectRobots bool             // from the source's `respect_robots`, else HTTP.RespectRobots
+	File          string           // file that defined it
+	Line          int              // line of its definition in File
+}
+
+// Selectors are goquery CSS selectors; every one is optional.
+type Selectors struct {
+	Title     string
+	Body      string
+	Updated   string
+	Published string
+	Byline    string
+	Remove    []string
+}
+
+// Empty reports whether no selector is set.
+func (s Selectors) Empty() bool {
+	return s.Title == "" && s.Body == "" && s.Updated == "" && s.Published == "" && s.Byline == "" && len(s.Remove) == 0
+}

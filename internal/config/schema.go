@@ -1,0 +1,290 @@
+package config
+
+import (
+	"fmt"
+	"regexp"
+
+	"github.com/goccy/go-yaml/ast"
+)
+
+// rawConfig is config.yaml as decoded, before paths are resolved and the
+// defaults are copied into sources.
+type rawConfig struct {
+	Config
+	dataDir, feedsDir string // as written, relative to the config file
+	sources           []parsedSource
+}
+
+// parsedSource is a decoded source plus which optional fields were left
+// out, so Load can fill them from config.yaml's defaults.
+type parsedSource struct {
+	Source
+	hasSchedule, hasWatch, hasRobots bool
+	nameLine                         int
+	namePath                         string // field path of `name`, for duplicate errors
+}
+
+// decodeConfig decodes the body of config.yaml over Default()'s values.
+func (d *decoder) decodeConfig(body ast.Node) rawConfig {
+	rc := rawConfig{Config: *Default(), dataDir: defaultDataDir, feedsDir: defaultFeedsDir}
+	es, _ := d.fields(body, "", lineOf(body),
+		"data_dir", "feeds_dir", "user_agent", "http", "defaults", "web", "sources")
+	for _, e := range es {
+		switch e.key {
+		case "data_dir":
+			d.nonEmptyString(e, &rc.dataDir)
+		case "feeds_dir":
+			d.nonEmptyString(e, &rc.feedsDir)
+		case "user_agent":
+			d.nonEmptyString(e, &rc.UserAgent)
+		case "http":
+			d.decodeHTTP(e, &rc.HTTP)
+		case "defaults":
+			d.decodeDefaults(e, &rc.Defaults)
+		case "web":
+			d.decodeWeb(e, &rc.Web)
+		case "sources":
+			items, _, _ := d.list(e)
+			for _, it := range items {
+				if ps, ok := d.decodeSource(it.value, it.path, it.line, ""); ok {
+					rc.sources = append(rc.sources, ps)
+				}
+			}
+		}
+	}
+	return rc
+}
+
+func (d *decoder) nonEmptyString(e entry, dst *string) {
+	s, set, ok := d.str(e)
+	if !set || !ok {
+		return
+	}
+	if s == "" {
+		d.errorf(e.line, e.path, "must not be empty")
+		return
+	}
+	*dst = s
+}
+
+func (d *decoder) decodeHTTP(parent entry, h *HTTP) {
+	es, _ := d.fields(parent.value, parent.path, parent.line,
+		"timeout", "max_body", "per_host_interval", "per_host_concurrency",
+		"respect_robots", "allow_private_networks", "max_items")
+	for _, e := range es {
+		switch e.key {
+		case "timeout":
+			if v, set, _ := d.duration(e); set {
+				if v <= 0 {
+					d.errorf(e.line, e.path, "must be positive, got %s", v)
+				}
+				h.Timeout = v
+			}
+		case "max_body":
+			if v, set, _ := d.size(e); set {
+				if v <= 0 {
+					d.errorf(e.line, e.path, "must be positive, got %d", v)
+				}
+				h.MaxBody = v
+			}
+		case "per_host_interval":
+			if v, set, _ := d.duration(e); set {
+				if v < 0 {
+					d.errorf(e.line, e.path, "must not be negative, got %s (0s means no pause)", v)
+				}
+				h.PerHostInterval = v
+			}
+		case "per_host_concurrency":
+			if v, set, _ := d.integer(e); set {
+				if v < 1 {
+					d.errorf(e.line, e.path, "must be at least 1, got %d", v)
+				}
+				h.PerHostConcurrency = v
+			}
+		case "respect_robots":
+			if v, set, _ := d.boolean(e); set {
+				h.RespectRobots = v
+			}
+		case "allow_private_networks":
+			if v, set, _ := d.boolean(e); set {
+				h.AllowPrivateNetworks = v
+			}
+		case "max_items":
+			if v, set, _ := d.integer(e); set {
+				if v < 1 {
+					d.errorf(e.line, e.path, "must be at least 1, got %d", v)
+				}
+				h.MaxItems = v
+			}
+		}
+	}
+}
+
+func (d *decoder) decodeDefaults(parent entry, df *Defaults) {
+	es, _ := d.fields(parent.value, parent.path, parent.line, "schedule", "watch")
+	for _, e := range es {
+		switch e.key {
+		case "schedule":
+			d.schedule(e, &df.Schedule)
+		case "watch":
+			if v, set, ok := d.durations(e); set && ok {
+				df.Watch = v
+			}
+		}
+	}
+}
+
+func (d *decoder) decodeWeb(parent entry, w *Web) {
+	es, _ := d.fields(parent.value, parent.path, parent.line, "listen")
+	for _, e := range es {
+		if s, set, ok := d.str(e); set && ok {
+			if err := checkListen(s); err != nil {
+				d.errorf(e.line, e.path, "%v", err)
+			}
+			w.Listen = s
+		}
+	}
+}
+
+// schedule decodes and checks a cron spec; it reports whether one was set.
+func (d *decoder) schedule(e entry, dst *string) bool {
+	s, set, ok := d.str(e)
+	if !set || !ok {
+		return false
+	}
+	if _, err := parseSchedule(s); err != nil {
+		d.errorf(e.line, e.path, "invalid schedule %q: %v", s, err)
+	}
+	*dst = s
+	return true
+}
+
+// decodeSource decodes one source mapping. prefix is the field path of the
+// mapping ("" in a feeds file, "sources[3]" inline); defaultName is used
+// when `name` is absent, and "" makes `name` required. ok is false when the
+// node is not a mapping at all.
+func (d *decoder) decodeSource(n ast.Node, prefix string, line int, defaultName string) (parsedSource, bool) {
+	if l := lineOf(d.resolve(n)); l > 0 {
+		line = l
+	}
+	ps := parsedSource{Source: Source{Name: defaultName, File: d.file, Line: line}, nameLine: line, namePath: join(prefix, "name")}
+	es, isMap := d.fields(n, prefix, line,
+		"name", "title", "feed", "schedule", "watch", "respect_robots", "selectors", "ignore")
+	if !isMap {
+		return ps, false
+	}
+	nameSet := false
+	for _, e := range es {
+		switch e.key {
+		case "name":
+			if s, set, ok := d.str(e); set && ok {
+				ps.Name, ps.nameLine, nameSet = s, e.line, true
+				if err := checkName(s); err != nil {
+					d.errorf(e.line, e.path, "%v", err)
+				}
+			}
+		case "title":
+			ps.Title, _, _ = d.str(e)
+		case "feed":
+			if s, set, ok := d.str(e); set && ok {
+				ps.Feed = s
+				if err := checkFeedURL(s); err != nil {
+					d.errorf(e.line, e.path, "%v", err)
+				}
+			}
+		case "schedule":
+			ps.hasSchedule = d.schedule(e, &ps.Schedule)
+		case "watch":
+			if v, set, ok := d.durations(e); set && ok {
+				ps.Watch, ps.hasWatch = v, true
+			}
+		case "respect_robots":
+			ps.RespectRobots, ps.hasRobots, _ = d.boolean(e)
+		case "selectors":
+			d.decodeSelectors(e, &ps.Selectors)
+		case "ignore":
+			d.decodeIgnore(e, &ps.Source)
+		}
+	}
+	if !nameSet {
+		f := join(prefix, "name")
+		switch {
+		case defaultName == "":
+			d.errorf(line, f, "required for an inline source")
+		default:
+			if err := checkName(defaultName); err != nil {
+				d.errorf(line, f, "%v (taken from the file name; add a `name:` field or rename the file)", err)
+			}
+		}
+	}
+	if ps.Feed == "" {
+		d.errorf(line, join(prefix, "feed"), "%v", checkFeedURL(""))
+	}
+	return ps, true
+}
+
+func (d *decoder) decodeSelectors(parent entry, s *Selectors) {
+	es, _ := d.fields(parent.value, parent.path, parent.line,
+		"title", "body", "updated", "published", "byline", "remove")
+	one := func(e entry, dst *string) {
+		v, set, ok := d.str(e)
+		if !set || !ok || v == "" {
+			return // an empty selector means "not set"
+		}
+		if err := checkSelector(v); err != nil {
+			d.errorf(e.line, e.path, "%v", err)
+		}
+		*dst = v
+	}
+	for _, e := range es {
+		switch e.key {
+		case "title":
+			one(e, &s.Title)
+		case "body":
+			one(e, &s.Body)
+		case "updated":
+			one(e, &s.Updated)
+		case "published":
+			one(e, &s.Published)
+		case "byline":
+			one(e, &s.Byline)
+		case "remove":
+			items, _, _ := d.list(e)
+			for _, it := range items {
+				v, set, ok := d.str(it)
+				if !ok {
+					continue
+				}
+				if err := checkSelector(v); !set || err != nil {
+					if !set {
+						err = fmt.Errorf("empty selector")
+					}
+					d.errorf(it.line, it.path, "%v", err)
+					continue
+				}
+				s.Remove = append(s.Remove, v)
+			}
+		}
+	}
+}
+
+func (d *decoder) decodeIgnore(e entry, src *Source) {
+	items, _, _ := d.list(e)
+	for _, it := range items {
+		v, set, ok := d.str(it)
+		if !ok {
+			continue
+		}
+		if !set || v == "" {
+			d.errorf(it.line, it.path, "empty pattern would match everything")
+			continue
+		}
+		re, err := regexp.Compile(v)
+		if err != nil {
+			d.errorf(it.line, it.path, "invalid regexp %q: %v", v, err)
+			continue
+		}
+		src.Ignore = append(src.Ignore, v)
+		src.IgnoreRE = append(src.IgnoreRE, re)
+	}
+}

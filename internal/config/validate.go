@@ -1,0 +1,71 @@
+package config
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"net/url"
+	"regexp"
+	"strings"
+
+	"github.com/andybalholm/cascadia"
+)
+
+// nameRE keeps source names safe as file names, URL path segments and CLI
+// arguments.
+var nameRE = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]*$`)
+
+func checkName(name string) error {
+	if name == "" {
+		return errors.New("must not be empty")
+	}
+	if !nameRE.MatchString(name) {
+		return fmt.Errorf("invalid source name %q: use lower-case letters, digits, '.', '_' and '-', starting with a letter or digit", name)
+	}
+	return nil
+}
+
+func checkFeedURL(s string) error {
+	if s == "" {
+		return errors.New("required: the URL of the source's RSS or Atom feed")
+	}
+	u, err := url.Parse(s)
+	if err != nil {
+		return fmt.Errorf("invalid URL %q: %v", s, unwrapURLError(err))
+	}
+	if u.Scheme != "http" && u.Scheme != "https" {
+		return fmt.Errorf("invalid URL %q: want an absolute http or https URL", s)
+	}
+	if u.Host == "" || u.Hostname() == "" {
+		return fmt.Errorf("invalid URL %q: no host", s)
+	}
+	return nil
+}
+
+// unwrapURLError drops url.Error's repetition of the URL we already quote.
+func unwrapURLError(err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return ue.Err
+	}
+	return err
+}
+
+// checkSelector compiles sel as a selector group ("a, b"), which is what
+// goquery's Find accepts.
+func checkSelector(sel string) error {
+	if strings.TrimSpace(sel) == "" {
+		return errors.New("empty selector")
+	}
+	if _, err := cascadia.ParseGroup(sel); err != nil {
+		return fmt.Errorf("invalid CSS selector %q: %v", sel, err)
+	}
+	return nil
+}
+
+func checkListen(addr string) error {
+	if _, _, err := net.SplitHostPort(addr); err != nil {
+		return fmt.Errorf("invalid address %q: want host:port, e.g. 127.0.0.1:8080", addr)
+	}
+	return nil
+}

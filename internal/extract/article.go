@@ -1,0 +1,342 @@
+package extract
+
+import (
+	"bytes"
+	"fmt"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/PuerkitoBio/goquery"
+	"github.com/andybalholm/cascadia"
+	"golang.org/x/net/html"
+)
+
+// Article extracts the article from page (UTF-8 HTML) fetched from pageURL
+// using rules; zero Rules means generic extraction. With a Body or Title
+// rule that matches nothing it returns an error wrapping ErrNoMatch; when no
+// article text can be found at all, ErrNoContent. It never panics.
+func Article(page []byte, pageURL string, rules Rules) (res *Result, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			res, err = nil, fmt.Errorf("extract: internal error on %s: %v", pageURL, r)
+		}
+	}()
+	doc, err := goquery.NewDocumentFromReader(bytes.NewReader(page))
+	if err != nil {
+		return nil, fmt.Errorf("extract: parse html: %w", err)
+	}
+	base, _ := url.Parse(pageURL)
+	if b := strings.TrimSpace(doc.Find("base[href]").First().AttrOr("href", "")); b != "" {
+		if u, err := url.Parse(b); err == nil {
+			if base != nil {
+				u = base.ResolveReference(u)
+			}
+			base = u
+		}
+	}
+	sels, err := compileRules(rules)
+	if err != nil {
+		return nil, err
+	}
+
+	meta := readMeta(doc, base)
+	res = &Result{
+		Byline:       meta.author,
+		SiteName:     meta.siteName,
+		Lang:         meta.lang,
+		CanonicalURL: meta.canonical,
+		LeadImage:    meta.image,
+		Published:    meta.published,
+		Matched:      map[string]string{},
+	}
+	ruleFields(doc, rules, sels, res)
+
+	for _, sel := range rules.Remove {
+		found := doc.FindMatcher(sels[sel])
+		res.Removed += found.Length()
+		found.Remove()
+	}
+
+	// Stamps in the page outside the body are looked for before generic
+	// extraction strips the page, but with its furniture (related boxes
+	// listing other articles' dates) left out.
+	pageRoot := doc.Find("body").Nodes
+	pageStamp := func() (string, time.Time, bool) {
+		return FindRevisionStamp(plainText(pageRoot, func(n *html.Node) bool { return isChrome(n, false) }))
+	}
+	stampText, stampTime, stampOK := pageStamp()
+
+	var bodyNodes []*html.Node
+	selectorMode := rules.Title != "" || rules.Body != ""
+	if selectorMode {
+		res.Extractor = "selectors"
+		res.Title, err = selectorTitle(doc, rules, sels, meta, res)
+		if err != nil {
+			return nil, err
+		}
+		if rules.Body != "" {
+			found := doc.FindMatcher(sels[rules.Body])
+			if found.Length() == 0 {
+				return nil, fmt.Errorf("%w: body %q", ErrNoMatch, rules.Body)
+			}
+			bodyNodes = topLevel(found.Nodes)
+			res.Matched["body"] = rules.Body
+		} else {
+			res.Warnings = append(res.Warnings, "body: no selector, used generic extraction")
+		}
+	} else {
+		res.Extractor = "generic"
+		res.Title = cleanTitle(firstNonEmpty(meta.ogTitle, meta.h1, meta.docTitle), meta.siteName)
+	}
+	if bodyNodes == nil {
+		bodyNodes = genericNodes(doc, res)
+		if bodyNodes == nil {
+			return nil, ErrNoContent
+		}
+		if !selectorMode {
+			dropTitleHeading(bodyNodes, res.Title)
+		}
+	}
+
+	if res.Published == nil {
+		res.Published = firstTimeIn(bodyNodes)
+	}
+	prepareBody(bodyNodes, base)
+	clean, nodes, err := sanitise(bodyNodes)
+	if err != nil {
+		return nil, fmt.Errorf("extract: sanitise body: %w", err)
+	}
+	res.HTML = clean
+	res.Text = plainText(nodes, nil)
+	res.Markdown = markdown(nodes)
+	if strings.TrimSpace(res.Text) == "" && !strings.Contains(res.HTML, "<img") {
+		return nil, ErrNoContent
+	}
+
+	if res.Revised == nil {
+		if s, t, ok := FindRevisionStamp(res.Text); ok {
+			res.Revised, res.RevisionText = &t, s
+		} else if stampOK {
+			res.Revised, res.RevisionText = &stampTime, stampText
+		} else {
+			res.Revised = meta.modified
+		}
+	}
+	return res, nil
+}
+
+// compileRules checks every selector up front, so that a typo is reported
+// as such rather than as "matched nothing".
+func compileRules(r Rules) (map[string]cascadia.Selector, error) {
+	sels := map[string]cascadia.Selector{}
+	add := func(field, s string) error {
+		if s == "" {
+			return nil
+		}
+		m, err := cascadia.Compile(s)
+		if err != nil {
+			return fmt.Errorf("extract: %s selector %q: %w", field, s, err)
+		}
+		sels[s] = m
+		return nil
+	}
+	for _, f := range []struct{ field, sel string }{
+		{"title", r.Title}, {"body", r.Body}, {"updated", r.Updated},
+		{"published", r.Published}, {"byline", r.Byline},
+	} {
+		if err := add(f.field, f.sel); err != nil {
+			return nil, err
+		}
+	}
+	for _, s := range r.Remove {
+		if err := add("remove", s); err != nil {
+			return nil, err
+		}
+	}
+	return sels, nil
+}
+
+// ruleFields applies the Byline, Published and Updated rules. They run
+// before Remove, on the whole page; one that matches nothing (or no date)
+// leaves a warning and the metadata fallback in place.
+func ruleFields(doc *goquery.Document, rules Rules, sels map[string]cascadia.Selector, res *Result) {
+	if rules.Byline != "" {
+		if s := doc.FindMatcher(sels[rules.Byline]).First(); s.Length() > 0 && foldSpace(s.Text()) != "" {
+			res.Byline = cleanByline(s.Text())
+			res.Matched["byline"] = rules.Byline
+		} else {
+			res.Warnings = append(res.Warnings, fmt.Sprintf("byline: selector %q matched nothing", rules.Byline))
+		}
+	}
+	if rules.Published != "" {
+		if t, ok := elementDate(doc.FindMatcher(sels[rules.Published]).First()); ok {
+			res.Published = &t
+			res.Matched["published"] = rules.Published
+		} else {
+			res.Warnings = append(res.Warnings, fmt.Sprintf("published: selector %q found no date", rules.Published))
+		}
+	}
+	if rules.Updated != "" {
+		s := doc.FindMatcher(sels[rules.Updated]).First()
+		if t, ok := elementDate(s); ok {
+			res.Revised = &t
+			res.RevisionText = foldSpace(s.Text())
+			if stamp, _, ok := FindRevisionStamp(res.RevisionText); ok {
+				res.RevisionText = stamp
+			}
+			res.Matched["updated"] = rules.Updated
+		} else {
+			res.Warnings = append(res.Warnings, fmt.Sprintf("updated: selector %q found no date", rules.Updated))
+		}
+	}
+}
+
+func selectorTitle(doc *goquery.Document, rules Rules, sels map[string]cascadia.Selector, meta pageMeta, res *Result) (string, error) {
+	if rules.Title == "" {
+		return cleanTitle(firstNonEmpty(meta.ogTitle, meta.h1, meta.docTitle), meta.siteName), nil
+	}
+	found := doc.FindMatcher(sels[rules.Title]).First()
+	if found.Length() == 0 {
+		return "", fmt.Errorf("%w: title %q", ErrNoMatch, rules.Title)
+	}
+	res.Matched["title"] = rules.Title
+	return foldSpace(found.Text()), nil
+}
+
+// genericNodes strips the page's furniture and picks the article: an
+// explicit articleBody, else the best-scoring block inside the one
+// <article> or <main> (else the body), else that container whole.
+func genericNodes(doc *goquery.Document, res *Result) []*html.Node {
+	for _, n := range doc.Find("body").Nodes {
+		dropChrome(n)
+	}
+	if ab := doc.Find(`[itemprop="articleBody"]`); ab.Length() == 1 && foldSpace(ab.Text()) != "" {
+		res.Matched["body"] = `[itemprop="articleBody"]`
+		return ab.Nodes
+	}
+	var root *html.Node
+	for _, sel := range []string{"article", "main", "body"} {
+		if s := doc.Find(sel); s.Length() == 1 && foldSpace(s.Text()) != "" {
+			root = s.Nodes[0]
+			break
+		}
+	}
+	if root == nil {
+		if s := doc.Find("body"); s.Length() > 0 {
+			root = s.Nodes[0]
+		} else {
+			return nil
+		}
+	}
+	nodes := genericBody(root)
+	if nodes == nil {
+		if foldedText(root) == "" {
+			return nil
+		}
+		nodes = []*html.Node{root}
+	}
+	var names []string
+	for _, n := range nodes {
+		names = append(names, describe(n))
+	}
+	res.Matched["body"] = strings.Join(names, ", ")
+	return nodes
+}
+
+// topLevel drops nodes nested in another node of the list, so that a
+// selector matching both a div and its inner div does not repeat text.
+func topLevel(nodes []*html.Node) []*html.Node {
+	in := map[*html.Node]bool{}
+	for _, n := range nodes {
+		in[n] = true
+	}
+	var out []*html.Node
+outer:
+	for _, n := range nodes {
+		for a := n.Parent; a != nil; a = a.Parent {
+			if in[a] {
+				continue outer
+			}
+		}
+		out = append(out, n)
+	}
+	return out
+}
+
+// dropTitleHeading removes the body's first heading when it repeats the
+// title, so generic text does not start with it.
+func dropTitleHeading(nodes []*html.Node, title string) {
+	if title == "" {
+		return
+	}
+	for _, root := range nodes {
+		var h *html.Node
+		walk(root, func(n *html.Node) bool {
+			if h != nil {
+				return false
+			}
+			if isHeading(n) {
+				h = n
+				return false
+			}
+			return true
+		})
+		if h != nil {
+			if strings.EqualFold(foldedText(h), title) {
+				removeNode(h)
+			}
+			return
+		}
+	}
+}
+
+func firstTimeIn(nodes []*html.Node) *time.Time {
+	var found *time.Time
+	for _, root := range nodes {
+		walk(root, func(n *html.Node) bool {
+			if found != nil {
+				return false
+			}
+			if isElement(n, "time") {
+				if t, ok := ParseDate(attr(n, "datetime")); ok {
+					found = &t
+				}
+			}
+			return true
+		})
+	}
+	return found
+}
+
+func firstNonEmpty(ss ...string) string {
+	for _, s := range ss {
+		if s != "" {
+			return s
+		}
+	}
+	return ""
+}
+
+var titleSeparators = []string{" | ", " - ", " – ", " — ", " :: ", " · ", " • ", " » "}
+
+// cleanTitle strips a " | Site" suffix (or "Site | " prefix) when it names
+// the site.
+func cleanTitle(title, site string) string {
+	if site == "" {
+		return title
+	}
+	for _, sep := range titleSeparators {
+		n := len(sep) + len(site)
+		if len(title) <= n {
+			continue
+		}
+		if strings.EqualFold(title[len(title)-n:], sep+site) {
+			return strings.TrimSpace(title[:len(title)-n])
+		}
+		if strings.EqualFold(title[:n], site+sep) {
+			return strings.TrimSpace(title[n:])
+		}
+	}
+	return title
+}

@@ -1,0 +1,258 @@
+package extract
+
+import (
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// sp matches one horizontal or vertical space, including the no-break and
+// ideographic spaces that pages put inside dates ("Jan&nbsp;31, 2024").
+const sp = `[\s\p{Zs}]`
+
+const monthNames = `jan(?:uary|\.)?|feb(?:ruary|\.)?|mar(?:ch|\.)?|apr(?:il|\.)?|may|june?|july?|aug(?:ust|\.)?|sep(?:t(?:ember)?)?\.?|oct(?:ober|\.)?|nov(?:ember|\.)?|dec(?:ember|\.)?`
+
+const ruMonthNames = `января|февраля|марта|апреля|мая|июня|июля|августа|сентября|октября|ноября|декабря`
+
+// clock is an optional time of day after a date: "08:00", "T08:00:00.123Z",
+// ", 8:05 pm", " at 08:00 UTC", "08:00:00 +0000". A zone is only read after a
+// time so that a date range "2024-01-31-0500" is not taken for a zone.
+const clock = `(?:(?:T|,?` + sp + `+(?:at` + sp + `+)?)(\d{1,2}):(\d{2})(?::(\d{2})(?:[.,]\d+)?)?(?:` + sp + `*([ap]\.?m\.?))?(?:` + sp + `*(Z|UTC|GMT|[+-]\d{2}:?\d{2})(?:\b|$))?)?`
+
+// datePattern is one recognised layout; the y/m/d fields index submatch
+// groups (month may be a name), and clockAt is the first group of clock.
+type datePattern struct {
+	re      *regexp.Regexp // unanchored, for ParseDate
+	at      *regexp.Regexp // anchored at the start, for revision stamps
+	y, m, d int
+	clockAt int // 0 if the layout has no time of day
+}
+
+func newDatePattern(expr string, y, m, d, clockAt int) datePattern {
+	return datePattern{
+		re: regexp.MustCompile(`(?i)` + expr),
+		at: regexp.MustCompile(`(?i)^(?:` + expr + `)`),
+		y:  y, m: m, d: d, clockAt: clockAt,
+	}
+}
+
+var datePatterns = []datePattern{
+	// 2024-01-31, 2024-01-31T08:00:00Z, 2024/01/31 08:00
+	// (no \b after the day: "31T08" has none; build rejects "2024-01-311")
+	newDatePattern(`\b(\d{4})[-/](\d{1,2})[-/](\d{1,2})`+clock, 1, 2, 3, 4),
+	// 31.01.2024 (day first, as written in Europe and Russia)
+	newDatePattern(`\b(\d{1,2})\.(\d{1,2})\.(\d{4})\b`+clock, 3, 2, 1, 4),
+	// January 31st, 2024 / Jan 31, 2024 / Jan. 31 2024
+	newDatePattern(`\b(`+monthNames+`)`+sp+`*(\d{1,2})(?:st|nd|rd|th)?\b,?`+sp+`*(\d{4})\b`+clock, 3, 1, 2, 4),
+	// 31 January 2024 / Wed, 31 Jan 2024 08:00:00 GMT / 31st of January, 2024
+	newDatePattern(`\b(\d{1,2})(?:st|nd|rd|th)?(?:`+sp+`+of)?[-`+sp[1:len(sp)-1]+`]+(`+monthNames+`)[-,`+sp[1:len(sp)-1]+`]*(\d{4})\b`+clock, 3, 2, 1, 4),
+	// 2024年1月31日
+	newDatePattern(`(\d{4})`+sp+`*年`+sp+`*(\d{1,2})`+sp+`*月`+sp+`*(\d{1,2})`+sp+`*[日号]?`+clock, 1, 2, 3, 4),
+	// 31 января 2024 (г.)
+	newDatePattern(`(\d{1,2})`+sp+`+(`+ruMonthNames+`)`+sp+`+(\d{4})(?:`+sp+`*г\.?)?`+clock, 3, 2, 1, 4),
+}
+
+// ParseDate parses the first date found in s, which may be free text such as
+// "Updated on 2024-01-31", "Updated: Jan 31, 2024", "31 January 2024",
+// "2024年1月31日", "31 января 2024" or RFC 3339. Dates without a zone are
+// taken as UTC; the result is always in UTC. It reports false if s holds no
+// valid date.
+func ParseDate(s string) (time.Time, bool) {
+	if t, err := time.Parse(time.RFC3339Nano, strings.TrimSpace(s)); err == nil {
+		return t.UTC(), true
+	}
+	type cand struct {
+		p          *datePattern
+		loc        []int
+		start, end int
+	}
+	var cands []cand
+	for i := range datePatterns {
+		p := &datePatterns[i]
+		for _, loc := range p.re.FindAllStringSubmatchIndex(s, 8) {
+			cands = append(cands, cand{p, loc, loc[0], loc[1]})
+		}
+	}
+	sort.SliceStable(cands, func(i, j int) bool {
+		if cands[i].start != cands[j].start {
+			return cands[i].start < cands[j].start
+		}
+		return cands[i].end > cands[j].end
+	})
+	for _, c := range cands {
+		if t, ok := c.p.build(s, c.loc); ok {
+			return t, true
+		}
+	}
+	return time.Time{}, false
+}
+
+// parseDateAt parses a date that starts exactly at s[0]; n is its length.
+func parseDateAt(s string) (t time.Time, n int, ok bool) {
+	for i := range datePatterns {
+		p := &datePatterns[i]
+		loc := p.at.FindStringSubmatchIndex(s)
+		if loc == nil {
+			continue
+		}
+		if t, ok := p.build(s, loc); ok && loc[1] > n {
+			return t, loc[1], true
+		}
+	}
+	return time.Time{}, 0, false
+}
+
+// build turns one match into a time, rejecting impossible dates such as
+// 2024-02-30 or 31.13.2024.
+func (p *datePattern) build(s string, loc []int) (time.Time, bool) {
+	group := func(i int) string {
+		if loc[2*i] < 0 {
+			return ""
+		}
+		return s[loc[2*i]:loc[2*i+1]]
+	}
+	dateEnd := max(loc[2*p.y+1], loc[2*p.m+1], loc[2*p.d+1])
+	if dateEnd < len(s) && s[dateEnd] >= '0' && s[dateEnd] <= '9' {
+		return time.Time{}, false
+	}
+	year, _ := strconv.Atoi(group(p.y))
+	day, _ := strconv.Atoi(group(p.d))
+	month := monthNumber(group(p.m))
+	if year < 1000 || month < 1 || month > 12 || day < 1 || day > 31 {
+		return time.Time{}, false
+	}
+	var hour, minute, second int
+	loc0 := time.UTC
+	if p.clockAt > 0 && group(p.clockAt) != "" {
+		hour, _ = strconv.Atoi(group(p.clockAt))
+		minute, _ = strconv.Atoi(group(p.clockAt + 1))
+		second, _ = strconv.Atoi(group(p.clockAt + 2))
+		if ampm := strings.ToLower(group(p.clockAt + 3)); ampm != "" {
+			if hour < 1 || hour > 12 {
+				return time.Time{}, false
+			}
+			hour %= 12
+			if ampm[0] == 'p' {
+				hour += 12
+			}
+		}
+		if hour > 23 || minute > 59 || second > 60 {
+			return time.Time{}, false
+		}
+		if z, ok := zoneOf(group(p.clockAt + 4)); ok {
+			loc0 = z
+		} else {
+			return time.Time{}, false
+		}
+	}
+	t := time.Date(year, time.Month(month), day, hour, minute, second, 0, loc0)
+	if t.Day() != day || int(t.Month()) != month {
+		return time.Time{}, false // normalised away: the date does not exist
+	}
+	return t.UTC(), true
+}
+
+func zoneOf(z string) (*time.Location, bool) {
+	switch strings.ToUpper(z) {
+	case "", "Z", "UTC", "GMT":
+		return time.UTC, true
+	}
+	sign := 1
+	if z[0] == '-' {
+		sign = -1
+	}
+	digits := strings.ReplaceAll(z[1:], ":", "")
+	if len(digits) != 4 {
+		return nil, false
+	}
+	h, err1 := strconv.Atoi(digits[:2])
+	m, err2 := strconv.Atoi(digits[2:])
+	if err1 != nil || err2 != nil || h > 14 || m > 59 {
+		return nil, false
+	}
+	return time.FixedZone(z, sign*(h*3600+m*60)), true
+}
+
+var ruMonths = map[string]int{
+	"января": 1, "февраля": 2, "марта": 3, "апреля": 4, "мая": 5, "июня": 6,
+	"июля": 7, "августа": 8, "сентября": 9, "октября": 10, "ноября": 11, "декабря": 12,
+}
+
+func monthNumber(s string) int {
+	if n, err := strconv.Atoi(s); err == nil {
+		return n
+	}
+	s = strings.ToLower(strings.TrimSuffix(s, "."))
+	if n, ok := ruMonths[s]; ok {
+		return n
+	}
+	if len(s) < 3 {
+		return 0
+	}
+	switch s[:3] {
+	case "jan":
+		return 1
+	case "feb":
+		return 2
+	case "mar":
+		return 3
+	case "apr":
+		return 4
+	case "may":
+		return 5
+	case "jun":
+		return 6
+	case "jul":
+		return 7
+	case "aug":
+		return 8
+	case "sep":
+		return 9
+	case "oct":
+		return 10
+	case "nov":
+		return 11
+	case "dec":
+		return 12
+	}
+	return 0
+}
+
+// stampKeyword finds the words that introduce a revision stamp. \b only
+// knows ASCII word characters, so the Chinese and Russian words go without.
+var stampKeyword = regexp.MustCompile(`(?i)(?:\b(?:last` + sp + `*[-–]?` + sp + `*(?:updated|modified|revised)|updated|modified|revised)\b|最后更新|最後更新|更新于|更新於|обновлено)`)
+
+// stampGlue is what may sit between the keyword and the date: "on", "at",
+// ":", "：", a dash.
+var stampGlue = regexp.MustCompile(`(?i)^(?:` + sp + `|[:：,\-–—]|\b(?:on|at)\b|于)*`)
+
+// FindRevisionStamp finds the first revision stamp in text — a keyword such
+// as Updated, Last modified, Last updated, Modified, Revised, 更新于, 最后更新
+// or Обновлено followed by a parseable date — and returns the exact
+// substring ("Updated on 2024-01-31") and its time in UTC.
+func FindRevisionStamp(text string) (stamp string, t time.Time, ok bool) {
+	start, end, t, ok := findStamp(text)
+	if !ok {
+		return "", time.Time{}, false
+	}
+	return text[start:end], t, true
+}
+
+func findStamp(text string) (start, end int, t time.Time, ok bool) {
+	for off := 0; off < len(text); {
+		loc := stampKeyword.FindStringIndex(text[off:])
+		if loc == nil {
+			break
+		}
+		kStart, kEnd := off+loc[0], off+loc[1]
+		rest := text[kEnd:]
+		glue := stampGlue.FindStringIndex(rest)
+		if t, n, ok := parseDateAt(rest[glue[1]:]); ok {
+			return kStart, kEnd + glue[1] + n, t, true
+		}
+		off = kEnd
+	}
+	return 0, 0, time.Time{}, false
+}

@@ -1,0 +1,116 @@
+package extract
+
+import (
+	"strings"
+
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
+)
+
+// blockTags are the elements that start a new block of text.
+var blockTags = map[string]bool{
+	"address": true, "article": true, "aside": true, "blockquote": true,
+	"caption": true, "center": true, "dd": true, "details": true, "dialog": true,
+	"div": true, "dl": true, "dt": true, "fieldset": true, "figcaption": true,
+	"figure": true, "footer": true, "form": true, "h1": true, "h2": true,
+	"h3": true, "h4": true, "h5": true, "h6": true, "header": true,
+	"hgroup": true, "hr": true, "li": true, "main": true, "nav": true,
+	"ol": true, "p": true, "pre": true, "section": true, "summary": true,
+	"table": true, "tbody": true, "td": true, "tfoot": true, "th": true,
+	"thead": true, "tr": true, "ul": true,
+}
+
+// invisibleTags never contribute text.
+var invisibleTags = map[string]bool{
+	"script": true, "style": true, "noscript": true, "template": true,
+	"head": true, "title": true, "svg": true, "math": true, "iframe": true,
+	"object": true, "embed": true, "canvas": true, "select": true,
+	"textarea": true, "button": true, "input": true, "link": true, "meta": true,
+}
+
+func attr(n *html.Node, key string) string {
+	for _, a := range n.Attr {
+		if a.Key == key {
+			return a.Val
+		}
+	}
+	return ""
+}
+
+func hasAttr(n *html.Node, key string) bool {
+	for _, a := range n.Attr {
+		if a.Key == key {
+			return true
+		}
+	}
+	return false
+}
+
+func setAttr(n *html.Node, key, val string) {
+	for i, a := range n.Attr {
+		if a.Key == key {
+			n.Attr[i].Val = val
+			return
+		}
+	}
+	n.Attr = append(n.Attr, html.Attribute{Key: key, Val: val})
+}
+
+func isElement(n *html.Node, tag string) bool {
+	return n.Type == html.ElementNode && n.Data == tag
+}
+
+func isHeading(n *html.Node) bool {
+	if n.Type != html.ElementNode || len(n.Data) != 2 || n.Data[0] != 'h' {
+		return false
+	}
+	return n.Data[1] >= '1' && n.Data[1] <= '6'
+}
+
+// rename changes an element's tag, keeping atom and name in step.
+func rename(n *html.Node, tag string) {
+	n.Data = tag
+	n.DataAtom = atom.Lookup([]byte(tag))
+}
+
+// rawText appends every text node under n, as the source has it.
+func rawText(b *strings.Builder, n *html.Node) {
+	if n.Type == html.TextNode {
+		b.WriteString(n.Data)
+		return
+	}
+	if n.Type == html.ElementNode && invisibleTags[n.Data] {
+		return
+	}
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		rawText(b, c)
+	}
+}
+
+// foldedText is the visible text under n with white space folded.
+func foldedText(n *html.Node) string {
+	var b strings.Builder
+	rawText(&b, n)
+	return foldSpace(b.String())
+}
+
+// removeNode detaches n from its parent, if it has one.
+func removeNode(n *html.Node) {
+	if n.Parent != nil {
+		n.Parent.RemoveChild(n)
+	}
+}
+
+// walk calls fn on n and its descendants in document order; when fn returns
+// false the node's children are skipped. The next sibling is read before fn
+// runs, so fn may remove the node it is given.
+func walk(n *html.Node, fn func(*html.Node) bool) {
+	if !fn(n) {
+		return
+	}
+	for c := n.FirstChild; c != nil; {
+		next := c.NextSibling
+		walk(c, fn)
+		c = next
+	}
+}

@@ -1,0 +1,62 @@
+// Package extract turns the bytes of a page into an article: title, body
+// (clean HTML, text, Markdown), byline and dates. It is pure: no network.
+package extract
+
+import (
+	"errors"
+	"time"
+)
+
+// Version names the extraction rules; it is recorded with each snapshot.
+const Version = "1"
+
+// Sentinel errors; callers test them with errors.Is.
+var (
+	// ErrNoMatch: a configured selector (body or title) matched nothing.
+	ErrNoMatch = errors.New("extract: selector matched nothing")
+	// ErrNoContent: no article body could be found at all.
+	ErrNoContent = errors.New("extract: no article content found")
+)
+
+// Rules are a source's selectors (mirrors config.Selectors; extract does not
+// import config). The zero value means "generic extraction".
+type Rules struct {
+	Title     string
+	Body      string
+	Updated   string
+	Published string
+	Byline    string
+	Remove    []string
+}
+
+// Result is what Article extracts from a page.
+type Result struct {
+	Title        string
+	Byline       string
+	SiteName     string
+	Lang         string
+	CanonicalURL string     // <link rel=canonical>, else og:url, absolute; "" if none
+	Published    *time.Time // UTC
+	Revised      *time.Time // UTC: "Updated on 2024-01-31", article:modified_time, JSON-LD dateModified, …
+	RevisionText string     // the literal stamp text found on the page, e.g. "Updated on 2024-01-31" ("" if none)
+	LeadImage    string     // absolute URL
+	HTML         string     // sanitised body HTML (bluemonday allow-list, absolute URLs)
+	Text         string     // body as plain text, paragraphs separated by blank lines
+	Markdown     string     // body as Markdown
+	Extractor    string     // "selectors" or "generic"
+	Warnings     []string   // e.g. selectors fell back to generic
+	Matched      map[string]string // field -> selector that matched (for `annalist extract`)
+	Removed      int               // elements dropped by Rules.Remove
+}
+
+// Article extracts the article from page (UTF-8 HTML) fetched from pageURL
+// using rules (zero Rules = generic extractor). It never panics.
+//   func Article(page []byte, pageURL string, rules Rules) (*Result, error)
+//
+// Fingerprint returns the dedup fingerprint of title+text (see fingerprint.go):
+//   func Fingerprint(title, text string, ignore []*regexp.Regexp) string
+// formatted "n<NormaliserVersion>:<sha256 hex>".
+//
+// ParseDate parses a date from free text such as "Updated on 2024-01-31",
+// "Updated: Jan 31, 2024", "31 January 2024", RFC 3339:
+//   func ParseDate(s string) (time.Time, bool)

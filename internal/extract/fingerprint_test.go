@@ -1,0 +1,78 @@
+package extract
+
+import (
+	"regexp"
+	"strings"
+	"testing"
+)
+
+func TestFingerprint(t *testing.T) {
+	readers := []*regexp.Regexp{regexp.MustCompile(`\d+ readers today`)}
+	const title = "Chiang Ching-kuo and Outer Mongolia"
+	const text = "Mondo History Updated on 2024-01-31\n\nIn 1945, both China and Japan were exhausted.\n\nThe Soviet Union had an intention to help."
+	base := Fingerprint(title, text, readers)
+
+	same := []struct{ name, title, text string }{
+		{"stamp date changed", title, strings.Replace(text, "2024-01-31", "2024-03-02", 1)},
+		{"stamp format changed", title, strings.Replace(text, "Updated on 2024-01-31", "Last updated: March 2, 2024", 1)},
+		{"stamp gone", title, strings.Replace(text, " Updated on 2024-01-31", "", 1)},
+		{"white space", "  Chiang  Ching-kuo and\tOuter Mongolia ", strings.ReplaceAll(text, "\n\n", "\n \n\n   ")},
+		{"ignore pattern", title, text + "\n\n1234 readers today"},
+		{"ignore pattern changed", title, text + "\n\n99 readers today"},
+	}
+	for _, tc := range same {
+		if got := Fingerprint(tc.title, tc.text, readers); got != base {
+			t.Errorf("%s: fingerprint changed\n%q\n%q", tc.name, Normalise(title, text, readers), Normalise(tc.title, tc.text, readers))
+		}
+	}
+
+	different := []struct{ name, title, text string }{
+		{"one word", title, strings.Replace(text, "exhausted", "tired", 1)},
+		{"title word", "Chiang Ching-kuo and Inner Mongolia", text},
+		{"paragraph added", title, text + "\n\nA new paragraph."},
+		{"readers without ignore", title, text + "\n\n1234 readers today"},
+		{"title and text swapped boundary", title + " In", strings.Replace(text, "In 1945", "1945", 1)},
+	}
+	for _, tc := range different {
+		ignore := readers
+		if tc.name == "readers without ignore" {
+			ignore = nil
+		}
+		if Fingerprint(tc.title, tc.text, ignore) == base {
+			t.Errorf("%s: fingerprint unchanged", tc.name)
+		}
+	}
+}
+
+func TestFingerprintFormat(t *testing.T) {
+	fp := Fingerprint("t", "x", nil)
+	if !regexp.MustCompile(`^n1:[0-9a-f]{64}$`).MatchString(fp) {
+		t.Errorf("Fingerprint = %q, want n1:<sha256 hex>", fp)
+	}
+	if NormaliserVersion != 1 {
+		t.Errorf("NormaliserVersion = %d; changing it changes every fingerprint", NormaliserVersion)
+	}
+	// Pinned: sha256("t\nx"). Stored fingerprints depend on this staying put.
+	if want := "n1:8e2cbe3b93266a53e7bb3cb6ff01ab5e8e8559793942ffa6abaa7ff665d8caf5"; fp != want {
+		t.Errorf("Fingerprint(t, x) = %s, want %s", fp, want)
+	}
+}
+
+func TestNormalise(t *testing.T) {
+	for _, tc := range []struct {
+		name, title, text, want string
+	}{
+		{"stamp removed mid-line", "T", "Mondo History Updated on 2024-01-31\n\nBody text.", "T\nMondo History Body text."},
+		{"every stamp removed", "T", "Updated on 2024-01-31. Text. Last modified: 2024-02-01 08:00", "T\n. Text."},
+		{"stamp in title", "Title (Updated 31 January 2024)", "x", "Title ( )\nx"},
+		{"NFC", "Cafe\u0301", "x", "Caf\u00e9\nx"},
+		{"unicode space", "a\u00a0\u3000b", " x\n\ny ", "a b\nx y"},
+	} {
+		if got := Normalise(tc.title, tc.text, nil); got != tc.want {
+			t.Errorf("%s: Normalise = %q, want %q", tc.name, got, tc.want)
+		}
+	}
+	if Fingerprint("Cafe\u0301", "x", nil) != Fingerprint("Caf\u00e9", "x", nil) {
+		t.Error("NFC and NFD spellings differ in fingerprint")
+	}
+}

@@ -1,0 +1,237 @@
+package extract
+
+import (
+	"regexp"
+	"strings"
+
+	"golang.org/x/net/html"
+)
+
+// chromeTags are page furniture, never article text. Headers and bylines
+// are furniture for the body but not for the revision-stamp search: they
+// are where stamps usually sit.
+var chromeTags = map[string]bool{
+	"nav": true, "footer": true, "aside": true, "form": true, "dialog": true,
+}
+
+// boilerplateName matches class/id tokens of furniture: related links, share
+// bars, comments, newsletters, adverts, cookie banners, menus.
+var boilerplateName = regexp.MustCompile(`(?i)related|share|sharing|social|comment|newsletter|subscri|promo|advert|cookie|sidebar|footer|menu|breadcrumb|^ads?$|^ad[-_]|[-_]ads?$|[-_]ad[-_]`)
+
+// maybeContent rescues an element whose name also says it holds the article
+// ("article-content related-links" is more likely content than not).
+var maybeContent = regexp.MustCompile(`(?i)article|body|column|content|main|shadow`)
+
+// bylineName matches the names of article metadata lines.
+var bylineName = regexp.MustCompile(`(?i)byline|dateline|article-meta|post-meta|entry-meta`)
+
+// isChrome reports whether n is furniture to leave out of the article;
+// forBody adds headers and bylines.
+func isChrome(n *html.Node, forBody bool) bool {
+	if n.Type != html.ElementNode {
+		return false
+	}
+	switch n.Data {
+	case "html", "body", "article", "main":
+		return false
+	case "header":
+		if forBody {
+			return true
+		}
+	}
+	if chromeTags[n.Data] || invisibleTags[n.Data] || attr(n, "role") == "navigation" {
+		return true
+	}
+	if attr(n, "itemprop") == "articleBody" {
+		return false
+	}
+	names := attr(n, "class") + " " + attr(n, "id")
+	if strings.TrimSpace(names) == "" || maybeContent.MatchString(names) {
+		return false
+	}
+	for _, tok := range strings.Fields(names) {
+		if boilerplateName.MatchString(tok) || forBody && bylineName.MatchString(tok) {
+			return true
+		}
+	}
+	return false
+}
+
+// dropChrome removes furniture (headers and bylines included) under root.
+func dropChrome(root *html.Node) {
+	walk(root, func(n *html.Node) bool {
+		if n != root && isChrome(n, true) {
+			removeNode(n)
+			return false
+		}
+		return true
+	})
+}
+
+var (
+	positiveName = regexp.MustCompile(`(?i)article|body|content|entry|hentry|h-entry|main|page|post|text|blog|story`)
+	negativeName = regexp.MustCompile(`(?i)hidden|banner|combx|comment|com-|contact|foot|masthead|media|meta|outbrain|promo|related|scroll|share|shoutbox|sidebar|skyscraper|sponsor|shopping|tags|tool|widget`)
+)
+
+// genericBody finds the article in root the way readability does: each
+// paragraph scores its parent (fully), grandparent (half) and great-
+// grandparent (a third) by length and commas; the best-scoring element,
+// discounted by link density, wins, and siblings that look like more of the
+// same are kept with it. It returns nil if no paragraph qualifies.
+func genericBody(root *html.Node) []*html.Node {
+	scores := map[*html.Node]float64{}
+	var order []*html.Node
+	lengths := map[*html.Node]int{}
+	textLen := func(n *html.Node) int {
+		if l, ok := lengths[n]; ok {
+			return l
+		}
+		l := len(foldedText(n))
+		lengths[n] = l
+		return l
+	}
+	walk(root, func(n *html.Node) bool {
+		if n.Type != html.ElementNode {
+			return true
+		}
+		if !(n.Data == "p" || n.Data == "pre" || n.Data == "td" || (n.Data == "div" && !hasBlock(n))) {
+			return true
+		}
+		text := foldedText(n)
+		if len(text) < 25 {
+			return true
+		}
+		score := 1 + float64(strings.Count(text, ",")+strings.Count(text, "，")) + min(float64(len(text))/100, 3)
+		anc := n.Parent
+		for level := 0; level < 3 && anc != nil && anc.Type == html.ElementNode; level++ {
+			if _, ok := scores[anc]; !ok {
+				scores[anc] = initialScore(anc)
+				order = append(order, anc)
+			}
+			div := 1.0
+			if level == 1 {
+				div = 2
+			} else if level > 1 {
+				div = float64(level * 3)
+			}
+			scores[anc] += score / div
+			if anc == root {
+				break
+			}
+			anc = anc.Parent
+		}
+		return true
+	})
+	var top *html.Node
+	best := 0.0
+	for _, n := range order {
+		s := scores[n] * (1 - linkDensity(n, textLen))
+		scores[n] = s
+		if top == nil || s > best {
+			top, best = n, s
+		}
+	}
+	if top == nil {
+		return nil
+	}
+	// A lone child adds nothing; its parent may hold more of the article.
+	for top.Parent != nil && top != root && top.Parent.Type == html.ElementNode && top.Parent.Data != "body" && elementChildren(top.Parent) == 1 {
+		top = top.Parent
+	}
+	if top.Parent == nil || top == root {
+		return []*html.Node{top}
+	}
+	threshold := max(10, best*0.2)
+	var out []*html.Node
+	for sib := top.Parent.FirstChild; sib != nil; sib = sib.NextSibling {
+		if sib.Type != html.ElementNode {
+			continue
+		}
+		if sib == top {
+			out = append(out, sib)
+			continue
+		}
+		bonus := 0.0
+		if c := attr(top, "class"); c != "" && attr(sib, "class") == c {
+			bonus = best * 0.2
+		}
+		if s, ok := scores[sib]; ok && s+bonus >= threshold {
+			out = append(out, sib)
+			continue
+		}
+		if sib.Data == "p" {
+			l, ld := textLen(sib), linkDensity(sib, textLen)
+			text := foldedText(sib)
+			if (l > 80 && ld < 0.25) || (l > 0 && l <= 80 && ld == 0 && strings.Contains(text+" ", ". ")) {
+				out = append(out, sib)
+			}
+		}
+	}
+	return out
+}
+
+func elementChildren(n *html.Node) int {
+	k := 0
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		if c.Type == html.ElementNode {
+			k++
+		} else if c.Type == html.TextNode && strings.TrimSpace(c.Data) != "" {
+			return 2 // text beside the element: not a lone child
+		}
+	}
+	return k
+}
+
+func initialScore(n *html.Node) float64 {
+	s := 0.0
+	switch n.Data {
+	case "div", "article":
+		s = 5
+	case "pre", "td", "blockquote":
+		s = 3
+	case "address", "ol", "ul", "dl", "dd", "dt", "li", "form":
+		s = -3
+	case "h1", "h2", "h3", "h4", "h5", "h6", "th":
+		s = -5
+	}
+	names := attr(n, "class") + " " + attr(n, "id")
+	if negativeName.MatchString(names) {
+		s -= 25
+	}
+	if positiveName.MatchString(names) {
+		s += 25
+	}
+	if attr(n, "itemprop") == "articleBody" {
+		s += 50
+	}
+	return s
+}
+
+// linkDensity is the share of n's text that sits inside links.
+func linkDensity(n *html.Node, textLen func(*html.Node) int) float64 {
+	total := textLen(n)
+	if total == 0 {
+		return 0
+	}
+	links := 0
+	walk(n, func(c *html.Node) bool {
+		if isElement(c, "a") {
+			links += textLen(c)
+			return false
+		}
+		return true
+	})
+	return float64(links) / float64(total)
+}
+
+// describe names an element for Result.Matched: tag, id and classes.
+func describe(n *html.Node) string {
+	s := n.Data
+	if id := attr(n, "id"); id != "" {
+		s += "#" + id
+	}
+	for _, c := range strings.Fields(attr(n, "class")) {
+		s += "." + c
+	}
+	return s
+}

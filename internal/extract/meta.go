@@ -1,0 +1,260 @@
+package extract
+
+import (
+	"encoding/json"
+	"net/url"
+	"regexp"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/PuerkitoBio/goquery"
+)
+
+// pageMeta is what the page says about itself outside the article body.
+type pageMeta struct {
+	canonical, siteName, lang, image string
+	ogTitle, h1, docTitle           string
+	author                          string
+	published, modified             *time.Time
+}
+
+// readMeta reads the page's metadata; it does not modify doc.
+func readMeta(doc *goquery.Document, base *url.URL) pageMeta {
+	var m pageMeta
+	if h := strings.TrimSpace(doc.Find(`link[rel~="canonical"]`).First().AttrOr("href", "")); h != "" {
+		m.canonical = httpURL(base, h)
+	}
+	if m.canonical == "" {
+		m.canonical = httpURL(base, metaContent(doc, "og:url"))
+	}
+	m.siteName = foldSpace(metaContent(doc, "og:site_name"))
+	m.lang = strings.TrimSpace(doc.Find("html").First().AttrOr("lang", ""))
+	for _, k := range []string{"og:image", "og:image:url", "og:image:secure_url", "twitter:image"} {
+		if v := httpURL(base, metaContent(doc, k)); v != "" {
+			m.image = v
+			break
+		}
+	}
+	m.ogTitle = foldSpace(metaContent(doc, "og:title"))
+	m.h1 = foldSpace(doc.Find("h1").First().Text())
+	m.docTitle = foldSpace(doc.Find("title").First().Text())
+
+	ld := readJSONLD(doc)
+	m.author = metaContent(doc, "author")
+	if strings.Contains(m.author, "://") {
+		m.author = "" // some sites put a profile URL here
+	}
+	if m.author == "" {
+		m.author = ld.author
+	}
+	if m.author == "" {
+		m.author = doc.Find(`[rel~="author"]`).First().Text()
+	}
+	if m.author == "" {
+		doc.Find(`[itemprop="author"], .byline, .author`).EachWithBreak(func(_ int, s *goquery.Selection) bool {
+			if t := foldSpace(s.Text()); t != "" && len(t) < 100 {
+				m.author = t
+				return false
+			}
+			return true
+		})
+	}
+	m.author = cleanByline(m.author)
+
+	m.published = firstDate(
+		metaContent(doc, "article:published_time"),
+		ld.published,
+		itempropDate(doc, "datePublished"),
+		metaContent(doc, "og:published_time"),
+		metaContent(doc, "pubdate"),
+		metaContent(doc, "date"),
+	)
+	m.modified = firstDate(
+		metaContent(doc, "article:modified_time"),
+		metaContent(doc, "og:updated_time"),
+		ld.modified,
+		itempropDate(doc, "dateModified"),
+	)
+	return m
+}
+
+// metaContent reads <meta property=key> or <meta name=key>.
+func metaContent(doc *goquery.Document, key string) string {
+	var v string
+	doc.Find("meta").EachWithBreak(func(_ int, s *goquery.Selection) bool {
+		p, _ := s.Attr("property")
+		n, _ := s.Attr("name")
+		if strings.EqualFold(p, key) || strings.EqualFold(n, key) {
+			if c := strings.TrimSpace(s.AttrOr("content", "")); c != "" {
+				v = c
+				return false
+			}
+		}
+		return true
+	})
+	return v
+}
+
+func itempropDate(doc *goquery.Document, prop string) string {
+	s := doc.Find(`[itemprop="` + prop + `"]`).First()
+	for _, k := range []string{"datetime", "content"} {
+		if v, ok := s.Attr(k); ok && strings.TrimSpace(v) != "" {
+			return v
+		}
+	}
+	return s.Text()
+}
+
+// elementDate reads a date from an element chosen by a rule: its datetime
+// or content attribute, else its text.
+func elementDate(s *goquery.Selection) (t time.Time, ok bool) {
+	for _, k := range []string{"datetime", "content"} {
+		if v, found := s.Attr(k); found {
+			if t, ok := ParseDate(v); ok {
+				return t, true
+			}
+		}
+	}
+	return ParseDate(s.Text())
+}
+
+func firstDate(candidates ...string) *time.Time {
+	for _, c := range candidates {
+		if c = strings.TrimSpace(c); c == "" {
+			continue
+		}
+		if t, ok := ParseDate(c); ok {
+			return &t
+		}
+	}
+	return nil
+}
+
+// httpURL resolves ref against base and keeps it only if it is http(s).
+func httpURL(base *url.URL, ref string) string {
+	ref = strings.TrimSpace(ref)
+	if ref == "" {
+		return ""
+	}
+	u, err := url.Parse(ref)
+	if err != nil {
+		return ""
+	}
+	if base != nil {
+		u = base.ResolveReference(u)
+	}
+	if u.Scheme != "http" && u.Scheme != "https" || u.Host == "" {
+		return ""
+	}
+	return u.String()
+}
+
+var byPrefix = regexp.MustCompile(`(?i)^(?:by|written by|author:?)\s+`)
+
+func cleanByline(s string) string {
+	return byPrefix.ReplaceAllString(foldSpace(s), "")
+}
+
+type ldFacts struct {
+	author, published, modified string
+}
+
+// readJSONLD collects author and dates from the page's JSON-LD, preferring
+// an Article-like object over others (a WebSite or Organization may carry
+// dates of its own).
+func readJSONLD(doc *goquery.Document) ldFacts {
+	var best, other ldFacts
+	doc.Find(`script[type="application/ld+json"]`).Each(func(_ int, s *goquery.Selection) {
+		var v any
+		if json.Unmarshal([]byte(s.Text()), &v) != nil {
+			return
+		}
+		walkJSON(v, func(obj map[string]any) {
+			f := ldFacts{
+				author:    ldAuthor(obj["author"]),
+				published: ldString(obj["datePublished"]),
+				modified:  ldString(obj["dateModified"]),
+			}
+			into := &other
+			if isArticleType(obj["@type"]) {
+				into = &best
+			}
+			if into.author == "" {
+				into.author = f.author
+			}
+			if into.published == "" {
+				into.published = f.published
+			}
+			if into.modified == "" {
+				into.modified = f.modified
+			}
+		})
+	})
+	if best.author == "" {
+		best.author = other.author
+	}
+	if best.published == "" {
+		best.published = other.published
+	}
+	if best.modified == "" {
+		best.modified = other.modified
+	}
+	return best
+}
+
+func walkJSON(v any, fn func(map[string]any)) {
+	switch x := v.(type) {
+	case map[string]any:
+		fn(x)
+		keys := make([]string, 0, len(x))
+		for k := range x {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys) // map order is random; results must not be
+		for _, k := range keys {
+			walkJSON(x[k], fn)
+		}
+	case []any:
+		for _, c := range x {
+			walkJSON(c, fn)
+		}
+	}
+}
+
+func isArticleType(v any) bool {
+	switch x := v.(type) {
+	case string:
+		return strings.Contains(x, "Article") || x == "BlogPosting" || x == "Report"
+	case []any:
+		for _, c := range x {
+			if isArticleType(c) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func ldString(v any) string {
+	s, _ := v.(string)
+	return s
+}
+
+func ldAuthor(v any) string {
+	switch x := v.(type) {
+	case string:
+		return x
+	case map[string]any:
+		return ldString(x["name"])
+	case []any:
+		var names []string
+		for _, c := range x {
+			if n := ldAuthor(c); n != "" {
+				names = append(names, n)
+			}
+		}
+		return strings.Join(names, ", ")
+	}
+	return ""
+}

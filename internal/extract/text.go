@@ -1,0 +1,139 @@
+package extract
+
+import (
+	"strings"
+	"unicode"
+
+	"golang.org/x/net/html"
+)
+
+// textRenderer turns a DOM into block-aware plain text: each block
+// (paragraph, heading, list item, quotation, caption, table row) becomes one
+// string, with white space folded inside it and <br> kept as a line break.
+type textRenderer struct {
+	blocks []string
+	line   strings.Builder
+	space  bool                   // a space is owed before the next visible rune
+	skip   func(*html.Node) bool // nodes to leave out entirely; may be nil
+}
+
+// plainText renders nodes as blocks separated by blank lines.
+func plainText(nodes []*html.Node, skip func(*html.Node) bool) string {
+	r := &textRenderer{skip: skip}
+	for _, n := range nodes {
+		r.node(n)
+	}
+	r.flush()
+	return strings.Join(r.blocks, "\n\n")
+}
+
+func (r *textRenderer) sub() *textRenderer { return &textRenderer{skip: r.skip} }
+
+func (r *textRenderer) text(s string) {
+	for _, c := range s {
+		if unicode.IsSpace(c) {
+			r.space = true
+			continue
+		}
+		if r.space && r.line.Len() > 0 && !strings.HasSuffix(r.line.String(), "\n") {
+			r.line.WriteByte(' ')
+		}
+		r.space = false
+		r.line.WriteRune(c)
+	}
+}
+
+func (r *textRenderer) flush() {
+	s := r.line.String()
+	r.line.Reset()
+	r.space = false
+	lines := strings.Split(s, "\n")
+	kept := lines[:0]
+	for _, l := range lines {
+		if l = strings.TrimSpace(l); l != "" {
+			kept = append(kept, l)
+		}
+	}
+	if len(kept) > 0 {
+		r.blocks = append(r.blocks, strings.Join(kept, "\n"))
+	}
+}
+
+func (r *textRenderer) children(n *html.Node) {
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		r.node(c)
+	}
+}
+
+func (r *textRenderer) node(n *html.Node) {
+	switch n.Type {
+	case html.TextNode:
+		r.text(n.Data)
+		return
+	case html.DocumentNode:
+		r.children(n)
+		return
+	case html.ElementNode:
+	default:
+		return
+	}
+	if invisibleTags[n.Data] || (r.skip != nil && r.skip(n)) {
+		return
+	}
+	switch n.Data {
+	case "br":
+		r.line.WriteByte('\n')
+		r.space = false
+	case "pre":
+		r.flush()
+		var b strings.Builder
+		rawText(&b, n)
+		if s := strings.Trim(b.String(), "\n"); strings.TrimSpace(s) != "" {
+			r.blocks = append(r.blocks, s)
+		}
+	case "li":
+		r.flush()
+		s := r.sub()
+		s.children(n)
+		s.flush()
+		if len(s.blocks) > 0 {
+			item := "- " + strings.ReplaceAll(strings.Join(s.blocks, "\n"), "\n", "\n  ")
+			r.blocks = append(r.blocks, item)
+		}
+	case "tr":
+		r.flush()
+		r.row(n)
+	default:
+		if blockTags[n.Data] {
+			r.flush()
+			r.children(n)
+			r.flush()
+			return
+		}
+		r.children(n)
+	}
+}
+
+// row writes a table row as one line of cells joined by " | ", unless a cell
+// holds blocks (a layout table), in which case each cell is rendered as
+// blocks of its own.
+func (r *textRenderer) row(tr *html.Node) {
+	var cells []string
+	for c := tr.FirstChild; c != nil; c = c.NextSibling {
+		if c.Type != html.ElementNode || (c.Data != "td" && c.Data != "th") {
+			continue
+		}
+		s := r.sub()
+		s.children(c)
+		s.flush()
+		if len(s.blocks) > 1 {
+			r.children(tr)
+			r.flush()
+			return
+		}
+		cells = append(cells, strings.Join(s.blocks, " "))
+	}
+	if strings.TrimSpace(strings.Join(cells, "")) != "" {
+		r.blocks = append(r.blocks, strings.Join(cells, " | "))
+	}
+}

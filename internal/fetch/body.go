@@ -1,0 +1,137 @@
+package fetch
+
+import (
+	"bufio"
+	"compress/flate"
+	"compress/gzip"
+	"compress/zlib"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/andybalholm/brotli"
+)
+
+// Headers keeping what the server sent, since Header describes the decoded Body.
+const (
+	HeaderOriginalContentEncoding  = "X-Annalist-Original-Content-Encoding"
+	HeaderOriginalTransferEncoding = "X-Annalist-Original-Transfer-Encoding"
+	HeaderOriginalContentLength    = "X-Annalist-Original-Content-Length"
+)
+
+// readBody decodes the Content-Encoding of resp and reads at most max bytes of
+// the decoded entity; the cap is applied after decompression so a
+// compression bomb stops at max, and memory stays bounded by max.
+func readBody(resp *http.Response, max int64) ([]byte, error) {
+	// An honest Content-Length over the cap saves reading anything.
+	if resp.ContentLength > max && contentEncodings(resp.Header) == nil {
+		return nil, fmt.Errorf("%w (Content-Length %d, limit %d)", ErrTooLarge, resp.ContentLength, max)
+	}
+	r, err := decoder(resp.Body, contentEncodings(resp.Header))
+	if err != nil {
+		return nil, err
+	}
+	size := int64(32 << 10)
+	if resp.ContentLength > 0 && resp.ContentLength <= max && contentEncodings(resp.Header) == nil {
+		size = resp.ContentLength + 1 // +1 so ReadAll sees EOF without growing
+	}
+	buf := make([]byte, 0, size)
+	body, err := readAllInto(buf, io.LimitReader(r, max+1))
+	if err != nil {
+		return nil, fmt.Errorf("read body: %w", err)
+	}
+	if int64(len(body)) > max {
+		return nil, fmt.Errorf("%w (limit %d bytes)", ErrTooLarge, max)
+	}
+	return body, nil
+}
+
+// readAllInto is io.ReadAll starting from a caller-sized buffer.
+func readAllInto(b []byte, r io.Reader) ([]byte, error) {
+	for {
+		if len(b) == cap(b) {
+			b = append(b, 0)[:len(b)]
+		}
+		n, err := r.Read(b[len(b):cap(b)])
+		b = b[:len(b)+n]
+		if err == io.EOF {
+			return b, nil
+		}
+		if err != nil {
+			return b, err
+		}
+	}
+}
+
+// contentEncodings lists the codings applied, in the order they were applied,
+// without "identity"; nil when the body is not encoded.
+func contentEncodings(h http.Header) []string {
+	var out []string
+	for _, v := range h.Values("Content-Encoding") {
+		for _, c := range strings.Split(v, ",") {
+			c = strings.ToLower(strings.TrimSpace(c))
+			if c != "" && c != "identity" {
+				out = append(out, c)
+			}
+		}
+	}
+	return out
+}
+
+// decoder undoes codings last-applied first.
+func decoder(r io.Reader, codings []string) (io.Reader, error) {
+	for i := len(codings) - 1; i >= 0; i-- {
+		switch codings[i] {
+		case "gzip", "x-gzip":
+			zr, err := gzip.NewReader(r)
+			if err != nil {
+				return nil, fmt.Errorf("gzip: %w", err)
+			}
+			r = zr
+		case "br":
+			r = brotli.NewReader(r)
+		case "deflate":
+			r = deflateReader(r)
+		default:
+			return nil, fmt.Errorf("%w %q", ErrContentEncoding, codings[i])
+		}
+	}
+	return r, nil
+}
+
+// deflateReader accepts both zlib-wrapped deflate (what RFC 9110 means) and
+// the raw deflate some servers send instead.
+func deflateReader(r io.Reader) io.Reader {
+	br := bufio.NewReader(r)
+	head, _ := br.Peek(2)
+	if len(head) == 2 && head[0]&0x0f == 8 && (uint16(head[0])<<8|uint16(head[1]))%31 == 0 {
+		if zr, err := zlib.NewReader(br); err == nil {
+			return zr
+		}
+	}
+	return flate.NewReader(br)
+}
+
+// describeBody rewrites resp.Header to describe the decoded body of n bytes,
+// keeping the originals under X-Annalist-Original-* headers.
+func describeBody(resp *http.Response, n int) http.Header {
+	h := resp.Header.Clone()
+	if h == nil {
+		h = http.Header{}
+	}
+	if ce := h.Values("Content-Encoding"); len(ce) > 0 {
+		h.Set(HeaderOriginalContentEncoding, strings.Join(ce, ", "))
+		if cl := h.Get("Content-Length"); cl != "" {
+			h.Set(HeaderOriginalContentLength, cl)
+		}
+	}
+	if len(resp.TransferEncoding) > 0 {
+		h.Set(HeaderOriginalTransferEncoding, strings.Join(resp.TransferEncoding, ", "))
+	}
+	h.Del("Content-Encoding")
+	h.Del("Transfer-Encoding")
+	h.Set("Content-Length", strconv.Itoa(n))
+	return h
+}

@@ -1,0 +1,69 @@
+package fetch
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+)
+
+// Sentinel errors; Get wraps them with the URL, so test with errors.Is.
+var (
+	ErrTooLarge          = errors.New("fetch: response body too large")
+	ErrTooManyRedirects  = errors.New("fetch: too many redirects")
+	ErrScheme            = errors.New("fetch: unsupported URL scheme")
+	ErrPrivateNetwork    = errors.New("fetch: refused private network address")
+	ErrRobots            = errors.New("fetch: disallowed by robots.txt")
+	ErrContentEncoding   = errors.New("fetch: unsupported Content-Encoding")
+	errRedirectNoLocation = errors.New("fetch: redirect without Location")
+)
+
+// StatusError reports a response whose status is neither 2xx nor 304.
+// RetryAfter is set from a Retry-After header on 429 and 503.
+type StatusError struct {
+	URL        string
+	Code       int
+	RetryAfter time.Duration
+}
+
+func (e *StatusError) Error() string {
+	text := http.StatusText(e.Code)
+	if text == "" {
+		return fmt.Sprintf("fetch: GET %s: status %d", e.URL, e.Code)
+	}
+	return fmt.Sprintf("fetch: GET %s: %d %s", e.URL, e.Code, text)
+}
+
+// privateNetworkError names the refused address and the rule that refused it.
+type privateNetworkError struct {
+	Addr string
+	Rule string
+}
+
+func (e *privateNetworkError) Error() string {
+	return fmt.Sprintf("fetch: refused %s: %s (set allow_private_networks to allow)", e.Addr, e.Rule)
+}
+
+func (e *privateNetworkError) Is(target error) bool { return target == ErrPrivateNetwork }
+
+// urlError puts the URL into every error Get returns while keeping the cause
+// reachable for errors.Is and errors.As.
+type urlError struct {
+	url string
+	err error
+}
+
+func (e *urlError) Error() string {
+	return "fetch: GET " + e.url + ": " + strings.TrimPrefix(e.err.Error(), "fetch: ")
+}
+
+func (e *urlError) Unwrap() error { return e.err }
+
+func wrapURL(url string, err error) error {
+	var se *StatusError
+	if errors.As(err, &se) {
+		return err // already names its URL
+	}
+	return &urlError{url: url, err: err}
+}

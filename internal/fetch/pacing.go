@@ -1,0 +1,102 @@
+package fetch
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"time"
+)
+
+// pacer spaces request starts to each host and bounds requests in flight per
+// host. It is shared by every goroutine using one Client.
+type pacer struct {
+	interval    time.Duration
+	concurrency int
+	now         func() time.Time
+
+	mu    sync.Mutex
+	hosts map[string]*hostPace
+}
+
+type hostPace struct {
+	slots        chan struct{} // one token per request in flight
+	next         time.Time     // earliest start of the next request
+	blockedUntil time.Time     // from Retry-After
+}
+
+func newPacer(interval time.Duration, concurrency int, now func() time.Time) *pacer {
+	return &pacer{interval: interval, concurrency: concurrency, now: now, hosts: map[string]*hostPace{}}
+}
+
+func (p *pacer) host(key string) *hostPace {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	h := p.hosts[key]
+	if h == nil {
+		h = &hostPace{slots: make(chan struct{}, p.concurrency)}
+		p.hosts[key] = h
+	}
+	return h
+}
+
+// acquire waits for a free slot and for the host's next start time, and
+// returns the function that frees the slot. It gives up as soon as ctx is
+// done, or at once when ctx's deadline falls before the start time.
+func (p *pacer) acquire(ctx context.Context, key string) (release func(), err error) {
+	h := p.host(key)
+	select {
+	case h.slots <- struct{}{}:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	release = func() { <-h.slots }
+
+	p.mu.Lock()
+	now := p.now()
+	start := now
+	if h.next.After(start) {
+		start = h.next
+	}
+	if h.blockedUntil.After(start) {
+		start = h.blockedUntil
+	}
+	h.next = start.Add(p.interval)
+	p.mu.Unlock()
+
+	wait := start.Sub(now)
+	if wait <= 0 {
+		return release, nil
+	}
+	undo := func() {
+		p.mu.Lock()
+		if h.next.Equal(start.Add(p.interval)) {
+			h.next = start // nobody queued behind us: give the slot back
+		}
+		p.mu.Unlock()
+		release()
+	}
+	if dl, ok := ctx.Deadline(); ok && time.Until(dl) < wait {
+		undo()
+		return nil, fmt.Errorf("host %s paced until %s, after the deadline: %w",
+			key, start.Format(time.RFC3339), context.DeadlineExceeded)
+	}
+	t := time.NewTimer(wait)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return release, nil
+	case <-ctx.Done():
+		undo()
+		return nil, ctx.Err()
+	}
+}
+
+// pushBack makes later requests to the host wait until now+d (Retry-After).
+func (p *pacer) pushBack(key string, d time.Duration) {
+	h := p.host(key)
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if until := p.now().Add(d); until.After(h.blockedUntil) {
+		h.blockedUntil = until
+	}
+}

@@ -1,0 +1,148 @@
+package fetch
+
+import (
+	"context"
+	"errors"
+	"io"
+	"net/http"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+// robotsServer serves robots.txt with the given status and body and counts
+// its fetches; every other path answers 200.
+type robotsServer struct {
+	hits        atomic.Int32
+	pageHits    atomic.Int32
+	mu          sync.Mutex
+	userAgents  []string
+	conditional []string
+	url         string
+}
+
+func newRobotsServer(t *testing.T, status int, body string) *robotsServer {
+	rs := &robotsServer{}
+	srv := testServer(t, func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/robots.txt" {
+			rs.pageHits.Add(1)
+			io.WriteString(w, "page")
+			return
+		}
+		rs.hits.Add(1)
+		rs.mu.Lock()
+		rs.userAgents = append(rs.userAgents, r.UserAgent())
+		rs.conditional = append(rs.conditional, r.Header.Get("If-None-Match"))
+		rs.mu.Unlock()
+		if r.Header.Get("If-None-Match") == `"r1"` {
+			w.WriteHeader(http.StatusNotModified)
+			return
+		}
+		w.Header().Set("ETag", `"r1"`)
+		w.WriteHeader(status)
+		io.WriteString(w, body)
+	})
+	rs.url = srv.URL
+	return rs
+}
+
+const robotsRules = "User-agent: *\nDisallow: /everyone-out\n\nUser-agent: annalist\nDisallow: /private\nAllow: /private/ok\n"
+
+func TestRobotsDisallowAndCache(t *testing.T) {
+	rs := newRobotsServer(t, 200, robotsRules)
+	c := testClient(t, Options{RespectRobots: true, UserAgent: "annalist/0.1 (+https://example.org)"})
+	ctx := context.Background()
+
+	_, err := c.Get(ctx, Request{URL: rs.url + "/private/page"})
+	if !errors.Is(err, ErrRobots) {
+		t.Fatalf("err = %v, want ErrRobots", err)
+	}
+	for _, path := range []string{"/public", "/private/ok", "/everyone-out"} {
+		// /everyone-out is allowed: our own group replaces the * group.
+		if _, err := c.Get(ctx, Request{URL: rs.url + path}); err != nil {
+			t.Errorf("%s: %v", path, err)
+		}
+	}
+	if got := rs.hits.Load(); got != 1 {
+		t.Errorf("robots.txt fetched %d times, want 1 (cached)", got)
+	}
+	if rs.pageHits.Load() != 3 {
+		t.Errorf("page hits = %d, want 3 (the disallowed page is never fetched)", rs.pageHits.Load())
+	}
+	if rs.userAgents[0] != "annalist/0.1 (+https://example.org)" {
+		t.Errorf("robots.txt fetched with User-Agent %q", rs.userAgents[0])
+	}
+}
+
+func TestRobotsOverriddenPerRequest(t *testing.T) {
+	rs := newRobotsServer(t, 200, "User-agent: *\nDisallow: /\n")
+	no, yes := false, true
+	ctx := context.Background()
+
+	c := testClient(t, Options{RespectRobots: true})
+	if _, err := c.Get(ctx, Request{URL: rs.url + "/x", RespectRobots: &no}); err != nil {
+		t.Errorf("override off: %v", err)
+	}
+	if rs.hits.Load() != 0 {
+		t.Errorf("robots.txt fetched although not respected")
+	}
+	c2 := testClient(t, Options{RespectRobots: false})
+	if _, err := c2.Get(ctx, Request{URL: rs.url + "/x", RespectRobots: &yes}); !errors.Is(err, ErrRobots) {
+		t.Errorf("override on: err = %v, want ErrRobots", err)
+	}
+}
+
+func TestRobotsMissingOrBrokenAllows(t *testing.T) {
+	for _, status := range []int{404, 410, 500, 503} {
+		rs := newRobotsServer(t, status, "User-agent: *\nDisallow: /\n")
+		c := testClient(t, Options{RespectRobots: true})
+		if _, err := c.Get(context.Background(), Request{URL: rs.url + "/page"}); err != nil {
+			t.Errorf("robots.txt %d: %v, want allowed", status, err)
+		}
+	}
+}
+
+func TestRobotsUnreachableAllows(t *testing.T) {
+	// robots.txt that hangs until the per-request timeout: the page is still fetched.
+	var pages atomic.Int32
+	srv := testServer(t, func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/robots.txt" {
+			<-r.Context().Done()
+			return
+		}
+		pages.Add(1)
+	})
+	c := testClient(t, Options{RespectRobots: true, Timeout: 200 * time.Millisecond})
+	if _, err := c.Get(context.Background(), Request{URL: srv.URL + "/page"}); err != nil {
+		t.Fatalf("err = %v, want allowed", err)
+	}
+	if pages.Load() != 1 {
+		t.Errorf("page hits = %d", pages.Load())
+	}
+}
+
+func TestRobotsRefreshedConditionally(t *testing.T) {
+	rs := newRobotsServer(t, 200, robotsRules)
+	var mu sync.Mutex
+	now := time.Date(2024, 5, 1, 12, 0, 0, 0, time.UTC)
+	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
+	c := testClient(t, Options{RespectRobots: true, Now: clock})
+	ctx := context.Background()
+
+	if _, err := c.Get(ctx, Request{URL: rs.url + "/private"}); !errors.Is(err, ErrRobots) {
+		t.Fatalf("err = %v", err)
+	}
+	mu.Lock()
+	now = now.Add(2 * time.Hour)
+	mu.Unlock()
+	if _, err := c.Get(ctx, Request{URL: rs.url + "/private"}); !errors.Is(err, ErrRobots) {
+		t.Fatalf("after 304 refresh: err = %v, want the cached rules kept", err)
+	}
+	if rs.hits.Load() != 2 {
+		t.Fatalf("robots.txt fetched %d times, want 2", rs.hits.Load())
+	}
+	if rs.conditional[0] != "" || rs.conditional[1] != `"r1"` {
+		t.Errorf("If-None-Match sent = %q, want the refresh to be conditional", rs.conditional)
+	}
+}

@@ -1,0 +1,98 @@
+// Package harvest runs one poll of one source, and the revision watch:
+// feed → fetch → extract → store.
+package harvest
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"annalist/internal/fetch"
+	"annalist/internal/store"
+)
+
+// Fetcher is the HTTP client harvest needs (fetch.Client).
+type Fetcher interface {
+	Get(ctx context.Context, req fetch.Request) (*fetch.Response, error)
+}
+
+// Store is the part of the archive harvest writes to (store.Store).
+type Store interface {
+	Source(ctx context.Context, name string) (*store.Source, error)
+	RecordPoll(ctx context.Context, name string, at time.Time, outcome, errText, etag, lastModified string) error
+	ArticleByURL(ctx context.Context, u string) (*store.Article, error)
+	Article(ctx context.Context, id string) (*store.Article, error)
+	Articles(ctx context.Context, f store.ArticleFilter) ([]store.Article, error)
+	LatestSnapshot(ctx context.Context, articleID string) (*store.Snapshot, error)
+	SaveCapture(ctx context.Context, p *store.Page) (*store.SaveResult, error)
+	RecordCapture(ctx context.Context, c store.Capture) error
+	SetNextCheck(ctx context.Context, articleID string, t *time.Time) error
+	DueArticles(ctx context.Context, source string, now time.Time, limit int) ([]store.Article, error)
+	FeedItems(ctx context.Context, source string) (map[string]store.FeedItem, error)
+	SaveFeedItems(ctx context.Context, items []store.FeedItem) error
+}
+
+var (
+	_ Fetcher = (*fetch.Client)(nil)
+	_ Store   = (*store.Store)(nil)
+)
+
+// Harvester polls sources. Its fields are set once; it is safe for
+// concurrent use by several goroutines polling different sources.
+type Harvester struct {
+	Fetch  Fetcher
+	Store  Store
+	Logger *slog.Logger
+	Now    func() time.Time
+	// MaxItems caps the pages fetched for new feed items in one poll; the
+	// rest are picked up by the next poll. Default 500.
+	MaxItems int
+	// Workers is how many pages of one poll are fetched at once (per-host
+	// pacing in the fetcher still applies). Default 8.
+	Workers int
+	// Watch is the default revision-watch schedule (ages after first seen).
+	Watch []time.Duration
+}
+
+func (h *Harvester) now() time.Time {
+	if h.Now != nil {
+		return h.Now().UTC()
+	}
+	return time.Now().UTC()
+}
+
+func (h *Harvester) logger() *slog.Logger {
+	if h.Logger != nil {
+		return h.Logger
+	}
+	return slog.New(slog.DiscardHandler)
+}
+
+func (h *Harvester) workers() int {
+	if h.Workers > 0 {
+		return h.Workers
+	}
+	return 8
+}
+
+func (h *Harvester) maxItems() int {
+	if h.MaxItems > 0 {
+		return h.MaxItems
+	}
+	return 500
+}
+
+// NextCheck returns when an article first seen at firstSeen should next be
+// re-checked, at now: the first watch age not yet reached, then every
+// last age after that.
+func NextCheck(firstSeen, now time.Time, watch []time.Duration) time.Time {
+	if len(watch) == 0 {
+		watch = []time.Duration{720 * time.Hour}
+	}
+	for _, age := range watch {
+		if t := firstSeen.Add(age); t.After(now) {
+			return t
+		}
+	}
+	return now.Add(watch[len(watch)-1])
+}

@@ -1,0 +1,311 @@
+package harvest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"annalist/internal/config"
+	"annalist/internal/feed"
+	"annalist/internal/fetch"
+	"annalist/internal/store"
+)
+
+// Recheck says which known articles a poll re-fetches besides new items.
+type Recheck string
+
+const (
+	RecheckNone Recheck = "none" // only new or updated feed items
+	RecheckDue  Recheck = "due"  // also the articles the revision watch says are due
+	RecheckAll  Recheck = "all"  // also every known article of the source
+)
+
+// ParseRecheck checks a --recheck value.
+func ParseRecheck(s string) (Recheck, error) {
+	switch r := Recheck(s); r {
+	case RecheckNone, RecheckDue, RecheckAll:
+		return r, nil
+	}
+	return "", fmt.Errorf("recheck must be none, due or all, not %q", s)
+}
+
+// Counts tallies the captures of one poll.
+type Counts struct {
+	Items       int `json:"items"`
+	New         int `json:"new"`
+	Revised     int `json:"revised"`
+	Unchanged   int `json:"unchanged"`
+	NotModified int `json:"not_modified"`
+	Errors      int `json:"errors"`
+}
+
+func (c *Counts) add(outcome string) {
+	switch outcome {
+	case store.OutcomeNew:
+		c.New++
+	case store.OutcomeRevised:
+		c.Revised++
+	case store.OutcomeUnchanged:
+		c.Unchanged++
+	case store.OutcomeNotModified:
+		c.NotModified++
+	case store.OutcomeError:
+		c.Errors++
+	}
+}
+
+// PollResult is what one poll of one source did.
+type PollResult struct {
+	Source string
+	Counts
+	FeedNotModified bool
+	// Err is the feed-level failure (fetch or parse of the feed); page
+	// failures are counted in Errors and recorded as captures.
+	Err error
+	// PageErrors holds the text of each page failure, "URL: error".
+	PageErrors []string
+
+	feedETag, feedLastModified string // validators of the feed response, kept for the next poll
+}
+
+// Failed reports whether anything in the poll went wrong.
+func (r *PollResult) Failed() bool { return r.Err != nil || r.Errors > 0 }
+
+// PollOptions tune one poll.
+type PollOptions struct {
+	Recheck Recheck
+	// Progress, if set, is called after each page with the pages done and
+	// the pages planned so far.
+	Progress func(source string, done, total int)
+}
+
+// job is one page to fetch in a poll.
+type job struct {
+	url     string // the URL to fetch (the feed's link, or the article's fetch URL)
+	item    *feed.Item
+	article *store.Article // known article, for conditional GET
+}
+
+// PollSource polls one source now: the feed (conditional GET), the pages of
+// new or updated items, and the known articles opts.Recheck asks for. One
+// failing page never stops the others; every outcome is recorded.
+func (h *Harvester) PollSource(ctx context.Context, src config.Source, opts PollOptions) PollResult {
+	res := PollResult{Source: src.Name}
+	log := h.logger().With("source", src.Name)
+	started := h.now()
+
+	jobs, feedErr := h.pollFeed(ctx, src, &res)
+	if feedErr != nil {
+		res.Err = feedErr
+		log.Warn("feed failed", "feed_url", src.Feed, "error", feedErr)
+	}
+	if ctx.Err() != nil {
+		return res
+	}
+
+	planned := make(map[string]bool, len(jobs))
+	for _, j := range jobs {
+		if j.article != nil {
+			planned[j.article.ID] = true
+		}
+	}
+	if opts.Recheck == RecheckDue || opts.Recheck == RecheckAll {
+		known, err := h.recheckList(ctx, src.Name, opts.Recheck)
+		if err != nil {
+			log.Error("list articles to re-check", "error", err)
+		}
+		for i := range known {
+			a := &known[i]
+			if planned[a.ID] {
+				continue
+			}
+			planned[a.ID] = true
+			jobs = append(jobs, job{url: a.FetchURL, article: a})
+		}
+	}
+
+	h.runJobs(ctx, src, jobs, &res, opts.Progress)
+
+	outcome, errText := "ok", ""
+	switch {
+	case res.Err != nil:
+		outcome, errText = "error", res.Err.Error()
+	case res.FeedNotModified:
+		outcome = "not-modified"
+	}
+	if err := h.Store.RecordPoll(context.WithoutCancel(ctx), src.Name, started, outcome, errText, res.feedETag, res.feedLastModified); err != nil {
+		log.Error("record poll", "error", err)
+	}
+	log.Info("poll done", "items", res.Items, "new", res.New, "revised", res.Revised,
+		"unchanged", res.Unchanged, "not_modified", res.NotModified, "errors", res.Errors,
+		"duration", h.now().Sub(started).Round(time.Millisecond))
+	return res
+}
+
+// pollFeed fetches and parses the feed and returns the pages to fetch.
+func (h *Harvester) pollFeed(ctx context.Context, src config.Source, res *PollResult) ([]job, error) {
+	prev, err := h.Store.Source(ctx, src.Name)
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return nil, fmt.Errorf("source %s: %w", src.Name, err)
+	}
+	req := fetch.Request{URL: src.Feed, RespectRobots: &src.RespectRobots,
+		Accept: "application/rss+xml, application/atom+xml, application/feed+json, application/xml;q=0.9, text/xml;q=0.8, */*;q=0.5"}
+	if prev != nil {
+		req.ETag, req.LastModified = prev.ETag, prev.LastModified
+	}
+	resp, err := h.Fetch.Get(ctx, req)
+	if err != nil {
+		err = fmt.Errorf("feed %s: %w", src.Feed, err)
+		h.recordError(ctx, src.Name, "", src.Feed, err)
+		return nil, err
+	}
+	if resp.NotModified {
+		res.FeedNotModified = true
+		return nil, nil
+	}
+	parsed, err := feed.Parse(resp.Body, resp.URL, h.Now)
+	if err != nil {
+		err = fmt.Errorf("feed %s: %w", src.Feed, err)
+		h.recordError(ctx, src.Name, "", src.Feed, err)
+		return nil, err
+	}
+	res.feedETag, res.feedLastModified = resp.Header.Get("ETag"), resp.Header.Get("Last-Modified")
+	res.Items = len(parsed.Items)
+
+	seen, err := h.Store.FeedItems(ctx, src.Name)
+	if err != nil {
+		return nil, fmt.Errorf("source %s: feed items: %w", src.Name, err)
+	}
+	// The last poll that parsed the feed is the newest LastSeen: an item
+	// seen before that, and not in it, has reappeared.
+	var lastPoll time.Time
+	for _, it := range seen {
+		if it.LastSeen.After(lastPoll) {
+			lastPoll = it.LastSeen
+		}
+	}
+
+	now := h.now()
+	var jobs []job
+	var update []store.FeedItem
+	for i := range parsed.Items {
+		it := &parsed.Items[i]
+		old, known := seen[it.Key]
+		rec := store.FeedItem{Source: src.Name, Key: it.Key, Link: it.Link, Updated: it.Updated, LastSeen: now}
+		if known {
+			rec.ArticleID = old.ArticleID
+		}
+		if it.Link == "" {
+			// An item without a link cannot be fetched; it is remembered
+			// so the next poll does not count it as new.
+			update = append(update, rec)
+			continue
+		}
+		due := !known ||
+			!sameTime(old.Updated, it.Updated) ||
+			old.LastSeen.Before(lastPoll)
+		if due && len(jobs) < h.maxItems() {
+			j := job{url: it.Link, item: it}
+			if a, err := h.Store.ArticleByURL(ctx, it.Canonical); err == nil {
+				j.article = a
+			} else if a, err := h.Store.ArticleByURL(ctx, it.Link); err == nil {
+				j.article = a
+			}
+			jobs = append(jobs, j)
+		} else if due {
+			// Over the per-poll cap: leave it unrecorded so the next poll
+			// still sees it as new.
+			continue
+		}
+		update = append(update, rec)
+	}
+	if err := h.Store.SaveFeedItems(ctx, update); err != nil {
+		return jobs, fmt.Errorf("source %s: save feed items: %w", src.Name, err)
+	}
+	return jobs, nil
+}
+
+func sameTime(a, b *time.Time) bool {
+	if a == nil || b == nil {
+		return a == nil && b == nil
+	}
+	return a.Equal(*b)
+}
+
+func (h *Harvester) recheckList(ctx context.Context, source string, mode Recheck) ([]store.Article, error) {
+	if mode == RecheckAll {
+		return h.Store.Articles(ctx, store.ArticleFilter{Source: source})
+	}
+	return h.Store.DueArticles(ctx, source, h.now(), h.maxItems())
+}
+
+// runJobs fetches the pages with a small worker pool and tallies outcomes.
+func (h *Harvester) runJobs(ctx context.Context, src config.Source, jobs []job, res *PollResult, progress func(string, int, int)) {
+	if len(jobs) == 0 {
+		return
+	}
+	var (
+		mu   sync.Mutex
+		done int
+		wg   sync.WaitGroup
+		next = make(chan job)
+	)
+	workers := min(h.workers(), len(jobs))
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := range next {
+				pr := h.capturePage(ctx, &src, j.url, j.item, j.article)
+				mu.Lock()
+				res.add(pr.Outcome)
+				if pr.Err != nil {
+					res.PageErrors = append(res.PageErrors, j.url+": "+pr.Err.Error())
+				}
+				done++
+				if progress != nil {
+					progress(src.Name, done, len(jobs))
+				}
+				mu.Unlock()
+			}
+		}()
+	}
+	for _, j := range jobs {
+		if ctx.Err() != nil {
+			break
+		}
+		next <- j
+	}
+	close(next)
+	wg.Wait()
+}
+
+// recordError records a capture with outcome error. Recording uses a
+// context that outlives cancellation so a shutdown still leaves a trace.
+func (h *Harvester) recordError(ctx context.Context, source, articleID, url string, err error) {
+	c := store.Capture{ArticleID: articleID, Source: source, URL: url, CapturedAt: h.now(),
+		Outcome: store.OutcomeError, Error: err.Error()}
+	if rerr := h.Store.RecordCapture(context.WithoutCancel(ctx), c); rerr != nil {
+		h.logger().Error("record capture", "source", source, "url", url, "error", rerr)
+	}
+}
+
+// WatchSource is the revision watch for one source: it re-fetches the
+// known articles that mode asks for (conditional GET) without polling the
+// feed. It records no poll.
+func (h *Harvester) WatchSource(ctx context.Context, src config.Source, mode Recheck, progress func(string, int, int)) PollResult {
+	res := PollResult{Source: src.Name}
+	known, err := h.recheckList(ctx, src.Name, mode)
+	if err != nil {
+		res.Err = fmt.Errorf("source %s: articles to re-check: %w", src.Name, err)
+		return res
+	}
+	jobs := make([]job, 0, len(known))
+	for i := range known {
+		jobs = append(jobs, job{url: known[i].FetchURL, article: &known[i]})
+	}
+	h.runJobs(ctx, src, jobs, &res, progress)
+	return res
+}

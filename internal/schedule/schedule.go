@@ -1,0 +1,215 @@
+// Package schedule runs each source's polls on its cron schedule, plus the
+// revision watch, with jitter, no overlapping runs of one source, panic
+// recovery and a clean stop.
+package schedule
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"math/rand/v2"
+	"runtime/debug"
+	"sync"
+	"time"
+
+	"github.com/robfig/cron/v3"
+
+	"annalist/internal/config"
+	"annalist/internal/harvest"
+)
+
+// Poller is what the scheduler runs (harvest.Harvester).
+type Poller interface {
+	PollSource(ctx context.Context, src config.Source, opts harvest.PollOptions) harvest.PollResult
+	WatchSource(ctx context.Context, src config.Source, mode harvest.Recheck, progress func(string, int, int)) harvest.PollResult
+}
+
+var _ Poller = (*harvest.Harvester)(nil)
+
+// WatchEvery is how often the revision watch looks for due articles.
+const WatchEvery = 5 * time.Minute
+
+// Scheduler owns the cron entries of one configuration. Reload swaps the
+// configuration without stopping jobs already running.
+type Scheduler struct {
+	poller Poller
+	log    *slog.Logger
+	now    func() time.Time
+	// Jitter returns the random delay before a run whose interval is d;
+	// default: uniform in [0, d/10).
+	Jitter func(d time.Duration) time.Duration
+	// OnPanic is called after a job's panic was recovered (the harvester
+	// records it); optional.
+	OnPanic func(source string, v any)
+
+	mu      sync.Mutex
+	cron    *cron.Cron
+	ctx     context.Context
+	cancel  context.CancelFunc
+	running map[string]*sync.Mutex // one run of a source at a time, across reloads
+	wg      sync.WaitGroup
+	entries map[string]cron.EntryID
+}
+
+// New returns a scheduler; call Start.
+func New(p Poller, log *slog.Logger, now func() time.Time) *Scheduler {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	if now == nil {
+		now = time.Now
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	return &Scheduler{poller: p, log: log, now: now, ctx: ctx, cancel: cancel,
+		running: map[string]*sync.Mutex{}}
+}
+
+// Start schedules every source of cfg. Calling it again replaces the
+// previous schedule (that is how SIGHUP reloads); runs in flight finish.
+func (s *Scheduler) Start(cfg *config.Config) error {
+	c := cron.New(cron.WithLocation(time.UTC), cron.WithLogger(cron.DiscardLogger))
+	entries := map[string]cron.EntryID{}
+	for _, src := range cfg.Sources {
+		sched, err := config.ParseSchedule(src.Schedule)
+		if err != nil {
+			return fmt.Errorf("source %s: schedule %q: %w", src.Name, src.Schedule, err)
+		}
+		id := c.Schedule(sched, s.sourceJob(src, sched))
+		entries[src.Name] = id
+	}
+	watch := cron.Every(WatchEvery)
+	c.Schedule(watch, cron.FuncJob(func() { s.watchAll(cfg) }))
+
+	s.mu.Lock()
+	old := s.cron
+	s.cron, s.entries = c, entries
+	s.mu.Unlock()
+	if old != nil {
+		old.Stop() // stops scheduling; jobs in flight go on, tracked by wg
+	}
+	c.Start()
+	s.log.Info("schedule started", "sources", len(cfg.Sources))
+	return nil
+}
+
+// Poller returns what the scheduler runs.
+func (s *Scheduler) Poller() Poller { return s.poller }
+
+// NextRun returns the next scheduled poll of a source (zero if unknown).
+func (s *Scheduler) NextRun(source string) time.Time {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.cron == nil {
+		return time.Time{}
+	}
+	id, ok := s.entries[source]
+	if !ok {
+		return time.Time{}
+	}
+	return s.cron.Entry(id).Next
+}
+
+// Stop stops scheduling and cancels the runs in flight: no new page is
+// fetched, but a page already fetched is still stored. It waits for the runs
+// to return, or until ctx ends.
+func (s *Scheduler) Stop(ctx context.Context) error {
+	s.mu.Lock()
+	c := s.cron
+	s.cancel()
+	s.mu.Unlock()
+	if c != nil {
+		c.Stop()
+	}
+	done := make(chan struct{})
+	go func() { s.wg.Wait(); close(done) }()
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		return fmt.Errorf("schedule: runs still going at shutdown: %w", ctx.Err())
+	}
+}
+
+func (s *Scheduler) lockFor(source string) *sync.Mutex {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	m, ok := s.running[source]
+	if !ok {
+		m = &sync.Mutex{}
+		s.running[source] = m
+	}
+	return m
+}
+
+// sourceJob is one scheduled poll: jitter, then the poll, skipped when the
+// previous run of the same source is still going.
+func (s *Scheduler) sourceJob(src config.Source, sched cron.Schedule) cron.Job {
+	return cron.FuncJob(func() {
+		now := s.now()
+		first := sched.Next(now)
+		interval := sched.Next(first).Sub(first)
+		if d := s.jitter(interval); d > 0 {
+			select {
+			case <-time.After(d):
+			case <-s.ctx.Done():
+				return
+			}
+		}
+		s.Run(src, func(ctx context.Context) {
+			s.poller.PollSource(ctx, src, harvest.PollOptions{Recheck: harvest.RecheckDue})
+		})
+	})
+}
+
+// Run runs work for one source now unless a run of it is already going;
+// it recovers a panic, logs it with the source and goes on.
+func (s *Scheduler) Run(src config.Source, work func(ctx context.Context)) (ran bool) {
+	lock := s.lockFor(src.Name)
+	if !lock.TryLock() {
+		s.log.Info("previous run still going; skipped", "source", src.Name)
+		return false
+	}
+	defer lock.Unlock()
+	s.mu.Lock()
+	if s.ctx.Err() != nil { // stopping: Stop may already be waiting
+		s.mu.Unlock()
+		return false
+	}
+	s.wg.Add(1)
+	s.mu.Unlock()
+	defer s.wg.Done()
+	defer func() {
+		if v := recover(); v != nil {
+			s.log.Error("poll panicked", "source", src.Name, "panic", v, "stack", string(debug.Stack()))
+			if s.OnPanic != nil {
+				s.OnPanic(src.Name, v)
+			}
+		}
+	}()
+	work(s.ctx)
+	return true
+}
+
+// watchAll is the revision watch: for each source not busy, re-fetch the
+// articles due for a re-check, without polling the feed.
+func (s *Scheduler) watchAll(cfg *config.Config) {
+	for _, src := range cfg.Sources {
+		if s.ctx.Err() != nil {
+			return
+		}
+		s.Run(src, func(ctx context.Context) {
+			s.poller.WatchSource(ctx, src, harvest.RecheckDue, nil)
+		})
+	}
+}
+
+func (s *Scheduler) jitter(interval time.Duration) time.Duration {
+	if s.Jitter != nil {
+		return s.Jitter(interval)
+	}
+	max := interval / 10
+	if max <= 0 {
+		return 0
+	}
+	return rand.N(max)
+}

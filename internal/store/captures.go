@@ -1,0 +1,52 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+)
+
+// CaptureFilter selects captures. Zero values select everything.
+type CaptureFilter struct {
+	Source    string
+	ArticleID string
+	Limit     int // 0 = no limit
+}
+
+// Captures lists captures, newest first.
+func (s *Store) Captures(ctx context.Context, f CaptureFilter) ([]Capture, error) {
+	q := `SELECT id, article_id, source, url, captured_at, outcome, error, snapshot_id FROM captures WHERE 1=1`
+	var args []any
+	if f.Source != "" {
+		q += ` AND source = ?`
+		args = append(args, f.Source)
+	}
+	if f.ArticleID != "" {
+		q += ` AND article_id = ?`
+		args = append(args, f.ArticleID)
+	}
+	q += ` ORDER BY captured_at DESC, id DESC` + limitClause(f.Limit, 0)
+	rows, err := s.rdb.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("list captures: %w", err)
+	}
+	defer rows.Close()
+	out := []Capture{}
+	for rows.Next() {
+		var c Capture
+		var article, snap sql.NullString
+		var at string
+		if err := rows.Scan(&c.ID, &article, &c.Source, &c.URL, &at, &c.Outcome, &c.Error, &snap); err != nil {
+			return nil, fmt.Errorf("list captures: %w", err)
+		}
+		c.ArticleID, c.SnapshotID = article.String, snap.String
+		if c.CapturedAt, err = parseTime(at); err != nil {
+			return nil, fmt.Errorf("list captures: %w", err)
+		}
+		out = append(out, c)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("list captures: %w", err)
+	}
+	return out, nil
+}

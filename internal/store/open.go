@@ -1,0 +1,231 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/url"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	_ "modernc.org/sqlite" // registers the "sqlite" driver
+)
+
+//go:embed migrations/*.sql
+var migrationFS embed.FS
+
+// ErrClosed is returned by SaveCapture after Close.
+var ErrClosed = errors.New("store: closed")
+
+// DefaultWARCMaxSize is the size past which a WARC file is closed and a new one begun.
+const DefaultWARCMaxSize = 1 << 30
+
+// Options configures Open. The zero value is usable.
+type Options struct {
+	Logger      *slog.Logger
+	Now         func() time.Time
+	WARCMaxSize int64 // rotate WARC files past this size; default 1 GiB
+	NoSync      bool  // tests/benchmarks only: skip fsync
+}
+
+// Store is the archive in one directory: annalist.db and warc/. It is safe
+// for concurrent use, and several Stores (in one process or several) may
+// share a directory: SQLite serialises writers, and each Store writes its
+// own WARC files.
+type Store struct {
+	dir  string
+	log  *slog.Logger
+	now  func() time.Time
+	opts Options
+
+	wdb *sql.DB // one connection: every write goes through it
+	rdb *sql.DB
+
+	warc *warcWriter
+
+	mu      sync.RWMutex // guards closed against sends on queue
+	closed  bool
+	queue   chan *saveReq
+	writerD chan struct{}
+}
+
+// Open opens (creating if needed) the archive in dir, applies pending
+// migrations, and repairs WARC files a dead process left open.
+func Open(ctx context.Context, dir string, opts Options) (*Store, error) {
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.WARCMaxSize <= 0 {
+		opts.WARCMaxSize = DefaultWARCMaxSize
+	}
+	warcDir := filepath.Join(dir, "warc")
+	if err := os.MkdirAll(warcDir, 0o755); err != nil {
+		return nil, fmt.Errorf("open store: %w", err)
+	}
+	if fs := networkFS(dir); fs != "" {
+		opts.Logger.Warn("archive is on a network file system; SQLite locking may be unreliable there",
+			"dir", dir, "fs", fs)
+	}
+	dbPath := filepath.Join(dir, "annalist.db")
+	syncMode := "NORMAL"
+	if opts.NoSync {
+		syncMode = "OFF"
+	}
+	wdb, err := sql.Open("sqlite", dsn(dbPath, syncMode, true))
+	if err != nil {
+		return nil, fmt.Errorf("open database: %w", err)
+	}
+	wdb.SetMaxOpenConns(1)
+	wdb.SetMaxIdleConns(1)
+	wdb.SetConnMaxIdleTime(0)
+	wdb.SetConnMaxLifetime(0)
+	rdb, err := sql.Open("sqlite", dsn(dbPath, syncMode, false))
+	if err != nil {
+		wdb.Close()
+		return nil, fmt.Errorf("open database: %w", err)
+	}
+	n := max(4, runtime.NumCPU())
+	rdb.SetMaxOpenConns(n)
+	rdb.SetMaxIdleConns(n)
+
+	s := &Store{
+		dir:     dir,
+		log:     opts.Logger,
+		now:     opts.Now,
+		opts:    opts,
+		wdb:     wdb,
+		rdb:     rdb,
+		queue:   make(chan *saveReq, 256),
+		writerD: make(chan struct{}),
+	}
+	if err := s.migrate(ctx); err != nil {
+		wdb.Close()
+		rdb.Close()
+		return nil, err
+	}
+	s.warc = newWARCWriter(warcDir, opts.WARCMaxSize, opts.NoSync, opts.Now, opts.Logger)
+	if err := repairOpenWARCs(warcDir, opts.Logger); err != nil {
+		wdb.Close()
+		rdb.Close()
+		return nil, err
+	}
+	go s.runWriter()
+	return s, nil
+}
+
+// dsn builds a modernc.org/sqlite DSN. The writer pool begins every
+// transaction with BEGIN IMMEDIATE so that the read-decide-write of
+// SaveCapture cannot interleave with another writer.
+func dsn(path, synchronous string, writer bool) string {
+	q := url.Values{}
+	q.Add("_pragma", "busy_timeout(10000)")
+	q.Add("_pragma", "journal_mode(WAL)")
+	q.Add("_pragma", "foreign_keys(1)")
+	q.Add("_pragma", "synchronous("+synchronous+")")
+	if writer {
+		q.Set("_txlock", "immediate")
+	} else {
+		q.Add("_pragma", "query_only(1)")
+	}
+	return "file:" + path + "?" + q.Encode()
+}
+
+// migrate applies the embedded migrations newer than PRAGMA user_version,
+// all in one transaction.
+func (s *Store) migrate(ctx context.Context) error {
+	names, err := migrationFS.ReadDir("migrations")
+	if err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	type mig struct {
+		version int
+		name    string
+	}
+	var migs []mig
+	for _, e := range names {
+		v, _, ok := strings.Cut(e.Name(), "_")
+		n, err := strconv.Atoi(v)
+		if !ok || err != nil {
+			return fmt.Errorf("migrate: bad migration name %q", e.Name())
+		}
+		migs = append(migs, mig{n, e.Name()})
+	}
+	sort.Slice(migs, func(i, j int) bool { return migs[i].version < migs[j].version })
+
+	tx, err := s.wdb.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("migrate: begin: %w", err)
+	}
+	defer tx.Rollback()
+	var current int
+	if err := tx.QueryRowContext(ctx, "PRAGMA user_version").Scan(&current); err != nil {
+		return fmt.Errorf("migrate: read version: %w", err)
+	}
+	applied := 0
+	for _, m := range migs {
+		if m.version <= current {
+			continue
+		}
+		body, err := migrationFS.ReadFile("migrations/" + m.name)
+		if err != nil {
+			return fmt.Errorf("migrate: %w", err)
+		}
+		if _, err := tx.ExecContext(ctx, string(body)); err != nil {
+			return fmt.Errorf("migrate: %s: %w", m.name, err)
+		}
+		if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", m.version)); err != nil {
+			return fmt.Errorf("migrate: set version: %w", err)
+		}
+		current = m.version
+		applied++
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("migrate: commit: %w", err)
+	}
+	if applied > 0 {
+		s.log.Info("database migrated", "version", current, "applied", applied)
+	}
+	return nil
+}
+
+// Close flushes pending SaveCapture calls, closes the WARC file (dropping
+// its .open suffix) and the database. Calls after the first return nil.
+func (s *Store) Close() error {
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		return nil
+	}
+	s.closed = true
+	close(s.queue)
+	s.mu.Unlock()
+	<-s.writerD
+
+	var errs []error
+	if err := s.warc.close(); err != nil {
+		errs = append(errs, fmt.Errorf("close warc: %w", err))
+	}
+	if err := s.rdb.Close(); err != nil {
+		errs = append(errs, fmt.Errorf("close database: %w", err))
+	}
+	if err := s.wdb.Close(); err != nil {
+		errs = append(errs, fmt.Errorf("close database: %w", err))
+	}
+	return errors.Join(errs...)
+}
+
+// WARCDir is the directory holding the WARC files.
+func (s *Store) WARCDir() string { return filepath.Join(s.dir, "warc") }

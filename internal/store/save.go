@@ -1,0 +1,453 @@
+package store
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// maxBatch bounds one group commit.
+const maxBatch = 64
+
+// ArticleID names the article with the given canonical URL: the first 6
+// bytes of its SHA-256, as 12 lowercase hex digits. Stable across archives.
+func ArticleID(canonicalURL string) string {
+	sum := sha256.Sum256([]byte(canonicalURL))
+	return hex.EncodeToString(sum[:6])
+}
+
+// queryer is what *sql.DB and *sql.Tx share.
+type queryer interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+type saveReq struct {
+	ctx  context.Context
+	p    *Page
+	id   string
+	prep *prepared
+	done chan saveAns
+}
+
+type saveAns struct {
+	res *SaveResult
+	err error
+}
+
+// prepared is the costly part of storing a new snapshot, done by the caller.
+type prepared struct {
+	textZ, mdZ, htmlZ []byte
+	pair              *warcPair
+}
+
+func prepare(p *Page) (*prepared, error) {
+	var pr prepared
+	var err error
+	if pr.textZ, err = compressText(p.Text, nil); err != nil {
+		return nil, fmt.Errorf("compress text: %w", err)
+	}
+	dict := dictFor(p.Text)
+	if pr.mdZ, err = compressText(p.Markdown, dict); err != nil {
+		return nil, fmt.Errorf("compress markdown: %w", err)
+	}
+	if pr.htmlZ, err = compressText(p.HTML, dict); err != nil {
+		return nil, fmt.Errorf("compress html: %w", err)
+	}
+	if pr.pair, err = buildPair(p); err != nil {
+		return nil, err
+	}
+	return &pr, nil
+}
+
+// SaveCapture stores one fetch of an article. When its fingerprint equals
+// the article's latest snapshot's (directly, or through p.Refingerprint when
+// the normaliser version differs) it records an "unchanged" capture and
+// writes nothing to WARC; otherwise it writes the WARC records, syncs them,
+// and then commits snapshot, capture, search index and URLs in one
+// transaction ("new" or "revised"). The decision is taken inside that
+// transaction, so concurrent callers and other processes never store the
+// same state twice. Safe for concurrent use; concurrent calls are committed
+// together.
+func (s *Store) SaveCapture(ctx context.Context, p *Page) (*SaveResult, error) {
+	if p == nil || p.Canonical == "" || p.Source == "" || p.Fingerprint == "" {
+		return nil, errors.New("save capture: page needs Source, Canonical and Fingerprint")
+	}
+	if p.CapturedAt.IsZero() {
+		cp := *p
+		cp.CapturedAt = s.now()
+		p = &cp
+	}
+	req := &saveReq{ctx: ctx, p: p, id: ArticleID(p.Canonical), done: make(chan saveAns, 1)}
+	// Guess, outside the write lock, whether a snapshot will be stored: if
+	// so, compress and build the WARC records here, in parallel with other
+	// callers, rather than in the single writer.
+	if latest, err := latestSnapshotInfo(ctx, s.rdb, req.id); err != nil || !s.sameAsLatest(ctx, s.rdb, latest, p) {
+		prep, err := prepare(p)
+		if err != nil {
+			return nil, fmt.Errorf("save capture %s: %w", p.Canonical, err)
+		}
+		req.prep = prep
+	}
+	s.mu.RLock()
+	if s.closed {
+		s.mu.RUnlock()
+		return nil, ErrClosed
+	}
+	select {
+	case s.queue <- req:
+	case <-ctx.Done():
+		s.mu.RUnlock()
+		return nil, ctx.Err()
+	}
+	s.mu.RUnlock()
+	ans := <-req.done
+	return ans.res, ans.err
+}
+
+// runWriter is the group committer: it takes whatever is queued and
+// commits it in one transaction with one WARC sync.
+func (s *Store) runWriter() {
+	defer close(s.writerD)
+	for req := range s.queue {
+		batch := []*saveReq{req}
+	fill:
+		for len(batch) < maxBatch {
+			select {
+			case r, ok := <-s.queue:
+				if !ok {
+					break fill
+				}
+				batch = append(batch, r)
+			default:
+				break fill
+			}
+		}
+		s.commitBatch(batch)
+	}
+}
+
+func (s *Store) commitBatch(batch []*saveReq) {
+	live := batch[:0]
+	for _, r := range batch {
+		if err := r.ctx.Err(); err != nil {
+			r.done <- saveAns{err: err}
+			continue
+		}
+		live = append(live, r)
+	}
+	if len(live) == 0 {
+		return
+	}
+	answers, err := s.saveBatch(live)
+	if err == nil {
+		for i, r := range live {
+			r.done <- answers[i]
+		}
+		return
+	}
+	if len(live) == 1 {
+		live[0].done <- saveAns{err: fmt.Errorf("save capture %s: %w", live[0].p.Canonical, err)}
+		return
+	}
+	s.log.Warn("group commit failed; saving pages one by one", "pages", len(live), "err", err)
+	for _, r := range live {
+		answers, err := s.saveBatch([]*saveReq{r})
+		if err != nil {
+			r.done <- saveAns{err: fmt.Errorf("save capture %s: %w", r.p.Canonical, err)}
+			continue
+		}
+		r.done <- answers[0]
+	}
+}
+
+// saveBatch saves reqs in one transaction, each inside a savepoint so that
+// one failing page is answered with its error and the others still commit.
+// An error return means nothing was committed.
+func (s *Store) saveBatch(reqs []*saveReq) ([]saveAns, error) {
+	// Not the callers' contexts: one caller giving up must not roll back the others.
+	ctx := context.Background()
+	tx, err := s.wdb.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, fmt.Errorf("begin: %w", err)
+	}
+	defer tx.Rollback()
+	answers := make([]saveAns, len(reqs))
+	wroteWARC := false
+	for i, r := range reqs {
+		if _, err := tx.ExecContext(ctx, "SAVEPOINT page"); err != nil {
+			return nil, fmt.Errorf("savepoint: %w", err)
+		}
+		res, err := s.saveOne(ctx, tx, r)
+		if res != nil && res.WARCBytes > 0 {
+			wroteWARC = true
+		}
+		if err != nil {
+			if _, rerr := tx.ExecContext(ctx, "ROLLBACK TO page"); rerr != nil {
+				return nil, fmt.Errorf("rollback to savepoint: %w", rerr)
+			}
+			answers[i] = saveAns{err: fmt.Errorf("save capture %s: %w", r.p.Canonical, err)}
+		} else {
+			answers[i] = saveAns{res: res}
+		}
+		if _, err := tx.ExecContext(ctx, "RELEASE page"); err != nil {
+			return nil, fmt.Errorf("release savepoint: %w", err)
+		}
+	}
+	// The WARC records must be durable before any snapshot points at them.
+	if wroteWARC {
+		if err := s.warc.sync(); err != nil {
+			return nil, err
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, fmt.Errorf("commit: %w", err)
+	}
+	return answers, nil
+}
+
+// saveOne decides and writes one page inside the batch transaction. On
+// error the returned result may still report WARC bytes written (orphans).
+func (s *Store) saveOne(ctx context.Context, tx *sql.Tx, r *saveReq) (*SaveResult, error) {
+	p, id := r.p, r.id
+	latest, err := latestSnapshotInfo(ctx, tx, id)
+	if err != nil {
+		return nil, err
+	}
+	same := latest != nil && s.sameAsLatest(ctx, tx, latest, p)
+	captured := fmtTime(p.CapturedAt)
+
+	if _, err := tx.ExecContext(ctx, `INSERT INTO sources(name) VALUES (?) ON CONFLICT DO NOTHING`, p.Source); err != nil {
+		return nil, fmt.Errorf("insert source: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, `
+		INSERT INTO articles (id, source, url, fetch_url, first_seen, last_captured_at, next_check_at, etag, last_modified)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (id) DO UPDATE SET
+			fetch_url = excluded.fetch_url,
+			last_captured_at = max(coalesce(last_captured_at, ''), excluded.last_captured_at),
+			next_check_at = coalesce(excluded.next_check_at, next_check_at),
+			etag = excluded.etag,
+			last_modified = excluded.last_modified`,
+		id, p.Source, p.Canonical, p.FetchURL, captured, captured, fmtTimePtr(p.NextCheckAt), p.ETag, p.LastModified,
+	); err != nil {
+		return nil, fmt.Errorf("upsert article: %w", err)
+	}
+	if err := recordURLs(ctx, tx, id, p); err != nil {
+		return nil, err
+	}
+	fetched := p.FinalURL
+	if fetched == "" {
+		fetched = p.FetchURL
+	}
+	if same {
+		if err := insertCapture(ctx, tx, id, p.Source, fetched, p.CapturedAt, OutcomeUnchanged, "", ""); err != nil {
+			return nil, err
+		}
+		return &SaveResult{ArticleID: id, Outcome: OutcomeUnchanged}, nil
+	}
+
+	prep := r.prep
+	if prep == nil {
+		if prep, err = prepare(p); err != nil {
+			return nil, err
+		}
+	}
+	outcome := OutcomeRevised
+	if latest == nil {
+		outcome = OutcomeNew
+	}
+	snapID, err := freeSnapshotID(ctx, tx, id, p.CapturedAt)
+	if err != nil {
+		return nil, err
+	}
+	file, offset, n, err := s.warc.appendPair(prep.pair)
+	if err != nil {
+		return nil, err
+	}
+	res := &SaveResult{ArticleID: id, Outcome: outcome, SnapshotID: snapID, WARCBytes: n}
+	ins, err := tx.ExecContext(ctx, `
+		INSERT INTO snapshots (id, article_id, captured_at, revision_date, published_date, title, byline, url,
+			html, text, markdown, fingerprint, fp_version, words, extractor,
+			warc_file, warc_offset, warc_record_id, payload_digest)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		snapID, id, captured, fmtTimePtr(p.RevisionDate), fmtTimePtr(p.PublishedDate), p.Title, p.Byline, fetched,
+		prep.htmlZ, prep.textZ, prep.mdZ, p.Fingerprint, fpVersion(p.Fingerprint), len(strings.Fields(p.Text)), p.Extractor,
+		file, offset, prep.pair.recordID, prep.pair.payloadDigest,
+	)
+	if err != nil {
+		return res, fmt.Errorf("insert snapshot: %w", err)
+	}
+	seq, err := ins.LastInsertId()
+	if err != nil {
+		return res, fmt.Errorf("insert snapshot: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO snapshots_fts (rowid, title, text) VALUES (?, ?, ?)`, seq, p.Title, p.Text); err != nil {
+		return res, fmt.Errorf("index snapshot: %w", err)
+	}
+	if latest == nil || !p.CapturedAt.Before(latest.capturedAt) {
+		if _, err := tx.ExecContext(ctx, `UPDATE articles SET title = ?, latest_revision_date = ? WHERE id = ?`,
+			p.Title, fmtTimePtr(p.RevisionDate), id); err != nil {
+			return res, fmt.Errorf("update article: %w", err)
+		}
+	}
+	if err := insertCapture(ctx, tx, id, p.Source, fetched, p.CapturedAt, outcome, "", snapID); err != nil {
+		return res, err
+	}
+	return res, nil
+}
+
+// recordURLs remembers every URL the article was reached by. The canonical
+// URL always names this article; other spellings keep their first owner.
+func recordURLs(ctx context.Context, tx *sql.Tx, id string, p *Page) error {
+	if _, err := tx.ExecContext(ctx, `INSERT INTO article_urls (url, article_id) VALUES (?, ?)
+		ON CONFLICT (url) DO UPDATE SET article_id = excluded.article_id`, p.Canonical, id); err != nil {
+		return fmt.Errorf("record url: %w", err)
+	}
+	seen := map[string]bool{p.Canonical: true}
+	for _, u := range append([]string{p.FetchURL, p.FinalURL}, p.OtherURLs...) {
+		if u == "" || seen[u] {
+			continue
+		}
+		seen[u] = true
+		if _, err := tx.ExecContext(ctx, `INSERT INTO article_urls (url, article_id) VALUES (?, ?)
+			ON CONFLICT (url) DO NOTHING`, u, id); err != nil {
+			return fmt.Errorf("record url: %w", err)
+		}
+	}
+	return nil
+}
+
+func insertCapture(ctx context.Context, q queryer, articleID, source, url string, at time.Time, outcome, errText, snapshotID string) error {
+	if _, err := q.ExecContext(ctx, `INSERT INTO captures (article_id, source, url, captured_at, outcome, error, snapshot_id)
+		VALUES (?, ?, ?, ?, ?, ?, ?)`,
+		nullIfEmpty(articleID), source, url, fmtTime(at), outcome, errText, nullIfEmpty(snapshotID)); err != nil {
+		return fmt.Errorf("insert capture: %w", err)
+	}
+	return nil
+}
+
+func nullIfEmpty(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+// freeSnapshotID returns articleID/YYYYMMDDhhmmss for t, moved on by a
+// second at a time while taken.
+func freeSnapshotID(ctx context.Context, q queryer, articleID string, t time.Time) (string, error) {
+	ts := t.UTC().Truncate(time.Second)
+	for {
+		id := articleID + "/" + ts.Format("20060102150405")
+		var one int
+		err := q.QueryRowContext(ctx, `SELECT 1 FROM snapshots WHERE id = ?`, id).Scan(&one)
+		if errors.Is(err, sql.ErrNoRows) {
+			return id, nil
+		}
+		if err != nil {
+			return "", fmt.Errorf("snapshot id: %w", err)
+		}
+		ts = ts.Add(time.Second)
+	}
+}
+
+// latestInfo is what the dedup rule needs of an article's latest snapshot.
+type latestInfo struct {
+	seq        int64
+	capturedAt time.Time
+	fp         string
+	fpVersion  string
+	title      string
+}
+
+// latestSnapshotInfo returns nil, nil when the article has no snapshot.
+func latestSnapshotInfo(ctx context.Context, q queryer, articleID string) (*latestInfo, error) {
+	var l latestInfo
+	var captured string
+	err := q.QueryRowContext(ctx, `SELECT seq, captured_at, fingerprint, fp_version, title FROM snapshots
+		WHERE article_id = ? ORDER BY captured_at DESC, seq DESC LIMIT 1`, articleID).
+		Scan(&l.seq, &captured, &l.fp, &l.fpVersion, &l.title)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("latest snapshot: %w", err)
+	}
+	if l.capturedAt, err = parseTime(captured); err != nil {
+		return nil, err
+	}
+	return &l, nil
+}
+
+// sameAsLatest is the dedup rule. Fingerprints of different normaliser
+// versions are compared by refingerprinting the stored title and text.
+func (s *Store) sameAsLatest(ctx context.Context, q queryer, l *latestInfo, p *Page) bool {
+	if l == nil {
+		return false
+	}
+	if l.fpVersion == fpVersion(p.Fingerprint) || p.Refingerprint == nil {
+		return l.fp == p.Fingerprint
+	}
+	var textZ []byte
+	if err := q.QueryRowContext(ctx, `SELECT text FROM snapshots WHERE seq = ?`, l.seq).Scan(&textZ); err != nil {
+		s.log.Warn("cannot read latest snapshot text to refingerprint", "snapshot_seq", l.seq, "err", err)
+		return false
+	}
+	text, err := decompressText(textZ, nil)
+	if err != nil {
+		s.log.Warn("cannot read latest snapshot text to refingerprint", "snapshot_seq", l.seq, "err", err)
+		return false
+	}
+	return p.Refingerprint(l.title, text) == p.Fingerprint
+}
+
+// fpVersion is the normaliser version a fingerprint carries: "n1" of "n1:…".
+func fpVersion(fp string) string {
+	v, _, ok := strings.Cut(fp, ":")
+	if !ok {
+		return ""
+	}
+	return v
+}
+
+// RecordCapture records a fetch that stored no snapshot: outcome
+// "not-modified" or "error". For not-modified with ArticleID set it also
+// moves the article's last_captured_at forward. A zero CapturedAt means now.
+func (s *Store) RecordCapture(ctx context.Context, c Capture) error {
+	if c.Outcome != OutcomeNotModified && c.Outcome != OutcomeError {
+		return fmt.Errorf("record capture: outcome %q is not %q or %q", c.Outcome, OutcomeNotModified, OutcomeError)
+	}
+	if c.CapturedAt.IsZero() {
+		c.CapturedAt = s.now()
+	}
+	tx, err := s.wdb.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("record capture: begin: %w", err)
+	}
+	defer tx.Rollback()
+	if c.Source != "" {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO sources(name) VALUES (?) ON CONFLICT DO NOTHING`, c.Source); err != nil {
+			return fmt.Errorf("record capture: %w", err)
+		}
+	}
+	if err := insertCapture(ctx, tx, c.ArticleID, c.Source, c.URL, c.CapturedAt, c.Outcome, c.Error, ""); err != nil {
+		return fmt.Errorf("record capture: %w", err)
+	}
+	if c.Outcome == OutcomeNotModified && c.ArticleID != "" {
+		if _, err := tx.ExecContext(ctx, `UPDATE articles SET last_captured_at = max(coalesce(last_captured_at, ''), ?) WHERE id = ?`,
+			fmtTime(c.CapturedAt), c.ArticleID); err != nil {
+			return fmt.Errorf("record capture: %w", err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("record capture: commit: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,262 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+	"unicode"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// ErrBadQuery is returned by Search for a query FTS5 cannot parse.
+var ErrBadQuery = errors.New("store: bad search query")
+
+// Hit is one snapshot matching a search.
+type Hit struct {
+	ArticleID  string
+	SnapshotID string
+	Source     string
+	Title      string // of the snapshot
+	URL        string // the article's canonical URL
+	CapturedAt time.Time
+	Snippet    string // a passage of the text, matched words marked «like this»
+}
+
+// SearchOptions narrow a search.
+type SearchOptions struct {
+	Source     string
+	LatestOnly bool // only each article's latest snapshot
+	Limit      int  // 0 = 50
+}
+
+// Search finds snapshots whose title or text match query, best match
+// first. The query is FTS5 syntax: plain words are ANDed, "a phrase",
+// OR, NOT, prefix*, title:word. A plain word with punctuation in it
+// (Ching-kuo, U.S.) is searched as a phrase. A query FTS5 cannot parse
+// returns an error wrapping ErrBadQuery. Snippets mark the matched words
+// with « and ».
+func (s *Store) Search(ctx context.Context, query string, o SearchOptions) ([]Hit, error) {
+	q := ftsQuery(query)
+	if q == "" {
+		return nil, fmt.Errorf("%w: empty query", ErrBadQuery)
+	}
+	limit := o.Limit
+	if limit <= 0 {
+		limit = 50
+	}
+	sqlq := `SELECT s.id, s.article_id, a.source, s.title, a.url, s.captured_at, s.text
+		FROM snapshots_fts f
+		JOIN snapshots s ON s.seq = f.rowid
+		JOIN articles a ON a.id = s.article_id
+		WHERE snapshots_fts MATCH ?`
+	args := []any{q}
+	if o.Source != "" {
+		sqlq += ` AND a.source = ?`
+		args = append(args, o.Source)
+	}
+	if o.LatestOnly {
+		sqlq += ` AND s.seq = (SELECT l.seq FROM snapshots l WHERE l.article_id = s.article_id
+			ORDER BY l.captured_at DESC, l.seq DESC LIMIT 1)`
+	}
+	sqlq += ` ORDER BY f.rank LIMIT ?`
+	args = append(args, limit)
+	rows, err := s.rdb.QueryContext(ctx, sqlq, args...)
+	if err != nil {
+		return nil, searchErr(query, err)
+	}
+	defer rows.Close()
+	terms := queryTerms(q)
+	out := []Hit{}
+	for rows.Next() {
+		var h Hit
+		var at string
+		var textZ []byte
+		if err := rows.Scan(&h.SnapshotID, &h.ArticleID, &h.Source, &h.Title, &h.URL, &at, &textZ); err != nil {
+			return nil, searchErr(query, err)
+		}
+		if h.CapturedAt, err = parseTime(at); err != nil {
+			return nil, fmt.Errorf("search: %w", err)
+		}
+		text, err := decompressText(textZ, nil)
+		if err != nil {
+			return nil, fmt.Errorf("search: snapshot %s: %w", h.SnapshotID, err)
+		}
+		h.Snippet = snippet(text, terms, 30)
+		out = append(out, h)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, searchErr(query, err)
+	}
+	return out, nil
+}
+
+// searchErr tells a query FTS5 rejected from a failing database.
+func searchErr(query string, err error) error {
+	msg := err.Error()
+	for _, m := range []string{"fts5", "syntax error", "no such column", "unterminated", "unknown special query"} {
+		if strings.Contains(msg, m) {
+			return fmt.Errorf("%w %q: %s", ErrBadQuery, query, msg)
+		}
+	}
+	return fmt.Errorf("search %q: %w", query, err)
+}
+
+// ftsQuery quotes plain words that hold punctuation FTS5 would reject
+// (Ching-kuo → "Ching-kuo"); words with FTS5 syntax in them are left as
+// they are, so a real syntax error still reaches the user.
+func ftsQuery(query string) string {
+	var parts []string
+	for _, tok := range splitQuery(query) {
+		if strings.ContainsAny(tok, `"()*:^{}+`) || isBareword(tok) {
+			parts = append(parts, tok)
+			continue
+		}
+		parts = append(parts, `"`+tok+`"`)
+	}
+	return strings.Join(parts, " ")
+}
+
+// splitQuery splits on white space outside double quotes.
+func splitQuery(q string) []string {
+	var toks []string
+	var cur strings.Builder
+	inQuote := false
+	for _, r := range q {
+		switch {
+		case r == '"':
+			inQuote = !inQuote
+			cur.WriteRune(r)
+		case unicode.IsSpace(r) && !inQuote:
+			if cur.Len() > 0 {
+				toks = append(toks, cur.String())
+				cur.Reset()
+			}
+		default:
+			cur.WriteRune(r)
+		}
+	}
+	if cur.Len() > 0 {
+		toks = append(toks, cur.String())
+	}
+	return toks
+}
+
+func isBareword(s string) bool {
+	for _, r := range s {
+		if !(r > 127 || r == '_' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z') {
+			return false
+		}
+	}
+	return s != ""
+}
+
+type term struct {
+	word   string
+	prefix bool
+}
+
+// queryTerms picks the words of an FTS5 query that a snippet should mark.
+func queryTerms(q string) []term {
+	var terms []term
+	for _, tok := range splitQuery(q) {
+		if tok == "AND" || tok == "OR" || tok == "NOT" || strings.HasPrefix(tok, "NEAR(") {
+			continue
+		}
+		if i := strings.LastIndex(tok, ":"); i >= 0 && !strings.HasPrefix(tok, `"`) {
+			tok = tok[i+1:]
+		}
+		prefix := strings.HasSuffix(strings.TrimRight(tok, `)"`), "*")
+		for _, w := range words(tok) {
+			terms = append(terms, term{word: fold(tok[w[0]:w[1]]), prefix: prefix})
+		}
+	}
+	return terms
+}
+
+// words returns the [start, end) byte spans of the words in s, as FTS5's
+// unicode61 tokenizer sees them: runs of letters, digits and marks.
+func words(s string) [][2]int {
+	var out [][2]int
+	start := -1
+	for i, r := range s {
+		in := unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsMark(r) || unicode.Is(unicode.Co, r)
+		if in && start < 0 {
+			start = i
+		} else if !in && start >= 0 {
+			out = append(out, [2]int{start, i})
+			start = -1
+		}
+	}
+	if start >= 0 {
+		out = append(out, [2]int{start, len(s)})
+	}
+	return out
+}
+
+// fold lower-cases and strips diacritics, as remove_diacritics does.
+func fold(s string) string {
+	d := norm.NFD.String(strings.ToLower(s))
+	return strings.Map(func(r rune) rune {
+		if unicode.Is(unicode.Mn, r) {
+			return -1
+		}
+		return r
+	}, d)
+}
+
+// snippet returns about n words of text around the densest cluster of
+// matched words, with the matches marked «like this».
+func snippet(text string, terms []term, n int) string {
+	ws := words(text)
+	if len(ws) == 0 {
+		return ""
+	}
+	var hits []int
+	isHit := make([]bool, len(ws))
+	for i, w := range ws {
+		f := fold(text[w[0]:w[1]])
+		for _, t := range terms {
+			if f == t.word || t.prefix && strings.HasPrefix(f, t.word) {
+				hits = append(hits, i)
+				isHit[i] = true
+				break
+			}
+		}
+	}
+	start := 0
+	if len(hits) > 0 {
+		best, j := 0, 0
+		for i := range hits {
+			for j < len(hits) && hits[j] < hits[i]+n {
+				j++
+			}
+			if j-i > best {
+				best, start = j-i, hits[i]
+			}
+		}
+		start = max(0, min(start-n/4, len(ws)-n))
+	}
+	end := min(len(ws), start+n)
+	var b strings.Builder
+	if start > 0 {
+		b.WriteString("…")
+	}
+	pos := ws[start][0]
+	for i := start; i < end; i++ {
+		w := ws[i]
+		b.WriteString(text[pos:w[0]])
+		if isHit[i] {
+			b.WriteString("«" + text[w[0]:w[1]] + "»")
+		} else {
+			b.WriteString(text[w[0]:w[1]])
+		}
+		pos = w[1]
+	}
+	if end < len(ws) {
+		b.WriteString("…")
+	}
+	return strings.Join(strings.Fields(b.String()), " ")
+}

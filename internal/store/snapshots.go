@@ -1,0 +1,103 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+)
+
+const snapshotCols = `id, article_id, captured_at, revision_date, published_date, title, byline, url,
+	html, text, markdown, fingerprint, words, extractor, warc_file, warc_offset, warc_record_id, payload_digest`
+
+func scanSnapshot(r rowScanner) (*Snapshot, error) {
+	var sn Snapshot
+	var captured string
+	var rev, pub sql.NullString
+	var htmlZ, textZ, mdZ []byte
+	if err := r.Scan(&sn.ID, &sn.ArticleID, &captured, &rev, &pub, &sn.Title, &sn.Byline, &sn.URL,
+		&htmlZ, &textZ, &mdZ, &sn.Fingerprint, &sn.Words, &sn.Extractor,
+		&sn.WARCFile, &sn.WARCOffset, &sn.WARCRecordID, &sn.PayloadDigest); err != nil {
+		return nil, err
+	}
+	var err error
+	if sn.CapturedAt, err = parseTime(captured); err != nil {
+		return nil, err
+	}
+	if sn.RevisionDate, err = parseTimePtr(rev); err != nil {
+		return nil, err
+	}
+	if sn.PublishedDate, err = parseTimePtr(pub); err != nil {
+		return nil, err
+	}
+	if sn.Text, err = decompressText(textZ, nil); err != nil {
+		return nil, fmt.Errorf("snapshot %s text: %w", sn.ID, err)
+	}
+	dict := dictFor(sn.Text)
+	if sn.Markdown, err = decompressText(mdZ, dict); err != nil {
+		return nil, fmt.Errorf("snapshot %s markdown: %w", sn.ID, err)
+	}
+	if sn.HTML, err = decompressText(htmlZ, dict); err != nil {
+		return nil, fmt.Errorf("snapshot %s html: %w", sn.ID, err)
+	}
+	return &sn, nil
+}
+
+func (s *Store) querySnapshot(ctx context.Context, where string, args ...any) (*Snapshot, error) {
+	sn, err := scanSnapshot(s.rdb.QueryRowContext(ctx, `SELECT `+snapshotCols+` FROM snapshots WHERE `+where, args...))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read snapshot: %w", err)
+	}
+	return sn, nil
+}
+
+// Snapshot returns the snapshot with the given ID ("articleID/YYYYMMDDhhmmss"),
+// or ErrNotFound.
+func (s *Store) Snapshot(ctx context.Context, id string) (*Snapshot, error) {
+	return s.querySnapshot(ctx, `id = ?`, id)
+}
+
+// LatestSnapshot returns the article's most recently captured snapshot, or
+// ErrNotFound when it has none.
+func (s *Store) LatestSnapshot(ctx context.Context, articleID string) (*Snapshot, error) {
+	return s.querySnapshot(ctx, `article_id = ? ORDER BY captured_at DESC, seq DESC LIMIT 1`, articleID)
+}
+
+// SnapshotAt returns the snapshot in effect at t: the latest captured at or
+// before t. ErrNotFound when the article had none yet.
+func (s *Store) SnapshotAt(ctx context.Context, articleID string, t time.Time) (*Snapshot, error) {
+	return s.querySnapshot(ctx, `article_id = ? AND captured_at <= ? ORDER BY captured_at DESC, seq DESC LIMIT 1`,
+		articleID, fmtTime(t))
+}
+
+// Snapshots returns all snapshots of an article with their full bodies,
+// oldest first. ErrNotFound for an unknown article.
+func (s *Store) Snapshots(ctx context.Context, articleID string) ([]Snapshot, error) {
+	rows, err := s.rdb.QueryContext(ctx, `SELECT `+snapshotCols+` FROM snapshots WHERE article_id = ?
+		ORDER BY captured_at, seq`, articleID)
+	if err != nil {
+		return nil, fmt.Errorf("list snapshots: %w", err)
+	}
+	defer rows.Close()
+	out := []Snapshot{}
+	for rows.Next() {
+		sn, err := scanSnapshot(rows)
+		if err != nil {
+			return nil, fmt.Errorf("list snapshots: %w", err)
+		}
+		out = append(out, *sn)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("list snapshots: %w", err)
+	}
+	if len(out) == 0 {
+		if _, err := s.Article(ctx, articleID); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}

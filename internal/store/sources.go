@@ -1,0 +1,117 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// Poll outcomes for RecordPoll.
+const (
+	PollOK          = "ok"
+	PollNotModified = "not-modified"
+	PollError       = "error"
+)
+
+// SyncSources records the configured sources' name, title and feed URL,
+// keeping their poll state. Sources no longer configured stay, with their
+// articles.
+func (s *Store) SyncSources(ctx context.Context, srcs []Source) error {
+	tx, err := s.wdb.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("sync sources: begin: %w", err)
+	}
+	defer tx.Rollback()
+	for _, src := range srcs {
+		if src.Name == "" {
+			return errors.New("sync sources: source without a name")
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO sources (name, title, feed) VALUES (?, ?, ?)
+			ON CONFLICT (name) DO UPDATE SET title = excluded.title, feed = excluded.feed`,
+			src.Name, src.Title, src.Feed); err != nil {
+			return fmt.Errorf("sync sources: %s: %w", src.Name, err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("sync sources: commit: %w", err)
+	}
+	return nil
+}
+
+const sourceCols = `s.name, s.title, s.feed, s.etag, s.last_modified, s.last_poll_at, s.last_outcome, s.last_error,
+	(SELECT count(*) FROM articles a WHERE a.source = s.name),
+	(SELECT count(*) FROM snapshots n JOIN articles a ON a.id = n.article_id WHERE a.source = s.name)`
+
+func scanSource(r rowScanner) (*Source, error) {
+	var src Source
+	var polled sql.NullString
+	if err := r.Scan(&src.Name, &src.Title, &src.Feed, &src.ETag, &src.LastModified, &polled,
+		&src.LastOutcome, &src.LastError, &src.Articles, &src.Snapshots); err != nil {
+		return nil, err
+	}
+	var err error
+	if src.LastPollAt, err = parseTimePtr(polled); err != nil {
+		return nil, err
+	}
+	return &src, nil
+}
+
+// Sources lists every source the store knows, configured or seen in a
+// capture, with article and snapshot counts and poll state, by name.
+func (s *Store) Sources(ctx context.Context) ([]Source, error) {
+	rows, err := s.rdb.QueryContext(ctx, `SELECT `+sourceCols+` FROM sources s ORDER BY s.name`)
+	if err != nil {
+		return nil, fmt.Errorf("list sources: %w", err)
+	}
+	defer rows.Close()
+	out := []Source{}
+	for rows.Next() {
+		src, err := scanSource(rows)
+		if err != nil {
+			return nil, fmt.Errorf("list sources: %w", err)
+		}
+		out = append(out, *src)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("list sources: %w", err)
+	}
+	return out, nil
+}
+
+// Source returns one source, or ErrNotFound.
+func (s *Store) Source(ctx context.Context, name string) (*Source, error) {
+	src, err := scanSource(s.rdb.QueryRowContext(ctx, `SELECT `+sourceCols+` FROM sources s WHERE s.name = ?`, name))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read source: %w", err)
+	}
+	return src, nil
+}
+
+// RecordPoll records the outcome of one feed poll: "ok", "not-modified" or
+// "error" (with errText). etag and lastModified are the validators for the
+// next conditional GET; when both are "" the stored ones are kept.
+func (s *Store) RecordPoll(ctx context.Context, name string, at time.Time, outcome, errText, etag, lastModified string) error {
+	switch outcome {
+	case PollOK, PollNotModified, PollError:
+	default:
+		return fmt.Errorf("record poll %s: unknown outcome %q", name, outcome)
+	}
+	keep := etag == "" && lastModified == ""
+	if _, err := s.wdb.ExecContext(ctx, `INSERT INTO sources (name, last_poll_at, last_outcome, last_error, etag, last_modified)
+		VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+		ON CONFLICT (name) DO UPDATE SET
+			last_poll_at = excluded.last_poll_at,
+			last_outcome = excluded.last_outcome,
+			last_error = excluded.last_error,
+			etag = CASE WHEN ?7 THEN etag ELSE excluded.etag END,
+			last_modified = CASE WHEN ?7 THEN last_modified ELSE excluded.last_modified END`,
+		name, fmtTime(at), outcome, errText, etag, lastModified, keep); err != nil {
+		return fmt.Errorf("record poll %s: %w", name, err)
+	}
+	return nil
+}
