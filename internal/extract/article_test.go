@@ -345,3 +345,19 @@ func TestWords(t *testing.T) {
 		}
 	}
 }
+
+// Page-wide wrappers with furniture names (an ASP.NET form, a container
+// "penci_sidebar") must not take the article with them.
+func TestArticleGenericKeepsWrappedArticle(t *testing.T) {
+	para := "<p>The negotiations in Moscow lasted most of the summer of 1945, and neither side gave ground easily.</p>"
+	for _, wrap := range []string{`<form id="aspnetForm" action="/x">%s</form>`, `<div class="container penci_sidebar">%s</div>`, `<div class="page-ad-margins">%s</div>`} {
+		page := "<html><body>" + strings.Replace(wrap, "%s", "<h1>Moscow 1945</h1>"+strings.Repeat(para, 4)+`<div class="related"><p>Other stories you might like to read today, all of them.</p></div>`, 1) + "</body></html>"
+		res, err := Article([]byte(page), mondoURL, Rules{})
+		if err != nil {
+			t.Fatalf("%s: %v", wrap, err)
+		}
+		if strings.Count(res.Text, "The negotiations in Moscow") != 4 || strings.Contains(res.Text, "Other stories") {
+			t.Errorf("%s: Text = %q", wrap, res.Text)
+		}
+	}
+}

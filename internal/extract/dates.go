@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // sp matches one horizontal or vertical space, including the no-break and
@@ -240,19 +241,68 @@ func FindRevisionStamp(text string) (stamp string, t time.Time, ok bool) {
 	return text[start:end], t, true
 }
 
+// stampNeedles are literal pieces of every stampKeyword match, for a fast
+// scan: a case-insensitive Unicode regexp over a whole page is slow, and
+// most text holds no stamp at all.
+var stampNeedles = []string{"updated", "modified", "revised", "更新", "обновлено", "Обновлено", "ОБНОВЛЕНО"}
+
 func findStamp(text string) (start, end int, t time.Time, ok bool) {
+	lower := asciiLower(text)
 	for off := 0; off < len(text); {
-		loc := stampKeyword.FindStringIndex(text[off:])
-		if loc == nil {
+		p, n := -1, 0
+		for _, needle := range stampNeedles {
+			if i := strings.Index(lower[off:], needle); i >= 0 && (p < 0 || off+i < p) {
+				p, n = off+i, len(needle)
+			}
+		}
+		if p < 0 {
 			break
 		}
-		kStart, kEnd := off+loc[0], off+loc[1]
+		// Match the keyword regexp on a window around the needle: from a
+		// word start up to 20 bytes before it ("last "), to one rune after
+		// it (so \b sees what follows).
+		from := max(0, p-20)
+		for from > 0 && !utf8.RuneStart(text[from]) {
+			from--
+		}
+		for from > 0 && isASCIILetter(text[from-1]) {
+			from--
+		}
+		to := p + n
+		if to < len(text) {
+			_, size := utf8.DecodeRuneInString(text[to:])
+			to += size
+		}
+		off = p + n
+		var loc []int // the keyword match that covers this needle
+		for _, l := range stampKeyword.FindAllStringIndex(text[from:to], -1) {
+			if from+l[1] >= p+n {
+				loc = l
+				break
+			}
+		}
+		if loc == nil {
+			continue
+		}
+		kStart, kEnd := from+loc[0], from+loc[1]
 		rest := text[kEnd:]
 		glue := stampGlue.FindStringIndex(rest)
-		if t, n, ok := parseDateAt(rest[glue[1]:]); ok {
-			return kStart, kEnd + glue[1] + n, t, true
+		if t, dn, ok := parseDateAt(rest[glue[1]:]); ok {
+			return kStart, kEnd + glue[1] + dn, t, true
 		}
-		off = kEnd
 	}
 	return 0, 0, time.Time{}, false
 }
+
+// asciiLower lower-cases ASCII letters only, so byte offsets stay valid.
+func asciiLower(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if 'A' <= c && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
+		}
+	}
+	return string(b)
+}
+
+func isASCIILetter(c byte) bool { return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' }

@@ -35,16 +35,16 @@ type Result struct {
 	Byline       string
 	SiteName     string
 	Lang         string
-	CanonicalURL string     // <link rel=canonical>, else og:url, absolute; "" if none
-	Published    *time.Time // UTC
-	Revised      *time.Time // UTC: "Updated on 2024-01-31", article:modified_time, JSON-LD dateModified, …
-	RevisionText string     // the literal stamp text found on the page, e.g. "Updated on 2024-01-31" ("" if none)
-	LeadImage    string     // absolute URL
-	HTML         string     // sanitised body HTML (bluemonday allow-list, absolute URLs)
-	Text         string     // body as plain text, paragraphs separated by blank lines
-	Markdown     string     // body as Markdown
-	Extractor    string     // "selectors" or "generic"
-	Warnings     []string   // e.g. selectors fell back to generic
+	CanonicalURL string            // <link rel=canonical>, else og:url, absolute; "" if none
+	Published    *time.Time        // UTC
+	Revised      *time.Time        // UTC: "Updated on 2024-01-31", article:modified_time, JSON-LD dateModified, …
+	RevisionText string            // the literal stamp text found on the page, e.g. "Updated on 2024-01-31" ("" if none)
+	LeadImage    string            // absolute URL
+	HTML         string            // sanitised body HTML (bluemonday allow-list, absolute URLs)
+	Text         string            // body as plain text, paragraphs separated by blank lines
+	Markdown     string            // body as Markdown
+	Extractor    string            // "selectors" or "generic"
+	Warnings     []string          // e.g. selectors fell back to generic
 	Matched      map[string]string // field -> selector that matched (for `annalist extract`)
 	Removed      int               // elements dropped by Rules.Remove
 }

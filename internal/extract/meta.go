@@ -14,9 +14,9 @@ import (
 // pageMeta is what the page says about itself outside the article body.
 type pageMeta struct {
 	canonical, siteName, lang, image string
-	ogTitle, h1, docTitle           string
-	author                          string
-	published, modified             *time.Time
+	ogTitle, h1, docTitle            string
+	author                           string
+	published, modified              *time.Time
 }
 
 // readMeta reads the page's metadata; it does not modify doc.

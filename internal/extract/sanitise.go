@@ -51,6 +51,9 @@ var bodyPolicy = sync.OnceValue(func() *bluemonday.Policy {
 // sibling divs does not run together once divs are stripped).
 func prepareBody(nodes []*html.Node, base *url.URL) {
 	for _, root := range nodes {
+		if isElement(root, "form") {
+			rename(root, "div") // a page-wide form wrapper; its content is the article
+		}
 		walk(root, func(n *html.Node) bool {
 			if n.Type != html.ElementNode {
 				return true

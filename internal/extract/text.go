@@ -13,7 +13,7 @@ import (
 type textRenderer struct {
 	blocks []string
 	line   strings.Builder
-	space  bool                   // a space is owed before the next visible rune
+	space  bool                  // a space is owed before the next visible rune
 	skip   func(*html.Node) bool // nodes to leave out entirely; may be nil
 }
 

@@ -204,6 +204,10 @@ func (c *Client) exchange(ctx context.Context, u *url.URL, req Request, maxBody 
 		if errors.As(err, &ue) {
 			err = ue.Err // the URL is added by Get, once
 		}
+		var pne *privateNetworkError
+		if errors.As(err, &pne) {
+			err = pne // "dial tcp ..." would only repeat the address
+		}
 		return nil, nil, err
 	}
 	defer resp.Body.Close()

@@ -10,13 +10,12 @@ import (
 
 // Sentinel errors; Get wraps them with the URL, so test with errors.Is.
 var (
-	ErrTooLarge          = errors.New("fetch: response body too large")
-	ErrTooManyRedirects  = errors.New("fetch: too many redirects")
-	ErrScheme            = errors.New("fetch: unsupported URL scheme")
-	ErrPrivateNetwork    = errors.New("fetch: refused private network address")
-	ErrRobots            = errors.New("fetch: disallowed by robots.txt")
-	ErrContentEncoding   = errors.New("fetch: unsupported Content-Encoding")
-	errRedirectNoLocation = errors.New("fetch: redirect without Location")
+	ErrTooLarge         = errors.New("fetch: response body too large")
+	ErrTooManyRedirects = errors.New("fetch: too many redirects")
+	ErrScheme           = errors.New("fetch: unsupported URL scheme")
+	ErrPrivateNetwork   = errors.New("fetch: refused private network address")
+	ErrRobots           = errors.New("fetch: disallowed by robots.txt")
+	ErrContentEncoding  = errors.New("fetch: unsupported Content-Encoding")
 )
 
 // StatusError reports a response whose status is neither 2xx nor 304.

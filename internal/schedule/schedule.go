@@ -186,8 +186,9 @@ func (s *Scheduler) Run(src config.Source, work func(ctx context.Context)) (ran 
 			}
 		}
 	}()
+	ran = true // also when work panics
 	work(s.ctx)
-	return true
+	return ran
 }
 
 // watchAll is the revision watch: for each source not busy, re-fetch the

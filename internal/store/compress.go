@@ -3,40 +3,98 @@ package store
 import (
 	"bytes"
 	"compress/flate"
+	"encoding/binary"
+	"errors"
 	"fmt"
 	"io"
 )
 
-// Stored text columns start with one format byte. Markdown and HTML are
-// compressed with the article text as a preset dictionary: they repeat it
-// almost word for word, so they shrink to little more than their markup.
+// Stored text columns start with one format byte. Deflate with a preset
+// dictionary stores what the dictionary already holds almost for free:
+// the article text is a slice of the page's raw HTML (which the WARC file
+// keeps anyway), and Markdown and HTML repeat the text word for word.
 const (
 	formatDeflate     = 1 // raw deflate
 	formatDeflateDict = 2 // raw deflate, dictionary = the snapshot's text
+	formatDeflateBody = 3 // uvarint offset, uvarint length, raw deflate with dictionary = payload[offset:offset+length]
 )
+
+// errNeedBody is returned by decompressText for formatDeflateBody blobs
+// when no payload was given.
+var errNeedBody = errors.New("store: stored text needs the WARC payload")
 
 // maxDict is deflate's window: a longer dictionary is not used.
 const maxDict = 32 << 10
 
+// dictFor returns the last maxDict bytes of text, or nil for "".
 func dictFor(text string) []byte {
 	b := []byte(text)
 	if len(b) > maxDict {
 		b = b[len(b)-maxDict:]
 	}
+	if len(b) == 0 {
+		return nil
+	}
 	return b
+}
+
+// bodyWindow picks the slice of body to use as dictionary for text: the
+// stretch from where the text starts to where it ends, at most maxDict.
+func bodyWindow(text string, body []byte) (off, n int) {
+	probe := func(s string) []byte {
+		b := []byte(s)
+		if len(b) > 24 {
+			b = b[:24]
+		}
+		return b
+	}
+	trimmed := bytes.TrimSpace([]byte(text))
+	start := 0
+	if len(trimmed) >= 8 {
+		if i := bytes.Index(body, probe(string(trimmed))); i >= 0 {
+			start = i
+		}
+	}
+	end := len(body)
+	if len(trimmed) >= 24 {
+		tail := trimmed[len(trimmed)-24:]
+		if i := bytes.LastIndex(body, tail); i >= start {
+			end = i + len(tail)
+		}
+	}
+	if end-start > maxDict {
+		start = end - maxDict
+	}
+	return start, end - start
 }
 
 // compressText compresses s; dict may be nil. An empty s is stored as nil.
 func compressText(s string, dict []byte) ([]byte, error) {
-	if s == "" {
-		return nil, nil
-	}
-	var buf bytes.Buffer
 	format := byte(formatDeflate)
 	if dict != nil {
 		format = formatDeflateDict
 	}
-	buf.WriteByte(format)
+	return deflate(s, []byte{format}, dict)
+}
+
+// compressWithBody compresses text against the part of body it came from.
+func compressWithBody(text string, body []byte) ([]byte, error) {
+	if len(body) == 0 {
+		return compressText(text, nil)
+	}
+	off, n := bodyWindow(text, body)
+	hdr := []byte{formatDeflateBody}
+	hdr = binary.AppendUvarint(hdr, uint64(off))
+	hdr = binary.AppendUvarint(hdr, uint64(n))
+	return deflate(text, hdr, body[off:off+n])
+}
+
+func deflate(s string, hdr, dict []byte) ([]byte, error) {
+	if s == "" {
+		return nil, nil
+	}
+	var buf bytes.Buffer
+	buf.Write(hdr)
 	var w *flate.Writer
 	var err error
 	if dict != nil {
@@ -56,8 +114,13 @@ func compressText(s string, dict []byte) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-// decompressText reverses compressText; dict must be the same dictionary.
-func decompressText(b []byte, dict []byte) (string, error) {
+// needsBody reports whether decompressText needs the WARC payload for b.
+func needsBody(b []byte) bool { return len(b) > 0 && b[0] == formatDeflateBody }
+
+// decompressText reverses compressText and compressWithBody: dict is the
+// text dictionary for formatDeflateDict, body the WARC payload for
+// formatDeflateBody.
+func decompressText(b []byte, dict, body []byte) (string, error) {
 	if len(b) == 0 {
 		return "", nil
 	}
@@ -67,6 +130,21 @@ func decompressText(b []byte, dict []byte) (string, error) {
 		r = flate.NewReader(bytes.NewReader(b[1:]))
 	case formatDeflateDict:
 		r = flate.NewReaderDict(bytes.NewReader(b[1:]), dict)
+	case formatDeflateBody:
+		if body == nil {
+			return "", errNeedBody
+		}
+		rest := b[1:]
+		off, k := binary.Uvarint(rest)
+		if k <= 0 {
+			return "", errors.New("decompress: bad header")
+		}
+		rest = rest[k:]
+		n, k := binary.Uvarint(rest)
+		if k <= 0 || off+n > uint64(len(body)) {
+			return "", errors.New("decompress: bad header or payload too short")
+		}
+		r = flate.NewReaderDict(bytes.NewReader(rest[k:]), body[off:off+n])
 	default:
 		return "", fmt.Errorf("decompress: unknown format %d", b[0])
 	}

@@ -50,7 +50,7 @@ type prepared struct {
 func prepare(p *Page) (*prepared, error) {
 	var pr prepared
 	var err error
-	if pr.textZ, err = compressText(p.Text, nil); err != nil {
+	if pr.textZ, err = compressWithBody(p.Text, p.Body); err != nil {
 		return nil, fmt.Errorf("compress text: %w", err)
 	}
 	dict := dictFor(p.Text)
@@ -396,11 +396,14 @@ func (s *Store) sameAsLatest(ctx context.Context, q queryer, l *latestInfo, p *P
 		return l.fp == p.Fingerprint
 	}
 	var textZ []byte
-	if err := q.QueryRowContext(ctx, `SELECT text FROM snapshots WHERE seq = ?`, l.seq).Scan(&textZ); err != nil {
-		s.log.Warn("cannot read latest snapshot text to refingerprint", "snapshot_seq", l.seq, "err", err)
-		return false
+	var file string
+	var offset int64
+	err := q.QueryRowContext(ctx, `SELECT text, warc_file, warc_offset FROM snapshots WHERE seq = ?`, l.seq).
+		Scan(&textZ, &file, &offset)
+	var text string
+	if err == nil {
+		text, err = s.inflateText(ctx, textZ, file, offset)
 	}
-	text, err := decompressText(textZ, nil)
 	if err != nil {
 		s.log.Warn("cannot read latest snapshot text to refingerprint", "snapshot_seq", l.seq, "err", err)
 		return false

@@ -47,7 +47,7 @@ func (s *Store) Search(ctx context.Context, query string, o SearchOptions) ([]Hi
 	if limit <= 0 {
 		limit = 50
 	}
-	sqlq := `SELECT s.id, s.article_id, a.source, s.title, a.url, s.captured_at, s.text
+	sqlq := `SELECT s.id, s.article_id, a.source, s.title, a.url, s.captured_at, s.text, s.warc_file, s.warc_offset
 		FROM snapshots_fts f
 		JOIN snapshots s ON s.seq = f.rowid
 		JOIN articles a ON a.id = s.article_id
@@ -68,27 +68,38 @@ func (s *Store) Search(ctx context.Context, query string, o SearchOptions) ([]Hi
 		return nil, searchErr(query, err)
 	}
 	defer rows.Close()
-	terms := queryTerms(q)
-	out := []Hit{}
+	type hitRow struct {
+		Hit
+		textZ  []byte
+		file   string
+		offset int64
+	}
+	var found []hitRow
 	for rows.Next() {
-		var h Hit
+		var h hitRow
 		var at string
-		var textZ []byte
-		if err := rows.Scan(&h.SnapshotID, &h.ArticleID, &h.Source, &h.Title, &h.URL, &at, &textZ); err != nil {
+		if err := rows.Scan(&h.SnapshotID, &h.ArticleID, &h.Source, &h.Title, &h.URL, &at, &h.textZ, &h.file, &h.offset); err != nil {
 			return nil, searchErr(query, err)
 		}
 		if h.CapturedAt, err = parseTime(at); err != nil {
 			return nil, fmt.Errorf("search: %w", err)
 		}
-		text, err := decompressText(textZ, nil)
-		if err != nil {
-			return nil, fmt.Errorf("search: snapshot %s: %w", h.SnapshotID, err)
-		}
-		h.Snippet = snippet(text, terms, 30)
-		out = append(out, h)
+		found = append(found, h)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, searchErr(query, err)
+	}
+	rows.Close()
+	terms := queryTerms(q)
+	out := []Hit{}
+	for _, h := range found {
+		text, err := s.inflateText(ctx, h.textZ, h.file, h.offset)
+		if err != nil {
+			// The hit stands without a snippet: a missing WARC file must not hide it.
+			s.log.Warn("no snippet for search hit", "snapshot", h.SnapshotID, "err", err)
+		}
+		h.Snippet = snippet(text, terms, 30)
+		out = append(out, h.Hit)
 	}
 	return out, nil
 }

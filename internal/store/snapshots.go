@@ -11,13 +11,18 @@ import (
 const snapshotCols = `id, article_id, captured_at, revision_date, published_date, title, byline, url,
 	html, text, markdown, fingerprint, words, extractor, warc_file, warc_offset, warc_record_id, payload_digest`
 
-func scanSnapshot(r rowScanner) (*Snapshot, error) {
-	var sn Snapshot
+// storedSnapshot is a snapshot row with its bodies still compressed.
+type storedSnapshot struct {
+	Snapshot
+	htmlZ, textZ, mdZ []byte
+}
+
+func scanSnapshot(r rowScanner) (*storedSnapshot, error) {
+	var sn storedSnapshot
 	var captured string
 	var rev, pub sql.NullString
-	var htmlZ, textZ, mdZ []byte
 	if err := r.Scan(&sn.ID, &sn.ArticleID, &captured, &rev, &pub, &sn.Title, &sn.Byline, &sn.URL,
-		&htmlZ, &textZ, &mdZ, &sn.Fingerprint, &sn.Words, &sn.Extractor,
+		&sn.htmlZ, &sn.textZ, &sn.mdZ, &sn.Fingerprint, &sn.Words, &sn.Extractor,
 		&sn.WARCFile, &sn.WARCOffset, &sn.WARCRecordID, &sn.PayloadDigest); err != nil {
 		return nil, err
 	}
@@ -31,28 +36,51 @@ func scanSnapshot(r rowScanner) (*Snapshot, error) {
 	if sn.PublishedDate, err = parseTimePtr(pub); err != nil {
 		return nil, err
 	}
-	if sn.Text, err = decompressText(textZ, nil); err != nil {
+	return &sn, nil
+}
+
+// inflate decompresses the bodies of a stored snapshot.
+func (s *Store) inflate(ctx context.Context, st *storedSnapshot) (*Snapshot, error) {
+	sn := st.Snapshot
+	var err error
+	if sn.Text, err = s.inflateText(ctx, st.textZ, sn.WARCFile, sn.WARCOffset); err != nil {
 		return nil, fmt.Errorf("snapshot %s text: %w", sn.ID, err)
 	}
 	dict := dictFor(sn.Text)
-	if sn.Markdown, err = decompressText(mdZ, dict); err != nil {
+	if sn.Markdown, err = decompressText(st.mdZ, dict, nil); err != nil {
 		return nil, fmt.Errorf("snapshot %s markdown: %w", sn.ID, err)
 	}
-	if sn.HTML, err = decompressText(htmlZ, dict); err != nil {
+	if sn.HTML, err = decompressText(st.htmlZ, dict, nil); err != nil {
 		return nil, fmt.Errorf("snapshot %s html: %w", sn.ID, err)
 	}
 	return &sn, nil
 }
 
+// inflateText decompresses a text column, reading the WARC payload it was
+// compressed against when it was.
+func (s *Store) inflateText(ctx context.Context, textZ []byte, file string, offset int64) (string, error) {
+	if !needsBody(textZ) {
+		return decompressText(textZ, nil, nil)
+	}
+	rec, err := s.ReadWARCRecord(ctx, file, offset)
+	if err != nil {
+		return "", err
+	}
+	if rec.Payload == nil {
+		return "", fmt.Errorf("WARC record %s@%d has no HTTP payload", file, offset)
+	}
+	return decompressText(textZ, nil, rec.Payload)
+}
+
 func (s *Store) querySnapshot(ctx context.Context, where string, args ...any) (*Snapshot, error) {
-	sn, err := scanSnapshot(s.rdb.QueryRowContext(ctx, `SELECT `+snapshotCols+` FROM snapshots WHERE `+where, args...))
+	st, err := scanSnapshot(s.rdb.QueryRowContext(ctx, `SELECT `+snapshotCols+` FROM snapshots WHERE `+where, args...))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ErrNotFound
 	}
 	if err != nil {
 		return nil, fmt.Errorf("read snapshot: %w", err)
 	}
-	return sn, nil
+	return s.inflate(ctx, st)
 }
 
 // Snapshot returns the snapshot with the given ID ("articleID/YYYYMMDDhhmmss"),
@@ -83,16 +111,25 @@ func (s *Store) Snapshots(ctx context.Context, articleID string) ([]Snapshot, er
 		return nil, fmt.Errorf("list snapshots: %w", err)
 	}
 	defer rows.Close()
-	out := []Snapshot{}
+	var stored []*storedSnapshot
 	for rows.Next() {
-		sn, err := scanSnapshot(rows)
+		st, err := scanSnapshot(rows)
 		if err != nil {
 			return nil, fmt.Errorf("list snapshots: %w", err)
 		}
-		out = append(out, *sn)
+		stored = append(stored, st)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("list snapshots: %w", err)
+	}
+	rows.Close()
+	out := []Snapshot{}
+	for _, st := range stored {
+		sn, err := s.inflate(ctx, st)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, *sn)
 	}
 	if len(out) == 0 {
 		if _, err := s.Article(ctx, articleID); err != nil {

@@ -26,6 +26,7 @@ type WARCRecord struct {
 	ContentType   string
 	PayloadDigest string
 	Block         []byte // the record's content block (for a response: status line, headers, body)
+	Payload       []byte // for HTTP request and response records: the body after the headers
 }
 
 // ReadWARCRecord reads the record at offset in file, a name relative to
@@ -73,6 +74,12 @@ func (s *Store) ReadWARCRecord(ctx context.Context, file string, offset int64) (
 	if err != nil {
 		return nil, fmt.Errorf("read warc %s@%d: %w", file, offset, err)
 	}
+	var payload []byte
+	if _, ok := wr.Block().(gowarc.ProtocolHeaderBlock); ok {
+		if i := bytes.Index(block, []byte("\r\n\r\n")); i >= 0 {
+			payload = block[i+4:]
+		}
+	}
 	h := wr.WarcHeader()
 	return &WARCRecord{
 		Type:          wr.Type().String(),
@@ -82,6 +89,7 @@ func (s *Store) ReadWARCRecord(ctx context.Context, file string, offset int64) (
 		ContentType:   h.Get(gowarc.ContentType),
 		PayloadDigest: h.Get(gowarc.WarcPayloadDigest),
 		Block:         block,
+		Payload:       payload,
 	}, nil
 }
 

@@ -1,0 +1,101 @@
+package extract
+
+import (
+	"bytes"
+	"compress/gzip"
+	"encoding/json"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// BenchmarkArticle runs Article over the testdata pages and, when
+// ANNALIST_EXTRACTION_DATA names the extraction-dev folder, over its pages:
+//
+//	ANNALIST_EXTRACTION_DATA=/work/shared/data/extraction-dev go test -run XXX -bench Article ./internal/extract
+func BenchmarkArticle(b *testing.B) {
+	b.Run("testdata", func(b *testing.B) {
+		files, _ := filepath.Glob(filepath.Join("testdata", "*.html"))
+		var pages [][]byte
+		for _, f := range files {
+			pages = append(pages, readTestdata(b, filepath.Base(f)))
+		}
+		benchPages(b, pages)
+	})
+	b.Run("extraction-dev", func(b *testing.B) {
+		benchPages(b, extractionPages(b))
+	})
+}
+
+func benchPages(b *testing.B, pages [][]byte) {
+	size := 0
+	for _, p := range pages {
+		size += len(p)
+	}
+	b.SetBytes(int64(size / len(pages)))
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		_, _ = Article(pages[i%len(pages)], "https://bench.example/article", Rules{})
+	}
+}
+
+type devPage struct {
+	id, url, truth string
+	html           []byte
+}
+
+func extractionDir(tb testing.TB) string {
+	tb.Helper()
+	dir := os.Getenv("ANNALIST_EXTRACTION_DATA")
+	if dir == "" {
+		tb.Skip("ANNALIST_EXTRACTION_DATA not set (e.g. /work/shared/data/extraction-dev); skipping real pages")
+	}
+	if _, err := os.Stat(filepath.Join(dir, "html")); err != nil {
+		tb.Skipf("ANNALIST_EXTRACTION_DATA=%s has no html/ folder; skipping", dir)
+	}
+	return dir
+}
+
+func extractionPages(tb testing.TB) [][]byte {
+	var out [][]byte
+	for _, p := range loadDevPages(tb) {
+		out = append(out, p.html)
+	}
+	return out
+}
+
+func loadDevPages(tb testing.TB) []devPage {
+	dir := extractionDir(tb)
+	var truth map[string]struct {
+		ArticleBody string `json:"articleBody"`
+		URL         string `json:"url"`
+	}
+	if b, err := os.ReadFile(filepath.Join(dir, "ground-truth.json")); err == nil {
+		_ = json.Unmarshal(b, &truth)
+	}
+	files, _ := filepath.Glob(filepath.Join(dir, "html", "*.html.gz"))
+	var pages []devPage
+	for _, f := range files {
+		raw, err := os.ReadFile(f)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		zr, err := gzip.NewReader(bytes.NewReader(raw))
+		if err != nil {
+			tb.Fatalf("%s: %v", f, err)
+		}
+		page, err := io.ReadAll(zr)
+		if err != nil {
+			tb.Fatalf("%s: %v", f, err)
+		}
+		id := strings.TrimSuffix(filepath.Base(f), ".html.gz")
+		pages = append(pages, devPage{id: id, url: truth[id].URL, truth: truth[id].ArticleBody, html: page})
+	}
+	if len(pages) == 0 {
+		tb.Skipf("no pages in %s/html", dir)
+	}
+	return pages
+}

@@ -1,0 +1,29 @@
+package store
+
+import (
+	"context"
+	"testing"
+)
+
+// MustOpen opens a Store in a fresh temporary directory for a test and
+// closes it when the test ends. It skips fsync: tests do not survive power
+// loss anyway.
+func MustOpen(tb testing.TB) *Store {
+	tb.Helper()
+	return MustOpenDir(tb, tb.TempDir(), Options{NoSync: true})
+}
+
+// MustOpenDir is MustOpen on a given directory with given options.
+func MustOpenDir(tb testing.TB, dir string, opts Options) *Store {
+	tb.Helper()
+	s, err := Open(context.Background(), dir, opts)
+	if err != nil {
+		tb.Fatalf("open store: %v", err)
+	}
+	tb.Cleanup(func() {
+		if err := s.Close(); err != nil {
+			tb.Errorf("close store: %v", err)
+		}
+	})
+	return s
+}
