@@ -109,24 +109,35 @@ func TestFetchAndBrowseJSONContract(t *testing.T) {
 
 	var fetched struct {
 		Sources []struct {
-			Name        string   `json:"name"`
-			Items       int      `json:"items"`
-			New         int      `json:"new"`
-			Revised     int      `json:"revised"`
-			Unchanged   int      `json:"unchanged"`
-			NotModified int      `json:"not_modified"`
-			Errors      int      `json:"errors"`
-			FeedNotMod  bool     `json:"feed_not_modified"`
-			Error       string   `json:"error"`
-			PageErrors  []string `json:"page_errors"`
+			Name        string `json:"name"`
+			Items       int    `json:"items"`
+			New         int    `json:"new"`
+			Revised     int    `json:"revised"`
+			Unchanged   int    `json:"unchanged"`
+			NotModified int    `json:"not_modified"`
+			Errors      int    `json:"errors"`
 		} `json:"sources"`
 	}
-	f.runJSON(&fetched, "fetch", "--json")
+	out, _, _ := f.run("fetch", "--json")
+	if got, want := keys(t, out), sorted("sources"); !reflect.DeepEqual(got, want) {
+		t.Fatalf("fetch --json keys = %v, want %v", got, want)
+	}
+	var rawFetch struct{ Sources []map[string]any }
+	json.Unmarshal([]byte(out), &rawFetch)
+	json.Unmarshal([]byte(out), &fetched)
+	var fetchKeys []string
+	for k := range rawFetch.Sources[0] {
+		fetchKeys = append(fetchKeys, k)
+	}
+	sort.Strings(fetchKeys)
+	if want := sorted("name", "items", "new", "revised", "unchanged", "not_modified", "errors"); !reflect.DeepEqual(fetchKeys, want) {
+		t.Fatalf("fetch --json source keys = %v, want %v", fetchKeys, want)
+	}
 	if len(fetched.Sources) != 1 || fetched.Sources[0].Name != "mondo-history" || fetched.Sources[0].New != n || fetched.Sources[0].Items != n {
 		t.Fatalf("fetch --json = %+v, want %d new in mondo-history", fetched, n)
 	}
 
-	out, _, _ := f.run("sources", "--json")
+	out, _, _ = f.run("sources", "--json")
 	if got, want := keys(t, out), sorted("name", "title", "feed", "schedule", "next_run", "last_poll_at", "last_outcome", "last_error", "articles", "snapshots"); !reflect.DeepEqual(got, want) {
 		t.Fatalf("sources keys = %v, want %v", got, want)
 	}
@@ -258,14 +269,16 @@ func TestErrorsAndExitCodes(t *testing.T) {
 func TestFetchExitsOneWhenAPageFails(t *testing.T) {
 	f := newFixture(t)
 	f.site.SetGone("silk-road-caravan-cities", true)
-	out, _, code := f.run("fetch", "--json")
+	out, stderr, code := f.run("fetch", "--json")
 	if code != 1 {
 		t.Fatalf("exit %d, want 1", code)
+	}
+	if !strings.Contains(stderr, "silk-road-caravan-cities") || !strings.Contains(stderr, "404") {
+		t.Fatalf("the failed page is not named on stderr: %q", stderr)
 	}
 	var res struct {
 		Sources []struct {
 			New, Errors int
-			PageErrors  []string `json:"page_errors"`
 		}
 	}
 	if err := json.Unmarshal([]byte(out), &res); err != nil {

@@ -19,13 +19,14 @@ var fetchCommand = command{
 	run:     runFetch,
 }
 
-// fetchSourceJSON is one element of `fetch --json`'s "sources" array.
+// fetchSourceJSON is one element of `fetch --json`'s "sources" array; its
+// keys are a documented contract: name and the counts, nothing else.
 type fetchSourceJSON struct {
 	Name string `json:"name"`
 	harvest.Counts
-	NotModifiedFeed bool     `json:"feed_not_modified"`
-	Error           string   `json:"error,omitempty"`
-	PageErrors      []string `json:"page_errors,omitempty"`
+	NotModifiedFeed bool     `json:"-"`
+	Error           string   `json:"-"`
+	PageErrors      []string `json:"-"`
 }
 
 func runFetch(ctx context.Context, m *Main, args []string) error {
@@ -97,6 +98,7 @@ func runFetch(ctx context.Context, m *Main, args []string) error {
 		if err := m.writeJSON(out); err != nil {
 			return err
 		}
+		printFetchErrors(m.Stderr, out.Sources)
 	} else {
 		printFetch(m.Stdout, out.Sources)
 	}
@@ -176,6 +178,19 @@ func printFetch(w io.Writer, rows []fetchSourceJSON) {
 		}
 		for _, e := range r.PageErrors {
 			fmt.Fprintf(w, "  page error: %s\n", e)
+		}
+	}
+}
+
+// printFetchErrors writes each source's errors to w (stderr with --json,
+// where stdout holds only the JSON document).
+func printFetchErrors(w io.Writer, rows []fetchSourceJSON) {
+	for _, r := range rows {
+		if r.Error != "" {
+			fmt.Fprintf(w, "%s: error: %s\n", r.Name, r.Error)
+		}
+		for _, e := range r.PageErrors {
+			fmt.Fprintf(w, "%s: page error: %s\n", r.Name, e)
 		}
 	}
 }

@@ -61,11 +61,8 @@ func Article(page []byte, pageURL string, rules Rules) (res *Result, err error) 
 	// Stamps in the page outside the body are looked for before generic
 	// extraction strips the page, but with its furniture (related boxes
 	// listing other articles' dates) left out.
-	pageRoot := doc.Find("body").Nodes
-	pageStamp := func() (string, time.Time, bool) {
-		return FindRevisionStamp(plainText(pageRoot, func(n *html.Node) bool { return isChrome(n, false) }))
-	}
-	stampText, stampTime, stampOK := pageStamp()
+	pageText := plainText(doc.Find("body").Nodes, func(n *html.Node) bool { return isChrome(n, false) })
+	stampText, stampTime, stampOK := FindRevisionStamp(pageText)
 
 	var bodyNodes []*html.Node
 	selectorMode := rules.Title != "" || rules.Body != ""

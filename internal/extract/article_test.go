@@ -361,3 +361,24 @@ func TestArticleGenericKeepsWrappedArticle(t *testing.T) {
 		}
 	}
 }
+
+func TestArticleTitleOnlyRulesAndPublishedRule(t *testing.T) {
+	page := strings.Replace(string(readTestdata(t, "mondo-article.html")),
+		`<span class="site">Mondo History</span>`, `<span class="site">Mondo History</span> <time class="pub" datetime="2023-12-01T10:00:00+08:00">1 Dec</time>`, 1)
+	res, err := Article([]byte(page), mondoURL, Rules{Title: "h1.article-title", Published: "time.pub", Byline: ".site"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Extractor != "selectors" || len(res.Warnings) != 1 || !strings.Contains(res.Warnings[0], "generic") {
+		t.Errorf("Extractor %q, Warnings %q: want selectors with a generic-body warning", res.Extractor, res.Warnings)
+	}
+	if !strings.HasPrefix(res.Text, "In 1945, both China") {
+		t.Errorf("generic body under a title rule: Text starts %q", res.Text[:min(60, len(res.Text))])
+	}
+	if res.Published == nil || !res.Published.Equal(time.Date(2023, 12, 1, 2, 0, 0, 0, time.UTC)) || res.Matched["published"] != "time.pub" {
+		t.Errorf("Published = %v, Matched = %v", res.Published, res.Matched)
+	}
+	if res.Byline != "Mondo History" {
+		t.Errorf("Byline = %q", res.Byline)
+	}
+}

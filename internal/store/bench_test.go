@@ -4,8 +4,12 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
+	"encoding/json"
+	"fmt"
+	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -125,5 +129,62 @@ func TestSyntheticPagesCompressLikeRealOnes(t *testing.T) {
 	}
 	if html > 5 || text > 3 {
 		t.Errorf("synthetic page compresses too well: html %.2f:1, text %.2f:1", html, text)
+	}
+}
+
+// BenchmarkSaveCaptureRealPages stores the real article pages of the
+// extraction data set (ANNALIST_EXTRACTION_DATA=…/extraction-dev) with
+// their true article text, and reports store/raw for them.
+func BenchmarkSaveCaptureRealPages(b *testing.B) {
+	dir := os.Getenv("ANNALIST_EXTRACTION_DATA")
+	if dir == "" {
+		b.Skip("ANNALIST_EXTRACTION_DATA not set")
+	}
+	var truth map[string]struct{ ArticleBody string }
+	raw, err := os.ReadFile(filepath.Join(dir, "ground-truth.json"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := json.Unmarshal(raw, &truth); err != nil {
+		b.Fatal(err)
+	}
+	files, _ := filepath.Glob(filepath.Join(dir, "html", "*.html.gz"))
+	var pages []*Page
+	var rawBytes int64
+	for i, f := range files {
+		fh, err := os.Open(f)
+		if err != nil {
+			b.Fatal(err)
+		}
+		zr, err := gzip.NewReader(fh)
+		if err != nil {
+			b.Fatal(err)
+		}
+		body, err := io.ReadAll(zr)
+		fh.Close()
+		if err != nil {
+			b.Fatal(err)
+		}
+		text := truth[strings.TrimSuffix(filepath.Base(f), ".html.gz")].ArticleBody
+		p := page(fmt.Sprintf("real/%d", i), fmt.Sprintf("Real page %d", i), text, t0.Add(time.Duration(i)*time.Minute))
+		p.Body = body
+		p.HTML = "<p>" + strings.ReplaceAll(text, "\n", "</p>\n<p>") + "</p>"
+		p.Markdown = text
+		pages = append(pages, p)
+		rawBytes += int64(len(body))
+	}
+	b.ResetTimer()
+	for range b.N {
+		b.StopTimer()
+		s := MustOpenDir(b, b.TempDir(), Options{NoSync: true})
+		mustSave(b, s, page("warm", "warm", "warm up", t0))
+		before := archiveBytes(b, s)
+		b.StartTimer()
+		for _, p := range pages {
+			mustSave(b, s, p)
+		}
+		b.StopTimer()
+		b.ReportMetric(float64(archiveBytes(b, s)-before)/float64(rawBytes), "store/raw")
+		b.StartTimer()
 	}
 }

@@ -1,0 +1,155 @@
+package cli_test
+
+import (
+	"bufio"
+	"encoding/json"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// buildBinary builds cmd/annalist once per test run.
+var (
+	buildOnce sync.Once
+	binPath   string
+	buildErr  error
+)
+
+func annalistBinary(t *testing.T) string {
+	t.Helper()
+	buildOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "annalist-bin-")
+		if err != nil {
+			buildErr = err
+			return
+		}
+		binPath = filepath.Join(dir, "annalist")
+		args := []string{"build", "-o", binPath}
+		if raceEnabled {
+			args = append(args, "-race")
+		}
+		cmd := exec.Command("go", append(args, "annalist/cmd/annalist")...)
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			buildErr = err
+			binPath = string(out)
+		}
+	})
+	if buildErr != nil {
+		t.Fatalf("build annalist: %v\n%s", buildErr, binPath)
+	}
+	return binPath
+}
+
+// logLines collects a process's JSON log lines.
+type logLines struct {
+	mu    sync.Mutex
+	lines []map[string]any
+	raw   strings.Builder
+}
+
+func (l *logLines) read(r io.Reader) {
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	for sc.Scan() {
+		var m map[string]any
+		l.mu.Lock()
+		l.raw.WriteString(sc.Text() + "\n")
+		if json.Unmarshal(sc.Bytes(), &m) == nil {
+			l.lines = append(l.lines, m)
+		}
+		l.mu.Unlock()
+	}
+}
+
+func (l *logLines) has(msg string) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for _, m := range l.lines {
+		if m["msg"] == msg {
+			return true
+		}
+	}
+	return false
+}
+
+func (l *logLines) wait(t *testing.T, msg string) {
+	t.Helper()
+	deadline := time.Now().Add(60 * time.Second)
+	for !l.has(msg) {
+		if time.Now().After(deadline) {
+			l.mu.Lock()
+			defer l.mu.Unlock()
+			t.Fatalf("no %q in the daemon's log:\n%s", msg, l.raw.String())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+func TestDaemonPollsReloadsAndStops(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	f := newFixture(t)
+	bin := annalistBinary(t)
+	cmd := exec.Command(bin, "daemon", "--config", f.cfg, "--log-format", "json")
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var logs logLines
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan struct{})
+	go func() { logs.read(stderr); close(done) }()
+	t.Cleanup(func() { cmd.Process.Kill() })
+
+	logs.wait(t, "annalist daemon started")
+	logs.wait(t, "poll done") // the never-polled source is polled at start-up
+
+	// An invalid configuration is refused on SIGHUP, the old one kept.
+	good, err := os.ReadFile(f.cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(f.cfg, append(good, []byte("no_such_key: 1\n")...), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cmd.Process.Signal(syscall.SIGHUP)
+	logs.wait(t, "reload refused: the new configuration is invalid; keeping the old one")
+
+	// A valid one is taken.
+	if err := os.WriteFile(f.cfg, good, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cmd.Process.Signal(syscall.SIGHUP)
+	logs.wait(t, "configuration reloaded")
+
+	cmd.Process.Signal(syscall.SIGTERM)
+	<-done
+	if err := cmd.Wait(); err != nil {
+		t.Fatalf("daemon exit after SIGTERM: %v\n%s", err, logs.raw.String())
+	}
+	if !logs.has("stopped") {
+		t.Fatalf("no clean stop logged:\n%s", logs.raw.String())
+	}
+
+	// What the daemon archived is there for the browse commands.
+	var list []map[string]any
+	f.runJSON(&list, "list", "--json")
+	if len(list) != len(f.site.Slugs()) {
+		t.Fatalf("daemon archived %d articles, want %d", len(list), len(f.site.Slugs()))
+	}
+	// The daemon closed its WARC file: no .open left behind.
+	matches, _ := filepath.Glob(filepath.Join(filepath.Dir(f.cfg), "archive", "warc", "*.open"))
+	if len(matches) != 0 {
+		t.Fatalf("WARC files left open after a clean stop: %v", matches)
+	}
+}
