@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
 )
@@ -44,16 +45,44 @@ func normaliseField(s string, ignore []*regexp.Regexp) string {
 	return foldSpace(s)
 }
 
-// removeStamps drops every revision stamp. It loops because removing one
-// stamp can join the pieces around it into another; each pass shortens s, so
-// it ends.
+// stampLineMax is the longest line (in runes) whose revision stamps are
+// removed wherever they stand; in a longer line, only a stamp near its
+// start is. A stamp is a line of page furniture ("Mondo History Updated on
+// 2024-01-31"), while prose that mentions a date ("the decree was last
+// modified on 12 May 1946") is content: a change there is a real revision.
+const stampLineMax = 120
+
+// stampLeadMax is how far into a long line (in bytes, after its indent) a stamp may start and still be
+// removed ("Updated on 2024-01-31: this article now covers …").
+const stampLeadMax = 4
+
+// removeStamps drops the revision stamps of each line of s.
 func removeStamps(s string) string {
+	if !strings.Contains(s, "\n") {
+		return removeLineStamps(s)
+	}
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		lines[i] = removeLineStamps(l)
+	}
+	return strings.Join(lines, "\n")
+}
+
+// removeLineStamps drops the revision stamps of one line (all of them in a
+// short line, a leading one in a long line). It loops because removing one
+// stamp can join the pieces around it into another; each pass shortens the
+// line, so it ends.
+func removeLineStamps(s string) string {
+	short := utf8.RuneCountInString(strings.TrimSpace(s)) <= stampLineMax
 	for {
 		var b strings.Builder
 		rest, found := s, false
 		for {
 			start, end, _, ok := findStamp(rest)
 			if !ok {
+				break
+			}
+			if !short && b.Len()+start-len(leadingSpace(s)) > stampLeadMax {
 				break
 			}
 			found = true
@@ -67,6 +96,10 @@ func removeStamps(s string) string {
 		b.WriteString(rest)
 		s = b.String()
 	}
+}
+
+func leadingSpace(s string) string {
+	return s[:len(s)-len(strings.TrimLeftFunc(s, unicode.IsSpace))]
 }
 
 // foldSpace replaces each run of Unicode white space with one ASCII space

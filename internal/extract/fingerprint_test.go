@@ -76,3 +76,19 @@ func TestNormalise(t *testing.T) {
 		t.Error("NFC and NFD spellings differ in fingerprint")
 	}
 }
+
+func TestFingerprintKeepsDatesInProse(t *testing.T) {
+	prose := func(day string) string {
+		return "The Mondo History Updated on 2024-01-31\n\nThe archive shows that the decree was last modified on " + day +
+			" May 1946 by the provincial censor, long after the treaty had been signed and the delegations had gone home."
+	}
+	if Fingerprint("T", prose("12"), nil) == Fingerprint("T", prose("14"), nil) {
+		t.Fatal("a changed date inside a prose paragraph was ignored: that is a real revision")
+	}
+	long := strings.Repeat("Some long paragraph text about the treaty. ", 5)
+	a := "Updated on 2024-01-31: " + long
+	b := "Updated on 2024-02-09: " + long
+	if Fingerprint("T", a, nil) != Fingerprint("T", b, nil) {
+		t.Fatal("a stamp leading a long paragraph still counts")
+	}
+}

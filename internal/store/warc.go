@@ -3,6 +3,8 @@ package store
 import (
 	"bytes"
 	"compress/gzip"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -28,6 +30,42 @@ type warcPair struct {
 	request       []byte // nil when the page carried no raw request
 	recordID      string // of the response, "<urn:uuid:…>"
 	payloadDigest string
+}
+
+// gowarcMu serialises gowarc's constructors: each calls
+// uuid.EnableRandPool, which writes a package variable of google/uuid
+// without synchronisation (a data race under concurrent use). Our record
+// IDs come from newRecordID, so uuid.New is never called while it runs.
+var gowarcMu sync.Mutex
+
+func newRecordBuilder(typ gowarc.RecordType) gowarc.WarcRecordBuilder {
+	gowarcMu.Lock()
+	defer gowarcMu.Unlock()
+	return gowarc.NewRecordBuilder(typ, recordOptions()...)
+}
+
+func newUnmarshaler(opts ...gowarc.WarcRecordOption) gowarc.Unmarshaler {
+	gowarcMu.Lock()
+	defer gowarcMu.Unlock()
+	return gowarc.NewUnmarshaler(opts...)
+}
+
+func newWARCFileReader(path string, offset int64, opts ...gowarc.WarcRecordOption) (*gowarc.WarcFileReader, error) {
+	gowarcMu.Lock()
+	defer gowarcMu.Unlock()
+	return gowarc.NewWarcFileReader(path, offset, opts...)
+}
+
+// newRecordID returns a random (version 4) UUID URN in angle brackets.
+func newRecordID() string {
+	var b [16]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		panic(err) // crypto/rand does not fail on supported platforms
+	}
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	h := hex.EncodeToString(b[:])
+	return "<urn:uuid:" + h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:] + ">"
 }
 
 // recordOptions are used for every record we build: SHA-1 digests in
@@ -106,7 +144,8 @@ type builtRecord struct {
 
 // buildRecord builds one record and gzips it as its own member.
 func buildRecord(typ gowarc.RecordType, target string, date time.Time, contentType, concurrentTo string, block []byte) (*builtRecord, error) {
-	b := gowarc.NewRecordBuilder(typ, recordOptions()...)
+	b := newRecordBuilder(typ)
+	b.AddWarcHeader(gowarc.WarcRecordID, newRecordID())
 	if target != "" {
 		b.AddWarcHeader(gowarc.WarcTargetURI, target)
 	}
@@ -268,7 +307,8 @@ func (w *warcWriter) createLocked() error {
 }
 
 func buildWarcinfo(name string, now time.Time) ([]byte, error) {
-	b := gowarc.NewRecordBuilder(gowarc.Warcinfo, recordOptions()...)
+	b := newRecordBuilder(gowarc.Warcinfo)
+	b.AddWarcHeader(gowarc.WarcRecordID, newRecordID())
 	b.AddWarcHeaderTime(gowarc.WarcDate, now.UTC())
 	b.AddWarcHeader(gowarc.WarcFilename, name)
 	b.AddWarcHeader(gowarc.ContentType, gowarc.ApplicationWarcFields)

@@ -45,7 +45,7 @@ func (s *Store) ReadWARCRecord(ctx context.Context, file string, offset int64) (
 	var err error
 	// The .open file may be renamed between the two tries: look again.
 	for _, name := range []string{file, file + openSuffix, file} {
-		r, err = gowarc.NewWarcFileReader(filepath.Join(dir, name), offset)
+		r, err = newWARCFileReader(filepath.Join(dir, name), offset)
 		if !errors.Is(err, fs.ErrNotExist) {
 			break
 		}
@@ -208,7 +208,7 @@ func lastWholeRecordEnd(f *os.File) (int64, error) {
 
 // wholeRecord reports whether data is one WARC record with its whole block.
 func wholeRecord(data []byte) bool {
-	u := gowarc.NewUnmarshaler(gowarc.WithSkipParseBlock())
+	u := newUnmarshaler(gowarc.WithSkipParseBlock())
 	rec, _, _, err := u.Unmarshal(bufio.NewReader(bytes.NewReader(data)))
 	if err != nil {
 		return false

@@ -1,0 +1,128 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+)
+
+func TestCompressRoundTrip(t *testing.T) {
+	g := newTextGen(5)
+	long := strings.Join(g.paragraphs(80<<10), "\n\n") // longer than deflate's window
+	body := []byte("<html><body><p>" + strings.ReplaceAll(long, "\n\n", "</p><p>") + "</p></body></html>")
+	for name, c := range map[string]struct {
+		text string
+		body []byte
+	}{
+		"long text in body": {long, body},
+		"text not in body":  {"Ünïcödé text, not in the page at all.", []byte("<html>other</html>")},
+		"no body":           {"plain", nil},
+		"empty":             {"", body},
+	} {
+		z, err := compressWithBody(c.text, c.body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := decompressText(z, nil, c.body)
+		if err != nil || got != c.text {
+			t.Errorf("%s: round trip failed: %v", name, err)
+		}
+		if len(c.body) > 0 && c.text != "" {
+			if _, err := decompressText(z, nil, nil); !errors.Is(err, errNeedBody) {
+				t.Errorf("%s: without body: %v", name, err)
+			}
+		}
+	}
+	dict := dictFor(long)
+	z, _ := compressText("# Title\n\n"+long, dict)
+	if got, err := decompressText(z, dict, nil); err != nil || got != "# Title\n\n"+long {
+		t.Errorf("dict round trip: %v", err)
+	}
+	plainZ, _ := compressText(long, nil)
+	bodyZ, _ := compressWithBody(long, body)
+	if len(bodyZ)*4 > len(plainZ) {
+		t.Errorf("text compressed against its page: %d bytes, plain %d: want far smaller", len(bodyZ), len(plainZ))
+	}
+}
+
+// TestSnapshotNeedsItsWARC: the text is stored against the WARC payload, so
+// a lost WARC file is a clear error, not wrong text.
+func TestSnapshotNeedsItsWARC(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	s := MustOpenDir(t, dir, Options{NoSync: true})
+	res := mustSave(t, s, page("lost", "Lost", "text that lives in the page too", t0))
+	sn, err := s.Snapshot(ctx, res.SnapshotID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.Remove(filepath.Join(dir, "warc", sn.WARCFile+openSuffix))
+	if _, err := s.Snapshot(ctx, res.SnapshotID); !errors.Is(err, ErrNotFound) {
+		t.Errorf("snapshot without its WARC file: %v", err)
+	}
+	hits, err := s.Search(ctx, "lives", SearchOptions{})
+	if err != nil || len(hits) != 1 || hits[0].Snippet != "" {
+		t.Errorf("search hit without WARC file: %+v, %v", hits, err)
+	}
+}
+
+// TestCloseDuringSaves: every save that returned success is in the archive
+// after Close; the others fail with ErrClosed.
+func TestCloseDuringSaves(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	s, err := Open(ctx, dir, Options{NoSync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mu sync.Mutex
+	var saved []string
+	var wg sync.WaitGroup
+	for w := range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range 25 {
+				res, err := s.SaveCapture(ctx, page(fmt.Sprintf("cl%d-%d", w, i), "C", fmt.Sprintf("closing %d %d", w, i), t0))
+				if errors.Is(err, ErrClosed) {
+					return
+				}
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				mu.Lock()
+				saved = append(saved, res.SnapshotID)
+				mu.Unlock()
+			}
+		}()
+	}
+	for {
+		mu.Lock()
+		n := len(saved)
+		mu.Unlock()
+		if n >= 10 {
+			break
+		}
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	wg.Wait()
+	for _, n := range warcFiles(t, filepath.Join(dir, "warc")) {
+		if strings.HasSuffix(n, openSuffix) {
+			t.Errorf("%s left open after Close", n)
+		}
+	}
+	s2 := MustOpenDir(t, dir, Options{NoSync: true})
+	for _, id := range saved {
+		if _, err := s2.Snapshot(ctx, id); err != nil {
+			t.Errorf("saved snapshot %s lost: %v", id, err)
+		}
+	}
+}

@@ -1,0 +1,540 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+)
+
+// warcSize is the total size of the WARC directory.
+func warcSize(t *testing.T, s *Store) int64 {
+	t.Helper()
+	entries, err := os.ReadDir(s.WARCDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var n int64
+	for _, e := range entries {
+		info, err := e.Info()
+		if err != nil {
+			t.Fatal(err)
+		}
+		n += info.Size()
+	}
+	return n
+}
+
+func TestSaveCaptureDedup(t *testing.T) {
+	ctx := context.Background()
+	s := MustOpen(t)
+	textA := "In 1945, both China and Japan were exhausted. The Treaty of Yalta was reached."
+	textB := textA + " A new paragraph was added later."
+
+	res := mustSave(t, s, page("yalta", "Yalta", textA, t0))
+	if res.Outcome != OutcomeNew || res.SnapshotID == "" || res.WARCBytes == 0 {
+		t.Fatalf("first save = %+v, want new with a snapshot and WARC bytes", res)
+	}
+	id := res.ArticleID
+	if id != ArticleID("https://example.com/yalta") {
+		t.Errorf("article ID %s", id)
+	}
+	size := warcSize(t, s)
+
+	res = mustSave(t, s, page("yalta", "Yalta", textA, t0.Add(time.Hour)))
+	if res.Outcome != OutcomeUnchanged || res.SnapshotID != "" || res.WARCBytes != 0 {
+		t.Fatalf("same fingerprint = %+v, want unchanged without snapshot or WARC bytes", res)
+	}
+	if got := warcSize(t, s); got != size {
+		t.Errorf("WARC grew from %d to %d bytes on an unchanged capture", size, got)
+	}
+	snaps, err := s.Snapshots(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	caps, err := s.Captures(ctx, CaptureFilter{ArticleID: id})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(snaps) != 1 || len(caps) != 2 {
+		t.Fatalf("after unchanged: %d snapshots, %d captures; want 1 and 2", len(snaps), len(caps))
+	}
+	if caps[0].Outcome != OutcomeUnchanged || caps[1].Outcome != OutcomeNew || caps[1].SnapshotID != snaps[0].ID {
+		t.Errorf("captures newest first = %+v", caps)
+	}
+	a, err := s.Article(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.LastCapturedAt == nil || !a.LastCapturedAt.Equal(t0.Add(time.Hour)) || !a.FirstSeen.Equal(t0) {
+		t.Errorf("article times: first %v last %v", a.FirstSeen, a.LastCapturedAt)
+	}
+
+	if res = mustSave(t, s, page("yalta", "Yalta", textB, t0.Add(2*time.Hour))); res.Outcome != OutcomeRevised {
+		t.Fatalf("changed text = %+v, want revised", res)
+	}
+	if res = mustSave(t, s, page("yalta", "Yalta", textA, t0.Add(3*time.Hour))); res.Outcome != OutcomeRevised {
+		t.Fatalf("revert to A = %+v, want revised (a revert is a real event)", res)
+	}
+	snaps, err = s.Snapshots(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(snaps) != 3 {
+		t.Fatalf("A→B→A stored %d snapshots, want 3", len(snaps))
+	}
+	want := []string{textA, textB, textA}
+	for i, sn := range snaps {
+		if sn.Text != want[i] {
+			t.Errorf("snapshot %d text = %q", i, sn.Text)
+		}
+		if sn.HTML != "<p>"+want[i]+"</p>" || sn.Markdown != want[i]+"\n" {
+			t.Errorf("snapshot %d bodies did not round-trip: %q %q", i, sn.HTML, sn.Markdown)
+		}
+		if sn.Words != len(strings.Fields(want[i])) || sn.Extractor != "selectors/1" || sn.Byline != "A. Writer" {
+			t.Errorf("snapshot %d metadata %+v", i, sn)
+		}
+		if sn.WARCFile == "" || sn.WARCRecordID == "" || !strings.HasPrefix(sn.PayloadDigest, "sha1:") {
+			t.Errorf("snapshot %d WARC location %q %q %q", i, sn.WARCFile, sn.WARCRecordID, sn.PayloadDigest)
+		}
+	}
+	latest, err := s.LatestSnapshot(ctx, id)
+	if err != nil || latest.ID != snaps[2].ID {
+		t.Errorf("LatestSnapshot = %v, %v; want %s", latest, err, snaps[2].ID)
+	}
+	got, err := s.Snapshot(ctx, snaps[1].ID)
+	if err != nil || got.Text != textB {
+		t.Errorf("Snapshot(%s) = %v, %v", snaps[1].ID, got, err)
+	}
+	if _, err := s.Snapshot(ctx, id+"/19990101000000"); !errors.Is(err, ErrNotFound) {
+		t.Errorf("unknown snapshot: %v, want ErrNotFound", err)
+	}
+	if _, err := s.Snapshots(ctx, "000000000000"); !errors.Is(err, ErrNotFound) {
+		t.Errorf("snapshots of unknown article: %v, want ErrNotFound", err)
+	}
+}
+
+func TestSaveCaptureRefingerprint(t *testing.T) {
+	ctx := context.Background()
+	s := MustOpen(t)
+	text := "The Soviet Union had an intention to help.  Mondo History Updated on 2024-01-31"
+	mustSave(t, s, page("soviet", "Soviet", text, t0))
+
+	// A new normaliser (n2) drops the "Updated on" stamp: the same article
+	// gets another fingerprint, but the stored text refingerprints to it.
+	norm2 := func(title, text string) string {
+		text, _, _ = strings.Cut(text, "Mondo History Updated on")
+		return fpv("n2", title, text)
+	}
+	p := page("soviet", "Soviet", text+" 2024-02-01", t0.Add(time.Hour))
+	p.Fingerprint = norm2(p.Title, p.Text)
+	p.Refingerprint = norm2
+	if res := mustSave(t, s, p); res.Outcome != OutcomeUnchanged {
+		t.Errorf("normaliser upgrade: outcome %s, want unchanged", res.Outcome)
+	}
+
+	p = page("soviet", "Soviet", "Entirely rewritten.", t0.Add(2*time.Hour))
+	p.Fingerprint = norm2(p.Title, p.Text)
+	p.Refingerprint = norm2
+	if res := mustSave(t, s, p); res.Outcome != OutcomeRevised {
+		t.Errorf("real change under new normaliser: outcome %s, want revised", res.Outcome)
+	}
+	sn, err := s.LatestSnapshot(ctx, ArticleID(p.Canonical))
+	if err != nil || !strings.HasPrefix(sn.Fingerprint, "n2:") {
+		t.Errorf("latest fingerprint %v, %v", sn, err)
+	}
+}
+
+func TestSnapshotIDFormatAndCollision(t *testing.T) {
+	s := MustOpen(t)
+	at := time.Date(2024, 1, 31, 8, 0, 0, 250e6, time.FixedZone("CET", 3600))
+	r1 := mustSave(t, s, page("same-second", "T", "first version", at))
+	r2 := mustSave(t, s, page("same-second", "T", "second version", at.Add(100*time.Millisecond)))
+	r3 := mustSave(t, s, page("same-second", "T", "third version", at.Add(200*time.Millisecond)))
+	id := ArticleID("https://example.com/same-second")
+	if !regexp.MustCompile(`^[0-9a-f]{12}/[0-9]{14}$`).MatchString(r1.SnapshotID) {
+		t.Errorf("snapshot ID %q is not articleID/YYYYMMDDhhmmss", r1.SnapshotID)
+	}
+	want := []string{id + "/20240131070000", id + "/20240131070001", id + "/20240131070002"}
+	for i, got := range []string{r1.SnapshotID, r2.SnapshotID, r3.SnapshotID} {
+		if got != want[i] {
+			t.Errorf("snapshot %d ID %s, want %s (UTC, +1 s while taken)", i, got, want[i])
+		}
+	}
+	sn, err := s.Snapshot(context.Background(), r2.SnapshotID)
+	if err != nil || !sn.CapturedAt.Equal(at.Add(100*time.Millisecond)) {
+		t.Errorf("captured_at kept exactly: %v, %v", sn, err)
+	}
+}
+
+func TestResolveArticle(t *testing.T) {
+	ctx := context.Background()
+	s := MustOpen(t)
+	p := page("articles/outer-mongolia", "Outer Mongolia", "text", t0)
+	p.FetchURL = "http://feeds.example.com/click?id=42"
+	p.FinalURL = "https://example.com/articles/outer-mongolia?page=1"
+	p.OtherURLs = []string{"https://example.com/?p=1234"}
+	res := mustSave(t, s, p)
+
+	refs := []string{
+		res.ArticleID,
+		strings.ToUpper(res.ArticleID),
+		p.Canonical,
+		p.FetchURL,
+		p.FinalURL,
+		p.OtherURLs[0],
+		"HTTPS://Example.COM:443/articles/outer-mongolia?utm_source=twitter#comments", // canonicalises to p.Canonical
+	}
+	for _, ref := range refs {
+		a, err := s.ResolveArticle(ctx, ref)
+		if err != nil || a.ID != res.ArticleID {
+			t.Errorf("ResolveArticle(%q) = %v, %v", ref, a, err)
+		}
+	}
+	a, _ := s.Article(ctx, res.ArticleID)
+	if len(a.URLs) != 4 || a.Title != "Outer Mongolia" || a.Snapshots != 1 || a.Source != "example" {
+		t.Errorf("article = %+v", a)
+	}
+	for _, ref := range []string{"0123456789ab", "https://example.com/other", "not a url", ""} {
+		if _, err := s.ResolveArticle(ctx, ref); !errors.Is(err, ErrNotFound) {
+			t.Errorf("ResolveArticle(%q) err = %v, want ErrNotFound", ref, err)
+		}
+	}
+	if _, err := s.ArticleByURL(ctx, "https://EXAMPLE.com/articles/outer-mongolia"); !errors.Is(err, ErrNotFound) {
+		t.Errorf("ArticleByURL matches exactly only, got %v", err)
+	}
+}
+
+func TestSnapshotAt(t *testing.T) {
+	ctx := context.Background()
+	s := MustOpen(t)
+	r1 := mustSave(t, s, page("at", "T", "one", t0))
+	r2 := mustSave(t, s, page("at", "T", "two", t0.Add(24*time.Hour)))
+	cases := []struct {
+		at   time.Time
+		want string // "" = ErrNotFound
+	}{
+		{t0.Add(-time.Second), ""},
+		{t0, r1.SnapshotID},
+		{t0.Add(12 * time.Hour), r1.SnapshotID},
+		{t0.Add(24 * time.Hour), r2.SnapshotID},
+		{t0.Add(1000 * time.Hour), r2.SnapshotID},
+	}
+	for _, c := range cases {
+		sn, err := s.SnapshotAt(ctx, r1.ArticleID, c.at)
+		if c.want == "" {
+			if !errors.Is(err, ErrNotFound) {
+				t.Errorf("SnapshotAt(%v) = %v, %v; want ErrNotFound", c.at, sn, err)
+			}
+			continue
+		}
+		if err != nil || sn.ID != c.want {
+			t.Errorf("SnapshotAt(%v) = %v, %v; want %s", c.at, sn, err, c.want)
+		}
+	}
+}
+
+func TestDueArticles(t *testing.T) {
+	ctx := context.Background()
+	s := MustOpen(t)
+	now := t0.Add(48 * time.Hour)
+	mk := func(slug, source string, next *time.Time) string {
+		p := page(slug, slug, slug+" text", t0)
+		p.Source = source
+		p.NextCheckAt = next
+		return mustSave(t, s, p).ArticleID
+	}
+	at := func(d time.Duration) *time.Time { x := now.Add(d); return &x }
+	late := mk("late", "a", at(-10*time.Hour))
+	early := mk("early", "a", at(-time.Hour))
+	exact := mk("exact", "b", at(0))
+	mk("future", "a", at(time.Hour))
+	mk("never", "a", nil)
+
+	ids := func(as []Article, err error) []string {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, a := range as {
+			out = append(out, a.ID)
+		}
+		return out
+	}
+	if got, want := ids(s.DueArticles(ctx, "", now, 0)), []string{late, early, exact}; !equal(got, want) {
+		t.Errorf("due = %v, want %v (oldest due first)", got, want)
+	}
+	if got, want := ids(s.DueArticles(ctx, "a", now, 0)), []string{late, early}; !equal(got, want) {
+		t.Errorf("due in source a = %v, want %v", got, want)
+	}
+	if got := ids(s.DueArticles(ctx, "", now, 1)); !equal(got, []string{late}) {
+		t.Errorf("limit 1 = %v", got)
+	}
+
+	// A capture without NextCheckAt keeps the schedule; SetNextCheck moves or clears it.
+	mustSave(t, s, page("late", "late", "late text", t0.Add(time.Hour)))
+	if a, _ := s.Article(ctx, late); a.NextCheckAt == nil || !a.NextCheckAt.Equal(*at(-10 * time.Hour)) {
+		t.Errorf("next check after capture without one: %v", a.NextCheckAt)
+	}
+	if err := s.SetNextCheck(ctx, late, nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SetNextCheck(ctx, exact, at(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if got := ids(s.DueArticles(ctx, "", now, 0)); !equal(got, []string{early}) {
+		t.Errorf("due after SetNextCheck = %v, want [%s]", got, early)
+	}
+	if err := s.SetNextCheck(ctx, "0123456789ab", at(0)); !errors.Is(err, ErrNotFound) {
+		t.Errorf("SetNextCheck of unknown article: %v", err)
+	}
+}
+
+func equal(a, b []string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+func TestArticlesFilter(t *testing.T) {
+	ctx := context.Background()
+	s := MustOpen(t)
+	for i, slug := range []string{"a1", "a2", "a3"} {
+		mustSave(t, s, page(slug, slug, slug+" text", t0.Add(time.Duration(i)*time.Hour)))
+	}
+	p := page("b1", "b1", "b1 text", t0.Add(10*time.Hour))
+	p.Source = "other"
+	mustSave(t, s, p)
+	// a1 captured again later: Since matches it through last_captured_at.
+	mustSave(t, s, page("a1", "a1", "a1 text", t0.Add(20*time.Hour)))
+
+	titles := func(f ArticleFilter) string {
+		as, err := s.Articles(ctx, f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, a := range as {
+			out = append(out, a.Title)
+		}
+		return strings.Join(out, ",")
+	}
+	since := t0.Add(90 * time.Minute)
+	for _, c := range []struct {
+		f    ArticleFilter
+		want string
+	}{
+		{ArticleFilter{}, "b1,a3,a2,a1"},
+		{ArticleFilter{Source: "example"}, "a3,a2,a1"},
+		{ArticleFilter{Limit: 2, Offset: 1}, "a3,a2"},
+		{ArticleFilter{Since: &since}, "b1,a3,a1"},
+	} {
+		if got := titles(c.f); got != c.want {
+			t.Errorf("Articles(%+v) = %s, want %s", c.f, got, c.want)
+		}
+	}
+}
+
+func TestRecordCapture(t *testing.T) {
+	ctx := context.Background()
+	s := MustOpen(t)
+	res := mustSave(t, s, page("nm", "T", "text", t0))
+	if err := s.RecordCapture(ctx, Capture{ArticleID: res.ArticleID, Source: "example", URL: "https://example.com/nm",
+		CapturedAt: t0.Add(time.Hour), Outcome: OutcomeNotModified}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.RecordCapture(ctx, Capture{Source: "example", URL: "https://example.com/gone",
+		CapturedAt: t0.Add(2 * time.Hour), Outcome: OutcomeError, Error: "fetch: 404 Not Found"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.RecordCapture(ctx, Capture{Source: "example", Outcome: OutcomeNew}); err == nil {
+		t.Error("RecordCapture accepted outcome new")
+	}
+	a, _ := s.Article(ctx, res.ArticleID)
+	if a.LastCapturedAt == nil || !a.LastCapturedAt.Equal(t0.Add(time.Hour)) {
+		t.Errorf("not-modified did not move last_captured_at: %v", a.LastCapturedAt)
+	}
+	caps, err := s.Captures(ctx, CaptureFilter{Source: "example"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(caps) != 3 || caps[0].Outcome != OutcomeError || caps[0].ArticleID != "" || caps[0].Error != "fetch: 404 Not Found" ||
+		caps[1].Outcome != OutcomeNotModified || caps[2].Outcome != OutcomeNew {
+		t.Errorf("captures = %+v", caps)
+	}
+	if caps, _ := s.Captures(ctx, CaptureFilter{Limit: 1}); len(caps) != 1 || caps[0].Outcome != OutcomeError {
+		t.Errorf("limit 1 = %+v", caps)
+	}
+}
+
+func TestSourcesAndPolls(t *testing.T) {
+	ctx := context.Background()
+	s := MustOpen(t)
+	if err := s.SyncSources(ctx, []Source{{Name: "mondo", Title: "Mondo History", Feed: "https://mondo.example/feed"},
+		{Name: "example", Title: "Example"}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.RecordPoll(ctx, "mondo", t0, PollOK, "", `"etag-1"`, "Wed, 31 Jan 2024 08:00:00 GMT"); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.RecordPoll(ctx, "mondo", t0.Add(time.Hour), PollNotModified, "", "", ""); err != nil {
+		t.Fatal(err)
+	}
+	src, err := s.Source(ctx, "mondo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if src.ETag != `"etag-1"` || src.LastModified == "" || src.LastOutcome != PollNotModified ||
+		src.LastPollAt == nil || !src.LastPollAt.Equal(t0.Add(time.Hour)) {
+		t.Errorf("after not-modified poll: %+v", src)
+	}
+	if err := s.RecordPoll(ctx, "mondo", t0.Add(2*time.Hour), PollError, "feed: no feed format detected", "", ""); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.RecordPoll(ctx, "mondo", t0, "weird", "", "", ""); err == nil {
+		t.Error("RecordPoll accepted an unknown outcome")
+	}
+	// Reconfiguring keeps poll state.
+	if err := s.SyncSources(ctx, []Source{{Name: "mondo", Title: "Mondo History (new title)", Feed: "https://mondo.example/rss"}}); err != nil {
+		t.Fatal(err)
+	}
+	src, _ = s.Source(ctx, "mondo")
+	if src.Title != "Mondo History (new title)" || src.Feed != "https://mondo.example/rss" || src.ETag != `"etag-1"` ||
+		src.LastOutcome != PollError || src.LastError != "feed: no feed format detected" {
+		t.Errorf("after resync: %+v", src)
+	}
+
+	mustSave(t, s, page("one", "One", "one", t0))
+	mustSave(t, s, page("one", "One", "one, revised", t0.Add(time.Hour)))
+	mustSave(t, s, page("two", "Two", "two", t0))
+	srcs, err := s.Sources(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(srcs) != 2 || srcs[0].Name != "example" || srcs[1].Name != "mondo" {
+		t.Fatalf("sources = %+v", srcs)
+	}
+	if srcs[0].Articles != 2 || srcs[0].Snapshots != 3 || srcs[1].Articles != 0 {
+		t.Errorf("counts: %+v", srcs)
+	}
+	if _, err := s.Source(ctx, "nope"); !errors.Is(err, ErrNotFound) {
+		t.Errorf("unknown source: %v", err)
+	}
+}
+
+func TestFeedItems(t *testing.T) {
+	ctx := context.Background()
+	s := MustOpen(t)
+	up := t0.Add(-time.Hour)
+	items := []FeedItem{
+		{Source: "mondo", Key: "guid:1", Link: "https://mondo.example/1", Updated: &up, LastSeen: t0},
+		{Source: "mondo", Key: "guid:2", Link: "https://mondo.example/2", LastSeen: t0},
+		{Source: "other", Key: "guid:1", Link: "https://other.example/1", LastSeen: t0},
+	}
+	if err := s.SaveFeedItems(ctx, items); err != nil {
+		t.Fatal(err)
+	}
+	items[1].ArticleID = "0123456789ab"
+	items[1].LastSeen = t0.Add(time.Hour)
+	if err := s.SaveFeedItems(ctx, items[1:2]); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.FeedItems(ctx, "mondo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 2 || got["guid:1"].Updated == nil || !got["guid:1"].Updated.Equal(up) ||
+		got["guid:2"].ArticleID != "0123456789ab" || !got["guid:2"].LastSeen.Equal(t0.Add(time.Hour)) || got["guid:2"].Updated != nil {
+		t.Errorf("feed items = %+v", got)
+	}
+}
+
+func TestReopenKeepsDataAndSchema(t *testing.T) {
+	dir := t.TempDir()
+	s, err := Open(context.Background(), dir, Options{NoSync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := mustSave(t, s, page("keep", "Keep", "kept text", t0))
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(); err != nil {
+		t.Errorf("second Close: %v", err)
+	}
+	if _, err := s.SaveCapture(context.Background(), page("late", "L", "l", t0)); !errors.Is(err, ErrClosed) {
+		t.Errorf("SaveCapture after Close: %v", err)
+	}
+	s2 := MustOpenDir(t, dir, Options{NoSync: true})
+	var version int
+	if err := s2.rdb.QueryRow("PRAGMA user_version").Scan(&version); err != nil || version != 1 {
+		t.Errorf("user_version %d, %v", version, err)
+	}
+	var check string
+	if err := s2.rdb.QueryRow("PRAGMA integrity_check").Scan(&check); err != nil || check != "ok" {
+		t.Errorf("integrity_check %q, %v", check, err)
+	}
+	sn, err := s2.Snapshot(context.Background(), res.SnapshotID)
+	if err != nil || sn.Text != "kept text" {
+		t.Errorf("after reopen: %v, %v", sn, err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "warc", sn.WARCFile)); err != nil {
+		t.Errorf("WARC file under its final name: %v", err)
+	}
+}
+
+// TestBatchIsolatesFailingPage: one page failing inside a group commit is
+// answered with its error; the others in the batch are committed.
+func TestBatchIsolatesFailingPage(t *testing.T) {
+	ctx := context.Background()
+	s := MustOpen(t)
+	mk := func(slug string) *saveReq {
+		p := page(slug, slug, slug+" text", t0)
+		prep, err := prepare(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return &saveReq{ctx: ctx, p: p, id: ArticleID(p.Canonical), prep: prep, done: make(chan saveAns, 1)}
+	}
+	good1, bad, good2 := mk("good1"), mk("bad"), mk("good2")
+	// Fault injection: the database refuses the middle page's snapshot.
+	if _, err := s.wdb.Exec(`CREATE TRIGGER fail_bad BEFORE INSERT ON snapshots WHEN NEW.article_id = '` + bad.id + `'
+		BEGIN SELECT RAISE(ABORT, 'injected failure'); END;`); err != nil {
+		t.Fatal(err)
+	}
+	answers, err := s.saveBatch([]*saveReq{good1, bad, good2})
+	if err != nil {
+		t.Fatalf("batch: %v", err)
+	}
+	if answers[0].err != nil || answers[2].err != nil || answers[1].err == nil {
+		t.Fatalf("answers: %+v", answers)
+	}
+	for _, r := range []*saveReq{good1, good2} {
+		if _, err := s.LatestSnapshot(ctx, r.id); err != nil {
+			t.Errorf("%s not committed: %v", r.p.Canonical, err)
+		}
+	}
+	if _, err := s.Article(ctx, bad.id); !errors.Is(err, ErrNotFound) {
+		t.Errorf("failed page left its article behind: %v", err)
+	}
+}
+
+func TestSaveCaptureValidates(t *testing.T) {
+	s := MustOpen(t)
+	for _, p := range []*Page{nil, {Source: "x", Canonical: "https://x/"}, {Canonical: "https://x/", Fingerprint: "n1:a"}} {
+		if _, err := s.SaveCapture(context.Background(), p); err == nil {
+			t.Errorf("SaveCapture(%+v) accepted", p)
+		}
+	}
+}
