@@ -43,8 +43,11 @@ func TestCompressRoundTrip(t *testing.T) {
 	if got, err := decompressText(z, dict, nil); err != nil || got != "# Title\n\n"+long {
 		t.Errorf("dict round trip: %v", err)
 	}
-	plainZ, _ := compressText(long, nil)
-	bodyZ, _ := compressWithBody(long, body)
+	article := strings.Join(g.paragraphs(20<<10), "\n\n")
+	page := []byte("<html><head>" + strings.Repeat("<meta>", 5000) + "</head><body><p>" +
+		strings.ReplaceAll(article, "\n\n", "</p><p>") + "</p>" + strings.Repeat("<footer>", 5000) + "</body></html>")
+	plainZ, _ := compressText(article, nil)
+	bodyZ, _ := compressWithBody(article, page)
 	if len(bodyZ)*4 > len(plainZ) {
 		t.Errorf("text compressed against its page: %d bytes, plain %d: want far smaller", len(bodyZ), len(plainZ))
 	}
@@ -55,13 +58,22 @@ func TestCompressRoundTrip(t *testing.T) {
 func TestSnapshotNeedsItsWARC(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
-	s := MustOpenDir(t, dir, Options{NoSync: true})
+	s, err := Open(ctx, dir, Options{NoSync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
 	res := mustSave(t, s, page("lost", "Lost", "text that lives in the page too", t0))
 	sn, err := s.Snapshot(ctx, res.SnapshotID)
 	if err != nil {
 		t.Fatal(err)
 	}
-	os.Remove(filepath.Join(dir, "warc", sn.WARCFile+openSuffix))
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Remove(filepath.Join(dir, "warc", sn.WARCFile)); err != nil {
+		t.Fatal(err)
+	}
+	s = MustOpenDir(t, dir, Options{NoSync: true})
 	if _, err := s.Snapshot(ctx, res.SnapshotID); !errors.Is(err, ErrNotFound) {
 		t.Errorf("snapshot without its WARC file: %v", err)
 	}

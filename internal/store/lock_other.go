@@ -4,6 +4,8 @@ package store
 
 import "os"
 
-// tryLock reports false where flock is unavailable, so .open files are left
-// alone rather than repaired under a writer that may still be alive.
+// lockSupported is false where flock is unavailable: .open files are then
+// left alone rather than repaired under a writer that may still be alive.
+const lockSupported = false
+
 func tryLock(f *os.File) (bool, error) { return false, nil }

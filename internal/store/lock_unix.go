@@ -8,6 +8,9 @@ import (
 	"syscall"
 )
 
+// lockSupported says whether tryLock can tell a live writer's file.
+const lockSupported = true
+
 // tryLock takes an exclusive advisory lock on f without waiting. It reports
 // false when another open file holds it (a live writer).
 func tryLock(f *os.File) (bool, error) {

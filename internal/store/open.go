@@ -43,10 +43,9 @@ type Options struct {
 // share a directory: SQLite serialises writers, and each Store writes its
 // own WARC files.
 type Store struct {
-	dir  string
-	log  *slog.Logger
-	now  func() time.Time
-	opts Options
+	dir string
+	log *slog.Logger
+	now func() time.Time
 
 	wdb *sql.DB // one connection: every write goes through it
 	rdb *sql.DB
@@ -105,7 +104,6 @@ func Open(ctx context.Context, dir string, opts Options) (*Store, error) {
 		dir:     dir,
 		log:     opts.Logger,
 		now:     opts.Now,
-		opts:    opts,
 		wdb:     wdb,
 		rdb:     rdb,
 		queue:   make(chan *saveReq, 256),

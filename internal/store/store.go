@@ -1,5 +1,9 @@
 // Package store is the archive: SQLite (articles, snapshots, captures,
 // full-text index) and WARC files holding every stored raw HTTP response.
+//
+// A snapshot's text is stored deflated against the raw page in its WARC
+// record (the page contains it almost verbatim), so the database alone
+// cannot give back snapshot text, Markdown or HTML: keep warc/ with annalist.db.
 package store
 
 import (

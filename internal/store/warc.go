@@ -280,7 +280,7 @@ func (w *warcWriter) createLocked() error {
 			os.Remove(tmp)
 			return fmt.Errorf("create warc %s: %w", name, err)
 		}
-		if ok, err := tryLock(f); !ok {
+		if ok, err := tryLock(f); !ok && lockSupported {
 			return fail(fmt.Errorf("lock: %v", err))
 		}
 		info, err := buildWarcinfo(name, w.now())
