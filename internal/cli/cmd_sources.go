@@ -59,11 +59,18 @@ func runSources(ctx context.Context, m *Main, args []string) error {
 			outcome = "never polled"
 		}
 		fmt.Fprintf(tw, "%s\t%d\t%d\t%s\t%s\t%s\t%s\n", r.Name, r.Articles, r.Snapshots, deref(r.LastPollAt, "-"), outcome, deref(r.NextRun, "-"), r.Feed)
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	sep := "\n"
+	for _, r := range rows {
 		if r.LastError != "" {
-			fmt.Fprintf(tw, "  error: %s\t\t\t\t\t\t\n", r.LastError)
+			fmt.Fprintf(m.Stdout, "%s%s: last error: %s\n", sep, r.Name, r.LastError)
+			sep = ""
 		}
 	}
-	return tw.Flush()
+	return nil
 }
 
 // sourceRows joins the configuration with the archive's poll state; a

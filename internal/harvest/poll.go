@@ -157,7 +157,7 @@ func (h *Harvester) pollFeed(ctx context.Context, src config.Source, res *PollRe
 	}
 	resp, err := h.Fetch.Get(ctx, req)
 	if err != nil {
-		err = fmt.Errorf("feed %s: %w", src.Feed, err)
+		err = fmt.Errorf("feed: %w", err) // fetch errors name the URL
 		h.recordError(ctx, src.Name, "", src.Feed, err)
 		return nil, err
 	}
