@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"sort"
 	"strings"
 
 	"annalist/internal/config"
@@ -30,8 +31,13 @@ type extractJSON struct {
 	RevisionText string            `json:"revision_text"`
 	LeadImage    string            `json:"lead_image"`
 	Extractor    string            `json:"extractor"`
+	Fallback     bool              `json:"fallback"`
 	Matched      map[string]string `json:"matched"`
 	Removed      int               `json:"removed"`
+	RemovedBy    map[string]int    `json:"removed_by"`
+	Dropped      map[string]int    `json:"dropped"`
+	Cleaned      int               `json:"cleaned"`
+	RulesVersion string            `json:"rules_version"`
 	Warnings     []string          `json:"warnings"`
 	Words        int               `json:"words"`
 	Fingerprint  string            `json:"fingerprint"`
@@ -125,15 +131,24 @@ func runExtract(ctx context.Context, m *Main, args []string) error {
 	case "json":
 		return m.writeJSON(extractJSON{Title: art.Title, Byline: art.Byline, SiteName: art.SiteName, Lang: art.Lang,
 			CanonicalURL: art.CanonicalURL, Published: jsonTime(art.Published), Revised: jsonTime(art.Revised),
-			RevisionText: art.RevisionText, LeadImage: art.LeadImage, Extractor: art.Extractor, Matched: art.Matched,
-			Removed: art.Removed, Warnings: art.Warnings, Words: extract.Words(art.Text), Fingerprint: fp,
+			RevisionText: art.RevisionText, LeadImage: art.LeadImage, Extractor: art.Extractor, Fallback: art.Fallback,
+			Matched: art.Matched, Removed: art.Removed, RemovedBy: art.RemovedBy, Dropped: art.Dropped, Cleaned: art.Cleaned,
+			RulesVersion: extract.Version, Warnings: art.Warnings, Words: extract.Words(art.Text), Fingerprint: fp,
 			Text: art.Text, Markdown: art.Markdown, HTML: art.HTML})
 	case "markdown":
+		writeExtractReport(m.Stderr, art) // stdout stays the document
 		fmt.Fprintf(m.Stdout, "# %s\n\n%s\n", art.Title, strings.TrimRight(art.Markdown, "\n"))
 	case "html":
+		writeExtractReport(m.Stderr, art)
 		fmt.Fprintln(m.Stdout, art.HTML)
 	default:
 		fmt.Fprintf(m.Stdout, "%s\n", art.Title)
+		if art.Byline != "" {
+			fmt.Fprintf(m.Stdout, "by %s\n", art.Byline)
+		}
+		if art.Published != nil {
+			fmt.Fprintf(m.Stdout, "published %s\n", art.Published.UTC().Format("2006-01-02"))
+		}
 		if art.Revised != nil {
 			fmt.Fprintf(m.Stdout, "revision date %s", art.Revised.UTC().Format("2006-01-02"))
 			if art.RevisionText != "" {
@@ -141,17 +156,47 @@ func runExtract(ctx context.Context, m *Main, args []string) error {
 			}
 			fmt.Fprintln(m.Stdout)
 		}
-		fmt.Fprintf(m.Stdout, "extractor %s", art.Extractor)
-		for field, sel := range art.Matched {
-			fmt.Fprintf(m.Stdout, " · %s ← %s", field, sel)
-		}
-		if art.Removed > 0 {
-			fmt.Fprintf(m.Stdout, " · %d elements removed", art.Removed)
-		}
-		fmt.Fprintf(m.Stdout, "\n\n%s\n", strings.TrimRight(art.Text, "\n"))
+		writeExtractReport(m.Stdout, art)
+		fmt.Fprintf(m.Stdout, "\n%s\n", strings.TrimRight(art.Text, "\n"))
 	}
 	for _, w := range art.Warnings {
 		fmt.Fprintf(m.Stderr, "warning: %s\n", w)
 	}
 	return nil
+}
+
+// writeExtractReport says how the body was found, for users testing the
+// selectors they write: the extractor, which selector matched each field,
+// and what was removed (by each Remove rule, and by the generic extractor).
+func writeExtractReport(w io.Writer, art *extract.Result) {
+	fmt.Fprintf(w, "extractor %s (rules v%s)", art.Extractor, extract.Version)
+	if art.Fallback {
+		fmt.Fprint(w, ", fallback: the selectors failed")
+	}
+	fmt.Fprintln(w)
+	for _, field := range sortedKeys(art.Matched) {
+		fmt.Fprintf(w, "  %s ← %s\n", field, art.Matched[field])
+	}
+	for _, sel := range sortedKeys(art.RemovedBy) {
+		fmt.Fprintf(w, "  removed %d × %s\n", art.RemovedBy[sel], sel)
+	}
+	if len(art.Dropped) > 0 {
+		total := 0
+		for _, k := range art.Dropped {
+			total += k
+		}
+		fmt.Fprintf(w, "  generic extractor dropped %d elements:\n", total)
+		for _, what := range sortedKeys(art.Dropped) {
+			fmt.Fprintf(w, "    %d × %s\n", art.Dropped[what], what)
+		}
+	}
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
 }

@@ -13,32 +13,28 @@ import (
 )
 
 // Article extracts the article from page (UTF-8 HTML) fetched from pageURL
-// using rules; zero Rules means generic extraction. With a Body or Title
-// rule that matches nothing it returns an error wrapping ErrNoMatch; when no
-// article text can be found at all, ErrNoContent. It never panics.
+// using rules; zero Rules means generic extraction. When a Body or Title
+// rule matches nothing, or the Body rule yields less than a third of the
+// words the generic extractor finds, Article falls back to the generic
+// extractor (Result.Fallback, a warning) unless rules.Strict is set, in
+// which case a rule that matches nothing is an error wrapping ErrNoMatch.
+// When no article text can be found at all it returns ErrNoContent. It
+// never panics.
 func Article(page []byte, pageURL string, rules Rules) (res *Result, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			res, err = nil, fmt.Errorf("extract: internal error on %s: %v", pageURL, r)
 		}
 	}()
-	doc, err := goquery.NewDocumentFromReader(bytes.NewReader(page))
-	if err != nil {
-		return nil, fmt.Errorf("extract: parse html: %w", err)
-	}
-	base, _ := url.Parse(pageURL)
-	if b := strings.TrimSpace(doc.Find("base[href]").First().AttrOr("href", "")); b != "" {
-		if u, err := url.Parse(b); err == nil {
-			if base != nil {
-				u = base.ResolveReference(u)
-			}
-			base = u
-		}
-	}
 	sels, err := compileRules(rules)
 	if err != nil {
 		return nil, err
 	}
+	doc, err := parsePage(page)
+	if err != nil {
+		return nil, err
+	}
+	base := baseURL(doc, pageURL)
 
 	meta := readMeta(doc, base)
 	res = &Result{
@@ -49,14 +45,11 @@ func Article(page []byte, pageURL string, rules Rules) (res *Result, err error) 
 		LeadImage:    meta.image,
 		Published:    meta.published,
 		Matched:      map[string]string{},
+		RemovedBy:    map[string]int{},
+		Dropped:      map[string]int{},
 	}
 	ruleFields(doc, rules, sels, res)
-
-	for _, sel := range rules.Remove {
-		found := doc.FindMatcher(sels[sel])
-		res.Removed += found.Length()
-		found.Remove()
-	}
+	applyRemove(doc, rules, sels, res)
 
 	// Stamps in the page outside the body are looked for before generic
 	// extraction strips the page, but with its furniture (related boxes
@@ -65,26 +58,32 @@ func Article(page []byte, pageURL string, rules Rules) (res *Result, err error) 
 	stampText, stampTime, stampOK := FindRevisionStamp(pageText)
 
 	var bodyNodes []*html.Node
+	genericTitle := cleanTitle(firstNonEmpty(meta.ogTitle, meta.h1, meta.docTitle), meta.siteName)
 	selectorMode := rules.Title != "" || rules.Body != ""
 	if selectorMode {
 		res.Extractor = "selectors"
-		res.Title, err = selectorTitle(doc, rules, sels, meta, res)
+		res.Title = genericTitle
+		if rules.Title != "" {
+			res.Title, err = selectorTitle(doc, rules, sels, res)
+		}
 		if err != nil {
-			return nil, err
+			if rules.Strict {
+				return nil, err
+			}
+			res.Title = genericTitle
+			res.Warnings = append(res.Warnings, fmt.Sprintf("title: selector %q matched nothing, used the page's title", rules.Title))
 		}
 		if rules.Body != "" {
-			found := doc.FindMatcher(sels[rules.Body])
-			if found.Length() == 0 {
-				return nil, fmt.Errorf("%w: body %q", ErrNoMatch, rules.Body)
+			bodyNodes, err = selectorBody(doc, page, base, rules, sels, res)
+			if err != nil {
+				return nil, err
 			}
-			bodyNodes = topLevel(found.Nodes)
-			res.Matched["body"] = rules.Body
 		} else {
 			res.Warnings = append(res.Warnings, "body: no selector, used generic extraction")
 		}
 	} else {
 		res.Extractor = "generic"
-		res.Title = cleanTitle(firstNonEmpty(meta.ogTitle, meta.h1, meta.docTitle), meta.siteName)
+		res.Title = genericTitle
 	}
 	if bodyNodes == nil {
 		bodyNodes = genericNodes(doc, res)
@@ -94,6 +93,7 @@ func Article(page []byte, pageURL string, rules Rules) (res *Result, err error) 
 		if !selectorMode {
 			dropTitleHeading(bodyNodes, res.Title)
 		}
+		res.Cleaned += cleanBody(bodyNodes, res.Dropped) + crossCheck(bodyNodes, meta.ldBody, res.Dropped)
 	}
 
 	if res.Published == nil {
@@ -105,7 +105,7 @@ func Article(page []byte, pageURL string, rules Rules) (res *Result, err error) 
 		return nil, fmt.Errorf("extract: sanitise body: %w", err)
 	}
 	res.HTML = clean
-	res.Text = plainText(nodes, nil)
+	res.Text = plainText(nodes, isCaption)
 	res.Markdown = markdown(nodes)
 	if strings.TrimSpace(res.Text) == "" && !strings.Contains(res.HTML, "<img") {
 		return nil, ErrNoContent
@@ -121,6 +121,97 @@ func Article(page []byte, pageURL string, rules Rules) (res *Result, err error) 
 		}
 	}
 	return res, nil
+}
+
+func parsePage(page []byte) (*goquery.Document, error) {
+	doc, err := goquery.NewDocumentFromReader(bytes.NewReader(page))
+	if err != nil {
+		return nil, fmt.Errorf("extract: parse html: %w", err)
+	}
+	return doc, nil
+}
+
+// baseURL is the page's URL, or its <base href> resolved against it.
+func baseURL(doc *goquery.Document, pageURL string) *url.URL {
+	base, _ := url.Parse(pageURL)
+	if b := strings.TrimSpace(doc.Find("base[href]").First().AttrOr("href", "")); b != "" {
+		if u, err := url.Parse(b); err == nil {
+			if base != nil {
+				u = base.ResolveReference(u)
+			}
+			base = u
+		}
+	}
+	return base
+}
+
+func applyRemove(doc *goquery.Document, rules Rules, sels map[string]cascadia.Selector, res *Result) {
+	for _, sel := range rules.Remove {
+		found := doc.FindMatcher(sels[sel])
+		if res != nil {
+			res.Removed += found.Length()
+			res.RemovedBy[sel] += found.Length()
+		}
+		found.Remove()
+	}
+}
+
+// fallbackShare: a Body rule yielding fewer words than this share of the
+// generic extractor's is taken to have broken (a redesign, a teaser
+// matched instead of the story).
+const fallbackShare = 1.0 / 3
+
+// selectorBody applies the Body rule. Unless rules.Strict, it also runs the
+// generic extractor on a fresh parse of the page (with the Remove rules) and
+// returns that instead, with a warning, when the rule matches nothing or
+// yields far less.
+func selectorBody(doc *goquery.Document, page []byte, base *url.URL, rules Rules, sels map[string]cascadia.Selector, res *Result) ([]*html.Node, error) {
+	found := doc.FindMatcher(sels[rules.Body])
+	if found.Length() == 0 && rules.Strict {
+		return nil, fmt.Errorf("%w: body %q", ErrNoMatch, rules.Body)
+	}
+	var nodes []*html.Node
+	words := 0
+	if found.Length() > 0 {
+		nodes = topLevel(found.Nodes)
+		for _, n := range nodes {
+			words += Words(foldedText(n))
+		}
+	}
+	if rules.Strict {
+		res.Matched["body"] = rules.Body
+		return nodes, nil
+	}
+	gdoc, err := parsePage(page)
+	if err != nil {
+		return nil, err
+	}
+	applyRemove(gdoc, rules, sels, nil)
+	gres := &Result{Matched: map[string]string{}, Dropped: map[string]int{}}
+	gnodes := genericNodes(gdoc, gres)
+	gwords := 0
+	if gnodes != nil {
+		gres.Cleaned = cleanBody(gnodes, gres.Dropped)
+		for _, n := range gnodes {
+			gwords += Words(foldedText(n))
+		}
+	}
+	switch {
+	case gnodes == nil || gwords == 0 || float64(words) >= fallbackShare*float64(gwords):
+		if nodes == nil {
+			return nil, fmt.Errorf("%w: body %q", ErrNoMatch, rules.Body)
+		}
+		res.Matched["body"] = rules.Body
+		return nodes, nil
+	case nodes == nil:
+		res.Warnings = append(res.Warnings, fmt.Sprintf("body: selector %q matched nothing, used the generic extractor", rules.Body))
+	default:
+		res.Warnings = append(res.Warnings, fmt.Sprintf("body: selector %q yielded %d words, the generic extractor %d: used the generic extractor", rules.Body, words, gwords))
+	}
+	res.Extractor, res.Fallback = "generic", true
+	res.Matched["body"] = gres.Matched["body"]
+	res.Cleaned, res.Dropped = gres.Cleaned, gres.Dropped
+	return gnodes, nil
 }
 
 // compileRules checks every selector up front, so that a typo is reported
@@ -189,16 +280,15 @@ func ruleFields(doc *goquery.Document, rules Rules, sels map[string]cascadia.Sel
 	}
 }
 
-func selectorTitle(doc *goquery.Document, rules Rules, sels map[string]cascadia.Selector, meta pageMeta, res *Result) (string, error) {
-	if rules.Title == "" {
-		return cleanTitle(firstNonEmpty(meta.ogTitle, meta.h1, meta.docTitle), meta.siteName), nil
+// selectorTitle applies the Title rule: the first match with text.
+func selectorTitle(doc *goquery.Document, rules Rules, sels map[string]cascadia.Selector, res *Result) (string, error) {
+	for _, n := range doc.FindMatcher(sels[rules.Title]).Nodes {
+		if t := foldedText(n); t != "" {
+			res.Matched["title"] = rules.Title
+			return t, nil
+		}
 	}
-	found := doc.FindMatcher(sels[rules.Title]).First()
-	if found.Length() == 0 {
-		return "", fmt.Errorf("%w: title %q", ErrNoMatch, rules.Title)
-	}
-	res.Matched["title"] = rules.Title
-	return foldSpace(found.Text()), nil
+	return "", fmt.Errorf("%w: title %q", ErrNoMatch, rules.Title)
 }
 
 // genericNodes strips the page's furniture and picks the article: an
@@ -206,15 +296,21 @@ func selectorTitle(doc *goquery.Document, rules Rules, sels map[string]cascadia.
 // <article> or <main> (else the body), else that container whole.
 func genericNodes(doc *goquery.Document, res *Result) []*html.Node {
 	for _, n := range doc.Find("body").Nodes {
-		dropChrome(n)
+		dropChrome(n, res.Dropped)
 	}
 	if ab := doc.Find(`[itemprop="articleBody"]`); ab.Length() == 1 && foldSpace(ab.Text()) != "" {
 		res.Matched["body"] = `[itemprop="articleBody"]`
 		return ab.Nodes
 	}
 	var root *html.Node
+	var bodyProse int
+	if s := doc.Find("body"); s.Length() > 0 {
+		bodyProse = proseLength(s.Nodes[0])
+	}
 	for _, sel := range []string{"article", "main", "body"} {
-		if s := doc.Find(sel); s.Length() == 1 && foldSpace(s.Text()) != "" {
+		// A lone <article> may be a teaser card beside the real story:
+		// it must hold most of the page's prose to be trusted.
+		if s := doc.Find(sel); s.Length() == 1 && 2*proseLength(s.Nodes[0]) >= bodyProse && foldSpace(s.Text()) != "" {
 			root = s.Nodes[0]
 			break
 		}
@@ -336,4 +432,21 @@ func cleanTitle(title, site string) string {
 		}
 	}
 	return title
+}
+
+// proseLength is the length of the text in n's paragraphs: what an article
+// is made of, unlike menus and link lists.
+func proseLength(n *html.Node) int {
+	total := 0
+	walk(n, func(c *html.Node) bool {
+		if c.Type != html.ElementNode {
+			return true
+		}
+		if c.Data == "p" || c.Data == "pre" || c.Data == "blockquote" {
+			total += len(foldedText(c))
+			return false
+		}
+		return !invisibleTags[c.Data]
+	})
+	return total
 }

@@ -142,10 +142,18 @@ func TestArticleMagazineKeepsStructure(t *testing.T) {
 			t.Errorf("Markdown lacks %q", want)
 		}
 	}
-	for _, want := range []string{"The courtyard of Ribat-i Sharaf, built in 1114–15", "Persian proverb", "Khorasan Road | 30–40 km | Register of 1560", "- Estimates of their number"} {
+	for _, want := range []string{"Persian proverb", "Khorasan Road | 30–40 km | Register of 1560", "- Estimates of their number"} {
 		if !strings.Contains(res.Text, want) {
 			t.Errorf("Text lacks %q", want)
 		}
+	}
+	// Captions are archived (HTML, Markdown) but are not the article's
+	// prose: Text, which is scored and fingerprinted, leaves them out.
+	if strings.Contains(res.Text, "The courtyard of Ribat-i Sharaf") {
+		t.Errorf("Text keeps the figure caption")
+	}
+	if !strings.Contains(res.Markdown, "The courtyard of Ribat-i Sharaf, built in 1114–15") {
+		t.Errorf("Markdown lacks the figure caption")
 	}
 	if res.Title != "The Silk Road Caravanserais" {
 		t.Errorf("Title = %q (site suffix not stripped?)", res.Title)
@@ -167,11 +175,11 @@ func TestArticleMagazineKeepsStructure(t *testing.T) {
 
 func TestArticleErrNoMatch(t *testing.T) {
 	page := readTestdata(t, "mondo-article.html")
-	_, err := Article(page, mondoURL, Rules{Title: "h1", Body: "div.article-body"})
+	_, err := Article(page, mondoURL, Rules{Title: "h1", Body: "div.article-body", Strict: true})
 	if !errors.Is(err, ErrNoMatch) || !strings.Contains(err.Error(), `body "div.article-body"`) {
 		t.Errorf("body: err = %v, want ErrNoMatch naming the selector", err)
 	}
-	_, err = Article(page, mondoURL, Rules{Title: "h2.headline", Body: "div.article-content"})
+	_, err = Article(page, mondoURL, Rules{Title: "h2.headline", Body: "div.article-content", Strict: true})
 	if !errors.Is(err, ErrNoMatch) || !strings.Contains(err.Error(), `title "h2.headline"`) {
 		t.Errorf("title: err = %v, want ErrNoMatch naming the selector", err)
 	}
@@ -387,5 +395,75 @@ func TestArticleTitleOnlyRulesAndPublishedRule(t *testing.T) {
 	}
 	if res.Byline != "Mondo History" {
 		t.Errorf("Byline = %q", res.Byline)
+	}
+}
+
+// Without Strict, broken selectors fall back to the generic extractor with
+// a warning instead of failing the page.
+func TestArticleSelectorFallback(t *testing.T) {
+	page := readTestdata(t, "mondo-article.html")
+	generic := mustArticle(t, "mondo-article.html", mondoURL, Rules{})
+	for _, tc := range []struct {
+		name  string
+		rules Rules
+		warn  string
+	}{
+		{"body matches nothing", Rules{Title: "h1", Body: "div.article-body"}, `"div.article-body" matched nothing`},
+		{"body yields too little", Rules{Title: "h1", Body: "div.article-content p:first-child"}, "yielded"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			res, err := Article(page, mondoURL, tc.rules)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !res.Fallback || res.Extractor != "generic" {
+				t.Errorf("Fallback %v, Extractor %q: want a generic fallback", res.Fallback, res.Extractor)
+			}
+			if len(res.Warnings) != 1 || !strings.Contains(res.Warnings[0], tc.warn) {
+				t.Errorf("Warnings = %q, want one saying %q", res.Warnings, tc.warn)
+			}
+			if res.Text != generic.Text {
+				t.Errorf("Text differs from the generic extractor's:\n%s", res.Text)
+			}
+			if res.Matched["title"] != "h1" {
+				t.Errorf("Matched = %v: the title rule still applies", res.Matched)
+			}
+		})
+	}
+	t.Run("title matches nothing", func(t *testing.T) {
+		res, err := Article(page, mondoURL, Rules{Title: "h2.headline", Body: "div.article-content"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Title != generic.Title || res.Extractor != "selectors" || res.Fallback || len(res.Warnings) != 1 {
+			t.Errorf("Title %q, Extractor %q, Fallback %v, Warnings %q", res.Title, res.Extractor, res.Fallback, res.Warnings)
+		}
+	})
+	t.Run("strict keeps a small body", func(t *testing.T) {
+		res, err := Article(page, mondoURL, Rules{Body: "div.article-content p:first-child", Strict: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Fallback || res.Extractor != "selectors" || !strings.HasPrefix(res.Text, "In 1945") || strings.Count(res.Text, "\n\n") != 0 {
+			t.Errorf("Fallback %v, Extractor %q, Text %q", res.Fallback, res.Extractor, res.Text)
+		}
+	})
+}
+
+// RemovedBy counts each Remove rule's matches; Dropped says what the
+// generic extractor left out and why.
+func TestArticleRemovalBookkeeping(t *testing.T) {
+	res := mustArticle(t, "mondo-article.html", mondoURL, mondoRules)
+	want := map[string]int{".related-pages": 1, ".share": 1, ".ad": 1}
+	for k, v := range want {
+		if res.RemovedBy[k] != v {
+			t.Errorf("RemovedBy = %v, want %v", res.RemovedBy, want)
+		}
+	}
+	gen := mustArticle(t, "mondo-article.html", mondoURL, Rules{})
+	for _, k := range []string{"furniture: nav.top-nav", "furniture: div.share", "furniture: div.related-pages", "furniture: footer.site-footer"} {
+		if gen.Dropped[k] != 1 {
+			t.Errorf("Dropped[%q] = %d; Dropped = %v", k, gen.Dropped[k], gen.Dropped)
+		}
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // BenchmarkArticle runs Article over the testdata pages and, when
@@ -40,6 +41,33 @@ func benchPages(b *testing.B, pages [][]byte) {
 	for i := 0; i < b.N; i++ {
 		_, _ = Article(pages[i%len(pages)], "https://bench.example/article", Rules{})
 	}
+}
+
+// BenchmarkExtract times Article on each extraction-dev page and reports
+// the median over pages of each page's median time, in ms/page:
+//
+//	ANNALIST_EXTRACTION_DATA=/work/shared/data/extraction-dev go test -run XXX -bench 'Extract|Anchor' -count 5 ./internal/extract
+func BenchmarkExtract(b *testing.B) {
+	pages := loadDevPages(b)
+	benchMedian(b, pages, func(p devPage) { _, _ = Article(p.html, p.url, Rules{}) })
+}
+
+// benchMedian runs fn over every page b.N times and reports the median
+// ms/page (robust to the other work on a shared machine).
+func benchMedian(b *testing.B, pages []devPage, fn func(devPage)) {
+	times := make([][]float64, len(pages))
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		for k, p := range pages {
+			start := time.Now()
+			fn(p)
+			times[k] = append(times[k], float64(time.Since(start).Nanoseconds())/1e6)
+		}
+	}
+	b.StopTimer()
+	b.ReportMetric(medianPerPage(times), "ms/page")
+	b.ReportMetric(0, "ns/op")
 }
 
 type devPage struct {

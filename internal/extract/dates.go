@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 )
@@ -39,21 +40,26 @@ func newDatePattern(expr string, y, m, d, clockAt int) datePattern {
 	}
 }
 
-var datePatterns = []datePattern{
-	// 2024-01-31, 2024-01-31T08:00:00Z, 2024/01/31 08:00
-	// (no \b after the day: "31T08" has none; build rejects "2024-01-311")
-	newDatePattern(`\b(\d{4})[-/](\d{1,2})[-/](\d{1,2})`+clock, 1, 2, 3, 4),
-	// 31.01.2024 (day first, as written in Europe and Russia)
-	newDatePattern(`\b(\d{1,2})\.(\d{1,2})\.(\d{4})\b`+clock, 3, 2, 1, 4),
-	// January 31st, 2024 / Jan 31, 2024 / Jan. 31 2024
-	newDatePattern(`\b(`+monthNames+`)`+sp+`*(\d{1,2})(?:st|nd|rd|th)?\b,?`+sp+`*(\d{4})\b`+clock, 3, 1, 2, 4),
-	// 31 January 2024 / Wed, 31 Jan 2024 08:00:00 GMT / 31st of January, 2024
-	newDatePattern(`\b(\d{1,2})(?:st|nd|rd|th)?(?:`+sp+`+of)?[-`+sp[1:len(sp)-1]+`]+(`+monthNames+`)[-,`+sp[1:len(sp)-1]+`]*(\d{4})\b`+clock, 3, 2, 1, 4),
-	// 2024年1月31日
-	newDatePattern(`(\d{4})`+sp+`*年`+sp+`*(\d{1,2})`+sp+`*月`+sp+`*(\d{1,2})`+sp+`*[日号]?`+clock, 1, 2, 3, 4),
-	// 31 января 2024 (г.)
-	newDatePattern(`(\d{1,2})`+sp+`+(`+ruMonthNames+`)`+sp+`+(\d{4})(?:`+sp+`*г\.?)?`+clock, 3, 2, 1, 4),
-}
+// datePatterns are compiled on first use: the Unicode, case-folding
+// expressions cost most of a millisecond, which a command that never parses
+// a date should not pay at start-up.
+var datePatterns = sync.OnceValue(func() []datePattern {
+	return []datePattern{
+		// 2024-01-31, 2024-01-31T08:00:00Z, 2024/01/31 08:00
+		// (no \b after the day: "31T08" has none; build rejects "2024-01-311")
+		newDatePattern(`\b(\d{4})[-/](\d{1,2})[-/](\d{1,2})`+clock, 1, 2, 3, 4),
+		// 31.01.2024 (day first, as written in Europe and Russia)
+		newDatePattern(`\b(\d{1,2})\.(\d{1,2})\.(\d{4})\b`+clock, 3, 2, 1, 4),
+		// January 31st, 2024 / Jan 31, 2024 / Jan. 31 2024
+		newDatePattern(`\b(`+monthNames+`)`+sp+`*(\d{1,2})(?:st|nd|rd|th)?\b,?`+sp+`*(\d{4})\b`+clock, 3, 1, 2, 4),
+		// 31 January 2024 / Wed, 31 Jan 2024 08:00:00 GMT / 31st of January, 2024
+		newDatePattern(`\b(\d{1,2})(?:st|nd|rd|th)?(?:`+sp+`+of)?[-`+sp[1:len(sp)-1]+`]+(`+monthNames+`)[-,`+sp[1:len(sp)-1]+`]*(\d{4})\b`+clock, 3, 2, 1, 4),
+		// 2024年1月31日
+		newDatePattern(`(\d{4})`+sp+`*年`+sp+`*(\d{1,2})`+sp+`*月`+sp+`*(\d{1,2})`+sp+`*[日号]?`+clock, 1, 2, 3, 4),
+		// 31 января 2024 (г.)
+		newDatePattern(`(\d{1,2})`+sp+`+(`+ruMonthNames+`)`+sp+`+(\d{4})(?:`+sp+`*г\.?)?`+clock, 3, 2, 1, 4),
+	}
+})
 
 // ParseDate parses the first date found in s, which may be free text such as
 // "Updated on 2024-01-31", "Updated: Jan 31, 2024", "31 January 2024",
@@ -70,8 +76,9 @@ func ParseDate(s string) (time.Time, bool) {
 		start, end int
 	}
 	var cands []cand
-	for i := range datePatterns {
-		p := &datePatterns[i]
+	patterns := datePatterns()
+	for i := range patterns {
+		p := &patterns[i]
 		for _, loc := range p.re.FindAllStringSubmatchIndex(s, 8) {
 			cands = append(cands, cand{p, loc, loc[0], loc[1]})
 		}
@@ -92,8 +99,9 @@ func ParseDate(s string) (time.Time, bool) {
 
 // parseDateAt parses a date that starts exactly at s[0]; n is its length.
 func parseDateAt(s string) (t time.Time, n int, ok bool) {
-	for i := range datePatterns {
-		p := &datePatterns[i]
+	patterns := datePatterns()
+	for i := range patterns {
+		p := &patterns[i]
 		loc := p.at.FindStringSubmatchIndex(s)
 		if loc == nil {
 			continue
@@ -223,11 +231,11 @@ func monthNumber(s string) int {
 
 // stampKeyword finds the words that introduce a revision stamp. \b only
 // knows ASCII word characters, so the Chinese and Russian words go without.
-var stampKeyword = regexp.MustCompile(`(?i)(?:\b(?:last` + sp + `*[-–]?` + sp + `*(?:updated|modified|revised)|updated|modified|revised)\b|最后更新|最後更新|更新于|更新於|обновлено)`)
+var stampKeyword = lazyRegexp(`(?i)(?:\b(?:last` + sp + `*[-–]?` + sp + `*(?:updated|modified|revised)|updated|modified|revised)\b|最后更新|最後更新|更新于|更新於|обновлено)`)
 
 // stampGlue is what may sit between the keyword and the date: "on", "at",
 // ":", "：", a dash.
-var stampGlue = regexp.MustCompile(`(?i)^(?:` + sp + `|[:：,\-–—]|\b(?:on|at)\b|于)*`)
+var stampGlue = lazyRegexp(`(?i)^(?:` + sp + `|[:：,\-–—]|\b(?:on|at)\b|于)*`)
 
 // FindRevisionStamp finds the first revision stamp in text — a keyword such
 // as Updated, Last modified, Last updated, Modified, Revised, 更新于, 最后更新
@@ -275,7 +283,7 @@ func findStamp(text string) (start, end int, t time.Time, ok bool) {
 		}
 		off = p + n
 		var loc []int // the keyword match that covers this needle
-		for _, l := range stampKeyword.FindAllStringIndex(text[from:to], -1) {
+		for _, l := range stampKeyword().FindAllStringIndex(text[from:to], -1) {
 			if from+l[1] >= p+n {
 				loc = l
 				break
@@ -286,7 +294,7 @@ func findStamp(text string) (start, end int, t time.Time, ok bool) {
 		}
 		kStart, kEnd := from+loc[0], from+loc[1]
 		rest := text[kEnd:]
-		glue := stampGlue.FindStringIndex(rest)
+		glue := stampGlue().FindStringIndex(rest)
 		if t, dn, ok := parseDateAt(rest[glue[1]:]); ok {
 			return kStart, kEnd + glue[1] + dn, t, true
 		}
@@ -306,3 +314,8 @@ func asciiLower(s string) string {
 }
 
 func isASCIILetter(c byte) bool { return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' }
+
+// lazyRegexp compiles expr on first use.
+func lazyRegexp(expr string) func() *regexp.Regexp {
+	return sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(expr) })
+}

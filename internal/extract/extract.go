@@ -8,11 +8,12 @@ import (
 )
 
 // Version names the extraction rules; it is recorded with each snapshot.
-const Version = "1"
+const Version = "2"
 
 // Sentinel errors; callers test them with errors.Is.
 var (
-	// ErrNoMatch: a configured selector (body or title) matched nothing.
+	// ErrNoMatch: a configured selector (body or title) matched nothing
+	// and Rules.Strict asked for an error rather than a fallback.
 	ErrNoMatch = errors.New("extract: selector matched nothing")
 	// ErrNoContent: no article body could be found at all.
 	ErrNoContent = errors.New("extract: no article content found")
@@ -27,6 +28,11 @@ type Rules struct {
 	Published string
 	Byline    string
 	Remove    []string
+	// Strict keeps a broken rule an error: a Title or Body rule that
+	// matches nothing returns ErrNoMatch, and a Body rule is used whatever
+	// it yields. By default (false) Article falls back to the generic
+	// extractor and records a warning instead.
+	Strict bool
 }
 
 // Result is what Article extracts from a page.
@@ -47,6 +53,10 @@ type Result struct {
 	Warnings     []string          // e.g. selectors fell back to generic
 	Matched      map[string]string // field -> selector that matched (for `annalist extract`)
 	Removed      int               // elements dropped by Rules.Remove
+	RemovedBy    map[string]int    // Rules.Remove selector -> elements it dropped
+	Fallback     bool              // the selectors failed and the generic extractor made the body (see Warnings)
+	Dropped      map[string]int    // generic extractor: why and what it dropped, e.g. "furniture: div.share" -> 2
+	Cleaned      int               // elements the generic extractor dropped from inside the body (link lists, furniture boxes, labels)
 }
 
 // Article extracts the article from page (UTF-8 HTML) fetched from pageURL

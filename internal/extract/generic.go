@@ -79,15 +79,77 @@ func isChrome(n *html.Node, forBody bool) bool {
 		return false
 	}
 	names := strings.ToLower(attr(n, "class") + " " + attr(n, "id"))
-	if strings.TrimSpace(names) == "" || containsAny(names, contentWords) {
+	if strings.TrimSpace(names) == "" {
 		return false
 	}
+	if hiddenByClass(names) {
+		return true
+	}
+	furniture, content := false, false
 	for _, tok := range strings.Fields(names) {
-		if containsAny(tok, boilerplateWords) || isAdToken(tok) || forBody && containsAny(tok, bylineWords) {
+		if forBody && containsAny(tok, bylineWords) {
+			// "article-meta" names the metadata line, not the article.
 			return !holdsArticle(n)
+		}
+		ad := isAdToken(tok)
+		if ad || containsAny(tok, boilerplateWords) {
+			furniture = true
+		}
+		if !ad && containsAny(tok, contentWords) {
+			content = true
+		}
+	}
+	if !furniture || holdsArticle(n) {
+		return false
+	}
+	// "article-content related-links" is more likely the article, unless
+	// it is mostly links, as related-story boxes are.
+	return !content || linkShare(n) > 0.5
+}
+
+// hiddenClasses are the common CSS conventions for content that is not
+// shown (Bootstrap, WordPress, HTML5 Boilerplate).
+var hiddenClasses = []string{"hidden", "d-none", "hide", "is-hidden", "sr-only", "visually-hidden", "visuallyhidden", "screen-reader-text", "invisible", "off-screen", "offscreen"}
+
+func hiddenByClass(names string) bool {
+	for _, tok := range strings.Fields(names) {
+		for _, h := range hiddenClasses {
+			if tok == h {
+				return true
+			}
 		}
 	}
 	return false
+}
+
+// linkShare is the share of n's visible text that sits inside links.
+func linkShare(n *html.Node) float64 {
+	var all, links int
+	var count func(*html.Node, bool)
+	count = func(c *html.Node, inLink bool) {
+		switch c.Type {
+		case html.TextNode:
+			k := len(strings.TrimSpace(c.Data))
+			all += k
+			if inLink {
+				links += k
+			}
+			return
+		case html.ElementNode:
+			if invisibleTags[c.Data] {
+				return
+			}
+			inLink = inLink || c.Data == "a"
+		}
+		for k := c.FirstChild; k != nil; k = k.NextSibling {
+			count(k, inLink)
+		}
+	}
+	count(n, false)
+	if all == 0 {
+		return 0
+	}
+	return float64(links) / float64(all)
 }
 
 // holdsArticle reports whether n wraps the article itself, as page-wide
@@ -107,10 +169,14 @@ func holdsArticle(n *html.Node) bool {
 	return found
 }
 
-// dropChrome removes furniture (headers and bylines included) under root.
-func dropChrome(root *html.Node) {
+// dropChrome removes furniture (headers and bylines included) under root,
+// counting it in dropped (which may be nil).
+func dropChrome(root *html.Node, dropped map[string]int) {
 	walk(root, func(n *html.Node) bool {
 		if n != root && isChrome(n, true) {
+			if n.Data != "script" && n.Data != "style" && n.Data != "noscript" && n.Data != "link" && n.Data != "meta" {
+				note(dropped, "furniture", n)
+			}
 			removeNode(n)
 			return false
 		}

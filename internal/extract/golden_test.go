@@ -30,6 +30,9 @@ var goldenCases = []goldenCase{
 	{"mondo-generic", "mondo-article.html", "https://mondo.example/history/chiang.html", Rules{}},
 	{"magazine-generic", "magazine-article.html", "https://annals.example/2023/12/caravanserais", Rules{}},
 	{"hostile-generic", "hostile.html", "https://hostile.example/post/1", Rules{}},
+	{"blog-comments-generic", "blog-comments.html", "https://tudor.example/2023/10/bess-letters/", Rules{}},
+	{"chinese-generic", "chinese-article.html", "https://lishi.example/a/zhenghe.html", Rules{}},
+	{"russian-generic", "russian-article.html", "https://istoria.example/transsib", Rules{}},
 }
 
 func readTestdata(t testing.TB, name string) []byte {

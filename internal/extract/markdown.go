@@ -1,7 +1,6 @@
 package extract
 
 import (
-	"regexp"
 	"strconv"
 	"strings"
 	"unicode"
@@ -107,12 +106,12 @@ func trimLines(s string) string {
 	return strings.Join(kept, "\n")
 }
 
-var blockStartRe = regexp.MustCompile(`^(?:#|>|[-+=]\s|\d+[.)]\s)`)
+var blockStartRe = lazyRegexp(`^(?:#|>|[-+=]\s|\d+[.)]\s)`)
 
 // escapeBlockStart keeps a paragraph that starts like a heading, quote or
 // list item from being read as one.
 func escapeBlockStart(s string) string {
-	if blockStartRe.MatchString(s) {
+	if blockStartRe().MatchString(s) {
 		if d := strings.IndexAny(s, ".)"); d > 0 && s[0] >= '0' && s[0] <= '9' {
 			return s[:d] + `\` + s[d:]
 		}

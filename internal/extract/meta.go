@@ -3,7 +3,6 @@ package extract
 import (
 	"encoding/json"
 	"net/url"
-	"regexp"
 	"sort"
 	"strings"
 	"time"
@@ -17,6 +16,7 @@ type pageMeta struct {
 	ogTitle, h1, docTitle            string
 	author                           string
 	published, modified              *time.Time
+	ldBody                           string // JSON-LD articleBody
 }
 
 // readMeta reads the page's metadata; it does not modify doc.
@@ -41,6 +41,7 @@ func readMeta(doc *goquery.Document, base *url.URL) pageMeta {
 	m.docTitle = foldSpace(doc.Find("title").First().Text())
 
 	ld := readJSONLD(doc)
+	m.ldBody = ld.body
 	m.author = metaContent(doc, "author")
 	if strings.Contains(m.author, "://") {
 		m.author = "" // some sites put a profile URL here
@@ -150,14 +151,15 @@ func httpURL(base *url.URL, ref string) string {
 	return u.String()
 }
 
-var byPrefix = regexp.MustCompile(`(?i)^(?:by|written by|author:?)\s+`)
+var byPrefix = lazyRegexp(`(?i)^(?:by|written by|author:?)\s+`)
 
 func cleanByline(s string) string {
-	return byPrefix.ReplaceAllString(foldSpace(s), "")
+	return byPrefix().ReplaceAllString(foldSpace(s), "")
 }
 
 type ldFacts struct {
 	author, published, modified string
+	body                        string // articleBody, when the page gives the article's text
 }
 
 // readJSONLD collects author and dates from the page's JSON-LD, preferring
@@ -179,6 +181,9 @@ func readJSONLD(doc *goquery.Document) ldFacts {
 			into := &other
 			if isArticleType(obj["@type"]) {
 				into = &best
+				if b := ldString(obj["articleBody"]); len(b) > len(best.body) {
+					best.body = b
+				}
 			}
 			if into.author == "" {
 				into.author = f.author

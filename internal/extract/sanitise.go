@@ -14,9 +14,9 @@ import (
 
 // footnoteID names the in-page targets a body may link to: footnotes and
 // their back-references ("fn1", "fnref-2", "footnote-3", "note4", "ref5").
-var footnoteID = regexp.MustCompile(`^(?:fn|footnote|note|ref|cite)[\w:.-]*$`)
+var footnoteID = lazyRegexp(`^(?:fn|footnote|note|ref|cite)[\w:.-]*$`)
 
-var footnoteHref = regexp.MustCompile(`^#(?:fn|footnote|note|ref|cite)[\w:.-]*$`)
+var footnoteHref = lazyRegexp(`^#(?:fn|footnote|note|ref|cite)[\w:.-]*$`)
 
 // bodyPolicy is built once: a bluemonday policy is safe for concurrent use
 // once configured.
@@ -35,7 +35,7 @@ var bodyPolicy = sync.OnceValue(func() *bluemonday.Policy {
 	p.AllowAttrs("datetime").Matching(regexp.MustCompile(`^[\w:+.\- ]{1,40}$`)).OnElements("time")
 	p.AllowAttrs("colspan", "rowspan").Matching(regexp.MustCompile(`^\d{1,3}$`)).OnElements("td", "th")
 	p.AllowAttrs("class").Matching(regexp.MustCompile(`^language-[\w+-]{1,30}$`)).OnElements("code")
-	p.AllowAttrs("id").Matching(footnoteID).Globally()
+	p.AllowAttrs("id").Matching(footnoteID()).Globally()
 	p.AllowURLSchemes("http", "https", "mailto")
 	p.AllowRelativeURLs(true) // only the #fn… fragments that the href pattern lets through
 	p.RequireParseableURLs(true)
@@ -62,9 +62,12 @@ func prepareBody(nodes []*html.Node, base *url.URL) {
 				removeNode(n)
 				return false
 			}
+			if n != root && isCaptionClass(n) {
+				rename(n, "figcaption")
+			}
 			switch n.Data {
 			case "a":
-				if h := strings.TrimSpace(attr(n, "href")); h != "" && !footnoteHref.MatchString(h) {
+				if h := strings.TrimSpace(attr(n, "href")); h != "" && !footnoteHref().MatchString(h) {
 					setAttr(n, "href", absURL(base, h))
 				}
 			case "img":
@@ -218,4 +221,41 @@ func pruneEmpty(n *html.Node) (hasContent bool) {
 		c = next
 	}
 	return hasContent
+}
+
+// isCaptionClass reports whether n is a caption or photo credit by the
+// common class conventions ("wp-caption-text", "image-caption",
+// "photo-credit"), so that it becomes a <figcaption>.
+func isCaptionClass(n *html.Node) bool {
+	switch n.Data {
+	case "figcaption", "caption", "table", "tr", "td", "th", "tbody", "thead", "ul", "ol", "li", "figure", "img", "a":
+		return false
+	}
+	for _, tok := range strings.Fields(strings.ToLower(attr(n, "class"))) {
+		if strings.Contains(tok, "caption") || strings.Contains(tok, "credit") {
+			return !strings.HasSuffix(tok, "wp-caption") && !hasBlockDescendant(n)
+		}
+	}
+	return false
+}
+
+func hasBlockDescendant(n *html.Node) bool {
+	found := false
+	walk(n, func(c *html.Node) bool {
+		if c != n && c.Type == html.ElementNode && (c.Data == "p" || isHeading(c) || c.Data == "ul" || c.Data == "ol" || c.Data == "table" || c.Data == "blockquote") {
+			found = true
+		}
+		return !found
+	})
+	return found
+}
+
+// isCaption is the plain-text skip rule: captions and photo credits
+// describe the figures, they are not the article's prose (the convention of
+// schema.org articleBody and of the extraction benchmark). HTML and
+// Markdown keep them.
+func isCaption(n *html.Node) bool {
+	// A figure's loose text (credits, "Image copyright") is caption too,
+	// unless the figure holds prose such as a pull quote or a table.
+	return n.Data == "figcaption" || n.Data == "figure" && !hasBlockDescendant(n)
 }

@@ -1,0 +1,251 @@
+package extract
+
+import (
+	"strings"
+	"unicode"
+
+	"golang.org/x/net/html"
+)
+
+// cleanBody removes, from the generic extractor's chosen nodes, the
+// furniture that sits inside article containers where class names do not
+// give it away: link lists ("More from UK", "Next article", tag clouds),
+// sections under a furniture heading ("Related news", "Trending",
+// "Comments") and lone labels ("Advertisement", "Close"). It reports how
+// many elements it removed and counts them in dropped by reason and element.
+func cleanBody(nodes []*html.Node, dropped map[string]int) int {
+	removed := 0
+	for _, root := range nodes {
+		var headings, drop []*html.Node
+		walk(root, func(n *html.Node) bool {
+			if n == root || n.Type != html.ElementNode {
+				return true
+			}
+			if isNotes(n) || invisibleTags[n.Data] {
+				return false
+			}
+			if (isHeading(n) || isLoneStrong(n)) && furnitureHeading(foldedText(n)) {
+				headings = append(headings, n)
+				return false
+			}
+			return !isHeading(n)
+		})
+		for _, h := range headings {
+			k := removeSection(h)
+			if k > 0 {
+				note(dropped, "furniture box", h.Parent)
+			}
+			removed += k
+		}
+		rootProse := proseLength(root)
+		walk(root, func(n *html.Node) bool {
+			if n == root || n.Type != html.ElementNode {
+				return true
+			}
+			if isNotes(n) || invisibleTags[n.Data] || isHeading(n) {
+				return false // footnotes and references are link-heavy by nature
+			}
+			text := foldedText(n)
+			if text == "" {
+				return false
+			}
+			if isFurnitureLabel(text) {
+				note(dropped, "label", n)
+				drop = append(drop, n)
+				return false
+			}
+			if linkListTags[n.Data] && linkShare(n) > 0.5 && (n.Data != "p" || len(text) < 200 && (countLinks(n) > 1 || labelled(text))) && 2*proseLength(n) <= rootProse {
+				note(dropped, "link list", n)
+				drop = append(drop, n)
+				return false
+			}
+			return true
+		})
+		for _, n := range drop {
+			removeNode(n)
+		}
+		removed += len(drop)
+	}
+	return removed
+}
+
+// linkListTags may be removed whole when they are mostly links.
+var linkListTags = map[string]bool{
+	"ul": true, "ol": true, "dl": true, "div": true, "section": true,
+	"table": true, "p": true, "center": true, "aside": true, "header": true, "footer": true,
+}
+
+// isNotes reports footnote, endnote and reference sections.
+func isNotes(n *html.Node) bool {
+	names := strings.ToLower(attr(n, "class") + " " + attr(n, "id") + " " + attr(n, "role"))
+	return strings.Contains(names, "footnote") || strings.Contains(names, "endnote") ||
+		strings.Contains(names, "reference") || strings.Contains(names, "citation") ||
+		strings.Contains(names, "bibliograph") || strings.Contains(names, "doc-")
+}
+
+// isLoneStrong reports a paragraph or div made only of bold text, which
+// some pages use instead of a heading.
+func isLoneStrong(n *html.Node) bool {
+	if n.Data != "p" && n.Data != "div" {
+		return false
+	}
+	var only *html.Node
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		switch c.Type {
+		case html.TextNode:
+			if strings.TrimSpace(c.Data) != "" {
+				return false
+			}
+		case html.ElementNode:
+			if only != nil {
+				return false
+			}
+			only = c
+		}
+	}
+	return only != nil && (only.Data == "strong" || only.Data == "b")
+}
+
+// labelKey lower-cases s and keeps only its letters and spaces, so that
+// "ADVERTISEMENT:", "Related Stories »" and "Share this:" compare plainly.
+func labelKey(s string) string {
+	var b strings.Builder
+	space := false
+	for _, r := range strings.ToLower(s) {
+		switch {
+		case unicode.IsLetter(r):
+			if space && b.Len() > 0 {
+				b.WriteByte(' ')
+			}
+			space = false
+			b.WriteRune(r)
+		default:
+			space = true
+		}
+	}
+	return b.String()
+}
+
+// furnitureLabels are whole texts that are never article prose.
+var furnitureLabels = map[string]bool{
+	"advertisement": true, "advert": true, "ad": true, "ads": true,
+	"sponsored": true, "sponsored content": true, "story continues below advertisement": true,
+	"article continues below advertisement": true, "article continues below": true,
+	"continue reading below": true, "scroll to continue with content": true,
+	"close": true, "share": true, "share this": true, "share this article": true,
+	"share this story": true, "share on facebook": true, "share on twitter": true,
+	"tweet": true, "print": true, "email": true, "comments": true, "comment": true,
+	"view comments": true, "show comments": true, "skip ad": true, "loading": true,
+	"back to top": true, "text size": true, "back to gallery": true, "image of": true,
+	"реклама": true, "广告": true, "分享": true,
+}
+
+func isFurnitureLabel(text string) bool {
+	if len(text) > 60 {
+		return false
+	}
+	return furnitureLabels[labelKey(text)]
+}
+
+// furnitureHeadingPrefixes open the headings of boxes that list other pages
+// or gather reader reactions.
+var furnitureHeadingPrefixes = []string{
+	"related", "more from", "more on", "more stories", "more news", "more articles",
+	"read more", "read also", "also read", "read next", "see more", "see also",
+	"you may also", "you might also", "you may like", "you might like", "recommended",
+	"trending", "most popular", "most read", "popular posts", "popular stories",
+	"don t miss", "dont miss", "tags", "topics", "comments", "leave a reply",
+	"leave a comment", "post a comment", "join the conversation", "share this",
+	"share", "follow us", "sign up", "subscribe", "newsletter", "latest news",
+	"latest stories", "other stories", "top stories", "editor s picks", "editors picks",
+	"next article", "previous article", "next post", "previous post",
+	"читайте также", "похожие", "самые популярные", "комментарии", "отзывы",
+	"相关", "推荐", "评论", "热门",
+}
+
+// furnitureHeading reports whether a heading's text names a furniture box.
+// Counts may precede it ("12 Comments").
+func furnitureHeading(text string) bool {
+	if len(text) > 60 {
+		return false
+	}
+	key := strings.TrimLeft(labelKey(strings.TrimLeft(text, "0123456789 ")), " ")
+	for _, p := range furnitureHeadingPrefixes {
+		if strings.HasPrefix(key, p) && (len(key) == len(p) || !isLetterAt(key, len(p))) {
+			return true
+		}
+	}
+	return false
+}
+
+func isLetterAt(s string, i int) bool {
+	if i >= len(s) {
+		return false
+	}
+	c := s[i]
+	return c >= 'a' && c <= 'z' || c >= 0x80
+}
+
+// removeSection removes a furniture heading and the link lists that follow
+// it; when the heading's parent holds nothing but that box, the parent goes
+// with it. It returns the number of elements removed.
+func removeSection(h *html.Node) int {
+	parent := h.Parent
+	var box []*html.Node
+	for sib := h.NextSibling; sib != nil; sib = sib.NextSibling {
+		if sib.Type != html.ElementNode {
+			continue
+		}
+		if isHeading(sib) || foldedText(sib) != "" && linkShare(sib) < 0.5 && sib.Data != "ul" && sib.Data != "ol" {
+			break
+		}
+		box = append(box, sib)
+	}
+	if len(box) == 0 {
+		// A heading followed by prose is the article's own, whatever it says.
+		for sib := h.NextSibling; sib != nil; sib = sib.NextSibling {
+			if sib.Type == html.ElementNode && foldedText(sib) != "" {
+				return 0
+			}
+		}
+	}
+	for _, n := range append(box, h) {
+		removeNode(n)
+	}
+	if parent != nil && parent.Parent != nil && parent.Data != "body" && parent.Data != "article" && parent.Data != "main" && foldedText(parent) == "" {
+		removeNode(parent)
+	}
+	return len(box) + 1
+}
+
+func countLinks(n *html.Node) int {
+	k := 0
+	walk(n, func(c *html.Node) bool {
+		if isElement(c, "a") {
+			k++
+			return false
+		}
+		return true
+	})
+	return k
+}
+
+// labelled reports a promotional line such as "Read more: <link>" or
+// "Related: <link>".
+func labelled(text string) bool {
+	i := strings.IndexAny(text, ":|")
+	return i > 0 && i < 30 && furnitureHeading(text[:i])
+}
+
+// note counts a dropped element under "reason: tag#id.class"; dropped may
+// be nil.
+func note(dropped map[string]int, reason string, n *html.Node) {
+	if dropped == nil || n == nil {
+		return
+	}
+	d := describe(n)
+	if len(d) > 80 {
+		d = d[:80] + "…"
+	}
+	dropped[reason+": "+d]++
+}
