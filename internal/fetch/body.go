@@ -38,7 +38,7 @@ func readBody(resp *http.Response, max int64) ([]byte, error) {
 		size = resp.ContentLength + 1 // +1 so ReadAll sees EOF without growing
 	}
 	buf := make([]byte, 0, size)
-	body, err := readAllInto(buf, io.LimitReader(r, max+1))
+	body, err := readAllInto(buf, io.LimitReader(r, max+1), max+1)
 	if err != nil {
 		return nil, fmt.Errorf("read body: %w", err)
 	}
@@ -48,11 +48,19 @@ func readBody(resp *http.Response, max int64) ([]byte, error) {
 	return body, nil
 }
 
-// readAllInto is io.ReadAll starting from a caller-sized buffer.
-func readAllInto(b []byte, r io.Reader) ([]byte, error) {
+// readAllInto is io.ReadAll starting from a caller-sized buffer, for an r
+// that yields at most limit bytes: growth stops at limit, since doubling
+// past the body cap would let one capped response hold twice the cap.
+func readAllInto(b []byte, r io.Reader, limit int64) ([]byte, error) {
 	for {
 		if len(b) == cap(b) {
-			b = append(b, 0)[:len(b)]
+			if int64(len(b)) >= limit {
+				return b, nil // r is limited to limit bytes: nothing more can come
+			}
+			n := min(max(2*int64(cap(b)), 32<<10), limit)
+			nb := make([]byte, len(b), n)
+			copy(nb, b)
+			b = nb
 		}
 		n, err := r.Read(b[len(b):cap(b)])
 		b = b[:len(b)+n]

@@ -44,7 +44,7 @@ type Client struct {
 }
 
 // New returns a Client; zero Options fields get the Default* values.
-func New(opts Options) *Client { return newClient(opts, nil) }
+func New(opts Options) *Client { return newClient(opts, opts.GuardExempt) }
 
 // newClient is New with guard exemptions, so tests can reach one loopback
 // server while the guard refuses the others.

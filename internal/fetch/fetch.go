@@ -4,6 +4,7 @@ package fetch
 import (
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"time"
 )
 
@@ -23,6 +24,11 @@ type Options struct {
 	// RobotsAgent is the name matched against robots.txt User-agent lines;
 	// empty means "annalist".
 	RobotsAgent string
+	// GuardExempt, if set, lets the addresses it accepts through the
+	// private-network guard. It is not configurable: tests use it to stand a
+	// loopback server in for a public host while the guard refuses every
+	// other private address.
+	GuardExempt func(netip.AddrPort) bool
 }
 
 // Request is one GET.

@@ -5,6 +5,7 @@ package harvest
 import (
 	"context"
 	"log/slog"
+	"sync"
 	"time"
 
 	"annalist/internal/fetch"
@@ -52,6 +53,17 @@ type Harvester struct {
 	Workers int
 	// Watch is the default revision-watch schedule (ages after first seen).
 	Watch []time.Duration
+	// BackoffBase and BackoffMax shape the pause after failed feed polls
+	// (see SourceHealth); defaults DefaultBackoffBase, DefaultBackoffMax.
+	BackoffBase, BackoffMax time.Duration
+	// MaxFresh caps how long a feed's cache headers or <ttl> may hold off
+	// the next scheduled poll; default DefaultMaxFresh.
+	MaxFresh time.Duration
+	// Jitter returns a uniform random duration in [0, d); default math/rand.
+	Jitter func(d time.Duration) time.Duration
+
+	healthMu sync.Mutex
+	health   map[string]*SourceHealth
 }
 
 func (h *Harvester) now() time.Time {

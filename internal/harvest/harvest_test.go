@@ -359,7 +359,9 @@ func TestSelectorThatStopsMatching(t *testing.T) {
 	e := newEnv(t, nil)
 	e.poll(harvest.RecheckNone)
 	e.site.SetSelectorBreak(sample, true)
-	e.site.Revise(sample, time.Date(2024, 3, 1, 0, 0, 0, 0, time.UTC), func(p []string) []string { return p[:1] })
+	e.site.Revise(sample, time.Date(2024, 3, 1, 0, 0, 0, 0, time.UTC), func(p []string) []string {
+		return append(p, "A paragraph added in the redesign.")
+	})
 	r := e.h.PollSource(context.Background(), e.src, harvest.PollOptions{Recheck: harvest.RecheckAll})
 	if r.Errors != 1 || r.Revised != 0 {
 		t.Fatalf("counts = %+v, want 1 error and no revision", r.Counts)
@@ -374,7 +376,7 @@ func TestSelectorThatStopsMatching(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if caps[0].Outcome != store.OutcomeError || !strings.Contains(caps[0].Error, "matched nothing") {
+	if caps[0].Outcome != store.OutcomeError || !strings.Contains(caps[0].Error, "matched nothing") || !strings.Contains(caps[0].Error, "div.article-content") {
 		t.Fatalf("latest capture = %+v, want an extraction error", caps[0])
 	}
 }
@@ -528,4 +530,33 @@ func warcBytes(t *testing.T, dir string) int64 {
 		n += fi.Size()
 	}
 	return n
+}
+
+func TestSelectorBreakWithoutChangeStoresNothing(t *testing.T) {
+	e := newEnv(t, nil)
+	e.poll(harvest.RecheckNone)
+	e.site.SetSelectorBreak(sample, true)
+	r := e.h.PollSource(context.Background(), e.src, harvest.PollOptions{Recheck: harvest.RecheckAll})
+	if r.Revised != 0 || r.New != 0 || r.Errors != 1 {
+		t.Fatalf("counts = %+v: want the redesign recorded as one extraction failure, nothing stored", r.Counts)
+	}
+	if !strings.Contains(r.PageErrors[0], "selectors no longer match") {
+		t.Fatalf("page error = %q", r.PageErrors[0])
+	}
+	if got := len(e.snapshots(sample)); got != 1 {
+		t.Fatalf("snapshots = %d, want 1", got)
+	}
+}
+
+func TestNewArticleFallsBackToGenericExtraction(t *testing.T) {
+	e := newEnv(t, nil)
+	e.site.SetSelectorBreak(sample, true)
+	r := e.poll(harvest.RecheckNone)
+	if r.Errors != 0 || r.New != len(e.site.Slugs()) {
+		t.Fatalf("counts = %+v (%v): a page the selectors miss must still be archived", r.Counts, r.PageErrors)
+	}
+	s := e.snapshots(sample)[0]
+	if !strings.HasPrefix(s.Extractor, "generic/") || !strings.Contains(s.Text, "Treaty of Yalta") || strings.Contains(s.Text, "Related Pages") {
+		t.Fatalf("fallback snapshot: extractor %q, text:\n%s", s.Extractor, s.Text)
+	}
 }

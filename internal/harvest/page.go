@@ -26,6 +26,11 @@ var ErrNotHTML = errors.New("harvest: not an HTML page")
 // so it is never stored as a revision.
 var ErrShrunk = errors.New("harvest: extracted body far shorter than the latest snapshot")
 
+// ErrSelectorsBroke is recorded when the source's selectors extracted an
+// article before and no longer match it (the extractor fell back to
+// generic): most likely a site redesign, so it is never stored as a revision.
+var ErrSelectorsBroke = errors.New("harvest: the source's selectors no longer match this article")
+
 // PageResult is what capturing one page did.
 type PageResult struct {
 	URL        string `json:"url"`
@@ -145,7 +150,24 @@ func (h *Harvester) capturePage(ctx context.Context, src *config.Source, pageURL
 			return fail(fmt.Errorf("latest snapshot of %s: %w", known.ID, err))
 		}
 	}
-	words := extract.Words(art.Text)
+	title := art.Title
+	if title == "" && item != nil {
+		title = item.Title
+	}
+	fingerprint := extract.Fingerprint(title, art.Text, src.IgnoreRE)
+	if art.Fallback && latest != nil {
+		// The source's selectors stopped working on an article they
+		// extracted before (a redesign): an extraction failure to fix in
+		// feeds/, never a revision, even when the generic text happens to
+		// match. A new article is archived with the generic extractor.
+		same := "differs from"
+		if fingerprint == latest.Fingerprint {
+			same = "matches"
+		}
+		return fail(fmt.Errorf("%w: %s (the generic extractor's text %s the latest snapshot; nothing stored)",
+			ErrSelectorsBroke, strings.Join(art.Warnings, "; "), same))
+	}
+	words := len(strings.Fields(art.Text)) // counted as the store counts a snapshot's words
 	if latest != nil && latest.Words >= 40 && words*2 < latest.Words {
 		return fail(fmt.Errorf("%w: %d words, the latest snapshot has %d (has the page layout or a selector changed?)", ErrShrunk, words, latest.Words))
 	}
@@ -157,10 +179,6 @@ func (h *Harvester) capturePage(ctx context.Context, src *config.Source, pageURL
 	published := art.Published
 	if published == nil && item != nil {
 		published = item.Published
-	}
-	title := art.Title
-	if title == "" && item != nil {
-		title = item.Title
 	}
 	firstSeen := now
 	if known != nil {
@@ -187,7 +205,7 @@ func (h *Harvester) capturePage(ctx context.Context, src *config.Source, pageURL
 		Markdown:      art.Markdown,
 		RevisionDate:  revised,
 		PublishedDate: published,
-		Fingerprint:   extract.Fingerprint(title, art.Text, ignore),
+		Fingerprint:   fingerprint,
 		Refingerprint: func(t, x string) string { return extract.Fingerprint(t, x, ignore) },
 		Extractor:     art.Extractor + "/" + extract.Version,
 		ETag:          resp.Header.Get("ETag"),

@@ -67,7 +67,8 @@ type PollResult struct {
 	// PageErrors holds the text of each page failure, "URL: error".
 	PageErrors []string
 
-	feedETag, feedLastModified string // validators of the feed response, kept for the next poll
+	feedETag, feedLastModified string        // validators of the feed response, kept for the next poll
+	fresh                      time.Duration // how long the feed said it stays fresh
 }
 
 // Failed reports whether anything in the poll went wrong.
@@ -83,9 +84,10 @@ type PollOptions struct {
 
 // job is one page to fetch in a poll.
 type job struct {
-	url     string // the URL to fetch (the feed's link, or the article's fetch URL)
-	item    *feed.Item
-	article *store.Article // known article, for conditional GET
+	url      string // the URL to fetch (the feed's link, or the article's fetch URL)
+	item     *feed.Item
+	feedItem *store.FeedItem // what the store remembers of item; its ArticleID is set once the page is stored
+	article  *store.Article  // known article, for conditional GET
 }
 
 // PollSource polls one source now: the feed (conditional GET), the pages of
@@ -126,7 +128,13 @@ func (h *Harvester) PollSource(ctx context.Context, src config.Source, opts Poll
 		}
 	}
 
-	h.runJobs(ctx, src, jobs, &res, opts.Progress)
+	stored := h.runJobs(ctx, src, jobs, &res, opts.Progress)
+	// Only now is an item done: one whose page failed, or was never reached
+	// because of a crash or a full disk, is due again at the next poll.
+	if err := h.Store.SaveFeedItems(context.WithoutCancel(ctx), stored); err != nil {
+		log.Error("save feed items", "error", err)
+	}
+	h.noteFeedPoll(ctx, src.Name, started, res.Err, res.fresh)
 
 	outcome, errText := "ok", ""
 	switch {
@@ -161,6 +169,7 @@ func (h *Harvester) pollFeed(ctx context.Context, src config.Source, res *PollRe
 		h.recordError(ctx, src.Name, "", src.Feed, err)
 		return nil, err
 	}
+	res.fresh = freshness(resp.Header, 0, h.now())
 	if resp.NotModified {
 		res.FeedNotModified = true
 		return nil, nil
@@ -173,6 +182,7 @@ func (h *Harvester) pollFeed(ctx context.Context, src config.Source, res *PollRe
 	}
 	res.feedETag, res.feedLastModified = resp.Header.Get("ETag"), resp.Header.Get("Last-Modified")
 	res.Items = len(parsed.Items)
+	res.fresh = max(res.fresh, parsed.TTL)
 
 	seen, err := h.Store.FeedItems(ctx, src.Name)
 	if err != nil {
@@ -204,16 +214,22 @@ func (h *Harvester) pollFeed(ctx context.Context, src config.Source, res *PollRe
 			continue
 		}
 		due := !known ||
+			old.ArticleID == "" || // its page was never stored: a failure, a crash, a full disk
 			!sameTime(old.Updated, it.Updated) ||
 			old.LastSeen.Before(lastPoll)
 		if due && len(jobs) < h.maxItems() {
-			j := job{url: it.Link, item: it}
+			// Recorded only once its page is stored (runJobs): until then
+			// the store keeps the item as it was, so a poll cut short by
+			// a failure, a crash or a full disk is picked up by the next.
+			fi := rec
+			j := job{url: it.Link, item: it, feedItem: &fi}
 			if a, err := h.Store.ArticleByURL(ctx, it.Canonical); err == nil {
 				j.article = a
 			} else if a, err := h.Store.ArticleByURL(ctx, it.Link); err == nil {
 				j.article = a
 			}
 			jobs = append(jobs, j)
+			continue
 		} else if due {
 			// Over the per-poll cap: leave it unrecorded so the next poll
 			// still sees it as new.
@@ -242,9 +258,11 @@ func (h *Harvester) recheckList(ctx context.Context, source string, mode Recheck
 }
 
 // runJobs fetches the pages with a small worker pool and tallies outcomes.
-func (h *Harvester) runJobs(ctx context.Context, src config.Source, jobs []job, res *PollResult, progress func(string, int, int)) {
+// It returns the feed items whose page is now in the archive, with their
+// ArticleID set.
+func (h *Harvester) runJobs(ctx context.Context, src config.Source, jobs []job, res *PollResult, progress func(string, int, int)) (stored []store.FeedItem) {
 	if len(jobs) == 0 {
-		return
+		return nil
 	}
 	var (
 		mu   sync.Mutex
@@ -263,6 +281,10 @@ func (h *Harvester) runJobs(ctx context.Context, src config.Source, jobs []job, 
 				res.add(pr.Outcome)
 				if pr.Err != nil {
 					res.PageErrors = append(res.PageErrors, j.url+": "+pr.Err.Error())
+				} else if j.feedItem != nil && pr.ArticleID != "" {
+					fi := *j.feedItem
+					fi.ArticleID = pr.ArticleID
+					stored = append(stored, fi)
 				}
 				done++
 				if progress != nil {
@@ -280,6 +302,7 @@ func (h *Harvester) runJobs(ctx context.Context, src config.Source, jobs []job, 
 	}
 	close(next)
 	wg.Wait()
+	return stored
 }
 
 // recordError records a capture with outcome error. Recording uses a

@@ -24,7 +24,19 @@ type Poller interface {
 	WatchSource(ctx context.Context, src config.Source, mode harvest.Recheck, progress func(string, int, int)) harvest.PollResult
 }
 
-var _ Poller = (*harvest.Harvester)(nil)
+// Gate is optionally implemented by a Poller (harvest.Harvester does): a
+// source's scheduled poll is skipped before NextPollAllowed (backing off
+// after failures, a Retry-After, or a feed still fresh by its cache headers
+// or <ttl>), and its revision watch before NextWatchAllowed.
+type Gate interface {
+	NextPollAllowed(source string) time.Time
+	NextWatchAllowed(source string) time.Time
+}
+
+var (
+	_ Poller = (*harvest.Harvester)(nil)
+	_ Gate   = (*harvest.Harvester)(nil)
+)
 
 // WatchEvery is how often the revision watch looks for due articles.
 const WatchEvery = 5 * time.Minute
@@ -155,6 +167,12 @@ func (s *Scheduler) sourceJob(src config.Source, sched cron.Schedule) cron.Job {
 				return
 			}
 		}
+		if g, ok := s.poller.(Gate); ok {
+			if until := g.NextPollAllowed(src.Name); s.now().Before(until) {
+				s.log.Info("poll skipped: source backing off or feed still fresh", "source", src.Name, "until", until.UTC().Format(time.RFC3339))
+				return
+			}
+		}
 		s.Run(src, func(ctx context.Context) {
 			s.poller.PollSource(ctx, src, harvest.PollOptions{Recheck: harvest.RecheckDue})
 		})
@@ -197,6 +215,9 @@ func (s *Scheduler) watchAll(cfg *config.Config) {
 	for _, src := range cfg.Sources {
 		if s.ctx.Err() != nil {
 			return
+		}
+		if g, ok := s.poller.(Gate); ok && s.now().Before(g.NextWatchAllowed(src.Name)) {
+			continue
 		}
 		s.Run(src, func(ctx context.Context) {
 			s.poller.WatchSource(ctx, src, harvest.RecheckDue, nil)
