@@ -373,3 +373,25 @@ func fetchBytes(t *testing.T, url string) []byte {
 	}
 	return b
 }
+
+func TestSourcesShowsAFailingSource(t *testing.T) {
+	f := newFixture(t)
+	feeds := filepath.Join(filepath.Dir(f.cfg), "feeds", "mondo-history.yaml")
+	if err := os.WriteFile(feeds, demosite.SourceYAML(f.base+"/no-such-feed.xml"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for range 3 {
+		if _, _, code := f.run("fetch"); code != 1 {
+			t.Fatalf("fetch of a missing feed: exit %d, want 1", code)
+		}
+	}
+	out, _, code := f.run("sources")
+	if code != 0 || !strings.Contains(out, "failing (3 polls in a row)") || !strings.Contains(out, "404") {
+		t.Fatalf("sources output does not show the failing source:\n%s", out)
+	}
+	var rows []map[string]any
+	f.runJSON(&rows, "sources", "--json")
+	if rows[0]["last_outcome"] != "error" || !strings.Contains(rows[0]["last_error"].(string), "no-such-feed.xml") {
+		t.Fatalf("sources --json = %v", rows)
+	}
+}

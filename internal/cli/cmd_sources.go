@@ -29,6 +29,8 @@ type sourceJSON struct {
 	LastError   string  `json:"last_error"`
 	Articles    int     `json:"articles"`
 	Snapshots   int     `json:"snapshots"`
+
+	failures int // shown in the table; not in the JSON contract
 }
 
 func runSources(ctx context.Context, m *Main, args []string) error {
@@ -57,6 +59,9 @@ func runSources(ctx context.Context, m *Main, args []string) error {
 		outcome := r.LastOutcome
 		if outcome == "" {
 			outcome = "never polled"
+		}
+		if r.failures > 1 {
+			outcome = fmt.Sprintf("failing (%d polls in a row)", r.failures)
 		}
 		fmt.Fprintf(tw, "%s\t%d\t%d\t%s\t%s\t%s\t%s\n", r.Name, r.Articles, r.Snapshots, deref(r.LastPollAt, "-"), outcome, deref(r.NextRun, "-"), r.Feed)
 	}
@@ -113,6 +118,7 @@ func fillPollState(r *sourceJSON, s store.Source) {
 	r.LastPollAt = jsonTime(s.LastPollAt)
 	r.LastOutcome, r.LastError = s.LastOutcome, s.LastError
 	r.Articles, r.Snapshots = s.Articles, s.Snapshots
+	r.failures = s.Failures
 }
 
 func deref(s *string, def string) string {

@@ -150,6 +150,21 @@ func checkArchive(t *testing.T, dataDir, when string, live ...bool) {
 	if err := db.QueryRow("PRAGMA integrity_check").Scan(&ok); err != nil || ok != "ok" {
 		t.Fatalf("%s: integrity_check = %q, %v", when, ok, err)
 	}
+	var version int
+	if err := db.QueryRow("PRAGMA user_version").Scan(&version); err != nil {
+		t.Fatalf("%s: user_version: %v", when, err)
+	}
+	if version == 0 {
+		// Killed before the schema migration committed: the file is
+		// empty, as a transaction guarantees; the next Open migrates it.
+		db.Close()
+		st, err := store.Open(context.Background(), dataDir, store.Options{})
+		if err != nil {
+			t.Fatalf("%s: reopen of a database killed before its migration: %v", when, err)
+		}
+		st.Close()
+		return
+	}
 	for q, what := range map[string]string{
 		`SELECT count(*) FROM snapshots s WHERE NOT EXISTS (SELECT 1 FROM captures c WHERE c.snapshot_id = s.id)`:                               "snapshots without their capture",
 		`SELECT count(*) FROM captures c WHERE c.snapshot_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM snapshots s WHERE s.id = c.snapshot_id)`: "captures of a missing snapshot",

@@ -12,7 +12,9 @@ import (
 // Stored text columns start with one format byte. Deflate with a preset
 // dictionary stores what the dictionary already holds almost for free:
 // the article text is a slice of the page's raw HTML (which the WARC file
-// keeps anyway), and Markdown and HTML repeat the text word for word.
+// keeps anyway), and Markdown and HTML repeat the text word for word (HTML
+// is stored against the page instead when that is smaller: often it is the
+// page's own markup).
 const (
 	formatDeflate     = 1 // raw deflate
 	formatDeflateDict = 2 // raw deflate, dictionary = the snapshot's text
@@ -90,6 +92,21 @@ func compressWithBody(text string, body []byte) ([]byte, error) {
 	hdr = binary.AppendUvarint(hdr, uint64(off))
 	hdr = binary.AppendUvarint(hdr, uint64(n))
 	return deflate(text, hdr, body[off:off+n])
+}
+
+// compressBest compresses s against the snapshot's text dictionary or
+// against the part of body it matches, whichever is smaller: extracted
+// HTML is often the page's own markup, which the text dictionary lacks.
+func compressBest(s string, dict, body []byte) ([]byte, error) {
+	z, err := compressText(s, dict)
+	if err != nil || len(body) == 0 || len(z) == 0 {
+		return z, err
+	}
+	zb, err := compressWithBody(s, body)
+	if err != nil || len(zb) >= len(z) {
+		return z, err
+	}
+	return zb, nil
 }
 
 func deflate(s string, hdr, dict []byte) ([]byte, error) {

@@ -138,3 +138,34 @@ func TestCloseDuringSaves(t *testing.T) {
 		}
 	}
 }
+
+// TestHTMLStoredAgainstPage: extracted HTML that is the page's own markup
+// is compressed against the page, smaller than against the text, and reads
+// back whole with the rest of the snapshot.
+func TestHTMLStoredAgainstPage(t *testing.T) {
+	ctx := context.Background()
+	s := MustOpen(t)
+	head, foot := boilerplate()
+	p := realisticPage(newTextGen(6), head, foot, 0, t0)
+	res := mustSave(t, s, p)
+	var htmlZ []byte
+	if err := s.rdb.QueryRow(`SELECT html FROM snapshots WHERE id = ?`, res.SnapshotID).Scan(&htmlZ); err != nil {
+		t.Fatal(err)
+	}
+	againstText, _ := compressText(p.HTML, dictFor(p.Text))
+	if !needsBody(htmlZ) || len(htmlZ) >= len(againstText) {
+		t.Errorf("html stored in %d bytes (against the page: %v), %d against the text", len(htmlZ), needsBody(htmlZ), len(againstText))
+	}
+	sn, err := s.Snapshot(ctx, res.SnapshotID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sn.HTML != p.HTML || sn.Text != p.Text || sn.Markdown != p.Markdown {
+		t.Error("snapshot bodies do not read back as saved")
+	}
+	// Not against the page when the text dictionary does better.
+	z, err := compressBest(p.Markdown, dictFor(p.Text), p.Body)
+	if err != nil || needsBody(z) {
+		t.Errorf("markdown-like input stored against the page (%v)", err)
+	}
+}

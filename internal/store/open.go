@@ -129,6 +129,13 @@ func Open(ctx context.Context, dir string, opts Options) (*Store, error) {
 // SaveCapture cannot interleave with another writer.
 func dsn(path, synchronous string, writer bool) string {
 	q := url.Values{}
+	if writer {
+		// Freed pages (FTS5 segment merges free many) go back to the file
+		// system at each commit instead of to a free list. Takes effect only
+		// when the file is created, so it must precede journal_mode; on an
+		// existing archive it changes nothing.
+		q.Add("_pragma", "auto_vacuum(FULL)")
+	}
 	q.Add("_pragma", "busy_timeout(10000)")
 	q.Add("_pragma", "journal_mode(WAL)")
 	q.Add("_pragma", "foreign_keys(1)")

@@ -57,7 +57,7 @@ func prepare(p *Page) (*prepared, error) {
 	if pr.mdZ, err = compressText(p.Markdown, dict); err != nil {
 		return nil, fmt.Errorf("compress markdown: %w", err)
 	}
-	if pr.htmlZ, err = compressText(p.HTML, dict); err != nil {
+	if pr.htmlZ, err = compressBest(p.HTML, dict, p.Body); err != nil {
 		return nil, fmt.Errorf("compress html: %w", err)
 	}
 	if pr.pair, err = buildPair(p); err != nil {

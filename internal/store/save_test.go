@@ -402,6 +402,21 @@ func TestSourcesAndPolls(t *testing.T) {
 	if err := s.RecordPoll(ctx, "mondo", t0.Add(2*time.Hour), PollError, "feed: no feed format detected", "", ""); err != nil {
 		t.Fatal(err)
 	}
+	if err := s.RecordPoll(ctx, "mondo", t0.Add(3*time.Hour), PollError, "feed: timeout", "", ""); err != nil {
+		t.Fatal(err)
+	}
+	if src, _ = s.Source(ctx, "mondo"); src.Failures != 2 {
+		t.Errorf("failures after two failed polls = %d, want 2", src.Failures)
+	}
+	if err := s.RecordPoll(ctx, "mondo", t0.Add(4*time.Hour), PollNotModified, "", "", ""); err != nil {
+		t.Fatal(err)
+	}
+	if src, _ = s.Source(ctx, "mondo"); src.Failures != 0 {
+		t.Errorf("failures after a good poll = %d, want 0", src.Failures)
+	}
+	if err := s.RecordPoll(ctx, "mondo", t0.Add(5*time.Hour), PollError, "feed: no feed format detected", "", ""); err != nil {
+		t.Fatal(err)
+	}
 	if err := s.RecordPoll(ctx, "mondo", t0, "weird", "", "", ""); err == nil {
 		t.Error("RecordPoll accepted an unknown outcome")
 	}

@@ -34,25 +34,38 @@ type SearchOptions struct {
 
 // Search finds snapshots whose title or text match query, best match
 // first. The query is FTS5 syntax: plain words are ANDed, "a phrase",
-// OR, NOT, prefix*, title:word. A plain word with punctuation in it
-// (Ching-kuo, U.S.) is searched as a phrase. A query FTS5 cannot parse
-// returns an error wrapping ErrBadQuery. Snippets mark the matched words
-// with « and ».
+// OR, NOT, prefix*, title:word, ^initial. A plain word with punctuation in
+// it (Ching-kuo, U.S.) is searched as a phrase. NEAR is not supported. A
+// query that cannot be parsed returns an error wrapping ErrBadQuery.
+// Snippets mark the matched words with « and ».
+//
+// Phrases and ^ are checked against each candidate's text (the index holds
+// no word positions), so their cost grows with the number of snapshots
+// holding all the phrase's words that are read before the page is full.
 func (s *Store) Search(ctx context.Context, query string, o SearchOptions) ([]Hit, error) {
 	q := ftsQuery(query)
 	if q == "" {
 		return nil, fmt.Errorf("%w: empty query", ErrBadQuery)
 	}
+	ast, err := parseQuery(q)
+	if err != nil {
+		return nil, fmt.Errorf("%w %q: %v", ErrBadQuery, query, err)
+	}
 	limit := o.Limit
 	if limit <= 0 {
 		limit = 50
+	}
+	match, batch := q, limit
+	exact := ast.exact()
+	if !exact {
+		match, batch = ast.relaxed(), max(4*limit, 64)
 	}
 	sqlq := `SELECT s.id, s.article_id, a.source, s.title, a.url, s.captured_at, s.text, s.warc_file, s.warc_offset
 		FROM snapshots_fts f
 		JOIN snapshots s ON s.seq = f.rowid
 		JOIN articles a ON a.id = s.article_id
 		WHERE snapshots_fts MATCH ?`
-	args := []any{q}
+	args := []any{match}
 	if o.Source != "" {
 		sqlq += ` AND a.source = ?`
 		args = append(args, o.Source)
@@ -61,19 +74,57 @@ func (s *Store) Search(ctx context.Context, query string, o SearchOptions) ([]Hi
 		sqlq += ` AND s.seq = (SELECT l.seq FROM snapshots l WHERE l.article_id = s.article_id
 			ORDER BY l.captured_at DESC, l.seq DESC LIMIT 1)`
 	}
-	sqlq += ` ORDER BY f.rank LIMIT ?`
-	args = append(args, limit)
+	sqlq += ` ORDER BY f.rank LIMIT ? OFFSET ?`
+	terms := queryTerms(q)
+	out := []Hit{}
+	for offset := 0; ; {
+		found, err := s.searchRows(ctx, query, sqlq, append(args, batch, offset))
+		if err != nil {
+			return nil, err
+		}
+		for _, h := range found {
+			text, err := s.inflateText(ctx, h.textZ, h.file, h.offset)
+			if err != nil {
+				// The hit stands without a snippet (and unchecked against
+				// phrases): a missing WARC file must not hide it.
+				s.log.Warn("no text for search hit", "snapshot", h.SnapshotID, "err", err)
+			} else if !exact {
+				d := newDoc(h.Title, text)
+				if !ast.match(&d) {
+					continue
+				}
+			}
+			h.Snippet = snippet(text, terms, 30)
+			out = append(out, h.Hit)
+			if len(out) == limit {
+				return out, nil
+			}
+		}
+		if exact || len(found) < batch {
+			return out, nil
+		}
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		offset += batch
+		batch *= 2
+	}
+}
+
+type hitRow struct {
+	Hit
+	textZ  []byte
+	file   string
+	offset int64
+}
+
+// searchRows runs one page of the candidate query.
+func (s *Store) searchRows(ctx context.Context, query, sqlq string, args []any) ([]hitRow, error) {
 	rows, err := s.rdb.QueryContext(ctx, sqlq, args...)
 	if err != nil {
 		return nil, searchErr(query, err)
 	}
 	defer rows.Close()
-	type hitRow struct {
-		Hit
-		textZ  []byte
-		file   string
-		offset int64
-	}
 	var found []hitRow
 	for rows.Next() {
 		var h hitRow
@@ -89,19 +140,7 @@ func (s *Store) Search(ctx context.Context, query string, o SearchOptions) ([]Hi
 	if err := rows.Err(); err != nil {
 		return nil, searchErr(query, err)
 	}
-	rows.Close()
-	terms := queryTerms(q)
-	out := []Hit{}
-	for _, h := range found {
-		text, err := s.inflateText(ctx, h.textZ, h.file, h.offset)
-		if err != nil {
-			// The hit stands without a snippet: a missing WARC file must not hide it.
-			s.log.Warn("no snippet for search hit", "snapshot", h.SnapshotID, "err", err)
-		}
-		h.Snippet = snippet(text, terms, 30)
-		out = append(out, h.Hit)
-	}
-	return out, nil
+	return found, nil
 }
 
 // searchErr tells a query FTS5 rejected from a failing database.

@@ -39,18 +39,26 @@ func scanSnapshot(r rowScanner) (*storedSnapshot, error) {
 	return &sn, nil
 }
 
-// inflate decompresses the bodies of a stored snapshot.
+// inflate decompresses the bodies of a stored snapshot, reading the WARC
+// payload once if any of them was compressed against it.
 func (s *Store) inflate(ctx context.Context, st *storedSnapshot) (*Snapshot, error) {
 	sn := st.Snapshot
+	var body []byte
+	if needsBody(st.textZ) || needsBody(st.htmlZ) || needsBody(st.mdZ) {
+		var err error
+		if body, err = s.warcPayload(ctx, sn.WARCFile, sn.WARCOffset); err != nil {
+			return nil, fmt.Errorf("snapshot %s: %w", sn.ID, err)
+		}
+	}
 	var err error
-	if sn.Text, err = s.inflateText(ctx, st.textZ, sn.WARCFile, sn.WARCOffset); err != nil {
+	if sn.Text, err = decompressText(st.textZ, nil, body); err != nil {
 		return nil, fmt.Errorf("snapshot %s text: %w", sn.ID, err)
 	}
 	dict := dictFor(sn.Text)
-	if sn.Markdown, err = decompressText(st.mdZ, dict, nil); err != nil {
+	if sn.Markdown, err = decompressText(st.mdZ, dict, body); err != nil {
 		return nil, fmt.Errorf("snapshot %s markdown: %w", sn.ID, err)
 	}
-	if sn.HTML, err = decompressText(st.htmlZ, dict, nil); err != nil {
+	if sn.HTML, err = decompressText(st.htmlZ, dict, body); err != nil {
 		return nil, fmt.Errorf("snapshot %s html: %w", sn.ID, err)
 	}
 	return &sn, nil
@@ -62,14 +70,23 @@ func (s *Store) inflateText(ctx context.Context, textZ []byte, file string, offs
 	if !needsBody(textZ) {
 		return decompressText(textZ, nil, nil)
 	}
-	rec, err := s.ReadWARCRecord(ctx, file, offset)
+	body, err := s.warcPayload(ctx, file, offset)
 	if err != nil {
 		return "", err
 	}
-	if rec.Payload == nil {
-		return "", fmt.Errorf("WARC record %s@%d has no HTTP payload", file, offset)
+	return decompressText(textZ, nil, body)
+}
+
+// warcPayload is the HTTP payload of the response record at file@offset.
+func (s *Store) warcPayload(ctx context.Context, file string, offset int64) ([]byte, error) {
+	rec, err := s.ReadWARCRecord(ctx, file, offset)
+	if err != nil {
+		return nil, err
 	}
-	return decompressText(textZ, nil, rec.Payload)
+	if rec.Payload == nil {
+		return nil, fmt.Errorf("WARC record %s@%d has no HTTP payload", file, offset)
+	}
+	return rec.Payload, nil
 }
 
 func (s *Store) querySnapshot(ctx context.Context, where string, args ...any) (*Snapshot, error) {

@@ -40,7 +40,7 @@ func (s *Store) SyncSources(ctx context.Context, srcs []Source) error {
 	return nil
 }
 
-const sourceCols = `s.name, s.title, s.feed, s.etag, s.last_modified, s.last_poll_at, s.last_outcome, s.last_error,
+const sourceCols = `s.name, s.title, s.feed, s.etag, s.last_modified, s.last_poll_at, s.last_outcome, s.last_error, s.failures,
 	(SELECT count(*) FROM articles a WHERE a.source = s.name),
 	(SELECT count(*) FROM snapshots n JOIN articles a ON a.id = n.article_id WHERE a.source = s.name)`
 
@@ -48,7 +48,7 @@ func scanSource(r rowScanner) (*Source, error) {
 	var src Source
 	var polled sql.NullString
 	if err := r.Scan(&src.Name, &src.Title, &src.Feed, &src.ETag, &src.LastModified, &polled,
-		&src.LastOutcome, &src.LastError, &src.Articles, &src.Snapshots); err != nil {
+		&src.LastOutcome, &src.LastError, &src.Failures, &src.Articles, &src.Snapshots); err != nil {
 		return nil, err
 	}
 	var err error
@@ -93,7 +93,7 @@ func (s *Store) Source(ctx context.Context, name string) (*Source, error) {
 }
 
 // RecordPoll records the outcome of one feed poll: "ok", "not-modified" or
-// "error" (with errText). etag and lastModified are the validators for the
+// "error" (with errText); Source.Failures counts the errors in a row. etag and lastModified are the validators for the
 // next conditional GET; when both are "" the stored ones are kept.
 func (s *Store) RecordPoll(ctx context.Context, name string, at time.Time, outcome, errText, etag, lastModified string) error {
 	switch outcome {
@@ -102,9 +102,10 @@ func (s *Store) RecordPoll(ctx context.Context, name string, at time.Time, outco
 		return fmt.Errorf("record poll %s: unknown outcome %q", name, outcome)
 	}
 	keep := etag == "" && lastModified == ""
-	if _, err := s.wdb.ExecContext(ctx, `INSERT INTO sources (name, last_poll_at, last_outcome, last_error, etag, last_modified)
-		VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+	if _, err := s.wdb.ExecContext(ctx, `INSERT INTO sources (name, last_poll_at, last_outcome, last_error, etag, last_modified, failures)
+		VALUES (?1, ?2, ?3, ?4, ?5, ?6, CASE WHEN ?3 = 'error' THEN 1 ELSE 0 END)
 		ON CONFLICT (name) DO UPDATE SET
+			failures = CASE WHEN excluded.last_outcome = 'error' THEN failures + 1 ELSE 0 END,
 			last_poll_at = excluded.last_poll_at,
 			last_outcome = excluded.last_outcome,
 			last_error = excluded.last_error,

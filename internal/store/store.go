@@ -36,6 +36,7 @@ type Source struct {
 	LastPollAt   *time.Time
 	LastOutcome  string // "ok", "not-modified", "error", "" = never polled
 	LastError    string
+	Failures     int // feed polls that failed in a row (0 after a good one)
 	Articles     int
 	Snapshots    int
 }

@@ -2,6 +2,8 @@
 -- ("2006-01-02T15:04:05.000000000Z") so that they sort as text.
 -- html, text and markdown of snapshots are deflate-compressed BLOBs (see compress.go).
 
+-- auto_vacuum = FULL is set when the file is created (see dsn in open.go).
+
 CREATE TABLE sources (
     name          TEXT PRIMARY KEY,
     title         TEXT NOT NULL DEFAULT '',
@@ -10,7 +12,8 @@ CREATE TABLE sources (
     last_modified TEXT NOT NULL DEFAULT '',
     last_poll_at  TEXT,
     last_outcome  TEXT NOT NULL DEFAULT '',
-    last_error    TEXT NOT NULL DEFAULT ''
+    last_error    TEXT NOT NULL DEFAULT '',
+    failures      INTEGER NOT NULL DEFAULT 0  -- feed polls failed in a row
 ) WITHOUT ROWID;
 
 CREATE TABLE articles (
@@ -85,8 +88,11 @@ CREATE TABLE feed_items (
 ) WITHOUT ROWID;
 
 -- Contentless: the text lives compressed in snapshots; snippets are built in Go.
+-- detail=column keeps no word positions (a quarter of the size of detail=full):
+-- phrases and ^ are checked in Go against the candidates' text (query.go).
 CREATE VIRTUAL TABLE snapshots_fts USING fts5(
     title, text,
     content = '',
+    detail = column,
     tokenize = 'unicode61 remove_diacritics 2'
 );
