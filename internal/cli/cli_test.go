@@ -291,8 +291,12 @@ func TestFetchExitsOneWhenAPageFails(t *testing.T) {
 
 func TestFetchURL(t *testing.T) {
 	f := newFixture(t)
+	out, _, _ := f.run("fetch", "--url", f.base+demosite.Path(sample), "--source", "mondo-history", "--json")
+	if got, want := keys(t, out), sorted("url", "article", "outcome", "snapshot", "error"); !reflect.DeepEqual(got, want) {
+		t.Fatalf("fetch --url --json keys = %v, want %v", got, want)
+	}
 	var r map[string]any
-	f.runJSON(&r, "fetch", "--url", f.base+demosite.Path(sample), "--source", "mondo-history", "--json")
+	json.Unmarshal([]byte(out), &r)
 	if r["outcome"] != "new" || r["snapshot"] == "" {
 		t.Fatalf("fetch --url = %v", r)
 	}

@@ -34,11 +34,11 @@ var ErrSelectorsBroke = errors.New("harvest: the source's selectors no longer ma
 // PageResult is what capturing one page did.
 type PageResult struct {
 	URL        string `json:"url"`
-	ArticleID  string `json:"article,omitempty"`
+	ArticleID  string `json:"article"`
 	Outcome    string `json:"outcome"`
-	SnapshotID string `json:"snapshot,omitempty"`
+	SnapshotID string `json:"snapshot"`
 	Err        error  `json:"-"`
-	Error      string `json:"error,omitempty"`
+	Error      string `json:"error"`
 }
 
 // CaptureURL archives one page now (`annalist fetch --url`). src may be
