@@ -161,6 +161,16 @@ func applyRemove(doc *goquery.Document, rules Rules, sels map[string]cascadia.Se
 // matched instead of the story).
 const fallbackShare = 1.0 / 3
 
+// pageWords counts the words of the page's <body> (as it stands, after the
+// Remove rules).
+func pageWords(doc *goquery.Document) int {
+	n := 0
+	for _, b := range doc.Find("body").Nodes {
+		n += Words(foldedText(b))
+	}
+	return n
+}
+
 // selectorBody applies the Body rule. Unless rules.Strict, it also runs the
 // generic extractor on a fresh parse of the page (with the Remove rules) and
 // returns that instead, with a warning, when the rule matches nothing or
@@ -178,7 +188,10 @@ func selectorBody(doc *goquery.Document, page []byte, base *url.URL, rules Rules
 			words += Words(foldedText(n))
 		}
 	}
-	if rules.Strict {
+	if rules.Strict || (nodes != nil && float64(words) >= fallbackShare*float64(pageWords(doc))) {
+		// The generic extractor's body is part of the page, so a rule that
+		// holds a third of the page's words holds a third of its: no need
+		// to parse the page again to compare.
 		res.Matched["body"] = rules.Body
 		return nodes, nil
 	}
