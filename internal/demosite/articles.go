@@ -28,6 +28,7 @@ type article struct {
 	related    []string // slugs of this site, or URLs
 	ad         string
 	gone       bool
+	unlisted   bool // left out of the feed (the page still serves)
 	broken     bool // redesign: body div renamed
 	gbk        bool // served as GBK bytes with a late <meta charset>
 

@@ -93,7 +93,9 @@ func (s *Site) serveFeed(w http.ResponseWriter, r *http.Request, scheme string) 
 	s.mu.Lock()
 	f := feedSnapshot{titles: s.titlesLocked(), extras: slices.Clone(s.extras), lastMod: s.feedMod}
 	for _, slug := range s.order {
-		f.articles = append(f.articles, *s.articles[slug])
+		if !s.articles[slug].unlisted {
+			f.articles = append(f.articles, *s.articles[slug])
+		}
 	}
 	cond := s.conditional
 	s.mu.Unlock()

@@ -151,6 +151,13 @@ func (s *Site) SetGone(slug string, gone bool) {
 	s.change(slug, func(a *article) { a.gone = gone })
 }
 
+// SetListed takes the article's item out of the feed (false) or puts it
+// back (true); its page still serves. Feeds on real sites roll items off
+// and sometimes bring them back.
+func (s *Site) SetListed(slug string, listed bool) {
+	s.change(slug, func(a *article) { a.unlisted = !listed })
+}
+
 // SetSelectorBreak simulates a redesign: the body div becomes
 // class="content-v2", so `div.article-content` matches nothing.
 func (s *Site) SetSelectorBreak(slug string, broken bool) {

@@ -560,3 +560,25 @@ func TestNewArticleFallsBackToGenericExtraction(t *testing.T) {
 		t.Fatalf("fallback snapshot: extractor %q, text:\n%s", s.Extractor, s.Text)
 	}
 }
+
+func TestReappearingItemIsRechecked(t *testing.T) {
+	e := newEnv(t, nil)
+	e.poll(harvest.RecheckNone)
+	const slug = "hanseatic-league-kontors"
+	e.site.SetListed(slug, false)
+	e.poll(harvest.RecheckNone)
+	if got := e.site.ArticleRequests(slug); got != 1 {
+		t.Fatalf("GETs after the item left the feed = %d, want 1", got)
+	}
+	e.site.SetListed(slug, true)
+	r := e.poll(harvest.RecheckNone)
+	if got := e.site.ArticleRequests(slug); got != 2 {
+		t.Fatalf("GETs after the item came back = %d, want 2 (a reappearing item is re-checked)", got)
+	}
+	if r.NotModified+r.Unchanged != 1 {
+		t.Fatalf("counts = %+v, want the reappeared article re-checked once", r.Counts)
+	}
+	if e.site.ArticleRequests(sample) != 1 {
+		t.Fatal("an item that stayed in the feed was re-fetched")
+	}
+}
