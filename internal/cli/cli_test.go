@@ -37,7 +37,7 @@ func newFixture(t *testing.T) *fixture {
 	if err := os.MkdirAll(filepath.Join(dir, "feeds"), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	cfg := "data_dir: archive\nhttp:\n  per_host_interval: 0s\n  allow_private_networks: true\n"
+	cfg := "data_dir: archive\nhttp:\n  per_host_interval: 0s\n  allow_private_networks: true\nweb:\n  listen: 127.0.0.1:0\n"
 	if err := os.WriteFile(filepath.Join(dir, "config.yaml"), []byte(cfg), 0o644); err != nil {
 		t.Fatal(err)
 	}

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -13,12 +15,13 @@ import (
 	"annalist/internal/harvest"
 	"annalist/internal/schedule"
 	"annalist/internal/store"
+	"annalist/internal/web"
 )
 
 var daemonCommand = command{
 	name:    "daemon",
 	summary: "run in the background: poll every source on its schedule and watch known articles for revisions",
-	usage:   "daemon [--no-initial-poll] [--shutdown-grace DURATION]",
+	usage:   "daemon [--no-initial-poll] [--shutdown-grace DURATION] [--no-web]",
 	run:     runDaemon,
 }
 
@@ -26,6 +29,7 @@ func runDaemon(ctx context.Context, m *Main, args []string) error {
 	fs := m.newFlagSet()
 	noInitial := fs.Bool("no-initial-poll", false, "do not poll the sources that are overdue at start-up; wait for their schedule")
 	grace := fs.Duration("shutdown-grace", 30*time.Second, "on SIGTERM/SIGINT, how long to wait for runs in flight")
+	noWeb := fs.Bool("no-web", false, "do not serve the web UI on web.listen")
 	if pos, err := parseArgs(fs, args); err != nil {
 		return err
 	} else if len(pos) > 0 {
@@ -55,6 +59,13 @@ func runDaemon(ctx context.Context, m *Main, args []string) error {
 	if !*noInitial {
 		go m.pollOverdue(ctx, cfg, st, sched)
 	}
+	var liveCfg atomic.Pointer[config.Config]
+	liveCfg.Store(cfg)
+	stopWeb := func() {}
+	if !*noWeb {
+		stopWeb = m.startWeb(st, &liveCfg, cfg.Web.Listen)
+	}
+	defer stopWeb()
 
 	sigs := make(chan os.Signal, 2)
 	signal.Notify(sigs, syscall.SIGTERM, syscall.SIGINT, syscall.SIGHUP)
@@ -62,10 +73,12 @@ func runDaemon(ctx context.Context, m *Main, args []string) error {
 	for {
 		select {
 		case <-ctx.Done():
+			stopWeb()
 			return m.stopDaemon(sched, *grace)
 		case sig := <-sigs:
 			if sig != syscall.SIGHUP {
 				log.Info("stopping", "signal", sig.String())
+				stopWeb()
 				return m.stopDaemon(sched, *grace)
 			}
 			newCfg, err := m.loadConfig()
@@ -86,8 +99,41 @@ func runDaemon(ctx context.Context, m *Main, args []string) error {
 				continue
 			}
 			cfg = newCfg
+			liveCfg.Store(cfg)
 			log.Info("configuration reloaded", "sources", len(cfg.Sources))
 		}
+	}
+}
+
+// startWeb serves the web UI on addr in the background and returns a
+// function that shuts it down (idempotent). A UI that cannot listen is
+// logged, not fatal: archiving matters more than browsing.
+func (m *Main) startWeb(st *store.Store, cfg *atomic.Pointer[config.Config], addr string) func() {
+	srv, err := m.webHandler(st, cfg)
+	if err != nil {
+		m.logger.Error("web UI not started", "error", err)
+		return func() {}
+	}
+	ln, err := web.Listen(addr)
+	if err != nil {
+		m.logger.Error("web UI not started; the daemon runs without it", "listen", addr, "error", err)
+		return func() {}
+	}
+	m.logger.Info("web UI serving", "url", "http://"+ln.Addr().String())
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		if err := web.Serve(ctx, ln, srv.Handler(), 5*time.Second, m.logger); err != nil {
+			m.logger.Error("web UI stopped", "error", err)
+		}
+	}()
+	var once sync.Once
+	return func() {
+		once.Do(func() {
+			cancel()
+			<-done
+		})
 	}
 }
 

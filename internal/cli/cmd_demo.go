@@ -6,21 +6,26 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"os/signal"
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync/atomic"
+	"syscall"
 	"time"
 
+	"annalist/internal/config"
 	"annalist/internal/demosite"
 	"annalist/internal/harvest"
 	"annalist/internal/store"
+	"annalist/internal/web"
 	"annalist/internal/worddiff"
 )
 
 var demoCommand = command{
 	name:    "demo",
 	summary: "archive a built-in history site on loopback, revise it, archive again, and show what was kept (offline)",
-	usage:   "demo [--data DIR] [--keep]",
+	usage:   "demo [--data DIR] [--keep] [--serve]",
 	run:     runDemo,
 }
 
@@ -31,6 +36,7 @@ func runDemo(ctx context.Context, m *Main, args []string) error {
 	fs := m.newFlagSet()
 	dataDir := fs.String("data", "", "write the demo archive here (default: a new temporary directory); never the configured archive")
 	keep := fs.Bool("keep", false, "keep the temporary directory after the demo (always kept with --data)")
+	serve := fs.Bool("serve", false, "after the demo, serve the demo archive in the web UI (on web.listen, 127.0.0.1:8080) until interrupted")
 	if pos, err := parseArgs(fs, args); err != nil {
 		return err
 	} else if len(pos) > 0 {
@@ -137,6 +143,9 @@ func runDemo(ctx context.Context, m *Main, args []string) error {
 		total += x.Snapshots
 	}
 	fmt.Fprintf(out, "\nThe archive holds %d articles and %d snapshots: the date-only and boilerplate-only changes stored nothing.\n", len(arts), total)
+	if *serve {
+		return m.serveDemo(ctx, cfg, st, a.ID)
+	}
 	if *dataDir != "" || *keep {
 		fmt.Fprintf(out, "\nTry next:\n  annalist --config %s list\n  annalist --config %s history %s\n  annalist --config %s diff %s\n  annalist --config %s search Yalta\n",
 			cfgPath, cfgPath, a.ID, cfgPath, a.ID, cfgPath)
@@ -144,4 +153,23 @@ func runDemo(ctx context.Context, m *Main, args []string) error {
 		fmt.Fprintln(out, "\nRun 'annalist demo --data DIR' to keep this archive and browse it with list, history, show, diff and search.")
 	}
 	return nil
+}
+
+// serveDemo serves the demo archive in the web UI until SIGINT/SIGTERM.
+func (m *Main) serveDemo(ctx context.Context, cfg *config.Config, st *store.Store, articleID string) error {
+	var cur atomic.Pointer[config.Config]
+	cur.Store(cfg)
+	srv, err := m.webHandler(st, &cur)
+	if err != nil {
+		return err
+	}
+	ln, err := web.Listen(cfg.Web.Listen)
+	if err != nil {
+		return err
+	}
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	fmt.Fprintf(m.Stdout, "\nBrowse the demo archive: http://%s/  (the revised article: http://%s/a/%s) — Ctrl-C to stop.\n",
+		ln.Addr(), ln.Addr(), articleID)
+	return web.Serve(ctx, ln, srv.Handler(), 5*time.Second, m.logger)
 }

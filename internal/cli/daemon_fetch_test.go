@@ -27,7 +27,7 @@ func TestReliabilityStorageDaemonAndFetch(t *testing.T) {
 		t.Fatal(err)
 	}
 	cfg := filepath.Join(dir, "config.yaml")
-	if err := os.WriteFile(cfg, []byte("data_dir: archive\nhttp:\n  per_host_interval: 0s\n  allow_private_networks: true\n"), 0o644); err != nil {
+	if err := os.WriteFile(cfg, []byte("data_dir: archive\nhttp:\n  per_host_interval: 0s\n  allow_private_networks: true\nweb:\n  listen: 127.0.0.1:0\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	if err := os.WriteFile(filepath.Join(dir, "feeds", "synthetic.yaml"), demosite.SourceYAML(srv.URL+"/rss.xml"), 0o644); err != nil {

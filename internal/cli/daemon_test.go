@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"encoding/json"
 	"io"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -79,6 +80,19 @@ func (l *logLines) has(msg string) bool {
 	return false
 }
 
+// field returns a field of the first log line with message msg.
+func (l *logLines) field(msg, key string) string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for _, m := range l.lines {
+		if m["msg"] == msg {
+			s, _ := m[key].(string)
+			return s
+		}
+	}
+	return ""
+}
+
 func (l *logLines) wait(t *testing.T, msg string) {
 	t.Helper()
 	deadline := time.Now().Add(60 * time.Second)
@@ -113,6 +127,17 @@ func TestDaemonPollsReloadsAndStops(t *testing.T) {
 
 	logs.wait(t, "annalist daemon started")
 	logs.wait(t, "poll done") // the never-polled source is polled at start-up
+
+	// The daemon serves the web UI on web.listen.
+	logs.wait(t, "web UI serving")
+	resp, err := http.Get(logs.field("web UI serving", "url") + "/healthz")
+	if err != nil {
+		t.Fatalf("web UI: %v", err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("web UI /healthz: %s", resp.Status)
+	}
 
 	// An invalid configuration is refused on SIGHUP, the old one kept.
 	good, err := os.ReadFile(f.cfg)
@@ -151,5 +176,50 @@ func TestDaemonPollsReloadsAndStops(t *testing.T) {
 	matches, _ := filepath.Glob(filepath.Join(filepath.Dir(f.cfg), "archive", "warc", "*.open"))
 	if len(matches) != 0 {
 		t.Fatalf("WARC files left open after a clean stop: %v", matches)
+	}
+}
+
+func TestServeIsReadOnlyAndStops(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	f := newFixture(t)
+	f.runJSON(&struct{}{}, "fetch", "--json")
+	cmd := exec.Command(annalistBinary(t), "serve", "--config", f.cfg, "--listen", "127.0.0.1:0", "--log-format", "json")
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var logs logLines
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill() })
+	done := make(chan struct{})
+	go func() { logs.read(stderr); close(done) }()
+	logs.wait(t, "annalist serving the archive read-only")
+	base := logs.field("annalist serving the archive read-only", "url")
+	resp, err := http.Get(base + "/api/sources")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var srcs []map[string]any
+	err = json.NewDecoder(resp.Body).Decode(&srcs)
+	resp.Body.Close()
+	if err != nil || len(srcs) != 1 || srcs[0]["articles"].(float64) != float64(len(f.site.Slugs())) {
+		t.Fatalf("/api/sources = %v, %v", srcs, err)
+	}
+	resp, err = http.Post(base+"/", "text/plain", strings.NewReader("x"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusMethodNotAllowed {
+		t.Fatalf("POST / = %s, want 405 (read-only)", resp.Status)
+	}
+	cmd.Process.Signal(syscall.SIGTERM)
+	<-done
+	if err := cmd.Wait(); err != nil {
+		t.Fatalf("serve exit after SIGTERM: %v", err)
 	}
 }

@@ -51,7 +51,7 @@ type command struct {
 func commands() []command {
 	return []command{
 		daemonCommand, fetchCommand, extractCommand, sourcesCommand, listCommand,
-		historyCommand, showCommand, diffCommand, searchCommand, demoCommand, versionCommand,
+		historyCommand, showCommand, diffCommand, searchCommand, serveCommand, demoCommand, versionCommand,
 	}
 }
 

@@ -1,0 +1,274 @@
+package store
+
+// Reads for browsing the archive (the web UI): metadata without bodies,
+// pages of articles with totals, recent changes across sources, counts for
+// metrics. None of them decompress anything unless they say so.
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// SnapshotInfo is a snapshot's metadata without its bodies: what a
+// timeline needs, read from SQLite alone.
+type SnapshotInfo struct {
+	ID            string
+	ArticleID     string
+	CapturedAt    time.Time
+	RevisionDate  *time.Time
+	PublishedDate *time.Time
+	Title         string
+	Fingerprint   string
+	Words         int
+}
+
+const snapshotInfoCols = `s.id, s.article_id, s.captured_at, s.revision_date, s.published_date, s.title, s.fingerprint, s.words`
+
+func scanSnapshotInfo(r rowScanner, extra ...any) (*SnapshotInfo, error) {
+	var si SnapshotInfo
+	var captured string
+	var rev, pub sql.NullString
+	dest := append([]any{&si.ID, &si.ArticleID, &captured, &rev, &pub, &si.Title, &si.Fingerprint, &si.Words}, extra...)
+	if err := r.Scan(dest...); err != nil {
+		return nil, err
+	}
+	var err error
+	if si.CapturedAt, err = parseTime(captured); err != nil {
+		return nil, err
+	}
+	if si.RevisionDate, err = parseTimePtr(rev); err != nil {
+		return nil, err
+	}
+	if si.PublishedDate, err = parseTimePtr(pub); err != nil {
+		return nil, err
+	}
+	return &si, nil
+}
+
+// SnapshotInfos lists an article's snapshots, oldest first, without their
+// bodies. ErrNotFound for an unknown article; an article whose every
+// capture failed has none.
+func (s *Store) SnapshotInfos(ctx context.Context, articleID string) ([]SnapshotInfo, error) {
+	rows, err := s.rdb.QueryContext(ctx, `SELECT `+snapshotInfoCols+` FROM snapshots s
+		WHERE s.article_id = ? ORDER BY s.captured_at, s.seq`, articleID)
+	if err != nil {
+		return nil, fmt.Errorf("list snapshot infos: %w", err)
+	}
+	defer rows.Close()
+	out := []SnapshotInfo{}
+	for rows.Next() {
+		si, err := scanSnapshotInfo(rows)
+		if err != nil {
+			return nil, fmt.Errorf("list snapshot infos: %w", err)
+		}
+		out = append(out, *si)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("list snapshot infos: %w", err)
+	}
+	rows.Close()
+	if len(out) == 0 {
+		if _, err := s.Article(ctx, articleID); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// SnapshotText returns only the plain text of one snapshot: cheaper than
+// Snapshot, which also inflates its HTML and Markdown. ErrNotFound for an
+// unknown snapshot.
+func (s *Store) SnapshotText(ctx context.Context, snapshotID string) (string, error) {
+	var textZ []byte
+	var file string
+	var offset int64
+	err := s.rdb.QueryRowContext(ctx, `SELECT text, warc_file, warc_offset FROM snapshots WHERE id = ?`, snapshotID).
+		Scan(&textZ, &file, &offset)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", ErrNotFound
+	}
+	if err != nil {
+		return "", fmt.Errorf("read snapshot text %s: %w", snapshotID, err)
+	}
+	text, err := s.inflateText(ctx, textZ, file, offset)
+	if err != nil {
+		return "", fmt.Errorf("snapshot %s text: %w", snapshotID, err)
+	}
+	return text, nil
+}
+
+// ArticleQuery selects a page of articles. Zero values select everything.
+type ArticleQuery struct {
+	Source string
+	From   *time.Time // first seen at or after From
+	To     *time.Time // first seen before To
+	Limit  int        // 0 = no limit
+	Offset int
+}
+
+func (q ArticleQuery) where() (string, []any) {
+	w := ` WHERE 1=1`
+	var args []any
+	if q.Source != "" {
+		w += ` AND a.source = ?`
+		args = append(args, q.Source)
+	}
+	if q.From != nil {
+		w += ` AND a.first_seen >= ?`
+		args = append(args, fmtTime(*q.From))
+	}
+	if q.To != nil {
+		w += ` AND a.first_seen < ?`
+		args = append(args, fmtTime(*q.To))
+	}
+	return w, args
+}
+
+// ArticlePage lists the articles q selects, most recently first seen first,
+// and how many it selects in all (ignoring Limit and Offset).
+func (s *Store) ArticlePage(ctx context.Context, q ArticleQuery) ([]Article, int, error) {
+	w, args := q.where()
+	var total int
+	if err := s.rdb.QueryRowContext(ctx, `SELECT count(*) FROM articles a`+w, args...).Scan(&total); err != nil {
+		return nil, 0, fmt.Errorf("count articles: %w", err)
+	}
+	arts, err := s.listArticles(ctx, `SELECT `+articleCols+` FROM articles a`+w+
+		` ORDER BY a.first_seen DESC, a.id`+limitClause(q.Limit, q.Offset), args...)
+	if err != nil {
+		return nil, 0, err
+	}
+	return arts, total, nil
+}
+
+// Change is a stored snapshot seen as an event: an article archived for the
+// first time ("new") or a revision of it ("revised").
+type Change struct {
+	SnapshotInfo
+	Outcome string // OutcomeNew or OutcomeRevised
+	Source  string
+	URL     string // the article's canonical URL
+}
+
+// ChangeFilter selects changes. Zero values select everything.
+type ChangeFilter struct {
+	Source string
+	Limit  int // 0 = 50
+}
+
+// Changes lists new articles and revisions, most recent first, from the
+// capture log (indexed by time, so this stays fast however big the archive).
+func (s *Store) Changes(ctx context.Context, f ChangeFilter) ([]Change, error) {
+	limit := f.Limit
+	if limit <= 0 {
+		limit = 50
+	}
+	q := `SELECT ` + snapshotInfoCols + `, c.outcome, a.source, a.url
+		FROM captures c
+		JOIN snapshots s ON s.id = c.snapshot_id
+		JOIN articles a ON a.id = s.article_id
+		WHERE c.outcome IN ('new', 'revised')`
+	var args []any
+	if f.Source != "" {
+		q += ` AND c.source = ?`
+		args = append(args, f.Source)
+	}
+	q += ` ORDER BY c.captured_at DESC, c.id DESC LIMIT ?`
+	args = append(args, limit)
+	rows, err := s.rdb.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("list changes: %w", err)
+	}
+	defer rows.Close()
+	out := []Change{}
+	for rows.Next() {
+		var c Change
+		si, err := scanSnapshotInfo(rows, &c.Outcome, &c.Source, &c.URL)
+		if err != nil {
+			return nil, fmt.Errorf("list changes: %w", err)
+		}
+		c.SnapshotInfo = *si
+		out = append(out, c)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("list changes: %w", err)
+	}
+	return out, nil
+}
+
+// CaptureCount is how many captures of one source had one outcome.
+type CaptureCount struct {
+	Source  string
+	Outcome string
+	N       int
+}
+
+// ArchiveStats are whole-archive counts, for metrics.
+type ArchiveStats struct {
+	Articles  int
+	Snapshots int
+	Captures  []CaptureCount // by source, then outcome
+}
+
+// Stats counts articles, snapshots, and captures by source and outcome.
+// It scans the capture log: call it at a metrics scrape, not per page.
+func (s *Store) Stats(ctx context.Context) (*ArchiveStats, error) {
+	var st ArchiveStats
+	if err := s.rdb.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM articles), (SELECT count(*) FROM snapshots)`).
+		Scan(&st.Articles, &st.Snapshots); err != nil {
+		return nil, fmt.Errorf("archive stats: %w", err)
+	}
+	rows, err := s.rdb.QueryContext(ctx, `SELECT source, outcome, count(*) FROM captures GROUP BY source, outcome ORDER BY source, outcome`)
+	if err != nil {
+		return nil, fmt.Errorf("archive stats: %w", err)
+	}
+	defer rows.Close()
+	st.Captures = []CaptureCount{}
+	for rows.Next() {
+		var c CaptureCount
+		if err := rows.Scan(&c.Source, &c.Outcome, &c.N); err != nil {
+			return nil, fmt.Errorf("archive stats: %w", err)
+		}
+		st.Captures = append(st.Captures, c)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("archive stats: %w", err)
+	}
+	return &st, nil
+}
+
+// Ping checks that the database answers.
+func (s *Store) Ping(ctx context.Context) error {
+	if err := s.rdb.PingContext(ctx); err != nil {
+		return fmt.Errorf("ping database: %w", err)
+	}
+	var one int
+	if err := s.rdb.QueryRowContext(ctx, `SELECT 1 FROM sources LIMIT 1`).Scan(&one); err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("ping database: %w", err)
+	}
+	return nil
+}
+
+// SourceNames lists the sources by name with their title and feed only:
+// no counts, so it costs nothing however big the archive.
+func (s *Store) SourceNames(ctx context.Context) ([]Source, error) {
+	rows, err := s.rdb.QueryContext(ctx, `SELECT name, title, feed FROM sources ORDER BY name`)
+	if err != nil {
+		return nil, fmt.Errorf("list source names: %w", err)
+	}
+	defer rows.Close()
+	out := []Source{}
+	for rows.Next() {
+		var src Source
+		if err := rows.Scan(&src.Name, &src.Title, &src.Feed); err != nil {
+			return nil, fmt.Errorf("list source names: %w", err)
+		}
+		out = append(out, src)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("list source names: %w", err)
+	}
+	return out, nil
+}

@@ -1,0 +1,224 @@
+package web
+
+import (
+	"html/template"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"annalist/internal/store"
+	"annalist/internal/worddiff"
+)
+
+// contextWords of unchanged text are kept around each change unless the
+// whole text is asked for; the rest folds into a <details>.
+const contextWords = 25
+
+type diffData struct {
+	Article     store.Article
+	From, To    store.SnapshotInfo
+	Infos       []store.SnapshotInfo // for the pickers
+	Stats       worddiff.Stats
+	TitleChange bool
+	FromTitle   string
+	ToTitle     string
+	Side        bool
+	Full        bool
+	Inline      template.HTML
+	Rows        []sideRow
+	InlineURL   string
+	SideURL     string
+	FullURL     string
+	ShortURL    string
+	Same        bool
+}
+
+type sideRow struct {
+	Left, Right template.HTML
+	Changed     bool
+}
+
+// pickPair finds the two snapshots a diff request names: ?from=TS&to=TS;
+// without to, the latest; without from, the one before to.
+func pickPair(infos []store.SnapshotInfo, fromTS, toTS string) (from, to store.SnapshotInfo, ok bool) {
+	find := func(ts string) (int, bool) {
+		for i, si := range infos {
+			if snapshotTS(si.ID) == ts {
+				return i, true
+			}
+		}
+		return 0, false
+	}
+	ti := len(infos) - 1
+	if toTS != "" {
+		var found bool
+		if ti, found = find(toTS); !found {
+			return from, to, false
+		}
+	}
+	fi := ti - 1
+	if fromTS != "" {
+		var found bool
+		if fi, found = find(fromTS); !found {
+			return from, to, false
+		}
+	}
+	if fi < 0 || ti < 0 {
+		return from, to, false
+	}
+	return infos[fi], infos[ti], true
+}
+
+func (s *Server) handleDiff(w http.ResponseWriter, r *http.Request) {
+	a, ok := s.loadArticle(w, r)
+	if !ok {
+		return
+	}
+	q := r.URL.Query()
+	fromTS, toTS := q.Get("from"), q.Get("to")
+	if (fromTS != "" && !timestampRE.MatchString(fromTS)) || (toTS != "" && !timestampRE.MatchString(toTS)) {
+		s.badRequest(w, r, "from and to are 14-digit snapshot timestamps (YYYYMMDDhhmmss).")
+		return
+	}
+	ctx := r.Context()
+	infos, err := s.st.SnapshotInfos(ctx, a.ID)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	if len(infos) < 2 {
+		s.notFound(w, r, "This article has fewer than two snapshots: there is nothing to compare yet.")
+		return
+	}
+	from, to, ok := pickPair(infos, fromTS, toTS)
+	if !ok {
+		s.notFound(w, r, "No snapshot of this article has that timestamp.")
+		return
+	}
+	fromText, err := s.st.SnapshotText(ctx, from.ID)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	toText, err := s.st.SnapshotText(ctx, to.ID)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	chunks := worddiff.Diff(fromText, toText)
+	d := diffData{Article: *a, From: from, To: to, Infos: infos, Stats: worddiff.Count(chunks),
+		TitleChange: from.Title != to.Title, FromTitle: from.Title, ToTitle: to.Title,
+		Side: q.Get("view") == "side", Full: q.Get("full") == "1"}
+	d.Same = d.Stats.Added == 0 && d.Stats.Removed == 0
+	link := func(side, full bool) string {
+		v := url.Values{"from": {snapshotTS(from.ID)}, "to": {snapshotTS(to.ID)}}
+		if side {
+			v.Set("view", "side")
+		}
+		if full {
+			v.Set("full", "1")
+		}
+		return "/a/" + a.ID + "/diff?" + v.Encode()
+	}
+	d.InlineURL, d.SideURL = link(false, d.Full), link(true, d.Full)
+	d.FullURL, d.ShortURL = link(d.Side, true), link(d.Side, false)
+	if d.Side {
+		d.Rows = sideBySide(chunks, d.Full)
+	} else {
+		d.Inline = inlineDiff(chunks, d.Full)
+	}
+	s.render(w, r, http.StatusOK, "diff", view{
+		Title: "Changes to " + a.Title, Up: articlePath(a.ID), Data: d,
+		Alternates: []alternate{{Type: "application/json", Title: "Diff (JSON)",
+			Href: "/api/a/" + a.ID + "/diff?from=" + snapshotTS(from.ID) + "&to=" + snapshotTS(to.ID)}},
+	})
+}
+
+// Removals and additions carry text markers as well as <del>/<ins>, so
+// they read without colour, in a screen reader and when copied.
+func delHTML(t string) string {
+	return `<span class="mk mk-del">[−</span><del>` + template.HTMLEscapeString(t) + `</del><span class="mk mk-del">−]</span>`
+}
+
+func insHTML(t string) string {
+	return `<span class="mk mk-ins">{+</span><ins>` + template.HTMLEscapeString(t) + `</ins><span class="mk mk-ins">+}</span>`
+}
+
+// equalHTML shows unchanged text, folding its middle (or its start, for
+// the first chunk, or its end, for the last) into a <details> that opens
+// without JavaScript.
+func equalHTML(t string, first, last, full bool) string {
+	words := strings.Fields(t)
+	if full || len(words) <= 2*contextWords+10 {
+		return template.HTMLEscapeString(t)
+	}
+	idx := wordStarts(t)
+	headEnd, tailStart := 0, len(t)
+	if !first {
+		headEnd = idx[contextWords]
+	}
+	if !last {
+		tailStart = idx[len(idx)-contextWords]
+	}
+	if headEnd >= tailStart {
+		return template.HTMLEscapeString(t)
+	}
+	hidden := len(strings.Fields(t[headEnd:tailStart]))
+	return template.HTMLEscapeString(t[:headEnd]) +
+		`<details class="fold"><summary>… ` + itoa(hidden) + ` unchanged words …</summary>` +
+		template.HTMLEscapeString(t[headEnd:tailStart]) + `</details>` +
+		template.HTMLEscapeString(t[tailStart:])
+}
+
+// wordStarts returns the byte offset of each word of t.
+func wordStarts(t string) []int {
+	var out []int
+	in := false
+	for i, r := range t {
+		sp := r == ' ' || r == '\n' || r == '\t' || r == '\r'
+		if !sp && !in {
+			out = append(out, i)
+		}
+		in = !sp
+	}
+	return out
+}
+
+func inlineDiff(chunks []worddiff.Chunk, full bool) template.HTML {
+	var b strings.Builder
+	for i, c := range chunks {
+		switch c.Op {
+		case worddiff.Delete:
+			b.WriteString(delHTML(c.Text))
+		case worddiff.Insert:
+			b.WriteString(insHTML(c.Text))
+		default:
+			b.WriteString(equalHTML(c.Text, i == 0, i == len(chunks)-1, full))
+		}
+	}
+	return template.HTML(b.String()) //nolint:gosec // every piece escaped above
+}
+
+// sideBySide aligns the two texts: unchanged text on both sides, a removal
+// beside the addition that replaced it.
+func sideBySide(chunks []worddiff.Chunk, full bool) []sideRow {
+	var rows []sideRow
+	for i := 0; i < len(chunks); i++ {
+		c := chunks[i]
+		switch c.Op {
+		case worddiff.Equal:
+			h := template.HTML(equalHTML(c.Text, i == 0, i == len(chunks)-1, full)) //nolint:gosec // escaped
+			rows = append(rows, sideRow{Left: h, Right: h})
+		case worddiff.Delete:
+			row := sideRow{Left: template.HTML(delHTML(c.Text)), Changed: true} //nolint:gosec // escaped
+			if i+1 < len(chunks) && chunks[i+1].Op == worddiff.Insert {
+				row.Right = template.HTML(insHTML(chunks[i+1].Text)) //nolint:gosec // escaped
+				i++
+			}
+			rows = append(rows, row)
+		case worddiff.Insert:
+			rows = append(rows, sideRow{Right: template.HTML(insHTML(c.Text)), Changed: true}) //nolint:gosec // escaped
+		}
+	}
+	return rows
+}

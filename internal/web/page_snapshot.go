@@ -1,0 +1,126 @@
+package web
+
+import (
+	"html/template"
+	"net/http"
+
+	"annalist/internal/store"
+)
+
+type snapshotData struct {
+	Article    store.Article
+	Snapshot   *store.Snapshot
+	HTML       template.HTML
+	N, Of      int
+	Prev, Next *store.SnapshotInfo
+	IsLatest   bool
+	Permalink  string // absolute
+	Citation   string
+	Requested  string // the timestamp asked for, when redirected here
+}
+
+func (s *Server) handleSnapshot(w http.ResponseWriter, r *http.Request) {
+	a, ok := s.loadArticle(w, r)
+	if !ok {
+		return
+	}
+	t, ok := timestampParam(r.PathValue("ts"))
+	if !ok {
+		s.notFound(w, r, "Snapshot timestamps are 14 digits: YYYYMMDDhhmmss (UTC).")
+		return
+	}
+	ctx := r.Context()
+	infos, err := s.st.SnapshotInfos(ctx, a.ID)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	if len(infos) == 0 {
+		s.notFound(w, r, "This article has no snapshot yet: every capture of it failed.")
+		return
+	}
+	idx := -1
+	want := a.ID + "/" + stamp(t)
+	for i, si := range infos {
+		if si.ID == want {
+			idx = i
+			break
+		}
+	}
+	if idx < 0 {
+		// Like a web archive: a timestamp without a snapshot leads to the
+		// nearest one, and the URL then says which it is.
+		http.Redirect(w, r, snapshotPath(nearest(infos, t).ID), http.StatusFound)
+		return
+	}
+	sn, err := s.st.Snapshot(ctx, want)
+	if err != nil {
+		s.storeErr(w, r, err, "No such snapshot.")
+		return
+	}
+	d := snapshotData{Article: *a, Snapshot: sn, HTML: safeHTML(sn.HTML), N: idx + 1, Of: len(infos),
+		IsLatest: idx == len(infos)-1, Permalink: s.base(r) + snapshotPath(sn.ID)}
+	v := view{Title: sn.Title, Up: articlePath(a.ID), Data: &d,
+		Alternates: []alternate{
+			{Type: "application/json", Title: "Snapshot (JSON)", Href: "/api/a/" + sn.ID},
+		}}
+	if idx > 0 {
+		d.Prev = &infos[idx-1]
+		v.Prev = snapshotPath(d.Prev.ID)
+	}
+	if idx < len(infos)-1 {
+		d.Next = &infos[idx+1]
+		v.Next = snapshotPath(d.Next.ID)
+	}
+	d.Citation = citation(a, sn, d.Permalink)
+	if v.Title == "" {
+		v.Title = a.URL
+	}
+	s.mementoHeaders(w, r, a, infos, sn.CapturedAt)
+	s.render(w, r, http.StatusOK, "snapshot", v)
+}
+
+// citation is a plain-text reference a historian can paste.
+func citation(a *store.Article, sn *store.Snapshot, permalink string) string {
+	c := "“" + sn.Title + ".” " + a.Source + ". " + a.URL + ". "
+	if sn.RevisionDate != nil {
+		c += "Revised " + sn.RevisionDate.UTC().Format("2 January 2006") + ". "
+	}
+	c += "Archived " + sn.CapturedAt.UTC().Format("2 January 2006, 15:04:05 UTC") + " by annalist: " + permalink +
+		" (fingerprint " + sn.Fingerprint + ")."
+	return c
+}
+
+// handleWARC offers the raw archived response as a download: never
+// rendered as a page of this origin, and sandboxed should a browser try.
+func (s *Server) handleWARC(w http.ResponseWriter, r *http.Request) {
+	a, ok := s.loadArticle(w, r)
+	if !ok {
+		return
+	}
+	ts := r.PathValue("ts")
+	if !timestampRE.MatchString(ts) {
+		s.notFound(w, r, "Snapshot timestamps are 14 digits.")
+		return
+	}
+	sn, err := s.st.Snapshot(r.Context(), a.ID+"/"+ts)
+	if err != nil {
+		s.storeErr(w, r, err, "No such snapshot.")
+		return
+	}
+	// The file name and offset come from the database, never from the URL.
+	rec, err := s.st.ReadWARCRecord(r.Context(), sn.WARCFile, sn.WARCOffset)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Security-Policy", "sandbox; default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'")
+	h.Set("Content-Type", "application/octet-stream")
+	h.Set("Content-Disposition", `attachment; filename="`+a.ID+"-"+ts+`.http"`)
+	h.Set("Content-Length", itoa(len(rec.Block)))
+	w.WriteHeader(http.StatusOK)
+	if r.Method != http.MethodHead {
+		w.Write(rec.Block)
+	}
+}
