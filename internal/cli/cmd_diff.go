@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"annalist/internal/store"
+	"annalist/internal/view"
 	"annalist/internal/worddiff"
 )
 
@@ -15,26 +16,6 @@ var diffCommand = command{
 	summary: "word-level diff of two snapshots of an article (default: the last two)",
 	usage:   "diff ARTICLE [FROM TO] [--full] [--color auto|always|never] [--json]",
 	run:     runDiff,
-}
-
-type diffJSON struct {
-	Article string           `json:"article"`
-	From    historyJSON      `json:"from"`
-	To      historyJSON      `json:"to"`
-	Removed int              `json:"words_removed"`
-	Added   int              `json:"words_added"`
-	Chunks  []diffChunkJSON  `json:"chunks"`
-	Title   *diffTitleChange `json:"title_change,omitempty"`
-}
-
-type diffChunkJSON struct {
-	Op   string `json:"op"`
-	Text string `json:"text"`
-}
-
-type diffTitleChange struct {
-	From string `json:"from"`
-	To   string `json:"to"`
 }
 
 func runDiff(ctx context.Context, m *Main, args []string) error {
@@ -76,20 +57,11 @@ func runDiff(ctx context.Context, m *Main, args []string) error {
 		}
 		from, to = &snaps[len(snaps)-2], &snaps[len(snaps)-1]
 	}
-	chunks := worddiff.Diff(from.Text, to.Text)
-	stats := worddiff.Count(chunks)
 	if *asJSON {
-		out := diffJSON{Article: a.ID, From: toHistoryJSON(*from), To: toHistoryJSON(*to), Removed: stats.Removed, Added: stats.Added}
-		for _, c := range chunks {
-			out.Chunks = append(out.Chunks, diffChunkJSON{Op: c.Op.String(), Text: c.Text})
-		}
-		if from.Title != to.Title {
-			out.Title = &diffTitleChange{From: from.Title, To: to.Title}
-		}
-		return m.writeJSON(out)
+		return m.writeJSON(view.NewDiff(a.ID, view.NewHistory(*from), view.NewHistory(*to), from.Text, to.Text))
 	}
 	useColor := *color == "always" || (*color == "auto" && isTerminal(m.Stdout))
-	printDiff(m.Stdout, from, to, chunks, *full, useColor)
+	printDiff(m.Stdout, from, to, worddiff.Diff(from.Text, to.Text), *full, useColor)
 	return nil
 }
 

@@ -11,6 +11,7 @@ import (
 	"annalist/internal/config"
 	"annalist/internal/extract"
 	"annalist/internal/fetch"
+	"annalist/internal/view"
 )
 
 var extractCommand = command{
@@ -130,7 +131,7 @@ func runExtract(ctx context.Context, m *Main, args []string) error {
 	switch *format {
 	case "json":
 		return m.writeJSON(extractJSON{Title: art.Title, Byline: art.Byline, SiteName: art.SiteName, Lang: art.Lang,
-			CanonicalURL: art.CanonicalURL, Published: jsonTime(art.Published), Revised: jsonTime(art.Revised),
+			CanonicalURL: art.CanonicalURL, Published: view.Time(art.Published), Revised: view.Time(art.Revised),
 			RevisionText: art.RevisionText, LeadImage: art.LeadImage, Extractor: art.Extractor, Fallback: art.Fallback,
 			Matched: art.Matched, Removed: art.Removed, RemovedBy: art.RemovedBy, Dropped: art.Dropped, Cleaned: art.Cleaned,
 			RulesVersion: extract.Version, Warnings: art.Warnings, Words: extract.Words(art.Text), Fingerprint: fp,

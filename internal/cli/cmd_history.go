@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"text/tabwriter"
 
-	"annalist/internal/store"
+	"annalist/internal/view"
 )
 
 var historyCommand = command{
@@ -13,21 +13,6 @@ var historyCommand = command{
 	summary: "list an article's snapshots, oldest first",
 	usage:   "history ARTICLE [--json]",
 	run:     runHistory,
-}
-
-type historyJSON struct {
-	ID            string  `json:"id"`
-	CapturedAt    *string `json:"captured_at"`
-	RevisionDate  *string `json:"revision_date"`
-	PublishedDate *string `json:"published_date"`
-	Title         string  `json:"title"`
-	Fingerprint   string  `json:"fingerprint"`
-	Words         int     `json:"words"`
-}
-
-func toHistoryJSON(s store.Snapshot) historyJSON {
-	return historyJSON{ID: s.ID, CapturedAt: jsonTime(&s.CapturedAt), RevisionDate: jsonTime(s.RevisionDate),
-		PublishedDate: jsonTime(s.PublishedDate), Title: s.Title, Fingerprint: s.Fingerprint, Words: s.Words}
 }
 
 func runHistory(ctx context.Context, m *Main, args []string) error {
@@ -53,9 +38,9 @@ func runHistory(ctx context.Context, m *Main, args []string) error {
 	if err != nil {
 		return fmt.Errorf("snapshots of %s: %w", a.ID, err)
 	}
-	rows := make([]historyJSON, 0, len(snaps))
+	rows := make([]view.History, 0, len(snaps))
 	for _, s := range snaps {
-		rows = append(rows, toHistoryJSON(s))
+		rows = append(rows, view.NewHistory(s))
 	}
 	if *asJSON {
 		return m.writeJSON(rows)

@@ -6,6 +6,7 @@ import (
 	"text/tabwriter"
 
 	"annalist/internal/store"
+	"annalist/internal/view"
 )
 
 var listCommand = command{
@@ -13,22 +14,6 @@ var listCommand = command{
 	summary: "list archived articles, newest first",
 	usage:   "list [--source NAME] [--since DATE] [--limit N] [--json]",
 	run:     runList,
-}
-
-type articleJSON struct {
-	ID                 string  `json:"id"`
-	Source             string  `json:"source"`
-	URL                string  `json:"url"`
-	Title              string  `json:"title"`
-	Snapshots          int     `json:"snapshots"`
-	FirstSeen          *string `json:"first_seen"`
-	LastCapturedAt     *string `json:"last_captured_at"`
-	LatestRevisionDate *string `json:"latest_revision_date"`
-}
-
-func toArticleJSON(a store.Article) articleJSON {
-	return articleJSON{ID: a.ID, Source: a.Source, URL: a.URL, Title: a.Title, Snapshots: a.Snapshots,
-		FirstSeen: jsonTime(&a.FirstSeen), LastCapturedAt: jsonTime(a.LastCapturedAt), LatestRevisionDate: jsonTime(a.LatestRevisionDate)}
 }
 
 func runList(ctx context.Context, m *Main, args []string) error {
@@ -59,9 +44,9 @@ func runList(ctx context.Context, m *Main, args []string) error {
 	if err != nil {
 		return fmt.Errorf("list articles: %w", err)
 	}
-	rows := make([]articleJSON, 0, len(arts))
+	rows := make([]view.Article, 0, len(arts))
 	for _, a := range arts {
-		rows = append(rows, toArticleJSON(a))
+		rows = append(rows, view.NewArticle(a))
 	}
 	if *asJSON {
 		return m.writeJSON(rows)

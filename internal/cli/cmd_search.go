@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"annalist/internal/store"
+	"annalist/internal/view"
 )
 
 var searchCommand = command{
@@ -13,16 +14,6 @@ var searchCommand = command{
 	summary: "full-text search over the archived snapshots",
 	usage:   "search QUERY... [--source NAME] [--latest] [--limit N] [--json]",
 	run:     runSearch,
-}
-
-type hitJSON struct {
-	Article    string  `json:"article"`
-	Snapshot   string  `json:"snapshot"`
-	Source     string  `json:"source"`
-	Title      string  `json:"title"`
-	URL        string  `json:"url"`
-	CapturedAt *string `json:"captured_at"`
-	Snippet    string  `json:"snippet"`
 }
 
 func runSearch(ctx context.Context, m *Main, args []string) error {
@@ -48,10 +39,9 @@ func runSearch(ctx context.Context, m *Main, args []string) error {
 	if err != nil {
 		return fmt.Errorf("search %q: %w", query, err)
 	}
-	rows := make([]hitJSON, 0, len(hits))
+	rows := make([]view.Hit, 0, len(hits))
 	for _, h := range hits {
-		rows = append(rows, hitJSON{Article: h.ArticleID, Snapshot: h.SnapshotID, Source: h.Source, Title: h.Title,
-			URL: h.URL, CapturedAt: jsonTime(&h.CapturedAt), Snippet: h.Snippet})
+		rows = append(rows, view.NewHit(h))
 	}
 	if *asJSON {
 		return m.writeJSON(rows)

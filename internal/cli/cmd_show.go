@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"annalist/internal/store"
+	"annalist/internal/view"
 )
 
 var showCommand = command{
@@ -14,33 +15,6 @@ var showCommand = command{
 	summary: "print one snapshot of an article (default: the latest)",
 	usage:   "show ARTICLE [--at TIME | --snapshot ID] [--format text|markdown|html|json]",
 	run:     runShow,
-}
-
-type warcJSON struct {
-	File          string `json:"file"`
-	Offset        int64  `json:"offset"`
-	RecordID      string `json:"record_id"`
-	PayloadDigest string `json:"payload_digest"`
-}
-
-type snapshotJSON struct {
-	ID            string   `json:"id"`
-	Article       string   `json:"article"`
-	Source        string   `json:"source"`
-	URL           string   `json:"url"`
-	CanonicalURL  string   `json:"canonical_url"`
-	CapturedAt    *string  `json:"captured_at"`
-	RevisionDate  *string  `json:"revision_date"`
-	PublishedDate *string  `json:"published_date"`
-	Title         string   `json:"title"`
-	Byline        string   `json:"byline"`
-	Fingerprint   string   `json:"fingerprint"`
-	Words         int      `json:"words"`
-	Extractor     string   `json:"extractor"`
-	WARC          warcJSON `json:"warc"`
-	Text          string   `json:"text"`
-	Markdown      string   `json:"markdown"`
-	HTML          string   `json:"html"`
 }
 
 func runShow(ctx context.Context, m *Main, args []string) error {
@@ -78,7 +52,7 @@ func runShow(ctx context.Context, m *Main, args []string) error {
 	}
 	switch *format {
 	case "json":
-		return m.writeJSON(toSnapshotJSON(a, s))
+		return m.writeJSON(view.NewSnapshot(a, s))
 	case "markdown":
 		fmt.Fprintf(m.Stdout, "# %s\n\n%s\n", s.Title, strings.TrimRight(s.Markdown, "\n"))
 	case "html":
@@ -91,14 +65,6 @@ func runShow(ctx context.Context, m *Main, args []string) error {
 		fmt.Fprintf(m.Stdout, "\n\n%s\n", strings.TrimRight(s.Text, "\n"))
 	}
 	return nil
-}
-
-func toSnapshotJSON(a *store.Article, s *store.Snapshot) snapshotJSON {
-	return snapshotJSON{ID: s.ID, Article: a.ID, Source: a.Source, URL: s.URL, CanonicalURL: a.URL,
-		CapturedAt: jsonTime(&s.CapturedAt), RevisionDate: jsonTime(s.RevisionDate), PublishedDate: jsonTime(s.PublishedDate),
-		Title: s.Title, Byline: s.Byline, Fingerprint: s.Fingerprint, Words: s.Words, Extractor: s.Extractor,
-		WARC: warcJSON{File: s.WARCFile, Offset: s.WARCOffset, RecordID: s.WARCRecordID, PayloadDigest: s.PayloadDigest},
-		Text: s.Text, Markdown: s.Markdown, HTML: s.HTML}
 }
 
 // pickSnapshot returns the snapshot named by --snapshot or --at, else the

@@ -9,6 +9,7 @@ import (
 
 	"annalist/internal/config"
 	"annalist/internal/store"
+	"annalist/internal/view"
 )
 
 var sourcesCommand = command{
@@ -18,18 +19,9 @@ var sourcesCommand = command{
 	run:     runSources,
 }
 
-type sourceJSON struct {
-	Name        string  `json:"name"`
-	Title       string  `json:"title"`
-	Feed        string  `json:"feed"`
-	Schedule    string  `json:"schedule"`
-	NextRun     *string `json:"next_run"`
-	LastPollAt  *string `json:"last_poll_at"`
-	LastOutcome string  `json:"last_outcome"`
-	LastError   string  `json:"last_error"`
-	Articles    int     `json:"articles"`
-	Snapshots   int     `json:"snapshots"`
-
+// sourceRow is a source as listed; it marshals as view.Source alone.
+type sourceRow struct {
+	view.Source
 	failures int // shown in the table; not in the JSON contract
 }
 
@@ -81,7 +73,7 @@ func runSources(ctx context.Context, m *Main, args []string) error {
 // sourceRows joins the configuration with the archive's poll state; a
 // source only in the archive (removed from the config, or "manual") is
 // listed too, without a schedule.
-func sourceRows(ctx context.Context, cfg *config.Config, st *store.Store, now time.Time) ([]sourceJSON, error) {
+func sourceRows(ctx context.Context, cfg *config.Config, st *store.Store, now time.Time) ([]sourceRow, error) {
 	known, err := st.Sources(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("read sources: %w", err)
@@ -90,35 +82,27 @@ func sourceRows(ctx context.Context, cfg *config.Config, st *store.Store, now ti
 	for _, s := range known {
 		byName[s.Name] = s
 	}
-	rows := []sourceJSON{}
+	rows := []sourceRow{}
 	for _, c := range cfg.Sources {
-		r := sourceJSON{Name: c.Name, Title: c.Title, Feed: c.Feed, Schedule: c.Schedule}
+		// The poll state is the archive's (zero if never polled); the
+		// rest is the configuration's.
+		s := byName[c.Name]
+		delete(byName, c.Name)
+		s.Name, s.Title, s.Feed = c.Name, c.Title, c.Feed
+		var next *time.Time
 		if sched, err := config.ParseSchedule(c.Schedule); err == nil {
-			next := sched.Next(now)
-			r.NextRun = jsonTime(&next)
+			t := sched.Next(now)
+			next = &t
 		}
-		if s, ok := byName[c.Name]; ok {
-			fillPollState(&r, s)
-			delete(byName, c.Name)
-		}
-		rows = append(rows, r)
+		rows = append(rows, sourceRow{Source: view.NewSource(s, c.Schedule, next), failures: s.Failures})
 	}
 	for _, s := range known {
 		if _, ok := byName[s.Name]; !ok {
 			continue
 		}
-		r := sourceJSON{Name: s.Name, Title: s.Title, Feed: s.Feed}
-		fillPollState(&r, s)
-		rows = append(rows, r)
+		rows = append(rows, sourceRow{Source: view.NewSource(s, "", nil), failures: s.Failures})
 	}
 	return rows, nil
-}
-
-func fillPollState(r *sourceJSON, s store.Source) {
-	r.LastPollAt = jsonTime(s.LastPollAt)
-	r.LastOutcome, r.LastError = s.LastOutcome, s.LastError
-	r.Articles, r.Snapshots = s.Articles, s.Snapshots
-	r.failures = s.Failures
 }
 
 func deref(s *string, def string) string {

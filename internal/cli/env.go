@@ -92,15 +92,6 @@ func (m *Main) writeJSON(v any) error {
 	return enc.Encode(v)
 }
 
-// jsonTime formats an optional time for JSON: RFC 3339 in UTC, or null.
-func jsonTime(t *time.Time) *string {
-	if t == nil || t.IsZero() {
-		return nil
-	}
-	s := t.UTC().Format(time.RFC3339)
-	return &s
-}
-
 // parseWhen parses a date given on the command line: RFC 3339, a date
 // (YYYY-MM-DD, midnight UTC), or a 14-digit timestamp.
 func parseWhen(s string) (time.Time, error) {

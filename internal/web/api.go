@@ -8,106 +8,17 @@ import (
 	"time"
 
 	"annalist/internal/store"
-	"annalist/internal/worddiff"
+	// Aliased: this package's own view is the page model.
+	jsonview "annalist/internal/view"
 )
 
 // The JSON API has the shapes of the CLI's --json output (README.md), so a
-// script can move between `annalist … --json` and the web without change.
-
-type sourceJSON struct {
-	Name        string  `json:"name"`
-	Title       string  `json:"title"`
-	Feed        string  `json:"feed"`
-	Schedule    string  `json:"schedule"`
-	NextRun     *string `json:"next_run"`
-	LastPollAt  *string `json:"last_poll_at"`
-	LastOutcome string  `json:"last_outcome"`
-	LastError   string  `json:"last_error"`
-	Articles    int     `json:"articles"`
-	Snapshots   int     `json:"snapshots"`
-}
-
-type articleJSON struct {
-	ID                 string  `json:"id"`
-	Source             string  `json:"source"`
-	URL                string  `json:"url"`
-	Title              string  `json:"title"`
-	Snapshots          int     `json:"snapshots"`
-	FirstSeen          *string `json:"first_seen"`
-	LastCapturedAt     *string `json:"last_captured_at"`
-	LatestRevisionDate *string `json:"latest_revision_date"`
-}
-
-type historyJSON struct {
-	ID            string  `json:"id"`
-	CapturedAt    *string `json:"captured_at"`
-	RevisionDate  *string `json:"revision_date"`
-	PublishedDate *string `json:"published_date"`
-	Title         string  `json:"title"`
-	Fingerprint   string  `json:"fingerprint"`
-	Words         int     `json:"words"`
-}
-
-type warcJSON struct {
-	File          string `json:"file"`
-	Offset        int64  `json:"offset"`
-	RecordID      string `json:"record_id"`
-	PayloadDigest string `json:"payload_digest"`
-}
-
-type snapshotJSON struct {
-	ID            string   `json:"id"`
-	Article       string   `json:"article"`
-	Source        string   `json:"source"`
-	URL           string   `json:"url"`
-	CanonicalURL  string   `json:"canonical_url"`
-	CapturedAt    *string  `json:"captured_at"`
-	RevisionDate  *string  `json:"revision_date"`
-	PublishedDate *string  `json:"published_date"`
-	Title         string   `json:"title"`
-	Byline        string   `json:"byline"`
-	Fingerprint   string   `json:"fingerprint"`
-	Words         int      `json:"words"`
-	Extractor     string   `json:"extractor"`
-	WARC          warcJSON `json:"warc"`
-	Text          string   `json:"text"`
-	Markdown      string   `json:"markdown"`
-	HTML          string   `json:"html"`
-}
-
-type diffJSON struct {
-	Article string           `json:"article"`
-	From    historyJSON      `json:"from"`
-	To      historyJSON      `json:"to"`
-	Removed int              `json:"words_removed"`
-	Added   int              `json:"words_added"`
-	Chunks  []diffChunkJSON  `json:"chunks"`
-	Title   *diffTitleChange `json:"title_change,omitempty"`
-}
-
-type diffChunkJSON struct {
-	Op   string `json:"op"`
-	Text string `json:"text"`
-}
-
-type diffTitleChange struct {
-	From string `json:"from"`
-	To   string `json:"to"`
-}
-
-type hitJSON struct {
-	Article    string  `json:"article"`
-	Snapshot   string  `json:"snapshot"`
-	Source     string  `json:"source"`
-	Title      string  `json:"title"`
-	URL        string  `json:"url"`
-	CapturedAt *string `json:"captured_at"`
-	Snippet    string  `json:"snippet"`
-}
+// script can move between `annalist … --json` and the web without change;
+// package view holds them for both.
 
 // changeJSON is a new article or revision (the feeds' items).
 type changeJSON struct {
-	historyJSON
+	jsonview.History
 	Article string `json:"article"`
 	Source  string `json:"source"`
 	URL     string `json:"url"`
@@ -116,24 +27,6 @@ type changeJSON struct {
 
 type errorJSON struct {
 	Error string `json:"error"`
-}
-
-func jsonTime(t *time.Time) *string {
-	if t == nil || t.IsZero() {
-		return nil
-	}
-	s := t.UTC().Format(time.RFC3339)
-	return &s
-}
-
-func toArticleJSON(a store.Article) articleJSON {
-	return articleJSON{ID: a.ID, Source: a.Source, URL: a.URL, Title: a.Title, Snapshots: a.Snapshots,
-		FirstSeen: jsonTime(&a.FirstSeen), LastCapturedAt: jsonTime(a.LastCapturedAt), LatestRevisionDate: jsonTime(a.LatestRevisionDate)}
-}
-
-func toHistoryJSON(s store.SnapshotInfo) historyJSON {
-	return historyJSON{ID: s.ID, CapturedAt: jsonTime(&s.CapturedAt), RevisionDate: jsonTime(s.RevisionDate),
-		PublishedDate: jsonTime(s.PublishedDate), Title: s.Title, Fingerprint: s.Fingerprint, Words: s.Words}
 }
 
 func writeJSON(w http.ResponseWriter, r *http.Request, status int, v any) {
@@ -166,11 +59,9 @@ func (s *Server) apiSources(w http.ResponseWriter, r *http.Request) {
 		s.apiError(w, r, err, 0, "")
 		return
 	}
-	out := make([]sourceJSON, 0, len(rows))
+	out := make([]jsonview.Source, 0, len(rows))
 	for _, row := range rows {
-		out = append(out, sourceJSON{Name: row.Name, Title: row.Title, Feed: row.Feed, Schedule: row.Schedule,
-			NextRun: jsonTime(row.NextRun), LastPollAt: jsonTime(row.LastPollAt), LastOutcome: row.LastOutcome,
-			LastError: row.LastError, Articles: row.Articles, Snapshots: row.Snapshots})
+		out = append(out, jsonview.NewSource(row.Source, row.Schedule, row.NextRun))
 	}
 	writeJSON(w, r, http.StatusOK, out)
 }
@@ -209,9 +100,9 @@ func (s *Server) apiArticles(w http.ResponseWriter, r *http.Request) {
 		s.apiError(w, r, err, 0, "")
 		return
 	}
-	out := make([]articleJSON, 0, len(arts))
+	out := make([]jsonview.Article, 0, len(arts))
 	for _, a := range arts {
-		out = append(out, toArticleJSON(a))
+		out = append(out, jsonview.NewArticle(a))
 	}
 	w.Header().Set("X-Total-Count", strconv.Itoa(total))
 	writeJSON(w, r, http.StatusOK, out)
@@ -232,7 +123,7 @@ func (s *Server) apiChanges(w http.ResponseWriter, r *http.Request) {
 	}
 	out := make([]changeJSON, 0, len(changes))
 	for _, c := range changes {
-		out = append(out, changeJSON{historyJSON: toHistoryJSON(c.SnapshotInfo), Article: c.ArticleID, Source: c.Source, URL: c.URL, Outcome: c.Outcome})
+		out = append(out, changeJSON{History: jsonview.HistoryFromInfo(c.SnapshotInfo), Article: c.ArticleID, Source: c.Source, URL: c.URL, Outcome: c.Outcome})
 	}
 	writeJSON(w, r, http.StatusOK, out)
 }
@@ -250,10 +141,9 @@ func (s *Server) apiSearch(w http.ResponseWriter, r *http.Request) {
 		s.apiError(w, r, nil, http.StatusBadRequest, msg)
 		return
 	}
-	out := make([]hitJSON, 0, len(d.Hits))
+	out := make([]jsonview.Hit, 0, len(d.Hits))
 	for _, h := range d.Hits {
-		out = append(out, hitJSON{Article: h.ArticleID, Snapshot: h.SnapshotID, Source: h.Source, Title: h.Title,
-			URL: h.URL, CapturedAt: jsonTime(&h.CapturedAt), Snippet: h.Hit.Snippet})
+		out = append(out, jsonview.NewHit(h.Hit))
 	}
 	writeJSON(w, r, http.StatusOK, out)
 }
@@ -274,7 +164,7 @@ func (s *Server) apiLoadArticle(w http.ResponseWriter, r *http.Request) (*store.
 
 func (s *Server) apiArticle(w http.ResponseWriter, r *http.Request) {
 	if a, ok := s.apiLoadArticle(w, r); ok {
-		writeJSON(w, r, http.StatusOK, toArticleJSON(*a))
+		writeJSON(w, r, http.StatusOK, jsonview.NewArticle(*a))
 	}
 }
 
@@ -289,9 +179,9 @@ func (s *Server) apiHistory(w http.ResponseWriter, r *http.Request) {
 		s.apiError(w, r, err, 0, "")
 		return
 	}
-	out := make([]historyJSON, 0, len(infos))
+	out := make([]jsonview.History, 0, len(infos))
 	for _, si := range infos {
-		out = append(out, toHistoryJSON(si))
+		out = append(out, jsonview.HistoryFromInfo(si))
 	}
 	writeJSON(w, r, http.StatusOK, out)
 }
@@ -313,11 +203,7 @@ func (s *Server) apiSnapshot(w http.ResponseWriter, r *http.Request) {
 		s.apiError(w, r, err, 0, "no snapshot "+a.ID+"/"+ts)
 		return
 	}
-	writeJSON(w, r, http.StatusOK, snapshotJSON{ID: sn.ID, Article: a.ID, Source: a.Source, URL: sn.URL, CanonicalURL: a.URL,
-		CapturedAt: jsonTime(&sn.CapturedAt), RevisionDate: jsonTime(sn.RevisionDate), PublishedDate: jsonTime(sn.PublishedDate),
-		Title: sn.Title, Byline: sn.Byline, Fingerprint: sn.Fingerprint, Words: sn.Words, Extractor: sn.Extractor,
-		WARC: warcJSON{File: sn.WARCFile, Offset: sn.WARCOffset, RecordID: sn.WARCRecordID, PayloadDigest: sn.PayloadDigest},
-		Text: sn.Text, Markdown: sn.Markdown, HTML: sn.HTML})
+	writeJSON(w, r, http.StatusOK, jsonview.NewSnapshot(a, sn))
 }
 
 // apiDiff is `annalist diff --json`: ?from=TS&to=TS, default the last two.
@@ -352,15 +238,5 @@ func (s *Server) apiDiff(w http.ResponseWriter, r *http.Request) {
 		s.apiError(w, r, err, 0, "")
 		return
 	}
-	chunks := worddiff.Diff(ft, tt)
-	st := worddiff.Count(chunks)
-	out := diffJSON{Article: a.ID, From: toHistoryJSON(from), To: toHistoryJSON(to), Removed: st.Removed, Added: st.Added,
-		Chunks: []diffChunkJSON{}}
-	for _, c := range chunks {
-		out.Chunks = append(out.Chunks, diffChunkJSON{Op: c.Op.String(), Text: c.Text})
-	}
-	if from.Title != to.Title {
-		out.Title = &diffTitleChange{From: from.Title, To: to.Title}
-	}
-	writeJSON(w, r, http.StatusOK, out)
+	writeJSON(w, r, http.StatusOK, jsonview.NewDiff(a.ID, jsonview.HistoryFromInfo(from), jsonview.HistoryFromInfo(to), ft, tt))
 }

@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"github.com/mmcdole/gofeed"
+
+	jsonview "annalist/internal/view"
 )
 
 func TestAtomFeedParsesBack(t *testing.T) {
@@ -118,18 +120,18 @@ func TestJSONAPIMirrorsCLI(t *testing.T) {
 			t.Errorf("%s keys\n got %s\nwant %s", c.path, got, c.keys)
 		}
 	}
-	var hist []historyJSON
+	var hist []jsonview.History
 	json.Unmarshal(get("/api/a/"+f.grain+"/history"), &hist)
 	if len(hist) != 3 || hist[0].ID != f.grainS[0] || *hist[1].CapturedAt != "2024-01-20T09:00:00Z" {
 		t.Errorf("history %+v", hist)
 	}
-	var d diffJSON
+	var d jsonview.Diff
 	json.Unmarshal(get("/api/a/"+f.grain+"/diff?from="+ts(f.grainS[0])+"&to="+ts(f.grainS[1])), &d)
 	if d.Added != 1 || d.Removed != 0 || d.Title != nil || d.From.ID != f.grainS[0] {
 		t.Errorf("diff %+v", d)
 	}
 	resp := f.get("/api/articles?limit=1&offset=1")
-	var arts []articleJSON
+	var arts []jsonview.Article
 	json.Unmarshal([]byte(body(t, resp)), &arts)
 	if len(arts) != 1 || resp.Header.Get("X-Total-Count") != "3" {
 		t.Errorf("paged articles %d, total %q", len(arts), resp.Header.Get("X-Total-Count"))

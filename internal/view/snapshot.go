@@ -1,0 +1,67 @@
+package view
+
+import "annalist/internal/store"
+
+// History is one snapshot without its text: an element of `history
+// --json` and /api/a/{id}/history, and the two sides of a Diff.
+type History struct {
+	ID            string  `json:"id"`
+	CapturedAt    *string `json:"captured_at"`
+	RevisionDate  *string `json:"revision_date"`
+	PublishedDate *string `json:"published_date"`
+	Title         string  `json:"title"`
+	Fingerprint   string  `json:"fingerprint"`
+	Words         int     `json:"words"`
+}
+
+// NewHistory is the History of a full snapshot.
+func NewHistory(s store.Snapshot) History {
+	return History{ID: s.ID, CapturedAt: Time(&s.CapturedAt), RevisionDate: Time(s.RevisionDate),
+		PublishedDate: Time(s.PublishedDate), Title: s.Title, Fingerprint: s.Fingerprint, Words: s.Words}
+}
+
+// HistoryFromInfo is the History of a snapshot read without its text; it
+// equals NewHistory of the same snapshot.
+func HistoryFromInfo(s store.SnapshotInfo) History {
+	return History{ID: s.ID, CapturedAt: Time(&s.CapturedAt), RevisionDate: Time(s.RevisionDate),
+		PublishedDate: Time(s.PublishedDate), Title: s.Title, Fingerprint: s.Fingerprint, Words: s.Words}
+}
+
+// WARC locates a snapshot's response record in the WARC files.
+type WARC struct {
+	File          string `json:"file"`
+	Offset        int64  `json:"offset"`
+	RecordID      string `json:"record_id"`
+	PayloadDigest string `json:"payload_digest"`
+}
+
+// Snapshot is one snapshot in full: `show --format json` and
+// /api/a/{id}/{ts}. URL is the URL fetched, CanonicalURL the article's.
+type Snapshot struct {
+	ID            string  `json:"id"`
+	Article       string  `json:"article"`
+	Source        string  `json:"source"`
+	URL           string  `json:"url"`
+	CanonicalURL  string  `json:"canonical_url"`
+	CapturedAt    *string `json:"captured_at"`
+	RevisionDate  *string `json:"revision_date"`
+	PublishedDate *string `json:"published_date"`
+	Title         string  `json:"title"`
+	Byline        string  `json:"byline"`
+	Fingerprint   string  `json:"fingerprint"`
+	Words         int     `json:"words"`
+	Extractor     string  `json:"extractor"`
+	WARC          WARC    `json:"warc"`
+	Text          string  `json:"text"`
+	Markdown      string  `json:"markdown"`
+	HTML          string  `json:"html"`
+}
+
+// NewSnapshot is the JSON shape of snapshot s of article a.
+func NewSnapshot(a *store.Article, s *store.Snapshot) Snapshot {
+	return Snapshot{ID: s.ID, Article: a.ID, Source: a.Source, URL: s.URL, CanonicalURL: a.URL,
+		CapturedAt: Time(&s.CapturedAt), RevisionDate: Time(s.RevisionDate), PublishedDate: Time(s.PublishedDate),
+		Title: s.Title, Byline: s.Byline, Fingerprint: s.Fingerprint, Words: s.Words, Extractor: s.Extractor,
+		WARC: WARC{File: s.WARCFile, Offset: s.WARCOffset, RecordID: s.WARCRecordID, PayloadDigest: s.PayloadDigest},
+		Text: s.Text, Markdown: s.Markdown, HTML: s.HTML}
+}
