@@ -3,13 +3,13 @@ package store
 import (
 	"bytes"
 	"compress/flate"
-	"sync"
-
-	kflate "github.com/klauspost/compress/flate"
 	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
+	"sync"
+
+	kflate "github.com/klauspost/compress/flate"
 )
 
 // Stored text columns start with one format byte. Deflate with a preset

@@ -122,15 +122,15 @@ func TestSearchPhrases(t *testing.T) {
 		mustSave(t, s, page(slug, title, text, t0))
 	}
 	save("yalta", "Yalta", "In February 1945 the Treaty of Yalta was agreed in the Crimea.")
-	// Every word of the phrase, never together, many times over: FTS5 ranks
-	// these first, so the phrase check must look past them to fill a page.
+	save("yalta2", "Conferences", "Historians still argue about the treaty of Yalta and its meaning.")
+	save("titled", "The Treaty of Yalta", "A short note on the conference.")
+	save("first", "Openings", "Treaty negotiations opened at Yalta.")
+	// Every word of the phrase, never together: stored last, so searched
+	// first, and the phrase check must look past them to fill a page.
 	for i := range 12 {
 		save(fmt.Sprintf("scattered%d", i), fmt.Sprintf("Scattered %d", i),
 			strings.Repeat("A treaty was signed. One of many. Yalta is in the Crimea. ", 5))
 	}
-	save("yalta2", "Conferences", "Historians still argue about the treaty of Yalta and its meaning.")
-	save("titled", "The Treaty of Yalta", "A short note on the conference.")
-	save("first", "Openings", "Treaty negotiations opened at Yalta.")
 
 	ids := func(q string, o SearchOptions) []string {
 		t.Helper()
@@ -176,8 +176,8 @@ func TestSearchPhrases(t *testing.T) {
 		}
 	}
 	hits, err := s.Search(ctx, `"treaty of yalta"`, SearchOptions{})
-	if err != nil || len(hits) == 0 || !strings.Contains(hits[0].Snippet, "«Treaty» «of» «Yalta»") &&
-		!strings.Contains(hits[0].Snippet, "«treaty» «of» «Yalta»") {
+	if i := slices.IndexFunc(hits, func(h Hit) bool { return strings.HasSuffix(h.URL, "/yalta") }); err != nil ||
+		i < 0 || !strings.Contains(hits[i].Snippet, "«Treaty» «of» «Yalta»") {
 		t.Errorf("phrase snippet: %+v %v", hits, err)
 	}
 	_, err = s.Search(ctx, `NEAR(treaty yalta, 3)`, SearchOptions{})

@@ -292,8 +292,10 @@ func (s *Store) saveOne(ctx context.Context, tx *sql.Tx, r *saveReq) (*SaveResul
 		return res, fmt.Errorf("index snapshot: %w", err)
 	}
 	if latest == nil || !p.CapturedAt.Before(latest.capturedAt) {
-		if _, err := tx.ExecContext(ctx, `UPDATE articles SET title = ?, latest_revision_date = ? WHERE id = ?`,
-			p.Title, fmtTimePtr(p.RevisionDate), id); err != nil {
+		// Same order as latestSnapshotInfo: a tie in captured_at goes to the
+		// higher seq, which this snapshot has.
+		if _, err := tx.ExecContext(ctx, `UPDATE articles SET title = ?, latest_revision_date = ?, latest_seq = ? WHERE id = ?`,
+			p.Title, fmtTimePtr(p.RevisionDate), seq, id); err != nil {
 			return res, fmt.Errorf("update article: %w", err)
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"strings"
 	"time"
 	"unicode"
@@ -30,14 +31,25 @@ type SearchOptions struct {
 	Source     string
 	LatestOnly bool // only each article's latest snapshot
 	Limit      int  // 0 = 50
+	// Captured at or after From and before To, when set: filtered before
+	// any text is read, so cheaper than taking more hits and dropping some.
+	From, To *time.Time
 }
 
-// Search finds snapshots whose title or text match query, best match
-// first. The query is FTS5 syntax: plain words are ANDed, "a phrase",
-// OR, NOT, prefix*, title:word, ^initial. A plain word with punctuation in
-// it (Ching-kuo, U.S.) is searched as a phrase. NEAR is not supported. A
-// query that cannot be parsed returns an error wrapping ErrBadQuery.
-// Snippets mark the matched words with « and ».
+// Search finds snapshots whose title or text match query, most recently
+// stored first (snapshots.seq descending: capture order, unless captures
+// were saved out of order). The query is FTS5 syntax: plain words are
+// ANDed, "a phrase", OR, NOT, prefix*, title:word, ^initial. A plain word
+// with punctuation in it (Ching-kuo, U.S.) is searched as a phrase. NEAR is
+// not supported. A query that cannot be parsed returns an error wrapping
+// ErrBadQuery. Snippets mark the matched words with « and ».
+//
+// There is no relevance ranking: the index is contentless with
+// detail=column, and FTS5's bm25 counts term frequencies by re-reading the
+// text, which a contentless table lacks, so it scores every row 0. Newest
+// first lets FTS5 walk its rowids in order and stop once the page is full,
+// so a query matching most of the archive costs no more than a rare one.
+// Only the returned hits are decompressed for their snippets.
 //
 // Phrases and ^ are checked against each candidate's text (the index holds
 // no word positions), so their cost grows with the number of snapshots
@@ -60,29 +72,50 @@ func (s *Store) Search(ctx context.Context, query string, o SearchOptions) ([]Hi
 	if !exact {
 		match, batch = ast.relaxed(), max(4*limit, 64)
 	}
-	sqlq := `SELECT s.id, s.article_id, a.source, s.title, a.url, s.captured_at, s.text, s.warc_file, s.warc_offset
+	// CROSS JOIN keeps the index as the outer loop, walked in rowid order;
+	// left to itself the planner may scan snapshots and probe the index
+	// once per row.
+	sqlq := `SELECT s.seq, s.id, s.article_id, a.source, s.title, a.url, s.captured_at, s.text, s.warc_file, s.warc_offset
 		FROM snapshots_fts f
-		JOIN snapshots s ON s.seq = f.rowid
-		JOIN articles a ON a.id = s.article_id
-		WHERE snapshots_fts MATCH ?`
-	args := []any{match}
-	if o.Source != "" {
+		CROSS JOIN snapshots s ON s.seq = f.rowid
+		CROSS JOIN articles a ON a.id = s.article_id
+		WHERE snapshots_fts MATCH ? AND f.rowid < ?`
+	var filter []any
+	switch {
+	case o.LatestOnly:
+		// A set built once per query, probed per candidate: cheaper than
+		// two table lookups per candidate when latest snapshots are sparse
+		// among the matches. The + keeps SQLite from handing the IN list to
+		// FTS5 as rowids to look up one query at a time.
+		sqlq += ` AND +f.rowid IN (SELECT latest_seq FROM articles`
+		if o.Source != "" {
+			sqlq += ` WHERE source = ?`
+			filter = append(filter, o.Source)
+		}
+		sqlq += `)`
+	case o.Source != "":
 		sqlq += ` AND a.source = ?`
-		args = append(args, o.Source)
+		filter = append(filter, o.Source)
 	}
-	if o.LatestOnly {
-		sqlq += ` AND s.seq = (SELECT l.seq FROM snapshots l WHERE l.article_id = s.article_id
-			ORDER BY l.captured_at DESC, l.seq DESC LIMIT 1)`
+	if o.From != nil {
+		sqlq += ` AND s.captured_at >= ?`
+		filter = append(filter, fmtTime(*o.From))
 	}
-	sqlq += ` ORDER BY f.rank LIMIT ? OFFSET ?`
+	if o.To != nil {
+		sqlq += ` AND s.captured_at < ?`
+		filter = append(filter, fmtTime(*o.To))
+	}
+	sqlq += ` ORDER BY f.rowid DESC LIMIT ?`
 	terms := queryTerms(q)
 	out := []Hit{}
-	for offset := 0; ; {
-		found, err := s.searchRows(ctx, query, sqlq, append(args, batch, offset))
+	for before := int64(math.MaxInt64); ; {
+		args := append([]any{match, before}, filter...)
+		found, err := s.searchRows(ctx, query, sqlq, append(args, batch))
 		if err != nil {
 			return nil, err
 		}
 		for _, h := range found {
+			before = h.seq
 			text, err := s.inflateText(ctx, h.textZ, h.file, h.offset)
 			if err != nil {
 				// The hit stands without a snippet (and unchecked against
@@ -106,13 +139,17 @@ func (s *Store) Search(ctx context.Context, query string, o SearchOptions) ([]Hi
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		offset += batch
-		batch *= 2
+		batch = min(2*batch, maxSearchBatch)
 	}
 }
 
+// maxSearchBatch bounds the candidates (with their compressed text) one
+// query of a phrase search holds in memory.
+const maxSearchBatch = 1024
+
 type hitRow struct {
 	Hit
+	seq    int64
 	textZ  []byte
 	file   string
 	offset int64
@@ -129,7 +166,7 @@ func (s *Store) searchRows(ctx context.Context, query, sqlq string, args []any) 
 	for rows.Next() {
 		var h hitRow
 		var at string
-		if err := rows.Scan(&h.SnapshotID, &h.ArticleID, &h.Source, &h.Title, &h.URL, &at, &h.textZ, &h.file, &h.offset); err != nil {
+		if err := rows.Scan(&h.seq, &h.SnapshotID, &h.ArticleID, &h.Source, &h.Title, &h.URL, &at, &h.textZ, &h.file, &h.offset); err != nil {
 			return nil, searchErr(query, err)
 		}
 		if h.CapturedAt, err = parseTime(at); err != nil {

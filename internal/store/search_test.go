@@ -3,7 +3,13 @@ package store
 import (
 	"context"
 	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -75,5 +81,136 @@ func TestSnippet(t *testing.T) {
 	}
 	if got := snippet("short text", queryTerms("absent"), 30); got != "short text" {
 		t.Errorf("no match: %q", got)
+	}
+}
+
+// TestSearchNewestFirst: hits come most recently stored first, and a
+// limit keeps the newest.
+func TestSearchNewestFirst(t *testing.T) {
+	ctx := context.Background()
+	s := MustOpen(t)
+	a1 := mustSave(t, s, page("a", "Canal", "The canal was dug in 1820.", t0))
+	b := mustSave(t, s, page("b", "Canals", "Another canal, a river too.", t0.Add(time.Hour)))
+	a2 := mustSave(t, s, page("a", "Canal", "The canal was dug in 1820 and widened in 1870.", t0.Add(2*time.Hour)))
+	want := []string{a2.SnapshotID, b.SnapshotID, a1.SnapshotID}
+	for _, q := range []string{"canal", `"the canal" OR river`} { // exact and phrase paths
+		for limit := 1; limit <= 3; limit++ {
+			hits, err := s.Search(ctx, q, SearchOptions{Limit: limit})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, h := range hits {
+				got = append(got, h.SnapshotID)
+			}
+			if !slices.Equal(got, want[:limit]) {
+				t.Errorf("Search(%q, limit %d) = %v, want %v", q, limit, got, want[:limit])
+			}
+		}
+	}
+}
+
+// TestSearchLatestOnlyOutOfOrder: "latest" is the latest capture, not the
+// last one stored, and stays right as revisions arrive.
+func TestSearchLatestOnlyOutOfOrder(t *testing.T) {
+	ctx := context.Background()
+	s := MustOpen(t)
+	later := mustSave(t, s, page("a", "Grain", "Grain prices rose.", t0.Add(time.Hour)))
+	mustSave(t, s, page("a", "Grain", "Grain prices fell, then rose.", t0)) // an older capture, stored after
+	mustSave(t, s, page("b", "Grain", "Grain was shipped by canal.", t0))
+	b2 := mustSave(t, s, page("b", "Grain", "Grain was shipped by canal and by road.", t0.Add(time.Hour)))
+	hits, err := s.Search(ctx, "grain", SearchOptions{LatestOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, h := range hits {
+		got = append(got, h.SnapshotID)
+	}
+	slices.Sort(got)
+	want := []string{later.SnapshotID, b2.SnapshotID}
+	slices.Sort(want)
+	if !slices.Equal(got, want) {
+		t.Errorf("LatestOnly = %v, want %v", got, want)
+	}
+	if hits, err := s.Search(ctx, `"prices fell"`, SearchOptions{LatestOnly: true}); err != nil || len(hits) != 0 {
+		t.Errorf("LatestOnly phrase only in an older capture: %+v, %v", hits, err)
+	}
+	var stale int
+	if err := s.rdb.QueryRow(`SELECT count(*) FROM articles a WHERE a.latest_seq IS NOT (SELECT l.seq FROM snapshots l
+		WHERE l.article_id = a.id ORDER BY l.captured_at DESC, l.seq DESC LIMIT 1)`).Scan(&stale); err != nil || stale != 0 {
+		t.Errorf("%d articles with a stale latest_seq (%v)", stale, err)
+	}
+}
+
+// TestSearchReadsOnlyReturnedText: hits past the limit are never
+// decompressed (here each read fails, and is logged, as the WARC is gone).
+func TestSearchReadsOnlyReturnedText(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	s := MustOpenDir(t, dir, Options{NoSync: true})
+	for i := range 5 {
+		mustSave(t, s, page(fmt.Sprintf("p%d", i), "Plague", "The plague reached the harbour.", t0))
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.RemoveAll(filepath.Join(dir, "warc")); err != nil {
+		t.Fatal(err)
+	}
+	var logs countHandler
+	s = MustOpenDir(t, dir, Options{NoSync: true, Logger: slog.New(&logs)})
+	hits, err := s.Search(ctx, "plague harbour", SearchOptions{Limit: 2})
+	if err != nil || len(hits) != 2 {
+		t.Fatalf("hits = %+v, err = %v", hits, err)
+	}
+	if n := logs.n.Load(); n != 2 {
+		t.Errorf("%d texts read for 2 hits", n)
+	}
+}
+
+// countHandler counts "no text for search hit" warnings.
+type countHandler struct{ n atomic.Int64 }
+
+func (h *countHandler) Enabled(context.Context, slog.Level) bool { return true }
+func (h *countHandler) Handle(_ context.Context, r slog.Record) error {
+	if r.Message == "no text for search hit" {
+		h.n.Add(1)
+	}
+	return nil
+}
+func (h *countHandler) WithAttrs([]slog.Attr) slog.Handler { return h }
+func (h *countHandler) WithGroup(string) slog.Handler      { return h }
+
+func TestSearchDateRange(t *testing.T) {
+	ctx := context.Background()
+	s := MustOpen(t)
+	var ids []string
+	for i := range 4 {
+		ids = append(ids, mustSave(t, s, page(fmt.Sprintf("p%d", i), "Harbour", "The harbour silted up.", t0.Add(time.Duration(i)*time.Hour))).SnapshotID)
+	}
+	from, to := t0.Add(time.Hour), t0.Add(3*time.Hour)
+	for _, c := range []struct {
+		o    SearchOptions
+		want []string
+	}{
+		{SearchOptions{From: &from}, []string{ids[3], ids[2], ids[1]}},
+		{SearchOptions{To: &to}, []string{ids[2], ids[1], ids[0]}},
+		{SearchOptions{From: &from, To: &to, Source: "example"}, []string{ids[2], ids[1]}},
+		{SearchOptions{From: &from, To: &to, LatestOnly: true}, []string{ids[2], ids[1]}},
+	} {
+		for _, q := range []string{"harbour", `"the harbour"`} {
+			hits, err := s.Search(ctx, q, c.o)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, h := range hits {
+				got = append(got, h.SnapshotID)
+			}
+			if !slices.Equal(got, c.want) {
+				t.Errorf("Search(%q, %+v) = %v, want %v", q, c.o, got, c.want)
+			}
+		}
 	}
 }

@@ -19,8 +19,8 @@ import (
 )
 
 // benchVersion names the cached benchmark archive; change it when the fill
-// changes.
-const benchVersion = "web-bench-v1"
+// or the schema changes.
+const benchVersion = "web-bench-v2"
 
 // benchArticles × benchRevisions snapshots: 100,000 by default;
 // ANNALIST_BENCH_ARTICLES overrides the article count.

@@ -49,12 +49,12 @@ func (s *Server) search(r *http.Request) (d searchData, msg string, err error) {
 	if !ok1 || !ok2 {
 		return d, "Dates are YYYY-MM-DD.", nil
 	}
-	limit := searchLimit
-	if from != nil || to != nil {
-		// The index knows no dates: take more hits, keep those in range.
-		limit = 500
+	opts := store.SearchOptions{Source: d.Source, LatestOnly: d.Latest, Limit: searchLimit + 1, From: from}
+	if to != nil {
+		end := to.Add(24 * time.Hour) // the whole "to" day
+		opts.To = &end
 	}
-	hits, err := s.st.Search(r.Context(), d.Query, store.SearchOptions{Source: d.Source, LatestOnly: d.Latest, Limit: limit})
+	hits, err := s.st.Search(r.Context(), d.Query, opts)
 	if errors.Is(err, store.ErrBadQuery) {
 		return d, "The search could not be understood. Plain words are all found; use \"quotes\" for a phrase, OR between alternatives, NOT before a word to leave out, and word* for a prefix.", nil
 	}
@@ -63,17 +63,11 @@ func (s *Server) search(r *http.Request) (d searchData, msg string, err error) {
 	}
 	d.Searched = true
 	for _, h := range hits {
-		if from != nil && h.CapturedAt.Before(*from) || to != nil && !h.CapturedAt.Before(to.Add(24*time.Hour)) {
-			continue
-		}
 		if len(d.Hits) == searchLimit {
-			d.Capped = true
+			d.Capped = true // one more than a page matched
 			break
 		}
 		d.Hits = append(d.Hits, searchHit{Hit: h, Snippet: markSnippet(h.Snippet)})
-	}
-	if len(hits) == limit {
-		d.Capped = true
 	}
 	return d, "", nil
 }

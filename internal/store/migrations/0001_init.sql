@@ -25,6 +25,7 @@ CREATE TABLE articles (
     first_seen           TEXT NOT NULL,
     last_captured_at     TEXT,
     latest_revision_date TEXT,
+    latest_seq           INTEGER, -- snapshots.seq of the latest snapshot (max captured_at, then seq): kept by SaveCapture so that a latest-only search needs no per-row subquery
     next_check_at        TEXT,
     etag                 TEXT NOT NULL DEFAULT '',
     last_modified        TEXT NOT NULL DEFAULT ''
