@@ -6,6 +6,7 @@ import (
 	"context"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"annalist/internal/fetch"
@@ -27,6 +28,7 @@ type Store interface {
 	LatestSnapshot(ctx context.Context, articleID string) (*store.Snapshot, error)
 	SaveCapture(ctx context.Context, p *store.Page) (*store.SaveResult, error)
 	RecordCapture(ctx context.Context, c store.Capture) error
+	RecordUnchanged(ctx context.Context, u store.Unchanged) error
 	SetNextCheck(ctx context.Context, articleID string, t *time.Time) error
 	DueArticles(ctx context.Context, source string, now time.Time, limit int) ([]store.Article, error)
 	FeedItems(ctx context.Context, source string) (map[string]store.FeedItem, error)
@@ -64,6 +66,10 @@ type Harvester struct {
 
 	healthMu sync.Mutex
 	health   map[string]*SourceHealth
+
+	// extractions counts pages run through the extractor (for tests: a
+	// page whose body key matches must not be).
+	extractions atomic.Int64
 }
 
 func (h *Harvester) now() time.Time {

@@ -129,11 +129,37 @@ func (h *Harvester) capturePage(ctx context.Context, src *config.Source, pageURL
 		return fail(fmt.Errorf("%w: %s is %s", ErrNotHTML, pageURL, ct))
 	}
 
-	body, _ := resp.UTF8()
 	rules := rulesFor(src, pageURL, resp.URL)
+	key := bodyKey(src, rules, pageURL, resp)
+	if sameBody(known, key, item) {
+		// The very page last stored for this article, read with the same
+		// rules: extracting it again would give the latest snapshot's state.
+		next := NextCheck(known.FirstSeen, now, h.watch(src))
+		err := h.Store.RecordUnchanged(context.WithoutCancel(ctx), store.Unchanged{
+			ArticleID: known.ID, Source: src.Name, URL: resp.URL, CapturedAt: now, BodyKey: key,
+			NextCheckAt: &next, ETag: resp.Header.Get("ETag"), LastModified: resp.Header.Get("Last-Modified")})
+		if err == nil {
+			pr.ArticleID, pr.Outcome = known.ID, store.OutcomeUnchanged
+			log.Debug("page archived", "article", known.ID, "outcome", pr.Outcome, "same_body", true)
+			return pr
+		}
+		if !errors.Is(err, store.ErrBodyKeyStale) {
+			return fail(fmt.Errorf("store %s: %w", pageURL, err))
+		}
+		// Another capture stored a different page meanwhile: decide in full.
+	}
+
+	body, _ := resp.UTF8()
+	h.extractions.Add(1)
 	art, err := extract.Article(body, resp.URL, rules)
 	if err != nil {
 		return fail(fmt.Errorf("extract %s: %w", resp.URL, err))
+	}
+	if art.Fallback || art.Title == "" {
+		// Never skipped when fetched again: a re-check of this same page
+		// must still be told that the selectors miss it (ErrSelectorsBroke),
+		// and a title taken from the feed item is not in the key.
+		key = ""
 	}
 
 	canon := h.canonicalURL(art.CanonicalURL, resp.URL, pageURL)
@@ -211,6 +237,7 @@ func (h *Harvester) capturePage(ctx context.Context, src *config.Source, pageURL
 		ETag:          resp.Header.Get("ETag"),
 		LastModified:  resp.Header.Get("Last-Modified"),
 		NextCheckAt:   &next,
+		BodyKey:       key,
 	}
 	// A page already fetched is stored even when a shutdown began meanwhile.
 	saved, err := h.Store.SaveCapture(context.WithoutCancel(ctx), page)
@@ -236,11 +263,16 @@ func (h *Harvester) watch(src *config.Source) []time.Duration {
 // another site than the one asked for: that site's layout is not the
 // source's, so the generic extractor runs there.
 func rulesFor(src *config.Source, askedURL, finalURL string) extract.Rules {
-	if src.Selectors.Empty() || !sameSite(askedURL, finalURL) {
+	if !selectorsApply(src, askedURL, finalURL) {
 		return extract.Rules{}
 	}
 	s := src.Selectors
 	return extract.Rules{Title: s.Title, Body: s.Body, Updated: s.Updated, Published: s.Published, Byline: s.Byline, Remove: s.Remove}
+}
+
+// selectorsApply reports whether rulesFor gives the source's selectors.
+func selectorsApply(src *config.Source, askedURL, finalURL string) bool {
+	return !src.Selectors.Empty() && sameSite(askedURL, finalURL)
 }
 
 // sameSite compares hosts, ignoring case and a leading "www.".

@@ -14,7 +14,7 @@ import (
 
 // articleCols selects an Article; scanArticle reads it.
 const articleCols = `a.id, a.source, a.url, a.fetch_url, a.title, a.first_seen, a.last_captured_at,
-	a.latest_revision_date, a.next_check_at, a.etag, a.last_modified,
+	a.latest_revision_date, a.next_check_at, a.etag, a.last_modified, a.body_key,
 	(SELECT count(*) FROM snapshots s WHERE s.article_id = a.id),
 	(SELECT json_group_array(u.url) FROM (SELECT url FROM article_urls WHERE article_id = a.id ORDER BY url) u)`
 
@@ -26,7 +26,7 @@ func scanArticle(r rowScanner) (*Article, error) {
 	var last, rev, next sql.NullString
 	var urls string
 	if err := r.Scan(&a.ID, &a.Source, &a.URL, &a.FetchURL, &a.Title, &first, &last, &rev, &next,
-		&a.ETag, &a.LastModified, &a.Snapshots, &urls); err != nil {
+		&a.ETag, &a.LastModified, &a.BodyKey, &a.Snapshots, &urls); err != nil {
 		return nil, err
 	}
 	var err error

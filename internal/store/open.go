@@ -56,6 +56,10 @@ type Store struct {
 	closed  bool
 	queue   chan *saveReq
 	writerD chan struct{}
+
+	// Statements of the writer's hot path, prepared on wdb by Open
+	// (see saveUnchanged); closed by Close after the writer ends.
+	unchangedStmts *unchangedStmts
 }
 
 // Open opens (creating if needed) the archive in dir, applies pending
@@ -116,6 +120,13 @@ func Open(ctx context.Context, dir string, opts Options) (*Store, error) {
 	}
 	s.warc = newWARCWriter(warcDir, opts.WARCMaxSize, opts.NoSync, opts.Now, opts.Logger)
 	if err := repairOpenWARCs(warcDir, opts.Logger); err != nil {
+		wdb.Close()
+		rdb.Close()
+		return nil, err
+	}
+	// Prepared before the writer starts: wdb's one connection is then free.
+	if s.unchangedStmts, err = prepareUnchanged(ctx, wdb); err != nil {
+		s.warc.close()
 		wdb.Close()
 		rdb.Close()
 		return nil, err
@@ -220,6 +231,9 @@ func (s *Store) Close() error {
 	<-s.writerD
 
 	var errs []error
+	if err := s.unchangedStmts.close(); err != nil {
+		errs = append(errs, fmt.Errorf("close statements: %w", err))
+	}
 	if err := s.warc.close(); err != nil {
 		errs = append(errs, fmt.Errorf("close warc: %w", err))
 	}

@@ -31,9 +31,18 @@ type queryer interface {
 type saveReq struct {
 	ctx  context.Context
 	p    *Page
+	u    *Unchanged // instead of p: RecordUnchanged
 	id   string
 	prep *prepared
 	done chan saveAns
+}
+
+// what names the request in errors.
+func (r *saveReq) what() string {
+	if r.u != nil {
+		return "record unchanged " + r.u.ArticleID
+	}
+	return "save capture " + r.p.Canonical
 }
 
 type saveAns struct {
@@ -95,6 +104,11 @@ func (s *Store) SaveCapture(ctx context.Context, p *Page) (*SaveResult, error) {
 		}
 		req.prep = prep
 	}
+	return s.enqueue(ctx, req)
+}
+
+// enqueue hands req to the group committer and waits for its answer.
+func (s *Store) enqueue(ctx context.Context, req *saveReq) (*SaveResult, error) {
 	s.mu.RLock()
 	if s.closed {
 		s.mu.RUnlock()
@@ -153,14 +167,14 @@ func (s *Store) commitBatch(batch []*saveReq) {
 		return
 	}
 	if len(live) == 1 {
-		live[0].done <- saveAns{err: fmt.Errorf("save capture %s: %w", live[0].p.Canonical, err)}
+		live[0].done <- saveAns{err: fmt.Errorf("%s: %w", live[0].what(), err)}
 		return
 	}
 	s.log.Warn("group commit failed; saving pages one by one", "pages", len(live), "err", err)
 	for _, r := range live {
 		answers, err := s.saveBatch([]*saveReq{r})
 		if err != nil {
-			r.done <- saveAns{err: fmt.Errorf("save capture %s: %w", r.p.Canonical, err)}
+			r.done <- saveAns{err: fmt.Errorf("%s: %w", r.what(), err)}
 			continue
 		}
 		r.done <- answers[0]
@@ -192,7 +206,7 @@ func (s *Store) saveBatch(reqs []*saveReq) ([]saveAns, error) {
 			if _, rerr := tx.ExecContext(ctx, "ROLLBACK TO page"); rerr != nil {
 				return nil, fmt.Errorf("rollback to savepoint: %w", rerr)
 			}
-			answers[i] = saveAns{err: fmt.Errorf("save capture %s: %w", r.p.Canonical, err)}
+			answers[i] = saveAns{err: fmt.Errorf("%s: %w", r.what(), err)}
 		} else {
 			answers[i] = saveAns{res: res}
 		}
@@ -215,6 +229,9 @@ func (s *Store) saveBatch(reqs []*saveReq) ([]saveAns, error) {
 // saveOne decides and writes one page inside the batch transaction. On
 // error the returned result may still report WARC bytes written (orphans).
 func (s *Store) saveOne(ctx context.Context, tx *sql.Tx, r *saveReq) (*SaveResult, error) {
+	if r.u != nil {
+		return s.saveUnchanged(ctx, tx, r.u)
+	}
 	p, id := r.p, r.id
 	latest, err := latestSnapshotInfo(ctx, tx, id)
 	if err != nil {
@@ -222,20 +239,27 @@ func (s *Store) saveOne(ctx context.Context, tx *sql.Tx, r *saveReq) (*SaveResul
 	}
 	same := latest != nil && s.sameAsLatest(ctx, tx, latest, p)
 	captured := fmtTime(p.CapturedAt)
+	bodyKey := p.BodyKey
+	if !same && latest != nil && p.CapturedAt.Before(latest.capturedAt) {
+		// This snapshot will not be the latest: its body says nothing
+		// about the article's current state.
+		bodyKey = ""
+	}
 
 	if _, err := tx.ExecContext(ctx, `INSERT INTO sources(name) VALUES (?) ON CONFLICT DO NOTHING`, p.Source); err != nil {
 		return nil, fmt.Errorf("insert source: %w", err)
 	}
 	if _, err := tx.ExecContext(ctx, `
-		INSERT INTO articles (id, source, url, fetch_url, first_seen, last_captured_at, next_check_at, etag, last_modified)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+		INSERT INTO articles (id, source, url, fetch_url, first_seen, last_captured_at, next_check_at, etag, last_modified, body_key)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (id) DO UPDATE SET
 			fetch_url = excluded.fetch_url,
 			last_captured_at = max(coalesce(last_captured_at, ''), excluded.last_captured_at),
 			next_check_at = coalesce(excluded.next_check_at, next_check_at),
 			etag = excluded.etag,
-			last_modified = excluded.last_modified`,
-		id, p.Source, p.Canonical, p.FetchURL, captured, captured, fmtTimePtr(p.NextCheckAt), p.ETag, p.LastModified,
+			last_modified = excluded.last_modified,
+			body_key = excluded.body_key`,
+		id, p.Source, p.Canonical, p.FetchURL, captured, captured, fmtTimePtr(p.NextCheckAt), p.ETag, p.LastModified, bodyKey,
 	); err != nil {
 		return nil, fmt.Errorf("upsert article: %w", err)
 	}

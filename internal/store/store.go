@@ -56,6 +56,10 @@ type Article struct {
 	NextCheckAt        *time.Time // revision watch
 	ETag               string     // of the last 200 page response
 	LastModified       string
+	// BodyKey is the Page.BodyKey of the last page SaveCapture stored for
+	// the article ("" = none): a fetch whose key equals it would extract to
+	// the latest snapshot's state again (see RecordUnchanged).
+	BodyKey string
 }
 
 // Snapshot is one stored state of an article.
@@ -120,6 +124,11 @@ type Page struct {
 	ETag          string
 	LastModified  string
 	NextCheckAt   *time.Time // nil keeps the article's current re-check time
+	// BodyKey identifies the raw page and everything that decides what is
+	// extracted from it (computed by the caller; opaque here). SaveCapture
+	// remembers it as the article's Article.BodyKey for every outcome,
+	// except that a snapshot older than the latest one clears it; "" clears it.
+	BodyKey string
 	// Refingerprint recomputes a fingerprint of a stored title and text with
 	// the current normaliser. SaveCapture calls it when the latest snapshot's
 	// fingerprint carries another normaliser version than Fingerprint, so a

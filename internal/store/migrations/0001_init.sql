@@ -28,7 +28,8 @@ CREATE TABLE articles (
     latest_seq           INTEGER, -- snapshots.seq of the latest snapshot (max captured_at, then seq): kept by SaveCapture so that a latest-only search needs no per-row subquery
     next_check_at        TEXT,
     etag                 TEXT NOT NULL DEFAULT '',
-    last_modified        TEXT NOT NULL DEFAULT ''
+    last_modified        TEXT NOT NULL DEFAULT '',
+    body_key             TEXT NOT NULL DEFAULT '' -- Page.BodyKey of the page body last processed into the latest snapshot's state; '' = none
 ) WITHOUT ROWID;
 CREATE INDEX articles_first_seen ON articles(first_seen);
 CREATE INDEX articles_source_first_seen ON articles(source, first_seen);

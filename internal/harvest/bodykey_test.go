@@ -1,0 +1,135 @@
+package harvest_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"sync/atomic"
+	"testing"
+
+	"annalist/internal/harvest"
+	"annalist/internal/store"
+)
+
+// e.extracted runs f and returns how many pages it ran through the extractor.
+func (e *env) extracted(f func()) int64 {
+	before := e.h.Extractions()
+	f()
+	return e.h.Extractions() - before
+}
+
+func TestIdenticalBodyIsNotExtractedAgain(t *testing.T) {
+	e := newEnv(t, nil)
+	e.site.SetConditional(false) // every re-check is a full 200
+	n := len(e.site.Slugs())
+	if got := e.extracted(func() { e.poll(harvest.RecheckNone) }); got != int64(n) {
+		t.Fatalf("first poll extracted %d pages, want %d", got, n)
+	}
+	before := e.article(sample)
+	var r harvest.PollResult
+	if got := e.extracted(func() { r = e.poll(harvest.RecheckAll) }); got != 0 {
+		t.Fatalf("re-check of unchanged pages extracted %d pages, want 0", got)
+	}
+	wantCounts(t, r, harvest.Counts{Items: n, Unchanged: n})
+	after := e.article(sample)
+	if after.LastCapturedAt == nil || !after.LastCapturedAt.After(*before.LastCapturedAt) || after.NextCheckAt == nil {
+		t.Fatalf("article not moved on by the unchanged capture: %+v", after)
+	}
+	caps, err := e.store.Captures(context.Background(), store.CaptureFilter{ArticleID: after.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(caps) != 2 || caps[0].Outcome != store.OutcomeUnchanged || caps[1].Outcome != store.OutcomeNew {
+		t.Fatalf("captures = %+v, want new then unchanged", caps)
+	}
+	if got := e.totalSnapshots(); got != n {
+		t.Fatalf("snapshots = %d, want %d", got, n)
+	}
+}
+
+func TestChangedSelectorsReextractAnIdenticalBody(t *testing.T) {
+	e := newEnv(t, nil)
+	e.site.SetConditional(false)
+	n := len(e.site.Slugs())
+	e.poll(harvest.RecheckNone)
+	// Same pages, new rules in feeds/: what they extract may differ.
+	e.src.Selectors.Remove = append(append([]string(nil), e.src.Selectors.Remove...), ".no-such-box")
+	var r harvest.PollResult
+	if got := e.extracted(func() { r = e.poll(harvest.RecheckAll) }); got != int64(n) {
+		t.Fatalf("re-check after a selector change extracted %d pages, want %d", got, n)
+	}
+	wantCounts(t, r, harvest.Counts{Items: n, Unchanged: n})
+	if got := e.extracted(func() { r = e.poll(harvest.RecheckAll) }); got != 0 {
+		t.Fatalf("second re-check with the same rules extracted %d pages, want 0", got)
+	}
+	wantCounts(t, r, harvest.Counts{Items: n, Unchanged: n})
+}
+
+func TestChangedBytesTakeTheFullPath(t *testing.T) {
+	e := newEnv(t, nil)
+	e.site.SetConditional(false)
+	n := len(e.site.Slugs())
+	e.poll(harvest.RecheckNone)
+	e.site.SetViews(sample, 99999) // other bytes, same article
+	var r harvest.PollResult
+	if got := e.extracted(func() { r = e.poll(harvest.RecheckAll) }); got != 1 {
+		t.Fatalf("re-check extracted %d pages, want 1 (the page whose view counter changed)", got)
+	}
+	wantCounts(t, r, harvest.Counts{Items: n, Unchanged: n})
+	if got := len(e.snapshots(sample)); got != 1 {
+		t.Fatalf("snapshots = %d, want 1", got)
+	}
+	// The new bytes are now the remembered ones.
+	if got := e.extracted(func() { e.poll(harvest.RecheckAll) }); got != 0 {
+		t.Fatalf("second re-check extracted %d pages, want 0", got)
+	}
+}
+
+func TestFallbackPageIsAlwaysReextracted(t *testing.T) {
+	e := newEnv(t, nil)
+	e.site.SetConditional(false)
+	e.site.SetSelectorBreak(sample, true)
+	e.poll(harvest.RecheckNone) // archived with the generic extractor
+	var r harvest.PollResult
+	if got := e.extracted(func() {
+		r = e.h.PollSource(context.Background(), e.src, harvest.PollOptions{Recheck: harvest.RecheckAll})
+	}); got != 1 {
+		t.Fatalf("re-check extracted %d pages, want 1 (the page the selectors miss)", got)
+	}
+	if r.Errors != 1 || r.Unchanged != len(e.site.Slugs())-1 {
+		t.Fatalf("counts = %+v: the selector failure must still be reported", r.Counts)
+	}
+}
+
+func TestContentTypeChangeReextractsCaptureURL(t *testing.T) {
+	var contentType atomic.Value
+	contentType.Store("text/html; charset=utf-8")
+	body := "<html><head><title>Caf\xc3\xa9 society</title></head><body><article><h1>Caf\xc3\xa9 society</h1>" +
+		"<p>Coffee houses of eighteenth-century London were places of news, trade and argument.</p>" +
+		"<p>Lloyd's of London began in one of them.</p></article></body></html>"
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", contentType.Load().(string))
+		fmt.Fprint(w, body)
+	}))
+	t.Cleanup(srv.Close)
+	e := newEnv(t, nil)
+	capture := func() (pr harvest.PageResult, extracted int64) {
+		extracted = e.extracted(func() { pr = e.h.CaptureURL(context.Background(), nil, srv.URL+"/coffee") })
+		if pr.Err != nil {
+			t.Fatal(pr.Err)
+		}
+		return pr, extracted
+	}
+	if pr, n := capture(); pr.Outcome != store.OutcomeNew || n != 1 {
+		t.Fatalf("first capture: %s, %d extractions", pr.Outcome, n)
+	}
+	if pr, n := capture(); pr.Outcome != store.OutcomeUnchanged || n != 0 {
+		t.Fatalf("same page again: %s, %d extractions, want unchanged without extraction", pr.Outcome, n)
+	}
+	// Same bytes, another charset: they decode to other text.
+	contentType.Store("text/html; charset=windows-1251")
+	if pr, n := capture(); pr.Outcome != store.OutcomeRevised || n != 1 {
+		t.Fatalf("after a charset change: %s, %d extractions, want revised after extraction", pr.Outcome, n)
+	}
+}
