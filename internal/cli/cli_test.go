@@ -254,6 +254,7 @@ func TestErrorsAndExitCodes(t *testing.T) {
 		{[]string{"show", "x", "--format", "pdf"}, 2, "--format"},
 		{[]string{"--config", "/nonexistent/config.yaml", "list"}, 1, "/nonexistent/config.yaml"},
 		{[]string{"list", "--log-format", "xml"}, 2, "--log-format"},
+		{[]string{"search", "NEAR(a b)"}, 2, "NEAR is not supported"},
 	}
 	for _, c := range cases {
 		out, stderr, code := f.run(c.args...)

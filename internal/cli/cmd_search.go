@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -37,6 +38,9 @@ func runSearch(ctx context.Context, m *Main, args []string) error {
 	defer st.Close()
 	hits, err := st.Search(ctx, query, store.SearchOptions{Source: *source, LatestOnly: *latest, Limit: *limit})
 	if err != nil {
+		if errors.Is(err, store.ErrBadQuery) {
+			return usageErr("%v", err)
+		}
 		return fmt.Errorf("search %q: %w", query, err)
 	}
 	rows := make([]view.Hit, 0, len(hits))

@@ -100,12 +100,16 @@ func (h *Harvester) maxItems() int {
 	return 500
 }
 
+// Never is the next check of an article whose source has no revision
+// watch (`watch: []`): a date the watch never reaches.
+var Never = time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC)
+
 // NextCheck returns when an article first seen at firstSeen should next be
 // re-checked, at now: the first watch age not yet reached, then every
-// last age after that.
+// last age after that; Never when watch is empty.
 func NextCheck(firstSeen, now time.Time, watch []time.Duration) time.Time {
 	if len(watch) == 0 {
-		watch = []time.Duration{720 * time.Hour}
+		return Never
 	}
 	for _, age := range watch {
 		if t := firstSeen.Add(age); t.After(now) {

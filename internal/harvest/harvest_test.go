@@ -487,7 +487,8 @@ func TestItemCapLeavesTheRestForTheNextPoll(t *testing.T) {
 	if r.New != 2 {
 		t.Fatalf("first poll: %+v, want 2 new", r.Counts)
 	}
-	e.site.SetConditional(false)
+	// The site answers conditional GETs: the next polls must still fetch
+	// the whole feed to reach the items left over.
 	got := 2
 	for i := 0; i < n && got < n; i++ {
 		got += e.poll(harvest.RecheckNone).New
@@ -580,5 +581,36 @@ func TestReappearingItemIsRechecked(t *testing.T) {
 	}
 	if e.site.ArticleRequests(sample) != 1 {
 		t.Fatal("an item that stayed in the feed was re-fetched")
+	}
+}
+
+func TestFailedPageIsFetchedAgainDespiteConditionalFeed(t *testing.T) {
+	e := newEnv(t, nil)
+	const slug = "silk-road-caravan-cities"
+	e.site.SetGone(slug, true)
+	r := e.h.PollSource(context.Background(), e.src, harvest.PollOptions{Recheck: harvest.RecheckNone})
+	if r.Errors != 1 {
+		t.Fatalf("counts = %+v, want the gone page as an error", r.Counts)
+	}
+	e.site.SetGone(slug, false)
+	// SetGone moved the page's Last-Modified but not the feed's: only a
+	// full feed fetch reaches the item again.
+	r = e.poll(harvest.RecheckNone)
+	if r.FeedNotModified || r.New != 1 {
+		t.Fatalf("counts = %+v (feed not modified: %v), want the page that failed archived now", r.Counts, r.FeedNotModified)
+	}
+	if r = e.poll(harvest.RecheckNone); !r.FeedNotModified {
+		t.Fatal("with nothing left over, the feed poll should be a cheap 304 again")
+	}
+}
+
+func TestEmptyWatchMeansNoRecheck(t *testing.T) {
+	e := newEnv(t, nil)
+	e.src.Watch = nil // as `watch: []` in the source file
+	e.poll(harvest.RecheckNone)
+	e.clock.Advance(10000 * time.Hour)
+	r := e.h.WatchSource(context.Background(), e.src, harvest.RecheckDue, nil)
+	if r.NotModified+r.Unchanged+r.Revised+r.Errors != 0 {
+		t.Fatalf("watch: [] still re-checked: %+v", r.Counts)
 	}
 }

@@ -46,7 +46,7 @@ type PageResult struct {
 // name "manual".
 func (h *Harvester) CaptureURL(ctx context.Context, src *config.Source, rawURL string) PageResult {
 	if src == nil {
-		src = &config.Source{Name: ManualSource, RespectRobots: true}
+		src = &config.Source{Name: ManualSource, RespectRobots: true, Watch: h.Watch}
 	}
 	u, err := canonical.URL(rawURL, nil)
 	if err != nil {
@@ -62,6 +62,10 @@ func (h *Harvester) CaptureURL(ctx context.Context, src *config.Source, rawURL s
 	}
 	return h.capturePage(ctx, src, rawURL, nil, known)
 }
+
+// RetryFailedCheck is how soon a known article whose check failed is due
+// again.
+const RetryFailedCheck = time.Hour
 
 // ManualSource is the source name of pages archived with `fetch --url`
 // without --source.
@@ -80,9 +84,20 @@ func (h *Harvester) capturePage(ctx context.Context, src *config.Source, pageURL
 	fail := func(err error) PageResult {
 		pr.Outcome, pr.Err, pr.Error = store.OutcomeError, err, err.Error()
 		pr.ArticleID = articleID
+		if ctx.Err() != nil && errors.Is(err, ctx.Err()) {
+			// A shutdown or a cancelled command, not the page's fault: no
+			// error capture, and the article stays due.
+			return pr
+		}
 		h.recordError(ctx, src.Name, articleID, pageURL, err)
 		if known != nil {
-			next := NextCheck(known.FirstSeen, h.now(), h.watch(src))
+			// Retry a failed check within the hour rather than waiting
+			// for the next watch age (which may be a month away).
+			now := h.now()
+			next := NextCheck(known.FirstSeen, now, h.watch(src))
+			if retry := now.Add(RetryFailedCheck); retry.Before(next) {
+				next = retry
+			}
 			if err := h.Store.SetNextCheck(context.WithoutCancel(ctx), known.ID, &next); err != nil {
 				log.Error("set next check", "error", err)
 			}
@@ -163,7 +178,10 @@ func (h *Harvester) capturePage(ctx context.Context, src *config.Source, pageURL
 	}
 
 	canon := h.canonicalURL(art.CanonicalURL, resp.URL, pageURL)
-	if known == nil {
+	if known == nil || known.ID != store.ArticleID(canon) {
+		// The page names its article (a moved article's canonical points
+		// at its new address): judge it against that article's snapshots.
+		known, articleID = nil, ""
 		if a, err := h.Store.ArticleByURL(ctx, canon); err == nil {
 			known = a
 			articleID = a.ID
@@ -252,11 +270,10 @@ func (h *Harvester) capturePage(ctx context.Context, src *config.Source, pageURL
 	return pr
 }
 
+// watch is the source's revision-watch schedule. The config loader has
+// already put the defaults in; an empty one (`watch: []`) means no watch.
 func (h *Harvester) watch(src *config.Source) []time.Duration {
-	if len(src.Watch) > 0 {
-		return src.Watch
-	}
-	return h.Watch
+	return src.Watch
 }
 
 // rulesFor returns the source's selectors, unless the page ended up on

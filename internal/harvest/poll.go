@@ -68,6 +68,7 @@ type PollResult struct {
 	PageErrors []string
 
 	feedETag, feedLastModified string        // validators of the feed response, kept for the next poll
+	pending                    bool          // items left for the next poll: it must not be a cheap 304
 	fresh                      time.Duration // how long the feed said it stays fresh
 }
 
@@ -133,6 +134,13 @@ func (h *Harvester) PollSource(ctx context.Context, src config.Source, opts Poll
 	// because of a crash or a full disk, is due again at the next poll.
 	if err := h.Store.SaveFeedItems(context.WithoutCancel(ctx), stored); err != nil {
 		log.Error("save feed items", "error", err)
+		res.pending = true
+	}
+	if res.pending || res.Errors > 0 || ctx.Err() != nil {
+		// Items are left for the next poll (over the cap, or their page
+		// failed): forget the feed's validators, or the next poll would be
+		// answered 304 and never reach them.
+		res.feedETag, res.feedLastModified = "", ""
 	}
 	h.noteFeedPoll(ctx, src.Name, started, res.Err, res.fresh)
 
@@ -233,6 +241,7 @@ func (h *Harvester) pollFeed(ctx context.Context, src config.Source, res *PollRe
 		} else if due {
 			// Over the per-poll cap: leave it unrecorded so the next poll
 			// still sees it as new.
+			res.pending = true
 			continue
 		}
 		update = append(update, rec)

@@ -182,9 +182,15 @@ func (s *Scheduler) sourceJob(src config.Source, sched cron.Schedule) cron.Job {
 // Run runs work for one source now unless a run of it is already going;
 // it recovers a panic, logs it with the source and goes on.
 func (s *Scheduler) Run(src config.Source, work func(ctx context.Context)) (ran bool) {
-	lock := s.lockFor(src.Name)
+	return s.run(src.Name, src, work)
+}
+
+// run is Run with the lock named by key: the revision watch of a source has
+// its own, so a long watch never makes the source's scheduled poll skip.
+func (s *Scheduler) run(key string, src config.Source, work func(ctx context.Context)) (ran bool) {
+	lock := s.lockFor(key)
 	if !lock.TryLock() {
-		s.log.Info("previous run still going; skipped", "source", src.Name)
+		s.log.Info("previous run still going; skipped", "source", src.Name, "run", key)
 		return false
 	}
 	defer lock.Unlock()
@@ -219,7 +225,7 @@ func (s *Scheduler) watchAll(cfg *config.Config) {
 		if g, ok := s.poller.(Gate); ok && s.now().Before(g.NextWatchAllowed(src.Name)) {
 			continue
 		}
-		s.Run(src, func(ctx context.Context) {
+		s.run(src.Name+"\x00watch", src, func(ctx context.Context) {
 			s.poller.WatchSource(ctx, src, harvest.RecheckDue, nil)
 		})
 	}

@@ -209,3 +209,17 @@ func TestReloadReplacesSchedule(t *testing.T) {
 	waitFor(t, "poll on the new schedule", func() bool { return p.count("a") >= 1 })
 	s.Stop(context.Background())
 }
+
+func TestWatchDoesNotBlockThePoll(t *testing.T) {
+	p := newCounting()
+	s := New(p, nil, nil)
+	src := config.Source{Name: "a"}
+	release := make(chan struct{})
+	started := make(chan struct{})
+	go s.run("a\x00watch", src, func(ctx context.Context) { close(started); <-release })
+	<-started
+	if !s.Run(src, func(ctx context.Context) {}) {
+		t.Fatal("the scheduled poll was skipped because the revision watch was running")
+	}
+	close(release)
+}

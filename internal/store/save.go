@@ -11,6 +11,10 @@ import (
 	"time"
 )
 
+// errWARCWrite marks a failed WARC append: the batch it happened in is
+// not committed.
+var errWARCWrite = errors.New("write warc")
+
 // maxBatch bounds one group commit.
 const maxBatch = 64
 
@@ -202,6 +206,12 @@ func (s *Store) saveBatch(reqs []*saveReq) ([]saveAns, error) {
 		if res != nil && res.WARCBytes > 0 {
 			wroteWARC = true
 		}
+		if errors.Is(err, errWARCWrite) && len(reqs) > 1 {
+			// Records of earlier pages in this batch may sit in a WARC
+			// file that failed and will not be synced: commit none of the
+			// batch; the caller saves its pages one by one.
+			return nil, err
+		}
 		if err != nil {
 			if _, rerr := tx.ExecContext(ctx, "ROLLBACK TO page"); rerr != nil {
 				return nil, fmt.Errorf("rollback to savepoint: %w", rerr)
@@ -237,7 +247,27 @@ func (s *Store) saveOne(ctx context.Context, tx *sql.Tx, r *saveReq) (*SaveResul
 	if err != nil {
 		return nil, err
 	}
-	same := latest != nil && s.sameAsLatest(ctx, tx, latest, p)
+	// A capture older than the latest snapshot (another worker or process
+	// stored a newer one while this page was being fetched) is compared
+	// with the snapshot in effect when it was taken, not with the latest:
+	// otherwise A, then B stored meanwhile, then this late A would store
+	// A a second time.
+	// A late capture equal to the snapshot that follows it (the same state,
+	// stored first by the other writer) is no new state either.
+	var same bool
+	if latest != nil && p.CapturedAt.Before(latest.capturedAt) {
+		before, err := snapshotInfoAt(ctx, tx, id, p.CapturedAt, false)
+		if err != nil {
+			return nil, err
+		}
+		after, err := snapshotInfoAt(ctx, tx, id, p.CapturedAt, true)
+		if err != nil {
+			return nil, err
+		}
+		same = (before != nil && s.sameAsLatest(ctx, tx, before, p)) || (after != nil && s.sameAsLatest(ctx, tx, after, p))
+	} else {
+		same = latest != nil && s.sameAsLatest(ctx, tx, latest, p)
+	}
 	captured := fmtTime(p.CapturedAt)
 	bodyKey := p.BodyKey
 	if !same && latest != nil && p.CapturedAt.Before(latest.capturedAt) {
@@ -253,11 +283,11 @@ func (s *Store) saveOne(ctx context.Context, tx *sql.Tx, r *saveReq) (*SaveResul
 		INSERT INTO articles (id, source, url, fetch_url, first_seen, last_captured_at, next_check_at, etag, last_modified, body_key)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (id) DO UPDATE SET
-			fetch_url = excluded.fetch_url,
+			fetch_url = CASE WHEN excluded.last_captured_at >= coalesce(last_captured_at, '') THEN excluded.fetch_url ELSE fetch_url END,
+			etag = CASE WHEN excluded.last_captured_at >= coalesce(last_captured_at, '') THEN excluded.etag ELSE etag END,
+			last_modified = CASE WHEN excluded.last_captured_at >= coalesce(last_captured_at, '') THEN excluded.last_modified ELSE last_modified END,
 			last_captured_at = max(coalesce(last_captured_at, ''), excluded.last_captured_at),
 			next_check_at = coalesce(excluded.next_check_at, next_check_at),
-			etag = excluded.etag,
-			last_modified = excluded.last_modified,
 			body_key = excluded.body_key`,
 		id, p.Source, p.Canonical, p.FetchURL, captured, captured, fmtTimePtr(p.NextCheckAt), p.ETag, p.LastModified, bodyKey,
 	); err != nil {
@@ -293,7 +323,7 @@ func (s *Store) saveOne(ctx context.Context, tx *sql.Tx, r *saveReq) (*SaveResul
 	}
 	file, offset, n, err := s.warc.appendPair(prep.pair)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("%w: %w", errWARCWrite, err)
 	}
 	res := &SaveResult{ArticleID: id, Outcome: outcome, SnapshotID: snapID, WARCBytes: n}
 	ins, err := tx.ExecContext(ctx, `
@@ -405,6 +435,31 @@ func latestSnapshotInfo(ctx context.Context, q queryer, articleID string) (*late
 	}
 	if err != nil {
 		return nil, fmt.Errorf("latest snapshot: %w", err)
+	}
+	if l.capturedAt, err = parseTime(captured); err != nil {
+		return nil, err
+	}
+	return &l, nil
+}
+
+// snapshotInfoAt is latestSnapshotInfo as of t: the snapshot in effect
+// then, or with next the first one captured after t; nil if none.
+func snapshotInfoAt(ctx context.Context, q queryer, articleID string, t time.Time, next bool) (*latestInfo, error) {
+	var l latestInfo
+	var captured string
+	query := `SELECT seq, captured_at, fingerprint, fp_version, title FROM snapshots
+		WHERE article_id = ? AND captured_at <= ? ORDER BY captured_at DESC, seq DESC LIMIT 1`
+	if next {
+		query = `SELECT seq, captured_at, fingerprint, fp_version, title FROM snapshots
+		WHERE article_id = ? AND captured_at > ? ORDER BY captured_at, seq LIMIT 1`
+	}
+	err := q.QueryRowContext(ctx, query, articleID, fmtTime(t)).
+		Scan(&l.seq, &captured, &l.fp, &l.fpVersion, &l.title)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("snapshot in effect: %w", err)
 	}
 	if l.capturedAt, err = parseTime(captured); err != nil {
 		return nil, err

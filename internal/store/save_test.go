@@ -553,3 +553,37 @@ func TestSaveCaptureValidates(t *testing.T) {
 		}
 	}
 }
+
+// A capture taken before the latest snapshot but committed after it (two
+// workers or processes) is judged against the snapshot in effect when it
+// was taken: a late copy of A after B is not a new snapshot, and its older
+// validators do not replace the newer ones.
+func TestLateCaptureComparedWithSnapshotInEffect(t *testing.T) {
+	s := MustOpen(t)
+	t0 := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
+	a0 := page("late", "T", "version A", t0)
+	a0.ETag = `"a"`
+	mustSave(t, s, a0)
+	b := page("late", "T", "version B", t0.Add(2*time.Hour))
+	b.ETag = `"b"`
+	mustSave(t, s, b)
+	lateA := page("late", "T", "version A", t0.Add(time.Hour)) // fetched before B was stored
+	lateA.ETag = `"a"`
+	if res := mustSave(t, s, lateA); res.Outcome != OutcomeUnchanged {
+		t.Fatalf("late copy of A: outcome %s, want unchanged", res.Outcome)
+	}
+	snaps, err := s.Snapshots(context.Background(), ArticleID("https://example.com/late"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(snaps) != 2 || snaps[1].Text != "version B" {
+		t.Fatalf("snapshots = %d (latest %q), want A then B", len(snaps), snaps[len(snaps)-1].Text)
+	}
+	a, err := s.Article(context.Background(), ArticleID("https://example.com/late"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.ETag != `"b"` {
+		t.Fatalf("ETag = %s, want the newer response's", a.ETag)
+	}
+}

@@ -94,14 +94,17 @@ func (s *Store) Source(ctx context.Context, name string) (*Source, error) {
 
 // RecordPoll records the outcome of one feed poll: "ok", "not-modified" or
 // "error" (with errText); Source.Failures counts the errors in a row. etag and lastModified are the validators for the
-// next conditional GET; when both are "" the stored ones are kept.
+// next conditional GET: set by an "ok" poll (even to ""), kept otherwise.
 func (s *Store) RecordPoll(ctx context.Context, name string, at time.Time, outcome, errText, etag, lastModified string) error {
 	switch outcome {
 	case PollOK, PollNotModified, PollError:
 	default:
 		return fmt.Errorf("record poll %s: unknown outcome %q", name, outcome)
 	}
-	keep := etag == "" && lastModified == ""
+	// A good poll sets the validators, even to "" (a server that sent none,
+	// or a harvester that wants the full feed next time); a 304 or a
+	// failure keeps the old ones.
+	keep := outcome != PollOK
 	if _, err := s.wdb.ExecContext(ctx, `INSERT INTO sources (name, last_poll_at, last_outcome, last_error, etag, last_modified, failures)
 		VALUES (?1, ?2, ?3, ?4, ?5, ?6, CASE WHEN ?3 = 'error' THEN 1 ELSE 0 END)
 		ON CONFLICT (name) DO UPDATE SET

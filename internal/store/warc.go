@@ -315,6 +315,10 @@ func (w *warcWriter) createLocked() error {
 			return fail(err)
 		}
 		os.Remove(tmp)
+		// The new name must be durable before any snapshot points at it.
+		if err := syncDir(w.dir); err != nil {
+			return fail(err)
+		}
 		w.f, w.name, w.size = f, name, int64(len(info))
 		return nil
 	}
