@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -57,23 +56,7 @@ func TestCompressRoundTrip(t *testing.T) {
 // a lost WARC file is a clear error, not wrong text.
 func TestSnapshotNeedsItsWARC(t *testing.T) {
 	ctx := context.Background()
-	dir := t.TempDir()
-	s, err := Open(ctx, dir, Options{NoSync: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	res := mustSave(t, s, page("lost", "Lost", "text that lives in the page too", t0))
-	sn, err := s.Snapshot(ctx, res.SnapshotID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := s.Close(); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.Remove(filepath.Join(dir, "warc", sn.WARCFile)); err != nil {
-		t.Fatal(err)
-	}
-	s = MustOpenDir(t, dir, Options{NoSync: true})
+	s, res := openWithLostWARC(t, page("lost", "Lost", "text that lives in the page too", t0))
 	if _, err := s.Snapshot(ctx, res.SnapshotID); !errors.Is(err, ErrNotFound) {
 		t.Errorf("snapshot without its WARC file: %v", err)
 	}

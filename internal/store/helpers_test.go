@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -165,4 +167,29 @@ func realisticPage(g *textGen, head, foot string, i int, at time.Time) *Page {
 	p.HTML = "<h1>" + title + "</h1>\n" + html.String()
 	p.Markdown = "# " + title + "\n\n" + md.String()
 	return p
+}
+
+// openWithLostWARC saves one page in a new store, deletes the WARC file
+// its snapshot points at, and reopens the store: an archive whose WARC
+// file was lost.
+func openWithLostWARC(t *testing.T, p *Page) (*Store, *SaveResult) {
+	t.Helper()
+	ctx := context.Background()
+	dir := t.TempDir()
+	s, err := Open(ctx, dir, Options{NoSync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := mustSave(t, s, p)
+	sn, err := s.Snapshot(ctx, res.SnapshotID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Remove(filepath.Join(dir, "warc", sn.WARCFile)); err != nil {
+		t.Fatal(err)
+	}
+	return MustOpenDir(t, dir, Options{NoSync: true}), res
 }

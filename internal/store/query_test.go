@@ -6,8 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -190,23 +188,7 @@ func TestSearchPhrases(t *testing.T) {
 // WARC file is gone) rather than hide it behind the phrase check.
 func TestSearchPhraseWithoutWARC(t *testing.T) {
 	ctx := context.Background()
-	dir := t.TempDir()
-	s, err := Open(ctx, dir, Options{NoSync: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	res := mustSave(t, s, page("yalta", "Yalta", "The Treaty of Yalta was agreed.", t0))
-	sn, err := s.Snapshot(ctx, res.SnapshotID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := s.Close(); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.Remove(filepath.Join(dir, "warc", sn.WARCFile)); err != nil {
-		t.Fatal(err)
-	}
-	s = MustOpenDir(t, dir, Options{NoSync: true})
+	s, _ := openWithLostWARC(t, page("yalta", "Yalta", "The Treaty of Yalta was agreed.", t0))
 	hits, err := s.Search(ctx, `"treaty of yalta"`, SearchOptions{})
 	if err != nil || len(hits) != 1 {
 		t.Errorf("hits = %+v, err = %v", hits, err)
