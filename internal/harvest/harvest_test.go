@@ -614,3 +614,17 @@ func TestEmptyWatchMeansNoRecheck(t *testing.T) {
 		t.Fatalf("watch: [] still re-checked: %+v", r.Counts)
 	}
 }
+
+func TestFetchDurationsRecordedForMetrics(t *testing.T) {
+	e := newEnv(t, nil)
+	n := len(e.site.Slugs())
+	e.poll(harvest.RecheckNone)
+	e.poll(harvest.RecheckAll) // 304s
+	stats, err := e.store.Stats(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(stats.Fetches) != 1 || stats.Fetches[0].Count != 2*n || stats.Fetches[0].Sum <= 0 {
+		t.Fatalf("fetch latency = %+v, want %d timed fetches of mondo-history", stats.Fetches, 2*n)
+	}
+}

@@ -126,7 +126,8 @@ func (h *Harvester) capturePage(ctx context.Context, src *config.Source, pageURL
 			return fail(fmt.Errorf("%s: 304 Not Modified for a page not in the archive", pageURL))
 		}
 		next := NextCheck(known.FirstSeen, now, h.watch(src))
-		c := store.Capture{ArticleID: known.ID, Source: src.Name, URL: pageURL, CapturedAt: now, Outcome: store.OutcomeNotModified}
+		c := store.Capture{ArticleID: known.ID, Source: src.Name, URL: pageURL, CapturedAt: now, Outcome: store.OutcomeNotModified,
+			FetchDuration: resp.Duration}
 		if err := h.Store.RecordCapture(ctx, c); err != nil {
 			return fail(fmt.Errorf("record capture: %w", err))
 		}
@@ -151,7 +152,8 @@ func (h *Harvester) capturePage(ctx context.Context, src *config.Source, pageURL
 		// rules: extracting it again would give the latest snapshot's state.
 		next := NextCheck(known.FirstSeen, now, h.watch(src))
 		err := h.Store.RecordUnchanged(context.WithoutCancel(ctx), store.Unchanged{
-			ArticleID: known.ID, Source: src.Name, URL: resp.URL, CapturedAt: now, BodyKey: key,
+			FetchDuration: resp.Duration,
+			ArticleID:     known.ID, Source: src.Name, URL: resp.URL, CapturedAt: now, BodyKey: key,
 			NextCheckAt: &next, ETag: resp.Header.Get("ETag"), LastModified: resp.Header.Get("Last-Modified")})
 		if err == nil {
 			pr.ArticleID, pr.Outcome = known.ID, store.OutcomeUnchanged
@@ -237,6 +239,7 @@ func (h *Harvester) capturePage(ctx context.Context, src *config.Source, pageURL
 		Canonical:     canon,
 		OtherURLs:     otherURLs(pageURL, resp.URL, item),
 		CapturedAt:    now,
+		FetchDuration: resp.Duration,
 		StatusCode:    resp.StatusCode,
 		Proto:         resp.Proto,
 		Header:        resp.Header,

@@ -210,6 +210,19 @@ type ArchiveStats struct {
 	Articles  int
 	Snapshots int
 	Captures  []CaptureCount // by source, then outcome
+	Fetches   []FetchLatency // by source
+}
+
+// FetchBuckets are the upper bounds (seconds) of the fetch-latency
+// histogram in ArchiveStats.
+var FetchBuckets = []float64{0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30}
+
+// FetchLatency is the histogram of one source's page fetch durations.
+type FetchLatency struct {
+	Source  string
+	Count   int
+	Sum     float64 // seconds
+	Buckets []int   // cumulative counts, one per FetchBuckets bound
 }
 
 // Stats counts articles, snapshots, and captures by source and outcome.
@@ -236,7 +249,41 @@ func (s *Store) Stats(ctx context.Context) (*ArchiveStats, error) {
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("archive stats: %w", err)
 	}
+	if st.Fetches, err = s.fetchLatency(ctx); err != nil {
+		return nil, fmt.Errorf("archive stats: %w", err)
+	}
 	return &st, nil
+}
+
+// fetchLatency builds the fetch-duration histogram of each source from the
+// captures that recorded one.
+func (s *Store) fetchLatency(ctx context.Context) ([]FetchLatency, error) {
+	q := `SELECT source, count(*), sum(fetch_ms)`
+	for _, b := range FetchBuckets {
+		q += fmt.Sprintf(", sum(fetch_ms <= %d)", int64(b*1000))
+	}
+	q += ` FROM captures WHERE fetch_ms IS NOT NULL GROUP BY source ORDER BY source`
+	rows, err := s.rdb.QueryContext(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []FetchLatency{}
+	for rows.Next() {
+		var f FetchLatency
+		var sumMS int64
+		f.Buckets = make([]int, len(FetchBuckets))
+		dest := []any{&f.Source, &f.Count, &sumMS}
+		for i := range f.Buckets {
+			dest = append(dest, &f.Buckets[i])
+		}
+		if err := rows.Scan(dest...); err != nil {
+			return nil, err
+		}
+		f.Sum = float64(sumMS) / 1000
+		out = append(out, f)
+	}
+	return out, rows.Err()
 }
 
 // Ping checks that the database answers.

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"os"
 	"path/filepath"
@@ -493,7 +494,7 @@ func TestReopenKeepsDataAndSchema(t *testing.T) {
 	}
 	s2 := MustOpenDir(t, dir, Options{NoSync: true})
 	var version int
-	if err := s2.rdb.QueryRow("PRAGMA user_version").Scan(&version); err != nil || version != 1 {
+	if err := s2.rdb.QueryRow("PRAGMA user_version").Scan(&version); err != nil || version != 2 {
 		t.Errorf("user_version %d, %v", version, err)
 	}
 	var check string
@@ -585,5 +586,40 @@ func TestLateCaptureComparedWithSnapshotInEffect(t *testing.T) {
 	}
 	if a.ETag != `"b"` {
 		t.Fatalf("ETag = %s, want the newer response's", a.ETag)
+	}
+}
+
+// TestMigratesAVersion1Archive: an archive made before fetch durations were
+// recorded opens, gains the column, and keeps its data.
+func TestMigratesAVersion1Archive(t *testing.T) {
+	dir := t.TempDir()
+	db, err := sql.Open("sqlite", filepath.Join(dir, "annalist.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	v1, err := migrationFS.ReadFile("migrations/0001_init.sql")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec(string(v1) + "; PRAGMA user_version = 1;"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec(`INSERT INTO sources (name) VALUES ('old')`); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	s := MustOpenDir(t, dir, Options{NoSync: true})
+	if _, err := s.Source(context.Background(), "old"); err != nil {
+		t.Fatalf("data of the version-1 archive: %v", err)
+	}
+	p := page("m", "M", "migrated", t0)
+	p.FetchDuration = 1500 * time.Millisecond
+	mustSave(t, s, p)
+	stats, err := s.Stats(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(stats.Fetches) != 1 || stats.Fetches[0].Count != 1 || stats.Fetches[0].Buckets[3] != 0 || stats.Fetches[0].Buckets[4] != 1 {
+		t.Fatalf("fetch latency after migration = %+v", stats.Fetches)
 	}
 }

@@ -94,6 +94,9 @@ type Capture struct {
 	Outcome    string
 	Error      string
 	SnapshotID string // set for new/revised
+	// FetchDuration is how long the fetch took (0 = unknown, e.g. no
+	// response); /metrics reports fetch latency from it.
+	FetchDuration time.Duration
 }
 
 // Page is the input to SaveCapture: one fetch of an article page and what
@@ -105,6 +108,8 @@ type Page struct {
 	Canonical  string   // canonical URL that names the article
 	OtherURLs  []string // further URLs it was reached by (feed link canonicalised, final URL, …)
 	CapturedAt time.Time
+	// FetchDuration is how long the fetch took (0 = unknown).
+	FetchDuration time.Duration
 	// Raw HTTP exchange, written to WARC only for new/revised snapshots.
 	StatusCode int
 	Proto      string

@@ -25,6 +25,8 @@ type Unchanged struct {
 	NextCheckAt  *time.Time
 	ETag         string // of this response; stored as SaveCapture stores it
 	LastModified string
+	// FetchDuration is how long the fetch took (0 = unknown).
+	FetchDuration time.Duration
 }
 
 // RecordUnchanged records an "unchanged" capture without re-extracting or
@@ -68,7 +70,7 @@ func (s *Store) saveUnchanged(ctx context.Context, tx *sql.Tx, u *Unchanged) (*S
 		}
 	}
 	if _, err := tx.StmtContext(ctx, st.capture).ExecContext(ctx,
-		u.ArticleID, u.Source, u.URL, fmtTime(u.CapturedAt), OutcomeUnchanged); err != nil {
+		u.ArticleID, u.Source, u.URL, fmtTime(u.CapturedAt), OutcomeUnchanged, fetchMS(u.FetchDuration)); err != nil {
 		return nil, fmt.Errorf("insert capture: %w", err)
 	}
 	return &SaveResult{ArticleID: u.ArticleID, Outcome: OutcomeUnchanged}, nil
@@ -92,8 +94,8 @@ func prepareUnchanged(ctx context.Context, db *sql.DB) (*unchangedStmts, error) 
 		RETURNING source`); err != nil {
 		return nil, fmt.Errorf("prepare: %w", err)
 	}
-	if st.capture, err = db.PrepareContext(ctx, `INSERT INTO captures (article_id, source, url, captured_at, outcome)
-		VALUES (?, ?, ?, ?, ?)`); err != nil {
+	if st.capture, err = db.PrepareContext(ctx, `INSERT INTO captures (article_id, source, url, captured_at, outcome, fetch_ms)
+		VALUES (?, ?, ?, ?, ?, ?)`); err != nil {
 		st.update.Close()
 		return nil, fmt.Errorf("prepare: %w", err)
 	}

@@ -167,6 +167,12 @@ func TestMetrics(t *testing.T) {
 		`annalist_source_consecutive_failures{source="broken"} 1`,
 		`annalist_source_last_poll_ok{source="mondo-history"} 1`,
 		`annalist_web_responses_total{code="404"} 1`,
+		"# TYPE annalist_fetch_duration_seconds histogram\n",
+		`annalist_fetch_duration_seconds_bucket{source="mondo-history",le="0.25"} 0`,
+		`annalist_fetch_duration_seconds_bucket{source="mondo-history",le="0.5"} 6`,
+		`annalist_fetch_duration_seconds_bucket{source="mondo-history",le="+Inf"} 6`,
+		`annalist_fetch_duration_seconds_sum{source="mondo-history"} 1.800`,
+		`annalist_fetch_duration_seconds_count{source="mondo-history"} 6`,
 	} {
 		if !strings.Contains(b, want) {
 			t.Errorf("metrics lack %q\n%s", want, b)

@@ -54,7 +54,8 @@ func pageOf(source, url, title string, paras []string, at time.Time, rev *time.T
 	sum := sha256.Sum256([]byte(title + "\n" + strings.Join(strings.Fields(text), " ")))
 	return &store.Page{
 		Source: source, FetchURL: url, FinalURL: url, Canonical: url, CapturedAt: at,
-		StatusCode: 200, Proto: "HTTP/1.1",
+		FetchDuration: 300 * time.Millisecond,
+		StatusCode:    200, Proto: "HTTP/1.1",
 		Header:     http.Header{"Content-Type": {"text/html; charset=utf-8"}},
 		Body:       []byte(body),
 		RawRequest: []byte("GET / HTTP/1.1\r\nHost: example.org\r\n\r\n"),

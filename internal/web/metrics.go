@@ -4,8 +4,11 @@ import (
 	"fmt"
 	"net/http"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
+
+	"annalist/internal/store"
 )
 
 // requestMetrics counts the UI's own responses by status code.
@@ -63,6 +66,16 @@ func (s *Server) handleMetrics(w http.ResponseWriter, r *http.Request) {
 	metric("annalist_captures_total", "counter", "Fetches of article pages, by source and outcome (new, revised, unchanged, not-modified, error).")
 	for _, c := range stats.Captures {
 		fmt.Fprintf(&b, "annalist_captures_total{source=\"%s\",outcome=\"%s\"} %d\n", labelValue(c.Source), labelValue(c.Outcome), c.N)
+	}
+	metric("annalist_fetch_duration_seconds", "histogram", "How long fetching an article page took, by source (captures that got a response).")
+	for _, f := range stats.Fetches {
+		src := labelValue(f.Source)
+		for i, le := range store.FetchBuckets {
+			fmt.Fprintf(&b, "annalist_fetch_duration_seconds_bucket{source=\"%s\",le=\"%s\"} %d\n", src, strconv.FormatFloat(le, 'g', -1, 64), f.Buckets[i])
+		}
+		fmt.Fprintf(&b, "annalist_fetch_duration_seconds_bucket{source=\"%s\",le=\"+Inf\"} %d\n", src, f.Count)
+		fmt.Fprintf(&b, "annalist_fetch_duration_seconds_sum{source=\"%s\"} %s\n", src, strconv.FormatFloat(f.Sum, 'f', 3, 64))
+		fmt.Fprintf(&b, "annalist_fetch_duration_seconds_count{source=\"%s\"} %d\n", src, f.Count)
 	}
 	metric("annalist_source_last_poll_timestamp_seconds", "gauge", "When the source's feed was last polled (Unix time).")
 	for _, src := range srcs {
