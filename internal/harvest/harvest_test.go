@@ -628,3 +628,20 @@ func TestFetchDurationsRecordedForMetrics(t *testing.T) {
 		t.Fatalf("fetch latency = %+v, want %d timed fetches of mondo-history", stats.Fetches, 2*n)
 	}
 }
+
+func TestDateOnlyChangeKeepsTheDeclaredDate(t *testing.T) {
+	e := newEnv(t, nil)
+	e.poll(harvest.RecheckNone)
+	bumped := time.Date(2024, 3, 5, 0, 0, 0, 0, time.UTC)
+	e.site.SetStamp(sample, bumped)
+	if r := e.poll(harvest.RecheckAll); r.Unchanged != 1 {
+		t.Fatalf("counts = %+v, want the stamp-only change unchanged", r.Counts)
+	}
+	caps, err := e.store.Captures(context.Background(), store.CaptureFilter{ArticleID: e.article(sample).ID, Limit: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if caps[0].Outcome != store.OutcomeUnchanged || caps[0].RevisionDate == nil || !caps[0].RevisionDate.Equal(bumped) {
+		t.Fatalf("latest capture = %+v, want unchanged with the new declared date (an empty date bump)", caps[0])
+	}
+}

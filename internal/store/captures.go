@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"time"
 )
 
 // CaptureFilter selects captures. Zero values select everything.
@@ -15,7 +16,7 @@ type CaptureFilter struct {
 
 // Captures lists captures, newest first.
 func (s *Store) Captures(ctx context.Context, f CaptureFilter) ([]Capture, error) {
-	q := `SELECT id, article_id, source, url, captured_at, outcome, error, snapshot_id FROM captures WHERE 1=1`
+	q := `SELECT id, article_id, source, url, captured_at, outcome, error, snapshot_id, fetch_ms, revision_date FROM captures WHERE 1=1`
 	var args []any
 	if f.Source != "" {
 		q += ` AND source = ?`
@@ -34,12 +35,17 @@ func (s *Store) Captures(ctx context.Context, f CaptureFilter) ([]Capture, error
 	out := []Capture{}
 	for rows.Next() {
 		var c Capture
-		var article, snap sql.NullString
+		var article, snap, rev sql.NullString
+		var fetchMS sql.NullInt64
 		var at string
-		if err := rows.Scan(&c.ID, &article, &c.Source, &c.URL, &at, &c.Outcome, &c.Error, &snap); err != nil {
+		if err := rows.Scan(&c.ID, &article, &c.Source, &c.URL, &at, &c.Outcome, &c.Error, &snap, &fetchMS, &rev); err != nil {
 			return nil, fmt.Errorf("list captures: %w", err)
 		}
 		c.ArticleID, c.SnapshotID = article.String, snap.String
+		c.FetchDuration = time.Duration(fetchMS.Int64) * time.Millisecond
+		if c.RevisionDate, err = parseTimePtr(rev); err != nil {
+			return nil, fmt.Errorf("list captures: %w", err)
+		}
 		if c.CapturedAt, err = parseTime(at); err != nil {
 			return nil, fmt.Errorf("list captures: %w", err)
 		}

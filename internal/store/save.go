@@ -301,7 +301,7 @@ func (s *Store) saveOne(ctx context.Context, tx *sql.Tx, r *saveReq) (*SaveResul
 		fetched = p.FetchURL
 	}
 	if same {
-		if err := insertCapture(ctx, tx, id, p.Source, fetched, p.CapturedAt, OutcomeUnchanged, "", "", p.FetchDuration); err != nil {
+		if err := insertCapture(ctx, tx, id, p.Source, fetched, p.CapturedAt, OutcomeUnchanged, "", "", p.FetchDuration, p.RevisionDate); err != nil {
 			return nil, err
 		}
 		return &SaveResult{ArticleID: id, Outcome: OutcomeUnchanged}, nil
@@ -353,7 +353,7 @@ func (s *Store) saveOne(ctx context.Context, tx *sql.Tx, r *saveReq) (*SaveResul
 			return res, fmt.Errorf("update article: %w", err)
 		}
 	}
-	if err := insertCapture(ctx, tx, id, p.Source, fetched, p.CapturedAt, outcome, "", snapID, p.FetchDuration); err != nil {
+	if err := insertCapture(ctx, tx, id, p.Source, fetched, p.CapturedAt, outcome, "", snapID, p.FetchDuration, p.RevisionDate); err != nil {
 		return res, err
 	}
 	return res, nil
@@ -380,10 +380,10 @@ func recordURLs(ctx context.Context, tx *sql.Tx, id string, p *Page) error {
 	return nil
 }
 
-func insertCapture(ctx context.Context, q queryer, articleID, source, url string, at time.Time, outcome, errText, snapshotID string, fetch time.Duration) error {
-	if _, err := q.ExecContext(ctx, `INSERT INTO captures (article_id, source, url, captured_at, outcome, error, snapshot_id, fetch_ms)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-		nullIfEmpty(articleID), source, url, fmtTime(at), outcome, errText, nullIfEmpty(snapshotID), fetchMS(fetch)); err != nil {
+func insertCapture(ctx context.Context, q queryer, articleID, source, url string, at time.Time, outcome, errText, snapshotID string, fetch time.Duration, revised *time.Time) error {
+	if _, err := q.ExecContext(ctx, `INSERT INTO captures (article_id, source, url, captured_at, outcome, error, snapshot_id, fetch_ms, revision_date)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		nullIfEmpty(articleID), source, url, fmtTime(at), outcome, errText, nullIfEmpty(snapshotID), fetchMS(fetch), fmtTimePtr(revised)); err != nil {
 		return fmt.Errorf("insert capture: %w", err)
 	}
 	return nil
@@ -529,7 +529,7 @@ func (s *Store) RecordCapture(ctx context.Context, c Capture) error {
 			return fmt.Errorf("record capture: %w", err)
 		}
 	}
-	if err := insertCapture(ctx, tx, c.ArticleID, c.Source, c.URL, c.CapturedAt, c.Outcome, c.Error, "", c.FetchDuration); err != nil {
+	if err := insertCapture(ctx, tx, c.ArticleID, c.Source, c.URL, c.CapturedAt, c.Outcome, c.Error, "", c.FetchDuration, c.RevisionDate); err != nil {
 		return fmt.Errorf("record capture: %w", err)
 	}
 	if c.Outcome == OutcomeNotModified && c.ArticleID != "" {

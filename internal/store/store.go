@@ -97,6 +97,9 @@ type Capture struct {
 	// FetchDuration is how long the fetch took (0 = unknown, e.g. no
 	// response); /metrics reports fetch latency from it.
 	FetchDuration time.Duration
+	// RevisionDate is the date the page declared, when it was extracted
+	// (new, revised and unchanged captures).
+	RevisionDate *time.Time
 }
 
 // Page is the input to SaveCapture: one fetch of an article page and what

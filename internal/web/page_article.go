@@ -62,6 +62,7 @@ func (s *Server) handleArticle(w http.ResponseWriter, r *http.Request) {
 		if e.EmptyBump {
 			d.Bumps++
 		}
+		d.Bumps += e.LaterBumps
 		d.Entries = append(d.Entries, e)
 	}
 	if len(infos) > 0 {

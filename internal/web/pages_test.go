@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/PuerkitoBio/goquery"
 )
@@ -304,5 +305,27 @@ func TestErrorAndStaticPages(t *testing.T) {
 	}
 	if resp := f.get("/healthz"); resp.StatusCode != http.StatusOK || body(t, resp) != "ok\n" {
 		t.Errorf("healthz %d", resp.StatusCode)
+	}
+}
+
+func TestEmptyDateBumpFromUnchangedRechecks(t *testing.T) {
+	f := newFixture(t)
+	const u = "https://mondo.example/history/kontors.html"
+	paras := []string{"Merchant colonies of the north traded furs, wax and herring."}
+	bumped := datePtr(t0.Add(day(5)))
+	html := `<p>Merchant colonies of the north traded furs, wax and herring.</p><figure><img src="https://cdn.example/kontor.jpg" alt="The Steelyard in London"><figcaption>The Steelyard</figcaption></figure><p><a href="https://en.wikipedia.org/wiki/Kontor">Kontor</a></p>`
+	// Same wording, a new "Updated on" date, twice: one bump, not two.
+	for _, at := range []time.Time{t0.Add(day(5)), t0.Add(day(6))} {
+		if res := save(t, f.st, pageOf("mondo-history", u, "The Kontors of the Hanseatic League", paras, at, bumped, html)); res.Outcome != "unchanged" {
+			t.Fatalf("outcome %s, want unchanged", res.Outcome)
+		}
+	}
+	doc := f.page("/a/"+f.kontor, http.StatusOK)
+	flag := doc.Find("ol.timeline li.tl .flag-bump")
+	if flag.Length() != 1 || !strings.Contains(text(flag), "1 empty date bump") {
+		t.Fatalf("timeline bump flag = %q (%d)", text(flag), flag.Length())
+	}
+	if !strings.Contains(text(doc.Find("main")), "1 empty date bump") {
+		t.Error("the article header does not count the bump")
 	}
 }

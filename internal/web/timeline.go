@@ -22,10 +22,13 @@ type entry struct {
 	// SilentEdit: the content changed but the declared revision date did not.
 	SilentEdit bool
 	// EmptyBump: the declared revision date changed but text and title did
-	// not. Only visible between stored snapshots: a re-check that found the
-	// same content stores no snapshot and (in this archive) no date either.
+	// not, between this snapshot and the one before.
 	EmptyBump bool
-	Current   bool
+	// LaterBumps counts the later re-checks that found this version's
+	// wording under a new declared revision date (an empty date bump that
+	// stored no snapshot).
+	LaterBumps int
+	Current    bool
 }
 
 // timeline builds the entries of an article's snapshots, comparing each
@@ -36,14 +39,25 @@ func (s *Server) timeline(ctx context.Context, infos []store.SnapshotInfo, captu
 	for i, si := range infos {
 		out[i] = entry{SnapshotInfo: si, N: i + 1}
 	}
-	// Unchanged re-checks fall between a snapshot and the next.
-	for _, c := range captures {
+	// Unchanged re-checks fall between a snapshot and the next; taken
+	// oldest first, a declared date that differs from the last one seen
+	// for that version is an empty date bump.
+	lastDate := make([]*time.Time, len(out))
+	for i := range out {
+		lastDate[i] = out[i].RevisionDate
+	}
+	for k := len(captures) - 1; k >= 0; k-- { // captures come newest first
+		c := captures[k]
 		if c.Outcome != store.OutcomeUnchanged {
 			continue
 		}
 		for i := len(out) - 1; i >= 0; i-- {
 			if !c.CapturedAt.Before(out[i].CapturedAt) {
 				out[i].Unchanged++
+				if c.RevisionDate != nil && !sameTime(c.RevisionDate, lastDate[i]) {
+					out[i].LaterBumps++
+					lastDate[i] = c.RevisionDate
+				}
 				break
 			}
 		}
