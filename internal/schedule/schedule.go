@@ -86,7 +86,7 @@ func (s *Scheduler) Start(cfg *config.Config) error {
 		if err != nil {
 			return fmt.Errorf("source %s: schedule %q: %w", src.Name, src.Schedule, err)
 		}
-		id := c.Schedule(sched, s.sourceJob(src, sched))
+		id := c.Schedule(sched, s.sourceJob(c, src, sched))
 		entries[src.Name] = id
 	}
 	watch := cron.Every(WatchEvery)
@@ -102,6 +102,13 @@ func (s *Scheduler) Start(cfg *config.Config) error {
 	c.Start()
 	s.log.Info("schedule started", "sources", len(cfg.Sources))
 	return nil
+}
+
+// current reports whether c is the schedule in force.
+func (s *Scheduler) current(c *cron.Cron) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.cron == c
 }
 
 // Poller returns what the scheduler runs.
@@ -155,7 +162,7 @@ func (s *Scheduler) lockFor(source string) *sync.Mutex {
 
 // sourceJob is one scheduled poll: jitter, then the poll, skipped when the
 // previous run of the same source is still going.
-func (s *Scheduler) sourceJob(src config.Source, sched cron.Schedule) cron.Job {
+func (s *Scheduler) sourceJob(owner *cron.Cron, src config.Source, sched cron.Schedule) cron.Job {
 	return cron.FuncJob(func() {
 		now := s.now()
 		first := sched.Next(now)
@@ -166,6 +173,11 @@ func (s *Scheduler) sourceJob(src config.Source, sched cron.Schedule) cron.Job {
 			case <-s.ctx.Done():
 				return
 			}
+		}
+		if !s.current(owner) {
+			// The configuration was reloaded while this run waited out its
+			// jitter: src may be stale (or gone); the new schedule polls.
+			return
 		}
 		if g, ok := s.poller.(Gate); ok {
 			if until := g.NextPollAllowed(src.Name); s.now().Before(until) {

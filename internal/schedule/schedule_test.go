@@ -223,3 +223,23 @@ func TestWatchDoesNotBlockThePoll(t *testing.T) {
 	}
 	close(release)
 }
+
+func TestRunWaitingOutJitterDropsAfterReload(t *testing.T) {
+	p := newCounting()
+	s := New(p, nil, nil)
+	release := make(chan struct{})
+	s.Jitter = func(time.Duration) time.Duration { <-release; return 0 }
+	if err := s.Start(cfgWith("@every 1s")); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(1500 * time.Millisecond) // the job fires and waits in Jitter
+	if err := s.Start(cfgWith("0 0 1 1 *")); err != nil { // reload: once a year
+		t.Fatal(err)
+	}
+	close(release)
+	time.Sleep(200 * time.Millisecond)
+	if n := p.count("a"); n != 0 {
+		t.Fatalf("a run of the old schedule polled %d times after the reload", n)
+	}
+	s.Stop(context.Background())
+}
