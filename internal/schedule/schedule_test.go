@@ -232,7 +232,7 @@ func TestRunWaitingOutJitterDropsAfterReload(t *testing.T) {
 	if err := s.Start(cfgWith("@every 1s")); err != nil {
 		t.Fatal(err)
 	}
-	time.Sleep(1500 * time.Millisecond) // the job fires and waits in Jitter
+	time.Sleep(1500 * time.Millisecond)                   // the job fires and waits in Jitter
 	if err := s.Start(cfgWith("0 0 1 1 *")); err != nil { // reload: once a year
 		t.Fatal(err)
 	}
