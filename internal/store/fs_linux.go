@@ -11,7 +11,12 @@ func networkFS(dir string) string {
 	if err := syscall.Statfs(dir, &st); err != nil {
 		return ""
 	}
-	switch uint32(st.Type) {
+	return fsName(uint32(st.Type))
+}
+
+// fsName names the network file systems among statfs(2) magic numbers.
+func fsName(magic uint32) string {
+	switch magic {
 	case 0x6969:
 		return "nfs"
 	case 0xFF534D42:

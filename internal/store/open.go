@@ -78,7 +78,7 @@ func Open(ctx context.Context, dir string, opts Options) (*Store, error) {
 	if err := os.MkdirAll(warcDir, 0o755); err != nil {
 		return nil, fmt.Errorf("open store: %w", err)
 	}
-	if fs := networkFS(dir); fs != "" {
+	if fs := detectNetworkFS(dir); fs != "" {
 		opts.Logger.Warn("archive is on a network file system; SQLite locking may be unreliable there",
 			"dir", dir, "fs", fs)
 	}
@@ -158,6 +158,10 @@ func dsn(path, synchronous string, writer bool) string {
 	}
 	return "file:" + path + "?" + q.Encode()
 }
+
+// detectNetworkFS names the network file system an archive is on ("" for a
+// local one); a variable so that tests can stand in for an NFS mount.
+var detectNetworkFS = networkFS
 
 // migrate applies the embedded migrations newer than PRAGMA user_version,
 // all in one transaction.
