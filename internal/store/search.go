@@ -93,6 +93,12 @@ func (s *Store) Search(ctx context.Context, query string, o SearchOptions) ([]Hi
 			filter = append(filter, o.Source)
 		}
 		sqlq += `)`
+	case o.Source != "" && s.sparseSource(ctx, o.Source):
+		// A source with a small share of the archive: walking every match
+		// and dropping other sources' could visit nearly all of them, so
+		// probe a set of the source's snapshots instead.
+		sqlq += ` AND +f.rowid IN (SELECT s2.seq FROM articles a2 JOIN snapshots s2 ON s2.article_id = a2.id WHERE a2.source = ?)`
+		filter = append(filter, o.Source)
 	case o.Source != "":
 		sqlq += ` AND a.source = ?`
 		filter = append(filter, o.Source)
@@ -141,6 +147,19 @@ func (s *Store) Search(ctx context.Context, query string, o SearchOptions) ([]Hi
 		}
 		batch = min(2*batch, maxSearchBatch)
 	}
+}
+
+// sparseShare: a source with fewer than this share of the archive's
+// articles is searched through a set of its snapshots.
+const sparseShare = 0.2
+
+// sparseSource reports whether source holds a small share of the archive's
+// articles (both counts come from indexes).
+func (s *Store) sparseSource(ctx context.Context, source string) bool {
+	var mine, all int
+	err := s.rdb.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM articles WHERE source = ?), (SELECT count(*) FROM articles)`, source).
+		Scan(&mine, &all)
+	return err == nil && float64(mine) < sparseShare*float64(all)
 }
 
 // maxSearchBatch bounds the candidates (with their compressed text) one

@@ -214,3 +214,40 @@ func TestSearchDateRange(t *testing.T) {
 		}
 	}
 }
+
+// TestSearchSparseAndCommonSources: a source with a small share of the
+// archive is searched through a set of its snapshots, a large one by
+// walking the matches; both return exactly their own hits, newest first.
+func TestSearchSparseAndCommonSources(t *testing.T) {
+	s := MustOpen(t)
+	ctx := context.Background()
+	for i := range 10 {
+		p := page(fmt.Sprintf("s%d", i), "Treaty", fmt.Sprintf("the treaty number %d", i), t0.Add(time.Duration(i)*time.Hour))
+		if i == 3 {
+			p.Source = "rare"
+		} else {
+			p.Source = "common"
+		}
+		mustSave(t, s, p)
+	}
+	if !s.sparseSource(ctx, "rare") || s.sparseSource(ctx, "common") {
+		t.Fatal("sparseSource misjudges the shares (1 of 10, 9 of 10)")
+	}
+	hits, err := s.Search(ctx, "treaty", SearchOptions{Source: "rare"})
+	if err != nil || len(hits) != 1 || hits[0].Source != "rare" {
+		t.Fatalf("rare source: %+v, %v", hits, err)
+	}
+	hits, err = s.Search(ctx, "treaty", SearchOptions{Source: "common", Limit: 3})
+	if err != nil || len(hits) != 3 {
+		t.Fatalf("common source: %+v, %v", hits, err)
+	}
+	for i, h := range hits {
+		if h.Source != "common" || (i > 0 && !h.CapturedAt.Before(hits[i-1].CapturedAt)) {
+			t.Fatalf("common source hits not its own, newest first: %+v", hits)
+		}
+	}
+	hits, err = s.Search(ctx, `"treaty number 3"`, SearchOptions{Source: "rare"})
+	if err != nil || len(hits) != 1 {
+		t.Fatalf("phrase in the rare source: %+v, %v", hits, err)
+	}
+}
