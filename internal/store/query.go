@@ -285,37 +285,19 @@ func (p *qparser) syntaxErr() error {
 	return fmt.Errorf("syntax error near %q", t.text)
 }
 
-func (p *qparser) or(cols int) (*qnode, error) {
-	l, err := p.and(cols)
-	for err == nil && p.peek().kind == tOr {
-		p.next()
-		var r *qnode
-		if r, err = p.and(cols); err == nil {
-			l = &qnode{kind: nodeOr, left: l, right: r}
-		}
-	}
-	return l, err
-}
+// or, and and not parse FTS5's binary operators, lowest precedence first;
+// each is left-associative over the next tighter level.
+func (p *qparser) or(cols int) (*qnode, error)  { return p.binary(cols, tOr, nodeOr, p.and) }
+func (p *qparser) and(cols int) (*qnode, error) { return p.binary(cols, tAnd, nodeAnd, p.not) }
+func (p *qparser) not(cols int) (*qnode, error) { return p.binary(cols, tNot, nodeNot, p.unit) }
 
-func (p *qparser) and(cols int) (*qnode, error) {
-	l, err := p.not(cols)
-	for err == nil && p.peek().kind == tAnd {
+func (p *qparser) binary(cols int, op tokKind, kind nodeKind, operand func(int) (*qnode, error)) (*qnode, error) {
+	l, err := operand(cols)
+	for err == nil && p.peek().kind == op {
 		p.next()
 		var r *qnode
-		if r, err = p.not(cols); err == nil {
-			l = &qnode{kind: nodeAnd, left: l, right: r}
-		}
-	}
-	return l, err
-}
-
-func (p *qparser) not(cols int) (*qnode, error) {
-	l, err := p.unit(cols)
-	for err == nil && p.peek().kind == tNot {
-		p.next()
-		var r *qnode
-		if r, err = p.unit(cols); err == nil {
-			l = &qnode{kind: nodeNot, left: l, right: r}
+		if r, err = operand(cols); err == nil {
+			l = &qnode{kind: kind, left: l, right: r}
 		}
 	}
 	return l, err
