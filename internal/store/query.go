@@ -307,16 +307,7 @@ func (p *qparser) binary(cols int, op tokKind, kind nodeKind, operand func(int) 
 // with an optional column set) joined by implicit AND.
 func (p *qparser) unit(cols int) (*qnode, error) {
 	if p.peek().kind == tLP {
-		p.next()
-		n, err := p.or(cols)
-		if err != nil {
-			return nil, err
-		}
-		if p.next().kind != tRP {
-			p.pos--
-			return nil, p.syntaxErr()
-		}
-		return n, nil
+		return p.group(cols)
 	}
 	var list *qnode
 	for {
@@ -330,16 +321,7 @@ func (p *qparser) unit(cols int) (*qnode, error) {
 				p.pos = start
 				return nil, p.syntaxErr()
 			}
-			p.next()
-			n, err := p.or(c)
-			if err != nil {
-				return nil, err
-			}
-			if p.next().kind != tRP {
-				p.pos--
-				return nil, p.syntaxErr()
-			}
-			return n, nil
+			return p.group(c)
 		}
 		n, err := p.nearset(c)
 		if err != nil {
@@ -359,6 +341,20 @@ func (p *qparser) unit(cols int) (*qnode, error) {
 		}
 		return list, nil
 	}
+}
+
+// group parses "( expr )", starting at the "(".
+func (p *qparser) group(cols int) (*qnode, error) {
+	p.next()
+	n, err := p.or(cols)
+	if err != nil {
+		return nil, err
+	}
+	if p.next().kind != tRP {
+		p.pos--
+		return nil, p.syntaxErr()
+	}
+	return n, nil
 }
 
 // colset parses an optional "colset :" and returns the columns in force.
