@@ -16,6 +16,7 @@ var (
 	ErrPrivateNetwork   = errors.New("fetch: refused private network address")
 	ErrRobots           = errors.New("fetch: disallowed by robots.txt")
 	ErrContentEncoding  = errors.New("fetch: unsupported Content-Encoding")
+	ErrTooManyCodings   = errors.New("fetch: too many content codings")
 )
 
 // StatusError reports a response whose status is neither 2xx nor 304.

@@ -260,6 +260,22 @@ func testHTTP(t *testing.T) {
 		testRetryAfter(t, faultsite.HTTP503Date, "503", faultsite.RetryAfter503-2*time.Second)
 	})
 
+	t.Run("stacked_content_encoding", func(t *testing.T) {
+		// The memory figure is TestPeakRSSStackedCodings (internal/fetch).
+		r := newRig(t, rigOptions{timeout: 10 * time.Second})
+		res := r.pollWithGood(r.source("fault", faultsite.HTTPStackedCoding))
+		r.wantPollError(res, "fault", "too many content codings")
+		if !errors.Is(res.Err, fetch.ErrTooManyCodings) || !strings.Contains(res.Err.Error(), r.faultURL+faultsite.HTTPStackedCoding) {
+			t.Fatalf("err = %v, want ErrTooManyCodings naming the URL", res.Err)
+		}
+		page := newRig(t, rigOptions{timeout: 10 * time.Second})
+		res = page.pollWithGood(page.source("fault", faultsite.Wrap(faultsite.HTTPStackedCoding)))
+		if res.Err != nil || res.Errors != 1 {
+			t.Fatalf("poll = %+v %v, want one page error", res.Counts, res.Err)
+		}
+		page.wantCaptureError("fault", page.faultURL+faultsite.HTTPStackedCoding, `Content-Encoding "br,br,br`)
+	})
+
 	t.Run("pdf_or_image_instead_of_article", func(t *testing.T) {
 		r := newRig(t, rigOptions{})
 		res := r.pollWithGood(r.source("fault", faultsite.Wrap(faultsite.PagePDF, faultsite.PageImage)))
