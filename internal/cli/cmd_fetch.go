@@ -123,6 +123,9 @@ func (m *Main) fetchOne(ctx context.Context, cfg *config.Config, st *store.Store
 		if err := st.SyncSources(ctx, []store.Source{{Name: harvest.ManualSource, Title: "Pages archived with fetch --url"}}); err != nil {
 			return err
 		}
+		// Built here, not by CaptureURL, so that http.respect_robots applies
+		// to manual captures as it does to every source by default.
+		src = &config.Source{Name: harvest.ManualSource, RespectRobots: cfg.HTTP.RespectRobots, Watch: cfg.Defaults.Watch}
 	}
 	r := h.CaptureURL(ctx, src, pageURL)
 	if asJSON {
