@@ -73,7 +73,7 @@ func newClient(opts Options, exempt func(netip.AddrPort) bool) *Client {
 	}
 	dialer := &net.Dialer{Timeout: dialTimeout, KeepAlive: 30 * time.Second}
 	if !opts.AllowPrivateNetworks {
-		dialer.Control = guardControl(exempt)
+		dialer.Control = guardControl(exempt, newHostAddrs(opts.InterfaceAddrs, opts.Now, log))
 	}
 	transport := &http.Transport{
 		// No proxy: the guard must see the address actually reached.

@@ -5,8 +5,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -243,6 +245,51 @@ func testHTTP(t *testing.T) {
 		}
 	})
 
+	t.Run("special_purpose_and_own_addresses", func(t *testing.T) {
+		var secretHits atomic.Int32
+		ln, err := net.Listen("tcp", ":0") // all interfaces, like a careless admin panel
+		if err != nil {
+			t.Fatal(err)
+		}
+		secret := httptest.NewUnstartedServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { secretHits.Add(1) }))
+		secret.Listener.Close()
+		secret.Listener = ln
+		secret.Start()
+		defer secret.Close()
+		sp := uint16(ln.Addr().(*net.TCPAddr).Port)
+		targets := map[string]string{
+			"192.0.0.1":      "http://192.0.0.1/",
+			"198.18.0.1":     "http://198.18.0.1/",
+			"203.0.113.5":    "http://203.0.113.5/",
+			"240.0.0.1":      "http://240.0.0.1/",
+			"6to4_loopback":  fmt.Sprintf("http://[2002:7f00:1::1]:%d/admin", sp),
+			"nat64_local":    "http://[64:ff9b:1::a00:1]/",
+			"teredo":         "http://[2001:0:4136:e378:8000:63bf:3fff:fdd2]/",
+			"documentation6": "http://[3fff::1]/",
+		}
+		if own, ok := ownInterfaceAddr(); ok {
+			targets["own_interface_address"] = "http://" + netip.AddrPortFrom(own, sp).String() + "/admin"
+		} else {
+			t.Log("this machine has no non-loopback interface address: the own-address case is not run")
+		}
+		for name, target := range targets {
+			t.Run(name, func(t *testing.T) {
+				r := newRig(t, rigOptions{})
+				res := r.pollWithGood(r.source("fault", faultsite.Redirect(target)))
+				r.wantPollError(res, "fault", "refused")
+				if !errors.Is(res.Err, fetch.ErrPrivateNetwork) || !strings.Contains(res.Err.Error(), "address (set allow_private_networks to allow)") {
+					t.Fatalf("err = %v, want ErrPrivateNetwork naming the rule", res.Err)
+				}
+				if name == "own_interface_address" && !strings.Contains(res.Err.Error(), "this host's own address") {
+					t.Fatalf("err = %v, want the host's own address named", res.Err)
+				}
+			})
+		}
+		if n := secretHits.Load(); n != 0 {
+			t.Fatalf("the 0.0.0.0 server was reached %d times", n)
+		}
+	})
+
 	t.Run("schemes_other_than_http", func(t *testing.T) {
 		for _, target := range []string{"file:///etc/passwd", "ftp://example.org/feed.xml", "gopher://example.org/"} {
 			r := newRig(t, rigOptions{})
@@ -464,4 +511,23 @@ func testRevisions(t *testing.T) {
 			t.Fatalf("poll = %+v %v, want every article unchanged", res.Counts, res.PageErrors)
 		}
 	})
+}
+
+// ownInterfaceAddr returns an IPv4 address of one of this machine's
+// interfaces that is not loopback or link-local.
+func ownInterfaceAddr() (netip.Addr, bool) {
+	addrs, err := net.InterfaceAddrs()
+	if err != nil {
+		return netip.Addr{}, false
+	}
+	for _, a := range addrs {
+		if n, ok := a.(*net.IPNet); ok {
+			if ip, ok := netip.AddrFromSlice(n.IP); ok {
+				if ip = ip.Unmap(); ip.Is4() && !ip.IsLoopback() && !ip.IsLinkLocalUnicast() {
+					return ip, true
+				}
+			}
+		}
+	}
+	return netip.Addr{}, false
 }
