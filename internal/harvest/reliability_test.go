@@ -323,6 +323,36 @@ func testHTTP(t *testing.T) {
 		page.wantCaptureError("fault", page.faultURL+faultsite.HTTPStackedCoding, `Content-Encoding "br,br,br`)
 	})
 
+	t.Run("retry_after_3600_defers_not_waits", func(t *testing.T) {
+		// One source on the fault host answers 429 with Retry-After: 3600;
+		// the other sources on that host are deferred at once with the
+		// time, not held for an hour; the good source on another host is
+		// archived in the same run (pollWithGood checks it).
+		r := newRig(t, rigOptions{})
+		start := time.Now()
+		res := r.pollWithGood(r.source("fault", faultsite.HTTP429Hour))
+		r.wantPollError(res, "fault", "429")
+		done := make(chan harvest.PollResult, 1)
+		go func() { done <- r.pollWithGood(r.source("neighbour", faultsite.FeedGood)) }()
+		var next harvest.PollResult
+		select {
+		case next = <-done:
+		case <-time.After(30 * time.Second):
+			t.Fatal("a poll of another source on the pushed-back host waited silently (30 s and counting)")
+		}
+		var de *fetch.DeferredError
+		if !errors.Is(next.Err, fetch.ErrDeferred) || !errors.As(next.Err, &de) {
+			t.Fatalf("neighbour poll err = %v, want ErrDeferred", next.Err)
+		}
+		if de.Until.Before(start.Add(faultsite.RetryAfterHour)) {
+			t.Fatalf("deferred until %v, want an hour after %v", de.Until, start)
+		}
+		r.wantPollError(next, "neighbour", "asked to wait until "+de.Until.UTC().Format("15:04"))
+		if n := r.fault.Hits(faultsite.FeedGood); n != 0 {
+			t.Fatalf("the pushed-back host was sent %d more requests", n)
+		}
+	})
+
 	t.Run("pdf_or_image_instead_of_article", func(t *testing.T) {
 		r := newRig(t, rigOptions{})
 		res := r.pollWithGood(r.source("fault", faultsite.Wrap(faultsite.PagePDF, faultsite.PageImage)))
@@ -363,12 +393,13 @@ func testRetryAfter(t *testing.T, path, code string, atLeast time.Duration) {
 	if r.h.NextPollAllowed("fault").Before(start.Add(atLeast)) {
 		t.Fatal("scheduler would poll again before Retry-After")
 	}
-	// Even a poll forced now does not reach the host before then.
+	// Even a poll forced now does not reach the host before then: it is
+	// deferred at once.
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	again := r.h.PollSource(ctx, src, harvest.PollOptions{})
-	if again.Err == nil || !strings.Contains(again.Err.Error(), "paced until") {
-		t.Fatalf("forced poll err = %v, want the host paced", again.Err)
+	if !errors.Is(again.Err, fetch.ErrDeferred) || !strings.Contains(again.Err.Error(), "asked to wait until") {
+		t.Fatalf("forced poll err = %v, want the host's request deferred", again.Err)
 	}
 	if n := r.fault.Hits(path); n != 1 {
 		t.Fatalf("host hit %d times, want 1", n)
