@@ -10,6 +10,7 @@ import (
 	"net/http/httptest"
 	"net/netip"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -31,6 +32,69 @@ func TestReliability(t *testing.T) {
 	t.Run("http", testHTTP)
 	t.Run("encodings", testEncodings)
 	t.Run("revisions", testRevisions)
+	t.Run("storage", testStorage)
+}
+
+// testStorage has the storage lines a poll can show without a second
+// process (the others are TestReliabilityStorage*).
+func testStorage(t *testing.T) {
+	// The CLI side (signals, summary, second Ctrl-C) is
+	// TestReliabilityStorageCtrlCDuringFetch in internal/cli.
+	t.Run("ctrl_c_during_fetch", func(t *testing.T) {
+		const pages = 20
+		r := newRig(t, rigOptions{})
+		var paths []string
+		for i := range pages {
+			paths = append(paths, fmt.Sprintf("%s%d", faultsite.ItemPrefix, i+1))
+		}
+		src := r.source("fault", faultsite.Wrap(paths...))
+		stop := make(chan struct{})
+		var once sync.Once
+		opts := harvest.PollOptions{Stop: stop, Progress: func(_ string, done, _ int) {
+			if done == 3 {
+				once.Do(func() { close(stop) }) // Ctrl-C after the third page
+			}
+		}}
+		var wg sync.WaitGroup
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if good := r.h.PollSource(context.Background(), r.good, harvest.PollOptions{}); good.Failed() {
+				t.Errorf("the good source failed in the same run: %v %v", good.Err, good.PageErrors)
+			}
+		}()
+		res := r.h.PollSource(context.Background(), src, opts)
+		wg.Wait()
+		r.checkGoodArchived()
+
+		requested := r.fault.HitsWithPrefix(faultsite.ItemPrefix)
+		if !res.Interrupted || res.Pages != pages || res.Archived() < 3 || res.Archived() >= pages {
+			t.Fatalf("poll = %+v interrupted=%v pages=%d, want interrupted after 3 of %d", res.Counts, res.Interrupted, res.Pages, pages)
+		}
+		// Every page fetched (in flight at the stop included) was stored.
+		if res.Archived() != requested || res.Errors != 0 {
+			t.Fatalf("%d pages requested, %d archived, %d errors: a page in flight was dropped", requested, res.Archived(), res.Errors)
+		}
+		if n := r.snapshotCount(); n != requested+len(r.demo.Slugs()) {
+			t.Fatalf("%d snapshots, want %d", n, requested+len(r.demo.Slugs()))
+		}
+		st, err := r.st.Source(context.Background(), "fault")
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := fmt.Sprintf("interrupted: %d of %d pages archived", requested, pages)
+		if st.LastOutcome != store.PollError || !strings.Contains(st.LastError, want) {
+			t.Fatalf("source state = %q %q, want the poll recorded with %q", st.LastOutcome, st.LastError, want)
+		}
+		// The next poll takes the rest, and only the rest.
+		again := r.h.PollSource(context.Background(), src, harvest.PollOptions{})
+		if again.Failed() || again.New != pages-requested {
+			t.Fatalf("next poll = %+v %v, want the %d pages left", again.Counts, again.Err, pages-requested)
+		}
+		if n := r.fault.HitsWithPrefix(faultsite.ItemPrefix); n != pages {
+			t.Fatalf("%d page requests in all, want %d (none twice)", n, pages)
+		}
+	})
 }
 
 func testFeeds(t *testing.T) {
