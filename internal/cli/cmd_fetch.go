@@ -109,6 +109,7 @@ func runFetch(ctx context.Context, m *Main, args []string) error {
 		}
 		out.Sources = append(out.Sources, j)
 	}
+	out.Interrupted = interrupted
 	if *asJSON {
 		if err := m.writeJSON(out); err != nil {
 			return err
@@ -117,8 +118,7 @@ func runFetch(ctx context.Context, m *Main, args []string) error {
 	} else {
 		printFetch(m.Stdout, out.Sources)
 	}
-	if interrupted || stopped(stop) {
-		out.Interrupted = true
+	if out.Interrupted {
 		summary := fmt.Sprintf("interrupted: %d of %d archived", archived, planned)
 		if *asJSON {
 			fmt.Fprintln(m.Stderr, summary)

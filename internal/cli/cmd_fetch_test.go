@@ -122,9 +122,9 @@ func fetchArchive(t *testing.T, site *slowSite) (cfg, dataDir string) {
 
 // startFetch starts `annalist fetch` on cfg and waits until at least n
 // pages were requested.
-func startFetch(t *testing.T, cfg string, site *slowSite, n int32) (*exec.Cmd, *bytes.Buffer, *logLines, chan struct{}) {
+func startFetch(t *testing.T, cfg string, site *slowSite, n int32, extra ...string) (*exec.Cmd, *bytes.Buffer, *logLines, chan struct{}) {
 	t.Helper()
-	cmd := exec.Command(annalistBinary(t), "fetch", "--config", cfg, "--log-format", "json")
+	cmd := exec.Command(annalistBinary(t), append([]string{"fetch", "--config", cfg, "--log-format", "json"}, extra...)...)
 	var stdout bytes.Buffer
 	cmd.Stdout = &stdout
 	stderr, err := cmd.StderrPipe()
@@ -200,10 +200,20 @@ func TestReliabilityStorageCtrlCDuringFetch(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the binary")
 	}
+	for _, asJSON := range []bool{false, true} {
+		t.Run(map[bool]string{false: "text", true: "json"}[asJSON], func(t *testing.T) { testCtrlCDuringFetch(t, asJSON) })
+	}
+}
+
+func testCtrlCDuringFetch(t *testing.T, asJSON bool) {
 	const pages = 40
 	site := newSlowSite(t, pages, 300*time.Millisecond)
 	cfg, dataDir := fetchArchive(t, site)
-	cmd, stdout, logs, logsDone := startFetch(t, cfg, site, 5)
+	var extra []string
+	if asJSON {
+		extra = []string{"--json"}
+	}
+	cmd, stdout, logs, logsDone := startFetch(t, cfg, site, 5, extra...)
 	if err := cmd.Process.Signal(syscall.SIGINT); err != nil {
 		t.Fatal(err)
 	}
@@ -218,8 +228,19 @@ func TestReliabilityStorageCtrlCDuringFetch(t *testing.T) {
 		t.Fatalf("all %d pages were fetched: the interrupt did not stop the poll", pages)
 	}
 	want := fmt.Sprintf("interrupted: %d of %d archived", requested, pages)
-	if !strings.Contains(stdout.String(), want) {
-		t.Fatalf("stdout lacks %q:\n%s\nstderr: %s", want, stdout, logs.raw.String())
+	summaryIn := stdout.String()
+	if asJSON {
+		summaryIn = logs.raw.String()
+		var doc struct {
+			Sources     []map[string]any `json:"sources"`
+			Interrupted bool             `json:"interrupted"`
+		}
+		if err := json.Unmarshal(stdout.Bytes(), &doc); err != nil || !doc.Interrupted || len(doc.Sources) != 1 || doc.Sources[0]["new"] != float64(requested) {
+			t.Fatalf("fetch --json after Ctrl-C = %s (%v), want interrupted with %d new", stdout, err, requested)
+		}
+	}
+	if !strings.Contains(summaryIn, want) {
+		t.Fatalf("no %q:\nstdout: %s\nstderr: %s", want, stdout, logs.raw.String())
 	}
 	if !logs.has("interrupted: finishing the pages in flight; interrupt again to quit now") {
 		t.Fatalf("no word of the interrupt on stderr:\n%s", logs.raw.String())
