@@ -37,17 +37,17 @@ const (
 	FeedFlaky       = "/feed/flaky"        // good feed, or 500 while SetFailing(true)
 
 	// HTTP faults.
-	HTTP2GB           = "/http/2gb"            // 2 GiB chunked text/html body
-	HTTPGzipBomb      = "/http/gzip-bomb"      // 2 GiB of zeros behind Content-Encoding: gzip
-	HTTPBrotliBomb    = "/http/brotli-bomb"    // 2 GiB of zeros behind Content-Encoding: br
-	HTTPLyingLength   = "/http/lying-length"   // Content-Length: 5000000000, 64 KiB sent
-	HTTPDrip          = "/http/drip"           // Content-Length: 1000, one byte per DripEvery
-	HTTPRedirectLoop  = "/http/loop"           // redirects to itself
-	HTTPRedirect      = "/http/redirect"       // redirects to the URL in ?to=
-	HTTP429           = "/http/429"            // 429, Retry-After: 120 (seconds)
-	HTTP503Date       = "/http/503-date"       // 503, Retry-After: an HTTP date two hours ahead
-	HTTPStackedCoding = "/http/stacked-coding" // Content-Encoding: br,br,… ×StackedCodings over a StackedBodySize body
-	HTTP429Hour       = "/http/429-hour"       // 429, Retry-After: 3600
+	HTTP2GB          = "/http/2gb"          // 2 GiB chunked text/html body
+	HTTPGzipBomb     = "/http/gzip-bomb"    // 2 GiB of zeros behind Content-Encoding: gzip
+	HTTPBrotliBomb   = "/http/brotli-bomb"  // 2 GiB of zeros behind Content-Encoding: br
+	HTTPLyingLength  = "/http/lying-length" // Content-Length: 5000000000, 64 KiB sent
+	HTTPDrip         = "/http/drip"         // Content-Length: 1000, one byte per DripEvery
+	HTTPRedirectLoop = "/http/loop"         // redirects to itself
+	HTTPRedirect     = "/http/redirect"     // redirects to the URL in ?to=
+	HTTP429          = "/http/429"          // 429, Retry-After: 120 (seconds)
+	HTTP503Date      = "/http/503-date"     // 503, Retry-After: an HTTP date two hours ahead
+	HTTPCodingStack  = "/http/codings"      // Content-Encoding: br,br,… ×StackedCodings over a StackedBodySize body
+	HTTP429Hour      = "/http/429-hour"     // 429, Retry-After: 3600
 
 	// Pages.
 	PagePDF         = "/page/pdf"          // application/pdf
@@ -140,38 +140,38 @@ func (s *Site) serveHTTP(w http.ResponseWriter, r *http.Request) {
 
 func (s *Site) routes() map[string]http.HandlerFunc {
 	return map[string]http.HandlerFunc{
-		RobotsPath:        func(w http.ResponseWriter, r *http.Request) { text(w, "text/plain", "User-agent: *\nAllow: /\n") },
-		FeedGood:          s.serveGoodFeed,
-		FeedHTML:          s.serveFeedHTML,
-		FeedTruncated:     s.serveTruncated,
-		FeedControl:       s.serveControl,
-		FeedDoctypeBomb:   s.serveDoctypeBomb,
-		FeedOddItems:      s.serveOddItems,
-		FeedHuge:          s.serveHuge,
-		FeedCharsets:      s.serveCharsetFeed,
-		FeedMaxAge:        s.serveCachedFeed("Cache-Control", "max-age=7200"),
-		FeedMaxAgeHuge:    s.serveCachedFeed("Cache-Control", "public, max-age=31536000"),
-		FeedExpires:       s.serveExpiresFeed,
-		FeedTTL:           s.serveTTLFeed,
-		FeedFlaky:         s.serveFlaky,
-		HTTP2GB:           s.serve2GB,
-		HTTPGzipBomb:      s.serveGzipBomb,
-		HTTPBrotliBomb:    s.serveBrotliBomb,
-		HTTPLyingLength:   s.serveLyingLength,
-		HTTPDrip:          s.serveDrip,
-		HTTPRedirectLoop:  func(w http.ResponseWriter, r *http.Request) { http.Redirect(w, r, HTTPRedirectLoop, http.StatusFound) },
-		HTTPRedirect:      s.serveRedirect,
-		HTTP429:           s.serve429,
-		HTTP503Date:       s.serve503,
-		HTTPStackedCoding: s.serveStackedCoding,
-		HTTP429Hour:       s.serve429Hour,
-		PagePDF:           s.servePDF,
-		PageImage:         s.serveImage,
-		PageInvalidUTF8:   s.serveInvalidUTF8,
-		PageLatin1UTF8:    s.serveLatin1UTF8,
-		PageOffsite:       s.serveOffsite,
-		PageLanding:       s.serveLanding,
-		WrapPath:          s.serveWrap,
+		RobotsPath:       func(w http.ResponseWriter, r *http.Request) { text(w, "text/plain", "User-agent: *\nAllow: /\n") },
+		FeedGood:         s.serveGoodFeed,
+		FeedHTML:         s.serveFeedHTML,
+		FeedTruncated:    s.serveTruncated,
+		FeedControl:      s.serveControl,
+		FeedDoctypeBomb:  s.serveDoctypeBomb,
+		FeedOddItems:     s.serveOddItems,
+		FeedHuge:         s.serveHuge,
+		FeedCharsets:     s.serveCharsetFeed,
+		FeedMaxAge:       s.serveCachedFeed("Cache-Control", "max-age=7200"),
+		FeedMaxAgeHuge:   s.serveCachedFeed("Cache-Control", "public, max-age=31536000"),
+		FeedExpires:      s.serveExpiresFeed,
+		FeedTTL:          s.serveTTLFeed,
+		FeedFlaky:        s.serveFlaky,
+		HTTP2GB:          s.serve2GB,
+		HTTPGzipBomb:     s.serveGzipBomb,
+		HTTPBrotliBomb:   s.serveBrotliBomb,
+		HTTPLyingLength:  s.serveLyingLength,
+		HTTPDrip:         s.serveDrip,
+		HTTPRedirectLoop: func(w http.ResponseWriter, r *http.Request) { http.Redirect(w, r, HTTPRedirectLoop, http.StatusFound) },
+		HTTPRedirect:     s.serveRedirect,
+		HTTP429:          s.serve429,
+		HTTP503Date:      s.serve503,
+		HTTPCodingStack:  s.serveStackedCoding,
+		HTTP429Hour:      s.serve429Hour,
+		PagePDF:          s.servePDF,
+		PageImage:        s.serveImage,
+		PageInvalidUTF8:  s.serveInvalidUTF8,
+		PageLatin1UTF8:   s.serveLatin1UTF8,
+		PageOffsite:      s.serveOffsite,
+		PageLanding:      s.serveLanding,
+		WrapPath:         s.serveWrap,
 	}
 }
 

@@ -134,7 +134,7 @@ func (s *Site) serve503(w http.ResponseWriter, r *http.Request) {
 	http.Error(w, "down for maintenance", http.StatusServiceUnavailable)
 }
 
-// StackedCodings and StackedBodySize shape HTTPStackedCoding: the response
+// StackedCodings and StackedBodySize shape HTTPCodingStack: the response
 // that took a client 3 GB and 16 s when it built one decoder per listed
 // coding.
 const (

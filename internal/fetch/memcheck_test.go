@@ -89,8 +89,8 @@ func TestPeakRSSStackedCodings(t *testing.T) {
 	}
 	srv := httptest.NewServer(faultsite.New().Handler())
 	defer srv.Close()
-	kb := childPeakRSS(t, srv.URL+faultsite.HTTPStackedCoding, "codings")
-	t.Logf("peak RSS fetching %s with the default 15 MiB cap: %.1f MB", faultsite.HTTPStackedCoding, float64(kb)/1024)
+	kb := childPeakRSS(t, srv.URL+faultsite.HTTPCodingStack, "codings")
+	t.Logf("peak RSS fetching %s with the default 15 MiB cap: %.1f MB", faultsite.HTTPCodingStack, float64(kb)/1024)
 	if kb > 100*1000 && !raceEnabled {
 		t.Fatalf("peak RSS %d kB, want under 100 MB", kb)
 	}

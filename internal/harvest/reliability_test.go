@@ -374,17 +374,17 @@ func testHTTP(t *testing.T) {
 	t.Run("stacked_content_encoding", func(t *testing.T) {
 		// The memory figure is TestPeakRSSStackedCodings (internal/fetch).
 		r := newRig(t, rigOptions{timeout: 10 * time.Second})
-		res := r.pollWithGood(r.source("fault", faultsite.HTTPStackedCoding))
+		res := r.pollWithGood(r.source("fault", faultsite.HTTPCodingStack))
 		r.wantPollError(res, "fault", "too many content codings")
-		if !errors.Is(res.Err, fetch.ErrTooManyCodings) || !strings.Contains(res.Err.Error(), r.faultURL+faultsite.HTTPStackedCoding) {
+		if !errors.Is(res.Err, fetch.ErrTooManyCodings) || !strings.Contains(res.Err.Error(), r.faultURL+faultsite.HTTPCodingStack) {
 			t.Fatalf("err = %v, want ErrTooManyCodings naming the URL", res.Err)
 		}
 		page := newRig(t, rigOptions{timeout: 10 * time.Second})
-		res = page.pollWithGood(page.source("fault", faultsite.Wrap(faultsite.HTTPStackedCoding)))
+		res = page.pollWithGood(page.source("fault", faultsite.Wrap(faultsite.HTTPCodingStack)))
 		if res.Err != nil || res.Errors != 1 {
 			t.Fatalf("poll = %+v %v, want one page error", res.Counts, res.Err)
 		}
-		page.wantCaptureError("fault", page.faultURL+faultsite.HTTPStackedCoding, `Content-Encoding "br,br,br`)
+		page.wantCaptureError("fault", page.faultURL+faultsite.HTTPCodingStack, `Content-Encoding "br,br,br`)
 	})
 
 	t.Run("retry_after_3600_defers_not_waits", func(t *testing.T) {
