@@ -4,8 +4,11 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
+	"os/signal"
 	"strings"
 	"sync"
+	"syscall"
 
 	"annalist/internal/config"
 	"annalist/internal/harvest"
@@ -59,6 +62,14 @@ func runFetch(ctx context.Context, m *Main, args []string) error {
 	}
 	h := m.newHarvester(cfg, st)
 
+	// The first SIGINT/SIGTERM closes stop: no new page is taken, the pages
+	// in flight are stored, the polls are recorded as interrupted and the
+	// store is closed (by the defer above). A second one quits at once;
+	// the archive survives that as it survives kill -9.
+	stop := make(chan struct{})
+	stopSignals := m.interruptible(stop)
+	defer stopSignals()
+
 	if *pageURL != "" {
 		return m.fetchOne(ctx, cfg, st, h, *pageURL, *sourceName, *asJSON)
 	}
@@ -74,17 +85,21 @@ func runFetch(ctx context.Context, m *Main, args []string) error {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			results[i] = h.PollSource(ctx, src, harvest.PollOptions{Recheck: mode, Progress: progress.update})
+			results[i] = h.PollSource(ctx, src, harvest.PollOptions{Recheck: mode, Progress: progress.update, Stop: stop})
 		}()
 	}
 	wg.Wait()
 	progress.done()
 
-	failed := false
+	failed, interrupted := false, false
+	archived, planned := 0, 0
 	out := struct {
-		Sources []fetchSourceJSON `json:"sources"`
+		Sources     []fetchSourceJSON `json:"sources"`
+		Interrupted bool              `json:"interrupted,omitempty"`
 	}{Sources: []fetchSourceJSON{}}
 	for _, r := range results {
+		archived, planned = archived+r.Archived(), planned+r.Pages
+		interrupted = interrupted || r.Interrupted
 		j := fetchSourceJSON{Name: r.Source, Counts: r.Counts, NotModifiedFeed: r.FeedNotModified, PageErrors: r.PageErrors}
 		if r.Err != nil {
 			j.Error = r.Err.Error()
@@ -94,6 +109,7 @@ func runFetch(ctx context.Context, m *Main, args []string) error {
 		}
 		out.Sources = append(out.Sources, j)
 	}
+	out.Interrupted = interrupted
 	if *asJSON {
 		if err := m.writeJSON(out); err != nil {
 			return err
@@ -101,6 +117,15 @@ func runFetch(ctx context.Context, m *Main, args []string) error {
 		printFetchErrors(m.Stderr, out.Sources)
 	} else {
 		printFetch(m.Stdout, out.Sources)
+	}
+	if out.Interrupted {
+		summary := fmt.Sprintf("interrupted: %d of %d archived", archived, planned)
+		if *asJSON {
+			fmt.Fprintln(m.Stderr, summary)
+		} else {
+			fmt.Fprintln(m.Stdout, summary)
+		}
+		return &exitError{code: 1}
 	}
 	if ctx.Err() != nil {
 		return &exitError{code: 1, msg: "interrupted"}
@@ -123,6 +148,9 @@ func (m *Main) fetchOne(ctx context.Context, cfg *config.Config, st *store.Store
 		if err := st.SyncSources(ctx, []store.Source{{Name: harvest.ManualSource, Title: "Pages archived with fetch --url"}}); err != nil {
 			return err
 		}
+		// Built here, not by CaptureURL, so that http.respect_robots applies
+		// to manual captures as it does to every source by default.
+		src = &config.Source{Name: harvest.ManualSource, RespectRobots: cfg.HTTP.RespectRobots, Watch: cfg.Defaults.Watch}
 	}
 	r := h.CaptureURL(ctx, src, pageURL)
 	if asJSON {
@@ -140,6 +168,45 @@ func (m *Main) fetchOne(ctx context.Context, cfg *config.Config, st *store.Store
 		return &exitError{code: 1, msg: r.Err.Error()}
 	}
 	return nil
+}
+
+// exitNow ends the process on a second interrupt.
+var exitNow = os.Exit
+
+// interruptible closes stop on the first SIGINT or SIGTERM and exits at once
+// on the second. The returned function stops listening.
+func (m *Main) interruptible(stop chan struct{}) (release func()) {
+	sigs := make(chan os.Signal, 2)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	done := make(chan struct{})
+	go func() {
+		select {
+		case sig := <-sigs:
+			m.logger.Warn("interrupted: finishing the pages in flight; interrupt again to quit now", "signal", sig.String())
+			close(stop)
+		case <-done:
+			return
+		}
+		select {
+		case sig := <-sigs:
+			m.logger.Error("interrupted again: quitting now", "signal", sig.String())
+			exitNow(1)
+		case <-done:
+		}
+	}()
+	return func() {
+		signal.Stop(sigs)
+		close(done)
+	}
+}
+
+func stopped(stop <-chan struct{}) bool {
+	select {
+	case <-stop:
+		return true
+	default:
+		return false
+	}
 }
 
 // pickSources returns the named sources, or every source when none is named.

@@ -46,6 +46,8 @@ const (
 	HTTPRedirect     = "/http/redirect"     // redirects to the URL in ?to=
 	HTTP429          = "/http/429"          // 429, Retry-After: 120 (seconds)
 	HTTP503Date      = "/http/503-date"     // 503, Retry-After: an HTTP date two hours ahead
+	HTTPCodingStack  = "/http/codings"      // Content-Encoding: br,br,… ×StackedCodings over a StackedBodySize body
+	HTTP429Hour      = "/http/429-hour"     // 429, Retry-After: 3600
 
 	// Pages.
 	PagePDF         = "/page/pdf"          // application/pdf
@@ -161,6 +163,8 @@ func (s *Site) routes() map[string]http.HandlerFunc {
 		HTTPRedirect:     s.serveRedirect,
 		HTTP429:          s.serve429,
 		HTTP503Date:      s.serve503,
+		HTTPCodingStack:  s.serveStackedCoding,
+		HTTP429Hour:      s.serve429Hour,
 		PagePDF:          s.servePDF,
 		PageImage:        s.serveImage,
 		PageInvalidUTF8:  s.serveInvalidUTF8,

@@ -6,6 +6,8 @@ import (
 	"io"
 	"net/http"
 	"strconv"
+	"strings"
+	"sync"
 	"time"
 
 	"github.com/andybalholm/brotli"
@@ -130,4 +132,55 @@ func (s *Site) serve429(w http.ResponseWriter, r *http.Request) {
 func (s *Site) serve503(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Retry-After", s.Now().UTC().Add(RetryAfter503).Format(http.TimeFormat))
 	http.Error(w, "down for maintenance", http.StatusServiceUnavailable)
+}
+
+// StackedCodings and StackedBodySize shape HTTPCodingStack: the response
+// that took a client 3 GB and 16 s when it built one decoder per listed
+// coding.
+const (
+	StackedCodings  = 60_000
+	StackedBodySize = 284 << 10
+)
+
+var (
+	stackedOnce   sync.Once
+	stackedHeader string
+	stackedBody   []byte
+)
+
+// serveStackedCoding sends a brotli stream of StackedBodySize bytes (one
+// real coding) under a Content-Encoding that lists br StackedCodings times.
+func (s *Site) serveStackedCoding(w http.ResponseWriter, r *http.Request) {
+	stackedOnce.Do(func() {
+		stackedHeader = strings.TrimSuffix(strings.Repeat("br,", StackedCodings), ",")
+		var buf bytes.Buffer
+		bw := brotli.NewWriterLevel(&buf, 0)
+		// Pseudo-random text, so that the compressed body stays near its size.
+		x := uint32(2463534242)
+		for buf.Len() < StackedBodySize {
+			var b [4 << 10]byte
+			for i := range b {
+				x ^= x << 13
+				x ^= x >> 17
+				x ^= x << 5
+				b[i] = byte(x)
+			}
+			_, _ = bw.Write(b[:])
+			_ = bw.Flush()
+		}
+		_ = bw.Close()
+		stackedBody = buf.Bytes()
+	})
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Content-Encoding", stackedHeader)
+	w.Header().Set("Content-Length", strconv.Itoa(len(stackedBody)))
+	_, _ = countingWriter{w, s}.Write(stackedBody)
+}
+
+// RetryAfterHour is the Retry-After of HTTP429Hour.
+const RetryAfterHour = time.Hour
+
+func (s *Site) serve429Hour(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Retry-After", strconv.Itoa(int(RetryAfterHour/time.Second)))
+	http.Error(w, "come back in an hour", http.StatusTooManyRequests)
 }

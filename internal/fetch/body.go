@@ -25,16 +25,20 @@ const (
 // the decoded entity; the cap is applied after decompression so a
 // compression bomb stops at max, and memory stays bounded by max.
 func readBody(resp *http.Response, max int64) ([]byte, error) {
+	codings, err := contentEncodings(resp.Header)
+	if err != nil {
+		return nil, err
+	}
 	// An honest Content-Length over the cap saves reading anything.
-	if resp.ContentLength > max && contentEncodings(resp.Header) == nil {
+	if resp.ContentLength > max && codings == nil {
 		return nil, fmt.Errorf("%w (Content-Length %d, limit %d)", ErrTooLarge, resp.ContentLength, max)
 	}
-	r, err := decoder(resp.Body, contentEncodings(resp.Header))
+	r, err := decoder(resp.Body, codings)
 	if err != nil {
 		return nil, err
 	}
 	size := int64(32 << 10)
-	if resp.ContentLength > 0 && resp.ContentLength <= max && contentEncodings(resp.Header) == nil {
+	if resp.ContentLength > 0 && resp.ContentLength <= max && codings == nil {
 		size = resp.ContentLength + 1 // +1 so ReadAll sees EOF without growing
 	}
 	buf := make([]byte, 0, size)
@@ -73,19 +77,43 @@ func readAllInto(b []byte, r io.Reader, limit int64) ([]byte, error) {
 	}
 }
 
+// maxCodings is how many content codings a body may stack. Real servers
+// send one; two (gzip over br) is already odd. Each decoder holds its own
+// window (brotli: up to 16 MiB), so a long list would cost memory and time
+// per listed coding, before the body cap could see a byte.
+const maxCodings = 2
+
 // contentEncodings lists the codings applied, in the order they were applied,
-// without "identity"; nil when the body is not encoded.
-func contentEncodings(h http.Header) []string {
+// without "identity"; nil when the body is not encoded. More than maxCodings
+// is an error wrapping ErrTooManyCodings, found without splitting the whole
+// header.
+func contentEncodings(h http.Header) ([]string, error) {
 	var out []string
-	for _, v := range h.Values("Content-Encoding") {
-		for _, c := range strings.Split(v, ",") {
+	values := h.Values("Content-Encoding")
+	for _, v := range values {
+		for rest := v; rest != ""; {
+			var c string
+			c, rest, _ = strings.Cut(rest, ",")
 			c = strings.ToLower(strings.TrimSpace(c))
-			if c != "" && c != "identity" {
-				out = append(out, c)
+			if c == "" || c == "identity" {
+				continue
 			}
+			if len(out) == maxCodings {
+				return nil, fmt.Errorf("%w: Content-Encoding %q lists more than %d",
+					ErrTooManyCodings, clip(strings.Join(values, ", "), 60), maxCodings)
+			}
+			out = append(out, c)
 		}
 	}
-	return out
+	return out, nil
+}
+
+// clip shortens s to about n bytes for an error message, saying how long it was.
+func clip(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return fmt.Sprintf("%s… (%d bytes)", s[:n], len(s))
 }
 
 // decoder undoes codings last-applied first.

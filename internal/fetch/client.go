@@ -73,7 +73,7 @@ func newClient(opts Options, exempt func(netip.AddrPort) bool) *Client {
 	}
 	dialer := &net.Dialer{Timeout: dialTimeout, KeepAlive: 30 * time.Second}
 	if !opts.AllowPrivateNetworks {
-		dialer.Control = guardControl(exempt)
+		dialer.Control = guardControl(exempt, newHostAddrs(opts.InterfaceAddrs, opts.Now, log))
 	}
 	transport := &http.Transport{
 		// No proxy: the guard must see the address actually reached.
@@ -169,7 +169,9 @@ func (c *Client) admit(ctx context.Context, u *url.URL, respect bool) (release f
 			return nil, err
 		}
 	}
-	return c.pacer.acquire(ctx, hostKey(u))
+	// A Retry-After longer than the whole request may take is not waited
+	// out in silence: the request is deferred at once.
+	return c.pacer.acquire(ctx, hostKey(u), strings.ToLower(u.Host), c.opts.Timeout)
 }
 
 // exchange sends one GET and reads its body. It returns the Response, or the

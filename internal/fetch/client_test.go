@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"runtime"
 	"strconv"
 	"strings"
@@ -190,6 +191,42 @@ func TestUnsupportedContentEncoding(t *testing.T) {
 	_, err := testClient(t, Options{}).Get(context.Background(), Request{URL: srv.URL})
 	if !errors.Is(err, ErrContentEncoding) {
 		t.Fatalf("err = %v", err)
+	}
+}
+
+func TestStackedContentEncodingRefused(t *testing.T) {
+	page := strings.Repeat("<p>Annals of the realm.</p>\n", 200)
+	var inner, outer bytes.Buffer
+	bw := brotli.NewWriter(&inner)
+	io.WriteString(bw, page)
+	bw.Close()
+	gw := gzip.NewWriter(&outer)
+	gw.Write(inner.Bytes())
+	gw.Close()
+	serve := func(codings string, body []byte) *httptest.Server {
+		return testServer(t, func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Encoding", codings)
+			w.Header().Set("Content-Type", "text/html")
+			w.Write(body)
+		})
+	}
+	// Two codings (br, then gzip over it) are still decoded.
+	two := serve("br, gzip", outer.Bytes())
+	res, err := testClient(t, Options{}).Get(context.Background(), Request{URL: two.URL})
+	if err != nil || string(res.Body) != page {
+		t.Fatalf("two codings: err = %v, body %d bytes", err, len(res.Body))
+	}
+	// A third is refused before any decoder is built; "identity" does not count.
+	for _, codings := range []string{"br, identity, br, br", strings.TrimSuffix(strings.Repeat("br,", 60000), ",")} {
+		srv := serve(codings, inner.Bytes())
+		_, err := testClient(t, Options{}).Get(context.Background(), Request{URL: srv.URL})
+		if !errors.Is(err, ErrTooManyCodings) {
+			t.Fatalf("%.20s…: err = %v, want ErrTooManyCodings", codings, err)
+		}
+		msg := err.Error()
+		if !strings.Contains(msg, srv.URL) || !strings.Contains(msg, "Content-Encoding \"br,") || len(msg) > 300 {
+			t.Errorf("error should name the URL and (a clipped) header: %q", msg)
+		}
 	}
 }
 

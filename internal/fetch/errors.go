@@ -16,6 +16,10 @@ var (
 	ErrPrivateNetwork   = errors.New("fetch: refused private network address")
 	ErrRobots           = errors.New("fetch: disallowed by robots.txt")
 	ErrContentEncoding  = errors.New("fetch: unsupported Content-Encoding")
+	ErrTooManyCodings   = errors.New("fetch: too many content codings")
+	// ErrDeferred: the host asked (Retry-After) to be left alone past the
+	// request's deadline, so the request was not sent; see DeferredError.
+	ErrDeferred = errors.New("fetch: deferred by the host's Retry-After")
 )
 
 // StatusError reports a response whose status is neither 2xx nor 304.
@@ -33,6 +37,26 @@ func (e *StatusError) Error() string {
 	}
 	return fmt.Sprintf("fetch: GET %s: %d %s", e.URL, e.Code, text)
 }
+
+// DeferredError reports a request not sent because its host asked, with
+// Retry-After, to be left alone until Until, later than the request could
+// wait. It matches ErrDeferred.
+type DeferredError struct {
+	Host  string // host[:port] as in the URL
+	Until time.Time
+	now   time.Time
+}
+
+func (e *DeferredError) Error() string {
+	until := e.Until.UTC()
+	layout := "15:04:05 UTC"
+	if y, m, d := until.Date(); e.now.IsZero() || y != e.now.UTC().Year() || m != e.now.UTC().Month() || d != e.now.UTC().Day() {
+		layout = "2006-01-02 15:04:05 UTC"
+	}
+	return fmt.Sprintf("fetch: host %s asked to wait until %s (Retry-After)", e.Host, until.Format(layout))
+}
+
+func (e *DeferredError) Is(target error) bool { return target == ErrDeferred }
 
 // privateNetworkError names the refused address and the rule that refused it.
 type privateNetworkError struct {

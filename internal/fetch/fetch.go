@@ -3,6 +3,7 @@ package fetch
 
 import (
 	"log/slog"
+	"net"
 	"net/http"
 	"net/netip"
 	"time"
@@ -29,6 +30,9 @@ type Options struct {
 	// loopback server in for a public host while the guard refuses every
 	// other private address.
 	GuardExempt func(netip.AddrPort) bool
+	// InterfaceAddrs lists this host's addresses, which the guard refuses
+	// (re-read every minute); nil means net.InterfaceAddrs. Tests inject it.
+	InterfaceAddrs func() ([]net.Addr, error)
 }
 
 // Request is one GET.

@@ -41,15 +41,25 @@ func (p *pacer) host(key string) *hostPace {
 
 // acquire waits for a free slot and for the host's next start time, and
 // returns the function that frees the slot. It gives up as soon as ctx is
-// done, or at once when ctx's deadline falls before the start time.
-func (p *pacer) acquire(ctx context.Context, key string) (release func(), err error) {
+// done, or at once when ctx's deadline falls before the start time. A host
+// that asked (Retry-After) to be left alone for longer than patience, or
+// past ctx's deadline, is not waited for at all: the error is a
+// *DeferredError naming the time, before and after waiting for a slot.
+func (p *pacer) acquire(ctx context.Context, key, name string, patience time.Duration) (release func(), err error) {
 	h := p.host(key)
+	if err := p.deferred(ctx, h, name, patience); err != nil {
+		return nil, err
+	}
 	select {
 	case h.slots <- struct{}{}:
 	case <-ctx.Done():
 		return nil, ctx.Err()
 	}
 	release = func() { <-h.slots }
+	if err := p.deferred(ctx, h, name, patience); err != nil {
+		release()
+		return nil, err
+	}
 
 	p.mu.Lock()
 	now := p.now()
@@ -99,4 +109,20 @@ func (p *pacer) pushBack(key string, d time.Duration) {
 	if until := p.now().Add(d); until.After(h.blockedUntil) {
 		h.blockedUntil = until
 	}
+}
+
+// deferred returns a *DeferredError when the host's Retry-After ends later
+// than patience from now, or after ctx's deadline.
+func (p *pacer) deferred(ctx context.Context, h *hostPace, name string, patience time.Duration) error {
+	p.mu.Lock()
+	until, now := h.blockedUntil, p.now()
+	p.mu.Unlock()
+	wait := until.Sub(now)
+	if wait <= 0 {
+		return nil
+	}
+	if dl, ok := ctx.Deadline(); wait > patience || (ok && time.Until(dl) < wait) {
+		return &DeferredError{Host: name, Until: until, now: now}
+	}
+	return nil
 }

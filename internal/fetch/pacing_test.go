@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -47,25 +48,75 @@ func TestRetryAfterPushesHostBack(t *testing.T) {
 	}
 }
 
-func TestRetryAfterWaitHonoursContext(t *testing.T) {
+// TestRetryAfterBeyondTimeoutDeferred: a host that asks for an hour is not
+// waited for by a request allowed 20 s, with or without a context
+// deadline: it is deferred at once with the time, and other hosts go on.
+func TestRetryAfterBeyondTimeoutDeferred(t *testing.T) {
+	var hits atomic.Int32
 	srv := testServer(t, func(w http.ResponseWriter, r *http.Request) {
+		hits.Add(1)
 		w.Header().Set("Retry-After", "3600")
 		w.WriteHeader(http.StatusServiceUnavailable)
 	})
-	c := testClient(t, Options{})
+	other := testServer(t, func(w http.ResponseWriter, r *http.Request) {})
+	c := testClient(t, Options{Timeout: 20 * time.Second})
+	t0 := time.Now()
 	_, err := c.Get(context.Background(), Request{URL: srv.URL})
 	var se *StatusError
 	if !errors.As(err, &se) || se.Code != 503 || se.RetryAfter != time.Hour {
 		t.Fatalf("err = %v", err)
 	}
-
-	// A deadline before the host's next slot fails at once.
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	if _, err := c.Get(ctx, Request{URL: srv.URL}); !errors.Is(err, context.DeadlineExceeded) {
-		t.Errorf("err = %v, want deadline exceeded", err)
+	ctxs := map[string]func() (context.Context, context.CancelFunc){
+		"no deadline": func() (context.Context, context.CancelFunc) { return context.WithCancel(context.Background()) },
+		"deadline": func() (context.Context, context.CancelFunc) {
+			return context.WithTimeout(context.Background(), time.Minute)
+		},
 	}
-	// Cancellation ends the wait.
+	for name, mk := range ctxs {
+		ctx, cancel := mk()
+		_, err := c.Get(ctx, Request{URL: srv.URL + "/other-page"})
+		cancel()
+		var de *DeferredError
+		if !errors.Is(err, ErrDeferred) || !errors.As(err, &de) {
+			t.Fatalf("%s: err = %v, want ErrDeferred", name, err)
+		}
+		host := strings.TrimPrefix(srv.URL, "http://")
+		if de.Host != host || de.Until.Before(t0.Add(time.Hour)) || de.Until.After(time.Now().Add(time.Hour)) {
+			t.Fatalf("%s: deferred %+v, want host %s until an hour from now", name, de, host)
+		}
+		want := "fetch: GET " + srv.URL + "/other-page: host " + host + " asked to wait until " + de.Until.UTC().Format("15:04:05") + " UTC (Retry-After)"
+		if de.Until.UTC().Day() != time.Now().UTC().Day() {
+			want = "fetch: GET " + srv.URL + "/other-page: host " + host + " asked to wait until " + de.Until.UTC().Format("2006-01-02 15:04:05") + " UTC (Retry-After)"
+		}
+		if err.Error() != want {
+			t.Errorf("%s: error = %q, want %q", name, err, want)
+		}
+	}
+	if n := hits.Load(); n != 1 {
+		t.Fatalf("the host was reached %d times, want 1", n)
+	}
+	if _, err := c.Get(context.Background(), Request{URL: other.URL}); err != nil {
+		t.Fatalf("another host waited: %v", err)
+	}
+}
+
+// TestShortRetryAfterWaitHonoursContext: a Retry-After within the timeout
+// is waited out, and cancellation ends that wait.
+func TestShortRetryAfterWaitHonoursContext(t *testing.T) {
+	srv := testServer(t, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Retry-After", "10")
+		w.WriteHeader(http.StatusTooManyRequests)
+	})
+	c := testClient(t, Options{Timeout: 20 * time.Second})
+	if _, err := c.Get(context.Background(), Request{URL: srv.URL}); err == nil {
+		t.Fatal("want the 429")
+	}
+	// A deadline before the host's next slot fails at once.
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if _, err := c.Get(ctx, Request{URL: srv.URL}); !errors.Is(err, ErrDeferred) {
+		t.Errorf("err = %v, want deferred", err)
+	}
 	ctx2, cancel2 := context.WithCancel(context.Background())
 	go func() { time.Sleep(20 * time.Millisecond); cancel2() }()
 	if _, err := c.Get(ctx2, Request{URL: srv.URL}); !errors.Is(err, context.Canceled) {
@@ -162,19 +213,19 @@ func TestPacerSeparatesHosts(t *testing.T) {
 	defer cancel()
 	a, _ := url.Parse("http://a.example/")
 	b, _ := url.Parse("https://b.example/")
-	relA, err := p.acquire(ctx, hostKey(a))
+	relA, err := p.acquire(ctx, hostKey(a), "a.example", time.Hour)
 	if err != nil {
 		t.Fatal(err)
 	}
 	relA()
 	// b is not paced by a's hour-long interval.
-	relB, err := p.acquire(ctx, hostKey(b))
+	relB, err := p.acquire(ctx, hostKey(b), "b.example", time.Hour)
 	if err != nil {
 		t.Fatalf("b waited on a: %v", err)
 	}
 	relB()
 	// a is: its next slot is after ctx's deadline.
-	if _, err := p.acquire(ctx, hostKey(a)); !errors.Is(err, context.DeadlineExceeded) {
+	if _, err := p.acquire(ctx, hostKey(a), "a.example", time.Hour); !errors.Is(err, context.DeadlineExceeded) {
 		t.Errorf("second acquire of a: %v, want deadline exceeded", err)
 	}
 }

@@ -84,7 +84,9 @@ func (rc *robotsCache) refresh(ctx context.Context, origin string, e *robotsEntr
 	switch {
 	case ctx.Err() != nil:
 		return ctx.Err()
-	case errors.Is(err, ErrPrivateNetwork):
+	case errors.Is(err, ErrPrivateNetwork), errors.Is(err, ErrDeferred):
+		// Deferred: the page request would be too; caching "unavailable,
+		// allow all" would outlive the Retry-After.
 		return err
 	case err == nil && res.NotModified:
 		e.expires = now.Add(robotsTTL)

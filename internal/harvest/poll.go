@@ -66,6 +66,10 @@ type PollResult struct {
 	Err error
 	// PageErrors holds the text of each page failure, "URL: error".
 	PageErrors []string
+	// Pages is how many pages the poll planned to fetch; Interrupted says
+	// PollOptions.Stop left some of them for the next poll.
+	Pages       int
+	Interrupted bool
 
 	feedETag, feedLastModified string        // validators of the feed response, kept for the next poll
 	pending                    bool          // items left for the next poll: it must not be a cheap 304
@@ -73,7 +77,11 @@ type PollResult struct {
 }
 
 // Failed reports whether anything in the poll went wrong.
-func (r *PollResult) Failed() bool { return r.Err != nil || r.Errors > 0 }
+func (r *PollResult) Failed() bool { return r.Err != nil || r.Errors > 0 || r.Interrupted }
+
+// Archived is how many pages of the poll are in the archive now (new,
+// revised, unchanged or not modified).
+func (r *PollResult) Archived() int { return r.New + r.Revised + r.Unchanged + r.NotModified }
 
 // PollOptions tune one poll.
 type PollOptions struct {
@@ -81,6 +89,20 @@ type PollOptions struct {
 	// Progress, if set, is called after each page with the pages done and
 	// the pages planned so far.
 	Progress func(source string, done, total int)
+	// Stop, when closed, stops the poll taking new pages (Ctrl-C): pages
+	// in flight still finish and are stored, and the poll is recorded as
+	// interrupted, its remaining items due again at the next poll. Unlike
+	// cancelling ctx, it abandons no fetched page.
+	Stop <-chan struct{}
+}
+
+func stopped(stop <-chan struct{}) bool {
+	select {
+	case <-stop:
+		return true
+	default:
+		return false
+	}
 }
 
 // job is one page to fetch in a poll.
@@ -129,14 +151,16 @@ func (h *Harvester) PollSource(ctx context.Context, src config.Source, opts Poll
 		}
 	}
 
-	stored := h.runJobs(ctx, src, jobs, &res, opts.Progress)
+	res.Pages = len(jobs)
+	stored, begun := h.runJobs(ctx, src, jobs, &res, opts.Progress, opts.Stop)
+	res.Interrupted = begun < len(jobs) && stopped(opts.Stop)
 	// Only now is an item done: one whose page failed, or was never reached
 	// because of a crash or a full disk, is due again at the next poll.
 	if err := h.Store.SaveFeedItems(context.WithoutCancel(ctx), stored); err != nil {
 		log.Error("save feed items", "error", err)
 		res.pending = true
 	}
-	if res.pending || res.Errors > 0 || ctx.Err() != nil {
+	if res.pending || res.Errors > 0 || ctx.Err() != nil || res.Interrupted {
 		// Items are left for the next poll (over the cap, or their page
 		// failed): forget the feed's validators, or the next poll would be
 		// answered 304 and never reach them.
@@ -148,6 +172,10 @@ func (h *Harvester) PollSource(ctx context.Context, src config.Source, opts Poll
 	switch {
 	case res.Err != nil:
 		outcome, errText = "error", res.Err.Error()
+	case res.Interrupted:
+		// Recorded as an error so that `annalist sources` shows it, with
+		// what was kept.
+		outcome, errText = "error", fmt.Sprintf("interrupted: %d of %d pages archived; the rest are due at the next poll", res.Archived(), res.Pages)
 	case res.FeedNotModified:
 		outcome = "not-modified"
 	}
@@ -268,10 +296,11 @@ func (h *Harvester) recheckList(ctx context.Context, source string, mode Recheck
 
 // runJobs fetches the pages with a small worker pool and tallies outcomes.
 // It returns the feed items whose page is now in the archive, with their
-// ArticleID set.
-func (h *Harvester) runJobs(ctx context.Context, src config.Source, jobs []job, res *PollResult, progress func(string, int, int)) (stored []store.FeedItem) {
+// ArticleID set, and how many jobs it started: it starts none after stop
+// is closed or ctx is done, and waits for those started.
+func (h *Harvester) runJobs(ctx context.Context, src config.Source, jobs []job, res *PollResult, progress func(string, int, int), stop <-chan struct{}) (stored []store.FeedItem, started int) {
 	if len(jobs) == 0 {
-		return nil
+		return nil, 0
 	}
 	var (
 		mu   sync.Mutex
@@ -303,15 +332,23 @@ func (h *Harvester) runJobs(ctx context.Context, src config.Source, jobs []job, 
 			}
 		}()
 	}
+dispatch:
 	for _, j := range jobs {
-		if ctx.Err() != nil {
+		if ctx.Err() != nil || stopped(stop) {
 			break
 		}
-		next <- j
+		select {
+		case next <- j:
+			started++
+		case <-stop:
+			break dispatch
+		case <-ctx.Done():
+			break dispatch
+		}
 	}
 	close(next)
 	wg.Wait()
-	return stored
+	return stored, started
 }
 
 // recordError records a capture with outcome error. Recording uses a
@@ -338,6 +375,6 @@ func (h *Harvester) WatchSource(ctx context.Context, src config.Source, mode Rec
 	for i := range known {
 		jobs = append(jobs, job{url: known[i].FetchURL, article: &known[i]})
 	}
-	h.runJobs(ctx, src, jobs, &res, progress)
+	h.runJobs(ctx, src, jobs, &res, progress, nil)
 	return res
 }

@@ -5,9 +5,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -29,6 +32,69 @@ func TestReliability(t *testing.T) {
 	t.Run("http", testHTTP)
 	t.Run("encodings", testEncodings)
 	t.Run("revisions", testRevisions)
+	t.Run("storage", testStorage)
+}
+
+// testStorage has the storage lines a poll can show without a second
+// process (the others are TestReliabilityStorage*).
+func testStorage(t *testing.T) {
+	// The CLI side (signals, summary, second Ctrl-C) is
+	// TestReliabilityStorageCtrlCDuringFetch in internal/cli.
+	t.Run("ctrl_c_during_fetch", func(t *testing.T) {
+		const pages = 20
+		r := newRig(t, rigOptions{})
+		var paths []string
+		for i := range pages {
+			paths = append(paths, fmt.Sprintf("%s%d", faultsite.ItemPrefix, i+1))
+		}
+		src := r.source("fault", faultsite.Wrap(paths...))
+		stop := make(chan struct{})
+		var once sync.Once
+		opts := harvest.PollOptions{Stop: stop, Progress: func(_ string, done, _ int) {
+			if done == 3 {
+				once.Do(func() { close(stop) }) // Ctrl-C after the third page
+			}
+		}}
+		var wg sync.WaitGroup
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if good := r.h.PollSource(context.Background(), r.good, harvest.PollOptions{}); good.Failed() {
+				t.Errorf("the good source failed in the same run: %v %v", good.Err, good.PageErrors)
+			}
+		}()
+		res := r.h.PollSource(context.Background(), src, opts)
+		wg.Wait()
+		r.checkGoodArchived()
+
+		requested := r.fault.HitsWithPrefix(faultsite.ItemPrefix)
+		if !res.Interrupted || res.Pages != pages || res.Archived() < 3 || res.Archived() >= pages {
+			t.Fatalf("poll = %+v interrupted=%v pages=%d, want interrupted after 3 of %d", res.Counts, res.Interrupted, res.Pages, pages)
+		}
+		// Every page fetched (in flight at the stop included) was stored.
+		if res.Archived() != requested || res.Errors != 0 {
+			t.Fatalf("%d pages requested, %d archived, %d errors: a page in flight was dropped", requested, res.Archived(), res.Errors)
+		}
+		if n := r.snapshotCount(); n != requested+len(r.demo.Slugs()) {
+			t.Fatalf("%d snapshots, want %d", n, requested+len(r.demo.Slugs()))
+		}
+		st, err := r.st.Source(context.Background(), "fault")
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := fmt.Sprintf("interrupted: %d of %d pages archived", requested, pages)
+		if st.LastOutcome != store.PollError || !strings.Contains(st.LastError, want) {
+			t.Fatalf("source state = %q %q, want the poll recorded with %q", st.LastOutcome, st.LastError, want)
+		}
+		// The next poll takes the rest, and only the rest.
+		again := r.h.PollSource(context.Background(), src, harvest.PollOptions{})
+		if again.Failed() || again.New != pages-requested {
+			t.Fatalf("next poll = %+v %v, want the %d pages left", again.Counts, again.Err, pages-requested)
+		}
+		if n := r.fault.HitsWithPrefix(faultsite.ItemPrefix); n != pages {
+			t.Fatalf("%d page requests in all, want %d (none twice)", n, pages)
+		}
+	})
 }
 
 func testFeeds(t *testing.T) {
@@ -243,6 +309,51 @@ func testHTTP(t *testing.T) {
 		}
 	})
 
+	t.Run("special_purpose_and_own_addresses", func(t *testing.T) {
+		var secretHits atomic.Int32
+		ln, err := net.Listen("tcp", ":0") // all interfaces, like a careless admin panel
+		if err != nil {
+			t.Fatal(err)
+		}
+		secret := httptest.NewUnstartedServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { secretHits.Add(1) }))
+		secret.Listener.Close()
+		secret.Listener = ln
+		secret.Start()
+		defer secret.Close()
+		sp := uint16(ln.Addr().(*net.TCPAddr).Port)
+		targets := map[string]string{
+			"192.0.0.1":      "http://192.0.0.1/",
+			"198.18.0.1":     "http://198.18.0.1/",
+			"203.0.113.5":    "http://203.0.113.5/",
+			"240.0.0.1":      "http://240.0.0.1/",
+			"6to4_loopback":  fmt.Sprintf("http://[2002:7f00:1::1]:%d/admin", sp),
+			"nat64_local":    "http://[64:ff9b:1::a00:1]/",
+			"teredo":         "http://[2001:0:4136:e378:8000:63bf:3fff:fdd2]/",
+			"documentation6": "http://[3fff::1]/",
+		}
+		if own, ok := ownInterfaceAddr(); ok {
+			targets["own_interface_address"] = "http://" + netip.AddrPortFrom(own, sp).String() + "/admin"
+		} else {
+			t.Log("this machine has no non-loopback interface address: the own-address case is not run")
+		}
+		for name, target := range targets {
+			t.Run(name, func(t *testing.T) {
+				r := newRig(t, rigOptions{})
+				res := r.pollWithGood(r.source("fault", faultsite.Redirect(target)))
+				r.wantPollError(res, "fault", "refused")
+				if !errors.Is(res.Err, fetch.ErrPrivateNetwork) || !strings.Contains(res.Err.Error(), "address (set allow_private_networks to allow)") {
+					t.Fatalf("err = %v, want ErrPrivateNetwork naming the rule", res.Err)
+				}
+				if name == "own_interface_address" && !strings.Contains(res.Err.Error(), "this host's own address") {
+					t.Fatalf("err = %v, want the host's own address named", res.Err)
+				}
+			})
+		}
+		if n := secretHits.Load(); n != 0 {
+			t.Fatalf("the 0.0.0.0 server was reached %d times", n)
+		}
+	})
+
 	t.Run("schemes_other_than_http", func(t *testing.T) {
 		for _, target := range []string{"file:///etc/passwd", "ftp://example.org/feed.xml", "gopher://example.org/"} {
 			r := newRig(t, rigOptions{})
@@ -258,6 +369,52 @@ func testHTTP(t *testing.T) {
 	})
 	t.Run("503_retry_after_http_date", func(t *testing.T) {
 		testRetryAfter(t, faultsite.HTTP503Date, "503", faultsite.RetryAfter503-2*time.Second)
+	})
+
+	t.Run("stacked_content_encoding", func(t *testing.T) {
+		// The memory figure is TestPeakRSSStackedCodings (internal/fetch).
+		r := newRig(t, rigOptions{timeout: 10 * time.Second})
+		res := r.pollWithGood(r.source("fault", faultsite.HTTPCodingStack))
+		r.wantPollError(res, "fault", "too many content codings")
+		if !errors.Is(res.Err, fetch.ErrTooManyCodings) || !strings.Contains(res.Err.Error(), r.faultURL+faultsite.HTTPCodingStack) {
+			t.Fatalf("err = %v, want ErrTooManyCodings naming the URL", res.Err)
+		}
+		page := newRig(t, rigOptions{timeout: 10 * time.Second})
+		res = page.pollWithGood(page.source("fault", faultsite.Wrap(faultsite.HTTPCodingStack)))
+		if res.Err != nil || res.Errors != 1 {
+			t.Fatalf("poll = %+v %v, want one page error", res.Counts, res.Err)
+		}
+		page.wantCaptureError("fault", page.faultURL+faultsite.HTTPCodingStack, `Content-Encoding "br,br,br`)
+	})
+
+	t.Run("retry_after_3600_defers_not_waits", func(t *testing.T) {
+		// One source on the fault host answers 429 with Retry-After: 3600;
+		// the other sources on that host are deferred at once with the
+		// time, not held for an hour; the good source on another host is
+		// archived in the same run (pollWithGood checks it).
+		r := newRig(t, rigOptions{})
+		start := time.Now()
+		res := r.pollWithGood(r.source("fault", faultsite.HTTP429Hour))
+		r.wantPollError(res, "fault", "429")
+		done := make(chan harvest.PollResult, 1)
+		go func() { done <- r.pollWithGood(r.source("neighbour", faultsite.FeedGood)) }()
+		var next harvest.PollResult
+		select {
+		case next = <-done:
+		case <-time.After(30 * time.Second):
+			t.Fatal("a poll of another source on the pushed-back host waited silently (30 s and counting)")
+		}
+		var de *fetch.DeferredError
+		if !errors.Is(next.Err, fetch.ErrDeferred) || !errors.As(next.Err, &de) {
+			t.Fatalf("neighbour poll err = %v, want ErrDeferred", next.Err)
+		}
+		if de.Until.Before(start.Add(faultsite.RetryAfterHour)) {
+			t.Fatalf("deferred until %v, want an hour after %v", de.Until, start)
+		}
+		r.wantPollError(next, "neighbour", "asked to wait until "+de.Until.UTC().Format("15:04"))
+		if n := r.fault.Hits(faultsite.FeedGood); n != 0 {
+			t.Fatalf("the pushed-back host was sent %d more requests", n)
+		}
 	})
 
 	t.Run("pdf_or_image_instead_of_article", func(t *testing.T) {
@@ -300,12 +457,13 @@ func testRetryAfter(t *testing.T, path, code string, atLeast time.Duration) {
 	if r.h.NextPollAllowed("fault").Before(start.Add(atLeast)) {
 		t.Fatal("scheduler would poll again before Retry-After")
 	}
-	// Even a poll forced now does not reach the host before then.
+	// Even a poll forced now does not reach the host before then: it is
+	// deferred at once.
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	again := r.h.PollSource(ctx, src, harvest.PollOptions{})
-	if again.Err == nil || !strings.Contains(again.Err.Error(), "paced until") {
-		t.Fatalf("forced poll err = %v, want the host paced", again.Err)
+	if !errors.Is(again.Err, fetch.ErrDeferred) || !strings.Contains(again.Err.Error(), "asked to wait until") {
+		t.Fatalf("forced poll err = %v, want the host's request deferred", again.Err)
 	}
 	if n := r.fault.Hits(path); n != 1 {
 		t.Fatalf("host hit %d times, want 1", n)
@@ -448,4 +606,23 @@ func testRevisions(t *testing.T) {
 			t.Fatalf("poll = %+v %v, want every article unchanged", res.Counts, res.PageErrors)
 		}
 	})
+}
+
+// ownInterfaceAddr returns an IPv4 address of one of this machine's
+// interfaces that is not loopback or link-local.
+func ownInterfaceAddr() (netip.Addr, bool) {
+	addrs, err := net.InterfaceAddrs()
+	if err != nil {
+		return netip.Addr{}, false
+	}
+	for _, a := range addrs {
+		if n, ok := a.(*net.IPNet); ok {
+			if ip, ok := netip.AddrFromSlice(n.IP); ok {
+				if ip = ip.Unmap(); ip.Is4() && !ip.IsLoopback() && !ip.IsLinkLocalUnicast() {
+					return ip, true
+				}
+			}
+		}
+	}
+	return netip.Addr{}, false
 }

@@ -5,6 +5,7 @@ package schedule
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
@@ -15,6 +16,7 @@ import (
 	"github.com/robfig/cron/v3"
 
 	"annalist/internal/config"
+	"annalist/internal/fetch"
 	"annalist/internal/harvest"
 )
 
@@ -61,6 +63,9 @@ type Scheduler struct {
 	running map[string]*sync.Mutex // one run of a source at a time, across reloads
 	wg      sync.WaitGroup
 	entries map[string]cron.EntryID
+	// deferred holds, per source, the time its feed's host asked to be
+	// left alone until (Retry-After): no poll or watch of it before then.
+	deferred map[string]time.Time
 }
 
 // New returns a scheduler; call Start.
@@ -73,7 +78,7 @@ func New(p Poller, log *slog.Logger, now func() time.Time) *Scheduler {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	return &Scheduler{poller: p, log: log, now: now, ctx: ctx, cancel: cancel,
-		running: map[string]*sync.Mutex{}}
+		running: map[string]*sync.Mutex{}, deferred: map[string]time.Time{}}
 }
 
 // Start schedules every source of cfg. Calling it again replaces the
@@ -114,7 +119,8 @@ func (s *Scheduler) current(c *cron.Cron) bool {
 // Poller returns what the scheduler runs.
 func (s *Scheduler) Poller() Poller { return s.poller }
 
-// NextRun returns the next scheduled poll of a source (zero if unknown).
+// NextRun returns the next scheduled poll of a source (zero if unknown): the
+// first on its schedule after any time its host asked to be left alone until.
 func (s *Scheduler) NextRun(source string) time.Time {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -125,7 +131,48 @@ func (s *Scheduler) NextRun(source string) time.Time {
 	if !ok {
 		return time.Time{}
 	}
-	return s.cron.Entry(id).Next
+	e := s.cron.Entry(id)
+	if until := s.deferred[source]; e.Schedule != nil && until.After(e.Next) {
+		return e.Schedule.Next(until)
+	}
+	return e.Next
+}
+
+// DeferredUntil returns the time the source's host asked to be left alone
+// until, or zero.
+func (s *Scheduler) DeferredUntil(source string) time.Time {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.deferred[source]
+}
+
+// noteResult remembers (or forgets) the deferral a poll ended with: a
+// request deferred by its host's Retry-After, or the Retry-After of a 429 or
+// 503 answer to the feed itself.
+func (s *Scheduler) noteResult(source string, err error) {
+	var until time.Time
+	var de *fetch.DeferredError
+	var se *fetch.StatusError
+	switch {
+	case errors.As(err, &de):
+		until = de.Until
+	case errors.As(err, &se) && se.RetryAfter > 0:
+		until = s.now().Add(se.RetryAfter)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if until.IsZero() {
+		delete(s.deferred, source)
+		return
+	}
+	s.deferred[source] = until
+	s.log.Info("source deferred: its host asked to wait (Retry-After)", "source", source, "until", until.UTC().Format(time.RFC3339))
+}
+
+// isDeferred reports whether source's host asked to be left alone past now.
+func (s *Scheduler) isDeferred(source string) (time.Time, bool) {
+	until := s.DeferredUntil(source)
+	return until, s.now().Before(until)
 }
 
 // Stop stops scheduling and cancels the runs in flight: no new page is
@@ -185,8 +232,15 @@ func (s *Scheduler) sourceJob(owner *cron.Cron, src config.Source, sched cron.Sc
 				return
 			}
 		}
+		if until, ok := s.isDeferred(src.Name); ok {
+			s.log.Info("poll skipped: the source's host asked to wait", "source", src.Name, "until", until.UTC().Format(time.RFC3339))
+			return
+		}
 		s.Run(src, func(ctx context.Context) {
-			s.poller.PollSource(ctx, src, harvest.PollOptions{Recheck: harvest.RecheckDue})
+			res := s.poller.PollSource(ctx, src, harvest.PollOptions{Recheck: harvest.RecheckDue})
+			if ctx.Err() == nil {
+				s.noteResult(src.Name, res.Err)
+			}
 		})
 	})
 }
@@ -235,6 +289,9 @@ func (s *Scheduler) watchAll(cfg *config.Config) {
 			return
 		}
 		if g, ok := s.poller.(Gate); ok && s.now().Before(g.NextWatchAllowed(src.Name)) {
+			continue
+		}
+		if _, ok := s.isDeferred(src.Name); ok {
 			continue
 		}
 		s.run(src.Name+"\x00watch", src, func(ctx context.Context) {

@@ -2,12 +2,14 @@ package schedule
 
 import (
 	"context"
+	"fmt"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"annalist/internal/config"
+	"annalist/internal/fetch"
 	"annalist/internal/harvest"
 )
 
@@ -21,6 +23,8 @@ type countingPoller struct {
 	maxRun  atomic.Int32
 	block   chan struct{}
 	panics  string
+	// errFor, if set, gives the Err of a source's poll result.
+	errFor func(source string) error
 }
 
 func newCounting() *countingPoller {
@@ -48,7 +52,11 @@ func (p *countingPoller) PollSource(ctx context.Context, src config.Source, opts
 		case <-ctx.Done():
 		}
 	}
-	return harvest.PollResult{Source: src.Name}
+	res := harvest.PollResult{Source: src.Name}
+	if p.errFor != nil {
+		res.Err = p.errFor(src.Name)
+	}
+	return res
 }
 
 func (p *countingPoller) WatchSource(ctx context.Context, src config.Source, mode harvest.Recheck, progress func(string, int, int)) harvest.PollResult {
@@ -242,4 +250,47 @@ func TestRunWaitingOutJitterDropsAfterReload(t *testing.T) {
 		t.Fatalf("a run of the old schedule polled %d times after the reload", n)
 	}
 	s.Stop(context.Background())
+}
+
+// TestDeferredSourceWaitsForRetryAfter: a source whose poll was deferred by
+// its host's Retry-After is not polled (nor watched) again before that
+// time, then is; NextRun says so; other sources go on.
+func TestDeferredSourceWaitsForRetryAfter(t *testing.T) {
+	p := newCounting()
+	until := time.Now().Add(2500 * time.Millisecond)
+	var mu sync.Mutex
+	var pollsOfA []time.Time
+	p.errFor = func(source string) error {
+		if source != "a" {
+			return nil
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		pollsOfA = append(pollsOfA, time.Now())
+		if len(pollsOfA) == 1 {
+			return fmt.Errorf("feed: %w", &fetch.DeferredError{Host: "a.example", Until: until})
+		}
+		return nil
+	}
+	s := New(p, nil, nil)
+	s.Jitter = func(time.Duration) time.Duration { return 0 }
+	if err := s.Start(cfgWith("@every 1s", "@every 1s")); err != nil {
+		t.Fatal(err)
+	}
+	defer s.Stop(t.Context())
+	waitFor(t, "a deferred", func() bool { return !s.DeferredUntil("a").IsZero() })
+	if next := s.NextRun("a"); next.Before(until) {
+		t.Fatalf("NextRun(a) = %v, before the host's Retry-After %v", next, until)
+	}
+	waitFor(t, "a polled again", func() bool { return p.count("a") >= 2 })
+	mu.Lock()
+	second := pollsOfA[1]
+	mu.Unlock()
+	if second.Before(until) {
+		t.Fatalf("a polled again at %v, before its host's Retry-After %v", second, until)
+	}
+	if p.count("b") < 2 {
+		t.Fatalf("b polled %d times while a was deferred", p.count("b"))
+	}
+	waitFor(t, "the deferral forgotten after a good poll", func() bool { return s.DeferredUntil("a").IsZero() })
 }
