@@ -329,11 +329,11 @@ func (s *Store) saveOne(ctx context.Context, tx *sql.Tx, r *saveReq) (*SaveResul
 	ins, err := tx.ExecContext(ctx, `
 		INSERT INTO snapshots (id, article_id, captured_at, revision_date, published_date, title, byline, url,
 			html, text, markdown, fingerprint, fp_version, words, extractor,
-			warc_file, warc_offset, warc_record_id, payload_digest)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			warc_file, warc_offset, warc_record_id, payload_digest, pages)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		snapID, id, captured, fmtTimePtr(p.RevisionDate), fmtTimePtr(p.PublishedDate), p.Title, p.Byline, fetched,
 		prep.htmlZ, prep.textZ, prep.mdZ, p.Fingerprint, fpVersion(p.Fingerprint), len(strings.Fields(p.Text)), p.Extractor,
-		file, offset, prep.pair.recordID, prep.pair.payloadDigest,
+		file, offset, prep.pair.recordID, prep.pair.payloadDigest, 1+len(p.MorePages),
 	)
 	if err != nil {
 		return res, fmt.Errorf("insert snapshot: %w", err)
