@@ -68,8 +68,8 @@ type Source struct {
 	// NoFollowPages is `follow_pages: false`: archive page 1 of a
 	// paginated article only. The zero value follows, as the default does.
 	NoFollowPages bool
-	File          string           // file that defined it
-	Line          int              // line of its definition in File
+	File          string // file that defined it
+	Line          int    // line of its definition in File
 }
 
 // Selectors are goquery CSS selectors; every one is optional.
