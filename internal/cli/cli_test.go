@@ -181,7 +181,7 @@ func TestFetchAndBrowseJSONContract(t *testing.T) {
 	}
 
 	out, _, _ = f.run("history", id, "--json")
-	if got, want := keys(t, out), sorted("id", "captured_at", "revision_date", "published_date", "title", "fingerprint", "words"); !reflect.DeepEqual(got, want) {
+	if got, want := keys(t, out), sorted("id", "captured_at", "revision_date", "published_date", "title", "fingerprint", "words", "pages"); !reflect.DeepEqual(got, want) {
 		t.Fatalf("history keys = %v, want %v", got, want)
 	}
 	var hist []struct {
@@ -209,6 +209,9 @@ func TestFetchAndBrowseJSONContract(t *testing.T) {
 	f.runJSON(&shown, "show", id, "--format", "json", "--at", "2099-01-01")
 	if shown["id"] != hist[1].SnapID {
 		t.Fatalf("show --at the future = %v, want the latest %s", shown["id"], hist[1].SnapID)
+	}
+	if shown["pages"] != 1.0 {
+		t.Fatalf("show json pages = %v, want 1", shown["pages"])
 	}
 	if w := shown["warc"].(map[string]any); w["record_id"] == "" || w["file"] == "" {
 		t.Fatalf("show json without WARC location: %v", w)

@@ -148,6 +148,9 @@ func (d *decoder) decodeWeb(parent entry, w *Web) {
 			}
 			w.Listen = s
 		case "base_url":
+			if s == "" {
+				continue // the default: derived from listen
+			}
 			if err := checkBaseURL(s); err != nil {
 				d.errorf(e.line, e.path, "%v", err)
 			}
