@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/nlnwa/gowarc/v3"
 )
@@ -63,5 +64,45 @@ func TestMorePagesWrittenToWARC(t *testing.T) {
 		"response https://example.com/short,request https://example.com/short"
 	if strings.Join(got, ",") != want {
 		t.Fatalf("records:\n%s\nwant\n%s", strings.Join(got, ","), want)
+	}
+}
+
+// A snapshot's captured_at is the time its ID names, even when the ID had
+// to move on a second because another snapshot of the article took it.
+func TestSnapshotIDAndCaptureTimeAgree(t *testing.T) {
+	ctx := context.Background()
+	s, err := Open(ctx, t.TempDir(), Options{NoSync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	a := mustSave(t, s, page("same-second", "A", "the first wording", t0.Add(300*time.Millisecond)))
+	b := mustSave(t, s, page("same-second", "A", "the second wording", t0.Add(700*time.Millisecond)))
+	if b.Outcome != OutcomeRevised {
+		t.Fatalf("second save: %s", b.Outcome)
+	}
+	caps, err := s.Captures(ctx, CaptureFilter{ArticleID: a.ArticleID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	byID := map[string]time.Time{}
+	for _, c := range caps {
+		byID[c.SnapshotID] = c.CapturedAt
+	}
+	for _, id := range []string{a.SnapshotID, b.SnapshotID} {
+		sn, err := s.Snapshot(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		stamp := sn.CapturedAt.UTC().Format("20060102150405")
+		if !strings.HasSuffix(id, "/"+stamp) || sn.CapturedAt.Nanosecond() != 0 {
+			t.Errorf("snapshot %s captured at %s", id, sn.CapturedAt.Format(time.RFC3339Nano))
+		}
+		if !byID[id].Equal(sn.CapturedAt) {
+			t.Errorf("capture of %s at %s, snapshot at %s", id, byID[id], sn.CapturedAt)
+		}
+	}
+	if !strings.HasSuffix(b.SnapshotID, "/20240131080001") {
+		t.Errorf("second ID %s did not move on a second", b.SnapshotID)
 	}
 }
