@@ -403,3 +403,35 @@ func TestSourcesShowsAFailingSource(t *testing.T) {
 		t.Fatalf("sources --json = %v", rows)
 	}
 }
+
+func TestShowCitationFormats(t *testing.T) {
+	f := newFixture(t)
+	var r map[string]any
+	f.runJSON(&r, "fetch", "--url", f.base+demosite.Path(sample), "--source", "mondo-history", "--json")
+	id, snap := r["article"].(string), r["snapshot"].(string)
+	ts := strings.TrimPrefix(snap, id+"/")
+
+	// Without web.base_url the archive URL is derived from web.listen.
+	out, stderr, code := f.run("show", id, "--format", "bibtex", "--snapshot", ts)
+	if code != 0 || !strings.HasPrefix(out, "@misc{annalist:"+id+":"+ts+",") ||
+		!strings.Contains(out, `\url{http://127.0.0.1:0/a/`+snap+`}`) || !strings.Contains(out, "howpublished = {Mondo History}") {
+		t.Fatalf("show --format bibtex: exit %d\n%s\n%s", code, out, stderr)
+	}
+	cfg, err := os.ReadFile(f.cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg = append(cfg, "  base_url: https://archive.example.org\n"...)
+	if err := os.WriteFile(f.cfg, cfg, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var items []map[string]any
+	f.runJSON(&items, "show", id, "--format", "csl-json", "--at", "2099-01-01")
+	if len(items) != 1 || items[0]["type"] != "webpage" || items[0]["archive_location"] != "https://archive.example.org/a/"+snap ||
+		items[0]["container-title"] != "Mondo History" || items[0]["archive"] != "annalist" {
+		t.Fatalf("show --format csl-json = %v", items)
+	}
+	if _, stderr, code := f.run("show", id, "--format", "ris"); code != 2 || !strings.Contains(stderr, "bibtex or csl-json") {
+		t.Fatalf("--format ris: exit %d, %s", code, stderr)
+	}
+}
