@@ -157,6 +157,11 @@ func Continues(articleURL, target string) (n int, ok bool) {
 			if v == "" || aq.Get(k) == v {
 				continue
 			}
+			if av := aq.Get(k); av != "" && av != "0" && av != "1" {
+				// The article's own URL numbers something else with it
+				// (WordPress's ?p=123 names a post): ?p=124 is another post.
+				return 0, false
+			}
 			num, err := strconv.Atoi(v)
 			if err != nil || num < 1 || num > 999 {
 				return 0, false

@@ -27,6 +27,9 @@ func TestContinues(t *testing.T) {
 		{"https://example.com/articles/12", "https://example.com/articles/13", 0, false},
 		{"https://example.com/a?id=7", "https://example.com/a?id=7&page=2", 2, true},
 		{"https://example.com/a?id=7", "https://example.com/a?id=8&page=2", 0, false},
+		{"https://example.com/?p=100", "https://example.com/?p=101", 0, false}, // WordPress: the next post
+		{"https://example.com/a?page=1", "https://example.com/a?page=2", 2, true},
+		{art, "https://example.com/2024/01/the-siege/comment-page-2/", 0, false},
 	} {
 		n, ok := Continues(c.article, c.target)
 		if n != c.n || ok != c.ok {

@@ -2,11 +2,14 @@ package web
 
 import (
 	"encoding/json"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/PuerkitoBio/goquery"
+
+	"annalist/internal/store"
 )
 
 // The snapshot page names the source by its title, the byline and both
@@ -108,5 +111,24 @@ func TestCitationUsesBaseURL(t *testing.T) {
 	}
 	if bib := body(t, f.get("/a/"+id+"/cite.bib")); !strings.Contains(bib, `\url{https://archive.example.org/a/`+id+`}`) {
 		t.Errorf("cite.bib:\n%s", bib)
+	}
+}
+
+// A paginated article's snapshot says how many pages it joins.
+func TestSnapshotPageShowsPageCount(t *testing.T) {
+	f := newFixture(t)
+	p := pageOf("mondo-history", "https://mondo.example/history/long.html", "A Long Essay", []string{"Page one.", "Page two."}, t0, nil, "")
+	p.MorePages = []store.Response{{URL: "https://mondo.example/history/long.html?page=2", StatusCode: 200,
+		Header: http.Header{"Content-Type": {"text/html"}}, Body: []byte("<p>Page two.</p>")}}
+	res := save(t, f.st, p)
+	dd := map[string]string{}
+	doc := f.page("/a/"+res.SnapshotID, 200)
+	doc.Find("section.cite dt").Each(func(_ int, s *goquery.Selection) { dd[text(s)] = text(s.Next()) })
+	if dd["Pages"] != "2 pages of the original, joined" {
+		t.Errorf("Pages = %q", dd["Pages"])
+	}
+	doc = f.page("/a/"+f.grainS[0], 200)
+	if doc.Find("section.cite dt:contains('Pages')").Length() != 0 {
+		t.Error("a one-page snapshot lists its pages")
 	}
 }
