@@ -2,6 +2,7 @@ package harvest
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"mime"
 	"strings"
@@ -25,9 +26,10 @@ const MaxPages = 20
 // It returns the later pages' responses, for WARC. It stops at MaxPages,
 // at a page already seen (a loop, or a redirect back to page 1), at a page
 // on another site, and at a page whose text repeats the previous one (a
-// site that ignores ?page=N). A later page that cannot be fetched or
-// extracted is an error: half an article stored as a revision would read
-// as a cut, and the next capture as a restoration.
+// site that ignores ?page=N), and at a page robots.txt disallows. A later
+// page that cannot be fetched or extracted is an error: half an article
+// stored as a revision would read as a cut, and the next capture as a
+// restoration.
 func (h *Harvester) morePages(ctx context.Context, src *config.Source, rules extract.Rules, resp *fetch.Response, body []byte, art *extract.Result) ([]store.Response, error) {
 	if src.NoFollowPages {
 		return nil, nil
@@ -58,6 +60,12 @@ func (h *Harvester) morePages(ctx context.Context, src *config.Source, rules ext
 		n := len(texts) + 1
 		r, err := h.Fetch.Get(ctx, fetch.Request{URL: next, RespectRobots: &src.RespectRobots,
 			Accept: "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5"})
+		if errors.Is(err, fetch.ErrRobots) {
+			// The site's own wish, the same at every check: the article
+			// is what robots.txt lets us read.
+			log.Warn("next page disallowed by robots.txt; the article is archived up to it", "next", next, "pages", len(texts))
+			break
+		}
 		if err != nil {
 			return nil, fmt.Errorf("page %d of %s: %w", n, first, err)
 		}

@@ -71,6 +71,14 @@ func (s *pagedSite) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	switch {
+	case r.URL.Path == "/robots.txt":
+		w.Header().Set("Content-Type", "text/plain")
+		io.WriteString(w, "User-agent: *\nDisallow: /walled/3\n")
+	case strings.HasPrefix(r.URL.Path, "/walled"):
+		n, _ := strconv.Atoi(strings.TrimPrefix(r.URL.Path, "/walled/"))
+		n = max(n, 1)
+		head := fmt.Sprintf(`<link rel="next" href="/walled/%d">`, n+1)
+		io.WriteString(w, articlePage("The Wall", head, fmt.Sprintf("Wall part %d stands.", n), ""))
 	case r.URL.Path == "/essay" && page <= 3:
 		texts := []string{"", "The first part tells how the siege began in the winter.",
 			"The second part tells how the city held through the summer.", essay3}
@@ -286,6 +294,19 @@ func TestFollowPagesOff(t *testing.T) {
 	}
 	if e.site.hits("/essay?page=2") != 0 {
 		t.Error("page 2 fetched with follow_pages: false")
+	}
+}
+
+// A later page robots.txt disallows is not fetched: the article is
+// archived up to it.
+func TestPaginationStopsAtRobotsDisallow(t *testing.T) {
+	e := newPagedEnv(t)
+	sn := e.snapshot(e.capture("/walled").SnapshotID)
+	if sn.Pages != 2 || !strings.Contains(sn.Text, "Wall part 2") {
+		t.Errorf("pages %d, text %q", sn.Pages, sn.Text)
+	}
+	if e.site.hits("/walled/3") != 0 || e.site.hits("/robots.txt") == 0 {
+		t.Errorf("page 3 fetched %d times, robots.txt %d", e.site.hits("/walled/3"), e.site.hits("/robots.txt"))
 	}
 }
 
