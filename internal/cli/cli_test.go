@@ -334,6 +334,22 @@ func TestExtractShowsSelectors(t *testing.T) {
 	if m["body"] != "div.article-content" {
 		t.Fatalf("matched = %v", m)
 	}
+	if x["next_page"] != "" {
+		t.Fatalf("next_page = %v on a one-page article", x["next_page"])
+	}
+	paged := filepath.Join(t.TempDir(), "paged.html")
+	if err := os.WriteFile(paged, []byte(`<html><head><link rel="next" href="/essay?page=2"></head><body><article><h1>Essay</h1><p>`+
+		strings.Repeat("Words of the first page of the essay. ", 20)+`</p></article></body></html>`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	f.runJSON(&x, "extract", "--format", "json", "--url", "https://history.example/essay", paged)
+	if x["next_page"] != "https://history.example/essay?page=2" {
+		t.Fatalf("next_page = %v", x["next_page"])
+	}
+	out, _, _ := f.run("extract", "--url", "https://history.example/essay", paged)
+	if !strings.Contains(out, "next page: https://history.example/essay?page=2") {
+		t.Fatalf("extract text does not name the next page:\n%s", out)
+	}
 }
 
 func TestDemo(t *testing.T) {
