@@ -181,7 +181,7 @@ func TestFetchAndBrowseJSONContract(t *testing.T) {
 	}
 
 	out, _, _ = f.run("history", id, "--json")
-	if got, want := keys(t, out), sorted("id", "captured_at", "revision_date", "published_date", "title", "fingerprint", "words"); !reflect.DeepEqual(got, want) {
+	if got, want := keys(t, out), sorted("id", "captured_at", "revision_date", "published_date", "title", "fingerprint", "words", "pages"); !reflect.DeepEqual(got, want) {
 		t.Fatalf("history keys = %v, want %v", got, want)
 	}
 	var hist []struct {
@@ -209,6 +209,9 @@ func TestFetchAndBrowseJSONContract(t *testing.T) {
 	f.runJSON(&shown, "show", id, "--format", "json", "--at", "2099-01-01")
 	if shown["id"] != hist[1].SnapID {
 		t.Fatalf("show --at the future = %v, want the latest %s", shown["id"], hist[1].SnapID)
+	}
+	if shown["pages"] != 1.0 {
+		t.Fatalf("show json pages = %v, want 1", shown["pages"])
 	}
 	if w := shown["warc"].(map[string]any); w["record_id"] == "" || w["file"] == "" {
 		t.Fatalf("show json without WARC location: %v", w)
@@ -331,6 +334,22 @@ func TestExtractShowsSelectors(t *testing.T) {
 	if m["body"] != "div.article-content" {
 		t.Fatalf("matched = %v", m)
 	}
+	if x["next_page"] != "" {
+		t.Fatalf("next_page = %v on a one-page article", x["next_page"])
+	}
+	paged := filepath.Join(t.TempDir(), "paged.html")
+	if err := os.WriteFile(paged, []byte(`<html><head><link rel="next" href="/essay?page=2"></head><body><article><h1>Essay</h1><p>`+
+		strings.Repeat("Words of the first page of the essay. ", 20)+`</p></article></body></html>`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	f.runJSON(&x, "extract", "--format", "json", "--url", "https://history.example/essay", paged)
+	if x["next_page"] != "https://history.example/essay?page=2" {
+		t.Fatalf("next_page = %v", x["next_page"])
+	}
+	out, _, _ := f.run("extract", "--url", "https://history.example/essay", paged)
+	if !strings.Contains(out, "next page: https://history.example/essay?page=2") {
+		t.Fatalf("extract text does not name the next page:\n%s", out)
+	}
 }
 
 func TestDemo(t *testing.T) {
@@ -398,5 +417,37 @@ func TestSourcesShowsAFailingSource(t *testing.T) {
 	f.runJSON(&rows, "sources", "--json")
 	if rows[0]["last_outcome"] != "error" || !strings.Contains(rows[0]["last_error"].(string), "no-such-feed.xml") {
 		t.Fatalf("sources --json = %v", rows)
+	}
+}
+
+func TestShowCitationFormats(t *testing.T) {
+	f := newFixture(t)
+	var r map[string]any
+	f.runJSON(&r, "fetch", "--url", f.base+demosite.Path(sample), "--source", "mondo-history", "--json")
+	id, snap := r["article"].(string), r["snapshot"].(string)
+	ts := strings.TrimPrefix(snap, id+"/")
+
+	// Without web.base_url the archive URL is derived from web.listen.
+	out, stderr, code := f.run("show", id, "--format", "bibtex", "--snapshot", ts)
+	if code != 0 || !strings.HasPrefix(out, "@misc{annalist:"+id+":"+ts+",") ||
+		!strings.Contains(out, `\url{http://127.0.0.1:0/a/`+snap+`}`) || !strings.Contains(out, "howpublished = {Mondo History}") {
+		t.Fatalf("show --format bibtex: exit %d\n%s\n%s", code, out, stderr)
+	}
+	cfg, err := os.ReadFile(f.cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg = append(cfg, "  base_url: https://archive.example.org\n"...)
+	if err := os.WriteFile(f.cfg, cfg, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var items []map[string]any
+	f.runJSON(&items, "show", id, "--format", "csl-json", "--at", "2099-01-01")
+	if len(items) != 1 || items[0]["type"] != "webpage" || items[0]["archive_location"] != "https://archive.example.org/a/"+snap ||
+		items[0]["container-title"] != "Mondo History" || items[0]["archive"] != "annalist" {
+		t.Fatalf("show --format csl-json = %v", items)
+	}
+	if _, stderr, code := f.run("show", id, "--format", "ris"); code != 2 || !strings.Contains(stderr, "bibtex or csl-json") {
+		t.Fatalf("--format ris: exit %d, %s", code, stderr)
 	}
 }

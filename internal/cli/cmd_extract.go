@@ -42,6 +42,7 @@ type extractJSON struct {
 	Warnings     []string          `json:"warnings"`
 	Words        int               `json:"words"`
 	Fingerprint  string            `json:"fingerprint"`
+	NextPage     string            `json:"next_page"` // a paginated article's next page, "" if none (not fetched here)
 	Text         string            `json:"text"`
 	Markdown     string            `json:"markdown"`
 	HTML         string            `json:"html"`
@@ -122,6 +123,17 @@ func runExtract(ctx context.Context, m *Main, args []string) error {
 	if err != nil {
 		return fmt.Errorf("extract %s: %w", arg, err)
 	}
+	next := ""
+	if src == nil || !src.NoFollowPages {
+		sel := ""
+		if src != nil {
+			sel = src.Selectors.NextPage
+		}
+		// base is page 1 here: the page given is taken as the article's first.
+		if next, err = extract.NextPage(page, base, base, sel); err != nil {
+			return fmt.Errorf("extract %s: %w", arg, err)
+		}
+	}
 	var fp string
 	if ignoreSrc != nil {
 		fp = extract.Fingerprint(art.Title, art.Text, ignoreSrc.IgnoreRE)
@@ -135,7 +147,7 @@ func runExtract(ctx context.Context, m *Main, args []string) error {
 			RevisionText: art.RevisionText, LeadImage: art.LeadImage, Extractor: art.Extractor, Fallback: art.Fallback,
 			Matched: art.Matched, Removed: art.Removed, RemovedBy: art.RemovedBy, Dropped: art.Dropped, Cleaned: art.Cleaned,
 			RulesVersion: extract.Version, Warnings: art.Warnings, Words: extract.Words(art.Text), Fingerprint: fp,
-			Text: art.Text, Markdown: art.Markdown, HTML: art.HTML})
+			NextPage: next, Text: art.Text, Markdown: art.Markdown, HTML: art.HTML})
 	case "markdown":
 		writeExtractReport(m.Stderr, art) // stdout stays the document
 		fmt.Fprintf(m.Stdout, "# %s\n\n%s\n", art.Title, strings.TrimRight(art.Markdown, "\n"))
@@ -158,6 +170,9 @@ func runExtract(ctx context.Context, m *Main, args []string) error {
 			fmt.Fprintln(m.Stdout)
 		}
 		writeExtractReport(m.Stdout, art)
+		if next != "" {
+			fmt.Fprintf(m.Stdout, "next page: %s (archiving follows it; this shows page 1 only)\n", next)
+		}
 		fmt.Fprintf(m.Stdout, "\n%s\n", strings.TrimRight(art.Text, "\n"))
 	}
 	for _, w := range art.Warnings {

@@ -47,9 +47,9 @@ func runHistory(ctx context.Context, m *Main, args []string) error {
 	}
 	fmt.Fprintf(m.Stdout, "%s  %s\n%s\n\n", a.ID, a.Title, a.URL)
 	tw := tabwriter.NewWriter(m.Stdout, 2, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "SNAPSHOT\tCAPTURED\tREVISION DATE\tWORDS\tTITLE")
+	fmt.Fprintln(tw, "SNAPSHOT\tCAPTURED\tREVISION DATE\tWORDS\tPAGES\tTITLE")
 	for _, r := range rows {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\n", r.ID, deref(r.CapturedAt, "-"), dateOnly(r.RevisionDate), r.Words, truncate(r.Title, 50))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%d\t%s\n", r.ID, deref(r.CapturedAt, "-"), dateOnly(r.RevisionDate), r.Words, r.Pages, truncate(r.Title, 50))
 	}
 	return tw.Flush()
 }

@@ -58,10 +58,15 @@ func runServe(ctx context.Context, m *Main, args []string) error {
 // webHandler builds the UI on st; the schedule shown is cfg's at the time
 // of each request, so a daemon's reload shows at once.
 func (m *Main) webHandler(st *store.Store, cfg *atomic.Pointer[config.Config]) (*web.Server, error) {
+	base := ""
+	if c := cfg.Load(); c != nil {
+		base = c.Web.BaseURL // "" = the request's host
+	}
 	return web.New(web.Options{
-		Store:  st,
-		Logger: m.logger,
-		Now:    m.Now,
+		Store:   st,
+		Logger:  m.logger,
+		Now:     m.Now,
+		BaseURL: base,
 		Schedule: func(source string) (string, time.Time, bool) {
 			c := cfg.Load()
 			if c == nil {

@@ -13,7 +13,7 @@ import (
 var showCommand = command{
 	name:    "show",
 	summary: "print one snapshot of an article (default: the latest)",
-	usage:   "show ARTICLE [--at TIME | --snapshot ID] [--format text|markdown|html|json]",
+	usage:   "show ARTICLE [--at TIME | --snapshot ID] [--format text|markdown|html|json|bibtex|csl-json]",
 	run:     runShow,
 }
 
@@ -21,7 +21,7 @@ func runShow(ctx context.Context, m *Main, args []string) error {
 	fs := m.newFlagSet()
 	at := fs.String("at", "", "the snapshot in effect at this time (RFC 3339, YYYY-MM-DD or YYYYMMDDhhmmss)")
 	snapID := fs.String("snapshot", "", "this snapshot (its ID, or its 14-digit timestamp)")
-	format := fs.String("format", "text", "text, markdown, html or json")
+	format := fs.String("format", "text", "text, markdown, html, json, or the citation as bibtex or csl-json")
 	pos, err := parseArgs(fs, args)
 	if err != nil {
 		return err
@@ -33,11 +33,11 @@ func runShow(ctx context.Context, m *Main, args []string) error {
 		return usageErr("give --at or --snapshot, not both")
 	}
 	switch *format {
-	case "text", "markdown", "html", "json":
+	case "text", "markdown", "html", "json", "bibtex", "csl-json":
 	default:
-		return usageErr("--format: %q is not text, markdown, html or json", *format)
+		return usageErr("--format: %q is not text, markdown, html, json, bibtex or csl-json", *format)
 	}
-	_, st, err := m.openArchive(ctx)
+	cfg, st, err := m.openArchive(ctx)
 	if err != nil {
 		return err
 	}
@@ -53,6 +53,21 @@ func runShow(ctx context.Context, m *Main, args []string) error {
 	switch *format {
 	case "json":
 		return m.writeJSON(view.NewSnapshot(a, s))
+	case "bibtex", "csl-json":
+		title := ""
+		if src, err := st.Source(ctx, a.Source); err == nil {
+			title = src.Title
+		}
+		c := view.NewCitation(a, s, title, cfg.Web.ArchiveBase())
+		if *format == "bibtex" {
+			fmt.Fprint(m.Stdout, c.BibTeX())
+			return nil
+		}
+		b, err := c.CSLJSON()
+		if err != nil {
+			return fmt.Errorf("citation of %s: %w", s.ID, err)
+		}
+		fmt.Fprintf(m.Stdout, "%s\n", b)
 	case "markdown":
 		fmt.Fprintf(m.Stdout, "# %s\n\n%s\n", s.Title, strings.TrimRight(s.Markdown, "\n"))
 	case "html":

@@ -3,6 +3,7 @@ package config
 
 import (
 	"regexp"
+	"strings"
 	"time"
 )
 
@@ -39,6 +40,18 @@ type Defaults struct {
 // Web is the web UI listener (config key `web`).
 type Web struct {
 	Listen string // default "127.0.0.1:8080"
+	// BaseURL is the archive's public address ("https://archive.example.org"),
+	// put before snapshot paths in citations; "" = derived from Listen.
+	BaseURL string
+}
+
+// ArchiveBase is the URL before snapshot paths in citations made outside a
+// request (the CLI): BaseURL, else http:// and Listen.
+func (w Web) ArchiveBase() string {
+	if w.BaseURL != "" {
+		return strings.TrimRight(w.BaseURL, "/")
+	}
+	return "http://" + w.Listen
 }
 
 // Source is one configured site.
@@ -52,8 +65,11 @@ type Source struct {
 	Ignore        []string         // regexps as written
 	IgnoreRE      []*regexp.Regexp // compiled Ignore
 	RespectRobots bool             // from the source's `respect_robots`, else HTTP.RespectRobots
-	File          string           // file that defined it
-	Line          int              // line of its definition in File
+	// NoFollowPages is `follow_pages: false`: archive page 1 of a
+	// paginated article only. The zero value follows, as the default does.
+	NoFollowPages bool
+	File          string // file that defined it
+	Line          int    // line of its definition in File
 }
 
 // Selectors are goquery CSS selectors; every one is optional.
@@ -64,9 +80,13 @@ type Selectors struct {
 	Published string
 	Byline    string
 	Remove    []string
+	// NextPage names a paginated article's link to its next page
+	// (`selectors.next_page`); "" = found by extract.NextPage's rules.
+	NextPage string
 }
 
-// Empty reports whether no selector is set.
+// Empty reports whether no extraction selector is set. NextPage is not
+// one: it chooses pages to fetch, not what is extracted from them.
 func (s Selectors) Empty() bool {
 	return s.Title == "" && s.Body == "" && s.Updated == "" && s.Published == "" && s.Byline == "" && len(s.Remove) == 0
 }

@@ -52,6 +52,7 @@ func TestLoadErrors(t *testing.T) {
 			{"config.yaml", 6, "defaults.schedule", `invalid schedule "every hour"`},
 			{"config.yaml", 7, "defaults.watch[1]", "must be greater than the previous entry"},
 			{"config.yaml", 9, "web.listen", `invalid address "localhost"`},
+			{"config.yaml", 10, "web.base_url", `invalid URL "/archive": want an absolute http or https URL`},
 		}},
 		{"source-names", []wantErr{
 			{"config.yaml", 2, "sources[0].name", "required for an inline source"},
@@ -83,6 +84,8 @@ func TestLoadErrors(t *testing.T) {
 			{"feeds/mondo-history.yaml", 7, "selectors.body", `invalid CSS selector "div["`},
 			{"feeds/mondo-history.yaml", 10, "selectors.remove[1]", `invalid CSS selector "p:nth-child("`},
 			{"feeds/mondo-history.yaml", 11, "selectors.colour", `unknown field "colour"`},
+			{"feeds/mondo-history.yaml", 12, "selectors.next_page", `invalid CSS selector "a["`},
+			{"feeds/mondo-history.yaml", 13, "follow_pages", "want true or false"},
 		}},
 		{"ignore", []wantErr{
 			{"feeds/ig.yaml", 4, "ignore[1]", `invalid regexp "(unclosed"`},

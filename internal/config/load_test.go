@@ -290,3 +290,33 @@ func writeFile(t *testing.T, path, content string) {
 		t.Fatal(err)
 	}
 }
+
+func TestPagesAndBaseURL(t *testing.T) {
+	src, err := ParseSource(strings.NewReader("feed: https://a.example/\nfollow_pages: false\nselectors:\n  next_page: a.next-part\n"), "feeds/x.yaml", "x")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !src.NoFollowPages || src.Selectors.NextPage != "a.next-part" || !src.Selectors.Empty() {
+		t.Errorf("source = %+v", src)
+	}
+	src, err = ParseSource(strings.NewReader("feed: https://a.example/\n"), "feeds/x.yaml", "x")
+	if err != nil || src.NoFollowPages {
+		t.Errorf("default follow_pages: %+v, %v", src, err)
+	}
+	c, err := Parse(strings.NewReader("web:\n  base_url: https://archive.example.org/\n"), "c.yaml", t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Web.BaseURL != "https://archive.example.org/" || c.Web.ArchiveBase() != "https://archive.example.org" {
+		t.Errorf("web = %+v, base %q", c.Web, c.Web.ArchiveBase())
+	}
+	if got := Default().Web.ArchiveBase(); got != "http://127.0.0.1:8080" {
+		t.Errorf("default archive base = %q", got)
+	}
+	for _, bad := range []string{"ftp://a.example/", "https://", "https://a.example/?x=1"} {
+		_, err := Parse(strings.NewReader("web:\n  base_url: '"+bad+"'\n"), "c.yaml", t.TempDir())
+		if err == nil || !strings.Contains(err.Error(), "c.yaml:2: web.base_url: invalid URL") {
+			t.Errorf("base_url %q: err = %v", bad, err)
+		}
+	}
+}

@@ -135,13 +135,26 @@ func (d *decoder) decodeDefaults(parent entry, df *Defaults) {
 }
 
 func (d *decoder) decodeWeb(parent entry, w *Web) {
-	es, _ := d.fields(parent.value, parent.path, parent.line, "listen")
+	es, _ := d.fields(parent.value, parent.path, parent.line, "listen", "base_url")
 	for _, e := range es {
-		if s, set, ok := d.str(e); set && ok {
+		s, set, ok := d.str(e)
+		if !set || !ok {
+			continue
+		}
+		switch e.key {
+		case "listen":
 			if err := checkListen(s); err != nil {
 				d.errorf(e.line, e.path, "%v", err)
 			}
 			w.Listen = s
+		case "base_url":
+			if s == "" {
+				continue // the default: derived from listen
+			}
+			if err := checkBaseURL(s); err != nil {
+				d.errorf(e.line, e.path, "%v", err)
+			}
+			w.BaseURL = s
 		}
 	}
 }
@@ -169,7 +182,7 @@ func (d *decoder) decodeSource(n ast.Node, prefix string, line int, defaultName 
 	}
 	ps := parsedSource{Source: Source{Name: defaultName, File: d.file, Line: line}, nameLine: line, namePath: join(prefix, "name")}
 	es, isMap := d.fields(n, prefix, line,
-		"name", "title", "feed", "schedule", "watch", "respect_robots", "selectors", "ignore")
+		"name", "title", "feed", "schedule", "watch", "respect_robots", "follow_pages", "selectors", "ignore")
 	if !isMap {
 		return ps, false
 	}
@@ -200,6 +213,10 @@ func (d *decoder) decodeSource(n ast.Node, prefix string, line int, defaultName 
 			}
 		case "respect_robots":
 			ps.RespectRobots, ps.hasRobots, _ = d.boolean(e)
+		case "follow_pages":
+			if v, set, _ := d.boolean(e); set {
+				ps.NoFollowPages = !v
+			}
 		case "selectors":
 			d.decodeSelectors(e, &ps.Selectors)
 		case "ignore":
@@ -225,7 +242,7 @@ func (d *decoder) decodeSource(n ast.Node, prefix string, line int, defaultName 
 
 func (d *decoder) decodeSelectors(parent entry, s *Selectors) {
 	es, _ := d.fields(parent.value, parent.path, parent.line,
-		"title", "body", "updated", "published", "byline", "remove")
+		"title", "body", "updated", "published", "byline", "remove", "next_page")
 	one := func(e entry, dst *string) {
 		v, set, ok := d.str(e)
 		if !set || !ok || v == "" {
@@ -248,6 +265,8 @@ func (d *decoder) decodeSelectors(parent entry, s *Selectors) {
 			one(e, &s.Published)
 		case "byline":
 			one(e, &s.Byline)
+		case "next_page":
+			one(e, &s.NextPage)
 		case "remove":
 			items, _, _ := d.list(e)
 			for _, it := range items {

@@ -69,3 +69,22 @@ func checkListen(addr string) error {
 	}
 	return nil
 }
+
+// checkBaseURL wants an absolute http(s) URL with a host and no query or
+// fragment: snapshot paths are appended to it.
+func checkBaseURL(s string) error {
+	u, err := url.Parse(s)
+	if err != nil {
+		return fmt.Errorf("invalid URL %q: %v", s, unwrapURLError(err))
+	}
+	if u.Scheme != "http" && u.Scheme != "https" {
+		return fmt.Errorf("invalid URL %q: want an absolute http or https URL, e.g. https://archive.example.org", s)
+	}
+	if u.Host == "" || u.Hostname() == "" {
+		return fmt.Errorf("invalid URL %q: no host", s)
+	}
+	if u.RawQuery != "" || u.Fragment != "" {
+		return fmt.Errorf("invalid URL %q: no query or fragment, snapshot paths are appended to it", s)
+	}
+	return nil
+}

@@ -179,6 +179,11 @@ func (h *Harvester) capturePage(ctx context.Context, src *config.Source, pageURL
 		key = ""
 	}
 
+	more, err := h.morePages(ctx, src, rules, resp, body, art) // pages.go: a paginated article's later pages
+	if err != nil {
+		return fail(err)
+	}
+
 	canon := h.canonicalURL(art.CanonicalURL, resp.URL, pageURL)
 	if known == nil || known.ID != store.ArticleID(canon) {
 		// The page names its article (a moved article's canonical points
@@ -260,6 +265,7 @@ func (h *Harvester) capturePage(ctx context.Context, src *config.Source, pageURL
 		NextCheckAt:   &next,
 		BodyKey:       key,
 	}
+	withMorePages(page, more)
 	// A page already fetched is stored even when a shutdown began meanwhile.
 	saved, err := h.Store.SaveCapture(context.WithoutCancel(ctx), page)
 	if err != nil {

@@ -23,15 +23,16 @@ type SnapshotInfo struct {
 	Title         string
 	Fingerprint   string
 	Words         int
+	Pages         int // pages of a paginated article joined (1 for most)
 }
 
-const snapshotInfoCols = `s.id, s.article_id, s.captured_at, s.revision_date, s.published_date, s.title, s.fingerprint, s.words`
+const snapshotInfoCols = `s.id, s.article_id, s.captured_at, s.revision_date, s.published_date, s.title, s.fingerprint, s.words, s.pages`
 
 func scanSnapshotInfo(r rowScanner, extra ...any) (*SnapshotInfo, error) {
 	var si SnapshotInfo
 	var captured string
 	var rev, pub sql.NullString
-	dest := append([]any{&si.ID, &si.ArticleID, &captured, &rev, &pub, &si.Title, &si.Fingerprint, &si.Words}, extra...)
+	dest := append([]any{&si.ID, &si.ArticleID, &captured, &rev, &pub, &si.Title, &si.Fingerprint, &si.Words, &si.Pages}, extra...)
 	if err := r.Scan(dest...); err != nil {
 		return nil, err
 	}

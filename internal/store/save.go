@@ -269,6 +269,16 @@ func (s *Store) saveOne(ctx context.Context, tx *sql.Tx, r *saveReq) (*SaveResul
 		same = latest != nil && s.sameAsLatest(ctx, tx, latest, p)
 	}
 	captured := fmtTime(p.CapturedAt)
+	var snapID string
+	var snapAt time.Time
+	if !same {
+		// A snapshot's capture time is its ID's, to the second, so that
+		// what a citation names and what the page shows agree.
+		if snapID, snapAt, err = freeSnapshotID(ctx, tx, id, p.CapturedAt); err != nil {
+			return nil, err
+		}
+		captured = fmtTime(snapAt)
+	}
 	bodyKey := p.BodyKey
 	if !same && latest != nil && p.CapturedAt.Before(latest.capturedAt) {
 		// This snapshot will not be the latest: its body says nothing
@@ -317,10 +327,6 @@ func (s *Store) saveOne(ctx context.Context, tx *sql.Tx, r *saveReq) (*SaveResul
 	if latest == nil {
 		outcome = OutcomeNew
 	}
-	snapID, err := freeSnapshotID(ctx, tx, id, p.CapturedAt)
-	if err != nil {
-		return nil, err
-	}
 	file, offset, n, err := s.warc.appendPair(prep.pair)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", errWARCWrite, err)
@@ -329,11 +335,11 @@ func (s *Store) saveOne(ctx context.Context, tx *sql.Tx, r *saveReq) (*SaveResul
 	ins, err := tx.ExecContext(ctx, `
 		INSERT INTO snapshots (id, article_id, captured_at, revision_date, published_date, title, byline, url,
 			html, text, markdown, fingerprint, fp_version, words, extractor,
-			warc_file, warc_offset, warc_record_id, payload_digest)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			warc_file, warc_offset, warc_record_id, payload_digest, pages)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		snapID, id, captured, fmtTimePtr(p.RevisionDate), fmtTimePtr(p.PublishedDate), p.Title, p.Byline, fetched,
 		prep.htmlZ, prep.textZ, prep.mdZ, p.Fingerprint, fpVersion(p.Fingerprint), len(strings.Fields(p.Text)), p.Extractor,
-		file, offset, prep.pair.recordID, prep.pair.payloadDigest,
+		file, offset, prep.pair.recordID, prep.pair.payloadDigest, 1+len(p.MorePages),
 	)
 	if err != nil {
 		return res, fmt.Errorf("insert snapshot: %w", err)
@@ -353,7 +359,7 @@ func (s *Store) saveOne(ctx context.Context, tx *sql.Tx, r *saveReq) (*SaveResul
 			return res, fmt.Errorf("update article: %w", err)
 		}
 	}
-	if err := insertCapture(ctx, tx, id, p.Source, fetched, p.CapturedAt, outcome, "", snapID, p.FetchDuration, p.RevisionDate); err != nil {
+	if err := insertCapture(ctx, tx, id, p.Source, fetched, snapAt, outcome, "", snapID, p.FetchDuration, p.RevisionDate); err != nil {
 		return res, err
 	}
 	return res, nil
@@ -405,18 +411,19 @@ func nullIfEmpty(s string) any {
 }
 
 // freeSnapshotID returns articleID/YYYYMMDDhhmmss for t, moved on by a
-// second at a time while taken.
-func freeSnapshotID(ctx context.Context, q queryer, articleID string, t time.Time) (string, error) {
+// second at a time while taken, and the time it names: the snapshot's
+// capture time.
+func freeSnapshotID(ctx context.Context, q queryer, articleID string, t time.Time) (string, time.Time, error) {
 	ts := t.UTC().Truncate(time.Second)
 	for {
 		id := articleID + "/" + ts.Format("20060102150405")
 		var one int
 		err := q.QueryRowContext(ctx, `SELECT 1 FROM snapshots WHERE id = ?`, id).Scan(&one)
 		if errors.Is(err, sql.ErrNoRows) {
-			return id, nil
+			return id, ts, nil
 		}
 		if err != nil {
-			return "", fmt.Errorf("snapshot id: %w", err)
+			return "", time.Time{}, fmt.Errorf("snapshot id: %w", err)
 		}
 		ts = ts.Add(time.Second)
 	}

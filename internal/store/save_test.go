@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -167,8 +168,9 @@ func TestSnapshotIDFormatAndCollision(t *testing.T) {
 		}
 	}
 	sn, err := s.Snapshot(context.Background(), r2.SnapshotID)
-	if err != nil || !sn.CapturedAt.Equal(at.Add(100*time.Millisecond)) {
-		t.Errorf("captured_at kept exactly: %v, %v", sn, err)
+	// The capture time is the one the ID names, moved on with it.
+	if err != nil || !sn.CapturedAt.Equal(time.Date(2024, 1, 31, 7, 0, 1, 0, time.UTC)) {
+		t.Errorf("captured_at is not the ID's time: %v, %v", sn, err)
 	}
 }
 
@@ -494,7 +496,9 @@ func TestReopenKeepsDataAndSchema(t *testing.T) {
 	}
 	s2 := MustOpenDir(t, dir, Options{NoSync: true})
 	var version int
-	if err := s2.rdb.QueryRow("PRAGMA user_version").Scan(&version); err != nil || version != 2 {
+	ents, _ := migrationFS.ReadDir("migrations")
+	last, _, _ := strings.Cut(ents[len(ents)-1].Name(), "_")
+	if err := s2.rdb.QueryRow("PRAGMA user_version").Scan(&version); err != nil || strconv.Itoa(version) != strings.TrimLeft(last, "0") {
 		t.Errorf("user_version %d, %v", version, err)
 	}
 	var check string

@@ -82,6 +82,9 @@ type Snapshot struct {
 	WARCOffset    int64  // offset of the response record
 	WARCRecordID  string // "<urn:uuid:…>"
 	PayloadDigest string // "sha1:…" as in the WARC header
+	// Pages is how many pages of a paginated article the text joins (1 for
+	// most articles); the WARC record above is page 1's.
+	Pages int
 }
 
 // Capture is one fetch of an article, with its outcome.
@@ -132,6 +135,11 @@ type Page struct {
 	ETag          string
 	LastModified  string
 	NextCheckAt   *time.Time // nil keeps the article's current re-check time
+	// MorePages are the responses of a paginated article's later pages, in
+	// order (nil for a one-page article). They are written to WARC after
+	// page 1's records, only for new/revised snapshots; Title, Text, HTML
+	// and Markdown above already join every page.
+	MorePages []Response
 	// BodyKey identifies the raw page and everything that decides what is
 	// extracted from it (computed by the caller; opaque here). SaveCapture
 	// remembers it as the article's Article.BodyKey for every outcome,
@@ -142,6 +150,18 @@ type Page struct {
 	// fingerprint carries another normaliser version than Fingerprint, so a
 	// normaliser upgrade does not flag unchanged articles as revised. May be nil.
 	Refingerprint func(title, text string) string
+}
+
+// Response is one more HTTP exchange of a capture (a later page of a
+// paginated article), stored in WARC as a response and a request record.
+type Response struct {
+	URL        string // final URL, the records' WARC-Target-URI
+	StatusCode int
+	Proto      string
+	Header     http.Header
+	Body       []byte
+	RawRequest []byte
+	FetchedAt  time.Time // WARC-Date; zero = the capture's time
 }
 
 // SaveResult says what SaveCapture did.

@@ -32,6 +32,10 @@ type warcPair struct {
 	request       []byte // nil when the page carried no raw request
 	recordID      string // of the response, "<urn:uuid:…>"
 	payloadDigest string
+	// more holds the records of a paginated article's later pages (each
+	// response then its request, every record its own gzip member),
+	// written right after the pair.
+	more []byte
 }
 
 // gowarcMu serialises gowarc's constructors: each calls
@@ -100,7 +104,36 @@ func buildPair(p *Page) (*warcPair, error) {
 		}
 		pair.request = req.gz
 	}
+	for i := range p.MorePages {
+		recs, err := buildMore(&p.MorePages[i], p.CapturedAt)
+		if err != nil {
+			return nil, fmt.Errorf("build warc records of page %d: %w", i+2, err)
+		}
+		pair.more = append(pair.more, recs...)
+	}
 	return pair, nil
+}
+
+// buildMore builds the response and request records of a later page.
+func buildMore(r *Response, captured time.Time) ([]byte, error) {
+	at := r.FetchedAt
+	if at.IsZero() {
+		at = captured
+	}
+	resp, err := buildRecord(gowarc.Response, r.URL, at, "application/http; msgtype=response", "",
+		responseBlock(&Page{Proto: r.Proto, StatusCode: r.StatusCode, Header: r.Header, Body: r.Body}))
+	if err != nil {
+		return nil, fmt.Errorf("response: %w", err)
+	}
+	out := resp.gz
+	if len(r.RawRequest) > 0 {
+		req, err := buildRecord(gowarc.Request, r.URL, at, "application/http; msgtype=request", resp.id, r.RawRequest)
+		if err != nil {
+			return nil, fmt.Errorf("request: %w", err)
+		}
+		out = append(out, req.gz...)
+	}
+	return out, nil
 }
 
 // responseBlock is the HTTP response as stored: status line, headers, blank
@@ -217,7 +250,8 @@ func newWARCWriter(dir string, maxSize int64, noSync bool, now func() time.Time,
 	return &warcWriter{dir: dir, maxSize: maxSize, noSync: noSync, now: now, log: log}
 }
 
-// appendPair writes a pair (request after response) into one file, never
+// appendPair writes a pair (request after response, then the records of
+// any later pages) into one file, never
 // splitting it across a rotation. It returns the file's final name, the
 // response's offset and the bytes written. A failed write is cut back so
 // the file stays a clean sequence of records.
@@ -239,6 +273,9 @@ func (w *warcWriter) appendPair(p *warcPair) (name string, offset, n int64, err 
 	if err == nil && p.request != nil {
 		_, err = w.f.WriteAt(p.request, start+int64(len(p.response)))
 	}
+	if err == nil && p.more != nil {
+		_, err = w.f.WriteAt(p.more, start+int64(len(p.response)+len(p.request)))
+	}
 	if err != nil {
 		if terr := w.f.Truncate(start); terr != nil {
 			// The file now ends in garbage: leave it to repair and start afresh.
@@ -248,7 +285,7 @@ func (w *warcWriter) appendPair(p *warcPair) (name string, offset, n int64, err 
 		}
 		return "", 0, 0, fmt.Errorf("write warc %s: %w", w.name, err)
 	}
-	n = int64(len(p.response) + len(p.request))
+	n = int64(len(p.response) + len(p.request) + len(p.more))
 	w.size += n
 	return w.name, start, n, nil
 }

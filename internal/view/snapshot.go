@@ -12,19 +12,20 @@ type History struct {
 	Title         string  `json:"title"`
 	Fingerprint   string  `json:"fingerprint"`
 	Words         int     `json:"words"`
+	Pages         int     `json:"pages"` // pages of a paginated article joined (1 for most)
 }
 
 // NewHistory is the History of a full snapshot.
 func NewHistory(s store.Snapshot) History {
 	return History{ID: s.ID, CapturedAt: Time(&s.CapturedAt), RevisionDate: Time(s.RevisionDate),
-		PublishedDate: Time(s.PublishedDate), Title: s.Title, Fingerprint: s.Fingerprint, Words: s.Words}
+		PublishedDate: Time(s.PublishedDate), Title: s.Title, Fingerprint: s.Fingerprint, Words: s.Words, Pages: s.Pages}
 }
 
 // HistoryFromInfo is the History of a snapshot read without its text; it
 // equals NewHistory of the same snapshot.
 func HistoryFromInfo(s store.SnapshotInfo) History {
 	return History{ID: s.ID, CapturedAt: Time(&s.CapturedAt), RevisionDate: Time(s.RevisionDate),
-		PublishedDate: Time(s.PublishedDate), Title: s.Title, Fingerprint: s.Fingerprint, Words: s.Words}
+		PublishedDate: Time(s.PublishedDate), Title: s.Title, Fingerprint: s.Fingerprint, Words: s.Words, Pages: s.Pages}
 }
 
 // WARC locates a snapshot's response record in the WARC files.
@@ -50,6 +51,7 @@ type Snapshot struct {
 	Byline        string  `json:"byline"`
 	Fingerprint   string  `json:"fingerprint"`
 	Words         int     `json:"words"`
+	Pages         int     `json:"pages"`
 	Extractor     string  `json:"extractor"`
 	WARC          WARC    `json:"warc"`
 	Text          string  `json:"text"`
@@ -61,7 +63,7 @@ type Snapshot struct {
 func NewSnapshot(a *store.Article, s *store.Snapshot) Snapshot {
 	return Snapshot{ID: s.ID, Article: a.ID, Source: a.Source, URL: s.URL, CanonicalURL: a.URL,
 		CapturedAt: Time(&s.CapturedAt), RevisionDate: Time(s.RevisionDate), PublishedDate: Time(s.PublishedDate),
-		Title: s.Title, Byline: s.Byline, Fingerprint: s.Fingerprint, Words: s.Words, Extractor: s.Extractor,
+		Title: s.Title, Byline: s.Byline, Fingerprint: s.Fingerprint, Words: s.Words, Pages: s.Pages, Extractor: s.Extractor,
 		WARC: WARC{File: s.WARCFile, Offset: s.WARCOffset, RecordID: s.WARCRecordID, PayloadDigest: s.PayloadDigest},
 		Text: s.Text, Markdown: s.Markdown, HTML: s.HTML}
 }

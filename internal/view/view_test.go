@@ -46,8 +46,8 @@ func TestKeys(t *testing.T) {
 	}{
 		{"Source", Source{}, `"name","title","feed","schedule","next_run","last_poll_at","last_outcome","last_error","articles","snapshots"`},
 		{"Article", Article{}, `"id","source","url","title","snapshots","first_seen","last_captured_at","latest_revision_date"`},
-		{"History", History{}, `"id","captured_at","revision_date","published_date","title","fingerprint","words"`},
-		{"Snapshot", Snapshot{}, `"id","article","source","url","canonical_url","captured_at","revision_date","published_date","title","byline","fingerprint","words","extractor","warc","text","markdown","html"`},
+		{"History", History{}, `"id","captured_at","revision_date","published_date","title","fingerprint","words","pages"`},
+		{"Snapshot", Snapshot{}, `"id","article","source","url","canonical_url","captured_at","revision_date","published_date","title","byline","fingerprint","words","pages","extractor","warc","text","markdown","html"`},
 		{"WARC", WARC{}, `"file","offset","record_id","payload_digest"`},
 		{"Diff", Diff{Title: &TitleChange{}}, `"article","from","to","words_removed","words_added","chunks","title_change"`},
 		{"Diff without a title change", Diff{}, `"article","from","to","words_removed","words_added","chunks"`},

@@ -5,6 +5,7 @@ import (
 	"net/http"
 
 	"annalist/internal/store"
+	jsonview "annalist/internal/view"
 )
 
 type snapshotData struct {
@@ -16,7 +17,9 @@ type snapshotData struct {
 	IsLatest   bool
 	Permalink  string // absolute
 	Citation   string
-	Requested  string // the timestamp asked for, when redirected here
+	// SourceTitle names the source in the citation block.
+	SourceTitle string
+	Requested   string // the timestamp asked for, when redirected here
 }
 
 func (s *Server) handleSnapshot(w http.ResponseWriter, r *http.Request) {
@@ -72,7 +75,13 @@ func (s *Server) handleSnapshot(w http.ResponseWriter, r *http.Request) {
 		d.Next = &infos[idx+1]
 		v.Next = snapshotPath(d.Next.ID)
 	}
-	d.Citation = citation(a, sn, d.Permalink)
+	c := s.citation(r, a, sn)
+	d.Citation = c.Text()
+	d.SourceTitle = c.SourceTitle
+	v.Meta = c.Meta()
+	v.Alternates = append(v.Alternates,
+		alternate{Type: bibTeXType, Title: "Citation (BibTeX)", Href: snapshotPath(sn.ID) + "/cite.bib"},
+		alternate{Type: cslJSONType, Title: "Citation (CSL-JSON)", Href: snapshotPath(sn.ID) + "/cite.json"})
 	if v.Title == "" {
 		v.Title = a.URL
 	}
@@ -80,15 +89,63 @@ func (s *Server) handleSnapshot(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, "snapshot", v)
 }
 
-// citation is a plain-text reference a historian can paste.
-func citation(a *store.Article, sn *store.Snapshot, permalink string) string {
-	c := "“" + sn.Title + ".” " + a.Source + ". " + a.URL + ". "
-	if sn.RevisionDate != nil {
-		c += "Revised " + sn.RevisionDate.UTC().Format("2 January 2006") + ". "
+// Media types of the citation downloads.
+const (
+	bibTeXType  = "application/x-bibtex"
+	cslJSONType = "application/vnd.citationstyles.csl+json"
+)
+
+// citation is how snapshot sn of article a is cited: its source named by
+// the source's title, the archive by the configured base URL.
+func (s *Server) citation(r *http.Request, a *store.Article, sn *store.Snapshot) jsonview.Citation {
+	title := ""
+	if src, err := s.st.Source(r.Context(), a.Source); err == nil {
+		title = src.Title
 	}
-	c += "Archived " + sn.CapturedAt.UTC().Format("2 January 2006, 15:04:05 UTC") + " by annalist: " + permalink +
-		" (fingerprint " + sn.Fingerprint + ")."
-	return c
+	return jsonview.NewCitation(a, sn, title, s.base(r))
+}
+
+// handleCite serves a snapshot's citation as BibTeX (cite.bib) or
+// CSL-JSON (cite.json), for reference managers.
+func (s *Server) handleCite(w http.ResponseWriter, r *http.Request) {
+	a, ok := s.loadArticle(w, r)
+	if !ok {
+		return
+	}
+	ts := r.PathValue("ts")
+	if !timestampRE.MatchString(ts) {
+		s.notFound(w, r, "Snapshot timestamps are 14 digits.")
+		return
+	}
+	sn, err := s.st.Snapshot(r.Context(), a.ID+"/"+ts)
+	if err != nil {
+		s.storeErr(w, r, err, "No such snapshot.")
+		return
+	}
+	c := s.citation(r, a, sn)
+	var body []byte
+	var ctype, ext string
+	switch r.PathValue("format") {
+	case "cite.bib":
+		body, ctype, ext = []byte(c.BibTeX()), bibTeXType+"; charset=utf-8", ".bib"
+	case "cite.json":
+		if body, err = c.CSLJSON(); err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+		ctype, ext = cslJSONType, ".json"
+	default:
+		s.notFound(w, r, "No such page.")
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Type", ctype)
+	h.Set("Content-Disposition", `inline; filename="`+a.ID+"-"+ts+ext+`"`)
+	h.Set("Content-Length", itoa(len(body)))
+	w.WriteHeader(http.StatusOK)
+	if r.Method != http.MethodHead {
+		w.Write(body)
+	}
 }
 
 // handleWARC offers the raw archived response as a download: never

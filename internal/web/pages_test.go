@@ -158,7 +158,7 @@ func TestSnapshotPageCitesAndNavigates(t *testing.T) {
 	doc.Find(".cite dt").Each(func(_ int, dt *goquery.Selection) { cite[text(dt)] = text(dt.Next()) })
 	want := map[string]string{
 		"Title":         "The Grain Fleets of the Grand Canal",
-		"Source":        "mondo-history",
+		"Source":        "Mondo History", // the source's title, not its name
 		"Revision date": "2024-01-09",
 		"Captured":      "2024-01-20T09:00:00Z",
 		"Snapshot":      "http://archive.test/a/" + mid,

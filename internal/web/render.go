@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"annalist/internal/store"
+	jsonview "annalist/internal/view"
 )
 
 //go:embed templates/*.html
@@ -82,7 +83,10 @@ type view struct {
 	Alternates []alternate
 	Prev, Next string // rel=prev/next: keyboard navigation and <link>s
 	Up         string
-	Data       any
+	// Meta are <meta name content> tags for the head (a snapshot's
+	// citation metadata).
+	Meta []jsonview.Meta
+	Data any
 }
 
 type alternate struct{ Type, Title, Href string }

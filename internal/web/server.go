@@ -84,6 +84,7 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("GET /a/{article}/diff", s.handleDiff)
 	mux.HandleFunc("GET /a/{article}/{ts}", s.handleSnapshot)
 	mux.HandleFunc("GET /a/{article}/{ts}/warc", s.handleWARC)
+	mux.HandleFunc("GET /a/{article}/{ts}/{format}", s.handleCite)
 	mux.HandleFunc("GET /search", s.handleSearch)
 	mux.HandleFunc("GET /feed.atom", s.handleAtom)
 	mux.HandleFunc("GET /feed.json", s.handleJSONFeed)

@@ -1,0 +1,223 @@
+package extract
+
+import (
+	"fmt"
+	"net/url"
+	"path"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/PuerkitoBio/goquery"
+	"github.com/andybalholm/cascadia"
+)
+
+// NextPage finds the link to the next page of a paginated article on page
+// (UTF-8 HTML fetched from pageURL). articleURL is the article's first
+// page. With a selector (the source's `selectors.next_page`) the first
+// link it matches on the same site is the answer; without one, a
+// <link rel=next>, <a rel=next> or an <a> reading "Next page", "Weiter",
+// "Page suivante", "Siguiente"… counts only when its target looks like a
+// later page of this same article (see Continues): rel=next also names
+// the next *post* of a blog, and "next" links lead to page 2 of archive
+// indexes, neither of which must be glued onto the article. It returns ""
+// when there is no next page; an error only for an invalid selector.
+func NextPage(page []byte, pageURL, articleURL, selector string) (string, error) {
+	doc, err := parsePage(page)
+	if err != nil {
+		return "", err
+	}
+	base := baseURL(doc, pageURL)
+	if base == nil {
+		return "", nil
+	}
+	resolve := func(href string) (string, bool) {
+		href = strings.TrimSpace(href)
+		if href == "" || strings.HasPrefix(href, "#") {
+			return "", false
+		}
+		u, err := base.Parse(href)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") {
+			return "", false
+		}
+		u.Fragment, u.RawFragment = "", ""
+		return u.String(), true
+	}
+	if selector != "" {
+		sel, err := cascadia.Compile(selector)
+		if err != nil {
+			return "", fmt.Errorf("extract: next_page selector %q: %w", selector, err)
+		}
+		found := ""
+		doc.FindMatcher(sel).EachWithBreak(func(_ int, s *goquery.Selection) bool {
+			// The selector may name the link or an element around it.
+			link := s
+			if _, ok := s.Attr("href"); !ok {
+				link = s.Find("a[href]").First()
+			}
+			if u, ok := resolve(link.AttrOr("href", "")); ok && sameHost(u, articleURL) && u != pageURL {
+				found = u
+				return false
+			}
+			return true
+		})
+		return found, nil
+	}
+	cur, _ := Continues(articleURL, pageURL)
+	found := ""
+	try := func(_ int, s *goquery.Selection) bool {
+		u, ok := resolve(s.AttrOr("href", ""))
+		if !ok {
+			return true
+		}
+		if n, ok := Continues(articleURL, u); ok && n > cur {
+			found = u
+			return false
+		}
+		return true
+	}
+	doc.Find("link[rel][href], a[rel][href]").EachWithBreak(func(i int, s *goquery.Selection) bool {
+		if !hasToken(s.AttrOr("rel", ""), "next") {
+			return true
+		}
+		return try(i, s)
+	})
+	if found != "" {
+		return found, nil
+	}
+	doc.Find("a[href]").EachWithBreak(func(i int, s *goquery.Selection) bool {
+		label := s.Text()
+		if strings.TrimSpace(label) == "" {
+			label = s.AttrOr("aria-label", s.AttrOr("title", ""))
+		}
+		if !nextWords[normLabel(label)] {
+			return true
+		}
+		return try(i, s)
+	})
+	return found, nil
+}
+
+// nextWords are link labels that mean "the next page" (after normLabel).
+var nextWords = map[string]bool{
+	"next": true, "next page": true, "continue": true, "continue reading": true,
+	"weiter": true, "nächste seite": true, "nächste": true, "weiterlesen": true,
+	"page suivante": true, "suivant": true, "suivante": true, "lire la suite": true,
+	"siguiente": true, "página siguiente": true, "pagina siguiente": true, "seguir": true,
+	"pagina successiva": true, "successiva": true, "avanti": true,
+	"volgende": true, "volgende pagina": true, "próxima": true, "próxima página": true,
+	"следующая": true, "следующая страница": true, "далее": true,
+	"下一页": true, "下一頁": true, "次へ": true, "次のページ": true,
+}
+
+// normLabel lower-cases a link label, folds white space and drops arrows
+// and punctuation around it ("Next page »" → "next page").
+func normLabel(s string) string {
+	s = strings.ToLower(strings.Join(strings.Fields(s), " "))
+	return strings.Trim(s, " »›→>.:…-–—|")
+}
+
+func hasToken(list, tok string) bool {
+	for _, f := range strings.Fields(strings.ToLower(list)) {
+		if f == tok {
+			return true
+		}
+	}
+	return false
+}
+
+// pageKeys are query parameters that number the pages of an article.
+var pageKeys = []string{"page", "p", "pg", "paged", "seite", "pagina", "pag"}
+
+// pageSuffix is what a later page adds to the article's path: "/2",
+// "-2", "_p2", "/page/2", "-seite-2"… before any extension.
+var pageSuffix = regexp.MustCompile(`^(?:/|-|_|,)(?:(?:page|p|seite|pagina|pag|teil|part)[-_/]?)?(\d{1,3})$`)
+
+// Continues reports whether target looks like a page of the article at
+// articleURL: the same site and path, numbered by a query parameter
+// (?page=N, ?p=N…) with the rest of the query unchanged, or by a suffix
+// to the path ("/N/", "-N", "/page/N" before the same extension). n is
+// that number; the article's own URL continues it as page 0 (sites
+// number their second page 1 or 2). "/blog/page/2/" does not continue
+// "/blog/some-post/", nor "/2024/01/next-post/" "/2024/01/this-post/".
+func Continues(articleURL, target string) (n int, ok bool) {
+	a, err1 := url.Parse(articleURL)
+	t, err2 := url.Parse(target)
+	if err1 != nil || err2 != nil || !sameHost(articleURL, target) {
+		return 0, false
+	}
+	ap, tp := strings.TrimSuffix(a.Path, "/"), strings.TrimSuffix(t.Path, "/")
+	aq, tq := a.Query(), t.Query()
+	if ap == tp && a.RawQuery == t.RawQuery {
+		return 0, true
+	}
+	if ap == tp {
+		for _, k := range pageKeys {
+			v := tq.Get(k)
+			if v == "" || aq.Get(k) == v {
+				continue
+			}
+			if av := aq.Get(k); av != "" && av != "0" && av != "1" {
+				// The article's own URL numbers something else with it
+				// (WordPress's ?p=123 names a post): ?p=124 is another post.
+				return 0, false
+			}
+			num, err := strconv.Atoi(v)
+			if err != nil || num < 1 || num > 999 {
+				return 0, false
+			}
+			rest, arest := cloneWithout(tq, k), cloneWithout(aq, k)
+			if rest.Encode() != arest.Encode() {
+				return 0, false
+			}
+			return num, true
+		}
+		return 0, false
+	}
+	if t.RawQuery != "" && t.RawQuery != a.RawQuery {
+		return 0, false
+	}
+	ext := path.Ext(ap)
+	if len(ext) > 6 || strings.ContainsAny(ext, "-_,") {
+		ext = ""
+	}
+	stem := strings.TrimSuffix(ap, ext)
+	if ext != "" && path.Ext(tp) != ext {
+		return 0, false
+	}
+	rest, found := strings.CutPrefix(strings.TrimSuffix(tp, ext), stem)
+	if !found || stem == "" {
+		return 0, false
+	}
+	m := pageSuffix.FindStringSubmatch(rest)
+	if m == nil {
+		return 0, false
+	}
+	num, _ := strconv.Atoi(m[1])
+	if num < 1 {
+		return 0, false
+	}
+	return num, true
+}
+
+func cloneWithout(q url.Values, key string) url.Values {
+	out := url.Values{}
+	for k, v := range q {
+		if k != key {
+			out[k] = v
+		}
+	}
+	return out
+}
+
+// sameHost compares the hosts of two URLs, ignoring case and "www.".
+func sameHost(a, b string) bool {
+	ua, err1 := url.Parse(a)
+	ub, err2 := url.Parse(b)
+	if err1 != nil || err2 != nil || ua.Host == "" {
+		return false
+	}
+	ha := strings.TrimPrefix(strings.ToLower(ua.Hostname()), "www.")
+	hb := strings.TrimPrefix(strings.ToLower(ub.Hostname()), "www.")
+	return ha == hb && ua.Port() == ub.Port()
+}
