@@ -36,6 +36,10 @@ type Options struct {
 	Now         func() time.Time
 	WARCMaxSize int64 // rotate WARC files past this size; default 1 GiB
 	NoSync      bool  // tests/benchmarks only: skip fsync
+	// LegacyTextFormat stores snapshot text compressed against its WARC
+	// payload, as archives made before migration 0003 hold it: tests of
+	// reading such archives only.
+	LegacyTextFormat bool
 }
 
 // Store is the archive in one directory: annalist.db and warc/. It is safe
@@ -51,6 +55,8 @@ type Store struct {
 	rdb *sql.DB
 
 	warc *warcWriter
+
+	legacyText bool // Options.LegacyTextFormat
 
 	mu      sync.RWMutex // guards closed against sends on queue
 	closed  bool
@@ -112,6 +118,8 @@ func Open(ctx context.Context, dir string, opts Options) (*Store, error) {
 		rdb:     rdb,
 		queue:   make(chan *saveReq, 256),
 		writerD: make(chan struct{}),
+
+		legacyText: opts.LegacyTextFormat,
 	}
 	if err := s.migrate(ctx); err != nil {
 		wdb.Close()

@@ -517,7 +517,7 @@ func TestBatchIsolatesFailingPage(t *testing.T) {
 	s := MustOpen(t)
 	mk := func(slug string) *saveReq {
 		p := page(slug, slug, slug+" text", t0)
-		prep, err := prepare(p)
+		prep, err := prepare(p, false)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -30,6 +30,8 @@ const openSuffix = ".open"
 type warcPair struct {
 	response      []byte
 	request       []byte // nil when the page carried no raw request
+	meta          []byte // the snapshot's metadata record (warcmeta.go); nil in tests of old archives
+	target        string // WARC-Target-URI
 	recordID      string // of the response, "<urn:uuid:…>"
 	payloadDigest string
 }
@@ -91,7 +93,7 @@ func buildPair(p *Page) (*warcPair, error) {
 	if err != nil {
 		return nil, fmt.Errorf("build warc response: %w", err)
 	}
-	pair := &warcPair{response: resp.gz, recordID: resp.id, payloadDigest: resp.payloadDigest}
+	pair := &warcPair{response: resp.gz, target: target, recordID: resp.id, payloadDigest: resp.payloadDigest}
 	if len(p.RawRequest) > 0 {
 		req, err := buildRecord(gowarc.Request, target, p.CapturedAt, "application/http; msgtype=request", resp.id,
 			p.RawRequest)
@@ -217,7 +219,7 @@ func newWARCWriter(dir string, maxSize int64, noSync bool, now func() time.Time,
 	return &warcWriter{dir: dir, maxSize: maxSize, noSync: noSync, now: now, log: log}
 }
 
-// appendPair writes a pair (request after response) into one file, never
+// appendPair writes a pair (request and metadata after response) into one file, never
 // splitting it across a rotation. It returns the file's final name, the
 // response's offset and the bytes written. A failed write is cut back so
 // the file stays a clean sequence of records.
@@ -239,6 +241,9 @@ func (w *warcWriter) appendPair(p *warcPair) (name string, offset, n int64, err 
 	if err == nil && p.request != nil {
 		_, err = w.f.WriteAt(p.request, start+int64(len(p.response)))
 	}
+	if err == nil && p.meta != nil {
+		_, err = w.f.WriteAt(p.meta, start+int64(len(p.response)+len(p.request)))
+	}
 	if err != nil {
 		if terr := w.f.Truncate(start); terr != nil {
 			// The file now ends in garbage: leave it to repair and start afresh.
@@ -248,7 +253,7 @@ func (w *warcWriter) appendPair(p *warcPair) (name string, offset, n int64, err 
 		}
 		return "", 0, 0, fmt.Errorf("write warc %s: %w", w.name, err)
 	}
-	n = int64(len(p.response) + len(p.request))
+	n = int64(len(p.response) + len(p.request) + len(p.meta))
 	w.size += n
 	return w.name, start, n, nil
 }
