@@ -30,7 +30,7 @@ func runDiff(ctx context.Context, m *Main, args []string) error {
 	if len(pos) != 1 && len(pos) != 3 {
 		return usageErr("diff takes ARTICLE, or ARTICLE FROM TO (snapshot IDs, 14-digit timestamps or dates)")
 	}
-	_, st, err := m.openArchive(ctx)
+	_, st, err := m.openArchiveReadOnly(ctx, false)
 	if err != nil {
 		return err
 	}

@@ -37,7 +37,7 @@ func runShow(ctx context.Context, m *Main, args []string) error {
 	default:
 		return usageErr("--format: %q is not text, markdown, html or json", *format)
 	}
-	_, st, err := m.openArchive(ctx)
+	_, st, err := m.openArchiveReadOnly(ctx, false)
 	if err != nil {
 		return err
 	}

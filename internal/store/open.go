@@ -40,6 +40,10 @@ type Options struct {
 	// payload, as archives made before migration 0003 hold it: tests of
 	// reading such archives only.
 	LegacyTextFormat bool
+	// ReadOnlyLive is for a long-lived OpenReadOnly (serve): it sees what
+	// a writer starting later commits, at the cost of SQLite creating its
+	// -wal and -shm lock files beside the database when they are missing.
+	ReadOnlyLive bool
 }
 
 // Store is the archive in one directory: annalist.db and warc/. It is safe
@@ -57,6 +61,7 @@ type Store struct {
 	warc *warcWriter
 
 	legacyText bool // Options.LegacyTextFormat
+	readOnly   bool // OpenReadOnly: wdb, warc and the writer are nil
 
 	mu      sync.RWMutex // guards closed against sends on queue
 	closed  bool
@@ -193,6 +198,16 @@ func (s *Store) migrate(ctx context.Context) error {
 	}
 	sort.Slice(migs, func(i, j int) bool { return migs[i].version < migs[j].version })
 
+	// A current schema needs no write transaction: opening must work on a
+	// full disk too.
+	var have int
+	if err := s.wdb.QueryRowContext(ctx, "PRAGMA user_version").Scan(&have); err != nil {
+		return fmt.Errorf("migrate: read version: %w", err)
+	}
+	if len(migs) > 0 && have >= migs[len(migs)-1].version {
+		return nil
+	}
+
 	tx, err := s.wdb.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("migrate: begin: %w", err)
@@ -235,6 +250,14 @@ func (s *Store) Close() error {
 	s.mu.Lock()
 	if s.closed {
 		s.mu.Unlock()
+		return nil
+	}
+	if s.readOnly {
+		s.closed = true
+		s.mu.Unlock()
+		if err := s.rdb.Close(); err != nil {
+			return fmt.Errorf("close database: %w", err)
+		}
 		return nil
 	}
 	s.closed = true

@@ -133,6 +133,9 @@ func (s *Store) SaveCapture(ctx context.Context, p *Page) (*SaveResult, error) {
 
 // enqueue hands req to the group committer and waits for its answer.
 func (s *Store) enqueue(ctx context.Context, req *saveReq) (*SaveResult, error) {
+	if err := s.writable(); err != nil {
+		return nil, fmt.Errorf("%s: %w", req.what(), err)
+	}
 	s.mu.RLock()
 	if s.closed {
 		s.mu.RUnlock()
@@ -544,6 +547,9 @@ func fpVersion(fp string) string {
 // "not-modified" or "error". For not-modified with ArticleID set it also
 // moves the article's last_captured_at forward. A zero CapturedAt means now.
 func (s *Store) RecordCapture(ctx context.Context, c Capture) error {
+	if err := s.writable(); err != nil {
+		return fmt.Errorf("record capture: %w", err)
+	}
 	if c.Outcome != OutcomeNotModified && c.Outcome != OutcomeError {
 		return fmt.Errorf("record capture: outcome %q is not %q or %q", c.Outcome, OutcomeNotModified, OutcomeError)
 	}
