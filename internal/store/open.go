@@ -132,7 +132,7 @@ func Open(ctx context.Context, dir string, opts Options) (*Store, error) {
 		return nil, err
 	}
 	s.warc = newWARCWriter(warcDir, opts.WARCMaxSize, opts.NoSync, opts.Now, opts.Logger)
-	if err := repairOpenWARCs(warcDir, opts.Logger); err != nil {
+	if err := repairOpenWARCs(warcDir, s.maxReferencedOffset(ctx), opts.Logger); err != nil {
 		wdb.Close()
 		rdb.Close()
 		return nil, err
@@ -242,6 +242,18 @@ func (s *Store) migrate(ctx context.Context) error {
 		s.log.Info("database migrated", "version", current, "applied", applied)
 	}
 	return nil
+}
+
+// maxReferencedOffset answers repair's question: the highest offset in a
+// WARC file that a committed snapshot points at.
+func (s *Store) maxReferencedOffset(ctx context.Context) refOffset {
+	return func(final string) (int64, bool, error) {
+		var off sql.NullInt64
+		if err := s.wdb.QueryRowContext(ctx, `SELECT max(warc_offset) FROM snapshots WHERE warc_file = ?`, final).Scan(&off); err != nil {
+			return 0, false, fmt.Errorf("snapshots in %s: %w", final, err)
+		}
+		return off.Int64, off.Valid, nil
+	}
 }
 
 // Close flushes pending SaveCapture calls, closes the WARC file (dropping
