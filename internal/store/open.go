@@ -76,6 +76,12 @@ type Store struct {
 // Open opens (creating if needed) the archive in dir, applies pending
 // migrations, and repairs WARC files a dead process left open.
 func Open(ctx context.Context, dir string, opts Options) (*Store, error) {
+	return open(ctx, dir, opts, true)
+}
+
+// open is Open; repair false leaves .open WARC files alone (reindex: the
+// new database cannot say which offsets the old one referenced).
+func open(ctx context.Context, dir string, opts Options, repair bool) (*Store, error) {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
@@ -132,10 +138,12 @@ func Open(ctx context.Context, dir string, opts Options) (*Store, error) {
 		return nil, err
 	}
 	s.warc = newWARCWriter(warcDir, opts.WARCMaxSize, opts.NoSync, opts.Now, opts.Logger)
-	if err := repairOpenWARCs(warcDir, s.maxReferencedOffset(ctx), opts.Logger); err != nil {
-		wdb.Close()
-		rdb.Close()
-		return nil, err
+	if repair {
+		if err := repairOpenWARCs(warcDir, s.maxReferencedOffset(ctx), opts.Logger); err != nil {
+			wdb.Close()
+			rdb.Close()
+			return nil, err
+		}
 	}
 	// Prepared before the writer starts: wdb's one connection is then free.
 	if s.unchangedStmts, err = prepareUnchanged(ctx, wdb); err != nil {
