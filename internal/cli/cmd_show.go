@@ -50,6 +50,9 @@ func runShow(ctx context.Context, m *Main, args []string) error {
 	if err != nil {
 		return err
 	}
+	if s.Damaged != "" && *format != "json" {
+		return fmt.Errorf("snapshot %s is damaged: %s (run 'annalist verify'; history and --format json still show its metadata)", s.ID, s.Damaged)
+	}
 	switch *format {
 	case "json":
 		return m.writeJSON(view.NewSnapshot(a, s))

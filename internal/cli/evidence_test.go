@@ -3,12 +3,16 @@ package cli_test
 import (
 	"bytes"
 	"compress/gzip"
+	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
+	"time"
+
+	"annalist/internal/store"
 )
 
 func (f *fixture) archiveDir() string { return filepath.Join(filepath.Dir(f.cfg), "archive") }
@@ -128,5 +132,65 @@ func TestVerifyAndReindexCommands(t *testing.T) {
 	// The rest still reads, the damaged snapshot's text included.
 	if out, stderr, code := f.run("show", id); code != 0 || out == "" {
 		t.Errorf("show of the damaged snapshot: exit %d %s", code, stderr)
+	}
+}
+
+// TestDamagedLegacySnapshotInTheCLI: a snapshot of an old archive whose
+// text was stored against its now damaged WARC record: list and history
+// show every article and snapshot, show says "damaged" (exit 1), show
+// --format json carries the metadata and a "damaged" key.
+func TestDamagedLegacySnapshotInTheCLI(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	w, err := store.Open(ctx, f.archiveDir(), store.Options{NoSync: true, LegacyTextFormat: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for i, slug := range []string{"kept", "damaged", "also-kept"} {
+		text := "Text of the " + slug + " article, long enough to matter."
+		p := &store.Page{Source: "old", FetchURL: "https://old.example/" + slug, FinalURL: "https://old.example/" + slug,
+			Canonical: "https://old.example/" + slug, CapturedAt: time.Date(2024, 1, 1+i, 0, 0, 0, 0, time.UTC), StatusCode: 200,
+			Body:  []byte("<html><body><article><p>" + text + "</p></article></body></html>"),
+			Title: slug, Text: text, HTML: "<p>" + text + "</p>", Markdown: text, Fingerprint: "n1:" + slug, Extractor: "generic/2"}
+		res, err := w.SaveCapture(ctx, p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, res.SnapshotID)
+	}
+	sn, _ := w.Snapshot(ctx, ids[1])
+	w.Close()
+	path := filepath.Join(f.archiveDir(), "warc", sn.WARCFile)
+	b, _ := os.ReadFile(path)
+	b[sn.WARCOffset+40] ^= 0xff
+	b[sn.WARCOffset+41] ^= 0xff
+	os.WriteFile(path, b, 0o644)
+
+	var list []map[string]any
+	f.runJSON(&list, "list", "--json")
+	if len(list) != 3 {
+		t.Errorf("list shows %d articles, want 3", len(list))
+	}
+	art := strings.Split(ids[1], "/")[0]
+	var history []map[string]any
+	f.runJSON(&history, "history", art, "--json")
+	if len(history) != 1 {
+		t.Errorf("history of the damaged article: %v", history)
+	}
+	_, stderr, code := f.run("show", art)
+	if code != 1 || !strings.Contains(stderr, "snapshot "+ids[1]+" is damaged") {
+		t.Errorf("show of the damaged snapshot: exit %d, %s", code, stderr)
+	}
+	var js map[string]any
+	f.runJSON(&js, "show", art, "--format", "json")
+	if d, _ := js["damaged"].(string); d == "" || js["title"] != "damaged" {
+		t.Errorf("show --format json of the damaged snapshot: %v", js)
+	}
+	for _, id := range []string{ids[0], ids[2]} {
+		out, stderr, code := f.run("show", strings.Split(id, "/")[0])
+		if code != 0 || !strings.Contains(out, "Text of the") {
+			t.Errorf("show of intact %s: exit %d %s", id, code, stderr)
+		}
 	}
 }
