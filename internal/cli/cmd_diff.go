@@ -57,6 +57,11 @@ func runDiff(ctx context.Context, m *Main, args []string) error {
 		}
 		from, to = &snaps[len(snaps)-2], &snaps[len(snaps)-1]
 	}
+	for _, s := range []*store.Snapshot{from, to} {
+		if s.Damaged != "" {
+			return fmt.Errorf("cannot compare: snapshot %s is damaged: %s (run 'annalist verify')", s.ID, s.Damaged)
+		}
+	}
 	if *asJSON {
 		return m.writeJSON(view.NewDiff(a.ID, view.NewHistory(*from), view.NewHistory(*to), from.Text, to.Text))
 	}

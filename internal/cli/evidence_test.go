@@ -159,6 +159,13 @@ func TestDamagedLegacySnapshotInTheCLI(t *testing.T) {
 		}
 		ids = append(ids, res.SnapshotID)
 	}
+	// A later revision of the damaged article, whole.
+	if _, err := w.SaveCapture(ctx, &store.Page{Source: "old", FetchURL: "https://old.example/damaged", FinalURL: "https://old.example/damaged",
+		Canonical: "https://old.example/damaged", CapturedAt: time.Date(2024, 2, 1, 0, 0, 0, 0, time.UTC), StatusCode: 200,
+		Body:  []byte("<html><body><p>Revised text.</p></body></html>"),
+		Title: "damaged", Text: "Revised text.", HTML: "<p>Revised text.</p>", Markdown: "Revised text.", Fingerprint: "n1:revised", Extractor: "generic/2"}); err != nil {
+		t.Fatal(err)
+	}
 	sn, _ := w.Snapshot(ctx, ids[1])
 	w.Close()
 	path := filepath.Join(f.archiveDir(), "warc", sn.WARCFile)
@@ -175,15 +182,21 @@ func TestDamagedLegacySnapshotInTheCLI(t *testing.T) {
 	art := strings.Split(ids[1], "/")[0]
 	var history []map[string]any
 	f.runJSON(&history, "history", art, "--json")
-	if len(history) != 1 {
+	if len(history) != 2 {
 		t.Errorf("history of the damaged article: %v", history)
 	}
-	_, stderr, code := f.run("show", art)
+	if _, stderr, code := f.run("diff", art); code != 1 || !strings.Contains(stderr, "snapshot "+ids[1]+" is damaged") {
+		t.Errorf("diff with the damaged snapshot: exit %d, %s", code, stderr)
+	}
+	if out, stderr, code := f.run("show", art); code != 0 || !strings.Contains(out, "Revised text.") {
+		t.Errorf("show of the intact latest snapshot: exit %d, %s", code, stderr)
+	}
+	_, stderr, code := f.run("show", art, "--snapshot", ids[1])
 	if code != 1 || !strings.Contains(stderr, "snapshot "+ids[1]+" is damaged") {
 		t.Errorf("show of the damaged snapshot: exit %d, %s", code, stderr)
 	}
 	var js map[string]any
-	f.runJSON(&js, "show", art, "--format", "json")
+	f.runJSON(&js, "show", art, "--snapshot", ids[1], "--format", "json")
 	if d, _ := js["damaged"].(string); d == "" || js["title"] != "damaged" {
 		t.Errorf("show --format json of the damaged snapshot: %v", js)
 	}
