@@ -39,11 +39,15 @@ type ReindexReport struct {
 	MovedAside string `json:"moved_aside,omitempty"`
 }
 
-// foundMeta is one snapshot read back from WARC.
+// foundMeta locates one snapshot's metadata record and its response. The
+// record itself is read again at import time: holding every text of a
+// large archive in memory at once is not an option.
 type foundMeta struct {
-	m                       *SnapshotMeta
-	file                    string
-	offset                  int64
+	path                    string // the file as found (maybe .open)
+	metaOffset              int64
+	capturedAt, snapshotID  string
+	file                    string // final name, as snapshots store it
+	offset                  int64  // of the response
 	recordID, payloadDigest string
 }
 
@@ -64,6 +68,14 @@ func Reindex(ctx context.Context, dir string, opts Options, ro ReindexOptions) (
 	}
 	rep := &ReindexReport{}
 	dbPath := filepath.Join(dir, "annalist.db")
+	if _, err := os.Stat(dbPath); err == nil && !ro.Force {
+		return nil, fmt.Errorf("%w in %s; pass --force to move it aside and rebuild", ErrDatabaseExists, dir)
+	}
+	// Read everything first: a failure leaves the old database in place.
+	metas, err := readMetas(ctx, warcDir, ro.Progress, rep)
+	if err != nil {
+		return nil, err
+	}
 	if _, err := os.Stat(dbPath); err == nil {
 		if !ro.Force {
 			return nil, fmt.Errorf("%w in %s; pass --force to move it aside and rebuild", ErrDatabaseExists, dir)
@@ -83,10 +95,6 @@ func Reindex(ctx context.Context, dir string, opts Options, ro ReindexOptions) (
 		return nil, fmt.Errorf("reindex: %w", err)
 	}
 
-	metas, err := readMetas(ctx, warcDir, ro.Progress, rep)
-	if err != nil {
-		return nil, err
-	}
 	s, err := open(ctx, dir, opts, false)
 	if err != nil {
 		return nil, err
@@ -190,7 +198,9 @@ func readMetas(ctx context.Context, warcDir string, progress VerifyProgress, rep
 					return nil // its response is damaged: the snapshot has no raw record to point at
 				}
 				rp.hasMeta = true
-				metas = append(metas, foundMeta{m: meta, file: f.final, offset: rp.offset, recordID: r.RefersTo, payloadDigest: rp.payloadDigest})
+				metas = append(metas, foundMeta{path: filepath.Join(warcDir, f.name), metaOffset: m.Offset,
+					capturedAt: meta.CapturedAt, snapshotID: meta.SnapshotID,
+					file: f.final, offset: rp.offset, recordID: r.RefersTo, payloadDigest: rp.payloadDigest})
 			}
 			return nil
 		})
@@ -208,10 +218,10 @@ func readMetas(ctx context.Context, warcDir string, progress VerifyProgress, rep
 		done += f.size
 	}
 	sort.SliceStable(metas, func(i, j int) bool {
-		if metas[i].m.CapturedAt != metas[j].m.CapturedAt {
-			return metas[i].m.CapturedAt < metas[j].m.CapturedAt
+		if metas[i].capturedAt != metas[j].capturedAt {
+			return metas[i].capturedAt < metas[j].capturedAt
 		}
-		return metas[i].m.SnapshotID < metas[j].m.SnapshotID
+		return metas[i].snapshotID < metas[j].snapshotID
 	})
 	return metas, nil
 }
@@ -220,22 +230,50 @@ func readMetas(ctx context.Context, warcDir string, progress VerifyProgress, rep
 // few hundred, then sets each article's latest-snapshot fields.
 func (s *Store) importMetas(ctx context.Context, metas []foundMeta, rep *ReindexReport) error {
 	const batch = 500
+	files := map[string]*os.File{}
+	defer func() {
+		for _, f := range files {
+			f.Close()
+		}
+	}()
+	read := func(fm foundMeta) (*SnapshotMeta, error) {
+		f := files[fm.path]
+		if f == nil {
+			var err error
+			if f, err = os.Open(fm.path); err != nil {
+				return nil, err
+			}
+			files[fm.path] = f
+		}
+		rec, _, err := readMemberAt(f, fm.metaOffset)
+		if err != nil {
+			return nil, err
+		}
+		m, ok := parseSnapshotMeta(rec.Block)
+		if !ok {
+			return nil, errors.New("metadata record no longer readable")
+		}
+		return m, nil
+	}
 	for start := 0; start < len(metas); start += batch {
 		tx, err := s.wdb.BeginTx(ctx, nil)
 		if err != nil {
 			return fmt.Errorf("reindex: begin: %w", err)
 		}
 		for _, fm := range metas[start:min(start+batch, len(metas))] {
-			added, err := importSnapshot(ctx, tx, fm)
+			m, err := read(fm)
+			if err == nil {
+				var added bool
+				if added, err = importSnapshot(ctx, tx, m, fm); err == nil && !added {
+					rep.Duplicates++
+					continue
+				}
+			}
 			if err != nil {
 				tx.Rollback()
-				return fmt.Errorf("reindex: snapshot %s (%s@%d): %w", fm.m.SnapshotID, fm.file, fm.offset, err)
+				return fmt.Errorf("reindex: snapshot %s (%s@%d): %w", fm.snapshotID, fm.file, fm.metaOffset, err)
 			}
-			if added {
-				rep.Snapshots++
-			} else {
-				rep.Duplicates++
-			}
+			rep.Snapshots++
 		}
 		if err := tx.Commit(); err != nil {
 			return fmt.Errorf("reindex: commit: %w", err)
@@ -256,8 +294,7 @@ func (s *Store) importMetas(ctx context.Context, metas []foundMeta, rep *Reindex
 
 // importSnapshot adds one snapshot read back from WARC; false when a
 // snapshot of that ID is there already.
-func importSnapshot(ctx context.Context, tx *sql.Tx, fm foundMeta) (bool, error) {
-	m := fm.m
+func importSnapshot(ctx context.Context, tx *sql.Tx, m *SnapshotMeta, fm foundMeta) (bool, error) {
 	var one int
 	err := tx.QueryRowContext(ctx, `SELECT 1 FROM snapshots WHERE id = ?`, m.SnapshotID).Scan(&one)
 	if err == nil {
