@@ -206,16 +206,6 @@ func (s *Store) migrate(ctx context.Context) error {
 	}
 	sort.Slice(migs, func(i, j int) bool { return migs[i].version < migs[j].version })
 
-	// A current schema needs no write transaction: opening must work on a
-	// full disk too.
-	var have int
-	if err := s.wdb.QueryRowContext(ctx, "PRAGMA user_version").Scan(&have); err != nil {
-		return fmt.Errorf("migrate: read version: %w", err)
-	}
-	if len(migs) > 0 && have >= migs[len(migs)-1].version {
-		return nil
-	}
-
 	tx, err := s.wdb.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("migrate: begin: %w", err)
