@@ -30,7 +30,7 @@ func runDiff(ctx context.Context, m *Main, args []string) error {
 	if len(pos) != 1 && len(pos) != 3 {
 		return usageErr("diff takes ARTICLE, or ARTICLE FROM TO (snapshot IDs, 14-digit timestamps or dates)")
 	}
-	_, st, err := m.openArchive(ctx)
+	_, st, err := m.openArchiveReadOnly(ctx, false)
 	if err != nil {
 		return err
 	}
@@ -56,6 +56,11 @@ func runDiff(ctx context.Context, m *Main, args []string) error {
 			return fmt.Errorf("article %s has %d snapshot(s): nothing to compare yet", a.ID, len(snaps))
 		}
 		from, to = &snaps[len(snaps)-2], &snaps[len(snaps)-1]
+	}
+	for _, s := range []*store.Snapshot{from, to} {
+		if s.Damaged != "" {
+			return fmt.Errorf("cannot compare: snapshot %s is damaged: %s (run 'annalist verify')", s.ID, s.Damaged)
+		}
 	}
 	if *asJSON {
 		return m.writeJSON(view.NewDiff(a.ID, view.NewHistory(*from), view.NewHistory(*to), from.Text, to.Text))

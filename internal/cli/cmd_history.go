@@ -25,7 +25,7 @@ func runHistory(ctx context.Context, m *Main, args []string) error {
 	if len(pos) != 1 {
 		return usageErr("history takes one ARTICLE (an ID or URL)")
 	}
-	_, st, err := m.openArchive(ctx)
+	_, st, err := m.openArchiveReadOnly(ctx, false)
 	if err != nil {
 		return err
 	}

@@ -35,7 +35,7 @@ func runList(ctx context.Context, m *Main, args []string) error {
 		}
 		f.Since = &t
 	}
-	_, st, err := m.openArchive(ctx)
+	_, st, err := m.openArchiveReadOnly(ctx, false)
 	if err != nil {
 		return err
 	}

@@ -31,7 +31,7 @@ func runSearch(ctx context.Context, m *Main, args []string) error {
 	if query == "" {
 		return usageErr("search needs a QUERY")
 	}
-	_, st, err := m.openArchive(ctx)
+	_, st, err := m.openArchiveReadOnly(ctx, false)
 	if err != nil {
 		return err
 	}

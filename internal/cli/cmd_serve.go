@@ -29,7 +29,7 @@ func runServe(ctx context.Context, m *Main, args []string) error {
 	} else if len(pos) > 0 {
 		return usageErr("serve takes no arguments")
 	}
-	cfg, st, err := m.openArchive(ctx)
+	cfg, st, err := m.openArchiveReadOnly(ctx, true)
 	if err != nil {
 		return err
 	}

@@ -37,7 +37,7 @@ func runShow(ctx context.Context, m *Main, args []string) error {
 	default:
 		return usageErr("--format: %q is not text, markdown, html, json, bibtex or csl-json", *format)
 	}
-	cfg, st, err := m.openArchive(ctx)
+	cfg, st, err := m.openArchiveReadOnly(ctx, false)
 	if err != nil {
 		return err
 	}
@@ -49,6 +49,9 @@ func runShow(ctx context.Context, m *Main, args []string) error {
 	s, err := pickSnapshot(ctx, st, a, *at, *snapID)
 	if err != nil {
 		return err
+	}
+	if s.Damaged != "" && *format != "json" {
+		return fmt.Errorf("snapshot %s is damaged: %s (run 'annalist verify'; history and --format json still show its metadata)", s.ID, s.Damaged)
 	}
 	switch *format {
 	case "json":

@@ -33,11 +33,20 @@ func runSources(ctx context.Context, m *Main, args []string) error {
 	} else if len(pos) > 0 {
 		return usageErr("sources takes no arguments")
 	}
-	cfg, st, err := m.openArchive(ctx)
+	cfg, err := m.loadConfig()
 	if err != nil {
 		return err
 	}
-	defer st.Close()
+	// No archive yet: the configured sources, never polled (a reader
+	// creates nothing).
+	var st *store.Store
+	if st, err = store.OpenReadOnly(ctx, cfg.DataDir, store.Options{Logger: m.logger, Now: m.Now}); errors.Is(err, store.ErrNoArchive) {
+		st = nil
+	} else if err != nil {
+		return fmt.Errorf("open archive %s read-only: %w", cfg.DataDir, err)
+	} else {
+		defer st.Close()
+	}
 	rows, err := sourceRows(ctx, cfg, st, m.Now().UTC())
 	if err != nil {
 		return err
@@ -72,11 +81,14 @@ func runSources(ctx context.Context, m *Main, args []string) error {
 
 // sourceRows joins the configuration with the archive's poll state; a
 // source only in the archive (removed from the config, or "manual") is
-// listed too, without a schedule.
+// listed too, without a schedule. A nil st is an archive not created yet.
 func sourceRows(ctx context.Context, cfg *config.Config, st *store.Store, now time.Time) ([]sourceRow, error) {
-	known, err := st.Sources(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("read sources: %w", err)
+	var known []store.Source
+	if st != nil {
+		var err error
+		if known, err = st.Sources(ctx); err != nil {
+			return nil, fmt.Errorf("read sources: %w", err)
+		}
 	}
 	byName := map[string]store.Source{}
 	for _, s := range known {

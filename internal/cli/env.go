@@ -48,6 +48,21 @@ func (m *Main) openArchive(ctx context.Context) (*config.Config, *store.Store, e
 	return cfg, st, nil
 }
 
+// openArchiveReadOnly loads the config and opens its store read-only (no
+// migration, no repair, nothing written); live is for a long-lived reader
+// (serve) that must see what a daemon commits later. Close the store.
+func (m *Main) openArchiveReadOnly(ctx context.Context, live bool) (*config.Config, *store.Store, error) {
+	cfg, err := m.loadConfig()
+	if err != nil {
+		return nil, nil, err
+	}
+	st, err := store.OpenReadOnly(ctx, cfg.DataDir, store.Options{Logger: m.logger, Now: m.Now, ReadOnlyLive: live})
+	if err != nil {
+		return nil, nil, fmt.Errorf("open archive %s read-only: %w", cfg.DataDir, err)
+	}
+	return cfg, st, nil
+}
+
 // newHarvester wires the fetcher and the store for polling.
 func (m *Main) newHarvester(cfg *config.Config, st *store.Store) *harvest.Harvester {
 	fc := fetch.New(fetch.Options{

@@ -51,7 +51,8 @@ type command struct {
 func commands() []command {
 	return []command{
 		daemonCommand, fetchCommand, extractCommand, sourcesCommand, listCommand,
-		historyCommand, showCommand, diffCommand, searchCommand, serveCommand, demoCommand, versionCommand,
+		historyCommand, showCommand, diffCommand, searchCommand, serveCommand, verifyCommand, reindexCommand,
+		demoCommand, versionCommand,
 	}
 }
 

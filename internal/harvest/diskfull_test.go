@@ -3,14 +3,20 @@ package harvest_test
 import (
 	"context"
 	"errors"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 
 	"annalist/internal/harvest"
+	"annalist/internal/store"
+	"annalist/internal/web"
 )
 
 // mountSmallFS mounts a tmpfs of size bytes on a new directory and unmounts
@@ -87,4 +93,56 @@ func TestReliabilityStorageDiskFull(t *testing.T) {
 	}
 	r.checkGoodArchived()
 	checkArchive(t, dataDir, "after the retry", true)
+}
+
+// TestReliabilityStorageDiskFullStillReadable: "Disk full → the archive
+// can still be read (no write transaction to read)." A poll fills the
+// disk; with it still full, the read-only paths (list, search, sources,
+// history, show, serve) work.
+func TestReliabilityStorageDiskFullStillReadable(t *testing.T) {
+	ctx := context.Background()
+	fsDir := mountSmallFS(t, "6m")
+	dataDir := filepath.Join(fsDir, "archive")
+	r := newRig(t, rigOptions{dataDir: dataDir})
+	if res := r.h.PollSource(ctx, r.good, harvest.PollOptions{Recheck: harvest.RecheckDue}); res.Failed() {
+		t.Fatalf("first poll: %v %v", res.Err, res.PageErrors)
+	}
+	fill(t, fsDir)
+	slug := r.demo.Slugs()[0]
+	r.demo.Revise(slug, time.Date(2024, 2, 1, 0, 0, 0, 0, time.UTC), func(p []string) []string {
+		return append(p, strings.Repeat("A long new paragraph. ", 200))
+	})
+	if res := r.h.PollSource(ctx, r.good, harvest.PollOptions{Recheck: harvest.RecheckAll}); !res.Failed() {
+		t.Fatal("a poll on a full disk succeeded")
+	}
+
+	st := openReadOnly(t, dataDir)
+	arts, err := st.Articles(ctx, store.ArticleFilter{})
+	if err != nil || len(arts) != len(r.demo.Slugs()) {
+		t.Fatalf("list on a full disk: %d articles, %v", len(arts), err)
+	}
+	if hits, err := st.Search(ctx, "Mongolia", store.SearchOptions{}); err != nil || len(hits) == 0 {
+		t.Errorf("search on a full disk: %d hits, %v", len(hits), err)
+	}
+	if srcs, err := st.Sources(ctx); err != nil || len(srcs) == 0 {
+		t.Errorf("sources on a full disk: %v, %v", srcs, err)
+	}
+	if infos, err := st.SnapshotInfos(ctx, arts[0].ID); err != nil || len(infos) == 0 {
+		t.Errorf("history on a full disk: %v", err)
+	}
+	if sn, err := st.LatestSnapshot(ctx, arts[0].ID); err != nil || sn.Text == "" {
+		t.Errorf("show on a full disk: %v", err)
+	}
+	srv, err := web.New(web.Options{Store: st})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{"/", "/api/articles", "/a/" + arts[0].ID, "/feed.atom", "/search?q=Mongolia"} {
+		rec := httptest.NewRecorder()
+		srv.Handler().ServeHTTP(rec, httptest.NewRequest(http.MethodGet, p, nil))
+		if rec.Code != http.StatusOK {
+			body, _ := io.ReadAll(rec.Body)
+			t.Errorf("serve %s on a full disk: %d %.200s", p, rec.Code, body)
+		}
+	}
 }

@@ -163,6 +163,9 @@ func (s *Store) listArticles(ctx context.Context, q string, args ...any) ([]Arti
 // SetNextCheck sets (or with nil clears) when the revision watch should
 // fetch the article again. ErrNotFound for an unknown article.
 func (s *Store) SetNextCheck(ctx context.Context, articleID string, t *time.Time) error {
+	if err := s.writable(); err != nil {
+		return fmt.Errorf("set next check: %w", err)
+	}
 	res, err := s.wdb.ExecContext(ctx, `UPDATE articles SET next_check_at = ? WHERE id = ?`, fmtTimePtr(t), articleID)
 	if err != nil {
 		return fmt.Errorf("set next check: %w", err)

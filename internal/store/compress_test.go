@@ -52,13 +52,43 @@ func TestCompressRoundTrip(t *testing.T) {
 	}
 }
 
-// TestSnapshotNeedsItsWARC: the text is stored against the WARC payload, so
-// a lost WARC file is a clear error, not wrong text.
-func TestSnapshotNeedsItsWARC(t *testing.T) {
+// TestSnapshotTextNeedsNoWARC: the database alone gives back every body of
+// a snapshot; the WARC file gone costs only the raw record.
+func TestSnapshotTextNeedsNoWARC(t *testing.T) {
 	ctx := context.Background()
-	s, res := openWithLostWARC(t, page("lost", "Lost", "text that lives in the page too", t0))
-	if _, err := s.Snapshot(ctx, res.SnapshotID); !errors.Is(err, ErrNotFound) {
-		t.Errorf("snapshot without its WARC file: %v", err)
+	p := page("lost", "Lost", "text that lives in the page too", t0)
+	s, res := openWithLostWARC(t, p)
+	sn, err := s.Snapshot(ctx, res.SnapshotID)
+	if err != nil {
+		t.Fatalf("snapshot without its WARC file: %v", err)
+	}
+	if sn.Damaged != "" || sn.Text != p.Text || sn.Markdown != p.Markdown || sn.HTML != p.HTML {
+		t.Errorf("snapshot without its WARC file: damaged %q, text %q, markdown %q, html %q", sn.Damaged, sn.Text, sn.Markdown, sn.HTML)
+	}
+	hits, err := s.Search(ctx, "lives", SearchOptions{})
+	if err != nil || len(hits) != 1 || !strings.Contains(hits[0].Snippet, "lives") {
+		t.Errorf("search hit without WARC file: %+v, %v", hits, err)
+	}
+	if _, err := s.ReadWARCRecord(ctx, sn.WARCFile, sn.WARCOffset); !errors.Is(err, ErrNotFound) {
+		t.Errorf("raw record of a lost WARC file: %v", err)
+	}
+}
+
+// TestLegacySnapshotWithoutItsWARCIsDamaged: a snapshot of an old archive
+// (text stored against the WARC payload) whose record is gone reads back
+// marked damaged, with its metadata, instead of failing.
+func TestLegacySnapshotWithoutItsWARCIsDamaged(t *testing.T) {
+	ctx := context.Background()
+	s, res := openWithLostWARC(t, page("lost", "Lost", "text that lives in the page too", t0), true)
+	sn, err := s.Snapshot(ctx, res.SnapshotID)
+	if err != nil {
+		t.Fatalf("legacy snapshot without its WARC file: %v", err)
+	}
+	if sn.Damaged == "" || sn.Title != "Lost" || sn.Text != "" {
+		t.Errorf("legacy snapshot without its WARC: damaged %q, title %q, text %q", sn.Damaged, sn.Title, sn.Text)
+	}
+	if _, err := s.SnapshotText(ctx, res.SnapshotID); !errors.Is(err, ErrDamaged) {
+		t.Errorf("SnapshotText of a damaged legacy snapshot: %v, want ErrDamaged", err)
 	}
 	hits, err := s.Search(ctx, "lives", SearchOptions{})
 	if err != nil || len(hits) != 1 || hits[0].Snippet != "" {
@@ -122,33 +152,33 @@ func TestCloseDuringSaves(t *testing.T) {
 	}
 }
 
-// TestHTMLStoredAgainstPage: extracted HTML that is the page's own markup
-// is compressed against the page, smaller than against the text, and reads
-// back whole with the rest of the snapshot.
-func TestHTMLStoredAgainstPage(t *testing.T) {
+// TestBodiesStoredOnTheirOwn: text, Markdown and HTML are compressed
+// without the page (the database is a copy independent of WARC), Markdown
+// and HTML against the text, and read back whole; the legacy format stores
+// the text against the page and still reads back.
+func TestBodiesStoredOnTheirOwn(t *testing.T) {
 	ctx := context.Background()
-	s := MustOpen(t)
 	head, foot := boilerplate()
 	p := realisticPage(newTextGen(6), head, foot, 0, t0)
-	res := mustSave(t, s, p)
-	var htmlZ []byte
-	if err := s.rdb.QueryRow(`SELECT html FROM snapshots WHERE id = ?`, res.SnapshotID).Scan(&htmlZ); err != nil {
-		t.Fatal(err)
-	}
-	againstText, _ := compressText(p.HTML, dictFor(p.Text))
-	if !needsBody(htmlZ) || len(htmlZ) >= len(againstText) {
-		t.Errorf("html stored in %d bytes (against the page: %v), %d against the text", len(htmlZ), needsBody(htmlZ), len(againstText))
-	}
-	sn, err := s.Snapshot(ctx, res.SnapshotID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if sn.HTML != p.HTML || sn.Text != p.Text || sn.Markdown != p.Markdown {
-		t.Error("snapshot bodies do not read back as saved")
-	}
-	// Not against the page when the text dictionary does better.
-	z, err := compressBest(p.Markdown, dictFor(p.Text), p.Body)
-	if err != nil || needsBody(z) {
-		t.Errorf("markdown-like input stored against the page (%v)", err)
+	for _, legacy := range []bool{false, true} {
+		s := MustOpenDir(t, t.TempDir(), Options{NoSync: true, LegacyTextFormat: legacy})
+		res := mustSave(t, s, p)
+		var textZ, mdZ, htmlZ []byte
+		if err := s.rdb.QueryRow(`SELECT text, markdown, html FROM snapshots WHERE id = ?`, res.SnapshotID).Scan(&textZ, &mdZ, &htmlZ); err != nil {
+			t.Fatal(err)
+		}
+		if needsBody(textZ) != legacy || (!legacy && (needsBody(mdZ) || needsBody(htmlZ))) {
+			t.Errorf("legacy=%v: text/markdown/html against the page: %v %v %v", legacy, needsBody(textZ), needsBody(mdZ), needsBody(htmlZ))
+		}
+		if !legacy && len(mdZ)*10 > len(textZ) {
+			t.Errorf("markdown stored in %d bytes, text %d: want it against the text", len(mdZ), len(textZ))
+		}
+		sn, err := s.Snapshot(ctx, res.SnapshotID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if sn.HTML != p.HTML || sn.Text != p.Text || sn.Markdown != p.Markdown || sn.Damaged != "" {
+			t.Errorf("legacy=%v: snapshot bodies do not read back as saved", legacy)
+		}
 	}
 }

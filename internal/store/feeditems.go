@@ -54,6 +54,9 @@ func (s *Store) SaveFeedItems(ctx context.Context, items []FeedItem) error {
 	if len(items) == 0 {
 		return nil
 	}
+	if err := s.writable(); err != nil {
+		return fmt.Errorf("save feed items: %w", err)
+	}
 	tx, err := s.wdb.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("save feed items: begin: %w", err)

@@ -172,11 +172,11 @@ func realisticPage(g *textGen, head, foot string, i int, at time.Time) *Page {
 // openWithLostWARC saves one page in a new store, deletes the WARC file
 // its snapshot points at, and reopens the store: an archive whose WARC
 // file was lost.
-func openWithLostWARC(t *testing.T, p *Page) (*Store, *SaveResult) {
+func openWithLostWARC(t *testing.T, p *Page, legacy ...bool) (*Store, *SaveResult) {
 	t.Helper()
 	ctx := context.Background()
 	dir := t.TempDir()
-	s, err := Open(ctx, dir, Options{NoSync: true})
+	s, err := Open(ctx, dir, Options{NoSync: true, LegacyTextFormat: len(legacy) > 0 && legacy[0]})
 	if err != nil {
 		t.Fatal(err)
 	}

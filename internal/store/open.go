@@ -36,6 +36,14 @@ type Options struct {
 	Now         func() time.Time
 	WARCMaxSize int64 // rotate WARC files past this size; default 1 GiB
 	NoSync      bool  // tests/benchmarks only: skip fsync
+	// LegacyTextFormat stores snapshot text compressed against its WARC
+	// payload, as archives made before migration 0003 hold it: tests of
+	// reading such archives only.
+	LegacyTextFormat bool
+	// ReadOnlyLive is for a long-lived OpenReadOnly (serve): it sees what
+	// a writer starting later commits, at the cost of SQLite creating its
+	// -wal and -shm lock files beside the database when they are missing.
+	ReadOnlyLive bool
 }
 
 // Store is the archive in one directory: annalist.db and warc/. It is safe
@@ -52,6 +60,9 @@ type Store struct {
 
 	warc *warcWriter
 
+	legacyText bool // Options.LegacyTextFormat
+	readOnly   bool // OpenReadOnly: wdb, warc and the writer are nil
+
 	mu      sync.RWMutex // guards closed against sends on queue
 	closed  bool
 	queue   chan *saveReq
@@ -65,6 +76,12 @@ type Store struct {
 // Open opens (creating if needed) the archive in dir, applies pending
 // migrations, and repairs WARC files a dead process left open.
 func Open(ctx context.Context, dir string, opts Options) (*Store, error) {
+	return open(ctx, dir, opts, true)
+}
+
+// open is Open; repair false leaves .open WARC files alone (reindex: the
+// new database cannot say which offsets the old one referenced).
+func open(ctx context.Context, dir string, opts Options, repair bool) (*Store, error) {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
@@ -112,6 +129,8 @@ func Open(ctx context.Context, dir string, opts Options) (*Store, error) {
 		rdb:     rdb,
 		queue:   make(chan *saveReq, 256),
 		writerD: make(chan struct{}),
+
+		legacyText: opts.LegacyTextFormat,
 	}
 	if err := s.migrate(ctx); err != nil {
 		wdb.Close()
@@ -119,10 +138,12 @@ func Open(ctx context.Context, dir string, opts Options) (*Store, error) {
 		return nil, err
 	}
 	s.warc = newWARCWriter(warcDir, opts.WARCMaxSize, opts.NoSync, opts.Now, opts.Logger)
-	if err := repairOpenWARCs(warcDir, opts.Logger); err != nil {
-		wdb.Close()
-		rdb.Close()
-		return nil, err
+	if repair {
+		if err := repairOpenWARCs(warcDir, s.maxReferencedOffset(ctx), opts.Logger); err != nil {
+			wdb.Close()
+			rdb.Close()
+			return nil, err
+		}
 	}
 	// Prepared before the writer starts: wdb's one connection is then free.
 	if s.unchangedStmts, err = prepareUnchanged(ctx, wdb); err != nil {
@@ -221,12 +242,32 @@ func (s *Store) migrate(ctx context.Context) error {
 	return nil
 }
 
+// maxReferencedOffset answers repair's question: the highest offset in a
+// WARC file that a committed snapshot points at.
+func (s *Store) maxReferencedOffset(ctx context.Context) refOffset {
+	return func(final string) (int64, bool, error) {
+		var off sql.NullInt64
+		if err := s.wdb.QueryRowContext(ctx, `SELECT max(warc_offset) FROM snapshots WHERE warc_file = ?`, final).Scan(&off); err != nil {
+			return 0, false, fmt.Errorf("snapshots in %s: %w", final, err)
+		}
+		return off.Int64, off.Valid, nil
+	}
+}
+
 // Close flushes pending SaveCapture calls, closes the WARC file (dropping
 // its .open suffix) and the database. Calls after the first return nil.
 func (s *Store) Close() error {
 	s.mu.Lock()
 	if s.closed {
 		s.mu.Unlock()
+		return nil
+	}
+	if s.readOnly {
+		s.closed = true
+		s.mu.Unlock()
+		if err := s.rdb.Close(); err != nil {
+			return fmt.Errorf("close database: %w", err)
+		}
 		return nil
 	}
 	s.closed = true

@@ -58,22 +58,42 @@ type saveAns struct {
 type prepared struct {
 	textZ, mdZ, htmlZ []byte
 	pair              *warcPair
+	metaSnapID        string // the snapshot ID pair.meta names
 }
 
-func prepare(p *Page) (*prepared, error) {
+// prepare compresses the bodies (each on its own, so that the database
+// alone can give them back; legacy: text against the WARC payload, as
+// archives before migration 0003 did) and builds the WARC records,
+// assuming the snapshot gets the ID of its capture second.
+func prepare(p *Page, legacy bool) (*prepared, error) {
 	var pr prepared
 	var err error
-	if pr.textZ, err = compressWithBody(p.Text, p.Body); err != nil {
+	if legacy {
+		pr.textZ, err = compressWithBody(p.Text, p.Body)
+	} else {
+		pr.textZ, err = compressText(p.Text, nil)
+	}
+	if err != nil {
 		return nil, fmt.Errorf("compress text: %w", err)
 	}
 	dict := dictFor(p.Text)
 	if pr.mdZ, err = compressText(p.Markdown, dict); err != nil {
 		return nil, fmt.Errorf("compress markdown: %w", err)
 	}
-	if pr.htmlZ, err = compressBest(p.HTML, dict, p.Body); err != nil {
+	if legacy {
+		pr.htmlZ, err = compressBest(p.HTML, dict, p.Body)
+	} else {
+		pr.htmlZ, err = compressText(p.HTML, dict)
+	}
+	if err != nil {
 		return nil, fmt.Errorf("compress html: %w", err)
 	}
 	if pr.pair, err = buildPair(p); err != nil {
+		return nil, err
+	}
+	id := ArticleID(p.Canonical)
+	pr.metaSnapID = snapshotIDFor(id, p.CapturedAt)
+	if pr.pair.meta, err = buildMetaRecord(newSnapshotMeta(p, id, pr.metaSnapID, p.CapturedAt.UTC().Truncate(time.Second)), pr.pair.target, p.CapturedAt, pr.pair.recordID); err != nil {
 		return nil, err
 	}
 	return &pr, nil
@@ -102,7 +122,7 @@ func (s *Store) SaveCapture(ctx context.Context, p *Page) (*SaveResult, error) {
 	// so, compress and build the WARC records here, in parallel with other
 	// callers, rather than in the single writer.
 	if latest, err := latestSnapshotInfo(ctx, s.rdb, req.id); err != nil || !s.sameAsLatest(ctx, s.rdb, latest, p) {
-		prep, err := prepare(p)
+		prep, err := prepare(p, s.legacyText)
 		if err != nil {
 			return nil, fmt.Errorf("save capture %s: %w", p.Canonical, err)
 		}
@@ -113,6 +133,9 @@ func (s *Store) SaveCapture(ctx context.Context, p *Page) (*SaveResult, error) {
 
 // enqueue hands req to the group committer and waits for its answer.
 func (s *Store) enqueue(ctx context.Context, req *saveReq) (*SaveResult, error) {
+	if err := s.writable(); err != nil {
+		return nil, fmt.Errorf("%s: %w", req.what(), err)
+	}
 	s.mu.RLock()
 	if s.closed {
 		s.mu.RUnlock()
@@ -319,13 +342,24 @@ func (s *Store) saveOne(ctx context.Context, tx *sql.Tx, r *saveReq) (*SaveResul
 
 	prep := r.prep
 	if prep == nil {
-		if prep, err = prepare(p); err != nil {
+		if prep, err = prepare(p, s.legacyText); err != nil {
 			return nil, err
 		}
 	}
 	outcome := OutcomeRevised
 	if latest == nil {
 		outcome = OutcomeNew
+	}
+	if snapID != prep.metaSnapID {
+		// Its second was taken: the metadata record must name the ID the
+		// snapshot really gets.
+		meta, err := buildMetaRecord(newSnapshotMeta(p, id, snapID, snapAt), prep.pair.target, p.CapturedAt, prep.pair.recordID)
+		if err != nil {
+			return nil, err
+		}
+		pair := *prep.pair
+		pair.meta = meta
+		prep = &prepared{textZ: prep.textZ, mdZ: prep.mdZ, htmlZ: prep.htmlZ, pair: &pair, metaSnapID: snapID}
 	}
 	file, offset, n, err := s.warc.appendPair(prep.pair)
 	if err != nil {
@@ -520,6 +554,9 @@ func fpVersion(fp string) string {
 // "not-modified" or "error". For not-modified with ArticleID set it also
 // moves the article's last_captured_at forward. A zero CapturedAt means now.
 func (s *Store) RecordCapture(ctx context.Context, c Capture) error {
+	if err := s.writable(); err != nil {
+		return fmt.Errorf("record capture: %w", err)
+	}
 	if c.Outcome != OutcomeNotModified && c.Outcome != OutcomeError {
 		return fmt.Errorf("record capture: outcome %q is not %q or %q", c.Outcome, OutcomeNotModified, OutcomeError)
 	}

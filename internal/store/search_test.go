@@ -144,11 +144,12 @@ func TestSearchLatestOnlyOutOfOrder(t *testing.T) {
 }
 
 // TestSearchReadsOnlyReturnedText: hits past the limit are never
-// decompressed (here each read fails, and is logged, as the WARC is gone).
+// decompressed (here each read fails, and is logged, as the WARC of these
+// legacy-format snapshots is gone).
 func TestSearchReadsOnlyReturnedText(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
-	s := MustOpenDir(t, dir, Options{NoSync: true})
+	s := MustOpenDir(t, dir, Options{NoSync: true, LegacyTextFormat: true})
 	for i := range 5 {
 		mustSave(t, s, page(fmt.Sprintf("p%d", i), "Plague", "The plague reached the harbour.", t0))
 	}

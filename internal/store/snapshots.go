@@ -40,14 +40,24 @@ func scanSnapshot(r rowScanner) (*storedSnapshot, error) {
 }
 
 // inflate decompresses the bodies of a stored snapshot, reading the WARC
-// payload once if any of them was compressed against it.
+// payload once if any of them was compressed against it (archives older
+// than migration 0003). When that payload cannot be read, the snapshot is
+// returned with Damaged set and no bodies: one damaged record costs that
+// snapshot's bodies, never the pages that list it.
 func (s *Store) inflate(ctx context.Context, st *storedSnapshot) (*Snapshot, error) {
 	sn := st.Snapshot
 	var body []byte
 	if needsBody(st.textZ) || needsBody(st.htmlZ) || needsBody(st.mdZ) {
 		var err error
 		if body, err = s.warcPayload(ctx, sn.WARCFile, sn.WARCOffset); err != nil {
-			return nil, fmt.Errorf("snapshot %s: %w", sn.ID, err)
+			if ctx.Err() != nil {
+				return nil, ctx.Err()
+			}
+			s.log.Warn("snapshot text unreadable: its WARC record is damaged or missing",
+				"snapshot", sn.ID, "file", sn.WARCFile, "offset", sn.WARCOffset, "err", err)
+			sn.Damaged = fmt.Sprintf("the text of this snapshot was stored against its WARC record %s at offset %d, which is damaged or missing (%v)",
+				sn.WARCFile, sn.WARCOffset, err)
+			return &sn, nil
 		}
 	}
 	var err error
@@ -65,14 +75,17 @@ func (s *Store) inflate(ctx context.Context, st *storedSnapshot) (*Snapshot, err
 }
 
 // inflateText decompresses a text column, reading the WARC payload it was
-// compressed against when it was.
+// compressed against when it was (then ErrDamaged when that fails).
 func (s *Store) inflateText(ctx context.Context, textZ []byte, file string, offset int64) (string, error) {
 	if !needsBody(textZ) {
 		return decompressText(textZ, nil, nil)
 	}
 	body, err := s.warcPayload(ctx, file, offset)
 	if err != nil {
-		return "", err
+		if ctx.Err() != nil {
+			return "", ctx.Err()
+		}
+		return "", fmt.Errorf("%w: %w", ErrDamaged, err)
 	}
 	return decompressText(textZ, nil, body)
 }

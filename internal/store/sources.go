@@ -19,6 +19,9 @@ const (
 // keeping their poll state. Sources no longer configured stay, with their
 // articles.
 func (s *Store) SyncSources(ctx context.Context, srcs []Source) error {
+	if err := s.writable(); err != nil {
+		return fmt.Errorf("sync sources: %w", err)
+	}
 	tx, err := s.wdb.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("sync sources: begin: %w", err)
@@ -104,6 +107,9 @@ func (s *Store) RecordPoll(ctx context.Context, name string, at time.Time, outco
 	// A good poll sets the validators, even to "" (a server that sent none,
 	// or a harvester that wants the full feed next time); a 304 or a
 	// failure keeps the old ones.
+	if err := s.writable(); err != nil {
+		return fmt.Errorf("record poll %s: %w", name, err)
+	}
 	keep := outcome != PollOK
 	if _, err := s.wdb.ExecContext(ctx, `INSERT INTO sources (name, last_poll_at, last_outcome, last_error, etag, last_modified, failures)
 		VALUES (?1, ?2, ?3, ?4, ?5, ?6, CASE WHEN ?3 = 'error' THEN 1 ELSE 0 END)

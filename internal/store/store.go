@@ -1,9 +1,13 @@
 // Package store is the archive: SQLite (articles, snapshots, captures,
 // full-text index) and WARC files holding every stored raw HTTP response.
 //
-// A snapshot's text is stored deflated against the raw page in its WARC
-// record (the page contains it almost verbatim), so the database alone
-// cannot give back snapshot text, Markdown or HTML: keep warc/ with annalist.db.
+// The database and the WARC files are two independent copies: a
+// snapshot's text, Markdown and HTML are stored compressed on their own in
+// SQLite, and each stored response has a metadata record beside it in WARC
+// holding the same (reindex.go rebuilds the database from it). Archives
+// made before migration 0003 hold text compressed against the WARC payload:
+// those snapshots still need their WARC record, and show as damaged when it
+// is unreadable.
 package store
 
 import (
@@ -15,6 +19,9 @@ import (
 // Sentinel errors.
 var (
 	ErrNotFound = errors.New("store: not found")
+	// ErrDamaged: what was asked for depends on a WARC record that is
+	// missing or unreadable.
+	ErrDamaged = errors.New("store: damaged")
 )
 
 // Capture outcomes.
@@ -85,6 +92,10 @@ type Snapshot struct {
 	// Pages is how many pages of a paginated article the text joins (1 for
 	// most articles); the WARC record above is page 1's.
 	Pages int
+	// Damaged says why the bodies (HTML, Text, Markdown) are missing: a
+	// snapshot of an archive older than migration 0003 whose WARC record
+	// is missing or unreadable. "" when the snapshot is whole.
+	Damaged string
 }
 
 // Capture is one fetch of an article, with its outcome.

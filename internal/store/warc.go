@@ -30,6 +30,8 @@ const openSuffix = ".open"
 type warcPair struct {
 	response      []byte
 	request       []byte // nil when the page carried no raw request
+	meta          []byte // the snapshot's metadata record (warcmeta.go); nil in tests of old archives
+	target        string // WARC-Target-URI
 	recordID      string // of the response, "<urn:uuid:…>"
 	payloadDigest string
 	// more holds the records of a paginated article's later pages (each
@@ -95,7 +97,7 @@ func buildPair(p *Page) (*warcPair, error) {
 	if err != nil {
 		return nil, fmt.Errorf("build warc response: %w", err)
 	}
-	pair := &warcPair{response: resp.gz, recordID: resp.id, payloadDigest: resp.payloadDigest}
+	pair := &warcPair{response: resp.gz, target: target, recordID: resp.id, payloadDigest: resp.payloadDigest}
 	if len(p.RawRequest) > 0 {
 		req, err := buildRecord(gowarc.Request, target, p.CapturedAt, "application/http; msgtype=request", resp.id,
 			p.RawRequest)
@@ -250,8 +252,8 @@ func newWARCWriter(dir string, maxSize int64, noSync bool, now func() time.Time,
 	return &warcWriter{dir: dir, maxSize: maxSize, noSync: noSync, now: now, log: log}
 }
 
-// appendPair writes a pair (request after response, then the records of
-// any later pages) into one file, never
+// appendPair writes a pair (request and metadata after response, then the
+// records of any later pages) into one file, never
 // splitting it across a rotation. It returns the file's final name, the
 // response's offset and the bytes written. A failed write is cut back so
 // the file stays a clean sequence of records.
@@ -273,8 +275,11 @@ func (w *warcWriter) appendPair(p *warcPair) (name string, offset, n int64, err 
 	if err == nil && p.request != nil {
 		_, err = w.f.WriteAt(p.request, start+int64(len(p.response)))
 	}
+	if err == nil && p.meta != nil {
+		_, err = w.f.WriteAt(p.meta, start+int64(len(p.response)+len(p.request)))
+	}
 	if err == nil && p.more != nil {
-		_, err = w.f.WriteAt(p.more, start+int64(len(p.response)+len(p.request)))
+		_, err = w.f.WriteAt(p.more, start+int64(len(p.response)+len(p.request)+len(p.meta)))
 	}
 	if err != nil {
 		if terr := w.f.Truncate(start); terr != nil {
@@ -285,7 +290,7 @@ func (w *warcWriter) appendPair(p *warcPair) (name string, offset, n int64, err 
 		}
 		return "", 0, 0, fmt.Errorf("write warc %s: %w", w.name, err)
 	}
-	n = int64(len(p.response) + len(p.request) + len(p.more))
+	n = int64(len(p.response) + len(p.request) + len(p.meta) + len(p.more))
 	w.size += n
 	return w.name, start, n, nil
 }

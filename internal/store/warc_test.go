@@ -106,15 +106,34 @@ func TestWARCRecordsReadBack(t *testing.T) {
 	for _, r := range recs {
 		types = append(types, r.WarcRecord.Type().String())
 	}
-	if got := strings.Join(types, ","); got != "warcinfo,response,request,response" {
+	if got := strings.Join(types, ","); got != "warcinfo,response,request,metadata,response,metadata" {
 		t.Fatalf("records: %s", got)
 	}
 	if recs[0].WarcRecord.WarcHeader().Get(gowarc.WarcFilename) != names[0] {
 		t.Errorf("warcinfo names %q", recs[0].WarcRecord.WarcHeader().Get(gowarc.WarcFilename))
 	}
 	resp, req := recs[1], recs[2]
-	if resp.Offset != snaps[0].WARCOffset || recs[3].Offset != snaps[1].WARCOffset {
-		t.Errorf("offsets %d, %d; snapshots say %d, %d", resp.Offset, recs[3].Offset, snaps[0].WARCOffset, snaps[1].WARCOffset)
+	if resp.Offset != snaps[0].WARCOffset || recs[4].Offset != snaps[1].WARCOffset {
+		t.Errorf("offsets %d, %d; snapshots say %d, %d", resp.Offset, recs[4].Offset, snaps[0].WARCOffset, snaps[1].WARCOffset)
+	}
+	// The metadata record beside the response holds the snapshot.
+	meta := recs[3].WarcRecord
+	respID := resp.WarcRecord.WarcHeader().Get(gowarc.WarcRecordID)
+	if meta.WarcHeader().Get(gowarc.WarcConcurrentTo) != respID || meta.WarcHeader().Get(gowarc.WarcRefersTo) != respID ||
+		meta.WarcHeader().Get(gowarc.ContentType) != "application/json" {
+		t.Errorf("metadata record headers: %v (response %s)", meta.WarcHeader(), respID)
+	}
+	raw, err := meta.Block().RawBytes()
+	if err != nil {
+		t.Fatal(err)
+	}
+	mb, _ := io.ReadAll(raw)
+	m, ok := parseSnapshotMeta(mb)
+	if !ok || m.SnapshotID != snaps[0].ID || m.ArticleID != snaps[0].ArticleID || m.Source != pages[0].Source ||
+		m.CanonicalURL != pages[0].Canonical || m.Fingerprint != pages[0].Fingerprint || m.Title != pages[0].Title ||
+		m.Byline != pages[0].Byline || m.Extractor != pages[0].Extractor || m.Text != pages[0].Text ||
+		m.Markdown != pages[0].Markdown || m.HTML != pages[0].HTML || m.CapturedAt != fmtTime(pages[0].CapturedAt) {
+		t.Errorf("metadata record: %+v", m)
 	}
 	if req.WarcRecord.WarcHeader().Get(gowarc.WarcConcurrentTo) != resp.WarcRecord.RecordId() &&
 		req.WarcRecord.WarcHeader().Get(gowarc.WarcConcurrentTo) != "<"+resp.WarcRecord.RecordId()+">" {
@@ -165,7 +184,7 @@ func TestWARCRotationKeepsPairsTogether(t *testing.T) {
 		for _, r := range readAllRecords(t, filepath.Join(dir, "warc", n)) {
 			types = append(types, r.WarcRecord.Type().String())
 		}
-		if got := strings.Join(types, ","); got != "warcinfo,response,request" {
+		if got := strings.Join(types, ","); got != "warcinfo,response,request,metadata" {
 			t.Errorf("%s: %s", n, got)
 		}
 	}

@@ -3,7 +3,6 @@ package store
 import (
 	"bufio"
 	"bytes"
-	"compress/gzip"
 	"context"
 	"errors"
 	"fmt"
@@ -93,10 +92,17 @@ func (s *Store) ReadWARCRecord(ctx context.Context, file string, offset int64) (
 	}, nil
 }
 
+// refOffset reports the highest offset in a WARC file (by its final name)
+// that a committed snapshot points at; ok is false when none does.
+type refOffset func(final string) (max int64, ok bool, err error)
+
 // repairOpenWARCs finishes the .open files of writers that died: a file we
-// can lock has no live writer. It is cut back to the end of its last whole
-// record and renamed; one without a whole record is removed.
-func repairOpenWARCs(dir string, log *slog.Logger) error {
+// can lock has no live writer. Only a torn tail after its last whole record
+// is cut, and never below an offset a snapshot points at; a damaged member
+// in the middle stays where it is (WARC files are never rewritten). A file
+// without a whole record that no snapshot points at is removed. Only a
+// writing process repairs (Open, never OpenReadOnly).
+func repairOpenWARCs(dir string, refs refOffset, log *slog.Logger) error {
 	if !lockSupported {
 		return nil
 	}
@@ -108,7 +114,7 @@ func repairOpenWARCs(dir string, log *slog.Logger) error {
 		name := e.Name()
 		switch {
 		case strings.HasSuffix(name, openSuffix):
-			if err := repairOpenWARC(dir, name, log); err != nil {
+			if err := repairOpenWARC(dir, name, refs, log); err != nil {
 				return err
 			}
 		case strings.HasPrefix(name, ".") && strings.HasSuffix(name, ".warc.gz.tmp"):
@@ -118,7 +124,7 @@ func repairOpenWARCs(dir string, log *slog.Logger) error {
 	return nil
 }
 
-func repairOpenWARC(dir, name string, log *slog.Logger) error {
+func repairOpenWARC(dir, name string, refs refOffset, log *slog.Logger) error {
 	path := filepath.Join(dir, name)
 	f, err := os.OpenFile(path, os.O_RDWR, 0)
 	if errors.Is(err, fs.ErrNotExist) {
@@ -141,18 +147,29 @@ func repairOpenWARC(dir, name string, log *slog.Logger) error {
 	if err != nil {
 		return fmt.Errorf("repair warc %s: %w", name, err)
 	}
-	good, err := lastWholeRecordEnd(f)
+	final := strings.TrimSuffix(name, openSuffix)
+	maxRef, referenced, err := refs(final)
 	if err != nil {
 		return fmt.Errorf("repair warc %s: %w", name, err)
 	}
-	if good == 0 {
+	good, damaged, err := lastWholeRecordEnd(path)
+	if err != nil {
+		return fmt.Errorf("repair warc %s: %w", name, err)
+	}
+	for _, d := range damaged {
+		log.Error("damaged WARC record left in place (run 'annalist verify')", "file", name, "offset", d.Offset, "end", d.End, "err", d.Err)
+	}
+	switch {
+	case good == 0 && !referenced:
 		log.Warn("removing abandoned WARC file without a whole record", "file", name, "size", fst.Size())
 		if err := os.Remove(path); err != nil {
 			return fmt.Errorf("repair warc %s: %w", name, err)
 		}
 		return nil
-	}
-	if good < fst.Size() {
+	case good < fst.Size() && referenced && maxRef >= good:
+		log.Error("abandoned WARC file ends in damage at a record a snapshot points at; not cut",
+			"file", name, "size", fst.Size(), "last_whole_end", good, "referenced_offset", maxRef)
+	case good < fst.Size():
 		log.Warn("cutting abandoned WARC file back to its last whole record",
 			"file", name, "size", fst.Size(), "kept", good)
 		if err := f.Truncate(good); err != nil {
@@ -162,7 +179,6 @@ func repairOpenWARC(dir, name string, log *slog.Logger) error {
 			return fmt.Errorf("repair warc %s: %w", name, err)
 		}
 	}
-	final := strings.TrimSuffix(name, openSuffix)
 	if _, err := os.Lstat(filepath.Join(dir, final)); err == nil {
 		log.Error("cannot close abandoned WARC file: final name taken", "file", name)
 		return nil
@@ -188,45 +204,30 @@ func removeAbandonedTmp(path string, log *slog.Logger) {
 }
 
 // lastWholeRecordEnd returns the offset just after the last gzip member
-// that decompresses completely and holds a whole WARC record.
-func lastWholeRecordEnd(f *os.File) (int64, error) {
-	if _, err := f.Seek(0, io.SeekStart); err != nil {
-		return 0, err
-	}
-	cr := &countingReader{r: bufio.NewReader(f)}
-	var zr gzip.Reader
+// that holds a whole WARC record (damaged members before it do not stop
+// the search), and the damaged stretches before that point.
+func lastWholeRecordEnd(path string) (int64, []warcMember, error) {
 	var good int64
-	for {
-		if err := zr.Reset(cr); err != nil {
-			return good, nil
+	var damaged []warcMember
+	err := scanWARCFile(path, func(m *warcMember) error {
+		if m.Err == nil {
+			good = m.End
+		} else {
+			damaged = append(damaged, *m)
 		}
-		zr.Multistream(false)
-		data, err := io.ReadAll(&zr)
-		if err != nil || !wholeRecord(data) {
-			return good, nil
+		return nil
+	})
+	if err != nil {
+		return 0, nil, err
+	}
+	// The stretch after the last whole record is the torn tail, not damage.
+	kept := damaged[:0]
+	for _, d := range damaged {
+		if d.Offset < good {
+			kept = append(kept, d)
 		}
-		good = cr.n
 	}
-}
-
-// wholeRecord reports whether data is one WARC record with its whole block.
-func wholeRecord(data []byte) bool {
-	u := newUnmarshaler(gowarc.WithSkipParseBlock())
-	rec, _, _, err := u.Unmarshal(bufio.NewReader(bytes.NewReader(data)))
-	if err != nil {
-		return false
-	}
-	defer rec.Close()
-	want, err := rec.WarcHeader().GetInt64(gowarc.ContentLength)
-	if err != nil {
-		return false
-	}
-	raw, err := rec.Block().RawBytes()
-	if err != nil {
-		return false
-	}
-	n, err := io.Copy(io.Discard, raw)
-	return err == nil && n == want
+	return good, kept, nil
 }
 
 // countingReader counts bytes taken from r. It is an io.ByteReader so that

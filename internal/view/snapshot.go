@@ -57,6 +57,9 @@ type Snapshot struct {
 	Text          string  `json:"text"`
 	Markdown      string  `json:"markdown"`
 	HTML          string  `json:"html"`
+	// Damaged says why text, markdown and html are empty: a snapshot of an
+	// old archive whose WARC record is unreadable. Absent when whole.
+	Damaged string `json:"damaged,omitempty"`
 }
 
 // NewSnapshot is the JSON shape of snapshot s of article a.
@@ -65,5 +68,5 @@ func NewSnapshot(a *store.Article, s *store.Snapshot) Snapshot {
 		CapturedAt: Time(&s.CapturedAt), RevisionDate: Time(s.RevisionDate), PublishedDate: Time(s.PublishedDate),
 		Title: s.Title, Byline: s.Byline, Fingerprint: s.Fingerprint, Words: s.Words, Pages: s.Pages, Extractor: s.Extractor,
 		WARC: WARC{File: s.WARCFile, Offset: s.WARCOffset, RecordID: s.WARCRecordID, PayloadDigest: s.PayloadDigest},
-		Text: s.Text, Markdown: s.Markdown, HTML: s.HTML}
+		Text: s.Text, Markdown: s.Markdown, HTML: s.HTML, Damaged: s.Damaged}
 }

@@ -45,6 +45,8 @@ func (s *Server) apiError(w http.ResponseWriter, r *http.Request, err error, sta
 	if err != nil {
 		if errors.Is(err, store.ErrNotFound) {
 			status = http.StatusNotFound
+		} else if errors.Is(err, store.ErrDamaged) {
+			status, msg = http.StatusGone, "damaged: the archived text this needs cannot be read (its WARC record is damaged or missing)"
 		} else {
 			s.log.Error("web: api request failed", "path", r.URL.Path, "error", err)
 			status, msg = http.StatusInternalServerError, "internal error: the archive could not be read"

@@ -53,7 +53,7 @@ func (s *Server) feedItems(w http.ResponseWriter, r *http.Request) (title, self 
 			s.serverError(w, r, err)
 			return "", "", nil, false
 		}
-		it := feedItem{change: c, html: string(safeHTML(sn.HTML)), link: base + snapshotPath(c.ID), title: c.Title}
+		it := feedItem{change: c, html: string(bodyHTML(sn)), link: base + snapshotPath(c.ID), title: c.Title}
 		if c.Outcome == store.OutcomeRevised {
 			it.title = "Revised: " + c.Title
 			it.summary = "A revision of " + c.URL + ", captured " + c.CapturedAt.UTC().Format(time.RFC3339) + "."

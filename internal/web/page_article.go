@@ -73,7 +73,7 @@ func (s *Server) handleArticle(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		d.Latest = latest
-		d.LatestHTML = safeHTML(latest.HTML)
+		d.LatestHTML = bodyHTML(latest)
 	}
 	v := view{Title: a.Title, Up: "/s/" + a.Source, Data: d,
 		Alternates: []alternate{

@@ -97,12 +97,12 @@ func (s *Server) handleDiff(w http.ResponseWriter, r *http.Request) {
 	}
 	fromText, err := s.st.SnapshotText(ctx, from.ID)
 	if err != nil {
-		s.serverError(w, r, err)
+		s.storeErr(w, r, err, "No such snapshot.")
 		return
 	}
 	toText, err := s.st.SnapshotText(ctx, to.ID)
 	if err != nil {
-		s.serverError(w, r, err)
+		s.storeErr(w, r, err, "No such snapshot.")
 		return
 	}
 	chunks := worddiff.Diff(fromText, toText)

@@ -61,7 +61,7 @@ func (s *Server) handleSnapshot(w http.ResponseWriter, r *http.Request) {
 		s.storeErr(w, r, err, "No such snapshot.")
 		return
 	}
-	d := snapshotData{Article: *a, Snapshot: sn, HTML: safeHTML(sn.HTML), N: idx + 1, Of: len(infos),
+	d := snapshotData{Article: *a, Snapshot: sn, HTML: bodyHTML(sn), N: idx + 1, Of: len(infos),
 		IsLatest: idx == len(infos)-1, Permalink: s.base(r) + snapshotPath(sn.ID)}
 	v := view{Title: sn.Title, Up: articlePath(a.ID), Data: &d,
 		Alternates: []alternate{
@@ -168,7 +168,12 @@ func (s *Server) handleWARC(w http.ResponseWriter, r *http.Request) {
 	// The file name and offset come from the database, never from the URL.
 	rec, err := s.st.ReadWARCRecord(r.Context(), sn.WARCFile, sn.WARCOffset)
 	if err != nil {
-		s.serverError(w, r, err)
+		if r.Context().Err() != nil {
+			return
+		}
+		// One damaged record costs that record: say so, no 500.
+		s.log.Warn("web: raw record unreadable", "snapshot", sn.ID, "file", sn.WARCFile, "offset", sn.WARCOffset, "error", err)
+		s.errorPage(w, r, http.StatusGone, "Damaged: the raw archived response of this snapshot cannot be read (its WARC record is damaged or missing). Its text is still shown on the snapshot page; run annalist verify.")
 		return
 	}
 	h := w.Header()

@@ -149,6 +149,11 @@ func (s *Server) storeErr(w http.ResponseWriter, r *http.Request, err error, wha
 		s.notFound(w, r, what)
 		return
 	}
+	if errors.Is(err, store.ErrDamaged) {
+		s.log.Warn("web: damaged snapshot", "path", r.URL.Path, "error", err)
+		s.errorPage(w, r, http.StatusGone, "Damaged: the archived text this page needs cannot be read (its WARC record is damaged or missing). Run annalist verify.")
+		return
+	}
 	s.serverError(w, r, err)
 }
 

@@ -8,6 +8,8 @@ import (
 
 	"github.com/PuerkitoBio/goquery"
 	"github.com/microcosm-cc/bluemonday"
+
+	"annalist/internal/store"
 )
 
 // displayPolicy is the last word on archived HTML: structure and text only.
@@ -34,6 +36,19 @@ var displayPolicy = func() *bluemonday.Policy {
 	// h1 is the page's own title; an archived one becomes h2.
 	return p
 }()
+
+// damagedNotice stands in for the body of a snapshot whose text cannot be
+// read (store.Snapshot.Damaged): the page still answers, saying so.
+const damagedNotice = `<p class="damaged"><strong>Damaged:</strong> the archived text of this snapshot cannot be read: ` +
+	`it was stored against its WARC record, which is damaged or missing. Run <code>annalist verify</code>.</p>`
+
+// bodyHTML is the snapshot's HTML made safe, or the damaged notice.
+func bodyHTML(sn *store.Snapshot) template.HTML {
+	if sn.Damaged != "" {
+		return template.HTML(damagedNotice)
+	}
+	return safeHTML(sn.HTML)
+}
 
 // safeHTML prepares archived HTML for display: remote images become links
 // (no request leaves the reader's browser unasked), headings shift below

@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"errors"
 	"sync"
 	"time"
 
@@ -29,6 +30,9 @@ type entry struct {
 	// stored no snapshot).
 	LaterBumps int
 	Current    bool
+	// Damaged: this snapshot's or the previous one's text cannot be read
+	// (store.ErrDamaged), so no change was counted.
+	Damaged bool
 }
 
 // timeline builds the entries of an article's snapshots, comparing each
@@ -71,12 +75,21 @@ func (s *Server) timeline(ctx context.Context, infos []store.SnapshotInfo, captu
 		if !ok {
 			if !havePrevText {
 				t, err := s.st.SnapshotText(ctx, prev.ID)
+				if errors.Is(err, store.ErrDamaged) {
+					cur.Damaged = true
+					continue
+				}
 				if err != nil {
 					return nil, err
 				}
 				prevText = t
 			}
 			curText, err := s.st.SnapshotText(ctx, cur.ID)
+			if errors.Is(err, store.ErrDamaged) {
+				// One damaged snapshot costs its own counts, not the timeline.
+				cur.Damaged, havePrevText = true, false
+				continue
+			}
 			if err != nil {
 				return nil, err
 			}

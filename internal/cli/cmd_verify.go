@@ -1,0 +1,124 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"sync"
+	"time"
+
+	"annalist/internal/store"
+)
+
+var verifyCommand = command{
+	name:    "verify",
+	summary: "check every WARC record's digests and every snapshot's pointer; exit 1 if anything is damaged",
+	usage:   "verify [--data DIR] [--json]",
+	run:     runVerify,
+}
+
+// verifyJSON is verify's --json document.
+type verifyJSON struct {
+	OK bool `json:"ok"`
+	*store.VerifyReport
+}
+
+func runVerify(ctx context.Context, m *Main, args []string) error {
+	fs := m.newFlagSet()
+	asJSON := fs.Bool("json", false, `print {"ok","files","records","snapshots","bytes","damaged":[…]} on stdout`)
+	data := fs.String("data", "", "archive directory (default: data_dir of the config)")
+	if pos, err := parseArgs(fs, args); err != nil {
+		return err
+	} else if len(pos) > 0 {
+		return usageErr("verify takes no arguments")
+	}
+	dir, err := m.dataDir(*data)
+	if err != nil {
+		return err
+	}
+	st, err := store.OpenReadOnly(ctx, dir, store.Options{Logger: m.logger, Now: m.Now})
+	if err != nil {
+		return fmt.Errorf("open archive %s read-only: %w", dir, err)
+	}
+	defer st.Close()
+	pp := m.newProgress("verify")
+	rep, err := st.Verify(ctx, pp.report)
+	pp.done()
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		if err := m.writeJSON(verifyJSON{OK: len(rep.Damaged) == 0, VerifyReport: rep}); err != nil {
+			return err
+		}
+	} else {
+		for _, d := range rep.Damaged {
+			rec := d.RecordID
+			if rec == "" {
+				rec = "(record ID unreadable)"
+			}
+			fmt.Fprintf(m.Stdout, "DAMAGED warc/%s offset %d %s: %s\n", d.File, d.Offset, rec, d.Problem)
+			for _, id := range d.Snapshots {
+				fmt.Fprintf(m.Stdout, "  affects snapshot %s\n", id)
+			}
+		}
+		fmt.Fprintf(m.Stdout, "checked %d WARC files (%d bytes), %d records, %d snapshots: ", rep.Files, rep.Bytes, rep.Records, rep.Snapshots)
+		if len(rep.Damaged) == 0 {
+			fmt.Fprintln(m.Stdout, "all well")
+		} else {
+			fmt.Fprintf(m.Stdout, "%d damaged (see 'Recovering a damaged archive' in the README)\n", len(rep.Damaged))
+		}
+	}
+	if len(rep.Damaged) > 0 {
+		return &exitError{code: 1, msg: fmt.Sprintf("%d damaged records or pointers in %s", len(rep.Damaged), dir)}
+	}
+	return nil
+}
+
+// dataDir is --data when given, else the config's data_dir.
+func (m *Main) dataDir(flagValue string) (string, error) {
+	if flagValue != "" {
+		return flagValue, nil
+	}
+	cfg, err := m.loadConfig()
+	if err != nil {
+		return "", fmt.Errorf("%w (or pass --data DIR)", err)
+	}
+	return cfg.DataDir, nil
+}
+
+// progress prints "verb: 42% file" on stderr when it is a terminal, at
+// most a few times a second.
+type progress struct {
+	mu   sync.Mutex
+	w    io.Writer
+	verb string
+	last time.Time
+	on   bool
+}
+
+func (m *Main) newProgress(verb string) *progress {
+	return &progress{w: m.Stderr, verb: verb, on: isTerminal(m.Stderr)}
+}
+
+func (p *progress) report(done, total int64, file string) {
+	if !p.on {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if now := time.Now(); now.Sub(p.last) >= 200*time.Millisecond {
+		p.last = now
+		pct := 100.0
+		if total > 0 {
+			pct = 100 * float64(done) / float64(total)
+		}
+		fmt.Fprintf(p.w, "\r%s: %3.0f%% %s\x1b[K", p.verb, pct, file)
+	}
+}
+
+func (p *progress) done() {
+	if p.on && !p.last.IsZero() {
+		fmt.Fprint(p.w, "\r\x1b[K")
+	}
+}

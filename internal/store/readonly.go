@@ -1,0 +1,133 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"log/slog"
+	"net/url"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Sentinel errors of read-only opening and writing.
+var (
+	// ErrNoArchive: the directory holds no annalist.db.
+	ErrNoArchive = errors.New("store: no archive")
+	// ErrSchemaOld: the database predates this binary's migrations; only
+	// a writing process may upgrade it.
+	ErrSchemaOld = errors.New("store: archive schema older than this annalist")
+	// ErrReadOnly is returned by the write methods of a Store opened with
+	// OpenReadOnly.
+	ErrReadOnly = errors.New("store: opened read-only")
+)
+
+// OpenReadOnly opens an existing archive for reading only: no migration,
+// no WARC repair, no directory or file of the archive created, and no
+// write transaction ever begun, so that it works on a full disk, on a
+// read-only mount, and beside a running daemon. A missing archive is
+// ErrNoArchive; a database older than this binary is ErrSchemaOld (run a
+// writing command once). The write methods return ErrReadOnly.
+func OpenReadOnly(ctx context.Context, dir string, opts Options) (*Store, error) {
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	dbPath := filepath.Join(dir, "annalist.db")
+	if _, err := os.Stat(dbPath); errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("%w in %s (no annalist.db there; 'annalist fetch' or 'annalist daemon' creates it)", ErrNoArchive, dir)
+	} else if err != nil {
+		return nil, fmt.Errorf("open archive: %w", err)
+	}
+	// Without a -wal file no process has the database open for writing:
+	// reading it as immutable creates no -wal and -shm beside it (SQLite
+	// would create them even read-only). A long-lived reader (serve) must
+	// see a daemon that starts later, so it uses the ordinary shared mode.
+	_, werr := os.Stat(dbPath + "-wal")
+	immutable := errors.Is(werr, fs.ErrNotExist) && !opts.ReadOnlyLive
+	rdb, err := sql.Open("sqlite", readOnlyDSN(dbPath, immutable))
+	if err != nil {
+		return nil, fmt.Errorf("open database: %w", err)
+	}
+	n := max(4, runtime.NumCPU())
+	rdb.SetMaxOpenConns(n)
+	rdb.SetMaxIdleConns(n)
+	want, err := latestMigration()
+	if err != nil {
+		rdb.Close()
+		return nil, err
+	}
+	var have int
+	if err := rdb.QueryRowContext(ctx, "PRAGMA user_version").Scan(&have); err != nil {
+		rdb.Close()
+		return nil, fmt.Errorf("open database %s: %w", dbPath, err)
+	}
+	switch {
+	case have < want:
+		rdb.Close()
+		return nil, fmt.Errorf("%w: %s has schema version %d, this annalist reads version %d; run a writing command once ('annalist fetch' or 'annalist daemon') to upgrade it",
+			ErrSchemaOld, dbPath, have, want)
+	case have > want:
+		rdb.Close()
+		return nil, fmt.Errorf("open database %s: schema version %d was written by a newer annalist (this one knows up to %d)", dbPath, have, want)
+	}
+	s := &Store{
+		dir:      dir,
+		log:      opts.Logger,
+		now:      opts.Now,
+		rdb:      rdb,
+		readOnly: true,
+	}
+	return s, nil
+}
+
+// readOnlyDSN opens the database with SQLITE_OPEN_READONLY: no pragma that
+// writes (journal_mode, auto_vacuum) and query_only as a second guard.
+func readOnlyDSN(path string, immutable bool) string {
+	q := url.Values{}
+	q.Set("mode", "ro")
+	if immutable {
+		q.Set("immutable", "1")
+	}
+	q.Add("_pragma", "busy_timeout(10000)")
+	q.Add("_pragma", "query_only(1)")
+	return "file:" + path + "?" + q.Encode()
+}
+
+// latestMigration is the schema version this binary migrates to.
+func latestMigration() (int, error) {
+	names, err := migrationFS.ReadDir("migrations")
+	if err != nil {
+		return 0, fmt.Errorf("migrations: %w", err)
+	}
+	latest := 0
+	for _, e := range names {
+		v, _, _ := strings.Cut(e.Name(), "_")
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			return 0, fmt.Errorf("migrations: bad name %q", e.Name())
+		}
+		latest = max(latest, n)
+	}
+	return latest, nil
+}
+
+// ReadOnly reports whether the Store was opened with OpenReadOnly.
+func (s *Store) ReadOnly() bool { return s.readOnly }
+
+// writable is checked first by every write method.
+func (s *Store) writable() error {
+	if s.readOnly {
+		return ErrReadOnly
+	}
+	return nil
+}

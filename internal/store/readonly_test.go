@@ -1,0 +1,169 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+)
+
+// dirState lists every file under dir with its size and modification time.
+func dirState(t *testing.T, dir string) string {
+	t.Helper()
+	var lines []string
+	filepath.Walk(dir, func(path string, fi os.FileInfo, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(dir, path)
+		lines = append(lines, fmt.Sprintf("%s %d %s", rel, fi.Size(), fi.ModTime().Format(time.RFC3339Nano)))
+		return nil
+	})
+	sort.Strings(lines)
+	return strings.Join(lines, "\n")
+}
+
+func TestOpenReadOnlyMissingArchive(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "nothing")
+	_, err := OpenReadOnly(context.Background(), dir, Options{})
+	if !errors.Is(err, ErrNoArchive) || !strings.Contains(err.Error(), dir) {
+		t.Fatalf("err = %v, want ErrNoArchive naming %s", err, dir)
+	}
+	if _, err := os.Stat(dir); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("read-only open created %s", dir)
+	}
+}
+
+// TestOpenReadOnlyChangesNothing: reading an archive with an abandoned,
+// damaged .open WARC file leaves every file as it was (no repair, no
+// migration, no new file) and still shows the damaged file's snapshots.
+func TestOpenReadOnlyChangesNothing(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	s := MustOpenDir(t, dir, Options{NoSync: true})
+	var ids []string
+	for i := range 5 {
+		ids = append(ids, mustSave(t, s, page(fmt.Sprintf("ro%d", i), "Read only", fmt.Sprintf("text number %d", i), t0.Add(time.Duration(i)*time.Minute))).SnapshotID)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	// Make the file look abandoned by a dead writer, and damage it.
+	names := warcFiles(t, filepath.Join(dir, "warc"))
+	path := filepath.Join(dir, "warc", names[0])
+	if err := os.Rename(path, path+openSuffix); err != nil {
+		t.Fatal(err)
+	}
+	flipBytes(t, path+openSuffix, 1000, 2)
+	before := dirState(t, dir)
+
+	r, err := OpenReadOnly(ctx, dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	arts, err := r.Articles(ctx, ArticleFilter{})
+	if err != nil || len(arts) != 5 {
+		t.Fatalf("articles: %d, %v", len(arts), err)
+	}
+	for _, id := range ids {
+		if sn, err := r.Snapshot(ctx, id); err != nil || sn.Text == "" {
+			t.Errorf("snapshot %s: %v", id, err)
+		}
+	}
+	if hits, err := r.Search(ctx, "number", SearchOptions{}); err != nil || len(hits) != 5 {
+		t.Errorf("search: %d hits, %v", len(hits), err)
+	}
+	if _, err := r.SaveCapture(ctx, page("new", "New", "new text", t0)); !errors.Is(err, ErrReadOnly) {
+		t.Errorf("SaveCapture on a read-only store: %v", err)
+	}
+	for name, err := range map[string]error{
+		"SyncSources":   r.SyncSources(ctx, []Source{{Name: "x"}}),
+		"RecordPoll":    r.RecordPoll(ctx, "x", t0, PollOK, "", "", ""),
+		"RecordCapture": r.RecordCapture(ctx, Capture{Source: "x", Outcome: OutcomeError}),
+		"SetNextCheck":  r.SetNextCheck(ctx, "x", nil),
+	} {
+		if !errors.Is(err, ErrReadOnly) {
+			t.Errorf("%s on a read-only store: %v", name, err)
+		}
+	}
+	if err := r.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if after := dirState(t, dir); after != before {
+		t.Errorf("read-only open changed the archive:\nbefore:\n%s\nafter:\n%s", before, after)
+	}
+}
+
+// TestOpenReadOnlyOldSchema: an archive older than the binary is not
+// migrated by a reader; the error says to run a writing command.
+func TestOpenReadOnlyOldSchema(t *testing.T) {
+	dir := t.TempDir()
+	s := MustOpenDir(t, dir, Options{NoSync: true})
+	if _, err := s.wdb.Exec("PRAGMA user_version = 2"); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	_, err := OpenReadOnly(context.Background(), dir, Options{})
+	if !errors.Is(err, ErrSchemaOld) || !strings.Contains(err.Error(), "run a writing command") {
+		t.Fatalf("err = %v, want ErrSchemaOld telling to run a writing command", err)
+	}
+	db, err := sql.Open("sqlite", filepath.Join(dir, "annalist.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var v int
+	if err := db.QueryRow("PRAGMA user_version").Scan(&v); err != nil || v != 2 {
+		t.Errorf("user_version = %d (%v): the reader migrated", v, err)
+	}
+}
+
+// flipBytes inverts n bytes of the file at off.
+func flipBytes(t *testing.T, path string, off int64, n int) {
+	t.Helper()
+	f, err := os.OpenFile(path, os.O_RDWR, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	b := make([]byte, n)
+	if _, err := f.ReadAt(b, off); err != nil {
+		t.Fatal(err)
+	}
+	for i := range b {
+		b[i] ^= 0xff
+	}
+	if _, err := f.WriteAt(b, off); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestOpenReadOnlyBesideAWriter: a reader opened while a writer works sees
+// what the writer commits afterwards.
+func TestOpenReadOnlyBesideAWriter(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	w := MustOpenDir(t, dir, Options{NoSync: true})
+	mustSave(t, w, page("one", "One", "first text", t0))
+	for _, live := range []bool{false, true} {
+		r, err := OpenReadOnly(ctx, dir, Options{ReadOnlyLive: live})
+		if err != nil {
+			t.Fatal(err)
+		}
+		before, _ := r.Articles(ctx, ArticleFilter{})
+		mustSave(t, w, page(fmt.Sprintf("later-%v", live), "Later", "later text", t0.Add(time.Hour)))
+		after, err := r.Articles(ctx, ArticleFilter{})
+		if err != nil || len(after) != len(before)+1 {
+			t.Errorf("live=%v: reader saw %d then %d articles (%v)", live, len(before), len(after), err)
+		}
+		r.Close()
+	}
+}

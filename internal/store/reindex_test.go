@@ -1,0 +1,141 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+)
+
+// archiveState is what must come back whole from WARC: every snapshot
+// with its bodies, the articles and the search results.
+func archiveState(t *testing.T, s *Store, queries []string) (map[string]Snapshot, map[string]string, map[string][]string) {
+	t.Helper()
+	ctx := context.Background()
+	arts, err := s.Articles(ctx, ArticleFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	snaps := map[string]Snapshot{}
+	articles := map[string]string{}
+	for _, a := range arts {
+		got, err := s.Snapshots(ctx, a.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, sn := range got {
+			snaps[sn.ID] = sn
+		}
+		articles[a.ID] = fmt.Sprintf("%s|%s|%s|%d|%v|%s|%v", a.Source, a.URL, a.Title, a.Snapshots, a.FirstSeen, fmtTimePtr(a.LatestRevisionDate), a.URLs)
+	}
+	search := map[string][]string{}
+	for _, q := range queries {
+		for _, latest := range []bool{false, true} {
+			hits, err := s.Search(ctx, q, SearchOptions{LatestOnly: latest})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var ids []string
+			for _, h := range hits {
+				ids = append(ids, h.SnapshotID+" "+h.Snippet)
+			}
+			search[fmt.Sprintf("%s latest=%v", q, latest)] = ids
+		}
+	}
+	return snaps, articles, search
+}
+
+// TestReindexFromWARCRebuildsTheDatabase: archive pages (revisions, a
+// revert, two snapshots in one second, two WARC files), delete annalist.db,
+// rebuild it from WARC, and compare every snapshot, article and search.
+func TestReindexFromWARCRebuildsTheDatabase(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	s := MustOpenDir(t, dir, Options{NoSync: true, WARCMaxSize: 4 << 10})
+	rev := t0.Add(-time.Hour)
+	for i := range 6 {
+		p := page(fmt.Sprintf("art%d", i), fmt.Sprintf("Article %d", i), fmt.Sprintf("the plague reached harbour %d in spring", i), t0.Add(time.Duration(i)*time.Minute))
+		p.RevisionDate, p.PublishedDate = &rev, &rev
+		p.OtherURLs = []string{fmt.Sprintf("https://example.com/old/%d", i)}
+		mustSave(t, s, p)
+	}
+	texts := []string{"first wording of the chronicle", "second wording of the chronicle", "first wording of the chronicle"}
+	for i, text := range texts {
+		mustSave(t, s, page("chronicle", "Chronicle", text, t0.Add(time.Hour+time.Duration(i)*time.Hour)))
+	}
+	// Same second, different state: the second snapshot's ID moves on a second.
+	mustSave(t, s, page("fast", "Fast", "fast one", t0.Add(5*time.Hour)))
+	mustSave(t, s, page("fast", "Fast", "fast two", t0.Add(5*time.Hour+100*time.Millisecond)))
+	queries := []string{"plague", "chronicle", "wording", "fast", `"harbour 3"`, "title:article"}
+	wantSnaps, wantArts, wantSearch := archiveState(t, s, queries)
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if len(warcFiles(t, filepath.Join(dir, "warc"))) < 2 {
+		t.Fatal("want several WARC files")
+	}
+
+	// Refused while the database exists.
+	if _, err := Reindex(ctx, dir, Options{NoSync: true}, ReindexOptions{}); !errors.Is(err, ErrDatabaseExists) {
+		t.Fatalf("reindex over an existing database: %v", err)
+	}
+	for _, suffix := range []string{"", "-wal", "-shm"} {
+		os.Remove(filepath.Join(dir, "annalist.db"+suffix))
+	}
+	var progress int
+	rep, err := Reindex(ctx, dir, Options{NoSync: true}, ReindexOptions{Progress: func(done, total int64, file string) { progress++ }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Snapshots != len(wantSnaps) || rep.Articles != len(wantArts) || rep.Sources != 1 || rep.NoMetadata != 0 || rep.Damaged != 0 || progress == 0 {
+		t.Errorf("report %+v (progress %d), want %d snapshots, %d articles", rep, progress, len(wantSnaps), len(wantArts))
+	}
+	r, err := OpenReadOnly(ctx, dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	gotSnaps, gotArts, gotSearch := archiveState(t, r, queries)
+	for id, want := range wantSnaps {
+		if got, ok := gotSnaps[id]; !ok || !reflect.DeepEqual(got, want) {
+			t.Errorf("snapshot %s:\n got %+v\nwant %+v", id, got, want)
+		}
+	}
+	if len(gotSnaps) != len(wantSnaps) {
+		t.Errorf("%d snapshots rebuilt, want %d", len(gotSnaps), len(wantSnaps))
+	}
+	if !reflect.DeepEqual(gotArts, wantArts) {
+		t.Errorf("articles:\n got %v\nwant %v", gotArts, wantArts)
+	}
+	if !reflect.DeepEqual(gotSearch, wantSearch) {
+		t.Errorf("search:\n got %v\nwant %v", gotSearch, wantSearch)
+	}
+	if rep := mustVerify(t, r); len(rep.Damaged) != 0 {
+		t.Errorf("rebuilt archive does not verify: %+v", rep.Damaged)
+	}
+}
+
+// TestReindexForceMovesTheOldDatabaseAside.
+func TestReindexForceMovesTheOldDatabaseAside(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	s := MustOpenDir(t, dir, Options{NoSync: true})
+	mustSave(t, s, page("one", "One", "one text", t0))
+	s.Close()
+	now := func() time.Time { return t0 }
+	rep, err := Reindex(ctx, dir, Options{NoSync: true, Now: now}, ReindexOptions{Force: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Snapshots != 1 || !strings.HasSuffix(rep.MovedAside, "annalist.db.before-reindex-20240131080000") {
+		t.Errorf("report %+v", rep)
+	}
+	if _, err := os.Stat(rep.MovedAside); err != nil {
+		t.Errorf("old database not kept: %v", err)
+	}
+}

@@ -1,0 +1,192 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+)
+
+// VerifyProblem is one damaged thing verify found.
+type VerifyProblem struct {
+	File      string   `json:"file"`          // WARC file name (final, without .open)
+	Offset    int64    `json:"offset"`        // where the damaged record or stretch starts
+	End       int64    `json:"end,omitempty"` // where a damaged stretch ends (0 for a pointer problem)
+	RecordID  string   `json:"record_id"`     // "" when the damage hides it
+	Problem   string   `json:"problem"`       // what is wrong
+	Snapshots []string `json:"snapshots"`     // snapshots whose raw record (or WARC copy) this costs
+}
+
+// VerifyReport is what Verify checked and found.
+type VerifyReport struct {
+	Files     int             `json:"files"`
+	Records   int             `json:"records"`
+	Snapshots int             `json:"snapshots"`
+	Bytes     int64           `json:"bytes"`
+	Damaged   []VerifyProblem `json:"damaged"`
+}
+
+// VerifyProgress is told how far Verify has read: bytes of WARC files done
+// of total, and the file being read.
+type VerifyProgress func(done, total int64, file string)
+
+// warcRecordAt is what verify remembers of an intact record.
+type warcRecordAt struct {
+	typ, id, payloadDigest string
+	hasMeta                bool // a response with an intact metadata record referring to it
+}
+
+// Verify reads every WARC file record by record, checking that each gzip
+// member holds a whole record and that its block and payload digests match
+// its bytes, then checks every snapshot's pointer: the file exists, a
+// record starts at the offset, with the snapshot's record ID and payload
+// digest, and (in files written with metadata records) a metadata record
+// refers to it. It only reads: safe on a read-only Store and beside a
+// running daemon (an unfinished record at the end of a live writer's .open
+// file is not damage unless a snapshot points into it).
+func (s *Store) Verify(ctx context.Context, progress VerifyProgress) (*VerifyReport, error) {
+	dir := s.WARCDir()
+	entries, err := os.ReadDir(dir)
+	if err != nil && !os.IsNotExist(err) {
+		return nil, fmt.Errorf("verify: %w", err)
+	}
+	type file struct {
+		name, final string
+		size        int64
+	}
+	var files []file
+	var total int64
+	for _, e := range entries {
+		name := e.Name()
+		final := strings.TrimSuffix(name, openSuffix)
+		if e.IsDir() || !validWARCName(final) || !strings.HasSuffix(final, ".gz") {
+			continue
+		}
+		info, err := e.Info()
+		if err != nil {
+			return nil, fmt.Errorf("verify: %w", err)
+		}
+		files = append(files, file{name, final, info.Size()})
+		total += info.Size()
+	}
+	sort.Slice(files, func(i, j int) bool { return files[i].name < files[j].name })
+
+	rep := &VerifyReport{Files: len(files), Bytes: total, Damaged: []VerifyProblem{}}
+	records := map[string]map[int64]*warcRecordAt{} // final name → offset → record
+	withMeta := map[string]bool{}                   // files that hold metadata records
+	var done int64
+	for _, f := range files {
+		recs := map[int64]*warcRecordAt{}
+		records[f.final] = recs
+		byID := map[string]*warcRecordAt{}
+		err := scanWARCFile(filepath.Join(dir, f.name), func(m *warcMember) error {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			if progress != nil {
+				progress(done+m.End, total, f.final)
+			}
+			if m.Err != nil {
+				if strings.HasSuffix(f.name, openSuffix) && m.End == f.size {
+					// Perhaps a record being appended right now: judged
+					// below only if a snapshot points into it.
+					rep.Damaged = append(rep.Damaged, VerifyProblem{File: f.final, Offset: m.Offset, End: m.End,
+						Problem: "unfinished record at the end of a file still open: " + m.Err.Error(), Snapshots: []string{}})
+					return nil
+				}
+				rep.Damaged = append(rep.Damaged, VerifyProblem{File: f.final, Offset: m.Offset, End: m.End,
+					Problem: "not a whole WARC record: " + m.Err.Error(), Snapshots: []string{}})
+				return nil
+			}
+			rep.Records++
+			r := m.Rec
+			if bad := r.checkDigests(); bad != "" {
+				rep.Damaged = append(rep.Damaged, VerifyProblem{File: f.final, Offset: m.Offset, End: m.End,
+					RecordID: r.RecordID, Problem: bad, Snapshots: []string{}})
+				return nil
+			}
+			at := &warcRecordAt{typ: r.Type, id: r.RecordID, payloadDigest: r.PayloadDigest}
+			recs[m.Offset] = at
+			byID[r.RecordID] = at
+			if r.Type == "metadata" {
+				if _, ok := parseSnapshotMeta(r.Block); ok {
+					withMeta[f.final] = true
+					if resp := byID[r.RefersTo]; resp != nil {
+						resp.hasMeta = true
+					}
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			if ctx.Err() != nil {
+				return nil, ctx.Err()
+			}
+			return nil, fmt.Errorf("verify %s: %w", f.name, err)
+		}
+		done += f.size
+	}
+
+	// Damaged stretches, by file, to find the snapshots they cost.
+	stretch := func(file string, off int64) *VerifyProblem {
+		for i := range rep.Damaged {
+			d := &rep.Damaged[i]
+			if d.File == file && off >= d.Offset && off < d.End {
+				return d
+			}
+		}
+		return nil
+	}
+	rows, err := s.rdb.QueryContext(ctx, `SELECT id, warc_file, warc_offset, warc_record_id, payload_digest FROM snapshots
+		ORDER BY warc_file, warc_offset, id`)
+	if err != nil {
+		return nil, fmt.Errorf("verify: read snapshots: %w", err)
+	}
+	defer rows.Close()
+	var pointer []VerifyProblem
+	for rows.Next() {
+		var id, file, recID, digest string
+		var off int64
+		if err := rows.Scan(&id, &file, &off, &recID, &digest); err != nil {
+			return nil, fmt.Errorf("verify: read snapshots: %w", err)
+		}
+		rep.Snapshots++
+		recs, ok := records[file]
+		switch {
+		case !ok:
+			pointer = append(pointer, VerifyProblem{File: file, Offset: off, RecordID: recID,
+				Problem: "WARC file missing", Snapshots: []string{id}})
+		case stretch(file, off) != nil:
+			d := stretch(file, off)
+			d.Snapshots = append(d.Snapshots, id)
+		case recs[off] == nil:
+			pointer = append(pointer, VerifyProblem{File: file, Offset: off, RecordID: recID,
+				Problem: "no record starts at this offset", Snapshots: []string{id}})
+		case recs[off].id != recID:
+			pointer = append(pointer, VerifyProblem{File: file, Offset: off, RecordID: recID,
+				Problem: fmt.Sprintf("the record here is %s, not the snapshot's", recs[off].id), Snapshots: []string{id}})
+		case recs[off].payloadDigest != digest:
+			pointer = append(pointer, VerifyProblem{File: file, Offset: off, RecordID: recID,
+				Problem: fmt.Sprintf("payload digest %s, the snapshot says %s", recs[off].payloadDigest, digest), Snapshots: []string{id}})
+		case withMeta[file] && !recs[off].hasMeta:
+			pointer = append(pointer, VerifyProblem{File: file, Offset: off, RecordID: recID,
+				Problem: "no intact metadata record refers to this response: the WARC files cannot rebuild this snapshot", Snapshots: []string{id}})
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("verify: read snapshots: %w", err)
+	}
+	// An unfinished tail of a live file that no snapshot points into is a
+	// write in progress (or one repair will cut), not damage.
+	kept := rep.Damaged[:0]
+	for _, d := range rep.Damaged {
+		if strings.HasPrefix(d.Problem, "unfinished record") && len(d.Snapshots) == 0 {
+			continue
+		}
+		kept = append(kept, d)
+	}
+	rep.Damaged = append(kept, pointer...)
+	return rep, nil
+}

@@ -1,0 +1,131 @@
+package store
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	kgzip "github.com/klauspost/compress/gzip"
+	"github.com/nlnwa/gowarc/v3"
+)
+
+// metaFormat tags the JSON of annalist's metadata records, so that
+// reindex can tell ours (and their version) from other tools'.
+const metaFormat = "annalist-snapshot/1"
+
+// SnapshotMeta is the JSON block of the metadata record written beside
+// every stored response: what the database knows of the snapshot, so that
+// the WARC files alone can rebuild it (reindex --from-warc).
+type SnapshotMeta struct {
+	Format        string   `json:"format"`
+	Source        string   `json:"source"`
+	CanonicalURL  string   `json:"canonical_url"`
+	FetchURL      string   `json:"fetch_url,omitempty"`
+	FinalURL      string   `json:"final_url,omitempty"`
+	OtherURLs     []string `json:"other_urls,omitempty"`
+	ArticleID     string   `json:"article_id"`
+	SnapshotID    string   `json:"snapshot_id"`
+	Extractor     string   `json:"extractor"`
+	Fingerprint   string   `json:"fingerprint"`
+	Title         string   `json:"title"`
+	Byline        string   `json:"byline,omitempty"`
+	CapturedAt    string   `json:"captured_at"`
+	RevisionDate  string   `json:"revision_date,omitempty"`
+	PublishedDate string   `json:"published_date,omitempty"`
+	Text          string   `json:"text"`
+	Markdown      string   `json:"markdown"`
+	HTML          string   `json:"html"`
+	// Pages is how many pages of a paginated article the text joins.
+	Pages int `json:"pages,omitempty"`
+}
+
+// newSnapshotMeta describes the snapshot p will be stored as under snapID,
+// captured at the second its ID names.
+func newSnapshotMeta(p *Page, articleID, snapID string, captured time.Time) *SnapshotMeta {
+	m := &SnapshotMeta{
+		Format:       metaFormat,
+		Source:       p.Source,
+		CanonicalURL: p.Canonical,
+		FetchURL:     p.FetchURL,
+		FinalURL:     p.FinalURL,
+		OtherURLs:    p.OtherURLs,
+		ArticleID:    articleID,
+		SnapshotID:   snapID,
+		Extractor:    p.Extractor,
+		Fingerprint:  p.Fingerprint,
+		Title:        p.Title,
+		Byline:       p.Byline,
+		CapturedAt:   fmtTime(captured),
+		Pages:        1 + len(p.MorePages),
+		Text:         p.Text,
+		Markdown:     p.Markdown,
+		HTML:         p.HTML,
+	}
+	if p.RevisionDate != nil {
+		m.RevisionDate = fmtTime(*p.RevisionDate)
+	}
+	if p.PublishedDate != nil {
+		m.PublishedDate = fmtTime(*p.PublishedDate)
+	}
+	return m
+}
+
+// snapshotIDFor is the ID a snapshot captured at t gets when that second
+// is free (freeSnapshotID moves it on otherwise).
+func snapshotIDFor(articleID string, t time.Time) string {
+	return articleID + "/" + t.UTC().Truncate(time.Second).Format("20060102150405")
+}
+
+// buildMetaRecord builds the metadata record of a snapshot whose response
+// record is responseID: its own gzip member, concurrent to and referring
+// to the response.
+func buildMetaRecord(m *SnapshotMeta, target string, date time.Time, responseID string) ([]byte, error) {
+	block, err := json.Marshal(m)
+	if err != nil {
+		return nil, fmt.Errorf("build warc metadata: %w", err)
+	}
+	b := newRecordBuilder(gowarc.Metadata)
+	b.AddWarcHeader(gowarc.WarcRecordID, newRecordID())
+	if target != "" {
+		b.AddWarcHeader(gowarc.WarcTargetURI, target)
+	}
+	b.AddWarcHeaderTime(gowarc.WarcDate, date.UTC())
+	b.AddWarcHeader(gowarc.ContentType, "application/json")
+	b.AddWarcHeader(gowarc.WarcConcurrentTo, responseID)
+	b.AddWarcHeader(gowarc.WarcRefersTo, responseID)
+	if _, err := b.Write(block); err != nil {
+		b.Close()
+		return nil, fmt.Errorf("build warc metadata: %w", err)
+	}
+	rec, _, err := b.Build()
+	if err != nil {
+		return nil, fmt.Errorf("build warc metadata: %w", err)
+	}
+	defer rec.Close()
+	var buf bytes.Buffer
+	buf.Grow(len(block)/3 + 512)
+	zw := gzippers.Get().(*kgzip.Writer)
+	defer gzippers.Put(zw)
+	zw.Reset(&buf)
+	if _, _, err := gowarc.NewMarshaler().Marshal(zw, rec, 0); err != nil {
+		return nil, fmt.Errorf("build warc metadata: %w", err)
+	}
+	if err := zw.Close(); err != nil {
+		return nil, fmt.Errorf("build warc metadata: %w", err)
+	}
+	return buf.Bytes(), nil
+}
+
+// parseSnapshotMeta reads a metadata record's block; ok is false for a
+// block that is not annalist's.
+func parseSnapshotMeta(block []byte) (*SnapshotMeta, bool) {
+	if !bytes.Contains(block[:min(len(block), 64)], []byte(`"format"`)) {
+		return nil, false
+	}
+	var m SnapshotMeta
+	if err := json.Unmarshal(block, &m); err != nil || m.Format != metaFormat || m.SnapshotID == "" {
+		return nil, false
+	}
+	return &m, true
+}
