@@ -57,11 +57,15 @@ func runDiff(ctx context.Context, m *Main, args []string) error {
 		}
 		from, to = &snaps[len(snaps)-2], &snaps[len(snaps)-1]
 	}
+	chunks, err := worddiff.Diff(ctx, from.Text, to.Text)
+	if err != nil {
+		return fmt.Errorf("diff %s %s: %w", from.ID, to.ID, err)
+	}
 	if *asJSON {
-		return m.writeJSON(view.NewDiff(a.ID, view.NewHistory(*from), view.NewHistory(*to), from.Text, to.Text))
+		return m.writeJSON(view.NewDiff(a.ID, view.NewHistory(*from), view.NewHistory(*to), chunks))
 	}
 	useColor := *color == "always" || (*color == "auto" && isTerminal(m.Stdout))
-	printDiff(m.Stdout, from, to, worddiff.Diff(from.Text, to.Text), *full, useColor)
+	printDiff(m.Stdout, from, to, chunks, *full, useColor)
 	return nil
 }
 

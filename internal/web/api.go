@@ -238,5 +238,10 @@ func (s *Server) apiDiff(w http.ResponseWriter, r *http.Request) {
 		s.apiError(w, r, err, 0, "")
 		return
 	}
-	writeJSON(w, r, http.StatusOK, jsonview.NewDiff(a.ID, jsonview.HistoryFromInfo(from), jsonview.HistoryFromInfo(to), ft, tt))
+	chunks, err := s.diff(r.Context(), ft, tt)
+	if err != nil {
+		s.diffFailed(w, r, err, true)
+		return
+	}
+	writeJSON(w, r, http.StatusOK, jsonview.NewDiff(a.ID, jsonview.HistoryFromInfo(from), jsonview.HistoryFromInfo(to), chunks))
 }

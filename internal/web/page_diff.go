@@ -105,7 +105,11 @@ func (s *Server) handleDiff(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	chunks := worddiff.Diff(fromText, toText)
+	chunks, err := s.diff(ctx, fromText, toText)
+	if err != nil {
+		s.diffFailed(w, r, err, false)
+		return
+	}
 	d := diffData{Article: *a, From: from, To: to, Infos: infos, Stats: worddiff.Count(chunks),
 		TitleChange: from.Title != to.Title, FromTitle: from.Title, ToTitle: to.Title,
 		Side: q.Get("view") == "side", Full: q.Get("full") == "1"}

@@ -1,0 +1,92 @@
+package web
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"time"
+
+	"annalist/internal/store"
+	"annalist/internal/worddiff"
+)
+
+// errDiffBusy answers a diff request that waited too long for a slot.
+var errDiffBusy = errors.New("web: too many diffs in progress")
+
+// diffWait is how long a request waits for a diff slot before a 503.
+const diffWait = 10 * time.Second
+
+// diffSlots bounds the diffs computed at once, so that many diff requests
+// on huge articles leave CPU for every other page.
+type diffSlots chan struct{}
+
+func newDiffSlots(n int) diffSlots {
+	if n < 1 {
+		n = 1
+	}
+	return make(diffSlots, n)
+}
+
+// do runs f holding a slot. It gives up when ctx is done (the client
+// left) or no slot frees within diffWait.
+func (d diffSlots) do(ctx context.Context, f func(context.Context) error) error {
+	t := time.NewTimer(diffWait)
+	defer t.Stop()
+	select {
+	case d <- struct{}{}:
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return errDiffBusy
+	}
+	defer func() { <-d }()
+	return f(ctx)
+}
+
+// diff is the word diff of a and b, computed in a slot and stopped when the
+// request's context is.
+func (s *Server) diff(ctx context.Context, a, b string) ([]worddiff.Chunk, error) {
+	var chunks []worddiff.Chunk
+	err := s.diffs.do(ctx, func(ctx context.Context) error {
+		var err error
+		chunks, err = worddiff.Diff(ctx, a, b)
+		return err
+	})
+	return chunks, err
+}
+
+// fillChanges computes, in a slot, the word changes an archive written
+// before they were stored at capture time lacks (once: they are stored).
+func (s *Server) fillChanges(ctx context.Context, infos []store.SnapshotInfo) error {
+	missing := false
+	for i := 1; i < len(infos); i++ {
+		missing = missing || infos[i].Changes == nil
+	}
+	if !missing {
+		return nil
+	}
+	return s.diffs.do(ctx, func(ctx context.Context) error { return s.st.FillWordChanges(ctx, infos) })
+}
+
+// diffFailed answers a diff that could not be computed: nothing when the
+// client left, 503 when the server is busy with other diffs.
+func (s *Server) diffFailed(w http.ResponseWriter, r *http.Request, err error, api bool) {
+	if r.Context().Err() != nil {
+		return
+	}
+	if errors.Is(err, errDiffBusy) {
+		w.Header().Set("Retry-After", "10")
+		msg := "The server is busy comparing other snapshots; try again in a few seconds."
+		if api {
+			writeJSON(w, r, http.StatusServiceUnavailable, errorJSON{Error: msg})
+		} else {
+			s.errorPage(w, r, http.StatusServiceUnavailable, msg)
+		}
+		return
+	}
+	if api {
+		s.apiError(w, r, err, 0, "")
+	} else {
+		s.serverError(w, r, err)
+	}
+}
