@@ -40,6 +40,9 @@ func (d diffSlots) do(ctx context.Context, f func(context.Context) error) error 
 		return errDiffBusy
 	}
 	defer func() { <-d }()
+	if err := ctx.Err(); err != nil {
+		return err
+	}
 	return f(ctx)
 }
 
@@ -48,6 +51,7 @@ func (d diffSlots) do(ctx context.Context, f func(context.Context) error) error 
 func (s *Server) diff(ctx context.Context, a, b string) ([]worddiff.Chunk, error) {
 	var chunks []worddiff.Chunk
 	err := s.diffs.do(ctx, func(ctx context.Context) error {
+		s.diffsRun.Add(1)
 		var err error
 		chunks, err = worddiff.Diff(ctx, a, b)
 		return err

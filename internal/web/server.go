@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"runtime"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"annalist/internal/store"
@@ -41,6 +42,7 @@ type Server struct {
 	baseURL  string
 	pages    *pages
 	diffs    diffSlots
+	diffsRun atomic.Int64 // diffs started, for tests
 	metrics  *requestMetrics
 	handler  http.Handler
 }

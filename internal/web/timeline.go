@@ -17,7 +17,7 @@ type entry struct {
 	Added     int
 	Removed   int
 	Counted   bool // Added and Removed are known
-	Unchanged int // later re-checks that found this version unchanged
+	Unchanged int  // later re-checks that found this version unchanged
 	// SilentEdit: the content changed but the declared revision date did not.
 	SilentEdit bool
 	// EmptyBump: the declared revision date changed but text and title did
