@@ -76,7 +76,7 @@ func printDiff(w io.Writer, from, to *store.Snapshot, chunks []worddiff.Chunk, f
 		from.ID, from.CapturedAt.UTC().Format("2006-01-02T15:04:05Z"), dateOf(from),
 		to.ID, to.CapturedAt.UTC().Format("2006-01-02T15:04:05Z"), dateOf(to))
 	if from.Title != to.Title {
-		fmt.Fprintf(w, "title: [-%s-] {+%s+}\n", from.Title, to.Title)
+		fmt.Fprintf(w, "title: [-%s-] {+%s+}\n", termLine(from.Title), termLine(to.Title))
 	}
 	fmt.Fprintf(w, "%d words removed, %d added\n\n", stats.Removed, stats.Added)
 	if stats.Removed == 0 && stats.Added == 0 {
@@ -118,9 +118,9 @@ func printChunks(w io.Writer, chunks []worddiff.Chunk, full, color bool) {
 	for i, c := range chunks {
 		switch c.Op {
 		case worddiff.Delete:
-			fmt.Fprint(w, del+c.Text+delEnd)
+			fmt.Fprint(w, del+termText(c.Text)+delEnd)
 		case worddiff.Insert:
-			fmt.Fprint(w, ins+c.Text+insEnd)
+			fmt.Fprint(w, ins+termText(c.Text)+insEnd)
 		default:
 			text := c.Text
 			if !full {
@@ -135,7 +135,7 @@ func printChunks(w io.Writer, chunks []worddiff.Chunk, full, color bool) {
 					text = " " + strings.Join(words[:context], " ") + " …\n\n… " + strings.Join(words[len(words)-context:], " ") + " "
 				}
 			}
-			fmt.Fprint(w, text)
+			fmt.Fprint(w, termText(text))
 		}
 	}
 	fmt.Fprintln(w)
