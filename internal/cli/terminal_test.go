@@ -84,4 +84,3 @@ func TestTerminalOutputEscapesControlCharacters(t *testing.T) {
 		}
 	}
 }
-

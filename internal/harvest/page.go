@@ -154,7 +154,8 @@ func (h *Harvester) capturePage(ctx context.Context, src *config.Source, pageURL
 		// rules: extracting it again would give the latest snapshot's state.
 		next := NextCheck(known.FirstSeen, now, h.watch(src))
 		err := h.Store.RecordUnchanged(context.WithoutCancel(ctx), store.Unchanged{
-			FetchDuration: resp.Duration, HTTPStatus: resp.StatusCode,
+			FetchDuration: resp.Duration,
+			HTTPStatus:    resp.StatusCode,
 			ArticleID:     known.ID, Source: src.Name, URL: resp.URL, CapturedAt: now, BodyKey: key,
 			NextCheckAt: &next, ETag: resp.Header.Get("ETag"), LastModified: resp.Header.Get("Last-Modified")})
 		if err == nil {
