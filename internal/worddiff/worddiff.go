@@ -92,7 +92,7 @@ func (o Options) Diff(ctx context.Context, a, b string) ([]Chunk, error) {
 		return out, ctx.Err()
 	}
 	pa, pb := paragraphs(a), paragraphs(b)
-	ra, rb, ok := encode(pa, pb)
+	ra, rb, ok := encode(a, pa, b, pb)
 	if !ok {
 		out.add(Delete, a)
 		out.add(Insert, b)
@@ -104,36 +104,34 @@ func (o Options) Diff(ctx context.Context, a, b string) ([]Chunk, error) {
 		dmp.DiffTimeout = time.Nanosecond
 	}
 	pdiffs := dmp.DiffMainRunes(ra, rb, false)
-	// A changed run is what lies between two equal paragraph runs.
-	var del, ins strings.Builder
+	// A changed run is what lies between two equal paragraph runs: the
+	// paragraphs of a from da, those of b from db, up to ia and ib.
 	ia, ib := 0, 0 // next paragraph of a and b
+	da, db := 0, 0
 	flush := func() error {
-		if del.Len() == 0 && ins.Len() == 0 {
+		if da == ia && db == ib {
 			return nil
 		}
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		out.words(del.String(), ins.String(), deadline)
-		del.Reset()
-		ins.Reset()
+		out.words(span(a, pa, da, ia), span(b, pb, db, ib), deadline)
 		return nil
 	}
 	for _, d := range pdiffs {
-		n := len([]rune(d.Text))
+		n := utf8.RuneCountInString(d.Text)
 		switch d.Type {
 		case diffmatchpatch.DiffEqual:
 			if err := flush(); err != nil {
 				return nil, err
 			}
-			out.add(Equal, strings.Join(pa[ia:ia+n], ""))
+			out.add(Equal, span(a, pa, ia, ia+n))
 			ia += n
 			ib += n
+			da, db = ia, ib
 		case diffmatchpatch.DiffDelete:
-			del.WriteString(strings.Join(pa[ia:ia+n], ""))
 			ia += n
 		case diffmatchpatch.DiffInsert:
-			ins.WriteString(strings.Join(pb[ib:ib+n], ""))
 			ib += n
 		}
 	}
@@ -141,6 +139,19 @@ func (o Options) Diff(ctx context.Context, a, b string) ([]Chunk, error) {
 		return nil, err
 	}
 	return out, nil
+}
+
+// span is the text of pieces i to j of s, given the pieces' end offsets.
+func span(s string, ends []int, i, j int) string {
+	from := 0
+	if i > 0 {
+		from = ends[i-1]
+	}
+	to := 0
+	if j > 0 {
+		to = ends[j-1]
+	}
+	return s[from:to]
 }
 
 // chunks is a diff being built; add merges a run into the last chunk when
@@ -181,7 +192,7 @@ func (c *chunks) words(a, b string, deadline time.Time) {
 		return
 	}
 	ta, tb := tokens(a), tokens(b)
-	ra, rb, ok := encode(ta, tb)
+	ra, rb, ok := encode(a, ta, b, tb)
 	if !ok {
 		coarse()
 		return
@@ -198,40 +209,43 @@ func (c *chunks) words(a, b string, deadline time.Time) {
 	diffs = dmp.DiffCleanupSemantic(diffs)
 	ia, ib := 0, 0
 	for _, d := range diffs {
-		n := len([]rune(d.Text))
+		n := utf8.RuneCountInString(d.Text)
 		switch d.Type {
 		case diffmatchpatch.DiffDelete:
-			c.add(Delete, strings.Join(ta[ia:ia+n], ""))
+			c.add(Delete, span(a, ta, ia, ia+n))
 			ia += n
 		case diffmatchpatch.DiffInsert:
-			c.add(Insert, strings.Join(tb[ib:ib+n], ""))
+			c.add(Insert, span(b, tb, ib, ib+n))
 			ib += n
 		default:
-			c.add(Equal, strings.Join(ta[ia:ia+n], ""))
+			c.add(Equal, span(a, ta, ia, ia+n))
 			ia += n
 			ib += n
 		}
 	}
 }
 
-// encode maps each distinct string of a and b to one symbol (hashing it
-// through a map); ok is false when there are more than the symbols go-diff
-// can carry.
-func encode(a, b []string) (ra, rb []rune, ok bool) {
-	index := make(map[string]rune, len(a))
-	enc := func(toks []string) []rune {
-		rs := make([]rune, len(toks))
-		for i, t := range toks {
+// encode maps each distinct piece of a and b (given by their end
+// offsets) to one symbol, hashing it through a map; ok is false when
+// there are more than the symbols go-diff can carry.
+func encode(a string, ea []int, b string, eb []int) (ra, rb []rune, ok bool) {
+	index := make(map[string]rune)
+	enc := func(s string, ends []int) []rune {
+		rs := make([]rune, len(ends))
+		from := 0
+		for i, to := range ends {
+			t := s[from:to]
 			r, seen := index[t]
 			if !seen {
 				r = rune(symbolBase + len(index))
 				index[t] = r
 			}
 			rs[i] = r
+			from = to
 		}
 		return rs
 	}
-	ra, rb = enc(a), enc(b)
+	ra, rb = enc(a, ea), enc(b, eb)
 	return ra, rb, len(index) <= maxSymbols
 }
 
@@ -252,59 +266,63 @@ func Count(chunks []Chunk) Stats {
 	return s
 }
 
-// paragraphs splits s after each run of newlines, so that every piece is
-// a line or paragraph with the line breaks that end it.
-func paragraphs(s string) []string {
-	var out []string
-	for len(s) > 0 {
-		i := strings.IndexByte(s, '\n')
-		if i < 0 {
-			out = append(out, s)
+// paragraphs returns the end offsets of the paragraphs of s: it is cut
+// after each run of newlines, so that every piece is a line or paragraph
+// with the line breaks that end it.
+func paragraphs(s string) []int {
+	var ends []int
+	for i := 0; i < len(s); {
+		j := strings.IndexByte(s[i:], '\n')
+		if j < 0 {
+			ends = append(ends, len(s))
 			break
 		}
-		for i < len(s) && (s[i] == '\n' || s[i] == '\r') {
-			i++
+		j += i
+		for j < len(s) && (s[j] == '\n' || s[j] == '\r') {
+			j++
 		}
-		out = append(out, s[:i])
-		s = s[i:]
+		ends = append(ends, j)
+		i = j
 	}
-	return out
+	return ends
 }
 
-// tokens splits s into words, single punctuation marks and white-space runs.
-func tokens(s string) []string {
-	var out []string
-	start := -1
-	kind := 0 // 1 word, 2 space
-	flush := func(i int) {
-		if start >= 0 {
-			out = append(out, s[start:i])
-			start = -1
-		}
-	}
-	for i, r := range s {
+// tokens returns the end offsets of the tokens of s: words, single
+// punctuation marks and white-space runs. Offsets, not strings: a text of
+// a megabyte has a third of a million tokens, and strings would be as
+// many pointers for the garbage collector to scan.
+func tokens(s string) []int {
+	ends := make([]int, 0, len(s)/3+1)
+	kind := 0 // of the open token: 1 word, 2 space, 0 none
+	for i := 0; i < len(s); {
+		r, w := utf8.DecodeRuneInString(s[i:])
 		k := 3
 		switch {
-		case unicode.IsLetter(r) || unicode.IsDigit(r) || r == '_' || r == '\'' || r == '’':
+		case r < utf8.RuneSelf && (r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '_' || r == '\''):
+			k = 1
+		case r == ' ' || r == '\n' || r == '\t' || r == '\r' || r == '\v' || r == '\f':
+			k = 2
+		case r < utf8.RuneSelf:
+		case unicode.IsLetter(r) || unicode.IsDigit(r) || r == '’':
 			k = 1
 		case unicode.IsSpace(r):
 			k = 2
 		}
-		if k == 3 || k != kind {
-			flush(i)
-		}
-		if start < 0 {
-			start = i
+		if kind != 0 && (k == 3 || k != kind) {
+			ends = append(ends, i)
 		}
 		kind = k
 		if k == 3 {
-			// The width read, not len(string(r)): an invalid byte is
-			// one byte long but reads as the 3-byte U+FFFD.
-			_, w := utf8.DecodeRuneInString(s[i:])
-			flush(i + w)
+			// A punctuation mark is a token of its own; w, not
+			// len(string(r)): an invalid byte is one byte long but
+			// reads as the 3-byte U+FFFD.
+			ends = append(ends, i+w)
 			kind = 0
 		}
+		i += w
 	}
-	flush(len(s))
-	return out
+	if kind != 0 {
+		ends = append(ends, len(s))
+	}
+	return ends
 }
