@@ -228,17 +228,7 @@ func (s *Server) apiDiff(w http.ResponseWriter, r *http.Request) {
 		s.apiError(w, r, nil, http.StatusNotFound, "no such pair of snapshots (an article needs two to compare)")
 		return
 	}
-	ft, err := s.st.SnapshotText(r.Context(), from.ID)
-	if err != nil {
-		s.apiError(w, r, err, 0, "")
-		return
-	}
-	tt, err := s.st.SnapshotText(r.Context(), to.ID)
-	if err != nil {
-		s.apiError(w, r, err, 0, "")
-		return
-	}
-	chunks, err := s.diff(r.Context(), ft, tt)
+	chunks, err := s.diffSnapshots(r.Context(), from.ID, to.ID)
 	if err != nil {
 		s.diffFailed(w, r, err, true)
 		return

@@ -46,13 +46,21 @@ func (d diffSlots) do(ctx context.Context, f func(context.Context) error) error 
 	return f(ctx)
 }
 
-// diff is the word diff of a and b, computed in a slot and stopped when the
-// request's context is.
-func (s *Server) diff(ctx context.Context, a, b string) ([]worddiff.Chunk, error) {
+// diffSnapshots reads the texts of two snapshots and diffs them, all in a
+// slot (reading and inflating a huge text costs as much as diffing it),
+// stopping when the request's context is done.
+func (s *Server) diffSnapshots(ctx context.Context, fromID, toID string) ([]worddiff.Chunk, error) {
 	var chunks []worddiff.Chunk
 	err := s.diffs.do(ctx, func(ctx context.Context) error {
-		s.diffsRun.Add(1)
-		var err error
+		defer s.countDiff()()
+		a, err := s.st.SnapshotText(ctx, fromID)
+		if err != nil {
+			return err
+		}
+		b, err := s.st.SnapshotText(ctx, toID)
+		if err != nil {
+			return err
+		}
 		chunks, err = worddiff.Diff(ctx, a, b)
 		return err
 	})
@@ -69,7 +77,24 @@ func (s *Server) fillChanges(ctx context.Context, infos []store.SnapshotInfo) er
 	if !missing {
 		return nil
 	}
-	return s.diffs.do(ctx, func(ctx context.Context) error { return s.st.FillWordChanges(ctx, infos) })
+	return s.diffs.do(ctx, func(ctx context.Context) error {
+		defer s.countDiff()()
+		return s.st.FillWordChanges(ctx, infos)
+	})
+}
+
+// countDiff counts a diff starting, for tests (how many ran, and how many
+// at most at once); the function it returns counts its end.
+func (s *Server) countDiff() func() {
+	s.diffsRun.Add(1)
+	n := s.diffsActive.Add(1)
+	for {
+		p := s.diffsPeak.Load()
+		if n <= p || s.diffsPeak.CompareAndSwap(p, n) {
+			break
+		}
+	}
+	return func() { s.diffsActive.Add(-1) }
 }
 
 // diffFailed answers a diff that could not be computed: nothing when the

@@ -95,17 +95,7 @@ func (s *Server) handleDiff(w http.ResponseWriter, r *http.Request) {
 		s.notFound(w, r, "No snapshot of this article has that timestamp.")
 		return
 	}
-	fromText, err := s.st.SnapshotText(ctx, from.ID)
-	if err != nil {
-		s.serverError(w, r, err)
-		return
-	}
-	toText, err := s.st.SnapshotText(ctx, to.ID)
-	if err != nil {
-		s.serverError(w, r, err)
-		return
-	}
-	chunks, err := s.diff(ctx, fromText, toText)
+	chunks, err := s.diffSnapshots(ctx, from.ID, to.ID)
 	if err != nil {
 		s.diffFailed(w, r, err, false)
 		return

@@ -42,9 +42,10 @@ type Server struct {
 	baseURL  string
 	pages    *pages
 	diffs    diffSlots
-	diffsRun atomic.Int64 // diffs started, for tests
-	metrics  *requestMetrics
-	handler  http.Handler
+	// Diffs started, in progress, and the most at once: for tests.
+	diffsRun, diffsActive, diffsPeak atomic.Int64
+	metrics                          *requestMetrics
+	handler                          http.Handler
 }
 
 // New returns a Server reading from o.Store.
