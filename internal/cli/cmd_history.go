@@ -60,11 +60,7 @@ func runHistory(ctx context.Context, m *Main, args []string) error {
 		if !*withCaptures {
 			return m.writeJSON(rows)
 		}
-		out := view.HistoryWithCaptures{Snapshots: rows, Captures: make([]view.Capture, 0, len(runs))}
-		for _, r := range runs {
-			out.Captures = append(out.Captures, view.NewCapture(r))
-		}
-		return m.writeJSON(out)
+		return m.writeJSON(view.HistoryWithCaptures{Snapshots: rows, Captures: view.NewCaptures(runs)})
 	}
 	fmt.Fprintf(m.Stdout, "%s  %s\n%s\n\n", a.ID, termLine(a.Title), termLine(a.URL))
 	tw := tabwriter.NewWriter(m.Stdout, 2, 4, 2, ' ', 0)

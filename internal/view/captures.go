@@ -72,8 +72,18 @@ func NewCapture(r CaptureRun) Capture {
 	return c
 }
 
-// HistoryWithCaptures is `history --captures --json`: the snapshots and
-// every check of the article, both oldest first.
+// NewCaptures is the JSON shape of runs; never nil, so always an array.
+func NewCaptures(runs []CaptureRun) []Capture {
+	out := make([]Capture, 0, len(runs))
+	for _, r := range runs {
+		out = append(out, NewCapture(r))
+	}
+	return out
+}
+
+// HistoryWithCaptures is `history --captures --json` and
+// /api/a/{id}/history?captures=1: the snapshots and every check of the
+// article, both oldest first.
 type HistoryWithCaptures struct {
 	Snapshots []History `json:"snapshots"`
 	Captures  []Capture `json:"captures"`

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"slices"
 	"strconv"
 	"time"
 
@@ -168,7 +169,8 @@ func (s *Server) apiArticle(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// apiHistory is `annalist history --json`.
+// apiHistory is `annalist history --json`, or with ?captures=1
+// `annalist history --captures --json`.
 func (s *Server) apiHistory(w http.ResponseWriter, r *http.Request) {
 	a, ok := s.apiLoadArticle(w, r)
 	if !ok {
@@ -183,7 +185,17 @@ func (s *Server) apiHistory(w http.ResponseWriter, r *http.Request) {
 	for _, si := range infos {
 		out = append(out, jsonview.HistoryFromInfo(si))
 	}
-	writeJSON(w, r, http.StatusOK, out)
+	if r.URL.Query().Get("captures") != "1" {
+		writeJSON(w, r, http.StatusOK, out)
+		return
+	}
+	caps, err := s.st.Captures(r.Context(), store.CaptureFilter{ArticleID: a.ID})
+	if err != nil {
+		s.apiError(w, r, err, 0, "")
+		return
+	}
+	slices.Reverse(caps) // oldest first, as the snapshots
+	writeJSON(w, r, http.StatusOK, jsonview.HistoryWithCaptures{Snapshots: out, Captures: jsonview.NewCaptures(jsonview.FoldCaptures(caps))})
 }
 
 // apiSnapshot is `annalist show --format json`; a timestamp without a

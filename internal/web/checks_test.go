@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 	"strings"
 	"testing"
@@ -47,5 +48,30 @@ func TestArticleListsEveryCheckFolded(t *testing.T) {
 	}
 	if !strings.Contains(got[0], "HTTP 503 Service Unavailable") {
 		t.Errorf("the error text is not shown: %q", got[0])
+	}
+}
+
+// /api/a/{id}/history?captures=1 is `history --captures --json`.
+func TestAPIHistoryWithCaptures(t *testing.T) {
+	f := newFixture(t)
+	var h struct {
+		Snapshots []struct{ ID string }
+		Captures  []struct {
+			Outcome    string
+			HTTPStatus *int `json:"http_status"`
+			Snapshot   string
+		}
+	}
+	resp := f.get("/api/a/" + f.grain + "/history?captures=1")
+	if err := json.NewDecoder(resp.Body).Decode(&h); err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if len(h.Snapshots) != 3 || len(h.Captures) != 4 || h.Captures[2].Outcome != "unchanged" ||
+		h.Captures[0].Snapshot != f.grainS[0] || h.Captures[0].HTTPStatus == nil || *h.Captures[0].HTTPStatus != 200 {
+		t.Fatalf("history with captures = %+v", h)
+	}
+	if b := body(t, f.get("/api/a/"+f.grain+"/history")); !strings.HasPrefix(b, "[") {
+		t.Fatalf("plain history is no longer an array: %s", b)
 	}
 }
