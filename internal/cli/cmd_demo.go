@@ -135,7 +135,11 @@ func runDemo(ctx context.Context, m *Main, args []string) error {
 	if len(snaps) >= 2 {
 		fmt.Fprintln(out, "\n5. What changed (annalist diff):")
 		from, to := &snaps[len(snaps)-2], &snaps[len(snaps)-1]
-		printDiff(out, from, to, worddiff.Diff(from.Text, to.Text), false, false)
+		chunks, err := worddiff.Diff(ctx, from.Text, to.Text)
+		if err != nil {
+			return fmt.Errorf("diff %s %s: %w", from.ID, to.ID, err)
+		}
+		printDiff(out, from, to, chunks, false, false)
 	}
 	arts, _ := st.Articles(ctx, store.ArticleFilter{})
 	total := 0

@@ -62,11 +62,15 @@ func runDiff(ctx context.Context, m *Main, args []string) error {
 			return fmt.Errorf("cannot compare: snapshot %s is damaged: %s (run 'annalist verify')", s.ID, s.Damaged)
 		}
 	}
+	chunks, err := worddiff.Diff(ctx, from.Text, to.Text)
+	if err != nil {
+		return fmt.Errorf("diff %s %s: %w", from.ID, to.ID, err)
+	}
 	if *asJSON {
-		return m.writeJSON(view.NewDiff(a.ID, view.NewHistory(*from), view.NewHistory(*to), from.Text, to.Text))
+		return m.writeJSON(view.NewDiff(a.ID, view.NewHistory(*from), view.NewHistory(*to), chunks))
 	}
 	useColor := *color == "always" || (*color == "auto" && isTerminal(m.Stdout))
-	printDiff(m.Stdout, from, to, worddiff.Diff(from.Text, to.Text), *full, useColor)
+	printDiff(m.Stdout, from, to, chunks, *full, useColor)
 	return nil
 }
 
@@ -77,7 +81,7 @@ func printDiff(w io.Writer, from, to *store.Snapshot, chunks []worddiff.Chunk, f
 		from.ID, from.CapturedAt.UTC().Format("2006-01-02T15:04:05Z"), dateOf(from),
 		to.ID, to.CapturedAt.UTC().Format("2006-01-02T15:04:05Z"), dateOf(to))
 	if from.Title != to.Title {
-		fmt.Fprintf(w, "title: [-%s-] {+%s+}\n", from.Title, to.Title)
+		fmt.Fprintf(w, "title: [-%s-] {+%s+}\n", termLine(from.Title), termLine(to.Title))
 	}
 	fmt.Fprintf(w, "%d words removed, %d added\n\n", stats.Removed, stats.Added)
 	if stats.Removed == 0 && stats.Added == 0 {
@@ -119,9 +123,9 @@ func printChunks(w io.Writer, chunks []worddiff.Chunk, full, color bool) {
 	for i, c := range chunks {
 		switch c.Op {
 		case worddiff.Delete:
-			fmt.Fprint(w, del+c.Text+delEnd)
+			fmt.Fprint(w, del+termText(c.Text)+delEnd)
 		case worddiff.Insert:
-			fmt.Fprint(w, ins+c.Text+insEnd)
+			fmt.Fprint(w, ins+termText(c.Text)+insEnd)
 		default:
 			text := c.Text
 			if !full {
@@ -136,7 +140,7 @@ func printChunks(w io.Writer, chunks []worddiff.Chunk, full, color bool) {
 					text = " " + strings.Join(words[:context], " ") + " …\n\n… " + strings.Join(words[len(words)-context:], " ") + " "
 				}
 			}
-			fmt.Fprint(w, text)
+			fmt.Fprint(w, termText(text))
 		}
 	}
 	fmt.Fprintln(w)

@@ -150,14 +150,14 @@ func runExtract(ctx context.Context, m *Main, args []string) error {
 			NextPage: next, Text: art.Text, Markdown: art.Markdown, HTML: art.HTML})
 	case "markdown":
 		writeExtractReport(m.Stderr, art) // stdout stays the document
-		fmt.Fprintf(m.Stdout, "# %s\n\n%s\n", art.Title, strings.TrimRight(art.Markdown, "\n"))
+		fmt.Fprintf(m.Stdout, "# %s\n\n%s\n", termLine(art.Title), termText(strings.TrimRight(art.Markdown, "\n")))
 	case "html":
 		writeExtractReport(m.Stderr, art)
-		fmt.Fprintln(m.Stdout, art.HTML)
+		fmt.Fprintln(m.Stdout, termText(art.HTML))
 	default:
-		fmt.Fprintf(m.Stdout, "%s\n", art.Title)
+		fmt.Fprintf(m.Stdout, "%s\n", termLine(art.Title))
 		if art.Byline != "" {
-			fmt.Fprintf(m.Stdout, "by %s\n", art.Byline)
+			fmt.Fprintf(m.Stdout, "by %s\n", termLine(art.Byline))
 		}
 		if art.Published != nil {
 			fmt.Fprintf(m.Stdout, "published %s\n", art.Published.UTC().Format("2006-01-02"))
@@ -171,12 +171,12 @@ func runExtract(ctx context.Context, m *Main, args []string) error {
 		}
 		writeExtractReport(m.Stdout, art)
 		if next != "" {
-			fmt.Fprintf(m.Stdout, "next page: %s (archiving follows it; this shows page 1 only)\n", next)
+			fmt.Fprintf(m.Stdout, "next page: %s (archiving follows it; this shows page 1 only)\n", termLine(next))
 		}
-		fmt.Fprintf(m.Stdout, "\n%s\n", strings.TrimRight(art.Text, "\n"))
+		fmt.Fprintf(m.Stdout, "\n%s\n", termText(strings.TrimRight(art.Text, "\n")))
 	}
 	for _, w := range art.Warnings {
-		fmt.Fprintf(m.Stderr, "warning: %s\n", w)
+		fmt.Fprintf(m.Stderr, "warning: %s\n", termLine(w))
 	}
 	return nil
 }

@@ -241,10 +241,10 @@ func printFetch(w io.Writer, rows []fetchSourceJSON) {
 		}
 		fmt.Fprintf(w, "%s: %s\n", r.Name, status)
 		if r.Error != "" {
-			fmt.Fprintf(w, "  error: %s\n", r.Error)
+			fmt.Fprintf(w, "  error: %s\n", termLine(r.Error))
 		}
 		for _, e := range r.PageErrors {
-			fmt.Fprintf(w, "  page error: %s\n", e)
+			fmt.Fprintf(w, "  page error: %s\n", termLine(e))
 		}
 	}
 }
@@ -254,10 +254,10 @@ func printFetch(w io.Writer, rows []fetchSourceJSON) {
 func printFetchErrors(w io.Writer, rows []fetchSourceJSON) {
 	for _, r := range rows {
 		if r.Error != "" {
-			fmt.Fprintf(w, "%s: error: %s\n", r.Name, r.Error)
+			fmt.Fprintf(w, "%s: error: %s\n", r.Name, termLine(r.Error))
 		}
 		for _, e := range r.PageErrors {
-			fmt.Fprintf(w, "%s: page error: %s\n", r.Name, e)
+			fmt.Fprintf(w, "%s: page error: %s\n", r.Name, termLine(e))
 		}
 	}
 }

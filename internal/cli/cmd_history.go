@@ -3,21 +3,26 @@ package cli
 import (
 	"context"
 	"fmt"
+	"io"
+	"slices"
+	"strconv"
 	"text/tabwriter"
 
+	"annalist/internal/store"
 	"annalist/internal/view"
 )
 
 var historyCommand = command{
 	name:    "history",
-	summary: "list an article's snapshots, oldest first",
-	usage:   "history ARTICLE [--json]",
+	summary: "list an article's snapshots, oldest first (with --captures, every check too)",
+	usage:   "history ARTICLE [--captures] [--json]",
 	run:     runHistory,
 }
 
 func runHistory(ctx context.Context, m *Main, args []string) error {
 	fs := m.newFlagSet()
-	asJSON := fs.Bool("json", false, "print a JSON array on stdout")
+	asJSON := fs.Bool("json", false, "print a JSON array on stdout (with --captures, an object with snapshots and captures)")
+	withCaptures := fs.Bool("captures", false, "also list every check of the article (runs of identical outcomes folded)")
 	pos, err := parseArgs(fs, args)
 	if err != nil {
 		return err
@@ -42,14 +47,63 @@ func runHistory(ctx context.Context, m *Main, args []string) error {
 	for _, s := range snaps {
 		rows = append(rows, view.NewHistory(s))
 	}
-	if *asJSON {
-		return m.writeJSON(rows)
+	var runs []view.CaptureRun
+	if *withCaptures {
+		caps, err := st.Captures(ctx, store.CaptureFilter{ArticleID: a.ID})
+		if err != nil {
+			return fmt.Errorf("captures of %s: %w", a.ID, err)
+		}
+		slices.Reverse(caps) // oldest first, as the snapshots
+		runs = view.FoldCaptures(caps)
 	}
-	fmt.Fprintf(m.Stdout, "%s  %s\n%s\n\n", a.ID, a.Title, a.URL)
+	if *asJSON {
+		if !*withCaptures {
+			return m.writeJSON(rows)
+		}
+		return m.writeJSON(view.HistoryWithCaptures{Snapshots: rows, Captures: view.NewCaptures(runs)})
+	}
+	fmt.Fprintf(m.Stdout, "%s  %s\n%s\n\n", a.ID, termLine(a.Title), termLine(a.URL))
 	tw := tabwriter.NewWriter(m.Stdout, 2, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "SNAPSHOT\tCAPTURED\tREVISION DATE\tWORDS\tPAGES\tTITLE")
 	for _, r := range rows {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%d\t%s\n", r.ID, deref(r.CapturedAt, "-"), dateOnly(r.RevisionDate), r.Words, r.Pages, truncate(r.Title, 50))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%d\t%s\n", r.ID, deref(r.CapturedAt, "-"), dateOnly(r.RevisionDate), r.Words, r.Pages, termLine(truncate(r.Title, 50)))
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	if *withCaptures {
+		fmt.Fprintln(m.Stdout)
+		return printCaptures(m.Stdout, runs)
+	}
+	return nil
+}
+
+// printCaptures lists every check: a folded run shows as
+// "unchanged ×14" with its first and last time.
+func printCaptures(w io.Writer, runs []view.CaptureRun) error {
+	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "CHECKED\tOUTCOME\tHTTP\tREVISION DATE\tSNAPSHOT OR ERROR")
+	const stamp = "2006-01-02T15:04:05Z"
+	for _, r := range runs {
+		c := r.First
+		when, outcome := c.CapturedAt.UTC().Format(stamp), c.Outcome
+		if r.Count > 1 {
+			when += " … " + r.Last.CapturedAt.UTC().Format(stamp)
+			outcome += " ×" + strconv.Itoa(r.Count)
+		}
+		status := "-"
+		if c.HTTPStatus > 0 {
+			status = strconv.Itoa(c.HTTPStatus)
+		}
+		rev := "-"
+		if c.RevisionDate != nil {
+			rev = c.RevisionDate.UTC().Format("2006-01-02")
+		}
+		what := c.SnapshotID
+		if c.Error != "" {
+			what = termLine(truncate(c.Error, 80))
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", when, outcome, status, rev, what)
 	}
 	return tw.Flush()
 }

@@ -54,7 +54,7 @@ func runList(ctx context.Context, m *Main, args []string) error {
 	tw := tabwriter.NewWriter(m.Stdout, 2, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "ID\tSOURCE\tSNAPS\tREVISED\tTITLE")
 	for _, r := range rows {
-		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\n", r.ID, r.Source, r.Snapshots, dateOnly(r.LatestRevisionDate), truncate(r.Title, 70))
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\n", r.ID, termLine(r.Source), r.Snapshots, dateOnly(r.LatestRevisionDate), termLine(truncate(r.Title, 70)))
 	}
 	return tw.Flush()
 }

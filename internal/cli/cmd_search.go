@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"annalist/internal/store"
@@ -51,11 +52,11 @@ func runSearch(ctx context.Context, m *Main, args []string) error {
 		return m.writeJSON(rows)
 	}
 	if len(rows) == 0 {
-		fmt.Fprintf(m.Stdout, "no snapshot matches %q\n", query)
+		fmt.Fprintf(m.Stdout, "no snapshot matches %s\n", termLine(strconv.Quote(query)))
 		return nil
 	}
 	for _, r := range rows {
-		fmt.Fprintf(m.Stdout, "%s  %s\n  %s\n  %s\n\n", r.Snapshot, r.Title, r.URL, strings.Join(strings.Fields(r.Snippet), " "))
+		fmt.Fprintf(m.Stdout, "%s  %s\n  %s\n  %s\n\n", r.Snapshot, termLine(r.Title), termLine(r.URL), termLine(strings.Join(strings.Fields(r.Snippet), " ")))
 	}
 	return nil
 }

@@ -72,15 +72,15 @@ func runShow(ctx context.Context, m *Main, args []string) error {
 		}
 		fmt.Fprintf(m.Stdout, "%s\n", b)
 	case "markdown":
-		fmt.Fprintf(m.Stdout, "# %s\n\n%s\n", s.Title, strings.TrimRight(s.Markdown, "\n"))
+		fmt.Fprintf(m.Stdout, "# %s\n\n%s\n", termLine(s.Title), termText(strings.TrimRight(s.Markdown, "\n")))
 	case "html":
-		fmt.Fprintln(m.Stdout, s.HTML)
+		fmt.Fprintln(m.Stdout, termText(s.HTML))
 	default:
-		fmt.Fprintf(m.Stdout, "%s\n%s\nsnapshot %s · captured %s", s.Title, a.URL, s.ID, s.CapturedAt.UTC().Format("2006-01-02T15:04:05Z"))
+		fmt.Fprintf(m.Stdout, "%s\n%s\nsnapshot %s · captured %s", termLine(s.Title), termLine(a.URL), s.ID, s.CapturedAt.UTC().Format("2006-01-02T15:04:05Z"))
 		if s.RevisionDate != nil {
 			fmt.Fprintf(m.Stdout, " · revision date %s", s.RevisionDate.UTC().Format("2006-01-02"))
 		}
-		fmt.Fprintf(m.Stdout, "\n\n%s\n", strings.TrimRight(s.Text, "\n"))
+		fmt.Fprintf(m.Stdout, "\n\n%s\n", termText(strings.TrimRight(s.Text, "\n")))
 	}
 	return nil
 }

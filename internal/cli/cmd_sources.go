@@ -64,7 +64,7 @@ func runSources(ctx context.Context, m *Main, args []string) error {
 		if r.failures > 1 {
 			outcome = fmt.Sprintf("failing (%d polls in a row)", r.failures)
 		}
-		fmt.Fprintf(tw, "%s\t%d\t%d\t%s\t%s\t%s\t%s\n", r.Name, r.Articles, r.Snapshots, deref(r.LastPollAt, "-"), outcome, deref(r.NextRun, "-"), r.Feed)
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%s\t%s\t%s\t%s\n", termLine(r.Name), r.Articles, r.Snapshots, deref(r.LastPollAt, "-"), termLine(outcome), deref(r.NextRun, "-"), termLine(r.Feed))
 	}
 	if err := tw.Flush(); err != nil {
 		return err
@@ -72,7 +72,7 @@ func runSources(ctx context.Context, m *Main, args []string) error {
 	sep := "\n"
 	for _, r := range rows {
 		if r.LastError != "" {
-			fmt.Fprintf(m.Stdout, "%s%s: last error: %s\n", sep, r.Name, r.LastError)
+			fmt.Fprintf(m.Stdout, "%s%s: last error: %s\n", sep, termLine(r.Name), termLine(r.LastError))
 			sep = ""
 		}
 	}

@@ -132,14 +132,14 @@ func (m *Main) Run(ctx context.Context, args []string) int {
 		return 0
 	case errors.As(err, &ee):
 		if ee.msg != "" {
-			fmt.Fprintf(m.Stderr, "annalist %s: %s\n", name, ee.msg)
+			fmt.Fprintf(m.Stderr, "annalist %s: %s\n", name, termText(ee.msg))
 		}
 		return ee.code
 	case errors.Is(err, errUsage):
-		fmt.Fprintf(m.Stderr, "annalist %s: %v\nusage: annalist %s\n", name, strings.TrimPrefix(err.Error(), "usage: "), cmd.usage)
+		fmt.Fprintf(m.Stderr, "annalist %s: %s\nusage: annalist %s\n", name, termText(strings.TrimPrefix(err.Error(), "usage: ")), cmd.usage)
 		return 2
 	default:
-		fmt.Fprintf(m.Stderr, "annalist %s: %v\n", name, err)
+		fmt.Fprintf(m.Stderr, "annalist %s: %s\n", name, termText(err.Error()))
 		return 1
 	}
 }

@@ -104,9 +104,9 @@ func Article(page []byte, pageURL string, rules Rules) (res *Result, err error) 
 	if err != nil {
 		return nil, fmt.Errorf("extract: sanitise body: %w", err)
 	}
-	res.HTML = clean
-	res.Text = plainText(nodes, isCaption)
-	res.Markdown = markdown(nodes)
+	res.HTML = dropControls(clean)
+	res.Text = dropControls(plainText(nodes, isCaption))
+	res.Markdown = dropControls(markdown(nodes))
 	if strings.TrimSpace(res.Text) == "" && !strings.Contains(res.HTML, "<img") {
 		return nil, ErrNoContent
 	}
@@ -120,6 +120,7 @@ func Article(page []byte, pageURL string, rules Rules) (res *Result, err error) 
 			res.Revised = meta.modified
 		}
 	}
+	res.Title, res.Byline = dropControls(res.Title), dropControls(res.Byline)
 	return res, nil
 }
 

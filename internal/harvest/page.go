@@ -81,6 +81,7 @@ func (h *Harvester) capturePage(ctx context.Context, src *config.Source, pageURL
 	if known != nil {
 		articleID = known.ID
 	}
+	status := 0 // of the response, once there is one
 	fail := func(err error) PageResult {
 		pr.Outcome, pr.Err, pr.Error = store.OutcomeError, err, err.Error()
 		pr.ArticleID = articleID
@@ -89,7 +90,7 @@ func (h *Harvester) capturePage(ctx context.Context, src *config.Source, pageURL
 			// error capture, and the article stays due.
 			return pr
 		}
-		h.recordError(ctx, src.Name, articleID, pageURL, err)
+		h.recordErrorStatus(ctx, src.Name, articleID, pageURL, err, status)
 		if known != nil {
 			// Retry a failed check within the hour rather than waiting
 			// for the next watch age (which may be a month away).
@@ -121,13 +122,14 @@ func (h *Harvester) capturePage(ctx context.Context, src *config.Source, pageURL
 		return fail(err)
 	}
 	now := h.now()
+	status = resp.StatusCode
 	if resp.NotModified {
 		if known == nil {
 			return fail(fmt.Errorf("%s: 304 Not Modified for a page not in the archive", pageURL))
 		}
 		next := NextCheck(known.FirstSeen, now, h.watch(src))
 		c := store.Capture{ArticleID: known.ID, Source: src.Name, URL: pageURL, CapturedAt: now, Outcome: store.OutcomeNotModified,
-			FetchDuration: resp.Duration}
+			FetchDuration: resp.Duration, HTTPStatus: resp.StatusCode}
 		if err := h.Store.RecordCapture(ctx, c); err != nil {
 			return fail(fmt.Errorf("record capture: %w", err))
 		}
@@ -153,6 +155,7 @@ func (h *Harvester) capturePage(ctx context.Context, src *config.Source, pageURL
 		next := NextCheck(known.FirstSeen, now, h.watch(src))
 		err := h.Store.RecordUnchanged(context.WithoutCancel(ctx), store.Unchanged{
 			FetchDuration: resp.Duration,
+			HTTPStatus:    resp.StatusCode,
 			ArticleID:     known.ID, Source: src.Name, URL: resp.URL, CapturedAt: now, BodyKey: key,
 			NextCheckAt: &next, ETag: resp.Header.Get("ETag"), LastModified: resp.Header.Get("Last-Modified")})
 		if err == nil {

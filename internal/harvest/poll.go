@@ -354,8 +354,18 @@ dispatch:
 // recordError records a capture with outcome error. Recording uses a
 // context that outlives cancellation so a shutdown still leaves a trace.
 func (h *Harvester) recordError(ctx context.Context, source, articleID, url string, err error) {
+	h.recordErrorStatus(ctx, source, articleID, url, err, 0)
+}
+
+// recordErrorStatus is recordError for a check that got a response with
+// that HTTP status (0 = none, or the status err carries, if any).
+func (h *Harvester) recordErrorStatus(ctx context.Context, source, articleID, url string, err error, status int) {
+	var se *fetch.StatusError
+	if status == 0 && errors.As(err, &se) {
+		status = se.Code
+	}
 	c := store.Capture{ArticleID: articleID, Source: source, URL: url, CapturedAt: h.now(),
-		Outcome: store.OutcomeError, Error: err.Error()}
+		Outcome: store.OutcomeError, Error: err.Error(), HTTPStatus: status}
 	if rerr := h.Store.RecordCapture(context.WithoutCancel(ctx), c); rerr != nil {
 		h.logger().Error("record capture", "source", source, "url", url, "error", rerr)
 	}

@@ -24,17 +24,29 @@ type SnapshotInfo struct {
 	Fingerprint   string
 	Words         int
 	Pages         int // pages of a paginated article joined (1 for most)
+	// Changes since the snapshot before; nil for the first snapshot and
+	// when not computed yet (see FillWordChanges).
+	Changes *WordChanges
+	// TextDamaged is set by FillWordChanges when this snapshot's text or
+	// the previous one's cannot be read (ErrDamaged): no change counted.
+	TextDamaged bool
 }
 
-const snapshotInfoCols = `s.id, s.article_id, s.captured_at, s.revision_date, s.published_date, s.title, s.fingerprint, s.words, s.pages`
+const snapshotInfoCols = `s.id, s.article_id, s.captured_at, s.revision_date, s.published_date, s.title, s.fingerprint, s.words, s.pages,
+	s.words_added, s.words_removed`
 
 func scanSnapshotInfo(r rowScanner, extra ...any) (*SnapshotInfo, error) {
 	var si SnapshotInfo
 	var captured string
 	var rev, pub sql.NullString
-	dest := append([]any{&si.ID, &si.ArticleID, &captured, &rev, &pub, &si.Title, &si.Fingerprint, &si.Words, &si.Pages}, extra...)
+	var added, removed sql.NullInt64
+	dest := append([]any{&si.ID, &si.ArticleID, &captured, &rev, &pub, &si.Title, &si.Fingerprint, &si.Words, &si.Pages,
+		&added, &removed}, extra...)
 	if err := r.Scan(dest...); err != nil {
 		return nil, err
+	}
+	if added.Valid && removed.Valid {
+		si.Changes = &WordChanges{Added: int(added.Int64), Removed: int(removed.Int64)}
 	}
 	var err error
 	if si.CapturedAt, err = parseTime(captured); err != nil {

@@ -374,7 +374,7 @@ func importSnapshot(ctx context.Context, tx *sql.Tx, m *SnapshotMeta, fm foundMe
 	if n == 1 {
 		outcome = OutcomeNew
 	}
-	if err := insertCapture(ctx, tx, m.ArticleID, m.Source, fetched, captured, outcome, "", m.SnapshotID, 0, rev); err != nil {
+	if err := insertCapture(ctx, tx, m.ArticleID, m.Source, fetched, captured, outcome, "", m.SnapshotID, 0, rev, m.HTTPStatus); err != nil {
 		return false, err
 	}
 	return true, nil

@@ -58,7 +58,8 @@ type saveAns struct {
 type prepared struct {
 	textZ, mdZ, htmlZ []byte
 	pair              *warcPair
-	metaSnapID        string // the snapshot ID pair.meta names
+	metaSnapID        string       // the snapshot ID pair.meta names
+	changes           *wordChanges // since the latest snapshot when prepared; nil = left for later
 }
 
 // prepare compresses the bodies (each on its own, so that the database
@@ -126,6 +127,7 @@ func (s *Store) SaveCapture(ctx context.Context, p *Page) (*SaveResult, error) {
 		if err != nil {
 			return nil, fmt.Errorf("save capture %s: %w", p.Canonical, err)
 		}
+		prep.changes = s.changesSince(ctx, latest, p.Text)
 		req.prep = prep
 	}
 	return s.enqueue(ctx, req)
@@ -334,7 +336,7 @@ func (s *Store) saveOne(ctx context.Context, tx *sql.Tx, r *saveReq) (*SaveResul
 		fetched = p.FetchURL
 	}
 	if same {
-		if err := insertCapture(ctx, tx, id, p.Source, fetched, p.CapturedAt, OutcomeUnchanged, "", "", p.FetchDuration, p.RevisionDate); err != nil {
+		if err := insertCapture(ctx, tx, id, p.Source, fetched, p.CapturedAt, OutcomeUnchanged, "", "", p.FetchDuration, p.RevisionDate, p.StatusCode); err != nil {
 			return nil, err
 		}
 		return &SaveResult{ArticleID: id, Outcome: OutcomeUnchanged}, nil
@@ -385,6 +387,9 @@ func (s *Store) saveOne(ctx context.Context, tx *sql.Tx, r *saveReq) (*SaveResul
 	if _, err := tx.ExecContext(ctx, `INSERT INTO snapshots_fts (rowid, title, text) VALUES (?, ?, ?)`, seq, p.Title, p.Text); err != nil {
 		return res, fmt.Errorf("index snapshot: %w", err)
 	}
+	if err := storeWordChanges(ctx, tx, id, seq, captured, prep.changes); err != nil {
+		return res, err
+	}
 	if latest == nil || !p.CapturedAt.Before(latest.capturedAt) {
 		// Same order as latestSnapshotInfo: a tie in captured_at goes to the
 		// higher seq, which this snapshot has.
@@ -393,7 +398,7 @@ func (s *Store) saveOne(ctx context.Context, tx *sql.Tx, r *saveReq) (*SaveResul
 			return res, fmt.Errorf("update article: %w", err)
 		}
 	}
-	if err := insertCapture(ctx, tx, id, p.Source, fetched, snapAt, outcome, "", snapID, p.FetchDuration, p.RevisionDate); err != nil {
+	if err := insertCapture(ctx, tx, id, p.Source, fetched, snapAt, outcome, "", snapID, p.FetchDuration, p.RevisionDate, p.StatusCode); err != nil {
 		return res, err
 	}
 	return res, nil
@@ -420,10 +425,10 @@ func recordURLs(ctx context.Context, tx *sql.Tx, id string, p *Page) error {
 	return nil
 }
 
-func insertCapture(ctx context.Context, q queryer, articleID, source, url string, at time.Time, outcome, errText, snapshotID string, fetch time.Duration, revised *time.Time) error {
-	if _, err := q.ExecContext(ctx, `INSERT INTO captures (article_id, source, url, captured_at, outcome, error, snapshot_id, fetch_ms, revision_date)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		nullIfEmpty(articleID), source, url, fmtTime(at), outcome, errText, nullIfEmpty(snapshotID), fetchMS(fetch), fmtTimePtr(revised)); err != nil {
+func insertCapture(ctx context.Context, q queryer, articleID, source, url string, at time.Time, outcome, errText, snapshotID string, fetch time.Duration, revised *time.Time, httpStatus int) error {
+	if _, err := q.ExecContext(ctx, `INSERT INTO captures (article_id, source, url, captured_at, outcome, error, snapshot_id, fetch_ms, revision_date, http_status)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		nullIfEmpty(articleID), source, url, fmtTime(at), outcome, errText, nullIfEmpty(snapshotID), fetchMS(fetch), fmtTimePtr(revised), httpStatusOrNull(httpStatus)); err != nil {
 		return fmt.Errorf("insert capture: %w", err)
 	}
 	return nil
@@ -435,6 +440,14 @@ func fetchMS(d time.Duration) any {
 		return nil
 	}
 	return d.Milliseconds()
+}
+
+// httpStatusOrNull stores an HTTP status, NULL when no response came back.
+func httpStatusOrNull(code int) any {
+	if code <= 0 {
+		return nil
+	}
+	return code
 }
 
 func nullIfEmpty(s string) any {
@@ -573,7 +586,7 @@ func (s *Store) RecordCapture(ctx context.Context, c Capture) error {
 			return fmt.Errorf("record capture: %w", err)
 		}
 	}
-	if err := insertCapture(ctx, tx, c.ArticleID, c.Source, c.URL, c.CapturedAt, c.Outcome, c.Error, "", c.FetchDuration, c.RevisionDate); err != nil {
+	if err := insertCapture(ctx, tx, c.ArticleID, c.Source, c.URL, c.CapturedAt, c.Outcome, c.Error, "", c.FetchDuration, c.RevisionDate, c.HTTPStatus); err != nil {
 		return fmt.Errorf("record capture: %w", err)
 	}
 	if c.Outcome == OutcomeNotModified && c.ArticleID != "" {

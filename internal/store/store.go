@@ -114,6 +114,9 @@ type Capture struct {
 	// RevisionDate is the date the page declared, when it was extracted
 	// (new, revised and unchanged captures).
 	RevisionDate *time.Time
+	// HTTPStatus is the status of the response (0 = no response came
+	// back, or recorded before the status was kept).
+	HTTPStatus int
 }
 
 // Page is the input to SaveCapture: one fetch of an article page and what
@@ -127,7 +130,8 @@ type Page struct {
 	CapturedAt time.Time
 	// FetchDuration is how long the fetch took (0 = unknown).
 	FetchDuration time.Duration
-	// Raw HTTP exchange, written to WARC only for new/revised snapshots.
+	// Raw HTTP exchange, written to WARC only for new/revised snapshots;
+	// StatusCode is also the capture's HTTPStatus.
 	StatusCode int
 	Proto      string
 	Header     http.Header

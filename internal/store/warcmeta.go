@@ -38,6 +38,8 @@ type SnapshotMeta struct {
 	HTML          string   `json:"html"`
 	// Pages is how many pages of a paginated article the text joins.
 	Pages int `json:"pages,omitempty"`
+	// HTTPStatus is the status of page 1's response.
+	HTTPStatus int `json:"http_status,omitempty"`
 }
 
 // newSnapshotMeta describes the snapshot p will be stored as under snapID,
@@ -58,6 +60,7 @@ func newSnapshotMeta(p *Page, articleID, snapID string, captured time.Time) *Sna
 		Byline:       p.Byline,
 		CapturedAt:   fmtTime(captured),
 		Pages:        1 + len(p.MorePages),
+		HTTPStatus:   p.StatusCode,
 		Text:         p.Text,
 		Markdown:     p.Markdown,
 		HTML:         p.HTML,

@@ -27,11 +27,10 @@ type TitleChange struct {
 	To   string `json:"to"`
 }
 
-// NewDiff computes the word diff of fromText and toText, the texts of the
+// NewDiff is the JSON shape of chunks, the word diff of the texts of the
 // snapshots from and to of article. Chunks is never nil, so it is always
 // a JSON array (README.md), even when both texts are empty.
-func NewDiff(article string, from, to History, fromText, toText string) Diff {
-	chunks := worddiff.Diff(fromText, toText)
+func NewDiff(article string, from, to History, chunks []worddiff.Chunk) Diff {
 	st := worddiff.Count(chunks)
 	d := Diff{Article: article, From: from, To: to, Removed: st.Removed, Added: st.Added,
 		Chunks: make([]DiffChunk, 0, len(chunks))}

@@ -1,6 +1,7 @@
 package view
 
 import (
+	"context"
 	"encoding/json"
 	"reflect"
 	"sort"
@@ -9,6 +10,7 @@ import (
 	"time"
 
 	"annalist/internal/store"
+	"annalist/internal/worddiff"
 )
 
 // keys marshals v and returns its top-level keys, sorted and joined.
@@ -82,8 +84,17 @@ func TestHistoryFromInfoMatchesNewHistory(t *testing.T) {
 	}
 }
 
+func mustDiff(t *testing.T, a, b string) []worddiff.Chunk {
+	t.Helper()
+	c, err := worddiff.Diff(context.Background(), a, b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
 func TestNewDiff(t *testing.T) {
-	d := NewDiff("a", History{Title: "Old"}, History{Title: "New"}, "the war began", "the war ended")
+	d := NewDiff("a", History{Title: "Old"}, History{Title: "New"}, mustDiff(t, "the war began", "the war ended"))
 	if d.Removed != 1 || d.Added != 1 || d.Title == nil || *d.Title != (TitleChange{From: "Old", To: "New"}) {
 		t.Errorf("diff %+v", d)
 	}
@@ -94,7 +105,7 @@ func TestNewDiff(t *testing.T) {
 	if got := strings.Join(ops, ","); got != "equal,delete,insert" {
 		t.Errorf("ops %s", got)
 	}
-	same := NewDiff("a", History{Title: "T"}, History{Title: "T"}, "", "")
+	same := NewDiff("a", History{Title: "T"}, History{Title: "T"}, mustDiff(t, "", ""))
 	b, _ := json.Marshal(same)
 	if same.Title != nil || !strings.Contains(string(b), `"chunks":[]`) {
 		t.Errorf("empty diff marshals as %s; want chunks [] and no title_change", b)

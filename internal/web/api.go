@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"slices"
 	"strconv"
 	"time"
 
@@ -170,7 +171,8 @@ func (s *Server) apiArticle(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// apiHistory is `annalist history --json`.
+// apiHistory is `annalist history --json`, or with ?captures=1
+// `annalist history --captures --json`.
 func (s *Server) apiHistory(w http.ResponseWriter, r *http.Request) {
 	a, ok := s.apiLoadArticle(w, r)
 	if !ok {
@@ -185,7 +187,17 @@ func (s *Server) apiHistory(w http.ResponseWriter, r *http.Request) {
 	for _, si := range infos {
 		out = append(out, jsonview.HistoryFromInfo(si))
 	}
-	writeJSON(w, r, http.StatusOK, out)
+	if r.URL.Query().Get("captures") != "1" {
+		writeJSON(w, r, http.StatusOK, out)
+		return
+	}
+	caps, err := s.st.Captures(r.Context(), store.CaptureFilter{ArticleID: a.ID})
+	if err != nil {
+		s.apiError(w, r, err, 0, "")
+		return
+	}
+	slices.Reverse(caps) // oldest first, as the snapshots
+	writeJSON(w, r, http.StatusOK, jsonview.HistoryWithCaptures{Snapshots: out, Captures: jsonview.NewCaptures(jsonview.FoldCaptures(caps))})
 }
 
 // apiSnapshot is `annalist show --format json`; a timestamp without a
@@ -230,15 +242,10 @@ func (s *Server) apiDiff(w http.ResponseWriter, r *http.Request) {
 		s.apiError(w, r, nil, http.StatusNotFound, "no such pair of snapshots (an article needs two to compare)")
 		return
 	}
-	ft, err := s.st.SnapshotText(r.Context(), from.ID)
+	chunks, err := s.diffSnapshots(r.Context(), from.ID, to.ID)
 	if err != nil {
-		s.apiError(w, r, err, 0, "")
+		s.diffFailed(w, r, err, true)
 		return
 	}
-	tt, err := s.st.SnapshotText(r.Context(), to.ID)
-	if err != nil {
-		s.apiError(w, r, err, 0, "")
-		return
-	}
-	writeJSON(w, r, http.StatusOK, jsonview.NewDiff(a.ID, jsonview.HistoryFromInfo(from), jsonview.HistoryFromInfo(to), ft, tt))
+	writeJSON(w, r, http.StatusOK, jsonview.NewDiff(a.ID, jsonview.HistoryFromInfo(from), jsonview.HistoryFromInfo(to), chunks))
 }

@@ -20,7 +20,7 @@ import (
 
 // benchVersion names the cached benchmark archive; change it when the fill
 // or the schema changes.
-const benchVersion = "web-bench-v3"
+const benchVersion = "web-bench-v4"
 
 // benchArticles × benchRevisions snapshots: 100,000 by default;
 // ANNALIST_BENCH_ARTICLES overrides the article count.

@@ -3,8 +3,10 @@ package web
 import (
 	"html/template"
 	"net/http"
+	"slices"
 
 	"annalist/internal/store"
+	jsonview "annalist/internal/view"
 )
 
 type articleData struct {
@@ -15,6 +17,19 @@ type articleData struct {
 	LatestHTML template.HTML
 	Silent     int
 	Bumps      int
+	// Checks is every check of the article, newest first, runs of
+	// identical outcomes folded: captures are evidence even when they
+	// stored nothing.
+	Checks []jsonview.CaptureRun
+}
+
+// checks folds captures (newest first) into runs, newest first.
+func checks(caps []store.Capture) []jsonview.CaptureRun {
+	oldest := slices.Clone(caps)
+	slices.Reverse(oldest)
+	runs := jsonview.FoldCaptures(oldest)
+	slices.Reverse(runs)
+	return runs
 }
 
 // loadArticle validates {article} and reads it, answering 404 itself.
@@ -53,7 +68,7 @@ func (s *Server) handleArticle(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	d := articleData{Article: *a, Source: a.Source}
+	d := articleData{Article: *a, Source: a.Source, Checks: checks(caps)}
 	for i := len(entries) - 1; i >= 0; i-- {
 		e := entries[i]
 		if e.SilentEdit {

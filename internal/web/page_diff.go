@@ -95,17 +95,11 @@ func (s *Server) handleDiff(w http.ResponseWriter, r *http.Request) {
 		s.notFound(w, r, "No snapshot of this article has that timestamp.")
 		return
 	}
-	fromText, err := s.st.SnapshotText(ctx, from.ID)
+	chunks, err := s.diffSnapshots(ctx, from.ID, to.ID)
 	if err != nil {
-		s.storeErr(w, r, err, "No such snapshot.")
+		s.diffFailed(w, r, err, false)
 		return
 	}
-	toText, err := s.st.SnapshotText(ctx, to.ID)
-	if err != nil {
-		s.storeErr(w, r, err, "No such snapshot.")
-		return
-	}
-	chunks := worddiff.Diff(fromText, toText)
 	d := diffData{Article: *a, From: from, To: to, Infos: infos, Stats: worddiff.Count(chunks),
 		TitleChange: from.Title != to.Title, FromTitle: from.Title, ToTitle: to.Title,
 		Side: q.Get("view") == "side", Full: q.Get("full") == "1"}

@@ -8,7 +8,9 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"runtime"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"annalist/internal/store"
@@ -26,6 +28,9 @@ type Options struct {
 	// BaseURL ("https://archive.example.org") is put before paths in feeds,
 	// Memento links and citations; "" = http:// + the request's Host.
 	BaseURL string
+	// MaxDiffs bounds the word diffs computed at once; 0 = half the CPUs
+	// (at least one).
+	MaxDiffs int
 }
 
 // Server serves the UI. It is safe for concurrent use.
@@ -36,9 +41,11 @@ type Server struct {
 	schedule func(string) (string, time.Time, bool)
 	baseURL  string
 	pages    *pages
-	changes  *statsCache
-	metrics  *requestMetrics
-	handler  http.Handler
+	diffs    diffSlots
+	// Diffs started, in progress, and the most at once: for tests.
+	diffsRun, diffsActive, diffsPeak atomic.Int64
+	metrics                          *requestMetrics
+	handler                          http.Handler
 }
 
 // New returns a Server reading from o.Store.
@@ -52,6 +59,9 @@ func New(o Options) (*Server, error) {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
+	if o.MaxDiffs <= 0 {
+		o.MaxDiffs = runtime.NumCPU() / 2
+	}
 	p, err := loadPages()
 	if err != nil {
 		return nil, err
@@ -63,7 +73,7 @@ func New(o Options) (*Server, error) {
 		schedule: o.Schedule,
 		baseURL:  strings.TrimRight(o.BaseURL, "/"),
 		pages:    p,
-		changes:  newStatsCache(8192),
+		diffs:    newDiffSlots(o.MaxDiffs),
 		metrics:  newRequestMetrics(),
 	}
 	s.handler = s.routes()

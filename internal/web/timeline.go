@@ -2,12 +2,9 @@ package web
 
 import (
 	"context"
-	"errors"
-	"sync"
 	"time"
 
 	"annalist/internal/store"
-	"annalist/internal/worddiff"
 )
 
 // entry is one snapshot in an article's timeline, with what changed since
@@ -19,7 +16,8 @@ type entry struct {
 	PrevTS    string
 	Added     int
 	Removed   int
-	Unchanged int // later re-checks that found this version unchanged
+	Counted   bool // Added and Removed are known
+	Unchanged int  // later re-checks that found this version unchanged
 	// SilentEdit: the content changed but the declared revision date did not.
 	SilentEdit bool
 	// EmptyBump: the declared revision date changed but text and title did
@@ -36,8 +34,7 @@ type entry struct {
 }
 
 // timeline builds the entries of an article's snapshots, comparing each
-// with the one before. Word counts of changes are cached per pair:
-// snapshots never change once stored.
+// with the one before.
 func (s *Server) timeline(ctx context.Context, infos []store.SnapshotInfo, captures []store.Capture) ([]entry, error) {
 	out := make([]entry, len(infos))
 	for i, si := range infos {
@@ -66,42 +63,26 @@ func (s *Server) timeline(ctx context.Context, infos []store.SnapshotInfo, captu
 			}
 		}
 	}
-	var prevText string
-	havePrevText := false
+	// Counts are stored with each snapshot; only an archive from before
+	// that needs them computed, once.
+	if err := s.fillChanges(ctx, infos); err != nil {
+		if ctx.Err() != nil {
+			return nil, err
+		}
+		// The timeline still answers, without the counts it could not get.
+		s.log.Warn("web: word changes not computed", "article", infos[0].ArticleID, "error", err)
+	}
 	for i := 1; i < len(out); i++ {
 		prev, cur := &out[i-1], &out[i]
 		cur.HasPrev, cur.PrevTS = true, snapshotTS(prev.ID)
-		st, ok := s.changes.get(prev.ID, cur.ID)
-		if !ok {
-			if !havePrevText {
-				t, err := s.st.SnapshotText(ctx, prev.ID)
-				if errors.Is(err, store.ErrDamaged) {
-					cur.Damaged = true
-					continue
-				}
-				if err != nil {
-					return nil, err
-				}
-				prevText = t
-			}
-			curText, err := s.st.SnapshotText(ctx, cur.ID)
-			if errors.Is(err, store.ErrDamaged) {
-				// One damaged snapshot costs its own counts, not the timeline.
-				cur.Damaged, havePrevText = true, false
-				continue
-			}
-			if err != nil {
-				return nil, err
-			}
-			st = worddiff.Count(worddiff.Diff(prevText, curText))
-			s.changes.put(prev.ID, cur.ID, st)
-			prevText, havePrevText = curText, true
-		} else {
-			havePrevText = false
+		cur.Damaged = infos[i].TextDamaged
+		c := infos[i].Changes
+		if c == nil {
+			continue
 		}
-		cur.Added, cur.Removed = st.Added, st.Removed
+		cur.Added, cur.Removed, cur.Counted = c.Added, c.Removed, true
 		sameDate := sameTime(prev.RevisionDate, cur.RevisionDate)
-		sameContent := st.Added == 0 && st.Removed == 0 && prev.Title == cur.Title
+		sameContent := c.Added == 0 && c.Removed == 0 && prev.Title == cur.Title
 		cur.SilentEdit = sameDate && !sameContent
 		cur.EmptyBump = !sameDate && sameContent
 	}
@@ -113,34 +94,6 @@ func sameTime(a, b *time.Time) bool {
 		return a == nil && b == nil
 	}
 	return a.Equal(*b)
-}
-
-// statsCache remembers word-change counts between two snapshots. When full
-// it starts over: simple, bounded, and right (entries never go stale).
-type statsCache struct {
-	mu  sync.Mutex
-	max int
-	m   map[[2]string]worddiff.Stats
-}
-
-func newStatsCache(max int) *statsCache {
-	return &statsCache{max: max, m: map[[2]string]worddiff.Stats{}}
-}
-
-func (c *statsCache) get(from, to string) (worddiff.Stats, bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	st, ok := c.m[[2]string{from, to}]
-	return st, ok
-}
-
-func (c *statsCache) put(from, to string, st worddiff.Stats) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if len(c.m) >= c.max {
-		c.m = map[[2]string]worddiff.Stats{}
-	}
-	c.m[[2]string{from, to}] = st
 }
 
 // nearest returns the snapshot captured closest to t (the earlier on a tie).

@@ -1,6 +1,7 @@
 package worddiff
 
 import (
+	"context"
 	"strings"
 	"testing"
 )
@@ -20,6 +21,15 @@ func render(chunks []Chunk) string {
 	return b.String()
 }
 
+func mustDiff(t testing.TB, a, b string) []Chunk {
+	t.Helper()
+	c, err := Diff(context.Background(), a, b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
 func TestDiff(t *testing.T) {
 	cases := []struct{ a, b, want string }{
 		{"the quick brown fox", "the quick brown fox", "the quick brown fox"},
@@ -29,7 +39,7 @@ func TestDiff(t *testing.T) {
 		{"中文 文本", "中文 内容", "中文 [-文本-]{+内容+}"},
 	}
 	for _, c := range cases {
-		got := render(Diff(c.a, c.b))
+		got := render(mustDiff(t, c.a, c.b))
 		if got != c.want {
 			t.Errorf("Diff(%q, %q) = %q, want %q", c.a, c.b, got, c.want)
 		}
@@ -40,7 +50,7 @@ func TestDiffKeepsBothSides(t *testing.T) {
 	a := strings.Repeat("word ", 200) + "old ending."
 	b := strings.Repeat("word ", 200) + "new ending."
 	var left, right strings.Builder
-	for _, c := range Diff(a, b) {
+	for _, c := range mustDiff(t, a, b) {
 		if c.Op != Insert {
 			left.WriteString(c.Text)
 		}
@@ -51,7 +61,7 @@ func TestDiffKeepsBothSides(t *testing.T) {
 	if left.String() != a || right.String() != b {
 		t.Fatal("the chunks do not rebuild both texts")
 	}
-	if s := Count(Diff(a, b)); s.Removed != 1 || s.Added != 1 {
+	if s := Count(mustDiff(t, a, b)); s.Removed != 1 || s.Added != 1 {
 		t.Fatalf("Count = %+v, want 1 removed and 1 added", s)
 	}
 }

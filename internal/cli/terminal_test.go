@@ -1,0 +1,86 @@
+package cli_test
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"annalist/internal/store"
+)
+
+// hostileArchive is an archive whose article title, text and source error
+// carry terminal control sequences, as a hostile or broken page could.
+func hostileArchive(t *testing.T) (f *fixture, articleID string) {
+	t.Helper()
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "config.yaml")
+	if err := os.WriteFile(cfg, []byte("data_dir: archive\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	st, err := store.Open(context.Background(), filepath.Join(dir, "archive"), store.Options{NoSync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const u = "https://evil.example/a"
+	at := time.Date(2024, 2, 1, 10, 0, 0, 0, time.UTC)
+	for i, text := range []string{"Quiet \x1b[2J text\x07 here.\n\nSecond\u009b paragraph.", "Quiet \x1b[2J words\x07 here.\n\nSecond\u009b paragraph."} {
+		title := "Title \x1b]0;pwned\x07 and \x1b[2J"
+		sum := sha256.Sum256([]byte(title + text))
+		res, err := st.SaveCapture(context.Background(), &store.Page{
+			Source: "evil", FetchURL: u, FinalURL: u, Canonical: u, CapturedAt: at.Add(time.Duration(i) * time.Hour),
+			StatusCode: 200, Proto: "HTTP/1.1", Header: http.Header{"Content-Type": {"text/html"}},
+			Body: []byte("<html><body>" + text + "</body></html>"), RawRequest: []byte("GET /a HTTP/1.1\r\nHost: evil.example\r\n\r\n"),
+			Title: title, Byline: "By \x1b[31mred", HTML: "<p>" + text + "</p>", Text: text, Markdown: text,
+			Fingerprint: "n1:" + hex.EncodeToString(sum[:]), Extractor: "generic/2",
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		articleID = res.ArticleID
+	}
+	if err := st.RecordPoll(context.Background(), "evil", at, store.PollError, "feed: \x1b]0;owned\x07 bad", "", ""); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return &fixture{t: t, cfg: cfg}, articleID
+}
+
+// No command prints a control character that came from the archive: they
+// show as \x1b and \u009b instead.
+func TestTerminalOutputEscapesControlCharacters(t *testing.T) {
+	f, id := hostileArchive(t)
+	cmds := [][]string{
+		{"list"},
+		{"history", id},
+		{"history", id, "--captures"},
+		{"show", id},
+		{"show", id, "--format", "markdown"},
+		{"show", id, "--format", "html"},
+		{"search", "quiet"},
+		{"sources"},
+		{"diff", id},
+		{"diff", id, "--full", "--color", "never"},
+	}
+	for _, args := range cmds {
+		out, stderr, code := f.run(args...)
+		if code != 0 {
+			t.Fatalf("annalist %v: exit %d: %s", args, code, stderr)
+		}
+		for _, bad := range []string{"\x1b", "\x07", "\u009b"} {
+			if strings.Contains(out, bad) || strings.Contains(stderr, bad) {
+				t.Errorf("annalist %v printed a raw %q:\n%s%s", args, bad, out, stderr)
+			}
+		}
+		if !strings.Contains(out, `\x1b`) {
+			t.Errorf("annalist %v: the escape does not show as \\x1b:\n%s", args, out)
+		}
+	}
+}
