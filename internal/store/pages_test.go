@@ -58,10 +58,12 @@ func TestMorePagesWrittenToWARC(t *testing.T) {
 	for _, r := range recs {
 		got = append(got, r.WarcRecord.Type().String()+" "+r.WarcRecord.WarcHeader().Get(gowarc.WarcTargetURI))
 	}
-	want := "warcinfo ,response https://example.com/long,request https://example.com/long," +
+	// Each snapshot's metadata record follows page 1's pair, before the
+	// later pages' records.
+	want := "warcinfo ,response https://example.com/long,request https://example.com/long,metadata https://example.com/long," +
 		"response https://example.com/long?page=2,request https://example.com/long?page=2," +
 		"response https://example.com/long?page=3,request https://example.com/long?page=3," +
-		"response https://example.com/short,request https://example.com/short"
+		"response https://example.com/short,request https://example.com/short,metadata https://example.com/short"
 	if strings.Join(got, ",") != want {
 		t.Fatalf("records:\n%s\nwant\n%s", strings.Join(got, ","), want)
 	}
