@@ -97,7 +97,11 @@ func (s *Store) SaveCapture(ctx context.Context, p *Page) (*SaveResult, error) {
 		cp.CapturedAt = s.now()
 		p = &cp
 	}
-	req := &saveReq{ctx: ctx, p: p, id: ArticleID(p.Canonical), done: make(chan saveAns, 1)}
+	id := p.ArticleID
+	if id == "" {
+		id = ArticleID(p.Canonical)
+	}
+	req := &saveReq{ctx: ctx, p: p, id: id, done: make(chan saveAns, 1)}
 	// Guess, outside the write lock, whether a snapshot will be stored: if
 	// so, compress and build the WARC records here, in parallel with other
 	// callers, rather than in the single writer.
@@ -280,18 +284,22 @@ func (s *Store) saveOne(ctx context.Context, tx *sql.Tx, r *saveReq) (*SaveResul
 		return nil, fmt.Errorf("insert source: %w", err)
 	}
 	if _, err := tx.ExecContext(ctx, `
-		INSERT INTO articles (id, source, url, fetch_url, first_seen, last_captured_at, next_check_at, etag, last_modified, body_key)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		INSERT INTO articles (id, source, url, fetch_url, first_seen, last_captured_at, next_check_at, etag, last_modified, body_key, declared_canonical)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (id) DO UPDATE SET
+			declared_canonical = CASE WHEN excluded.last_captured_at >= coalesce(last_captured_at, '') THEN excluded.declared_canonical ELSE declared_canonical END,
 			fetch_url = CASE WHEN excluded.last_captured_at >= coalesce(last_captured_at, '') THEN excluded.fetch_url ELSE fetch_url END,
 			etag = CASE WHEN excluded.last_captured_at >= coalesce(last_captured_at, '') THEN excluded.etag ELSE etag END,
 			last_modified = CASE WHEN excluded.last_captured_at >= coalesce(last_captured_at, '') THEN excluded.last_modified ELSE last_modified END,
 			last_captured_at = max(coalesce(last_captured_at, ''), excluded.last_captured_at),
 			next_check_at = coalesce(excluded.next_check_at, next_check_at),
 			body_key = excluded.body_key`,
-		id, p.Source, p.Canonical, p.FetchURL, captured, captured, fmtTimePtr(p.NextCheckAt), p.ETag, p.LastModified, bodyKey,
+		id, p.Source, p.Canonical, p.FetchURL, captured, captured, fmtTimePtr(p.NextCheckAt), p.ETag, p.LastModified, bodyKey, p.DeclaredCanonical,
 	); err != nil {
 		return nil, fmt.Errorf("upsert article: %w", err)
+	}
+	if err := recordEvent(ctx, tx, id, p); err != nil {
+		return nil, err
 	}
 	if err := recordURLs(ctx, tx, id, p); err != nil {
 		return nil, err
@@ -301,10 +309,17 @@ func (s *Store) saveOne(ctx context.Context, tx *sql.Tx, r *saveReq) (*SaveResul
 		fetched = p.FetchURL
 	}
 	if same {
-		if err := insertCapture(ctx, tx, id, p.Source, fetched, p.CapturedAt, OutcomeUnchanged, "", "", p.FetchDuration, p.RevisionDate); err != nil {
+		outcome := OutcomeUnchanged
+		switch {
+		case p.Back:
+			outcome = OutcomeBack
+		case p.MovedFrom != "":
+			outcome = OutcomeMoved
+		}
+		if err := insertCapture(ctx, tx, id, p.Source, fetched, p.CapturedAt, outcome, "", "", p.FetchDuration, p.RevisionDate, p.StatusCode); err != nil {
 			return nil, err
 		}
-		return &SaveResult{ArticleID: id, Outcome: OutcomeUnchanged}, nil
+		return &SaveResult{ArticleID: id, Outcome: outcome}, nil
 	}
 
 	prep := r.prep
@@ -329,11 +344,11 @@ func (s *Store) saveOne(ctx context.Context, tx *sql.Tx, r *saveReq) (*SaveResul
 	ins, err := tx.ExecContext(ctx, `
 		INSERT INTO snapshots (id, article_id, captured_at, revision_date, published_date, title, byline, url,
 			html, text, markdown, fingerprint, fp_version, words, extractor,
-			warc_file, warc_offset, warc_record_id, payload_digest)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			warc_file, warc_offset, warc_record_id, payload_digest, declared_canonical)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		snapID, id, captured, fmtTimePtr(p.RevisionDate), fmtTimePtr(p.PublishedDate), p.Title, p.Byline, fetched,
 		prep.htmlZ, prep.textZ, prep.mdZ, p.Fingerprint, fpVersion(p.Fingerprint), len(strings.Fields(p.Text)), p.Extractor,
-		file, offset, prep.pair.recordID, prep.pair.payloadDigest,
+		file, offset, prep.pair.recordID, prep.pair.payloadDigest, p.DeclaredCanonical,
 	)
 	if err != nil {
 		return res, fmt.Errorf("insert snapshot: %w", err)
@@ -353,7 +368,7 @@ func (s *Store) saveOne(ctx context.Context, tx *sql.Tx, r *saveReq) (*SaveResul
 			return res, fmt.Errorf("update article: %w", err)
 		}
 	}
-	if err := insertCapture(ctx, tx, id, p.Source, fetched, p.CapturedAt, outcome, "", snapID, p.FetchDuration, p.RevisionDate); err != nil {
+	if err := insertCapture(ctx, tx, id, p.Source, fetched, p.CapturedAt, outcome, "", snapID, p.FetchDuration, p.RevisionDate, p.StatusCode); err != nil {
 		return res, err
 	}
 	return res, nil
@@ -380,10 +395,14 @@ func recordURLs(ctx context.Context, tx *sql.Tx, id string, p *Page) error {
 	return nil
 }
 
-func insertCapture(ctx context.Context, q queryer, articleID, source, url string, at time.Time, outcome, errText, snapshotID string, fetch time.Duration, revised *time.Time) error {
-	if _, err := q.ExecContext(ctx, `INSERT INTO captures (article_id, source, url, captured_at, outcome, error, snapshot_id, fetch_ms, revision_date)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		nullIfEmpty(articleID), source, url, fmtTime(at), outcome, errText, nullIfEmpty(snapshotID), fetchMS(fetch), fmtTimePtr(revised)); err != nil {
+func insertCapture(ctx context.Context, q queryer, articleID, source, url string, at time.Time, outcome, errText, snapshotID string, fetch time.Duration, revised *time.Time, status int) error {
+	var httpStatus any
+	if status > 0 {
+		httpStatus = status
+	}
+	if _, err := q.ExecContext(ctx, `INSERT INTO captures (article_id, source, url, captured_at, outcome, error, snapshot_id, fetch_ms, revision_date, http_status)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		nullIfEmpty(articleID), source, url, fmtTime(at), outcome, errText, nullIfEmpty(snapshotID), fetchMS(fetch), fmtTimePtr(revised), httpStatus); err != nil {
 		return fmt.Errorf("insert capture: %w", err)
 	}
 	return nil
@@ -529,7 +548,7 @@ func (s *Store) RecordCapture(ctx context.Context, c Capture) error {
 			return fmt.Errorf("record capture: %w", err)
 		}
 	}
-	if err := insertCapture(ctx, tx, c.ArticleID, c.Source, c.URL, c.CapturedAt, c.Outcome, c.Error, "", c.FetchDuration, c.RevisionDate); err != nil {
+	if err := insertCapture(ctx, tx, c.ArticleID, c.Source, c.URL, c.CapturedAt, c.Outcome, c.Error, "", c.FetchDuration, c.RevisionDate, c.HTTPStatus); err != nil {
 		return fmt.Errorf("record capture: %w", err)
 	}
 	if c.Outcome == OutcomeNotModified && c.ArticleID != "" {
