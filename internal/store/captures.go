@@ -16,7 +16,7 @@ type CaptureFilter struct {
 
 // Captures lists captures, newest first.
 func (s *Store) Captures(ctx context.Context, f CaptureFilter) ([]Capture, error) {
-	q := `SELECT id, article_id, source, url, captured_at, outcome, error, snapshot_id, fetch_ms, revision_date FROM captures WHERE 1=1`
+	q := `SELECT id, article_id, source, url, captured_at, outcome, error, snapshot_id, fetch_ms, revision_date, http_status FROM captures WHERE 1=1`
 	var args []any
 	if f.Source != "" {
 		q += ` AND source = ?`
@@ -36,13 +36,14 @@ func (s *Store) Captures(ctx context.Context, f CaptureFilter) ([]Capture, error
 	for rows.Next() {
 		var c Capture
 		var article, snap, rev sql.NullString
-		var fetchMS sql.NullInt64
+		var fetchMS, status sql.NullInt64
 		var at string
-		if err := rows.Scan(&c.ID, &article, &c.Source, &c.URL, &at, &c.Outcome, &c.Error, &snap, &fetchMS, &rev); err != nil {
+		if err := rows.Scan(&c.ID, &article, &c.Source, &c.URL, &at, &c.Outcome, &c.Error, &snap, &fetchMS, &rev, &status); err != nil {
 			return nil, fmt.Errorf("list captures: %w", err)
 		}
 		c.ArticleID, c.SnapshotID = article.String, snap.String
 		c.FetchDuration = time.Duration(fetchMS.Int64) * time.Millisecond
+		c.HTTPStatus = int(status.Int64)
 		if c.RevisionDate, err = parseTimePtr(rev); err != nil {
 			return nil, fmt.Errorf("list captures: %w", err)
 		}
