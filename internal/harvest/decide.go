@@ -58,6 +58,7 @@ type Facts struct {
 
 // Latest is what the decision needs of an article's latest snapshot.
 type Latest struct {
+	ID           string // the snapshot's
 	Fingerprint  string // in the current normaliser's version
 	Words        int
 	RevisionDate *time.Time

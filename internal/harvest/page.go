@@ -209,7 +209,7 @@ func (h *Harvester) gather(ctx context.Context, src *config.Source, pageURL stri
 				// Another normaliser version: compare like with like.
 				fp = extract.Fingerprint(latest.Title, latest.Text, src.IgnoreRE)
 			}
-			f.Latest = &Latest{Fingerprint: fp, Words: latest.Words, RevisionDate: latest.RevisionDate}
+			f.Latest = &Latest{ID: latest.ID, Fingerprint: fp, Words: latest.Words, RevisionDate: latest.RevisionDate}
 		}
 	}
 	return g, nil
@@ -278,7 +278,6 @@ func (h *Harvester) record(ctx context.Context, src *config.Source, g *gathered,
 	if published == nil && g.item != nil {
 		published = g.item.Published
 	}
-	ignore := src.IgnoreRE
 	page := &store.Page{
 		Source:            src.Name,
 		FetchURL:          f.AskedURL,
@@ -300,7 +299,6 @@ func (h *Harvester) record(ctx context.Context, src *config.Source, g *gathered,
 		RevisionDate:      f.Page.RevisionDate,
 		PublishedDate:     published,
 		Fingerprint:       f.Page.Fingerprint,
-		Refingerprint:     func(t, x string) string { return extract.Fingerprint(t, x, ignore) },
 		Extractor:         art.Extractor + "/" + extract.Version,
 		ETag:              resp.Header.Get("ETag"),
 		LastModified:      resp.Header.Get("Last-Modified"),
@@ -312,6 +310,9 @@ func (h *Harvester) record(ctx context.Context, src *config.Source, g *gathered,
 	}
 	if v.Article != nil {
 		page.ArticleID = v.Article.ID
+	}
+	if f.Latest != nil {
+		page.Judged, page.Same = f.Latest.ID, !v.Snapshot
 	}
 	saved, err := h.Store.SaveCapture(ctx, page)
 	if err != nil {

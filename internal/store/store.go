@@ -184,11 +184,15 @@ type Page struct {
 	// remembers it as the article's Article.BodyKey for every outcome,
 	// except that a snapshot older than the latest one clears it; "" clears it.
 	BodyKey string
-	// Refingerprint recomputes a fingerprint of a stored title and text with
-	// the current normaliser. SaveCapture calls it when the latest snapshot's
-	// fingerprint carries another normaliser version than Fingerprint, so a
-	// normaliser upgrade does not flag unchanged articles as revised. May be nil.
-	Refingerprint func(title, text string) string
+	// Judged is the ID of the snapshot the caller compared the page with
+	// (the article's latest when it looked; "" = none), and Same what it
+	// found: the page's state is that snapshot's. The caller decides
+	// (harvest's decide, which also knows older normaliser versions); the
+	// store trusts that judgement while Judged is still the latest, and
+	// otherwise (another writer stored a snapshot meanwhile) compares
+	// fingerprints itself, so that no state is stored twice.
+	Judged string
+	Same   bool
 	// ArticleID names the article the caller decided this page belongs to
 	// ("" = a new article, named ArticleID(Canonical)). A moved article
 	// keeps its ID: it is never recomputed from a new canonical URL.
