@@ -23,15 +23,17 @@ type SnapshotInfo struct {
 	Title         string
 	Fingerprint   string
 	Words         int
+	// DeclaredCanonical is the off-site rel=canonical of the page ("" = none).
+	DeclaredCanonical string
 }
 
-const snapshotInfoCols = `s.id, s.article_id, s.captured_at, s.revision_date, s.published_date, s.title, s.fingerprint, s.words`
+const snapshotInfoCols = `s.id, s.article_id, s.captured_at, s.revision_date, s.published_date, s.title, s.fingerprint, s.words, s.declared_canonical`
 
 func scanSnapshotInfo(r rowScanner, extra ...any) (*SnapshotInfo, error) {
 	var si SnapshotInfo
 	var captured string
 	var rev, pub sql.NullString
-	dest := append([]any{&si.ID, &si.ArticleID, &captured, &rev, &pub, &si.Title, &si.Fingerprint, &si.Words}, extra...)
+	dest := append([]any{&si.ID, &si.ArticleID, &captured, &rev, &pub, &si.Title, &si.Fingerprint, &si.Words, &si.DeclaredCanonical}, extra...)
 	if err := r.Scan(dest...); err != nil {
 		return nil, err
 	}

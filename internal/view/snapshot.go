@@ -14,6 +14,27 @@ type History struct {
 	Words         int     `json:"words"`
 }
 
+// HistoryEntry is one element of `history --json` and /api/a/{id}/history:
+// a snapshot, the off-site canonical its page declared ("" = none), and
+// the article's state (live, gone or back) since when (null: live since
+// first seen), the same on every element.
+type HistoryEntry struct {
+	History
+	DeclaredCanonical string  `json:"declared_canonical"`
+	State             string  `json:"state"`
+	StateSince        *string `json:"state_since"`
+}
+
+// NewHistoryEntries is the history of article a from its snapshots' infos.
+func NewHistoryEntries(a store.Article, infos []store.SnapshotInfo) []HistoryEntry {
+	out := make([]HistoryEntry, 0, len(infos))
+	for _, si := range infos {
+		out = append(out, HistoryEntry{History: HistoryFromInfo(si), DeclaredCanonical: si.DeclaredCanonical,
+			State: a.State, StateSince: Time(a.StateSince)})
+	}
+	return out
+}
+
 // NewHistory is the History of a full snapshot.
 func NewHistory(s store.Snapshot) History {
 	return History{ID: s.ID, CapturedAt: Time(&s.CapturedAt), RevisionDate: Time(s.RevisionDate),
@@ -55,6 +76,9 @@ type Snapshot struct {
 	Text          string  `json:"text"`
 	Markdown      string  `json:"markdown"`
 	HTML          string  `json:"html"`
+	// DeclaredCanonical is the off-site rel=canonical the page declared (a
+	// syndicated copy's original); "" = none.
+	DeclaredCanonical string `json:"declared_canonical"`
 }
 
 // NewSnapshot is the JSON shape of snapshot s of article a.
@@ -63,5 +87,5 @@ func NewSnapshot(a *store.Article, s *store.Snapshot) Snapshot {
 		CapturedAt: Time(&s.CapturedAt), RevisionDate: Time(s.RevisionDate), PublishedDate: Time(s.PublishedDate),
 		Title: s.Title, Byline: s.Byline, Fingerprint: s.Fingerprint, Words: s.Words, Extractor: s.Extractor,
 		WARC: WARC{File: s.WARCFile, Offset: s.WARCOffset, RecordID: s.WARCRecordID, PayloadDigest: s.PayloadDigest},
-		Text: s.Text, Markdown: s.Markdown, HTML: s.HTML}
+		Text: s.Text, Markdown: s.Markdown, HTML: s.HTML, DeclaredCanonical: s.DeclaredCanonical}
 }
