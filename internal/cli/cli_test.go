@@ -341,7 +341,8 @@ func TestDemo(t *testing.T) {
 		t.Fatalf("demo: exit %d\n%s\n%s", code, out.String(), errb.String())
 	}
 	text := out.String()
-	for _, want := range []string{"1 revised", "2024-01-31", "[-", "{+", "annalist --config"} {
+	for _, want := range []string{"1 revised", "2024-01-31", "[-", "{+", "annalist --config",
+		"1 moved, 1 gone", "moved from ", "-of-the-ming.html", "state: gone since ", "gone: 410 Gone"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("demo output lacks %q:\n%s", want, text)
 		}

@@ -30,9 +30,9 @@ type article struct {
 	gone       bool   // 404
 	removed    bool   // 410 Gone
 	movedTo    string // the slug it lives at now ("" = its own): the old path answers 301
-	unlisted   bool // left out of the feed (the page still serves)
-	broken     bool // redesign: body div renamed
-	gbk        bool // served as GBK bytes with a late <meta charset>
+	unlisted   bool   // left out of the feed (the page still serves)
+	broken     bool   // redesign: body div renamed
+	gbk        bool   // served as GBK bytes with a late <meta charset>
 
 	// lastMod only moves forward, one second at least per change, so
 	// If-Modified-Since never hides a change made after a fetch.
