@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"annalist/internal/config"
+	"annalist/internal/fetch"
 	"annalist/internal/harvest"
 	"annalist/internal/store"
 )
@@ -30,6 +31,7 @@ type sitePage struct {
 	status   int
 	location string // for 3xx
 	body     string
+	hang     bool // never answers (until the client gives up)
 }
 
 type siteItem struct{ guid, path, title string }
@@ -60,6 +62,12 @@ func (s *historySite) serve(w http.ResponseWriter, r *http.Request) {
 	p, ok := s.pages[r.URL.RequestURI()]
 	if !ok {
 		http.NotFound(w, r)
+		return
+	}
+	if p.hang {
+		s.mu.Unlock()
+		<-r.Context().Done()
+		s.mu.Lock() // for the deferred Unlock
 		return
 	}
 	if p.location != "" {
@@ -421,6 +429,21 @@ func TestLifeTransientNeverGone(t *testing.T) {
 			}
 		})
 	}
+	t.Run("timeout", func(t *testing.T) {
+		e := newLifeEnv(t)
+		before := e.archiveOne()
+		e.h.Fetch = fetch.New(fetch.Options{UserAgent: "annalist-test", Timeout: 300 * time.Millisecond, MaxBody: 1 << 20,
+			PerHostConcurrency: 4, AllowPrivateNetworks: true, Now: e.clock.Now})
+		e.site.set(oldPath, sitePage{hang: true})
+		e.clock.Advance(2 * time.Hour)
+		res := e.h.WatchSource(context.Background(), e.src, harvest.RecheckAll, nil)
+		if res.Errors != 1 || !strings.Contains(strings.Join(res.PageErrors, ""), "timeout") {
+			t.Fatalf("counts %+v %v, want one timeout error", res.Counts, res.PageErrors)
+		}
+		if a := e.wantOneArticle(before.ID, 1); a.State != store.StateLive {
+			t.Errorf("state %q after a timeout, want live", a.State)
+		}
+	})
 	t.Run("connection refused", func(t *testing.T) {
 		e := newLifeEnv(t)
 		before := e.archiveOne()
