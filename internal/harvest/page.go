@@ -141,20 +141,26 @@ func (h *Harvester) gather(ctx context.Context, src *config.Source, pageURL stri
 		return g, nil
 	}
 
-	rules := rulesFor(src, pageURL, resp.URL)
-	g.key = bodyKey(src, rules, pageURL, resp)
+	g.key = bodyKey(src, rulesFor(src, pageURL, resp.URL), pageURL, resp)
 	if sameBody(known, g.key, item) && known.State != store.StateGone {
 		f.SameBody = true
 		return g, nil
 	}
+	return g, h.examine(ctx, src, g)
+}
 
+// examine extracts the fetched page and finds which archived article it
+// names and that article's latest snapshot.
+func (h *Harvester) examine(ctx context.Context, src *config.Source, g *gathered) error {
+	f, resp, item, known := &g.facts, g.resp, g.item, g.facts.Known
+	rules := rulesFor(src, f.AskedURL, resp.URL)
 	body, _ := resp.UTF8()
 	h.extractions.Add(1)
 	art, err := extract.Article(body, resp.URL, rules)
 	if err != nil {
 		f.ExtractErr = fmt.Errorf("extract %s: %w", resp.URL, err)
 		f.NotFoundPage = notFoundPage(body, nil)
-		return g, nil
+		return nil
 	}
 	// (Seam: whatever completes the extracted article, e.g. following its
 	// further pages, goes here, before the fingerprint.)
@@ -191,7 +197,7 @@ func (h *Harvester) gather(ctx context.Context, src *config.Source, pageURL stri
 				f.Named = a
 			}
 		} else if !errors.Is(err, store.ErrNotFound) {
-			return nil, fmt.Errorf("look up %s: %w", f.Page.Canonical, err)
+			return fmt.Errorf("look up %s: %w", f.Page.Canonical, err)
 		}
 	}
 	judged := known
@@ -201,7 +207,7 @@ func (h *Harvester) gather(ctx context.Context, src *config.Source, pageURL stri
 	if judged != nil {
 		latest, err := h.Store.LatestSnapshot(ctx, judged.ID)
 		if err != nil && !errors.Is(err, store.ErrNotFound) {
-			return nil, fmt.Errorf("latest snapshot of %s: %w", judged.ID, err)
+			return fmt.Errorf("latest snapshot of %s: %w", judged.ID, err)
 		}
 		if latest != nil {
 			fp := latest.Fingerprint
@@ -212,7 +218,7 @@ func (h *Harvester) gather(ctx context.Context, src *config.Source, pageURL stri
 			f.Latest = &Latest{ID: latest.ID, Fingerprint: fp, Words: latest.Words, RevisionDate: latest.RevisionDate}
 		}
 	}
-	return g, nil
+	return nil
 }
 
 // record stores what decide said.
@@ -256,21 +262,21 @@ func (h *Harvester) record(ctx context.Context, src *config.Source, g *gathered,
 		if !errors.Is(err, store.ErrBodyKeyStale) {
 			return pr, err
 		}
-		// Another capture stored a different page meanwhile: decide in
-		// full, on the page read afresh.
+		// Another capture stored a different page meanwhile: examine this
+		// one in full against the article as it is now.
 		fresh, err := h.Store.Article(ctx, v.Article.ID)
 		if err != nil {
 			return pr, err
 		}
-		g2, err := h.gather(ctx, src, f.AskedURL, g.item, fresh)
-		if err != nil {
+		f.Known, f.SameBody = fresh, false
+		if err := h.examine(ctx, src, g); err != nil {
 			return pr, err
 		}
-		v2 := decide(g2.facts)
+		v2 := decide(*f)
 		if v2.Err != nil {
 			return pr, v2.Err
 		}
-		return h.record(ctx, src, g2, v2)
+		return h.record(ctx, src, g, v2)
 	}
 
 	art, resp := g.art, g.resp
