@@ -273,8 +273,10 @@ func statusOf(err error) int {
 	return 0
 }
 
-// notFoundTitle matches the titles and headings of "page not found" pages.
-var notFoundTitle = regexp.MustCompile(`(?i)(\b404\b|page not found|not found|no longer available|seite nicht gefunden|page introuvable|página no encontrada|pagina non trovata|pagina niet gevonden)`)
+// notFoundTitle matches the titles and headings of "page not found" pages:
+// a phrase, or a bare "404" / "Error 404" (before the site's name), but not
+// "404 BC".
+var notFoundTitle = regexp.MustCompile(`(?i)(page not found|not found|no longer available|seite nicht gefunden|page introuvable|página no encontrada|pagina non trovata|pagina niet gevonden|^\W*((error|erreur|fehler)\W*)?404\W*($|[|–—:-]))`)
 
 // softNotFoundWords is "little text": a real article this short is rare,
 // a not-found page this long is too.

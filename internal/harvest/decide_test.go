@@ -188,6 +188,9 @@ func TestNotFoundPage(t *testing.T) {
 		{"<html><head><title>Erreur 404</title></head><body><h1>Page introuvable</h1></body></html>", "Erreur 404"},
 		{"<html><head><title>The fall of Rome</title></head><body><h1>The fall of Rome</h1><p>In 476 …</p></body></html>", ""},
 		{"<html><head><title>404 BC: the siege</title></head><body><h1>404 BC</h1><p>" + strings.Repeat("Sparta besieged Athens. ", 60) + "</p></body></html>", ""},
+		{"<html><head><title>404 BC: the siege</title></head><body><h1>404 BC</h1><p>Sparta besieged Athens by land and sea.</p></body></html>", ""},
+		{"<html><head><title>404 – Rome History</title></head><body><p>Nothing here.</p></body></html>", "404 – Rome History"},
+		{"<html><head><title>Rome History</title></head><body><h1>Error 404</h1></body></html>", "Error 404"},
 	} {
 		got := notFoundPage([]byte(c.page), extracted(t, c.page))
 		if got != c.want {
