@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/PuerkitoBio/goquery"
+
 	"annalist/internal/store"
 )
 
@@ -133,5 +135,15 @@ func TestFeedsCarryLifeEvents(t *testing.T) {
 	// Newest first: the move (day 26), then the removal (day 25), then revisions.
 	if len(tags) < 3 || tags[0] != "moved" || tags[1] != "gone" {
 		t.Errorf("JSON feed tags %v, want moved, gone first", tags)
+	}
+}
+
+func TestSourcePageMarksGoneArticles(t *testing.T) {
+	f, _ := lifeFixture(t)
+	doc := f.page("/s/mondo-history", http.StatusOK)
+	var marks []string
+	doc.Find(".badge-gone").Each(func(_ int, s *goquery.Selection) { marks = append(marks, text(s)) })
+	if len(marks) != 1 || marks[0] != "gone since 2024-02-04" {
+		t.Errorf("gone marks %v, want one 'gone since 2024-02-04'", marks)
 	}
 }
