@@ -44,6 +44,9 @@ func TestIdenticalBodyIsNotExtractedAgain(t *testing.T) {
 	if len(caps) != 2 || caps[0].Outcome != store.OutcomeUnchanged || caps[1].Outcome != store.OutcomeNew {
 		t.Fatalf("captures = %+v, want new then unchanged", caps)
 	}
+	if caps[0].HTTPStatus != 200 || caps[1].HTTPStatus != 200 {
+		t.Errorf("captures' HTTP status %d, %d, want 200", caps[0].HTTPStatus, caps[1].HTTPStatus)
+	}
 	if got := e.totalSnapshots(); got != n {
 		t.Fatalf("snapshots = %d, want %d", got, n)
 	}

@@ -350,6 +350,9 @@ func TestLifeGoneAndBack(t *testing.T) {
 			if a.State != store.StateGone || a.StateSince == nil {
 				t.Fatalf("state %q since %v, want gone", a.State, a.StateSince)
 			}
+			if a.NextCheckAt == nil || !a.NextCheckAt.After(*a.StateSince) {
+				t.Fatalf("a gone article is not re-checked: next check %v", a.NextCheckAt)
+			}
 			since := *a.StateSince
 			cp := e.lastOutcome(a.ID)
 			if cp.Outcome != store.OutcomeGone || !strings.Contains(cp.Error, c.reason) || cp.HTTPStatus != c.status {
@@ -368,10 +371,11 @@ func TestLifeGoneAndBack(t *testing.T) {
 			if !a.StateSince.Equal(since) {
 				t.Errorf("state_since moved from %v to %v", since, a.StateSince)
 			}
-			// Back with its text: no snapshot, state back.
+			// Back with its text, seen by the revision watch when due: no
+			// snapshot, state back.
 			e.site.set(oldPath, sitePage{body: articlePage("The fall of Rome", oldPath, "The end.")})
-			e.clock.Advance(2 * time.Hour)
-			r = e.poll(harvest.RecheckAll)
+			e.clock.Advance(25 * time.Hour)
+			r = e.poll(harvest.RecheckDue)
 			if r.Back != 1 || r.Revised+r.New+r.Errors != 0 {
 				t.Fatalf("return %+v %v, want one back", r.Counts, r.PageErrors)
 			}

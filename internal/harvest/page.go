@@ -258,7 +258,7 @@ func (h *Harvester) record(ctx context.Context, src *config.Source, g *gathered,
 		err := h.Store.RecordUnchanged(ctx, store.Unchanged{
 			FetchDuration: duration,
 			ArticleID:     v.Article.ID, Source: src.Name, URL: g.resp.URL, CapturedAt: now, BodyKey: g.key,
-			NextCheckAt: &next, ETag: g.resp.Header.Get("ETag"), LastModified: g.resp.Header.Get("Last-Modified")})
+			NextCheckAt: &next, ETag: g.resp.Header.Get("ETag"), LastModified: g.resp.Header.Get("Last-Modified"), HTTPStatus: g.resp.StatusCode})
 		if !errors.Is(err, store.ErrBodyKeyStale) {
 			return pr, err
 		}

@@ -396,13 +396,9 @@ func recordURLs(ctx context.Context, tx *sql.Tx, id string, p *Page) error {
 }
 
 func insertCapture(ctx context.Context, q queryer, articleID, source, url string, at time.Time, outcome, errText, snapshotID string, fetch time.Duration, revised *time.Time, status int) error {
-	var httpStatus any
-	if status > 0 {
-		httpStatus = status
-	}
 	if _, err := q.ExecContext(ctx, `INSERT INTO captures (article_id, source, url, captured_at, outcome, error, snapshot_id, fetch_ms, revision_date, http_status)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		nullIfEmpty(articleID), source, url, fmtTime(at), outcome, errText, nullIfEmpty(snapshotID), fetchMS(fetch), fmtTimePtr(revised), httpStatus); err != nil {
+		nullIfEmpty(articleID), source, url, fmtTime(at), outcome, errText, nullIfEmpty(snapshotID), fetchMS(fetch), fmtTimePtr(revised), nullIfZero(status)); err != nil {
 		return fmt.Errorf("insert capture: %w", err)
 	}
 	return nil

@@ -27,6 +27,8 @@ type Unchanged struct {
 	LastModified string
 	// FetchDuration is how long the fetch took (0 = unknown).
 	FetchDuration time.Duration
+	// HTTPStatus is the response's status (0 = unknown).
+	HTTPStatus int
 }
 
 // RecordUnchanged records an "unchanged" capture without re-extracting or
@@ -70,7 +72,7 @@ func (s *Store) saveUnchanged(ctx context.Context, tx *sql.Tx, u *Unchanged) (*S
 		}
 	}
 	if _, err := tx.StmtContext(ctx, st.capture).ExecContext(ctx,
-		u.ArticleID, u.Source, u.URL, fmtTime(u.CapturedAt), OutcomeUnchanged, fetchMS(u.FetchDuration)); err != nil {
+		u.ArticleID, u.Source, u.URL, fmtTime(u.CapturedAt), OutcomeUnchanged, fetchMS(u.FetchDuration), nullIfZero(u.HTTPStatus)); err != nil {
 		return nil, fmt.Errorf("insert capture: %w", err)
 	}
 	return &SaveResult{ArticleID: u.ArticleID, Outcome: OutcomeUnchanged}, nil
@@ -94,8 +96,8 @@ func prepareUnchanged(ctx context.Context, db *sql.DB) (*unchangedStmts, error) 
 		RETURNING source`); err != nil {
 		return nil, fmt.Errorf("prepare: %w", err)
 	}
-	if st.capture, err = db.PrepareContext(ctx, `INSERT INTO captures (article_id, source, url, captured_at, outcome, fetch_ms)
-		VALUES (?, ?, ?, ?, ?, ?)`); err != nil {
+	if st.capture, err = db.PrepareContext(ctx, `INSERT INTO captures (article_id, source, url, captured_at, outcome, fetch_ms, http_status)
+		VALUES (?, ?, ?, ?, ?, ?, ?)`); err != nil {
 		st.update.Close()
 		return nil, fmt.Errorf("prepare: %w", err)
 	}
@@ -107,4 +109,11 @@ func (st *unchangedStmts) close() error {
 		return nil
 	}
 	return errors.Join(st.update.Close(), st.capture.Close())
+}
+
+func nullIfZero(n int) any {
+	if n == 0 {
+		return nil
+	}
+	return n
 }
