@@ -332,6 +332,7 @@ func TestLifeGoneAndBack(t *testing.T) {
 		{"404", sitePage{status: http.StatusNotFound, body: notFoundBody}, 404, "404 Not Found"},
 		{"410", sitePage{status: http.StatusGone, body: "gone"}, 410, "410 Gone"},
 		{"302 to the home page", sitePage{status: http.StatusFound, location: "/"}, 200, "home page"},
+		{"302 to the section page", sitePage{status: http.StatusFound, location: "/news/"}, 200, "section page"},
 		{"301 to the section page", sitePage{status: http.StatusMovedPermanently, location: "/news/"}, 200, "section page"},
 		{"soft 404", sitePage{body: notFoundBody}, 200, "soft 404"},
 		{"German soft 404", sitePage{body: strings.ReplaceAll(notFoundBody, "Page not found", "Seite nicht gefunden")}, 200, "Seite nicht gefunden"},
