@@ -130,7 +130,7 @@ func TestFetchAndBrowseJSONContract(t *testing.T) {
 		fetchKeys = append(fetchKeys, k)
 	}
 	sort.Strings(fetchKeys)
-	if want := sorted("name", "items", "new", "revised", "unchanged", "not_modified", "errors"); !reflect.DeepEqual(fetchKeys, want) {
+	if want := sorted("name", "items", "new", "revised", "unchanged", "not_modified", "errors", "moved", "gone", "back"); !reflect.DeepEqual(fetchKeys, want) {
 		t.Fatalf("fetch --json source keys = %v, want %v", fetchKeys, want)
 	}
 	if len(fetched.Sources) != 1 || fetched.Sources[0].Name != "mondo-history" || fetched.Sources[0].New != n || fetched.Sources[0].Items != n {
@@ -138,7 +138,7 @@ func TestFetchAndBrowseJSONContract(t *testing.T) {
 	}
 
 	out, _, _ = f.run("sources", "--json")
-	if got, want := keys(t, out), sorted("name", "title", "feed", "schedule", "next_run", "last_poll_at", "last_outcome", "last_error", "articles", "snapshots"); !reflect.DeepEqual(got, want) {
+	if got, want := keys(t, out), sorted("name", "title", "feed", "schedule", "next_run", "last_poll_at", "last_outcome", "last_error", "articles", "snapshots", "gone"); !reflect.DeepEqual(got, want) {
 		t.Fatalf("sources keys = %v, want %v", got, want)
 	}
 	var srcs []map[string]any
@@ -148,7 +148,7 @@ func TestFetchAndBrowseJSONContract(t *testing.T) {
 	}
 
 	out, _, _ = f.run("list", "--json")
-	if got, want := keys(t, out), sorted("id", "source", "url", "title", "snapshots", "first_seen", "last_captured_at", "latest_revision_date"); !reflect.DeepEqual(got, want) {
+	if got, want := keys(t, out), sorted("id", "source", "url", "title", "snapshots", "first_seen", "last_captured_at", "latest_revision_date", "state", "state_since"); !reflect.DeepEqual(got, want) {
 		t.Fatalf("list keys = %v, want %v", got, want)
 	}
 	var list []struct {
@@ -181,7 +181,7 @@ func TestFetchAndBrowseJSONContract(t *testing.T) {
 	}
 
 	out, _, _ = f.run("history", id, "--json")
-	if got, want := keys(t, out), sorted("id", "captured_at", "revision_date", "published_date", "title", "fingerprint", "words", "pages"); !reflect.DeepEqual(got, want) {
+	if got, want := keys(t, out), sorted("id", "captured_at", "revision_date", "published_date", "title", "fingerprint", "words", "pages", "declared_canonical", "state", "state_since"); !reflect.DeepEqual(got, want) {
 		t.Fatalf("history keys = %v, want %v", got, want)
 	}
 	var hist []struct {
@@ -360,7 +360,8 @@ func TestDemo(t *testing.T) {
 		t.Fatalf("demo: exit %d\n%s\n%s", code, out.String(), errb.String())
 	}
 	text := out.String()
-	for _, want := range []string{"1 revised", "2024-01-31", "[-", "{+", "annalist --config"} {
+	for _, want := range []string{"1 revised", "2024-01-31", "[-", "{+", "annalist --config",
+		"1 moved, 1 gone", "moved from ", "-of-the-ming.html", "state: gone since ", "gone: 410 Gone"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("demo output lacks %q:\n%s", want, text)
 		}

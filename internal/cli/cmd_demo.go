@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"os"
@@ -141,12 +142,15 @@ func runDemo(ctx context.Context, m *Main, args []string) error {
 		}
 		printDiff(out, from, to, chunks, false, false)
 	}
+	if err := demoMoveAndRemove(ctx, out, site, st, h, src, base); err != nil {
+		return err
+	}
 	arts, _ := st.Articles(ctx, store.ArticleFilter{})
 	total := 0
 	for _, x := range arts {
 		total += x.Snapshots
 	}
-	fmt.Fprintf(out, "\nThe archive holds %d articles and %d snapshots: the date-only and boilerplate-only changes stored nothing.\n", len(arts), total)
+	fmt.Fprintf(out, "\nThe archive holds %d articles and %d snapshots: the date-only and boilerplate-only changes, the move and the removal stored nothing.\n", len(arts), total)
 	if *serve {
 		return m.serveDemo(ctx, cfg, st, a.ID)
 	}
@@ -157,6 +161,52 @@ func runDemo(ctx context.Context, m *Main, args []string) error {
 		fmt.Fprintln(out, "\nRun 'annalist demo --data DIR' to keep this archive and browse it with list, history, show, diff and search.")
 	}
 	return nil
+}
+
+// The article the demo moves to a new slug, and the one it removes.
+const (
+	demoMoved   = "grand-canal-grain-fleets"
+	demoMovedTo = "grand-canal-grain-fleets-of-the-ming"
+	demoRemoved = "hanseatic-league-kontors"
+)
+
+// demoMoveAndRemove has the site move one article (301 to a new slug, the
+// feed relinked under the same guid) and remove another (410), polls, and
+// prints what the archive recorded of both.
+func demoMoveAndRemove(ctx context.Context, out io.Writer, site *demosite.Site, st *store.Store, h *harvest.Harvester, src config.Source, base string) error {
+	fmt.Fprintln(out, "\n6. The site moves and removes articles:")
+	site.Move(demoMoved, demoMovedTo)
+	fmt.Fprintf(out, "   - %q moves to %s (301 from the old address; the feed links the new one)\n", demoMoved, demosite.Path(demoMovedTo))
+	site.Remove(demoRemoved, true)
+	fmt.Fprintf(out, "   - %q is taken down (410 Gone)\n", demoRemoved)
+
+	fmt.Fprintln(out, "\n7. Third poll, re-checking every known article:")
+	r := h.PollSource(ctx, src, harvest.PollOptions{Recheck: harvest.RecheckAll})
+	printFetch(out, []fetchSourceJSON{{Name: r.Source, Counts: r.Counts, NotModifiedFeed: r.FeedNotModified, PageErrors: r.PageErrors}})
+
+	fmt.Fprintln(out, "\n8. What the archive says of them (annalist history):")
+	for _, slug := range []string{demoMoved, demoRemoved} {
+		a, err := resolve(ctx, st, base+demosite.Path(slug))
+		if err != nil {
+			return err
+		}
+		evs, err := st.Events(ctx, a.ID)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(out, "   %s  %s\n     %s · state: %s · %d %s\n", a.ID, a.Title, a.URL, stateText(*a), a.Snapshots, plural(a.Snapshots, "snapshot", "snapshots"))
+		for _, e := range evs {
+			fmt.Fprintf(out, "     %s  %s\n", e.At.UTC().Format(time.RFC3339), eventText(e))
+		}
+	}
+	return nil
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }
 
 // serveDemo serves the demo archive in the web UI until SIGINT/SIGTERM.

@@ -236,6 +236,9 @@ func printFetch(w io.Writer, rows []fetchSourceJSON) {
 	for _, r := range rows {
 		status := fmt.Sprintf("%d items: %d new, %d revised, %d unchanged, %d not modified, %d errors",
 			r.Items, r.New, r.Revised, r.Unchanged, r.NotModified, r.Errors)
+		if r.Moved+r.Gone+r.Back > 0 {
+			status += fmt.Sprintf(", %d moved, %d gone, %d back", r.Moved, r.Gone, r.Back)
+		}
 		if r.NotModifiedFeed {
 			status = "feed not modified; " + status
 		}

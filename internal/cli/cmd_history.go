@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"text/tabwriter"
+	"time"
 
 	"annalist/internal/store"
 	"annalist/internal/view"
@@ -39,14 +40,11 @@ func runHistory(ctx context.Context, m *Main, args []string) error {
 	if err != nil {
 		return err
 	}
-	snaps, err := st.Snapshots(ctx, a.ID)
+	infos, err := st.SnapshotInfos(ctx, a.ID)
 	if err != nil {
 		return fmt.Errorf("snapshots of %s: %w", a.ID, err)
 	}
-	rows := make([]view.History, 0, len(snaps))
-	for _, s := range snaps {
-		rows = append(rows, view.NewHistory(s))
-	}
+	rows := view.NewHistoryEntries(*a, infos)
 	var runs []view.CaptureRun
 	if *withCaptures {
 		caps, err := st.Captures(ctx, store.CaptureFilter{ArticleID: a.ID})
@@ -62,7 +60,16 @@ func runHistory(ctx context.Context, m *Main, args []string) error {
 		}
 		return m.writeJSON(view.HistoryWithCaptures{Snapshots: rows, Captures: view.NewCaptures(runs)})
 	}
-	fmt.Fprintf(m.Stdout, "%s  %s\n%s\n\n", a.ID, termLine(a.Title), termLine(a.URL))
+	events, err := st.Events(ctx, a.ID)
+	if err != nil {
+		return fmt.Errorf("events of %s: %w", a.ID, err)
+	}
+	fmt.Fprintf(m.Stdout, "%s  %s\n%s\n", a.ID, termLine(a.Title), termLine(a.URL))
+	fmt.Fprintf(m.Stdout, "state: %s\n", stateText(*a))
+	if a.DeclaredCanonical != "" {
+		fmt.Fprintf(m.Stdout, "declared canonical (a syndicated copy of): %s\n", termLine(a.DeclaredCanonical))
+	}
+	fmt.Fprintln(m.Stdout)
 	tw := tabwriter.NewWriter(m.Stdout, 2, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "SNAPSHOT\tCAPTURED\tREVISION DATE\tWORDS\tPAGES\tTITLE")
 	for _, r := range rows {
@@ -70,6 +77,12 @@ func runHistory(ctx context.Context, m *Main, args []string) error {
 	}
 	if err := tw.Flush(); err != nil {
 		return err
+	}
+	if len(events) > 0 {
+		fmt.Fprintln(m.Stdout, "\nEVENTS")
+		for _, e := range events {
+			fmt.Fprintf(m.Stdout, "%s  %s\n", e.At.UTC().Format(time.RFC3339), termLine(eventText(e)))
+		}
 	}
 	if *withCaptures {
 		fmt.Fprintln(m.Stdout)
@@ -106,4 +119,26 @@ func printCaptures(w io.Writer, runs []view.CaptureRun) error {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", when, outcome, status, rev, what)
 	}
 	return tw.Flush()
+}
+
+// stateText is an article's state for people: "live", "gone since …",
+// "back since …".
+func stateText(a store.Article) string {
+	if a.StateSince == nil || a.State == "" || a.State == store.StateLive {
+		return store.StateLive
+	}
+	return a.State + " since " + a.StateSince.UTC().Format(time.RFC3339)
+}
+
+// eventText says what an event was.
+func eventText(e store.Event) string {
+	switch e.Kind {
+	case store.EventMoved:
+		return "moved from " + e.Detail + " to " + e.URL
+	case store.EventGone:
+		return "gone: " + e.Detail
+	case store.EventBack:
+		return "back at " + e.URL
+	}
+	return e.Kind + " " + e.URL + " " + e.Detail
 }

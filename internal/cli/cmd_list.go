@@ -54,7 +54,7 @@ func runList(ctx context.Context, m *Main, args []string) error {
 	tw := tabwriter.NewWriter(m.Stdout, 2, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "ID\tSOURCE\tSNAPS\tREVISED\tTITLE")
 	for _, r := range rows {
-		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\n", r.ID, termLine(r.Source), r.Snapshots, dateOnly(r.LatestRevisionDate), termLine(truncate(r.Title, 70)))
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s%s\n", r.ID, termLine(r.Source), r.Snapshots, dateOnly(r.LatestRevisionDate), stateMarker(r), termLine(truncate(r.Title, 70)))
 	}
 	return tw.Flush()
 }
@@ -75,4 +75,15 @@ func truncate(s string, n int) string {
 		return s
 	}
 	return string(r[:n-1]) + "…"
+}
+
+// stateMarker prefixes a gone or returned article's title in the table.
+func stateMarker(a view.Article) string {
+	switch a.State {
+	case store.StateGone:
+		return "[gone " + dateOnly(a.StateSince) + "] "
+	case store.StateBack:
+		return "[back " + dateOnly(a.StateSince) + "] "
+	}
+	return ""
 }

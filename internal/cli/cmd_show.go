@@ -80,6 +80,12 @@ func runShow(ctx context.Context, m *Main, args []string) error {
 		if s.RevisionDate != nil {
 			fmt.Fprintf(m.Stdout, " · revision date %s", s.RevisionDate.UTC().Format("2006-01-02"))
 		}
+		if a.State == store.StateGone || a.State == store.StateBack {
+			fmt.Fprintf(m.Stdout, "\nthe article is %s", stateText(*a))
+		}
+		if s.DeclaredCanonical != "" {
+			fmt.Fprintf(m.Stdout, "\na syndicated copy of %s", termLine(s.DeclaredCanonical))
+		}
 		fmt.Fprintf(m.Stdout, "\n\n%s\n", termText(strings.TrimRight(s.Text, "\n")))
 	}
 	return nil

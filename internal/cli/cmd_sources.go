@@ -55,7 +55,7 @@ func runSources(ctx context.Context, m *Main, args []string) error {
 		return m.writeJSON(rows)
 	}
 	tw := tabwriter.NewWriter(m.Stdout, 2, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "NAME\tARTICLES\tSNAPSHOTS\tLAST POLL\tOUTCOME\tNEXT RUN\tFEED")
+	fmt.Fprintln(tw, "NAME\tARTICLES\tSNAPSHOTS\tGONE\tLAST POLL\tOUTCOME\tNEXT RUN\tFEED")
 	for _, r := range rows {
 		outcome := r.LastOutcome
 		if outcome == "" {
@@ -64,7 +64,7 @@ func runSources(ctx context.Context, m *Main, args []string) error {
 		if r.failures > 1 {
 			outcome = fmt.Sprintf("failing (%d polls in a row)", r.failures)
 		}
-		fmt.Fprintf(tw, "%s\t%d\t%d\t%s\t%s\t%s\t%s\n", termLine(r.Name), r.Articles, r.Snapshots, deref(r.LastPollAt, "-"), termLine(outcome), deref(r.NextRun, "-"), termLine(r.Feed))
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%s\t%s\t%s\t%s\n", termLine(r.Name), r.Articles, r.Snapshots, r.Gone, deref(r.LastPollAt, "-"), termLine(outcome), deref(r.NextRun, "-"), termLine(r.Feed))
 	}
 	if err := tw.Flush(); err != nil {
 		return err

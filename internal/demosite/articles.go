@@ -27,10 +27,12 @@ type article struct {
 	paragraphs []string
 	related    []string // slugs of this site, or URLs
 	ad         string
-	gone       bool
-	unlisted   bool // left out of the feed (the page still serves)
-	broken     bool // redesign: body div renamed
-	gbk        bool // served as GBK bytes with a late <meta charset>
+	gone       bool   // 404
+	removed    bool   // 410 Gone
+	movedTo    string // the slug it lives at now ("" = its own): the old path answers 301
+	unlisted   bool   // left out of the feed (the page still serves)
+	broken     bool   // redesign: body div renamed
+	gbk        bool   // served as GBK bytes with a late <meta charset>
 
 	// lastMod only moves forward, one second at least per change, so
 	// If-Modified-Since never hides a change made after a fetch.
@@ -38,6 +40,14 @@ type article struct {
 
 	// Extra markup of synthetic pages (inline styles and scripts).
 	headExtra, bodyExtra template.HTML
+}
+
+// path is where the article lives now (after a move, its new path).
+func (a *article) path() string {
+	if a.movedTo != "" {
+		return Path(a.movedTo)
+	}
+	return Path(a.slug)
 }
 
 const defaultAd = "Discover your family history: try our archive free for 30 days"

@@ -65,6 +65,19 @@ func (s *Site) serveHTTP(w http.ResponseWriter, r *http.Request) {
 func (s *Site) serveArticle(w http.ResponseWriter, r *http.Request, slug, scheme string) {
 	s.mu.Lock()
 	ap, ok := s.articles[slug]
+	if !ok {
+		// A moved article's new path.
+		for _, m := range s.articles {
+			if m.movedTo == slug {
+				ap, ok = m, true
+			}
+		}
+	} else if ap.movedTo != "" {
+		to := ap.path()
+		s.mu.Unlock()
+		http.Redirect(w, r, to, http.StatusMovedPermanently)
+		return
+	}
 	var a article
 	if ok {
 		a = *ap
@@ -72,6 +85,10 @@ func (s *Site) serveArticle(w http.ResponseWriter, r *http.Request, slug, scheme
 	titles := s.titlesLocked()
 	cond := s.conditional
 	s.mu.Unlock()
+	if ok && a.removed {
+		http.Error(w, "This article has been removed.", http.StatusGone)
+		return
+	}
 	if !ok || a.gone {
 		http.NotFound(w, r)
 		return
@@ -113,11 +130,11 @@ func (s *Site) serveIndex(w http.ResponseWriter, r *http.Request) {
 	var entries []indexEntry
 	for _, slug := range s.order {
 		a := s.articles[slug]
-		if a.gone {
+		if a.gone || a.removed {
 			continue
 		}
 		entries = append(entries, indexEntry{
-			Href:      Path(slug),
+			Href:      a.path(),
 			Title:     a.title,
 			Published: a.published.UTC().Format(time.RFC3339),
 			PubDate:   a.published.UTC().Format("January 2, 2006"),

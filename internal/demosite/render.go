@@ -41,7 +41,7 @@ func renderPage(a article, scheme, host string, titles map[string]string) ([]byt
 	v := pageView{
 		Slug:       a.slug,
 		Title:      a.title,
-		Canonical:  base + Path(a.slug),
+		Canonical:  base + a.path(),
 		Author:     a.author,
 		Ad:         a.ad,
 		Published:  a.published.UTC().Format(time.RFC3339),

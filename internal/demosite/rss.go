@@ -77,7 +77,7 @@ func renderFeed(f feedSnapshot, scheme, host string) ([]byte, error) {
 	bySlug := map[string]article{}
 	for _, a := range f.articles {
 		bySlug[a.slug] = a
-		doc.Channel.Items = append(doc.Channel.Items, articleItem(a, base+Path(a.slug), a.slug))
+		doc.Channel.Items = append(doc.Channel.Items, articleItem(a, base+a.path(), a.slug))
 	}
 	for _, e := range f.extras {
 		if e.slug == "" {

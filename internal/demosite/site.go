@@ -151,6 +151,26 @@ func (s *Site) SetGone(slug string, gone bool) {
 	s.change(slug, func(a *article) { a.gone = gone })
 }
 
+// Remove takes the article down for good: its page answers 410 Gone (or,
+// with removed false, serves again). Its feed item stays.
+func (s *Site) Remove(slug string, removed bool) {
+	s.change(slug, func(a *article) { a.removed = removed })
+}
+
+// Move gives the article a new slug: its page is served at Path(newSlug)
+// with that canonical link, the old path answers 301 to it, and the feed
+// links the new path under the same guid. The article keeps its slug as
+// its name in this package (Body, Revise, …).
+func (s *Site) Move(slug, newSlug string) {
+	s.mu.Lock()
+	if _, taken := s.articles[newSlug]; taken {
+		s.mu.Unlock()
+		panic(fmt.Sprintf("demosite: cannot move %q to %q: taken", slug, newSlug))
+	}
+	s.mu.Unlock()
+	s.change(slug, func(a *article) { a.movedTo = newSlug })
+}
+
 // SetListed takes the article's item out of the feed (false) or puts it
 // back (true); its page still serves. Feeds on real sites roll items off
 // and sometimes bring them back.

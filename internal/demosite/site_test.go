@@ -350,3 +350,38 @@ func TestConcurrentMutationAndFetch(t *testing.T) {
 		t.Errorf("Requests = %d, want 80", got)
 	}
 }
+
+func TestMoveAndRemove(t *testing.T) {
+	s := New()
+	srv := startServer(t, s)
+	s.Move(sampleSlug, "chiang-ching-kuo-and-mongolia")
+	newPath := Path("chiang-ching-kuo-and-mongolia")
+
+	// The old path answers 301 to the new one.
+	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := client.Get(srv.URL + Path(sampleSlug))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusMovedPermanently || resp.Header.Get("Location") != newPath {
+		t.Fatalf("old path: %d → %q, want 301 → %s", resp.StatusCode, resp.Header.Get("Location"), newPath)
+	}
+	// The new path serves the article with its new canonical link.
+	doc := parseHTML(t, getOK(t, srv, newPath))
+	if c, _ := doc.Find(`link[rel=canonical]`).Attr("href"); c != srv.URL+newPath {
+		t.Errorf("canonical %q, want %s", c, srv.URL+newPath)
+	}
+	// The feed links the new path under the same guid.
+	feed := string(getOK(t, srv, "/rss.xml"))
+	if !strings.Contains(feed, "<link>"+srv.URL+newPath+"</link>") || !strings.Contains(feed, `>`+sampleSlug+`</guid>`) {
+		t.Errorf("feed does not link the new path under the old guid:\n%s", feed)
+	}
+
+	s.Remove(sampleSlug, true)
+	if resp, _ := get(t, srv, srv.URL+newPath); resp.StatusCode != http.StatusGone {
+		t.Errorf("removed: status %d, want 410", resp.StatusCode)
+	}
+	s.Remove(sampleSlug, false)
+	getOK(t, srv, newPath)
+}

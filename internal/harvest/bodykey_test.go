@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"annalist/internal/harvest"
 	"annalist/internal/store"
@@ -42,6 +43,9 @@ func TestIdenticalBodyIsNotExtractedAgain(t *testing.T) {
 	}
 	if len(caps) != 2 || caps[0].Outcome != store.OutcomeUnchanged || caps[1].Outcome != store.OutcomeNew {
 		t.Fatalf("captures = %+v, want new then unchanged", caps)
+	}
+	if caps[0].HTTPStatus != 200 || caps[1].HTTPStatus != 200 {
+		t.Errorf("captures' HTTP status %d, %d, want 200", caps[0].HTTPStatus, caps[1].HTTPStatus)
 	}
 	if got := e.totalSnapshots(); got != n {
 		t.Fatalf("snapshots = %d, want %d", got, n)
@@ -131,5 +135,56 @@ func TestContentTypeChangeReextractsCaptureURL(t *testing.T) {
 	contentType.Store("text/html; charset=windows-1251")
 	if pr, n := capture(); pr.Outcome != store.OutcomeRevised || n != 1 {
 		t.Fatalf("after a charset change: %s, %d extractions, want revised after extraction", pr.Outcome, n)
+	}
+}
+
+// interleaved is the real store with another writer slipped in: just
+// before the harvester records an unchanged re-fetch, a different page is
+// stored for that article (as a concurrent fetch would).
+type interleaved struct {
+	*store.Store
+	other func(articleID string)
+}
+
+func (s *interleaved) RecordUnchanged(ctx context.Context, u store.Unchanged) error {
+	if s.other != nil {
+		s.other(u.ArticleID)
+		s.other = nil
+	}
+	return s.Store.RecordUnchanged(ctx, u)
+}
+
+// A stale body key (another writer stored a different page meanwhile)
+// sends the page the harvester already has through the full decision,
+// against the article as it is now, without fetching it again.
+func TestStaleBodyKeyDecidesInFullWithoutRefetch(t *testing.T) {
+	e := newEnv(t, nil)
+	e.site.SetConditional(false)
+	e.poll(harvest.RecheckNone)
+	a := e.article(sample)
+	latest, err := e.store.LatestSnapshot(context.Background(), a.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.h.Store = &interleaved{Store: e.store, other: func(id string) {
+		p := &store.Page{Source: e.src.Name, FetchURL: a.FetchURL, FinalURL: a.FetchURL, Canonical: a.URL, ArticleID: id,
+			CapturedAt: a.LastCapturedAt.Add(time.Second), StatusCode: 200, Proto: "HTTP/1.1",
+			Header: http.Header{"Content-Type": {"text/html"}}, Body: []byte("<p>another state</p>"),
+			Title: latest.Title, Text: "Another state of the article, stored by another writer.", HTML: "<p>another state</p>",
+			Fingerprint: "n1:0000", Extractor: "generic/2", BodyKey: "b1:another", Judged: latest.ID}
+		if _, err := e.store.SaveCapture(context.Background(), p); err != nil {
+			t.Errorf("the other writer: %v", err)
+		}
+	}}
+	requests := e.site.ArticleRequests(sample)
+	pr := e.h.CaptureURL(context.Background(), &e.src, a.FetchURL)
+	if pr.Err != nil || pr.Outcome != store.OutcomeRevised {
+		t.Fatalf("capture = %+v, want revised (A → B → A)", pr)
+	}
+	if got := e.site.ArticleRequests(sample) - requests; got != 1 {
+		t.Errorf("the page was fetched %d times, want once", got)
+	}
+	if got := len(e.snapshots(sample)); got != 3 {
+		t.Errorf("%d snapshots, want 3", got)
 	}
 }

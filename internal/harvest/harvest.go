@@ -29,6 +29,7 @@ type Store interface {
 	SaveCapture(ctx context.Context, p *store.Page) (*store.SaveResult, error)
 	RecordCapture(ctx context.Context, c store.Capture) error
 	RecordUnchanged(ctx context.Context, u store.Unchanged) error
+	RecordGone(ctx context.Context, g store.Gone) error
 	SetNextCheck(ctx context.Context, articleID string, t *time.Time) error
 	DueArticles(ctx context.Context, source string, now time.Time, limit int) ([]store.Article, error)
 	FeedItems(ctx context.Context, source string) (map[string]store.FeedItem, error)

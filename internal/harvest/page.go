@@ -71,47 +71,54 @@ const RetryFailedCheck = time.Hour
 // without --source.
 const ManualSource = "manual"
 
-// capturePage fetches, extracts and stores one page. item is the feed item
-// that led here (nil for re-checks and --url); known is the article if the
-// archive already has it.
+// capturePage fetches one page, gathers the facts about it (gather), lets
+// decide say what it is, and records that (record). item is the feed item
+// that led here (nil for re-checks and --url); known is the article the URL
+// or the item's guid belongs to, if the archive has it.
 func (h *Harvester) capturePage(ctx context.Context, src *config.Source, pageURL string, item *feed.Item, known *store.Article) (pr PageResult) {
 	pr = PageResult{URL: pageURL}
 	log := h.logger().With("source", src.Name, "url", pageURL)
-	articleID := ""
-	if known != nil {
-		articleID = known.ID
-	}
-	status := 0 // of the response, once there is one
-	fail := func(err error) PageResult {
-		pr.Outcome, pr.Err, pr.Error = store.OutcomeError, err, err.Error()
-		pr.ArticleID = articleID
-		if ctx.Err() != nil && errors.Is(err, ctx.Err()) {
-			// A shutdown or a cancelled command, not the page's fault: no
-			// error capture, and the article stays due.
-			return pr
-		}
-		h.recordErrorStatus(ctx, src.Name, articleID, pageURL, err, status)
-		if known != nil {
-			// Retry a failed check within the hour rather than waiting
-			// for the next watch age (which may be a month away).
-			now := h.now()
-			next := NextCheck(known.FirstSeen, now, h.watch(src))
-			if retry := now.Add(RetryFailedCheck); retry.Before(next) {
-				next = retry
-			}
-			if err := h.Store.SetNextCheck(context.WithoutCancel(ctx), known.ID, &next); err != nil {
-				log.Error("set next check", "error", err)
-			}
-		}
-		log.Warn("page failed", "error", err)
-		return pr
-	}
 	defer func() {
 		if p := recover(); p != nil {
-			pr = fail(fmt.Errorf("panic while archiving %s: %v", pageURL, p))
+			pr = h.pageFailed(ctx, src, pageURL, known, fmt.Errorf("panic while archiving %s: %v", pageURL, p), 0)
 		}
 	}()
+	g, err := h.gather(ctx, src, pageURL, item, known)
+	if err != nil {
+		return h.pageFailed(ctx, src, pageURL, known, err, 0)
+	}
+	v := decide(g.facts)
+	if v.Err != nil {
+		return h.pageFailed(ctx, src, pageURL, v.Article, v.Err, g.facts.Status)
+	}
+	pr, err = h.record(ctx, src, g, v)
+	if err != nil {
+		return h.pageFailed(ctx, src, pageURL, v.Article, fmt.Errorf("store %s: %w", pageURL, err), g.facts.Status)
+	}
+	log.Debug("page archived", "article", pr.ArticleID, "outcome", pr.Outcome, "same_body", g.facts.SameBody,
+		"moved_from", v.MovedFrom, "back", v.Back, "date_bump", v.DateBump)
+	return pr
+}
 
+// gathered is one fetched page: the facts decide reads, and what record
+// needs to store it.
+type gathered struct {
+	facts    Facts
+	item     *feed.Item
+	resp     *fetch.Response
+	art      *extract.Result
+	title    string
+	key      string           // body key ("" = none)
+	declared string           // off-site rel=canonical, canonicalised
+	more     []store.Response // a paginated article's later pages (pages.go)
+}
+
+// gather fetches the page and finds out what decide needs: the response,
+// the extracted article, and which archived article it is. An error is
+// one that says nothing about the page (the archive failed).
+func (h *Harvester) gather(ctx context.Context, src *config.Source, pageURL string, item *feed.Item, known *store.Article) (*gathered, error) {
+	g := &gathered{item: item, facts: Facts{Known: known, AskedURL: pageURL, FinalURL: pageURL}}
+	f := &g.facts
 	req := fetch.Request{URL: pageURL, RespectRobots: &src.RespectRobots,
 		Accept: "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5"}
 	if known != nil {
@@ -119,167 +126,257 @@ func (h *Harvester) capturePage(ctx context.Context, src *config.Source, pageURL
 	}
 	resp, err := h.Fetch.Get(ctx, req)
 	if err != nil {
-		return fail(err)
+		f.FetchErr, f.Status = err, statusOf(err)
+		return g, nil
 	}
-	now := h.now()
-	status = resp.StatusCode
+	g.resp, f.Status, f.FinalURL, f.NotModified = resp, resp.StatusCode, resp.URL, resp.NotModified
 	if resp.NotModified {
-		if known == nil {
-			return fail(fmt.Errorf("%s: 304 Not Modified for a page not in the archive", pageURL))
-		}
-		next := NextCheck(known.FirstSeen, now, h.watch(src))
-		c := store.Capture{ArticleID: known.ID, Source: src.Name, URL: pageURL, CapturedAt: now, Outcome: store.OutcomeNotModified,
-			FetchDuration: resp.Duration, HTTPStatus: resp.StatusCode}
-		if err := h.Store.RecordCapture(ctx, c); err != nil {
-			return fail(fmt.Errorf("record capture: %w", err))
-		}
-		if err := h.Store.SetNextCheck(ctx, known.ID, &next); err != nil {
-			log.Error("set next check", "error", err)
-		}
-		pr.ArticleID, pr.Outcome = known.ID, store.OutcomeNotModified
-		return pr
+		return g, nil
 	}
 	if !resp.IsHTML() {
 		ct, _, _ := mime.ParseMediaType(resp.Header.Get("Content-Type"))
 		if ct == "" {
 			ct = "unknown type"
 		}
-		return fail(fmt.Errorf("%w: %s is %s", ErrNotHTML, pageURL, ct))
+		f.NotHTML = ct
+		return g, nil
 	}
 
-	rules := rulesFor(src, pageURL, resp.URL)
-	key := bodyKey(src, rules, pageURL, resp)
-	if sameBody(known, key, item) {
-		// The very page last stored for this article, read with the same
-		// rules: extracting it again would give the latest snapshot's state.
-		next := NextCheck(known.FirstSeen, now, h.watch(src))
-		err := h.Store.RecordUnchanged(context.WithoutCancel(ctx), store.Unchanged{
-			FetchDuration: resp.Duration,
-			HTTPStatus:    resp.StatusCode,
-			ArticleID:     known.ID, Source: src.Name, URL: resp.URL, CapturedAt: now, BodyKey: key,
-			NextCheckAt: &next, ETag: resp.Header.Get("ETag"), LastModified: resp.Header.Get("Last-Modified")})
-		if err == nil {
-			pr.ArticleID, pr.Outcome = known.ID, store.OutcomeUnchanged
-			log.Debug("page archived", "article", known.ID, "outcome", pr.Outcome, "same_body", true)
-			return pr
-		}
-		if !errors.Is(err, store.ErrBodyKeyStale) {
-			return fail(fmt.Errorf("store %s: %w", pageURL, err))
-		}
-		// Another capture stored a different page meanwhile: decide in full.
+	g.key = bodyKey(src, rulesFor(src, pageURL, resp.URL), pageURL, resp)
+	if sameBody(known, g.key, item) && known.State != store.StateGone {
+		f.SameBody = true
+		return g, nil
 	}
+	return g, h.examine(ctx, src, g)
+}
 
+// examine extracts the fetched page and finds which archived article it
+// names and that article's latest snapshot.
+func (h *Harvester) examine(ctx context.Context, src *config.Source, g *gathered) error {
+	f, resp, item, known := &g.facts, g.resp, g.item, g.facts.Known
+	rules := rulesFor(src, f.AskedURL, resp.URL)
 	body, _ := resp.UTF8()
 	h.extractions.Add(1)
 	art, err := extract.Article(body, resp.URL, rules)
 	if err != nil {
-		return fail(fmt.Errorf("extract %s: %w", resp.URL, err))
+		f.ExtractErr = fmt.Errorf("extract %s: %w", resp.URL, err)
+		f.NotFoundPage = notFoundPage(body, nil)
+		return nil
 	}
+	// A paginated article's later pages complete it before the fingerprint
+	// (pages.go); a later page that fails fails the whole capture.
+	if g.more, err = h.morePages(ctx, src, rules, resp, body, art); err != nil {
+		f.ExtractErr = err
+		return nil
+	}
+	g.art = art
 	if art.Fallback || art.Title == "" {
 		// Never skipped when fetched again: a re-check of this same page
 		// must still be told that the selectors miss it (ErrSelectorsBroke),
 		// and a title taken from the feed item is not in the key.
-		key = ""
+		g.key = ""
 	}
-
-	more, err := h.morePages(ctx, src, rules, resp, body, art) // pages.go: a paginated article's later pages
-	if err != nil {
-		return fail(err)
+	g.title = art.Title
+	if g.title == "" && item != nil {
+		g.title = item.Title
 	}
-
-	canon := h.canonicalURL(art.CanonicalURL, resp.URL, pageURL)
-	if known == nil || known.ID != store.ArticleID(canon) {
-		// The page names its article (a moved article's canonical points
-		// at its new address): judge it against that article's snapshots.
-		known, articleID = nil, ""
-		if a, err := h.Store.ArticleByURL(ctx, canon); err == nil {
-			known = a
-			articleID = a.ID
-		}
-	}
-	var latest *store.Snapshot
-	if known != nil {
-		latest, err = h.Store.LatestSnapshot(ctx, known.ID)
-		if err != nil && !errors.Is(err, store.ErrNotFound) {
-			return fail(fmt.Errorf("latest snapshot of %s: %w", known.ID, err))
-		}
-	}
-	title := art.Title
-	if title == "" && item != nil {
-		title = item.Title
-	}
-	fingerprint := extract.Fingerprint(title, art.Text, src.IgnoreRE)
-	if art.Fallback && latest != nil {
-		// The source's selectors stopped working on an article they
-		// extracted before (a redesign): an extraction failure to fix in
-		// feeds/, never a revision, even when the generic text happens to
-		// match. A new article is archived with the generic extractor.
-		same := "differs from"
-		if fingerprint == latest.Fingerprint {
-			same = "matches"
-		}
-		return fail(fmt.Errorf("%w: %s (the generic extractor's text %s the latest snapshot; nothing stored)",
-			ErrSelectorsBroke, strings.Join(art.Warnings, "; "), same))
-	}
-	words := len(strings.Fields(art.Text)) // counted as the store counts a snapshot's words
-	if latest != nil && latest.Words >= 40 && words*2 < latest.Words {
-		return fail(fmt.Errorf("%w: %d words, the latest snapshot has %d (has the page layout or a selector changed?)", ErrShrunk, words, latest.Words))
-	}
-
+	f.NotFoundPage = notFoundPage(body, art)
 	revised := art.Revised
 	if revised == nil && item != nil {
 		revised = item.Updated
 	}
-	published := art.Published
-	if published == nil && item != nil {
-		published = item.Published
+	f.Page = &PageFacts{
+		Canonical:    h.canonicalURL(art.CanonicalURL, resp.URL),
+		Words:        len(strings.Fields(art.Text)), // counted as the store counts a snapshot's words
+		Fingerprint:  extract.Fingerprint(g.title, art.Text, src.IgnoreRE),
+		RevisionDate: revised,
+		Fallback:     art.Fallback,
+		Warnings:     art.Warnings,
 	}
+	g.declared = offSiteCanonical(art.CanonicalURL, resp.URL)
+
+	// Which archived article the page names, if another than known.
+	if known == nil || f.Page.Canonical != known.URL {
+		if a, err := h.Store.ArticleByURL(ctx, f.Page.Canonical); err == nil {
+			if known == nil || a.ID != known.ID {
+				f.Named = a
+			}
+		} else if !errors.Is(err, store.ErrNotFound) {
+			return fmt.Errorf("look up %s: %w", f.Page.Canonical, err)
+		}
+	}
+	judged := known
+	if f.Named != nil {
+		judged = f.Named
+	}
+	if judged != nil {
+		latest, err := h.Store.LatestSnapshot(ctx, judged.ID)
+		if err != nil && !errors.Is(err, store.ErrNotFound) {
+			return fmt.Errorf("latest snapshot of %s: %w", judged.ID, err)
+		}
+		if latest != nil {
+			fp := latest.Fingerprint
+			if !strings.HasPrefix(fp, fpVersion(f.Page.Fingerprint)+":") {
+				// Another normaliser version: compare like with like.
+				fp = extract.Fingerprint(latest.Title, latest.Text, src.IgnoreRE)
+			}
+			f.Latest = &Latest{ID: latest.ID, Fingerprint: fp, Words: latest.Words, RevisionDate: latest.RevisionDate}
+		}
+	}
+	return nil
+}
+
+// record stores what decide said.
+func (h *Harvester) record(ctx context.Context, src *config.Source, g *gathered, v Verdict) (PageResult, error) {
+	f := &g.facts
+	pr := PageResult{URL: f.AskedURL, Outcome: v.Outcome}
+	now := h.now()
 	firstSeen := now
-	if known != nil {
-		firstSeen = known.FirstSeen
+	if v.Article != nil {
+		firstSeen = v.Article.FirstSeen
+		pr.ArticleID = v.Article.ID
 	}
 	next := NextCheck(firstSeen, now, h.watch(src))
-	ignore := src.IgnoreRE
-	page := &store.Page{
-		Source:        src.Name,
-		FetchURL:      pageURL,
-		FinalURL:      resp.URL,
-		Canonical:     canon,
-		OtherURLs:     otherURLs(pageURL, resp.URL, item),
-		CapturedAt:    now,
-		FetchDuration: resp.Duration,
-		StatusCode:    resp.StatusCode,
-		Proto:         resp.Proto,
-		Header:        resp.Header,
-		Body:          resp.Body,
-		RawRequest:    resp.RawRequest,
-		Title:         title,
-		Byline:        art.Byline,
-		HTML:          art.HTML,
-		Text:          art.Text,
-		Markdown:      art.Markdown,
-		RevisionDate:  revised,
-		PublishedDate: published,
-		Fingerprint:   fingerprint,
-		Refingerprint: func(t, x string) string { return extract.Fingerprint(t, x, ignore) },
-		Extractor:     art.Extractor + "/" + extract.Version,
-		ETag:          resp.Header.Get("ETag"),
-		LastModified:  resp.Header.Get("Last-Modified"),
-		NextCheckAt:   &next,
-		BodyKey:       key,
+	var duration time.Duration
+	if g.resp != nil {
+		duration = g.resp.Duration
 	}
-	withMorePages(page, more)
 	// A page already fetched is stored even when a shutdown began meanwhile.
-	saved, err := h.Store.SaveCapture(context.WithoutCancel(ctx), page)
+	ctx = context.WithoutCancel(ctx)
+	switch v.Outcome {
+	case store.OutcomeGone:
+		h.logger().Info("article gone", "source", src.Name, "article", v.Article.ID, "url", f.AskedURL, "reason", v.Reason)
+		return pr, h.Store.RecordGone(ctx, store.Gone{ArticleID: v.Article.ID, Source: src.Name, URL: f.FinalURL,
+			CapturedAt: now, HTTPStatus: f.Status, Reason: v.Reason, FetchDuration: duration, NextCheckAt: &next})
+	case store.OutcomeNotModified:
+		c := store.Capture{ArticleID: v.Article.ID, Source: src.Name, URL: f.AskedURL, CapturedAt: now,
+			Outcome: store.OutcomeNotModified, FetchDuration: duration, HTTPStatus: f.Status}
+		if err := h.Store.RecordCapture(ctx, c); err != nil {
+			return pr, fmt.Errorf("record capture: %w", err)
+		}
+		if err := h.Store.SetNextCheck(ctx, v.Article.ID, &next); err != nil {
+			h.logger().Error("set next check", "article", v.Article.ID, "error", err)
+		}
+		return pr, nil
+	}
+	if f.SameBody {
+		err := h.Store.RecordUnchanged(ctx, store.Unchanged{
+			FetchDuration: duration,
+			ArticleID:     v.Article.ID, Source: src.Name, URL: g.resp.URL, CapturedAt: now, BodyKey: g.key,
+			NextCheckAt: &next, ETag: g.resp.Header.Get("ETag"), LastModified: g.resp.Header.Get("Last-Modified"), HTTPStatus: g.resp.StatusCode})
+		if !errors.Is(err, store.ErrBodyKeyStale) {
+			return pr, err
+		}
+		// Another capture stored a different page meanwhile: examine this
+		// one in full against the article as it is now.
+		fresh, err := h.Store.Article(ctx, v.Article.ID)
+		if err != nil {
+			return pr, err
+		}
+		f.Known, f.SameBody = fresh, false
+		if err := h.examine(ctx, src, g); err != nil {
+			return pr, err
+		}
+		v2 := decide(*f)
+		if v2.Err != nil {
+			return pr, v2.Err
+		}
+		return h.record(ctx, src, g, v2)
+	}
+
+	art, resp := g.art, g.resp
+	published := art.Published
+	if published == nil && g.item != nil {
+		published = g.item.Published
+	}
+	page := &store.Page{
+		Source:            src.Name,
+		FetchURL:          f.AskedURL,
+		FinalURL:          resp.URL,
+		Canonical:         f.Page.Canonical,
+		OtherURLs:         otherURLs(f.AskedURL, resp.URL, g.item),
+		CapturedAt:        now,
+		FetchDuration:     resp.Duration,
+		StatusCode:        resp.StatusCode,
+		Proto:             resp.Proto,
+		Header:            resp.Header,
+		Body:              resp.Body,
+		RawRequest:        resp.RawRequest,
+		Title:             g.title,
+		Byline:            art.Byline,
+		HTML:              art.HTML,
+		Text:              art.Text,
+		Markdown:          art.Markdown,
+		RevisionDate:      f.Page.RevisionDate,
+		PublishedDate:     published,
+		Fingerprint:       f.Page.Fingerprint,
+		Extractor:         art.Extractor + "/" + extract.Version,
+		ETag:              resp.Header.Get("ETag"),
+		LastModified:      resp.Header.Get("Last-Modified"),
+		NextCheckAt:       &next,
+		BodyKey:           g.key,
+		MovedFrom:         v.MovedFrom,
+		Back:              v.Back,
+		DeclaredCanonical: g.declared,
+	}
+	if v.Article != nil {
+		page.ArticleID = v.Article.ID
+	}
+	if f.Latest != nil {
+		page.Judged, page.Same = f.Latest.ID, !v.Snapshot
+	}
+	withMorePages(page, g.more)
+	saved, err := h.Store.SaveCapture(ctx, page)
 	if err != nil {
-		return fail(fmt.Errorf("store %s: %w", pageURL, err))
+		return pr, err
 	}
 	pr.ArticleID, pr.Outcome, pr.SnapshotID = saved.ArticleID, saved.Outcome, saved.SnapshotID
 	for _, w := range art.Warnings {
-		log.Warn("extraction warning", "article", saved.ArticleID, "warning", w)
+		h.logger().Warn("extraction warning", "source", src.Name, "article", saved.ArticleID, "warning", w)
 	}
-	log.Debug("page archived", "article", saved.ArticleID, "outcome", saved.Outcome)
+	if v.MovedFrom != "" {
+		h.logger().Info("article moved", "source", src.Name, "article", saved.ArticleID, "from", v.MovedFrom, "to", page.Canonical)
+	}
+	return pr, nil
+}
+
+// pageFailed records a failed page: an error capture, and for an archived
+// article a retry within the hour.
+func (h *Harvester) pageFailed(ctx context.Context, src *config.Source, pageURL string, known *store.Article, err error, status int) PageResult {
+	pr := PageResult{URL: pageURL, Outcome: store.OutcomeError, Err: err, Error: err.Error()}
+	if known != nil {
+		pr.ArticleID = known.ID
+	}
+	if ctx.Err() != nil && errors.Is(err, ctx.Err()) {
+		// A shutdown or a cancelled command, not the page's fault: no
+		// error capture, and the article stays due.
+		return pr
+	}
+	c := store.Capture{ArticleID: pr.ArticleID, Source: src.Name, URL: pageURL, CapturedAt: h.now(),
+		Outcome: store.OutcomeError, Error: err.Error(), HTTPStatus: status}
+	if rerr := h.Store.RecordCapture(context.WithoutCancel(ctx), c); rerr != nil {
+		h.logger().Error("record capture", "source", src.Name, "url", pageURL, "error", rerr)
+	}
+	if known != nil {
+		// Retry a failed check within the hour rather than waiting
+		// for the next watch age (which may be a month away).
+		now := h.now()
+		next := NextCheck(known.FirstSeen, now, h.watch(src))
+		if retry := now.Add(RetryFailedCheck); retry.Before(next) {
+			next = retry
+		}
+		if err := h.Store.SetNextCheck(context.WithoutCancel(ctx), known.ID, &next); err != nil {
+			h.logger().Error("set next check", "source", src.Name, "error", err)
+		}
+	}
+	h.logger().Warn("page failed", "source", src.Name, "url", pageURL, "error", err)
 	return pr
+}
+
+// fpVersion is the normaliser version of a fingerprint: "n1" of "n1:…".
+func fpVersion(fp string) string {
+	v, _, _ := strings.Cut(fp, ":")
+	return v
 }
 
 // watch is the source's revision-watch schedule. The config loader has
@@ -317,17 +414,31 @@ func sameSite(a, b string) bool {
 }
 
 // canonicalURL picks the URL that names the article: the page's declared
-// canonical (or og:url) when it stays on the site, else the fetched URL.
-func (h *Harvester) canonicalURL(declared, finalURL, askedURL string) string {
+// canonical (or og:url) when it stays on the site, else the URL the page
+// was found at after redirects (a moved article's new address).
+func (h *Harvester) canonicalURL(declared, finalURL string) string {
 	if declared != "" && sameSite(declared, finalURL) {
 		if c, err := canonical.URL(declared, nil); err == nil {
 			return c
 		}
 	}
-	if c, err := canonical.URL(askedURL, nil); err == nil {
+	if c, err := canonical.URL(finalURL, nil); err == nil {
 		return c
 	}
-	return askedURL
+	return finalURL
+}
+
+// offSiteCanonical is the page's declared canonical URL when it names
+// another site (a syndicated copy's original), canonicalised; else "".
+func offSiteCanonical(declared, finalURL string) string {
+	if declared == "" || sameSite(declared, finalURL) {
+		return ""
+	}
+	c, err := canonical.URL(declared, nil)
+	if err != nil {
+		return ""
+	}
+	return c
 }
 
 // otherURLs lists every spelling the article was reached by.

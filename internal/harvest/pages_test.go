@@ -54,7 +54,7 @@ func (s *pagedSite) setEssay3(text string) {
 	s.essay3 = text
 }
 
-func articlePage(title, head, text, links string) string {
+func pagedArticlePage(title, head, text, links string) string {
 	return fmt.Sprintf(`<!doctype html><html><head><meta charset="utf-8"><title>%s</title>%s</head>
 <body><nav><a href="/">Home</a></nav><h1>%s</h1><div class="text"><p>%s</p><p>%s</p></div>%s
 <footer>Paged History Site</footer></body></html>`, title, head, title, text, strings.Repeat("Filler words about the past. ", 8), links)
@@ -78,7 +78,7 @@ func (s *pagedSite) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		n, _ := strconv.Atoi(strings.TrimPrefix(r.URL.Path, "/walled/"))
 		n = max(n, 1)
 		head := fmt.Sprintf(`<link rel="next" href="/walled/%d">`, n+1)
-		io.WriteString(w, articlePage("The Wall", head, fmt.Sprintf("Wall part %d stands.", n), ""))
+		io.WriteString(w, pagedArticlePage("The Wall", head, fmt.Sprintf("Wall part %d stands.", n), ""))
 	case r.URL.Path == "/essay" && page <= 3:
 		texts := []string{"", "The first part tells how the siege began in the winter.",
 			"The second part tells how the city held through the summer.", essay3}
@@ -89,27 +89,27 @@ func (s *pagedSite) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		if page > 1 {
 			head += `<link rel="prev" href="/essay">`
 		}
-		io.WriteString(w, articlePage("The Siege", head, texts[page], `<a href="/essay/other">Next article</a>`))
+		io.WriteString(w, pagedArticlePage("The Siege", head, texts[page], `<a href="/essay/other">Next article</a>`))
 	case r.URL.Path == "/loop" && page >= 3:
 		http.Redirect(w, r, "/loop", http.StatusFound)
 	case r.URL.Path == "/loop":
 		head := fmt.Sprintf(`<link rel="next" href="/loop?page=%d">`, page+1)
-		io.WriteString(w, articlePage("The Loop", head, fmt.Sprintf("Loop page %d says something new.", page), ""))
+		io.WriteString(w, pagedArticlePage("The Loop", head, fmt.Sprintf("Loop page %d says something new.", page), ""))
 	case strings.HasPrefix(r.URL.Path, "/cycle/"):
 		n, _ := strconv.Atoi(strings.TrimPrefix(r.URL.Path, "/cycle/"))
 		link := fmt.Sprintf(`<p class="cont"><a href="/cycle/%d">continue</a></p>`, n%3+1)
-		io.WriteString(w, articlePage("The Cycle", "", fmt.Sprintf("Cycle part %d of the tale.", n), link))
+		io.WriteString(w, pagedArticlePage("The Cycle", "", fmt.Sprintf("Cycle part %d of the tale.", n), link))
 	case r.URL.Path == "/long" && page <= 25:
 		head := ""
 		if page < 25 {
 			head = fmt.Sprintf(`<link rel="next" href="/long?page=%d">`, page+1)
 		}
-		io.WriteString(w, articlePage("The Long One", head, fmt.Sprintf("Long page number %d of the chronicle.", page), ""))
+		io.WriteString(w, pagedArticlePage("The Long One", head, fmt.Sprintf("Long page number %d of the chronicle.", page), ""))
 	case r.URL.Path == "/blog/post-a":
-		io.WriteString(w, articlePage("Post A", `<link rel="next" href="/blog/post-b">`,
+		io.WriteString(w, pagedArticlePage("Post A", `<link rel="next" href="/blog/post-b">`,
 			"Post A is a whole article on one page.", `<a rel="next" href="/blog/post-b">Next</a> <a href="/blog/page/2/">Next page</a>`))
 	case r.URL.Path == "/blog/post-b" || r.URL.Path == "/blog/page/2/":
-		io.WriteString(w, articlePage("Other", "", "Another article entirely.", ""))
+		io.WriteString(w, pagedArticlePage("Other", "", "Another article entirely.", ""))
 	default:
 		http.NotFound(w, r)
 	}
@@ -319,7 +319,7 @@ func TestFailingLaterPageStoresNothing(t *testing.T) {
 			http.NotFound(w, r)
 			return
 		}
-		io.WriteString(w, articlePage("Gap", "", "Page one of the gap.", `<a class="gone" href="/gap/2">next</a>`))
+		io.WriteString(w, pagedArticlePage("Gap", "", "Page one of the gap.", `<a class="gone" href="/gap/2">next</a>`))
 	}))
 	defer srv.Close()
 	pr := e.h.CaptureURL(context.Background(), &e.src, srv.URL+"/gap")

@@ -39,6 +39,9 @@ type Counts struct {
 	Unchanged   int `json:"unchanged"`
 	NotModified int `json:"not_modified"`
 	Errors      int `json:"errors"`
+	Moved       int `json:"moved"` // at a new URL, text unchanged
+	Gone        int `json:"gone"`  // found gone (404/410, redirect to home or section, soft 404)
+	Back        int `json:"back"`  // a gone article back, text unchanged
 }
 
 func (c *Counts) add(outcome string) {
@@ -53,6 +56,12 @@ func (c *Counts) add(outcome string) {
 		c.NotModified++
 	case store.OutcomeError:
 		c.Errors++
+	case store.OutcomeMoved:
+		c.Moved++
+	case store.OutcomeGone:
+		c.Gone++
+	case store.OutcomeBack:
+		c.Back++
 	}
 }
 
@@ -252,18 +261,14 @@ func (h *Harvester) pollFeed(ctx context.Context, src config.Source, res *PollRe
 		due := !known ||
 			old.ArticleID == "" || // its page was never stored: a failure, a crash, a full disk
 			!sameTime(old.Updated, it.Updated) ||
+			old.Link != it.Link || // the article moved (same guid, new link)
 			old.LastSeen.Before(lastPoll)
 		if due && len(jobs) < h.maxItems() {
 			// Recorded only once its page is stored (runJobs): until then
 			// the store keeps the item as it was, so a poll cut short by
 			// a failure, a crash or a full disk is picked up by the next.
 			fi := rec
-			j := job{url: it.Link, item: it, feedItem: &fi}
-			if a, err := h.Store.ArticleByURL(ctx, it.Canonical); err == nil {
-				j.article = a
-			} else if a, err := h.Store.ArticleByURL(ctx, it.Link); err == nil {
-				j.article = a
-			}
+			j := job{url: it.Link, item: it, feedItem: &fi, article: h.itemArticle(ctx, it, old.ArticleID)}
 			jobs = append(jobs, j)
 			continue
 		} else if due {
@@ -278,6 +283,26 @@ func (h *Harvester) pollFeed(ctx context.Context, src config.Source, res *PollRe
 		return jobs, fmt.Errorf("source %s: save feed items: %w", src.Name, err)
 	}
 	return jobs, nil
+}
+
+// itemArticle is the archived article a feed item is about: the one its
+// URLs were reached by, else the one its guid was stored as (the item's
+// link changed: a move), else nil.
+func (h *Harvester) itemArticle(ctx context.Context, it *feed.Item, articleID string) *store.Article {
+	for _, u := range []string{it.Canonical, it.Link} {
+		if u == "" {
+			continue
+		}
+		if a, err := h.Store.ArticleByURL(ctx, u); err == nil {
+			return a
+		}
+	}
+	if articleID != "" {
+		if a, err := h.Store.Article(ctx, articleID); err == nil {
+			return a
+		}
+	}
+	return nil
 }
 
 func sameTime(a, b *time.Time) bool {

@@ -594,6 +594,45 @@ func testRevisions(t *testing.T) {
 		}
 	})
 
+	// "An archived article answers 301 to a new URL → the same article, its
+	// history continuous; 404/410 or a redirect to the home page → gone
+	// since, its snapshots kept; a 5xx or timeout never marks it gone."
+	// (Every shape of removal, 5xx, 429, refused connections and timeouts:
+	// TestLifeGoneAndBack and TestLifeTransientNeverGone in life_test.go.)
+	t.Run("moved_or_gone_article", func(t *testing.T) {
+		r, _ := setup(t)
+		const moved, removed, notFound = "grand-canal-grain-fleets", "hanseatic-league-kontors", "silk-road-caravan-cities"
+		ids := map[string]string{}
+		for _, s := range []string{moved, removed, notFound} {
+			a, err := r.st.ResolveArticle(context.Background(), r.demoURL+demosite.Path(s))
+			if err != nil {
+				t.Fatal(err)
+			}
+			ids[s] = a.ID
+		}
+		r.demo.Move(moved, "grand-canal-grain-fleets-of-the-ming")
+		r.demo.Remove(removed, true)
+		r.demo.SetGone(notFound, true)
+		res := r.h.PollSource(context.Background(), r.good, harvest.PollOptions{Recheck: harvest.RecheckAll})
+		if res.Moved != 1 || res.Gone != 2 || res.New+res.Revised+res.Errors != 0 {
+			t.Fatalf("poll = %+v %v, want one moved and two gone", res.Counts, res.PageErrors)
+		}
+		a, err := r.st.ResolveArticle(context.Background(), r.demoURL+demosite.Path("grand-canal-grain-fleets-of-the-ming"))
+		if err != nil || a.ID != ids[moved] || a.Snapshots != 1 || a.URL != r.demoURL+demosite.Path("grand-canal-grain-fleets-of-the-ming") {
+			t.Fatalf("moved article = %+v, %v; want %s at its new URL with one snapshot", a, err, ids[moved])
+		}
+		for _, s := range []string{removed, notFound} {
+			a, err := r.st.Article(context.Background(), ids[s])
+			if err != nil || a.State != store.StateGone || a.StateSince == nil || a.Snapshots != 1 {
+				t.Fatalf("%s = %+v, %v; want gone with its snapshot", s, a, err)
+			}
+		}
+		arts, _ := r.st.Articles(context.Background(), store.ArticleFilter{Source: r.good.Name})
+		if len(arts) != len(r.demo.Slugs()) {
+			t.Fatalf("%d articles, want %d: a move or removal filed a new article", len(arts), len(r.demo.Slugs()))
+		}
+	})
+
 	t.Run("normaliser_version_change_not_a_revision", func(t *testing.T) {
 		r, poll := setup(t)
 		// Stand in for an archive made by an older normaliser.

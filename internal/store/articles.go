@@ -15,6 +15,7 @@ import (
 // articleCols selects an Article; scanArticle reads it.
 const articleCols = `a.id, a.source, a.url, a.fetch_url, a.title, a.first_seen, a.last_captured_at,
 	a.latest_revision_date, a.next_check_at, a.etag, a.last_modified, a.body_key,
+	a.state, a.state_since, a.declared_canonical,
 	(SELECT count(*) FROM snapshots s WHERE s.article_id = a.id),
 	(SELECT json_group_array(u.url) FROM (SELECT url FROM article_urls WHERE article_id = a.id ORDER BY url) u)`
 
@@ -23,10 +24,10 @@ type rowScanner interface{ Scan(dest ...any) error }
 func scanArticle(r rowScanner) (*Article, error) {
 	var a Article
 	var first string
-	var last, rev, next sql.NullString
+	var last, rev, next, since sql.NullString
 	var urls string
 	if err := r.Scan(&a.ID, &a.Source, &a.URL, &a.FetchURL, &a.Title, &first, &last, &rev, &next,
-		&a.ETag, &a.LastModified, &a.BodyKey, &a.Snapshots, &urls); err != nil {
+		&a.ETag, &a.LastModified, &a.BodyKey, &a.State, &since, &a.DeclaredCanonical, &a.Snapshots, &urls); err != nil {
 		return nil, err
 	}
 	var err error
@@ -40,6 +41,9 @@ func scanArticle(r rowScanner) (*Article, error) {
 		return nil, err
 	}
 	if a.NextCheckAt, err = parseTimePtr(next); err != nil {
+		return nil, err
+	}
+	if a.StateSince, err = parseTimePtr(since); err != nil {
 		return nil, err
 	}
 	if err := json.Unmarshal([]byte(urls), &a.URLs); err != nil {

@@ -30,10 +30,12 @@ type SnapshotInfo struct {
 	// TextDamaged is set by FillWordChanges when this snapshot's text or
 	// the previous one's cannot be read (ErrDamaged): no change counted.
 	TextDamaged bool
+	// DeclaredCanonical is the off-site rel=canonical of the page ("" = none).
+	DeclaredCanonical string
 }
 
 const snapshotInfoCols = `s.id, s.article_id, s.captured_at, s.revision_date, s.published_date, s.title, s.fingerprint, s.words, s.pages,
-	s.words_added, s.words_removed`
+	s.words_added, s.words_removed, s.declared_canonical`
 
 func scanSnapshotInfo(r rowScanner, extra ...any) (*SnapshotInfo, error) {
 	var si SnapshotInfo
@@ -41,7 +43,7 @@ func scanSnapshotInfo(r rowScanner, extra ...any) (*SnapshotInfo, error) {
 	var rev, pub sql.NullString
 	var added, removed sql.NullInt64
 	dest := append([]any{&si.ID, &si.ArticleID, &captured, &rev, &pub, &si.Title, &si.Fingerprint, &si.Words, &si.Pages,
-		&added, &removed}, extra...)
+		&added, &removed, &si.DeclaredCanonical}, extra...)
 	if err := r.Scan(dest...); err != nil {
 		return nil, err
 	}

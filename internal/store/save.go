@@ -100,9 +100,9 @@ func prepare(p *Page, legacy bool) (*prepared, error) {
 	return &pr, nil
 }
 
-// SaveCapture stores one fetch of an article. When its fingerprint equals
-// the article's latest snapshot's (directly, or through p.Refingerprint when
-// the normaliser version differs) it records an "unchanged" capture and
+// SaveCapture stores one fetch of an article. When the caller found it the
+// same as the article's latest snapshot (p.Judged, p.Same), or when its
+// fingerprint equals the latest's, it records an "unchanged" capture and
 // writes nothing to WARC; otherwise it writes the WARC records, syncs them,
 // and then commits snapshot, capture, search index and URLs in one
 // transaction ("new" or "revised"). The decision is taken inside that
@@ -118,11 +118,15 @@ func (s *Store) SaveCapture(ctx context.Context, p *Page) (*SaveResult, error) {
 		cp.CapturedAt = s.now()
 		p = &cp
 	}
-	req := &saveReq{ctx: ctx, p: p, id: ArticleID(p.Canonical), done: make(chan saveAns, 1)}
+	id := p.ArticleID
+	if id == "" {
+		id = ArticleID(p.Canonical)
+	}
+	req := &saveReq{ctx: ctx, p: p, id: id, done: make(chan saveAns, 1)}
 	// Guess, outside the write lock, whether a snapshot will be stored: if
 	// so, compress and build the WARC records here, in parallel with other
 	// callers, rather than in the single writer.
-	if latest, err := latestSnapshotInfo(ctx, s.rdb, req.id); err != nil || !s.sameAsLatest(ctx, s.rdb, latest, p) {
+	if latest, err := latestSnapshotInfo(ctx, s.rdb, req.id); err != nil || !sameState(latest, p) {
 		prep, err := prepare(p, s.legacyText)
 		if err != nil {
 			return nil, fmt.Errorf("save capture %s: %w", p.Canonical, err)
@@ -289,9 +293,9 @@ func (s *Store) saveOne(ctx context.Context, tx *sql.Tx, r *saveReq) (*SaveResul
 		if err != nil {
 			return nil, err
 		}
-		same = (before != nil && s.sameAsLatest(ctx, tx, before, p)) || (after != nil && s.sameAsLatest(ctx, tx, after, p))
+		same = sameState(before, p) || sameState(after, p)
 	} else {
-		same = latest != nil && s.sameAsLatest(ctx, tx, latest, p)
+		same = sameState(latest, p)
 	}
 	captured := fmtTime(p.CapturedAt)
 	var snapID string
@@ -315,18 +319,22 @@ func (s *Store) saveOne(ctx context.Context, tx *sql.Tx, r *saveReq) (*SaveResul
 		return nil, fmt.Errorf("insert source: %w", err)
 	}
 	if _, err := tx.ExecContext(ctx, `
-		INSERT INTO articles (id, source, url, fetch_url, first_seen, last_captured_at, next_check_at, etag, last_modified, body_key)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		INSERT INTO articles (id, source, url, fetch_url, first_seen, last_captured_at, next_check_at, etag, last_modified, body_key, declared_canonical)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (id) DO UPDATE SET
+			declared_canonical = CASE WHEN excluded.last_captured_at >= coalesce(last_captured_at, '') THEN excluded.declared_canonical ELSE declared_canonical END,
 			fetch_url = CASE WHEN excluded.last_captured_at >= coalesce(last_captured_at, '') THEN excluded.fetch_url ELSE fetch_url END,
 			etag = CASE WHEN excluded.last_captured_at >= coalesce(last_captured_at, '') THEN excluded.etag ELSE etag END,
 			last_modified = CASE WHEN excluded.last_captured_at >= coalesce(last_captured_at, '') THEN excluded.last_modified ELSE last_modified END,
 			last_captured_at = max(coalesce(last_captured_at, ''), excluded.last_captured_at),
 			next_check_at = coalesce(excluded.next_check_at, next_check_at),
 			body_key = excluded.body_key`,
-		id, p.Source, p.Canonical, p.FetchURL, captured, captured, fmtTimePtr(p.NextCheckAt), p.ETag, p.LastModified, bodyKey,
+		id, p.Source, p.Canonical, p.FetchURL, captured, captured, fmtTimePtr(p.NextCheckAt), p.ETag, p.LastModified, bodyKey, p.DeclaredCanonical,
 	); err != nil {
 		return nil, fmt.Errorf("upsert article: %w", err)
+	}
+	if err := recordEvent(ctx, tx, id, p); err != nil {
+		return nil, err
 	}
 	if err := recordURLs(ctx, tx, id, p); err != nil {
 		return nil, err
@@ -336,10 +344,17 @@ func (s *Store) saveOne(ctx context.Context, tx *sql.Tx, r *saveReq) (*SaveResul
 		fetched = p.FetchURL
 	}
 	if same {
-		if err := insertCapture(ctx, tx, id, p.Source, fetched, p.CapturedAt, OutcomeUnchanged, "", "", p.FetchDuration, p.RevisionDate, p.StatusCode); err != nil {
+		outcome := OutcomeUnchanged
+		switch {
+		case p.Back:
+			outcome = OutcomeBack
+		case p.MovedFrom != "":
+			outcome = OutcomeMoved
+		}
+		if err := insertCapture(ctx, tx, id, p.Source, fetched, p.CapturedAt, outcome, "", "", p.FetchDuration, p.RevisionDate, p.StatusCode); err != nil {
 			return nil, err
 		}
-		return &SaveResult{ArticleID: id, Outcome: OutcomeUnchanged}, nil
+		return &SaveResult{ArticleID: id, Outcome: outcome}, nil
 	}
 
 	prep := r.prep
@@ -371,11 +386,11 @@ func (s *Store) saveOne(ctx context.Context, tx *sql.Tx, r *saveReq) (*SaveResul
 	ins, err := tx.ExecContext(ctx, `
 		INSERT INTO snapshots (id, article_id, captured_at, revision_date, published_date, title, byline, url,
 			html, text, markdown, fingerprint, fp_version, words, extractor,
-			warc_file, warc_offset, warc_record_id, payload_digest, pages)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			warc_file, warc_offset, warc_record_id, payload_digest, pages, declared_canonical)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		snapID, id, captured, fmtTimePtr(p.RevisionDate), fmtTimePtr(p.PublishedDate), p.Title, p.Byline, fetched,
 		prep.htmlZ, prep.textZ, prep.mdZ, p.Fingerprint, fpVersion(p.Fingerprint), len(strings.Fields(p.Text)), p.Extractor,
-		file, offset, prep.pair.recordID, prep.pair.payloadDigest, 1+len(p.MorePages),
+		file, offset, prep.pair.recordID, prep.pair.payloadDigest, 1+len(p.MorePages), p.DeclaredCanonical,
 	)
 	if err != nil {
 		return res, fmt.Errorf("insert snapshot: %w", err)
@@ -479,19 +494,18 @@ func freeSnapshotID(ctx context.Context, q queryer, articleID string, t time.Tim
 // latestInfo is what the dedup rule needs of an article's latest snapshot.
 type latestInfo struct {
 	seq        int64
+	id         string
 	capturedAt time.Time
 	fp         string
-	fpVersion  string
-	title      string
 }
 
 // latestSnapshotInfo returns nil, nil when the article has no snapshot.
 func latestSnapshotInfo(ctx context.Context, q queryer, articleID string) (*latestInfo, error) {
 	var l latestInfo
 	var captured string
-	err := q.QueryRowContext(ctx, `SELECT seq, captured_at, fingerprint, fp_version, title FROM snapshots
+	err := q.QueryRowContext(ctx, `SELECT seq, id, captured_at, fingerprint FROM snapshots
 		WHERE article_id = ? ORDER BY captured_at DESC, seq DESC LIMIT 1`, articleID).
-		Scan(&l.seq, &captured, &l.fp, &l.fpVersion, &l.title)
+		Scan(&l.seq, &l.id, &captured, &l.fp)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
 	}
@@ -509,14 +523,14 @@ func latestSnapshotInfo(ctx context.Context, q queryer, articleID string) (*late
 func snapshotInfoAt(ctx context.Context, q queryer, articleID string, t time.Time, next bool) (*latestInfo, error) {
 	var l latestInfo
 	var captured string
-	query := `SELECT seq, captured_at, fingerprint, fp_version, title FROM snapshots
+	query := `SELECT seq, id, captured_at, fingerprint FROM snapshots
 		WHERE article_id = ? AND captured_at <= ? ORDER BY captured_at DESC, seq DESC LIMIT 1`
 	if next {
-		query = `SELECT seq, captured_at, fingerprint, fp_version, title FROM snapshots
+		query = `SELECT seq, id, captured_at, fingerprint FROM snapshots
 		WHERE article_id = ? AND captured_at > ? ORDER BY captured_at, seq LIMIT 1`
 	}
 	err := q.QueryRowContext(ctx, query, articleID, fmtTime(t)).
-		Scan(&l.seq, &captured, &l.fp, &l.fpVersion, &l.title)
+		Scan(&l.seq, &l.id, &captured, &l.fp)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
 	}
@@ -529,29 +543,18 @@ func snapshotInfoAt(ctx context.Context, q queryer, articleID string, t time.Tim
 	return &l, nil
 }
 
-// sameAsLatest is the dedup rule. Fingerprints of different normaliser
-// versions are compared by refingerprinting the stored title and text.
-func (s *Store) sameAsLatest(ctx context.Context, q queryer, l *latestInfo, p *Page) bool {
+// sameState reports whether p holds the state of the snapshot l: as the
+// caller judged it when l is the snapshot it compared with, else by
+// fingerprint (a snapshot stored meanwhile by another writer carries the
+// current normaliser's fingerprint).
+func sameState(l *latestInfo, p *Page) bool {
 	if l == nil {
 		return false
 	}
-	if l.fpVersion == fpVersion(p.Fingerprint) || p.Refingerprint == nil {
-		return l.fp == p.Fingerprint
+	if p.Judged != "" && l.id == p.Judged {
+		return p.Same
 	}
-	var textZ []byte
-	var file string
-	var offset int64
-	err := q.QueryRowContext(ctx, `SELECT text, warc_file, warc_offset FROM snapshots WHERE seq = ?`, l.seq).
-		Scan(&textZ, &file, &offset)
-	var text string
-	if err == nil {
-		text, err = s.inflateText(ctx, textZ, file, offset)
-	}
-	if err != nil {
-		s.log.Warn("cannot read latest snapshot text to refingerprint", "snapshot_seq", l.seq, "err", err)
-		return false
-	}
-	return p.Refingerprint(l.title, text) == p.Fingerprint
+	return l.fp == p.Fingerprint
 }
 
 // fpVersion is the normaliser version a fingerprint carries: "n1" of "n1:…".

@@ -9,7 +9,7 @@ import (
 )
 
 const snapshotCols = `id, article_id, captured_at, revision_date, published_date, title, byline, url,
-	html, text, markdown, fingerprint, words, extractor, warc_file, warc_offset, warc_record_id, payload_digest, pages`
+	html, text, markdown, fingerprint, words, extractor, warc_file, warc_offset, warc_record_id, payload_digest, pages, declared_canonical`
 
 // storedSnapshot is a snapshot row with its bodies still compressed.
 type storedSnapshot struct {
@@ -23,7 +23,7 @@ func scanSnapshot(r rowScanner) (*storedSnapshot, error) {
 	var rev, pub sql.NullString
 	if err := r.Scan(&sn.ID, &sn.ArticleID, &captured, &rev, &pub, &sn.Title, &sn.Byline, &sn.URL,
 		&sn.htmlZ, &sn.textZ, &sn.mdZ, &sn.Fingerprint, &sn.Words, &sn.Extractor,
-		&sn.WARCFile, &sn.WARCOffset, &sn.WARCRecordID, &sn.PayloadDigest, &sn.Pages); err != nil {
+		&sn.WARCFile, &sn.WARCOffset, &sn.WARCRecordID, &sn.PayloadDigest, &sn.Pages, &sn.DeclaredCanonical); err != nil {
 		return nil, err
 	}
 	var err error

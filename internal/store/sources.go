@@ -45,13 +45,14 @@ func (s *Store) SyncSources(ctx context.Context, srcs []Source) error {
 
 const sourceCols = `s.name, s.title, s.feed, s.etag, s.last_modified, s.last_poll_at, s.last_outcome, s.last_error, s.failures,
 	(SELECT count(*) FROM articles a WHERE a.source = s.name),
-	(SELECT count(*) FROM snapshots n JOIN articles a ON a.id = n.article_id WHERE a.source = s.name)`
+	(SELECT count(*) FROM snapshots n JOIN articles a ON a.id = n.article_id WHERE a.source = s.name),
+	(SELECT count(*) FROM articles a WHERE a.source = s.name AND a.state = 'gone')`
 
 func scanSource(r rowScanner) (*Source, error) {
 	var src Source
 	var polled sql.NullString
 	if err := r.Scan(&src.Name, &src.Title, &src.Feed, &src.ETag, &src.LastModified, &polled,
-		&src.LastOutcome, &src.LastError, &src.Failures, &src.Articles, &src.Snapshots); err != nil {
+		&src.LastOutcome, &src.LastError, &src.Failures, &src.Articles, &src.Snapshots, &src.Gone); err != nil {
 		return nil, err
 	}
 	var err error

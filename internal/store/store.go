@@ -31,7 +31,41 @@ const (
 	OutcomeUnchanged   = "unchanged"
 	OutcomeNotModified = "not-modified"
 	OutcomeError       = "error"
+	// OutcomeMoved: the article answered at a new canonical URL with the
+	// text of its latest snapshot (a move; no snapshot).
+	OutcomeMoved = "moved"
+	// OutcomeGone: the article is gone (404/410, a redirect to the site's
+	// home or a section page, a soft 404); recorded at every such check.
+	OutcomeGone = "gone"
+	// OutcomeBack: a gone article answered with its latest snapshot's
+	// text again (no snapshot; a changed text is "revised" plus the event).
+	OutcomeBack = "back"
 )
+
+// Article states (Article.State).
+const (
+	StateLive = "live"
+	StateGone = "gone"
+	StateBack = "back"
+)
+
+// Article event kinds (Event.Kind): the changes of state and address that
+// are not snapshots.
+const (
+	EventMoved = "moved"
+	EventGone  = "gone"
+	EventBack  = "back"
+)
+
+// Event is one change in an article's life that is not a snapshot.
+type Event struct {
+	ArticleID string
+	Source    string
+	At        time.Time
+	Kind      string // EventMoved, EventGone or EventBack
+	URL       string // moved: the new canonical URL; else the URL fetched
+	Detail    string // moved: the old canonical URL; gone: why
+}
 
 // Source is a configured source as the store knows it, with its poll state.
 type Source struct {
@@ -46,6 +80,7 @@ type Source struct {
 	Failures     int // feed polls that failed in a row (0 after a good one)
 	Articles     int
 	Snapshots    int
+	Gone         int // articles whose state is StateGone
 }
 
 // Article is one piece of writing, named by its canonical URL.
@@ -67,6 +102,13 @@ type Article struct {
 	// the article ("" = none): a fetch whose key equals it would extract to
 	// the latest snapshot's state again (see RecordUnchanged).
 	BodyKey string
+	// State is StateLive, StateGone or StateBack, since StateSince (nil for
+	// an article live since it was first seen).
+	State      string
+	StateSince *time.Time
+	// DeclaredCanonical is the off-site rel=canonical the latest snapshot's
+	// page declared (a syndicated copy naming its original); "" = none.
+	DeclaredCanonical string
 }
 
 // Snapshot is one stored state of an article.
@@ -96,6 +138,9 @@ type Snapshot struct {
 	// snapshot of an archive older than migration 0003 whose WARC record
 	// is missing or unreadable. "" when the snapshot is whole.
 	Damaged string
+	// DeclaredCanonical is the off-site rel=canonical the page declared
+	// ("" = none or on the same site).
+	DeclaredCanonical string
 }
 
 // Capture is one fetch of an article, with its outcome.
@@ -160,11 +205,27 @@ type Page struct {
 	// remembers it as the article's Article.BodyKey for every outcome,
 	// except that a snapshot older than the latest one clears it; "" clears it.
 	BodyKey string
-	// Refingerprint recomputes a fingerprint of a stored title and text with
-	// the current normaliser. SaveCapture calls it when the latest snapshot's
-	// fingerprint carries another normaliser version than Fingerprint, so a
-	// normaliser upgrade does not flag unchanged articles as revised. May be nil.
-	Refingerprint func(title, text string) string
+	// Judged is the ID of the snapshot the caller compared the page with
+	// (the article's latest when it looked; "" = none), and Same what it
+	// found: the page's state is that snapshot's. The caller decides
+	// (harvest's decide, which also knows older normaliser versions); the
+	// store trusts that judgement while Judged is still the latest, and
+	// otherwise (another writer stored a snapshot meanwhile) compares
+	// fingerprints itself, so that no state is stored twice.
+	Judged string
+	Same   bool
+	// ArticleID names the article the caller decided this page belongs to
+	// ("" = a new article, named ArticleID(Canonical)). A moved article
+	// keeps its ID: it is never recomputed from a new canonical URL.
+	ArticleID string
+	// MovedFrom is the article's previous canonical URL when the caller
+	// found it moved to Canonical (recorded as an EventMoved); "" = no move.
+	MovedFrom string
+	// Back marks a gone article that answered with its article again
+	// (state StateBack, an EventBack).
+	Back bool
+	// DeclaredCanonical is the off-site rel=canonical of the page.
+	DeclaredCanonical string
 }
 
 // Response is one more HTTP exchange of a capture (a later page of a

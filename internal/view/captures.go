@@ -85,6 +85,6 @@ func NewCaptures(runs []CaptureRun) []Capture {
 // /api/a/{id}/history?captures=1: the snapshots and every check of the
 // article, both oldest first.
 type HistoryWithCaptures struct {
-	Snapshots []History `json:"snapshots"`
-	Captures  []Capture `json:"captures"`
+	Snapshots []HistoryEntry `json:"snapshots"`
+	Captures  []Capture      `json:"captures"`
 }

@@ -15,6 +15,27 @@ type History struct {
 	Pages         int     `json:"pages"` // pages of a paginated article joined (1 for most)
 }
 
+// HistoryEntry is one element of `history --json` and /api/a/{id}/history:
+// a snapshot, the off-site canonical its page declared ("" = none), and
+// the article's state (live, gone or back) since when (null: live since
+// first seen), the same on every element.
+type HistoryEntry struct {
+	History
+	DeclaredCanonical string  `json:"declared_canonical"`
+	State             string  `json:"state"`
+	StateSince        *string `json:"state_since"`
+}
+
+// NewHistoryEntries is the history of article a from its snapshots' infos.
+func NewHistoryEntries(a store.Article, infos []store.SnapshotInfo) []HistoryEntry {
+	out := make([]HistoryEntry, 0, len(infos))
+	for _, si := range infos {
+		out = append(out, HistoryEntry{History: HistoryFromInfo(si), DeclaredCanonical: si.DeclaredCanonical,
+			State: a.State, StateSince: Time(a.StateSince)})
+	}
+	return out
+}
+
 // NewHistory is the History of a full snapshot.
 func NewHistory(s store.Snapshot) History {
 	return History{ID: s.ID, CapturedAt: Time(&s.CapturedAt), RevisionDate: Time(s.RevisionDate),
@@ -60,6 +81,9 @@ type Snapshot struct {
 	// Damaged says why text, markdown and html are empty: a snapshot of an
 	// old archive whose WARC record is unreadable. Absent when whole.
 	Damaged string `json:"damaged,omitempty"`
+	// DeclaredCanonical is the off-site rel=canonical the page declared (a
+	// syndicated copy's original); "" = none.
+	DeclaredCanonical string `json:"declared_canonical"`
 }
 
 // NewSnapshot is the JSON shape of snapshot s of article a.
@@ -68,5 +92,6 @@ func NewSnapshot(a *store.Article, s *store.Snapshot) Snapshot {
 		CapturedAt: Time(&s.CapturedAt), RevisionDate: Time(s.RevisionDate), PublishedDate: Time(s.PublishedDate),
 		Title: s.Title, Byline: s.Byline, Fingerprint: s.Fingerprint, Words: s.Words, Pages: s.Pages, Extractor: s.Extractor,
 		WARC: WARC{File: s.WARCFile, Offset: s.WARCOffset, RecordID: s.WARCRecordID, PayloadDigest: s.PayloadDigest},
-		Text: s.Text, Markdown: s.Markdown, HTML: s.HTML, Damaged: s.Damaged}
+		Text: s.Text, Markdown: s.Markdown, HTML: s.HTML, Damaged: s.Damaged,
+		DeclaredCanonical: s.DeclaredCanonical}
 }

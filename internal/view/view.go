@@ -33,6 +33,7 @@ type Source struct {
 	LastError   string  `json:"last_error"`
 	Articles    int     `json:"articles"`
 	Snapshots   int     `json:"snapshots"`
+	Gone        int     `json:"gone"` // articles now gone (404/410, redirected away, soft 404)
 }
 
 // NewSource is s with its schedule ("" if none) and next run (nil if
@@ -40,7 +41,7 @@ type Source struct {
 func NewSource(s store.Source, schedule string, nextRun *time.Time) Source {
 	return Source{Name: s.Name, Title: s.Title, Feed: s.Feed, Schedule: schedule, NextRun: Time(nextRun),
 		LastPollAt: Time(s.LastPollAt), LastOutcome: s.LastOutcome, LastError: s.LastError,
-		Articles: s.Articles, Snapshots: s.Snapshots}
+		Articles: s.Articles, Snapshots: s.Snapshots, Gone: s.Gone}
 }
 
 // Article is one element of `list --json`, /api/articles and /api/a/{id};
@@ -54,12 +55,45 @@ type Article struct {
 	FirstSeen          *string `json:"first_seen"`
 	LastCapturedAt     *string `json:"last_captured_at"`
 	LatestRevisionDate *string `json:"latest_revision_date"`
+	// State is "live", "gone" or "back", since StateSince (null: live
+	// since first seen).
+	State      string  `json:"state"`
+	StateSince *string `json:"state_since"`
 }
 
 // NewArticle is the JSON shape of a.
 func NewArticle(a store.Article) Article {
 	return Article{ID: a.ID, Source: a.Source, URL: a.URL, Title: a.Title, Snapshots: a.Snapshots,
-		FirstSeen: Time(&a.FirstSeen), LastCapturedAt: Time(a.LastCapturedAt), LatestRevisionDate: Time(a.LatestRevisionDate)}
+		FirstSeen: Time(&a.FirstSeen), LastCapturedAt: Time(a.LastCapturedAt), LatestRevisionDate: Time(a.LatestRevisionDate),
+		State: a.State, StateSince: Time(a.StateSince)}
+}
+
+// Event is a move, removal or return of an article: kind "moved" (url the
+// new canonical URL, detail the old one), "gone" (detail why) or "back".
+type Event struct {
+	At     *string `json:"at"`
+	Kind   string  `json:"kind"`
+	URL    string  `json:"url"`
+	Detail string  `json:"detail"`
+}
+
+// NewEvents is the JSON shape of evs.
+func NewEvents(evs []store.Event) []Event {
+	out := make([]Event, 0, len(evs))
+	for _, e := range evs {
+		out = append(out, Event{At: Time(&e.At), Kind: e.Kind, URL: e.URL, Detail: e.Detail})
+	}
+	return out
+}
+
+// ArticleDetail is /api/a/{id}: the Article, the article's declared
+// off-site canonical, its events (oldest first) and the archived
+// syndicated copies that name it as their original (their IDs).
+type ArticleDetail struct {
+	Article
+	DeclaredCanonical string   `json:"declared_canonical"`
+	Events            []Event  `json:"events"`
+	SyndicatedCopies  []string `json:"syndicated_copies"`
 }
 
 // Hit is one element of `search --json` and /api/search; Snippet marks

@@ -166,9 +166,26 @@ func (s *Server) apiLoadArticle(w http.ResponseWriter, r *http.Request) (*store.
 }
 
 func (s *Server) apiArticle(w http.ResponseWriter, r *http.Request) {
-	if a, ok := s.apiLoadArticle(w, r); ok {
-		writeJSON(w, r, http.StatusOK, jsonview.NewArticle(*a))
+	a, ok := s.apiLoadArticle(w, r)
+	if !ok {
+		return
 	}
+	evs, err := s.st.Events(r.Context(), a.ID)
+	if err != nil {
+		s.apiError(w, r, err, 0, "")
+		return
+	}
+	copies, err := s.st.SyndicatedCopies(r.Context(), a)
+	if err != nil {
+		s.apiError(w, r, err, 0, "")
+		return
+	}
+	out := jsonview.ArticleDetail{Article: jsonview.NewArticle(*a), DeclaredCanonical: a.DeclaredCanonical,
+		Events: jsonview.NewEvents(evs), SyndicatedCopies: []string{}}
+	for _, c := range copies {
+		out.SyndicatedCopies = append(out.SyndicatedCopies, c.ID)
+	}
+	writeJSON(w, r, http.StatusOK, out)
 }
 
 // apiHistory is `annalist history --json`, or with ?captures=1
@@ -183,10 +200,7 @@ func (s *Server) apiHistory(w http.ResponseWriter, r *http.Request) {
 		s.apiError(w, r, err, 0, "")
 		return
 	}
-	out := make([]jsonview.History, 0, len(infos))
-	for _, si := range infos {
-		out = append(out, jsonview.HistoryFromInfo(si))
-	}
+	out := jsonview.NewHistoryEntries(*a, infos)
 	if r.URL.Query().Get("captures") != "1" {
 		writeJSON(w, r, http.StatusOK, out)
 		return

@@ -3,7 +3,9 @@ package web
 import (
 	"encoding/json"
 	"encoding/xml"
+	"html"
 	"net/http"
+	"sort"
 	"time"
 
 	"annalist/internal/store"
@@ -13,9 +15,12 @@ import (
 const feedEntries = 30
 
 type feedItem struct {
-	change  store.Change
+	at      time.Time
+	outcome string // new, revised, or an event: moved, gone, back
+	url     string // the article's URL on its site
 	html    string
-	link    string // absolute snapshot URL
+	link    string // absolute snapshot URL, or the article page's for an event
+	id      string // unique entry ID
 	title   string
 	summary string
 }
@@ -24,7 +29,7 @@ type feedItem struct {
 // sanitised HTML.
 func (s *Server) feedItems(w http.ResponseWriter, r *http.Request) (title, self string, items []feedItem, ok bool) {
 	source := r.PathValue("source")
-	title, self = "annalist: new articles and revisions", ""
+	title, self = "annalist: new articles, revisions, moves and removals", ""
 	if source != "" {
 		if !sourceRE.MatchString(source) {
 			s.notFound(w, r, "There is no source of that name.")
@@ -39,7 +44,7 @@ func (s *Server) feedItems(w http.ResponseWriter, r *http.Request) (title, self 
 		if name == "" {
 			name = src.Name
 		}
-		title = name + " in annalist: new articles and revisions"
+		title = name + " in annalist: new articles, revisions, moves and removals"
 	}
 	changes, err := s.st.Changes(r.Context(), store.ChangeFilter{Source: source, Limit: feedEntries})
 	if err != nil {
@@ -53,7 +58,9 @@ func (s *Server) feedItems(w http.ResponseWriter, r *http.Request) (title, self 
 			s.serverError(w, r, err)
 			return "", "", nil, false
 		}
-		it := feedItem{change: c, html: string(bodyHTML(sn)), link: base + snapshotPath(c.ID), title: c.Title}
+		it := feedItem{at: c.CapturedAt, outcome: c.Outcome, url: c.URL, html: string(bodyHTML(sn)),
+			link: base + snapshotPath(c.ID), title: c.Title}
+		it.id = it.link
 		if c.Outcome == store.OutcomeRevised {
 			it.title = "Revised: " + c.Title
 			it.summary = "A revision of " + c.URL + ", captured " + c.CapturedAt.UTC().Format(time.RFC3339) + "."
@@ -62,7 +69,56 @@ func (s *Server) feedItems(w http.ResponseWriter, r *http.Request) (title, self 
 		}
 		items = append(items, it)
 	}
+	evs, err := s.eventItems(r, source, base)
+	if err != nil {
+		s.serverError(w, r, err)
+		return "", "", nil, false
+	}
+	items = append(items, evs...)
+	sort.SliceStable(items, func(i, j int) bool { return items[i].at.After(items[j].at) })
+	if len(items) > feedEntries {
+		items = items[:feedEntries]
+	}
 	return title, base + r.URL.Path, items, true
+}
+
+// eventItems are the latest moves, removals and returns as feed entries:
+// "Gone since …", "Back since …", "Moved: …".
+func (s *Server) eventItems(r *http.Request, source, base string) ([]feedItem, error) {
+	evs, err := s.st.RecentEvents(r.Context(), source, feedEntries)
+	if err != nil {
+		return nil, err
+	}
+	var items []feedItem
+	for _, e := range evs {
+		a, err := s.st.Article(r.Context(), e.ArticleID)
+		if err != nil {
+			return nil, err
+		}
+		name := a.Title
+		if name == "" {
+			name = a.URL
+		}
+		at := e.At.UTC().Format(time.RFC3339)
+		it := feedItem{at: e.At, outcome: e.Kind, url: a.URL, link: base + "/a/" + a.ID,
+			id: base + "/a/" + a.ID + "#" + e.Kind + "-" + e.At.UTC().Format("20060102150405")}
+		switch e.Kind {
+		case store.EventGone:
+			it.title = "Gone: " + name
+			it.summary = "Gone since " + at + " (" + e.Detail + "); its snapshots stay in the archive."
+		case store.EventBack:
+			it.title = "Back: " + name
+			it.summary = "Back since " + at + " at " + e.URL + "."
+		case store.EventMoved:
+			it.title = "Moved: " + name
+			it.summary = "Moved on " + at + " from " + e.Detail + " to " + e.URL + "."
+		default:
+			continue
+		}
+		it.html = "<p>" + html.EscapeString(it.summary) + "</p>"
+		items = append(items, it)
+	}
+	return items, nil
 }
 
 type atomFeed struct {
@@ -114,14 +170,14 @@ func (s *Server) handleAtom(w http.ResponseWriter, r *http.Request) {
 		Links:  []atomLink{{Rel: "self", Type: "application/atom+xml", Href: self}, {Rel: "alternate", Type: "text/html", Href: base + "/"}},
 		Author: atomPerson{Name: "annalist"}, Gen: "annalist"}
 	if len(items) > 0 {
-		f.Updated = items[0].change.CapturedAt.UTC().Format(time.RFC3339)
+		f.Updated = items[0].at.UTC().Format(time.RFC3339)
 	}
 	for _, it := range items {
-		e := atomEntry{Title: it.title, ID: it.link,
-			Updated: it.change.CapturedAt.UTC().Format(time.RFC3339), Published: it.change.CapturedAt.UTC().Format(time.RFC3339),
-			Links:   []atomLink{{Rel: "alternate", Type: "text/html", Href: it.link}, {Rel: "related", Href: it.change.URL}},
+		e := atomEntry{Title: it.title, ID: it.id,
+			Updated: it.at.UTC().Format(time.RFC3339), Published: it.at.UTC().Format(time.RFC3339),
+			Links:   []atomLink{{Rel: "alternate", Type: "text/html", Href: it.link}, {Rel: "related", Href: it.url}},
 			Summary: atomText{Type: "text", Body: it.summary}, Content: atomText{Type: "html", Body: it.html}}
-		e.Category.Term = it.change.Outcome
+		e.Category.Term = it.outcome
 		f.Entries = append(f.Entries, e)
 	}
 	out, err := xml.MarshalIndent(f, "", "  ")
@@ -161,9 +217,9 @@ func (s *Server) handleJSONFeed(w http.ResponseWriter, r *http.Request) {
 	f := jsonFeed{Version: "https://jsonfeed.org/version/1.1", Title: title, HomePageURL: s.base(r) + "/", FeedURL: self,
 		Items: []jsonFeedItem{}}
 	for _, it := range items {
-		f.Items = append(f.Items, jsonFeedItem{ID: it.link, URL: it.link, ExternalURL: it.change.URL, Title: it.title,
-			Summary: it.summary, ContentHTML: it.html, DatePublished: it.change.CapturedAt.UTC().Format(time.RFC3339),
-			Tags: []string{it.change.Outcome}})
+		f.Items = append(f.Items, jsonFeedItem{ID: it.id, URL: it.link, ExternalURL: it.url, Title: it.title,
+			Summary: it.summary, ContentHTML: it.html, DatePublished: it.at.UTC().Format(time.RFC3339),
+			Tags: []string{it.outcome}})
 	}
 	w.Header().Set("Content-Type", "application/feed+json; charset=utf-8")
 	enc := json.NewEncoder(w)

@@ -109,10 +109,11 @@ func TestJSONAPIMirrorsCLI(t *testing.T) {
 		array bool
 		keys  string
 	}{
-		{"/api/sources", true, "articles,feed,last_error,last_outcome,last_poll_at,name,next_run,schedule,snapshots,title"},
-		{"/api/articles?source=mondo-history", true, "first_seen,id,last_captured_at,latest_revision_date,snapshots,source,title,url"},
-		{"/api/a/" + f.grain + "/history", true, "captured_at,fingerprint,id,pages,published_date,revision_date,title,words"},
-		{"/api/a/" + f.grainS[0], false, "article,byline,canonical_url,captured_at,extractor,fingerprint,html,id,markdown,pages,published_date,revision_date,source,text,title,url,warc,words"},
+		{"/api/sources", true, "articles,feed,gone,last_error,last_outcome,last_poll_at,name,next_run,schedule,snapshots,title"},
+		{"/api/articles?source=mondo-history", true, "first_seen,id,last_captured_at,latest_revision_date,snapshots,source,state,state_since,title,url"},
+		{"/api/a/" + f.grain, false, "declared_canonical,events,first_seen,id,last_captured_at,latest_revision_date,snapshots,source,state,state_since,syndicated_copies,title,url"},
+		{"/api/a/" + f.grain + "/history", true, "captured_at,declared_canonical,fingerprint,id,pages,published_date,revision_date,state,state_since,title,words"},
+		{"/api/a/" + f.grainS[0], false, "article,byline,canonical_url,captured_at,declared_canonical,extractor,fingerprint,html,id,markdown,pages,published_date,revision_date,source,text,title,url,warc,words"},
 		{"/api/a/" + f.grain + "/diff", false, "article,chunks,from,title_change,to,words_added,words_removed"},
 		{"/api/search?q=grain", true, "article,captured_at,snapshot,snippet,source,title,url"},
 	} {

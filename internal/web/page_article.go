@@ -20,7 +20,10 @@ type articleData struct {
 	// Checks is every check of the article, newest first, runs of
 	// identical outcomes folded: captures are evidence even when they
 	// stored nothing.
-	Checks []jsonview.CaptureRun
+	Checks   []jsonview.CaptureRun
+	Events   []store.Event   // moves, removals, returns; oldest first
+	Original *store.Article  // the archived article the declared canonical names, if any
+	Copies   []store.Article // archived syndicated copies naming this article as their original
 }
 
 // checks folds captures (newest first) into runs, newest first.
@@ -69,6 +72,19 @@ func (s *Server) handleArticle(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	d := articleData{Article: *a, Source: a.Source, Checks: checks(caps)}
+	if d.Events, err = s.st.Events(ctx, a.ID); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	if d.Copies, err = s.st.SyndicatedCopies(ctx, a); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	if a.DeclaredCanonical != "" {
+		if o, err := s.st.ArticleByURL(ctx, a.DeclaredCanonical); err == nil && o.ID != a.ID {
+			d.Original = o
+		}
+	}
 	for i := len(entries) - 1; i >= 0; i-- {
 		e := entries[i]
 		if e.SilentEdit {

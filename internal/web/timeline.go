@@ -49,7 +49,11 @@ func (s *Server) timeline(ctx context.Context, infos []store.SnapshotInfo, captu
 	}
 	for k := len(captures) - 1; k >= 0; k-- { // captures come newest first
 		c := captures[k]
-		if c.Outcome != store.OutcomeUnchanged {
+		switch c.Outcome {
+		case store.OutcomeUnchanged, store.OutcomeMoved, store.OutcomeBack:
+			// Checks that found the snapshot's text (a move or a return
+			// with the same words stores none).
+		default:
 			continue
 		}
 		for i := len(out) - 1; i >= 0; i-- {

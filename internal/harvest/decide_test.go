@@ -1,0 +1,210 @@
+package harvest
+
+import (
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"annalist/internal/extract"
+	"annalist/internal/fetch"
+	"annalist/internal/store"
+)
+
+// TestDecide is every outcome of the one decision, from the facts alone.
+func TestDecide(t *testing.T) {
+	const (
+		site    = "https://history.example"
+		artURL  = site + "/news/2024/fall-of-rome"
+		newURL  = site + "/news/2024/the-fall-of-rome"
+		fp      = "n1:aaaa"
+		otherFP = "n1:bbbb"
+	)
+	jan, feb := time.Date(2024, 1, 31, 0, 0, 0, 0, time.UTC), time.Date(2024, 2, 1, 0, 0, 0, 0, time.UTC)
+	live := &store.Article{ID: "aaaaaaaaaaaa", URL: artURL, State: store.StateLive}
+	goneArt := &store.Article{ID: "aaaaaaaaaaaa", URL: artURL, State: store.StateGone}
+	other := &store.Article{ID: "bbbbbbbbbbbb", URL: newURL, State: store.StateLive}
+	latest := &Latest{Fingerprint: fp, Words: 300, RevisionDate: &jan}
+	page := func(canon, fingerprint string) *PageFacts {
+		return &PageFacts{Canonical: canon, Words: 300, Fingerprint: fingerprint}
+	}
+	fetched := func(f Facts) Facts { // a 200 at the article's URL unless said otherwise
+		if f.AskedURL == "" {
+			f.AskedURL = artURL
+		}
+		if f.FinalURL == "" {
+			f.FinalURL = f.AskedURL
+		}
+		if f.Status == 0 && f.FetchErr == nil {
+			f.Status = 200
+		}
+		return f
+	}
+	statusErr := func(code int) error { return &fetch.StatusError{URL: artURL, Code: code} }
+
+	type want struct {
+		outcome   string
+		article   string // ID of Verdict.Article; "" = nil
+		snapshot  bool
+		movedFrom string
+		back      bool
+		dateBump  bool
+		reason    string // in Reason (gone) or Err (error)
+		is        error  // errors.Is(Err, is)
+	}
+	cases := []struct {
+		name string
+		f    Facts
+		want want
+	}{
+		// New articles and revisions.
+		{"new article", fetched(Facts{Page: page(artURL, fp)}),
+			want{outcome: store.OutcomeNew, snapshot: true}},
+		{"known article without a snapshot yet", fetched(Facts{Known: live, Page: page(artURL, fp)}),
+			want{outcome: store.OutcomeNew, article: live.ID, snapshot: true}},
+		{"revised", fetched(Facts{Known: live, Latest: latest, Page: page(artURL, otherFP)}),
+			want{outcome: store.OutcomeRevised, article: live.ID, snapshot: true}},
+		{"unchanged", fetched(Facts{Known: live, Latest: latest, Page: page(artURL, fp)}),
+			want{outcome: store.OutcomeUnchanged, article: live.ID}},
+		{"unchanged: same body, not extracted", fetched(Facts{Known: live, SameBody: true}),
+			want{outcome: store.OutcomeUnchanged, article: live.ID}},
+		{"date bump: same text, new revision date", fetched(Facts{Known: live, Latest: latest,
+			Page: &PageFacts{Canonical: artURL, Words: 300, Fingerprint: fp, RevisionDate: &feb}}),
+			want{outcome: store.OutcomeUnchanged, article: live.ID, dateBump: true}},
+		{"not modified", fetched(Facts{Known: live, NotModified: true, Status: 304}),
+			want{outcome: store.OutcomeNotModified, article: live.ID}},
+		{"the page names another archived article", fetched(Facts{Known: live, Named: other, Latest: latest, Page: page(newURL, fp)}),
+			want{outcome: store.OutcomeUnchanged, article: other.ID}},
+
+		// Moves.
+		{"moved: 301 to a new slug, same text", fetched(Facts{Known: live, Latest: latest, FinalURL: newURL, Page: page(newURL, fp)}),
+			want{outcome: store.OutcomeMoved, article: live.ID, movedFrom: artURL}},
+		{"moved and revised", fetched(Facts{Known: live, Latest: latest, FinalURL: newURL, Page: page(newURL, otherFP)}),
+			want{outcome: store.OutcomeRevised, article: live.ID, snapshot: true, movedFrom: artURL}},
+		{"feed links a new URL for a known guid", fetched(Facts{Known: live, Latest: latest, AskedURL: newURL, Page: page(newURL, fp)}),
+			want{outcome: store.OutcomeMoved, article: live.ID, movedFrom: artURL}},
+		{"301 then 200 with the old canonical: no move", fetched(Facts{Known: live, Latest: latest, FinalURL: newURL, Page: page(artURL, fp)}),
+			want{outcome: store.OutcomeUnchanged, article: live.ID}},
+
+		// Removals: only for an archived article.
+		{"404", fetched(Facts{Known: live, FetchErr: statusErr(404), Status: 404}),
+			want{outcome: store.OutcomeGone, article: live.ID, reason: "404 Not Found"}},
+		{"410", fetched(Facts{Known: live, FetchErr: statusErr(410), Status: 410}),
+			want{outcome: store.OutcomeGone, article: live.ID, reason: "410 Gone"}},
+		{"302 to the home page", fetched(Facts{Known: live, FinalURL: site + "/", Page: page(site+"/", otherFP)}),
+			want{outcome: store.OutcomeGone, article: live.ID, reason: "redirected to the home page"}},
+		{"302 to /index.html", fetched(Facts{Known: live, FinalURL: site + "/index.html", Page: page(site+"/index.html", otherFP)}),
+			want{outcome: store.OutcomeGone, article: live.ID, reason: "home page"}},
+		{"302 to a section above the article", fetched(Facts{Known: live, FinalURL: site + "/news/", Page: page(site+"/news/", otherFP)}),
+			want{outcome: store.OutcomeGone, article: live.ID, reason: "redirected to the section page"}},
+		{"a page whose canonical is the home page", fetched(Facts{Known: live, FinalURL: site + "/latest?from=" + "fall-of-rome", Page: page(site+"/", otherFP)}),
+			want{outcome: store.OutcomeGone, article: live.ID, reason: "canonical URL is the home page"}},
+		{"soft 404", fetched(Facts{Known: live, Latest: latest, NotFoundPage: "Seite nicht gefunden", Page: page(artURL, otherFP)}),
+			want{outcome: store.OutcomeGone, article: live.ID, reason: "soft 404"}},
+		{"soft 404 with nothing to extract", fetched(Facts{Known: live, NotFoundPage: "404", ExtractErr: errors.New("no content")}),
+			want{outcome: store.OutcomeGone, article: live.ID, reason: "soft 404"}},
+		{"still gone", fetched(Facts{Known: goneArt, FetchErr: statusErr(410), Status: 410}),
+			want{outcome: store.OutcomeGone, article: live.ID, reason: "410"}},
+
+		// What is never archived as an article.
+		{"a new URL redirected to the home page", fetched(Facts{FinalURL: site + "/", Page: page(site+"/", fp)}),
+			want{outcome: store.OutcomeError, reason: "home page", is: ErrNotArticle}},
+		{"a new URL answering 404", fetched(Facts{FetchErr: statusErr(404), Status: 404}),
+			want{outcome: store.OutcomeError, reason: "404"}},
+		{"a new soft 404", fetched(Facts{NotFoundPage: "Page introuvable", Page: page(artURL, fp)}),
+			want{outcome: store.OutcomeError, reason: "soft 404", is: ErrNotArticle}},
+
+		// Transient faults never mark an article gone.
+		{"503", fetched(Facts{Known: live, FetchErr: statusErr(503), Status: 503}),
+			want{outcome: store.OutcomeError, article: live.ID, reason: "503"}},
+		{"timeout", fetched(Facts{Known: live, FetchErr: errors.New("fetch: GET x: total timeout 20s exceeded")}),
+			want{outcome: store.OutcomeError, article: live.ID, reason: "timeout"}},
+		{"DNS error", fetched(Facts{Known: live, FetchErr: errors.New("dial tcp: lookup history.example: no such host")}),
+			want{outcome: store.OutcomeError, article: live.ID, reason: "no such host"}},
+		{"a gone article's 503", fetched(Facts{Known: goneArt, FetchErr: statusErr(503), Status: 503}),
+			want{outcome: store.OutcomeError, article: live.ID, reason: "503"}},
+
+		// Returns.
+		{"back with the same text", fetched(Facts{Known: goneArt, Latest: latest, Page: page(artURL, fp)}),
+			want{outcome: store.OutcomeBack, article: live.ID, back: true}},
+		{"back with a new text", fetched(Facts{Known: goneArt, Latest: latest, Page: page(artURL, otherFP)}),
+			want{outcome: store.OutcomeRevised, article: live.ID, snapshot: true, back: true}},
+		{"back at a new address", fetched(Facts{Known: goneArt, Latest: latest, FinalURL: newURL, Page: page(newURL, fp)}),
+			want{outcome: store.OutcomeBack, article: live.ID, back: true, movedFrom: artURL}},
+		{"a gone article's same body is read again", fetched(Facts{Known: goneArt, Latest: latest, SameBody: true, Page: page(artURL, fp)}),
+			want{outcome: store.OutcomeBack, article: live.ID, back: true}},
+
+		// Extraction failures.
+		{"not HTML", fetched(Facts{Known: live, NotHTML: "application/pdf"}),
+			want{outcome: store.OutcomeError, article: live.ID, is: ErrNotHTML}},
+		{"nothing extracted", fetched(Facts{Known: live, ExtractErr: errors.New("extract: no article text")}),
+			want{outcome: store.OutcomeError, article: live.ID, reason: "no article text"}},
+		{"the selectors broke", fetched(Facts{Known: live, Latest: latest, Page: &PageFacts{Canonical: artURL, Words: 300, Fingerprint: fp, Fallback: true}}),
+			want{outcome: store.OutcomeError, article: live.ID, is: ErrSelectorsBroke, reason: "matches"}},
+		{"the selectors miss a new article: archived generically", fetched(Facts{Page: &PageFacts{Canonical: artURL, Words: 300, Fingerprint: fp, Fallback: true}}),
+			want{outcome: store.OutcomeNew, snapshot: true}},
+		{"shrunk", fetched(Facts{Known: live, Latest: latest, Page: &PageFacts{Canonical: artURL, Words: 100, Fingerprint: otherFP}}),
+			want{outcome: store.OutcomeError, article: live.ID, is: ErrShrunk}},
+		{"304 for a page not in the archive", fetched(Facts{NotModified: true}),
+			want{outcome: store.OutcomeError, reason: "304"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			v := decide(c.f)
+			got := want{outcome: v.Outcome, snapshot: v.Snapshot, movedFrom: v.MovedFrom, back: v.Back, dateBump: v.DateBump}
+			if v.Article != nil {
+				got.article = v.Article.ID
+			}
+			w := c.want
+			cmp := w
+			cmp.reason, cmp.is = "", nil
+			if got != cmp {
+				t.Errorf("decide = %+v\nwant    %+v", got, cmp)
+			}
+			text := v.Reason
+			if v.Err != nil {
+				text = v.Err.Error()
+			}
+			if (v.Outcome == store.OutcomeError) != (v.Err != nil) {
+				t.Errorf("outcome %q with error %v", v.Outcome, v.Err)
+			}
+			if w.reason != "" && !strings.Contains(text, w.reason) {
+				t.Errorf("reason/error %q, want it to contain %q", text, w.reason)
+			}
+			if w.is != nil && !errors.Is(v.Err, w.is) {
+				t.Errorf("error %v, want errors.Is %v", v.Err, w.is)
+			}
+		})
+	}
+}
+
+func TestNotFoundPage(t *testing.T) {
+	for _, c := range []struct {
+		page string
+		want string
+	}{
+		{"<html><head><title>Page not found – Rome History</title></head><body><p>Sorry.</p></body></html>", "Page not found – Rome History"},
+		{"<html><head><title>Rome History</title></head><body><h1>Seite nicht gefunden</h1><p>Leider.</p></body></html>", "Seite nicht gefunden"},
+		{"<html><head><title>Erreur 404</title></head><body><h1>Page introuvable</h1></body></html>", "Erreur 404"},
+		{"<html><head><title>The fall of Rome</title></head><body><h1>The fall of Rome</h1><p>In 476 …</p></body></html>", ""},
+		{"<html><head><title>404 BC: the siege</title></head><body><h1>404 BC</h1><p>" + strings.Repeat("Sparta besieged Athens. ", 60) + "</p></body></html>", ""},
+		{"<html><head><title>404 BC: the siege</title></head><body><h1>404 BC</h1><p>Sparta besieged Athens by land and sea.</p></body></html>", ""},
+		{"<html><head><title>404 – Rome History</title></head><body><p>Nothing here.</p></body></html>", "404 – Rome History"},
+		{"<html><head><title>Rome History</title></head><body><h1>Error 404</h1></body></html>", "Error 404"},
+	} {
+		got := notFoundPage([]byte(c.page), extracted(t, c.page))
+		if got != c.want {
+			t.Errorf("notFoundPage(%.60q) = %q, want %q", c.page, got, c.want)
+		}
+	}
+}
+
+// extracted is the generic extraction of page, nil when it finds nothing.
+func extracted(t *testing.T, page string) *extract.Result {
+	t.Helper()
+	art, err := extract.Article([]byte(page), "https://history.example/a", extract.Rules{})
+	if err != nil {
+		return nil
+	}
+	return art
+}
