@@ -9,7 +9,7 @@ import (
 )
 
 // Every check that got a response records its HTTP status: the page's
-// 200, a 304, an unchanged re-fetch's 200 and an error status.
+// 200, a 304, an unchanged re-fetch's 200 and a removal's 404.
 func TestCapturesRecordHTTPStatus(t *testing.T) {
 	e := newEnv(t, nil)
 	e.poll(harvest.RecheckNone) // new: 200
@@ -30,7 +30,7 @@ func TestCapturesRecordHTTPStatus(t *testing.T) {
 	for _, c := range caps {
 		got = append(got, check{c.Outcome, c.HTTPStatus})
 	}
-	want := []check{{store.OutcomeError, 404}, {store.OutcomeUnchanged, 200}, {store.OutcomeNotModified, 304}, {store.OutcomeNew, 200}}
+	want := []check{{store.OutcomeGone, 404}, {store.OutcomeUnchanged, 200}, {store.OutcomeNotModified, 304}, {store.OutcomeNew, 200}}
 	if len(got) != len(want) {
 		t.Fatalf("captures newest first = %v, want %v", got, want)
 	}
