@@ -168,7 +168,9 @@ func (h *Harvester) capturePage(ctx context.Context, src *config.Source, pageURL
 
 	body, _ := resp.UTF8()
 	h.extractions.Add(1)
-	art, err := extract.Article(body, resp.URL, rules)
+	ectx, cancel := h.extractContext(ctx)
+	defer cancel()
+	art, err := extract.ArticleContext(ectx, body, resp.URL, rules)
 	if err != nil {
 		return fail(fmt.Errorf("extract %s: %w", resp.URL, err))
 	}
@@ -200,7 +202,10 @@ func (h *Harvester) capturePage(ctx context.Context, src *config.Source, pageURL
 	if title == "" && item != nil {
 		title = item.Title
 	}
-	fingerprint := extract.Fingerprint(title, art.Text, src.IgnoreRE)
+	fingerprint, err := extract.FingerprintContext(ectx, title, art.Text, art.HTML, src.IgnoreRE)
+	if err != nil {
+		return fail(fmt.Errorf("fingerprint %s: %w", resp.URL, err))
+	}
 	if art.Fallback && latest != nil {
 		// The source's selectors stopped working on an article they
 		// extracted before (a redesign): an extraction failure to fix in
@@ -253,7 +258,7 @@ func (h *Harvester) capturePage(ctx context.Context, src *config.Source, pageURL
 		RevisionDate:  revised,
 		PublishedDate: published,
 		Fingerprint:   fingerprint,
-		Refingerprint: func(t, x string) string { return extract.Fingerprint(t, x, ignore) },
+		Refingerprint: h.refingerprinter(ignore),
 		Extractor:     art.Extractor + "/" + extract.Version,
 		ETag:          resp.Header.Get("ETag"),
 		LastModified:  resp.Header.Get("Last-Modified"),

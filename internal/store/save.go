@@ -476,7 +476,8 @@ func snapshotInfoAt(ctx context.Context, q queryer, articleID string, t time.Tim
 }
 
 // sameAsLatest is the dedup rule. Fingerprints of different normaliser
-// versions are compared by refingerprinting the stored title and text.
+// versions are compared by refingerprinting the stored title, text and HTML
+// (a normaliser may count what only the HTML keeps, such as captions).
 func (s *Store) sameAsLatest(ctx context.Context, q queryer, l *latestInfo, p *Page) bool {
 	if l == nil {
 		return false
@@ -484,20 +485,16 @@ func (s *Store) sameAsLatest(ctx context.Context, q queryer, l *latestInfo, p *P
 	if l.fpVersion == fpVersion(p.Fingerprint) || p.Refingerprint == nil {
 		return l.fp == p.Fingerprint
 	}
-	var textZ []byte
-	var file string
-	var offset int64
-	err := q.QueryRowContext(ctx, `SELECT text, warc_file, warc_offset FROM snapshots WHERE seq = ?`, l.seq).
-		Scan(&textZ, &file, &offset)
-	var text string
+	st, err := scanSnapshot(q.QueryRowContext(ctx, `SELECT `+snapshotCols+` FROM snapshots WHERE seq = ?`, l.seq))
+	var sn *Snapshot
 	if err == nil {
-		text, err = s.inflateText(ctx, textZ, file, offset)
+		sn, err = s.inflate(ctx, st)
 	}
 	if err != nil {
-		s.log.Warn("cannot read latest snapshot text to refingerprint", "snapshot_seq", l.seq, "err", err)
+		s.log.Warn("cannot read latest snapshot to refingerprint", "snapshot_seq", l.seq, "err", err)
 		return false
 	}
-	return p.Refingerprint(l.title, text) == p.Fingerprint
+	return p.Refingerprint(l.title, sn.Text, sn.HTML) == p.Fingerprint
 }
 
 // fpVersion is the normaliser version a fingerprint carries: "n1" of "n1:…".

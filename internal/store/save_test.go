@@ -127,19 +127,19 @@ func TestSaveCaptureRefingerprint(t *testing.T) {
 
 	// A new normaliser (n2) drops the "Updated on" stamp: the same article
 	// gets another fingerprint, but the stored text refingerprints to it.
-	norm2 := func(title, text string) string {
+	norm2 := func(title, text, _ string) string {
 		text, _, _ = strings.Cut(text, "Mondo History Updated on")
 		return fpv("n2", title, text)
 	}
 	p := page("soviet", "Soviet", text+" 2024-02-01", t0.Add(time.Hour))
-	p.Fingerprint = norm2(p.Title, p.Text)
+	p.Fingerprint = norm2(p.Title, p.Text, p.HTML)
 	p.Refingerprint = norm2
 	if res := mustSave(t, s, p); res.Outcome != OutcomeUnchanged {
 		t.Errorf("normaliser upgrade: outcome %s, want unchanged", res.Outcome)
 	}
 
 	p = page("soviet", "Soviet", "Entirely rewritten.", t0.Add(2*time.Hour))
-	p.Fingerprint = norm2(p.Title, p.Text)
+	p.Fingerprint = norm2(p.Title, p.Text, p.HTML)
 	p.Refingerprint = norm2
 	if res := mustSave(t, s, p); res.Outcome != OutcomeRevised {
 		t.Errorf("real change under new normaliser: outcome %s, want revised", res.Outcome)
@@ -147,6 +147,29 @@ func TestSaveCaptureRefingerprint(t *testing.T) {
 	sn, err := s.LatestSnapshot(ctx, ArticleID(p.Canonical))
 	if err != nil || !strings.HasPrefix(sn.Fingerprint, "n2:") {
 		t.Errorf("latest fingerprint %v, %v", sn, err)
+	}
+}
+
+// A normaliser that counts what only the HTML keeps (captions) is given the
+// stored HTML when it refingerprints the latest snapshot.
+func TestSaveCaptureRefingerprintReadsHTML(t *testing.T) {
+	s := MustOpen(t)
+	const text = "Stalin, Roosevelt and Churchill met at Yalta in February 1945."
+	first := page("yalta", "Yalta", text, t0)
+	first.HTML = `<p>` + text + `</p><figure><img src="https://example.com/a.jpg"><figcaption>Stalin at Yalta</figcaption></figure>`
+	mustSave(t, s, first)
+
+	norm2 := func(title, text, html string) string {
+		_, caption, _ := strings.Cut(html, "<figcaption>")
+		caption, _, _ = strings.Cut(caption, "</figcaption>")
+		return fpv("n2", title, text+" "+caption)
+	}
+	again := page("yalta", "Yalta", text, t0.Add(time.Hour))
+	again.HTML = strings.Replace(first.HTML, "a.jpg", "a-1024w.jpg", 1)
+	again.Fingerprint = norm2(again.Title, again.Text, again.HTML)
+	again.Refingerprint = norm2
+	if res := mustSave(t, s, again); res.Outcome != OutcomeUnchanged {
+		t.Errorf("same caption under a new normaliser: outcome %s, want unchanged", res.Outcome)
 	}
 }
 

@@ -137,11 +137,12 @@ type Page struct {
 	// remembers it as the article's Article.BodyKey for every outcome,
 	// except that a snapshot older than the latest one clears it; "" clears it.
 	BodyKey string
-	// Refingerprint recomputes a fingerprint of a stored title and text with
-	// the current normaliser. SaveCapture calls it when the latest snapshot's
-	// fingerprint carries another normaliser version than Fingerprint, so a
-	// normaliser upgrade does not flag unchanged articles as revised. May be nil.
-	Refingerprint func(title, text string) string
+	// Refingerprint recomputes a fingerprint of a stored title, text and
+	// body HTML with the current normaliser. SaveCapture calls it when the
+	// latest snapshot's fingerprint carries another normaliser version than
+	// Fingerprint, so a normaliser upgrade does not flag unchanged articles
+	// as revised. May be nil.
+	Refingerprint func(title, text, html string) string
 }
 
 // SaveResult says what SaveCapture did.
