@@ -78,8 +78,8 @@ func normalise(ctx context.Context, title, text, html string, ignore []*regexp.R
 // ignoreChunkMax bounds, in bytes, the text one ignore pattern runs over at
 // once: Go regexps cannot be interrupted, and a pattern such as
 // `[\s\S]{1000}Z` costs about 17 µs a byte, so a paragraph longer than this
-// is cut (at white space) into pieces this long. A match across a cut is
-// missed; paragraphs this long are rare.
+// is cut (at a sentence's end, else at white space) into pieces this long. A
+// match across a cut is missed; paragraphs this long are rare.
 const ignoreChunkMax = 16 << 10
 
 // normaliseField normalises one field paragraph by paragraph (blocks
@@ -118,7 +118,11 @@ func replaceChunked(ctx context.Context, re *regexp.Regexp, s string) (string, e
 		}
 		cut := min(len(s), ignoreChunkMax)
 		if cut < len(s) {
-			if i := strings.LastIndexFunc(s[:cut], unicode.IsSpace); i > 0 {
+			// At a sentence's end if there is one, where a pattern is
+			// least likely to match across.
+			if i := strings.LastIndex(s[cut/2:cut], ". "); i >= 0 {
+				cut = cut/2 + i + 1
+			} else if i := strings.LastIndexFunc(s[:cut], unicode.IsSpace); i > 0 {
 				cut = i
 			} else {
 				for cut > 0 && !utf8.RuneStart(s[cut]) {
@@ -141,10 +145,12 @@ func expired(ctx context.Context) error {
 	return nil
 }
 
-// Captions returns the caption text and image alt texts of a body's HTML,
-// one per line, in document order: what a reader is told about the
-// figures, which counts in the fingerprint, while the images' addresses,
-// sizes and lazy-loading attributes do not.
+// Captions returns the caption texts and then the image alt texts of a
+// body's HTML, one per paragraph, each in document order: what a reader is
+// told about the figures, which counts in the fingerprint, while the
+// images' addresses, sizes and lazy-loading attributes do not. (Captions
+// before alts, so that a layout that puts the image after its caption
+// reads the same.)
 func Captions(body string) string {
 	if !strings.Contains(body, "<fig") && !strings.Contains(body, "alt=") {
 		return ""
@@ -154,7 +160,7 @@ func Captions(body string) string {
 	if err != nil {
 		return ""
 	}
-	var lines []string
+	var captions, alts []string
 	for _, root := range nodes {
 		walk(root, func(n *html.Node) bool {
 			if n.Type != html.ElementNode {
@@ -162,18 +168,18 @@ func Captions(body string) string {
 			}
 			if n.Data == "img" {
 				if alt := foldSpace(attr(n, "alt")); alt != "" {
-					lines = append(lines, alt)
+					alts = append(alts, alt)
 				}
 				return false
 			}
 			if isCaption(n) {
 				if t := plainText([]*html.Node{n}, nil); strings.TrimSpace(t) != "" {
-					lines = append(lines, t)
+					captions = append(captions, t)
 				}
-				walk(n, func(c *html.Node) bool { // alt texts inside a figure
+				walk(n, func(c *html.Node) bool { // the figure's images
 					if isElement(c, "img") {
 						if alt := foldSpace(attr(c, "alt")); alt != "" {
-							lines = append(lines, alt)
+							alts = append(alts, alt)
 						}
 					}
 					return true
@@ -183,7 +189,7 @@ func Captions(body string) string {
 			return true
 		})
 	}
-	return strings.Join(lines, "\n\n")
+	return strings.Join(append(captions, alts...), "\n\n")
 }
 
 // stampLineMax is the longest line (in runes) whose revision stamps are

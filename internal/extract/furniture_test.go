@@ -195,3 +195,42 @@ func TestDeclaredRevisionDates(t *testing.T) {
 		}
 	}
 }
+
+// Captions and alt texts count in the fingerprint; image addresses, sizes,
+// srcset and lazy-loading attributes do not.
+func TestCaptionsCountImagesDoNot(t *testing.T) {
+	page := func(figure string) []byte {
+		return []byte(`<html><head><title>Yalta</title></head><body><article><h1>Yalta</h1><p>` + furnitureProse + `</p>` +
+			figure + `<p>` + furnitureProse + `</p></article></body></html>`)
+	}
+	fp := func(figure string) string {
+		res, err := Article(page(figure), "https://example.org/yalta", Rules{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return Fingerprint(res.Title, res.Text, res.HTML, nil)
+	}
+	base := fp(`<figure><img src="/img/yalta.jpg" alt="The three leaders seated" width="800"><figcaption>Stalin at Yalta</figcaption></figure>`)
+	for name, fig := range map[string]string{
+		"other URL and size":  `<figure><img src="https://cdn.example.org/yalta-1024.jpg?w=1024" alt="The three leaders seated" width="1024" height="700"><figcaption>Stalin at Yalta</figcaption></figure>`,
+		"srcset and lazy":     `<figure><img src="data:image/gif;base64,R0lGOD" data-src="/img/yalta-v2.jpg" srcset="/img/yalta-400.jpg 400w, /img/yalta-800.jpg 800w" sizes="50vw" loading="lazy" decoding="async" alt="The three leaders seated"><figcaption>Stalin at Yalta</figcaption></figure>`,
+		"white space":         `<figure>  <img src="/img/y.jpg" alt=" The three  leaders seated "><figcaption> Stalin   at Yalta </figcaption></figure>`,
+		"caption class (div)": `<div class="wp-caption"><img src="/img/y.jpg" alt="The three leaders seated"><p class="wp-caption-text">Stalin at Yalta</p></div>`,
+	} {
+		if got := fp(fig); got != base {
+			t.Errorf("%s changed the fingerprint", name)
+		}
+	}
+	for name, fig := range map[string]string{
+		"corrected caption": `<figure><img src="/img/yalta.jpg" alt="The three leaders seated" width="800"><figcaption>Roosevelt at Yalta</figcaption></figure>`,
+		"corrected alt":     `<figure><img src="/img/yalta.jpg" alt="The three leaders standing" width="800"><figcaption>Stalin at Yalta</figcaption></figure>`,
+		"caption removed":   `<figure><img src="/img/yalta.jpg" alt="The three leaders seated" width="800"></figure>`,
+	} {
+		if got := fp(fig); got == base {
+			t.Errorf("%s left the fingerprint unchanged", name)
+		}
+	}
+	if got := Captions(`<p>x</p><figure><img src="/a.jpg" alt="Alt one"><figcaption>Caption <em>one</em></figcaption></figure><img src="/b.jpg" alt="Alt two">`); got != "Caption one\n\nAlt one\n\nAlt two" {
+		t.Errorf("Captions = %q", got)
+	}
+}
