@@ -221,10 +221,12 @@ func TestNormaliserUpgradeStoresNothing(t *testing.T) {
 	wantCounts(t, r.poll(), harvest.Counts{Items: 1, Revised: 1})
 }
 
-// A source's ignore pattern that would run for minutes over a multi-MB page
-// makes that page an error naming its URL and the deadline; the poll goes
-// on and archives the other article.
-func TestExtractionDeadlineIsAPageError(t *testing.T) {
+// RELIABILITY.md: "A user ignore: pattern that is slow on a huge page →
+// extraction runs under a deadline; the page is an error, the poll goes on."
+// The pattern would run for minutes over this multi-MB page; the page
+// becomes an error naming its URL and the deadline, and the poll archives
+// the other article.
+func TestReliabilitySlowIgnorePatternOnHugePage(t *testing.T) {
 	var huge strings.Builder
 	huge.WriteString(`<html><head><title>The Yalta papers</title></head><body><article><h1>The Yalta papers</h1>`)
 	for huge.Len() < 4<<20 {
