@@ -56,23 +56,19 @@ var relativeTime = lazyRegexp(`(?i)(?:` +
 
 // relativeNeedles are literal pieces of every relativeTime match (ASCII
 // lower-cased), to skip the expensive regexp on the lines that hold none.
-var relativeNeedles = []string{"ago", "now", "yesterday", "moment", "vor ", "gestern", "gerade", "soeben", "il y a", "hier", "instant",
-	"hace", "ayer", "ahora", " fa", "ieri", "ora", "há", "atrás", "ontem", "agora", "geleden", "gisteren", "zojuist", "zonet",
-	"temu", "wczoraj", "chwil", "назад", "вчера", "что", "前", "昨", "刚", "剛", "たった今"}
+var relativeNeedles = []string{"ago", "just now", "yesterday", "vor ", "gestern", "gerade", "soeben", "il y a", "hier", "instant",
+	"hace", "ayer", "ahora", " fa", "ieri", "proprio ora", "há", "atrás", "ontem", "agora", "geleden", "gisteren", "zojuist", "zonet",
+	"temu", "wczoraj", "chwil", "назад", "вчера", "Вчера", "только что", "Только что", "前", "昨", "刚", "剛", "たった今"}
+
+// relativeLeadMax is how much of a long line's start is searched: the
+// longest relative time ("il y a quelques semaines") fits well within it.
+const relativeLeadMax = 64
 
 // removeRelativeTimes drops the relative times of each line of s: all of
 // them in a short line, a leading one in a long line.
 func removeRelativeTimes(s string) string {
-	lower := asciiLower(s)
-	found := false
-	for _, n := range relativeNeedles {
-		if strings.Contains(lower, n) {
-			found = true
-			break
-		}
-	}
-	if !found {
-		return s
+	if !strings.Contains(s, "\n") {
+		return removeLineRelative(s)
 	}
 	lines := strings.Split(s, "\n")
 	for i, l := range lines {
@@ -84,6 +80,17 @@ func removeRelativeTimes(s string) string {
 func removeLineRelative(s string) string {
 	short := utf8.RuneCountInString(strings.TrimSpace(s)) <= stampLineMax
 	lead := len(leadingSpace(s))
+	scan := s
+	if !short {
+		end := min(len(s), lead+relativeLeadMax)
+		for end < len(s) && !utf8.RuneStart(s[end]) {
+			end++
+		}
+		scan = s[:end]
+	}
+	if !hasRelativeNeedle(scan) {
+		return s
+	}
 	var b strings.Builder
 	rest, done := s, 0 // done: bytes of s consumed so far
 	for {
@@ -96,8 +103,7 @@ func removeLineRelative(s string) string {
 			break
 		}
 		if !wordEdge(rest, start, end) {
-			// Inside a word ("ago" in "Chicago" is not reached this way,
-			// but "fa" in "sofa" would be): keep it, look further.
+			// Inside a word ("fa" in "sofa fa"): keep it, look further.
 			_, size := utf8.DecodeRuneInString(rest[start:])
 			b.WriteString(rest[:start+size])
 			done += start + size
@@ -117,6 +123,16 @@ func removeLineRelative(s string) string {
 	}
 	b.WriteString(rest)
 	return b.String()
+}
+
+func hasRelativeNeedle(s string) bool {
+	lower := asciiLower(s)
+	for _, n := range relativeNeedles {
+		if strings.Contains(lower, n) {
+			return true
+		}
+	}
+	return false
 }
 
 // wordEdge reports whether s[start:end] stands on word boundaries: no letter
