@@ -53,10 +53,11 @@ var anyMonthNames = func() string {
 }()
 
 // clock is an optional time of day after a date: "08:00", "T08:00:00.123Z",
-// ", 8:05 pm", " at 08:00 UTC", "08:00:00 +0000", " à 14h30", ", 14:30 Uhr".
+// ", 8:05 pm", " at 08:00 UTC", "08:00:00 +0000", " à 14h30", ", 14:30 Uhr",
+// " - 14:30", " 14時30分".
 // A zone is only read after a time so that a date range "2024-01-31-0500"
 // is not taken for a zone.
-const clock = `(?:(?:T|,?` + sp + `+(?:(?:at|à|um|a` + sp + `+las|alle|às|om|o|в|,)` + sp + `+)?)(\d{1,2})[:h](\d{2})(?::(\d{2})(?:[.,]\d+)?)?(?:` + sp + `*([ap]\.?m\.?))?(?:` + sp + `*(Z|UTC|GMT|[+-]\d{2}:?\d{2})(?:\b|$))?(?:` + sp + `*(?:uhr|h)\b)?)?`
+const clock = `(?:(?:T|,?` + sp + `*(?:(?:at|à|um|a` + sp + `+las|alle|às|om|o|godz\.?|в|[,|\-–—])` + sp + `*)?)(\d{1,2})(?:[:h時])(\d{2})分?(?::(\d{2})(?:[.,]\d+)?)?(?:` + sp + `*([ap]\.?m\.?))?(?:` + sp + `*(Z|UTC|GMT|[+-]\d{2}:?\d{2})(?:\b|$))?(?:` + sp + `*(?:uhr|h)\b)?)?`
 
 // datePattern is one recognised layout; the y/m/d fields index submatch
 // groups (month may be a name), and clockAt is the first group of clock.

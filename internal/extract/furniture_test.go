@@ -28,6 +28,7 @@ func TestRelativeTimesAreFurniture(t *testing.T) {
 		{"pt atrás", "João Silva — 3 horas atrás", "João Silva — ontem"},
 		{"nl", "Door Jan de Vries, 3 uur geleden", "Door Jan de Vries, 2 dagen geleden"},
 		{"pl", "Autor: Jan Kowalski, 3 godziny temu", "Autor: Jan Kowalski, 2 dni temu"},
+		{"pl no number", "Jan Kowalski · godzinę temu", "Jan Kowalski · wczoraj"},
 		{"ru", "Иван Петров, 3 часа назад", "Иван Петров, вчера"},
 		{"zh", "作者：王伟 3 小时前", "作者：王伟 昨天"},
 		{"zh days", "王伟 · 2天前", "王伟 · 刚刚"},
@@ -110,6 +111,12 @@ func TestRevisionStampsInElevenLanguages(t *testing.T) {
 		{"最后更新：2024/01/31", jan31},
 		{"更新日：2024年1月31日", jan31},
 		{"最終更新日 2024/01/31", jan31},
+		{"Actualizado: 31/01/2024 - 14:30", jan31.Add(14*time.Hour + 30*time.Minute)},
+		{"Atualizado em 31/01/2024 às 14h30", jan31.Add(14*time.Hour + 30*time.Minute)},
+		{"Zaktualizowano: 31.01.2024, godz. 14:30", jan31.Add(14*time.Hour + 30*time.Minute)},
+		{"Bijgewerkt op 31-01-2024 om 14:30", jan31.Add(14*time.Hour + 30*time.Minute)},
+		{"Обновлено 31.01.2024 в 14:30", jan31.Add(14*time.Hour + 30*time.Minute)},
+		{"更新日時：2024年1月31日 14時30分", jan31.Add(14*time.Hour + 30*time.Minute)},
 	} {
 		text := "Mondo History\n\n" + tc.stamp + "\n\n" + furnitureProse
 		stamp, got, ok := FindRevisionStamp(text)

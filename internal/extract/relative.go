@@ -44,7 +44,7 @@ var relativeTime = lazyRegexp(`(?i)(?:` +
 	`|` + relNum + sp + `+(?:seconden?|minuten?|minuut|min|uur|uren|dagen?|weken?|maanden?|maand|jaar|jaren)` + sp + `+geleden` +
 	`|(?:gisteren|zojuist|zonet)` + relClock +
 	// Polish: 3 godziny temu, 2 dni temu, wczoraj
-	`|` + relNum + sp + `+(?:sekund[ay]?|sekundę|minut[ay]?|minutę|godzin[ay]?|godzinę|dni|dzień|tygodni[ea]?|tydzień|miesi[ąę]c[ey]?|miesięcy|lat[a]?|rok)` + sp + `+temu` +
+	`|(?:` + relNum + sp + `+)?(?:sekund[ay]?|sekundę|minut[ay]?|minutę|godzin[ay]?|godzinę|dni|dzień|tygodni[ea]?|tydzień|miesi[ąę]c[ey]?|miesięcy|lat[a]?|rok)` + sp + `+temu` +
 	`|(?:wczoraj|przed` + sp + `+chwilą)` + relClock +
 	// Russian: 3 часа назад, час назад, вчера
 	`|(?:` + relNum + sp + `+)?(?:секунд[уы]?|минут[уы]?|час(?:а|ов)?|дн(?:я|ей)|день|недел[юиь]|недель|месяц(?:а|ев)?|год(?:а)?|лет)` + sp + `+назад` +
