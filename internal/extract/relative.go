@@ -125,11 +125,23 @@ func removeLineRelative(s string) string {
 	return b.String()
 }
 
+// hasRelativeNeedle reports whether s holds one of relativeNeedles as a
+// word of its own ("ago" but not "Chicago", " fa" but not " far").
 func hasRelativeNeedle(s string) bool {
 	lower := asciiLower(s)
 	for _, n := range relativeNeedles {
-		if strings.Contains(lower, n) {
-			return true
+		for off := 0; off < len(lower); {
+			i := strings.Index(lower[off:], n)
+			if i < 0 {
+				break
+			}
+			i += off
+			j := i + len(n)
+			if (i == 0 || !isASCIILetter(n[0]) || !isASCIILetter(lower[i-1])) &&
+				(j == len(lower) || !isASCIILetter(n[len(n)-1]) || !isASCIILetter(lower[j])) {
+				return true
+			}
+			off = i + 1
 		}
 	}
 	return false
