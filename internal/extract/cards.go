@@ -106,6 +106,11 @@ func isCard(n *html.Node) bool {
 			if h == "" || strings.HasPrefix(h, "#") {
 				return true
 			}
+			// The picture's link and the title's often differ only in a
+			// tracking query ("?ref=related-img").
+			if i := strings.IndexAny(h, "?#"); i > 0 {
+				h = h[:i]
+			}
 			if href != "" && h != href {
 				ok = false // two destinations: a list of links, judged elsewhere
 				return false

@@ -53,6 +53,9 @@ func TestTeaserCardsAreFurniture(t *testing.T) {
 		{"no heading, sections with h3", "", bare, func(s, ti, te string) string {
 			return fmt.Sprintf(`<section class="q"><h3><a href="/%s">%s</a></h3><p>%s</p></section>`, s, ti, te)
 		}},
+		{"tracking queries, dates in cards", "Leggi anche", row, func(s, ti, te string) string {
+			return fmt.Sprintf(`<div class="k"><a href="/%s?ref=rel-img"><img src="/t/%s.jpg"></a><time datetime="2024-01-02">2 gennaio 2024</time><a href="/%s?ref=rel-title#top">%s</a></div>`, s, s, s, ti)
+		}},
 		{"german heading, list items with pictures", "Mehr zum Thema", ul, func(s, ti, te string) string {
 			return fmt.Sprintf(`<li><a href="/%s"><img data-src="/p/%s.jpg" loading="lazy"></a> <a href="/%s">%s</a> <small>%s</small></li>`, s, s, s, ti, te)
 		}},
