@@ -32,6 +32,8 @@ func TestRelativeTimesAreFurniture(t *testing.T) {
 		{"ru", "Иван Петров, 3 часа назад", "Иван Петров, вчера"},
 		{"zh", "作者：王伟 3 小时前", "作者：王伟 昨天"},
 		{"zh days", "王伟 · 2天前", "王伟 · 刚刚"},
+		{"zh numerals", "王伟 · 三小时前", "王伟 · 半小时前"},
+		{"ja several", "山田太郎 数時間前", "山田太郎 昨日"},
 		{"ja", "山田太郎 3時間前", "山田太郎 2日前"},
 	} {
 		a := tc.before + "\n\n" + furnitureProse
