@@ -64,3 +64,12 @@ func TestArticleDeadline(t *testing.T) {
 		t.Errorf("no deadline: %v", err)
 	}
 }
+
+// A long paragraph that is not UTF-8 is still cut into pieces (and ends).
+func TestIgnoreChunksInvalidUTF8(t *testing.T) {
+	text := strings.Repeat("\x80", 40<<10) + " 12 readers today"
+	re := []*regexp.Regexp{regexp.MustCompile(`\d+ readers today`)}
+	if got := Normalise("T", text, "", re); strings.Contains(got, "readers") {
+		t.Errorf("match missed after an invalid stretch")
+	}
+}

@@ -128,6 +128,9 @@ func replaceChunked(ctx context.Context, re *regexp.Regexp, s string) (string, e
 				for cut > 0 && !utf8.RuneStart(s[cut]) {
 					cut--
 				}
+				if cut == 0 { // not UTF-8: cut anywhere
+					cut = ignoreChunkMax
+				}
 			}
 		}
 		b.WriteString(re.ReplaceAllString(s[:cut], ""))
