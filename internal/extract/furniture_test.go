@@ -19,6 +19,7 @@ func TestRelativeTimesAreFurniture(t *testing.T) {
 		{"en line start", "3 hours ago — " + furnitureProse, "4 hours ago — " + furnitureProse},
 		{"de", "Von Anna Schmidt, vor 3 Stunden", "Von Anna Schmidt, vor 4 Stunden"},
 		{"de gestern", "Anna Schmidt | vor einer Stunde", "Anna Schmidt | gestern, 14:30"},
+		{"de ein paar", "Anna Schmidt | vor ein paar Minuten", "Anna Schmidt | vor 2 Tagen"},
 		{"fr", "Par Jean Dupont, il y a 3 heures", "Par Jean Dupont, il y a 2 jours"},
 		{"fr hier", "Publié hier à 14h30", "Publié il y a 3 jours"},
 		{"es", "Por Ana García · hace 3 horas", "Por Ana García · hace 1 día"},

@@ -13,7 +13,7 @@ import (
 // dateline), at the start of a long one, never inside prose.
 
 // relNum is a count, in figures or as the word for "one" of each language.
-const relNum = `(?:\d+|an?|one|a few|few|several|eine[mnr]?|ein|une?|quelques|una?|un'|uma?|een|enkele|kilka|jedną|jeden|одну|один|несколько)`
+const relNum = `(?:\d+|an?|one|a few|few|several|ein` + sp + `+paar|einigen|wenigen|eine[mnr]?|ein|une?|quelques|una?|un'|uma?|een|enkele|kilka|jedną|jeden|одну|один|несколько)`
 
 // relClock is an optional time of day after "yesterday" and the like:
 // "yesterday at 14:30", "gestern, 14.30 Uhr", "hier à 14h30".
