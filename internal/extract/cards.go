@@ -88,8 +88,8 @@ func dropCardRows(root *html.Node, dropped map[string]int) int {
 // isCard reports a short block whose title is a link and whose links all
 // go to that one address.
 func isCard(n *html.Node) bool {
-	if !cardTags[n.Data] || isNotes(n) {
-		return false
+	if !cardTags[n.Data] || isNotes(n) || !textWithin(n, 4*cardTextMax) {
+		return false // a big block is no card; tested first, as it is cheap
 	}
 	text := foldedText(n)
 	if text == "" || utf8.RuneCountInString(text) > cardTextMax {
@@ -167,4 +167,24 @@ func attached(n, root *html.Node) bool {
 		}
 	}
 	return false
+}
+
+// textWithin reports whether n's text nodes hold at most max bytes, without
+// reading further than that.
+func textWithin(n *html.Node, max int) bool {
+	total := 0
+	var visit func(*html.Node) bool
+	visit = func(c *html.Node) bool {
+		if c.Type == html.TextNode {
+			total += len(c.Data)
+			return total <= max
+		}
+		for k := c.FirstChild; k != nil; k = k.NextSibling {
+			if !visit(k) {
+				return false
+			}
+		}
+		return true
+	}
+	return visit(n)
 }

@@ -339,7 +339,9 @@ func FindRevisionStamp(text string) (stamp string, t time.Time, ok bool) {
 // stampNeedles are literal pieces of every stampKeyword match, for a fast
 // scan: a case-insensitive Unicode regexp over a whole page is slow, and
 // most text holds no stamp at all.
-var stampNeedles = []string{"updated", "modified", "revised", "aktualisiert", "geändert",
+var stampNeedles = stampNeedleList[:]
+
+var stampNeedleList = [...]string{"updated", "modified", "revised", "aktualisiert", "geändert",
 	"à jour", "modifié", "actualizado", "actualización", "atualizado", "atualização",
 	"aggiorna", "modifica", "bijgewerkt", "gewijzigd", "zaktualizowano", "aktualizacja", "zmodyfikowano", "modyfikacja",
 	"обновлен", "Обновлен", "ОБНОВЛЕН", "обновлён", "Обновлён", "ОБНОВЛЁН", "обновление", "Обновление", "изменено", "Изменено", "ИЗМЕНЕНО",
@@ -347,11 +349,25 @@ var stampNeedles = []string{"updated", "modified", "revised", "aktualisiert", "g
 
 func findStamp(text string) (start, end int, t time.Time, ok bool) {
 	lower := asciiLower(text)
+	// next[i] is where stampNeedles[i] next occurs at or after off (-1:
+	// nowhere), so that the text is scanned once per needle, not once per
+	// needle and occurrence.
+	var next [len(stampNeedleList)]int
+	for i, needle := range stampNeedles {
+		next[i] = strings.Index(lower, needle)
+	}
 	for off := 0; off < len(text); {
 		p, n := -1, 0
-		for _, needle := range stampNeedles {
-			if i := strings.Index(lower[off:], needle); i >= 0 && (p < 0 || off+i < p) {
-				p, n = off+i, len(needle)
+		for i, needle := range stampNeedles {
+			if next[i] >= 0 && next[i] < off {
+				if k := strings.Index(lower[off:], needle); k >= 0 {
+					next[i] = off + k
+				} else {
+					next[i] = -1
+				}
+			}
+			if next[i] >= 0 && (p < 0 || next[i] < p) {
+				p, n = next[i], len(needle)
 			}
 		}
 		if p < 0 {
