@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"regexp"
 	"sort"
 	"strings"
 
@@ -119,7 +120,10 @@ func runExtract(ctx context.Context, m *Main, args []string) error {
 		rules = extract.Rules{Title: s.Title, Body: s.Body, Updated: s.Updated, Published: s.Published, Byline: s.Byline, Remove: s.Remove}
 		ignoreSrc = src
 	}
-	art, err := extract.Article(page, base, rules)
+	// The same deadline as `fetch` (harvest.Harvester.ExtractTimeout's default).
+	ectx, cancel := context.WithTimeout(ctx, extract.DefaultDeadline)
+	defer cancel()
+	art, err := extract.ArticleContext(ectx, page, base, rules)
 	if err != nil {
 		return fmt.Errorf("extract %s: %w", arg, err)
 	}
@@ -134,11 +138,13 @@ func runExtract(ctx context.Context, m *Main, args []string) error {
 			return fmt.Errorf("extract %s: %w", arg, err)
 		}
 	}
-	var fp string
+	var ignore []*regexp.Regexp
 	if ignoreSrc != nil {
-		fp = extract.Fingerprint(art.Title, art.Text, ignoreSrc.IgnoreRE)
-	} else {
-		fp = extract.Fingerprint(art.Title, art.Text, nil)
+		ignore = ignoreSrc.IgnoreRE
+	}
+	fp, err := extract.FingerprintContext(ectx, art.Title, art.Text, art.HTML, ignore)
+	if err != nil {
+		return fmt.Errorf("fingerprint %s: %w", arg, err)
 	}
 	switch *format {
 	case "json":

@@ -2,6 +2,7 @@ package extract
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"net/url"
 	"strings"
@@ -20,7 +21,18 @@ import (
 // which case a rule that matches nothing is an error wrapping ErrNoMatch.
 // When no article text can be found at all it returns ErrNoContent. It
 // never panics.
-func Article(page []byte, pageURL string, rules Rules) (res *Result, err error) {
+func Article(page []byte, pageURL string, rules Rules) (*Result, error) {
+	return ArticleContext(context.Background(), page, pageURL, rules)
+}
+
+// DefaultDeadline is how long the extraction and fingerprinting of one page
+// may take by default (harvest.Harvester.ExtractTimeout): a few ms is usual,
+// a pathological ignore pattern over megabytes of text takes minutes.
+const DefaultDeadline = 10 * time.Second
+
+// ArticleContext is Article under ctx: when ctx ends (checked between the
+// steps of extraction) it returns an error wrapping ErrDeadline.
+func ArticleContext(ctx context.Context, page []byte, pageURL string, rules Rules) (res *Result, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			res, err = nil, fmt.Errorf("extract: internal error on %s: %v", pageURL, r)
@@ -32,6 +44,9 @@ func Article(page []byte, pageURL string, rules Rules) (res *Result, err error) 
 	}
 	doc, err := parsePage(page)
 	if err != nil {
+		return nil, err
+	}
+	if err := expired(ctx); err != nil {
 		return nil, err
 	}
 	base := baseURL(doc, pageURL)
@@ -56,6 +71,9 @@ func Article(page []byte, pageURL string, rules Rules) (res *Result, err error) 
 	// listing other articles' dates) left out.
 	pageText := plainText(doc.Find("body").Nodes, func(n *html.Node) bool { return isChrome(n, false) })
 	stampText, stampTime, stampOK := FindRevisionStamp(pageText)
+	if err := expired(ctx); err != nil {
+		return nil, err
+	}
 
 	var bodyNodes []*html.Node
 	genericTitle := cleanTitle(firstNonEmpty(meta.ogTitle, meta.h1, meta.docTitle), meta.siteName)
@@ -90,10 +108,16 @@ func Article(page []byte, pageURL string, rules Rules) (res *Result, err error) 
 		if bodyNodes == nil {
 			return nil, ErrNoContent
 		}
+		if err := expired(ctx); err != nil {
+			return nil, err
+		}
 		if !selectorMode {
 			dropTitleHeading(bodyNodes, res.Title)
 		}
 		res.Cleaned += cleanBody(bodyNodes, res.Dropped) + crossCheck(bodyNodes, meta.ldBody, res.Dropped)
+	}
+	if err := expired(ctx); err != nil {
+		return nil, err
 	}
 
 	if res.Published == nil {
@@ -107,6 +131,9 @@ func Article(page []byte, pageURL string, rules Rules) (res *Result, err error) 
 	res.HTML = dropControls(clean)
 	res.Text = dropControls(plainText(nodes, isCaption))
 	res.Markdown = dropControls(markdown(nodes))
+	if err := expired(ctx); err != nil {
+		return nil, err
+	}
 	if strings.TrimSpace(res.Text) == "" && !strings.Contains(res.HTML, "<img") {
 		return nil, ErrNoContent
 	}

@@ -333,7 +333,7 @@ func TestArticleFingerprintAcrossRefetch(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			return Fingerprint(res.Title, res.Text, ignore)
+			return Fingerprint(res.Title, res.Text, res.HTML, ignore)
 		}
 		if fp(orig) != fp(refetch) {
 			t.Errorf("rules %+v: stamp/counter/related change altered the fingerprint", rules)

@@ -52,6 +52,25 @@ func BenchmarkExtract(b *testing.B) {
 	benchMedian(b, pages, func(p devPage) { _, _ = Article(p.html, p.url, Rules{}) })
 }
 
+// BenchmarkFingerprint times Fingerprint (title, text and captions) of each
+// extraction-dev page's article, in ms/page:
+//
+//	ANNALIST_EXTRACTION_DATA=/work/shared/data/extraction-dev go test -run '^$' -bench Fingerprint ./internal/extract
+func BenchmarkFingerprint(b *testing.B) {
+	pages := loadDevPages(b)
+	results := map[string]*Result{}
+	for _, p := range pages {
+		if res, err := Article(p.html, p.url, Rules{}); err == nil {
+			results[p.id] = res
+		}
+	}
+	benchMedian(b, pages, func(p devPage) {
+		if res := results[p.id]; res != nil {
+			_ = Fingerprint(res.Title, res.Text, res.HTML, nil)
+		}
+	})
+}
+
 // benchMedian runs fn over every page b.N times and reports the median
 // ms/page (robust to the other work on a shared machine).
 func benchMedian(b *testing.B, pages []devPage, fn func(devPage)) {

@@ -16,6 +16,7 @@ import (
 func cleanBody(nodes []*html.Node, dropped map[string]int) int {
 	removed := 0
 	for _, root := range nodes {
+		removed += dropCardRows(root, dropped)
 		var headings, drop []*html.Node
 		walk(root, func(n *html.Node) bool {
 			if n == root || n.Type != html.ElementNode {

@@ -18,10 +18,46 @@ const monthNames = `jan(?:uary|\.)?|feb(?:ruary|\.)?|mar(?:ch|\.)?|apr(?:il|\.)?
 
 const ruMonthNames = `января|февраля|марта|апреля|мая|июня|июля|августа|сентября|октября|ноября|декабря`
 
+// euMonths are the month names of German, French, Spanish, Italian,
+// Portuguese, Dutch and Polish (genitive, as dates write them), with the
+// usual abbreviations, by number.
+var euMonths = map[string]int{
+	"januar": 1, "jänner": 1, "janvier": 1, "janv": 1, "enero": 1, "gennaio": 1, "janeiro": 1, "januari": 1, "stycznia": 1,
+	"februar": 2, "février": 2, "fevrier": 2, "févr": 2, "febrero": 2, "febbraio": 2, "fevereiro": 2, "februari": 2, "lutego": 2,
+	"märz": 3, "maerz": 3, "mars": 3, "marzo": 3, "março": 3, "marco": 3, "maart": 3, "marca": 3,
+	"avril": 4, "avr": 4, "abril": 4, "aprile": 4, "kwietnia": 4,
+	"mai": 5, "mayo": 5, "maggio": 5, "maio": 5, "mei": 5, "maja": 5,
+	"juni": 6, "juin": 6, "junio": 6, "giugno": 6, "junho": 6, "czerwca": 6,
+	"juli": 7, "juillet": 7, "juil": 7, "julio": 7, "luglio": 7, "julho": 7, "lipca": 7,
+	"august": 8, "août": 8, "aout": 8, "agosto": 8, "augustus": 8, "sierpnia": 8,
+	"september": 9, "septembre": 9, "septiembre": 9, "setiembre": 9, "settembre": 9, "setembro": 9, "września": 9,
+	"oktober": 10, "octobre": 10, "octubre": 10, "ottobre": 10, "outubro": 10, "października": 10,
+	"november": 11, "novembre": 11, "noviembre": 11, "novembro": 11, "listopada": 11,
+	"dezember": 12, "décembre": 12, "decembre": 12, "déc": 12, "diciembre": 12, "dicembre": 12, "dezembro": 12, "december": 12, "grudnia": 12,
+}
+
+// anyMonthNames is monthNames plus every euMonths name, longest first so
+// that the preferred match is the whole word.
+var anyMonthNames = func() string {
+	names := make([]string, 0, len(euMonths))
+	for k := range euMonths {
+		names = append(names, regexp.QuoteMeta(k)+`\.?`)
+	}
+	sort.Slice(names, func(i, j int) bool {
+		if len(names[i]) != len(names[j]) {
+			return len(names[i]) > len(names[j])
+		}
+		return names[i] < names[j]
+	})
+	return strings.Join(names, "|") + "|" + monthNames
+}()
+
 // clock is an optional time of day after a date: "08:00", "T08:00:00.123Z",
-// ", 8:05 pm", " at 08:00 UTC", "08:00:00 +0000". A zone is only read after a
-// time so that a date range "2024-01-31-0500" is not taken for a zone.
-const clock = `(?:(?:T|,?` + sp + `+(?:at` + sp + `+)?)(\d{1,2}):(\d{2})(?::(\d{2})(?:[.,]\d+)?)?(?:` + sp + `*([ap]\.?m\.?))?(?:` + sp + `*(Z|UTC|GMT|[+-]\d{2}:?\d{2})(?:\b|$))?)?`
+// ", 8:05 pm", " at 08:00 UTC", "08:00:00 +0000", " à 14h30", ", 14:30 Uhr",
+// " - 14:30", " 14時30分".
+// A zone is only read after a time so that a date range "2024-01-31-0500"
+// is not taken for a zone.
+const clock = `(?:(?:T|,?` + sp + `*(?:(?:at|à|um|a` + sp + `+las|alle|às|om|o|godz\.?|в|[,|\-–—])` + sp + `*)?)(\d{1,2})(?:[:h時])(\d{2})分?(?::(\d{2})(?:[.,]\d+)?)?(?:` + sp + `*([ap]\.?m\.?))?(?:` + sp + `*(Z|UTC|GMT|[+-]\d{2}:?\d{2})(?:\b|$))?(?:` + sp + `*(?:uhr|h)\b)?)?`
 
 // datePattern is one recognised layout; the y/m/d fields index submatch
 // groups (month may be a name), and clockAt is the first group of clock.
@@ -29,7 +65,8 @@ type datePattern struct {
 	re      *regexp.Regexp // unanchored, for ParseDate
 	at      *regexp.Regexp // anchored at the start, for revision stamps
 	y, m, d int
-	clockAt int // 0 if the layout has no time of day
+	clockAt int  // 0 if the layout has no time of day
+	numeric bool // d/m/y or m/d/y: groups m and d are swapped unless day first (see build)
 }
 
 func newDatePattern(expr string, y, m, d, clockAt int) datePattern {
@@ -43,17 +80,27 @@ func newDatePattern(expr string, y, m, d, clockAt int) datePattern {
 // datePatterns are compiled on first use: the Unicode, case-folding
 // expressions cost most of a millisecond, which a command that never parses
 // a date should not pay at start-up.
+func numericDate(expr string, y, m, d, clockAt int) datePattern {
+	p := newDatePattern(expr, y, m, d, clockAt)
+	p.numeric = true
+	return p
+}
+
 var datePatterns = sync.OnceValue(func() []datePattern {
 	return []datePattern{
 		// 2024-01-31, 2024-01-31T08:00:00Z, 2024/01/31 08:00
 		// (no \b after the day: "31T08" has none; build rejects "2024-01-311")
 		newDatePattern(`\b(\d{4})[-/](\d{1,2})[-/](\d{1,2})`+clock, 1, 2, 3, 4),
-		// 31.01.2024 (day first, as written in Europe and Russia)
-		newDatePattern(`\b(\d{1,2})\.(\d{1,2})\.(\d{4})\b`+clock, 3, 2, 1, 4),
+		// 31.01.2024 (day first, as written in Europe and Russia), and
+		// 31/01/2024, 31-01-2024, 01/31/2024: day first after a stamp
+		// keyword of a language that writes it so; else month first
+		// unless that cannot be a date.
+		numericDate(`\b(\d{1,2})([./-])(\d{1,2})[./-](\d{4})\b`+clock, 4, 3, 1, 5),
 		// January 31st, 2024 / Jan 31, 2024 / Jan. 31 2024
 		newDatePattern(`\b(`+monthNames+`)`+sp+`*(\d{1,2})(?:st|nd|rd|th)?\b,?`+sp+`*(\d{4})\b`+clock, 3, 1, 2, 4),
-		// 31 January 2024 / Wed, 31 Jan 2024 08:00:00 GMT / 31st of January, 2024
-		newDatePattern(`\b(\d{1,2})(?:st|nd|rd|th)?(?:`+sp+`+of)?[-`+sp[1:len(sp)-1]+`]+(`+monthNames+`)[-,`+sp[1:len(sp)-1]+`]*(\d{4})\b`+clock, 3, 2, 1, 4),
+		// 31 January 2024 / Wed, 31 Jan 2024 08:00:00 GMT / 31st of January, 2024 /
+		// 31. Januar 2024 / 1er février 2024 / 31 de enero de 2024 / 31 stycznia 2024
+		newDatePattern(`\b(\d{1,2})(?:st|nd|rd|th|er|\.)?(?:`+sp+`+(?:of|de))?[-`+sp[1:len(sp)-1]+`]+(`+anyMonthNames+`)(?:`+sp+`+de)?[-,`+sp[1:len(sp)-1]+`]*(\d{4})\b`+clock, 3, 2, 1, 4),
 		// 2024年1月31日
 		newDatePattern(`(\d{4})`+sp+`*年`+sp+`*(\d{1,2})`+sp+`*月`+sp+`*(\d{1,2})`+sp+`*[日号]?`+clock, 1, 2, 3, 4),
 		// 31 января 2024 (г.)
@@ -69,6 +116,11 @@ var datePatterns = sync.OnceValue(func() []datePattern {
 func ParseDate(s string) (time.Time, bool) {
 	if t, err := time.Parse(time.RFC3339Nano, strings.TrimSpace(s)); err == nil {
 		return t.UTC(), true
+	}
+	// A stamp's keyword says how its language orders day and month.
+	dayFirst := false
+	if start, end, _, ok := findStamp(s); ok {
+		dayFirst = dayFirstKeyword(stampKeyword().FindString(s[start:end]))
 	}
 	type cand struct {
 		p          *datePattern
@@ -90,7 +142,7 @@ func ParseDate(s string) (time.Time, bool) {
 		return cands[i].end > cands[j].end
 	})
 	for _, c := range cands {
-		if t, ok := c.p.build(s, c.loc); ok {
+		if t, ok := c.p.build(s, c.loc, dayFirst); ok {
 			return t, true
 		}
 	}
@@ -98,7 +150,8 @@ func ParseDate(s string) (time.Time, bool) {
 }
 
 // parseDateAt parses a date that starts exactly at s[0]; n is its length.
-func parseDateAt(s string) (t time.Time, n int, ok bool) {
+// dayFirst reads 01/02/2024 as 1 February.
+func parseDateAt(s string, dayFirst bool) (t time.Time, n int, ok bool) {
 	patterns := datePatterns()
 	for i := range patterns {
 		p := &patterns[i]
@@ -106,7 +159,7 @@ func parseDateAt(s string) (t time.Time, n int, ok bool) {
 		if loc == nil {
 			continue
 		}
-		if t, ok := p.build(s, loc); ok && loc[1] > n {
+		if t, ok := p.build(s, loc, dayFirst); ok && loc[1] > n {
 			return t, loc[1], true
 		}
 	}
@@ -114,8 +167,10 @@ func parseDateAt(s string) (t time.Time, n int, ok bool) {
 }
 
 // build turns one match into a time, rejecting impossible dates such as
-// 2024-02-30 or 31.13.2024.
-func (p *datePattern) build(s string, loc []int) (time.Time, bool) {
+// 2024-02-30 or 31.13.2024. A numeric d/m/y date is read day first when
+// dayFirst or written with dots, else month first; either way, a reading
+// with a month above 12 gives way to the other.
+func (p *datePattern) build(s string, loc []int, dayFirst bool) (time.Time, bool) {
 	group := func(i int) string {
 		if loc[2*i] < 0 {
 			return ""
@@ -129,6 +184,14 @@ func (p *datePattern) build(s string, loc []int) (time.Time, bool) {
 	year, _ := strconv.Atoi(group(p.y))
 	day, _ := strconv.Atoi(group(p.d))
 	month := monthNumber(group(p.m))
+	if p.numeric {
+		if !dayFirst && group(2) != "." {
+			day, month = month, day
+		}
+		if month > 12 && day <= 12 {
+			day, month = month, day
+		}
+	}
 	if year < 1000 || month < 1 || month > 12 || day < 1 || day > 31 {
 		return time.Time{}, false
 	}
@@ -197,6 +260,9 @@ func monthNumber(s string) int {
 	if n, ok := ruMonths[s]; ok {
 		return n
 	}
+	if n, ok := euMonths[s]; ok {
+		return n
+	}
 	if len(s) < 3 {
 		return 0
 	}
@@ -229,17 +295,38 @@ func monthNumber(s string) int {
 	return 0
 }
 
-// stampKeyword finds the words that introduce a revision stamp. \b only
-// knows ASCII word characters, so the Chinese and Russian words go without.
-var stampKeyword = lazyRegexp(`(?i)(?:\b(?:last` + sp + `*[-–]?` + sp + `*(?:updated|modified|revised)|updated|modified|revised)\b|最后更新|最後更新|更新于|更新於|обновлено)`)
+// stampKeyword finds the words that introduce a revision stamp, in
+// English, German, French, Spanish, Italian, Portuguese, Dutch, Polish,
+// Russian, Chinese and Japanese. \b only knows ASCII word characters, so
+// findStamp checks the word boundaries itself (see wordEdge).
+var stampKeyword = lazyRegexp(`(?i)(?:` +
+	`last` + sp + `*[-–]?` + sp + `*(?:updated|modified|revised)|updated|modified|revised` +
+	`|zuletzt` + sp + `+(?:aktualisiert|geändert)|aktualisiert|geändert` +
+	`|dernière` + sp + `+(?:mise` + sp + `+à` + sp + `+jour|modification)|mise?` + sp + `+à` + sp + `+jour|modifiée?` +
+	`|última` + sp + `+(?:actualización|atualização|modificación)|actualizado|modificado|atualizado` +
+	`|ultimo` + sp + `+aggiornamento|ultima` + sp + `+modifica|aggiornato|modificato` +
+	`|laatst` + sp + `+(?:bijgewerkt|gewijzigd)|bijgewerkt|gewijzigd` +
+	`|ostatnia` + sp + `+(?:aktualizacja|modyfikacja)|zaktualizowano|aktualizacja|zmodyfikowano` +
+	`|последнее` + sp + `+обновление|обновлено|обновлён|обновлен|изменено` +
+	`|最后更新时间|最後更新時間|最后更新|最後更新|更新时间|更新時間|更新于|更新於|修改于|修改於|最終更新日時|最終更新日|最終更新|更新日時|更新日` +
+	`)`)
+
+// dayFirstKeyword reports whether a stamp keyword's language writes
+// 01/02/2024 for 1 February: all of them but English.
+func dayFirstKeyword(k string) bool {
+	k = asciiLower(k)
+	return !strings.HasPrefix(k, "last") && !strings.HasPrefix(k, "updated") &&
+		!strings.HasPrefix(k, "modified") && !strings.HasPrefix(k, "revised")
+}
 
 // stampGlue is what may sit between the keyword and the date: "on", "at",
-// ":", "：", a dash.
-var stampGlue = lazyRegexp(`(?i)^(?:` + sp + `|[:：,\-–—]|\b(?:on|at)\b|于)*`)
+// "am", "le", "el", "il", "em", "op", "dnia", ":", "：", a dash, "于".
+var stampGlue = lazyRegexp(`(?i)^(?:` + sp + `|[:：,\-–—]|(?:on|at|am|le|el|il|em|op|dnia|de|в|от)` + sp + `|于|於|は)*`)
 
 // FindRevisionStamp finds the first revision stamp in text — a keyword such
-// as Updated, Last modified, Last updated, Modified, Revised, 更新于, 最后更新
-// or Обновлено followed by a parseable date — and returns the exact
+// as Updated, Last modified, Aktualisiert am, Mis à jour le, Actualizado el,
+// Aggiornato il, Atualizado em, Bijgewerkt op, Zaktualizowano, Обновлено,
+// 更新于 or 最終更新日 followed by a parseable date — and returns the exact
 // substring ("Updated on 2024-01-31") and its time in UTC.
 func FindRevisionStamp(text string) (stamp string, t time.Time, ok bool) {
 	start, end, t, ok := findStamp(text)
@@ -252,39 +339,58 @@ func FindRevisionStamp(text string) (stamp string, t time.Time, ok bool) {
 // stampNeedles are literal pieces of every stampKeyword match, for a fast
 // scan: a case-insensitive Unicode regexp over a whole page is slow, and
 // most text holds no stamp at all.
-var stampNeedles = []string{"updated", "modified", "revised", "更新", "обновлено", "Обновлено", "ОБНОВЛЕНО"}
+var stampNeedles = stampNeedleList[:]
+
+var stampNeedleList = [...]string{"updated", "modified", "revised", "aktualisiert", "geändert",
+	"à jour", "modifié", "actualizado", "actualización", "atualizado", "atualização",
+	"aggiorna", "modifica", "bijgewerkt", "gewijzigd", "zaktualizowano", "aktualizacja", "zmodyfikowano", "modyfikacja",
+	"обновлен", "Обновлен", "ОБНОВЛЕН", "обновлён", "Обновлён", "ОБНОВЛЁН", "обновление", "Обновление", "изменено", "Изменено", "ИЗМЕНЕНО",
+	"更新", "修改"}
 
 func findStamp(text string) (start, end int, t time.Time, ok bool) {
 	lower := asciiLower(text)
+	// next[i] is where stampNeedles[i] next occurs at or after off (-1:
+	// nowhere), so that the text is scanned once per needle, not once per
+	// needle and occurrence.
+	var next [len(stampNeedleList)]int
+	for i, needle := range stampNeedles {
+		next[i] = strings.Index(lower, needle)
+	}
 	for off := 0; off < len(text); {
 		p, n := -1, 0
-		for _, needle := range stampNeedles {
-			if i := strings.Index(lower[off:], needle); i >= 0 && (p < 0 || off+i < p) {
-				p, n = off+i, len(needle)
+		for i, needle := range stampNeedles {
+			if next[i] >= 0 && next[i] < off {
+				if k := strings.Index(lower[off:], needle); k >= 0 {
+					next[i] = off + k
+				} else {
+					next[i] = -1
+				}
+			}
+			if next[i] >= 0 && (p < 0 || next[i] < p) {
+				p, n = next[i], len(needle)
 			}
 		}
 		if p < 0 {
 			break
 		}
 		// Match the keyword regexp on a window around the needle: from a
-		// word start up to 20 bytes before it ("last "), to one rune after
-		// it (so \b sees what follows).
-		from := max(0, p-20)
+		// word start up to 24 bytes before it ("last ", "последнее "), to
+		// one rune after it (so the word's end can be checked).
+		from := max(0, p-24)
 		for from > 0 && !utf8.RuneStart(text[from]) {
 			from--
 		}
 		for from > 0 && isASCIILetter(text[from-1]) {
 			from--
 		}
-		to := p + n
-		if to < len(text) {
-			_, size := utf8.DecodeRuneInString(text[to:])
-			to += size
+		to := min(len(text), p+n+24) // "aggiorna|mento", "更新|日時"
+		for to < len(text) && !utf8.RuneStart(text[to]) {
+			to++
 		}
 		off = p + n
 		var loc []int // the keyword match that covers this needle
 		for _, l := range stampKeyword().FindAllStringIndex(text[from:to], -1) {
-			if from+l[1] >= p+n {
+			if from+l[1] >= p+n && wordEdge(text, from+l[0], from+l[1]) {
 				loc = l
 				break
 			}
@@ -295,7 +401,7 @@ func findStamp(text string) (start, end int, t time.Time, ok bool) {
 		kStart, kEnd := from+loc[0], from+loc[1]
 		rest := text[kEnd:]
 		glue := stampGlue().FindStringIndex(rest)
-		if t, dn, ok := parseDateAt(rest[glue[1]:]); ok {
+		if t, dn, ok := parseDateAt(rest[glue[1]:], dayFirstKeyword(text[kStart:kEnd])); ok {
 			return kStart, kEnd + glue[1] + dn, t, true
 		}
 	}

@@ -8,7 +8,9 @@ import (
 )
 
 // Version names the extraction rules; it is recorded with each snapshot.
-const Version = "2"
+// 3: rows of teaser cards are furniture; revision stamps and dates in eleven
+// languages; hAtom "updated" dates.
+const Version = "3"
 
 // Sentinel errors; callers test them with errors.Is.
 var (
@@ -17,6 +19,10 @@ var (
 	ErrNoMatch = errors.New("extract: selector matched nothing")
 	// ErrNoContent: no article body could be found at all.
 	ErrNoContent = errors.New("extract: no article content found")
+	// ErrDeadline: extraction or fingerprinting ran out of time (see
+	// ArticleContext, FingerprintContext); the page is an error, never a
+	// revision.
+	ErrDeadline = errors.New("extract: extraction exceeded its deadline")
 )
 
 // Rules are a source's selectors (mirrors config.Selectors; extract does not
@@ -63,8 +69,8 @@ type Result struct {
 // using rules (zero Rules = generic extractor). It never panics.
 //   func Article(page []byte, pageURL string, rules Rules) (*Result, error)
 //
-// Fingerprint returns the dedup fingerprint of title+text (see fingerprint.go):
-//   func Fingerprint(title, text string, ignore []*regexp.Regexp) string
+// Fingerprint returns the dedup fingerprint of title+text+captions (see fingerprint.go):
+//   func Fingerprint(title, text, html string, ignore []*regexp.Regexp) string
 // formatted "n<NormaliserVersion>:<sha256 hex>".
 //
 // ParseDate parses a date from free text such as "Updated on 2024-01-31",

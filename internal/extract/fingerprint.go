@@ -1,48 +1,198 @@
 package extract
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
 	"regexp"
 	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
 
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
 	"golang.org/x/text/unicode/norm"
 )
 
 // NormaliserVersion names the normalisation rules Fingerprint hashes; it is
 // the prefix of every fingerprint, so a change of rules never silently
 // compares fingerprints made under different ones.
-const NormaliserVersion = 1
+//
+// 2: captions and alt texts count, relative times ("3 hours ago") and the
+// revision stamps of eleven languages do not, ignore patterns apply within
+// one paragraph.
+const NormaliserVersion = 2
 
-// Fingerprint returns the dedup fingerprint of an article's title and text:
-// "n<NormaliserVersion>:" + the hex SHA-256 of Normalise(title, text, ignore).
-// Pages that differ only in their revision stamp date, white space, Unicode
-// composition or a match of an ignore pattern get the same fingerprint.
-func Fingerprint(title, text string, ignore []*regexp.Regexp) string {
-	sum := sha256.Sum256([]byte(Normalise(title, text, ignore)))
-	return "n" + strconv.Itoa(NormaliserVersion) + ":" + hex.EncodeToString(sum[:])
+// Fingerprint returns the dedup fingerprint of an article's title, text and
+// body HTML (only its captions and image alt texts count, see Normalise):
+// "n<NormaliserVersion>:" + the hex SHA-256 of Normalise(title, text, html,
+// ignore). Pages that differ only in their revision stamp, a relative time,
+// white space, Unicode composition, image URLs or a match of an ignore
+// pattern get the same fingerprint. It has no deadline: use
+// FingerprintContext for pages and patterns not known to be tame.
+func Fingerprint(title, text, html string, ignore []*regexp.Regexp) string {
+	fp, _ := FingerprintContext(context.Background(), title, text, html, ignore)
+	return fp
 }
 
-// Normalise returns what Fingerprint hashes: title and text each in Unicode
-// NFC, with every revision stamp (see FindRevisionStamp) and every match of
-// each ignore pattern removed, white space runs folded to one space and
-// trimmed; then joined by "\n".
-func Normalise(title, text string, ignore []*regexp.Regexp) string {
-	return normaliseField(title, ignore) + "\n" + normaliseField(text, ignore)
-}
-
-func normaliseField(s string, ignore []*regexp.Regexp) string {
-	s = norm.NFC.String(s)
-	s = removeStamps(s)
-	for _, re := range ignore {
-		if re != nil {
-			s = re.ReplaceAllString(s, "")
-		}
+// FingerprintContext is Fingerprint under ctx: it gives up with an error
+// wrapping ErrDeadline once ctx is done (checked between paragraphs, so an
+// ignore pattern's run-time on one paragraph is the most it overshoots).
+func FingerprintContext(ctx context.Context, title, text, html string, ignore []*regexp.Regexp) (string, error) {
+	n, err := normalise(ctx, title, text, html, ignore)
+	if err != nil {
+		return "", err
 	}
-	return foldSpace(s)
+	sum := sha256.Sum256([]byte(n))
+	return "n" + strconv.Itoa(NormaliserVersion) + ":" + hex.EncodeToString(sum[:]), nil
+}
+
+// Normalise returns what Fingerprint hashes: title, text and the captions
+// and alt texts of html (see Captions), each in Unicode NFC, with every
+// revision stamp (see FindRevisionStamp), relative time (see
+// removeRelativeTimes) and match of an ignore pattern removed, white space
+// runs folded to one space and trimmed; then joined by "\n" (the captions
+// only when there are any).
+func Normalise(title, text, html string, ignore []*regexp.Regexp) string {
+	n, _ := normalise(context.Background(), title, text, html, ignore)
+	return n
+}
+
+func normalise(ctx context.Context, title, text, html string, ignore []*regexp.Regexp) (string, error) {
+	var out [3]string
+	for i, f := range []string{title, text, Captions(html)} {
+		s, err := normaliseField(ctx, f, ignore)
+		if err != nil {
+			return "", err
+		}
+		out[i] = s
+	}
+	if out[2] == "" {
+		return out[0] + "\n" + out[1], nil
+	}
+	return strings.Join(out[:], "\n"), nil
+}
+
+// ignoreChunkMax bounds, in bytes, the text one ignore pattern runs over at
+// once: Go regexps cannot be interrupted, and a pattern such as
+// `[\s\S]{1000}Z` costs about 17 µs a byte, so a paragraph longer than this
+// is cut (at a sentence's end, else at white space) into pieces this long. A
+// match across a cut is missed; paragraphs this long are rare.
+const ignoreChunkMax = 16 << 10
+
+// normaliseField normalises one field paragraph by paragraph (blocks
+// separated by blank lines), checking ctx between them.
+func normaliseField(ctx context.Context, s string, ignore []*regexp.Regexp) (string, error) {
+	s = norm.NFC.String(s)
+	blocks := strings.Split(s, "\n\n")
+	for i, b := range blocks {
+		if err := expired(ctx); err != nil {
+			return "", err
+		}
+		b = removeRelativeTimes(removeStamps(b))
+		for _, re := range ignore {
+			if re == nil {
+				continue
+			}
+			var err error
+			if b, err = replaceChunked(ctx, re, b); err != nil {
+				return "", err
+			}
+		}
+		blocks[i] = b
+	}
+	return foldSpace(strings.Join(blocks, "\n\n")), nil
+}
+
+// replaceChunked removes re's matches from s, ignoreChunkMax bytes at a time.
+func replaceChunked(ctx context.Context, re *regexp.Regexp, s string) (string, error) {
+	if len(s) <= ignoreChunkMax {
+		return re.ReplaceAllString(s, ""), nil
+	}
+	var b strings.Builder
+	for s != "" {
+		if err := expired(ctx); err != nil {
+			return "", err
+		}
+		cut := min(len(s), ignoreChunkMax)
+		if cut < len(s) {
+			// At a sentence's end if there is one, where a pattern is
+			// least likely to match across.
+			if i := strings.LastIndex(s[cut/2:cut], ". "); i >= 0 {
+				cut = cut/2 + i + 1
+			} else if i := strings.LastIndexFunc(s[:cut], unicode.IsSpace); i > 0 {
+				cut = i
+			} else {
+				for cut > 0 && !utf8.RuneStart(s[cut]) {
+					cut--
+				}
+				if cut == 0 { // not UTF-8: cut anywhere
+					cut = ignoreChunkMax
+				}
+			}
+		}
+		b.WriteString(re.ReplaceAllString(s[:cut], ""))
+		s = s[cut:]
+	}
+	return b.String(), nil
+}
+
+// expired reports ctx's end as an error wrapping ErrDeadline (and ctx's
+// own error).
+func expired(ctx context.Context) error {
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("%w: %w", ErrDeadline, err)
+	}
+	return nil
+}
+
+// Captions returns the caption texts and then the image alt texts of a
+// body's HTML, one per paragraph, each in document order: what a reader is
+// told about the figures, which counts in the fingerprint, while the
+// images' addresses, sizes and lazy-loading attributes do not. (Captions
+// before alts, so that a layout that puts the image after its caption
+// reads the same.)
+func Captions(body string) string {
+	if !strings.Contains(body, "<fig") && !strings.Contains(body, "alt=") {
+		return ""
+	}
+	ctxNode := &html.Node{Type: html.ElementNode, Data: "body", DataAtom: atom.Body}
+	nodes, err := html.ParseFragment(strings.NewReader(body), ctxNode)
+	if err != nil {
+		return ""
+	}
+	var captions, alts []string
+	for _, root := range nodes {
+		walk(root, func(n *html.Node) bool {
+			if n.Type != html.ElementNode {
+				return true
+			}
+			if n.Data == "img" {
+				if alt := foldSpace(attr(n, "alt")); alt != "" {
+					alts = append(alts, alt)
+				}
+				return false
+			}
+			if isCaption(n) {
+				if t := plainText([]*html.Node{n}, nil); strings.TrimSpace(t) != "" {
+					captions = append(captions, t)
+				}
+				walk(n, func(c *html.Node) bool { // the figure's images
+					if isElement(c, "img") {
+						if alt := foldSpace(attr(c, "alt")); alt != "" {
+							alts = append(alts, alt)
+						}
+					}
+					return true
+				})
+				return false
+			}
+			return true
+		})
+	}
+	return strings.Join(append(captions, alts...), "\n\n")
 }
 
 // stampLineMax is the longest line (in runes) whose revision stamps are

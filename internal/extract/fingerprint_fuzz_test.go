@@ -22,21 +22,21 @@ func FuzzFingerprint(f *testing.F) {
 	} {
 		f.Add(s[0], s[1])
 	}
-	const prefix = "n1:"
+	const prefix = "n2:"
 	f.Fuzz(func(t *testing.T, title, text string) {
-		fp := Fingerprint(title, text, nil)
+		fp := Fingerprint(title, text, "", nil)
 		if !strings.HasPrefix(fp, prefix) || len(fp) != len(prefix)+64 {
 			t.Fatalf("Fingerprint = %q, want %q + 64 hex digits", fp, prefix)
 		}
-		if got := Fingerprint(title, text+"  ", nil); got != fp {
-			t.Fatalf("trailing white space changed the fingerprint\n%q\n%q", Normalise(title, text, nil), Normalise(title, text+"  ", nil))
+		if got := Fingerprint(title, text+"  ", "", nil); got != fp {
+			t.Fatalf("trailing white space changed the fingerprint\n%q\n%q", Normalise(title, text, "", nil), Normalise(title, text+"  ", "", nil))
 		}
-		if got := Fingerprint(norm.NFD.String(title), norm.NFD.String(text), nil); got != fp {
-			t.Fatalf("decomposed input changed the fingerprint\n%q\n%q", Normalise(title, text, nil), Normalise(norm.NFD.String(title), norm.NFD.String(text), nil))
+		if got := Fingerprint(norm.NFD.String(title), norm.NFD.String(text), "", nil); got != fp {
+			t.Fatalf("decomposed input changed the fingerprint\n%q\n%q", Normalise(title, text, "", nil), Normalise(norm.NFD.String(title), norm.NFD.String(text), "", nil))
 		}
 		stamped := text + "\nUpdated on 2024-01-31\n"
-		if got := Fingerprint(title, stamped, nil); got != fp {
-			t.Fatalf("a revision stamp line changed the fingerprint\n%q\n%q", Normalise(title, text, nil), Normalise(title, stamped, nil))
+		if got := Fingerprint(title, stamped, "", nil); got != fp {
+			t.Fatalf("a revision stamp line changed the fingerprint\n%q\n%q", Normalise(title, text, "", nil), Normalise(title, stamped, "", nil))
 		}
 	})
 }

@@ -10,7 +10,7 @@ func TestFingerprint(t *testing.T) {
 	readers := []*regexp.Regexp{regexp.MustCompile(`\d+ readers today`)}
 	const title = "Chiang Ching-kuo and Outer Mongolia"
 	const text = "Mondo History Updated on 2024-01-31\n\nIn 1945, both China and Japan were exhausted.\n\nThe Soviet Union had an intention to help."
-	base := Fingerprint(title, text, readers)
+	base := Fingerprint(title, text, "", readers)
 
 	same := []struct{ name, title, text string }{
 		{"stamp date changed", title, strings.Replace(text, "2024-01-31", "2024-03-02", 1)},
@@ -21,8 +21,8 @@ func TestFingerprint(t *testing.T) {
 		{"ignore pattern changed", title, text + "\n\n99 readers today"},
 	}
 	for _, tc := range same {
-		if got := Fingerprint(tc.title, tc.text, readers); got != base {
-			t.Errorf("%s: fingerprint changed\n%q\n%q", tc.name, Normalise(title, text, readers), Normalise(tc.title, tc.text, readers))
+		if got := Fingerprint(tc.title, tc.text, "", readers); got != base {
+			t.Errorf("%s: fingerprint changed\n%q\n%q", tc.name, Normalise(title, text, "", readers), Normalise(tc.title, tc.text, "", readers))
 		}
 	}
 
@@ -38,22 +38,22 @@ func TestFingerprint(t *testing.T) {
 		if tc.name == "readers without ignore" {
 			ignore = nil
 		}
-		if Fingerprint(tc.title, tc.text, ignore) == base {
+		if Fingerprint(tc.title, tc.text, "", ignore) == base {
 			t.Errorf("%s: fingerprint unchanged", tc.name)
 		}
 	}
 }
 
 func TestFingerprintFormat(t *testing.T) {
-	fp := Fingerprint("t", "x", nil)
-	if !regexp.MustCompile(`^n1:[0-9a-f]{64}$`).MatchString(fp) {
-		t.Errorf("Fingerprint = %q, want n1:<sha256 hex>", fp)
+	fp := Fingerprint("t", "x", "", nil)
+	if !regexp.MustCompile(`^n2:[0-9a-f]{64}$`).MatchString(fp) {
+		t.Errorf("Fingerprint = %q, want n2:<sha256 hex>", fp)
 	}
-	if NormaliserVersion != 1 {
+	if NormaliserVersion != 2 {
 		t.Errorf("NormaliserVersion = %d; changing it changes every fingerprint", NormaliserVersion)
 	}
 	// Pinned: sha256("t\nx"). Stored fingerprints depend on this staying put.
-	if want := "n1:8e2cbe3b93266a53e7bb3cb6ff01ab5e8e8559793942ffa6abaa7ff665d8caf5"; fp != want {
+	if want := "n2:8e2cbe3b93266a53e7bb3cb6ff01ab5e8e8559793942ffa6abaa7ff665d8caf5"; fp != want {
 		t.Errorf("Fingerprint(t, x) = %s, want %s", fp, want)
 	}
 }
@@ -68,11 +68,11 @@ func TestNormalise(t *testing.T) {
 		{"NFC", "Cafe\u0301", "x", "Caf\u00e9\nx"},
 		{"unicode space", "a\u00a0\u3000b", " x\n\ny ", "a b\nx y"},
 	} {
-		if got := Normalise(tc.title, tc.text, nil); got != tc.want {
+		if got := Normalise(tc.title, tc.text, "", nil); got != tc.want {
 			t.Errorf("%s: Normalise = %q, want %q", tc.name, got, tc.want)
 		}
 	}
-	if Fingerprint("Cafe\u0301", "x", nil) != Fingerprint("Caf\u00e9", "x", nil) {
+	if Fingerprint("Cafe\u0301", "x", "", nil) != Fingerprint("Caf\u00e9", "x", "", nil) {
 		t.Error("NFC and NFD spellings differ in fingerprint")
 	}
 }
@@ -82,13 +82,13 @@ func TestFingerprintKeepsDatesInProse(t *testing.T) {
 		return "The Mondo History Updated on 2024-01-31\n\nThe archive shows that the decree was last modified on " + day +
 			" May 1946 by the provincial censor, long after the treaty had been signed and the delegations had gone home."
 	}
-	if Fingerprint("T", prose("12"), nil) == Fingerprint("T", prose("14"), nil) {
+	if Fingerprint("T", prose("12"), "", nil) == Fingerprint("T", prose("14"), "", nil) {
 		t.Fatal("a changed date inside a prose paragraph was ignored: that is a real revision")
 	}
 	long := strings.Repeat("Some long paragraph text about the treaty. ", 5)
 	a := "Updated on 2024-01-31: " + long
 	b := "Updated on 2024-02-09: " + long
-	if Fingerprint("T", a, nil) != Fingerprint("T", b, nil) {
+	if Fingerprint("T", a, "", nil) != Fingerprint("T", b, "", nil) {
 		t.Fatal("a stamp leading a long paragraph still counts")
 	}
 }

@@ -55,6 +55,6 @@ func FuzzParseDate(f *testing.F) {
 				t.Fatalf("FindRevisionStamp(%q) = %q, %v", s, stamp, tm)
 			}
 		}
-		_ = Normalise(s, s, nil)
+		_ = Normalise(s, s, "", nil)
 	})
 }

@@ -76,8 +76,34 @@ func readMeta(doc *goquery.Document, base *url.URL) pageMeta {
 		metaContent(doc, "og:updated_time"),
 		ld.modified,
 		itempropDate(doc, "dateModified"),
+		hAtomUpdated(doc),
 	)
 	return m
+}
+
+// hAtomUpdated reads the microformat's revision date: `<time
+// class="updated" datetime=…>`, `<abbr class="updated" title=…>`, or a short
+// element of class "updated" holding a date (WordPress themes print one).
+func hAtomUpdated(doc *goquery.Document) string {
+	var v string
+	doc.Find(".updated").EachWithBreak(func(_ int, s *goquery.Selection) bool {
+		for _, k := range []string{"datetime", "title", "content"} {
+			if a := strings.TrimSpace(s.AttrOr(k, "")); a != "" {
+				if _, ok := ParseDate(a); ok {
+					v = a
+					return false
+				}
+			}
+		}
+		if t := foldSpace(s.Text()); t != "" && len(t) < 100 {
+			if _, ok := ParseDate(t); ok {
+				v = t
+				return false
+			}
+		}
+		return true
+	})
+	return v
 }
 
 // metaContent reads <meta property=key> or <meta name=key>.

@@ -64,6 +64,10 @@ type Harvester struct {
 	MaxFresh time.Duration
 	// Jitter returns a uniform random duration in [0, d); default math/rand.
 	Jitter func(d time.Duration) time.Duration
+	// ExtractTimeout bounds the extraction and fingerprinting of one page;
+	// a page that exceeds it is recorded as an error. Default
+	// extract.DefaultDeadline.
+	ExtractTimeout time.Duration
 
 	healthMu sync.Mutex
 	health   map[string]*SourceHealth

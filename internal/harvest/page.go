@@ -157,7 +157,9 @@ func (h *Harvester) examine(ctx context.Context, src *config.Source, g *gathered
 	rules := rulesFor(src, f.AskedURL, resp.URL)
 	body, _ := resp.UTF8()
 	h.extractions.Add(1)
-	art, err := extract.Article(body, resp.URL, rules)
+	ectx, cancel := h.extractContext(ctx)
+	defer cancel()
+	art, err := extract.ArticleContext(ectx, body, resp.URL, rules)
 	if err != nil {
 		f.ExtractErr = fmt.Errorf("extract %s: %w", resp.URL, err)
 		f.NotFoundPage = notFoundPage(body, nil)
@@ -185,10 +187,15 @@ func (h *Harvester) examine(ctx context.Context, src *config.Source, g *gathered
 	if revised == nil && item != nil {
 		revised = item.Updated
 	}
+	fingerprint, err := extract.FingerprintContext(ectx, g.title, art.Text, art.HTML, src.IgnoreRE)
+	if err != nil {
+		f.ExtractErr = fmt.Errorf("fingerprint %s: %w", resp.URL, err)
+		return nil
+	}
 	f.Page = &PageFacts{
 		Canonical:    h.canonicalURL(art.CanonicalURL, resp.URL),
 		Words:        len(strings.Fields(art.Text)), // counted as the store counts a snapshot's words
-		Fingerprint:  extract.Fingerprint(g.title, art.Text, src.IgnoreRE),
+		Fingerprint:  fingerprint,
 		RevisionDate: revised,
 		Fallback:     art.Fallback,
 		Warnings:     art.Warnings,
@@ -217,8 +224,12 @@ func (h *Harvester) examine(ctx context.Context, src *config.Source, g *gathered
 		if latest != nil {
 			fp := latest.Fingerprint
 			if !strings.HasPrefix(fp, fpVersion(f.Page.Fingerprint)+":") {
-				// Another normaliser version: compare like with like.
-				fp = extract.Fingerprint(latest.Title, latest.Text, src.IgnoreRE)
+				// Another normaliser version: compare like with like (from
+				// the stored HTML too: captions count since n2).
+				if fp, err = extract.FingerprintContext(ectx, latest.Title, latest.Text, latest.HTML, src.IgnoreRE); err != nil {
+					f.ExtractErr = fmt.Errorf("fingerprint the latest snapshot %s again: %w", latest.ID, err)
+					return nil
+				}
 			}
 			f.Latest = &Latest{ID: latest.ID, Fingerprint: fp, Words: latest.Words, RevisionDate: latest.RevisionDate}
 		}

@@ -1,0 +1,174 @@
+package extract
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// A relative time ("3 hours ago", "vor 3 Stunden", "昨天") is page
+// furniture: it changes with every fetch while the article does not. Like
+// revision stamps, relative times are removed from the fingerprinted text
+// only where furniture stands: anywhere in a short line (a byline, a
+// dateline), at the start of a long one, never inside prose.
+
+// relNum is a count, in figures or as the word for "one" of each language.
+const relNum = `(?:\d+|an?|one|a few|few|several|ein` + sp + `+paar|einigen|wenigen|eine[mnr]?|ein|une?|quelques|una?|un'|uma?|een|enkele|kilka|jedną|jeden|одну|один|несколько)`
+
+// relClock is an optional time of day after "yesterday" and the like:
+// "yesterday at 14:30", "gestern, 14.30 Uhr", "hier à 14h30".
+const relClock = `(?:` + sp + `*(?:,|at|um|à|a` + sp + `+las|alle|às|om|o|в)?` + sp + `*\d{1,2}[:h.]\d{2}(?:` + sp + `*(?:[ap]\.?m\.?|uhr))?)?`
+
+var relativeTime = lazyRegexp(`(?i)(?:` +
+	// English: 3 hours ago, an hour ago, 3h ago, 5 mins ago
+	relNum + sp + `*(?:s|secs?|seconds?|m|mins?|minutes?|h|hrs?|hours?|d|days?|w|wks?|weeks?|mos?|months?|y|yrs?|years?)\.?` + sp + `+ago` +
+	`|(?:yesterday|just` + sp + `+now|moments?` + sp + `+ago)` + relClock +
+	// German: vor 3 Stunden, vor einer Stunde, gestern
+	`|vor` + sp + `+` + relNum + sp + `+(?:sekunden?|sek\.?|minuten?|min\.?|stunden?|std\.?|tag(?:en)?|wochen?|monat(?:en)?|jahr(?:en)?)` +
+	`|(?:gestern|gerade` + sp + `+eben|soeben)` + relClock +
+	// French: il y a 3 heures, il y a 2 jours; "hier" only with a time, as
+	// it is also German for "here"
+	`|il` + sp + `+y` + sp + `+a` + sp + `+` + relNum + sp + `+(?:secondes?|s|minutes?|min|heures?|h|jours?|j|semaines?|mois|ans?|années?)` +
+	`|hier` + sp + `*(?:,|à)` + sp + `*\d{1,2}[:h]\d{2}|à` + sp + `+l['’]instant` +
+	// Spanish: hace 3 horas, ayer
+	`|hace` + sp + `+` + relNum + sp + `+(?:segundos?|minutos?|min|horas?|h|días?|semanas?|mes(?:es)?|años?)` +
+	`|(?:ayer|justo` + sp + `+ahora|ahora` + sp + `+mismo)` + relClock +
+	// Italian: 3 ore fa, un giorno fa, ieri
+	`|` + relNum + sp + `*(?:secondi|secondo|minuti|minuto|ore|ora|giorni|giorno|settimane|settimana|mesi|mese|anni|anno)` + sp + `+fa` +
+	`|(?:ieri|proprio` + sp + `+ora)` + relClock +
+	// Portuguese: há 3 horas, 3 horas atrás, ontem
+	`|há` + sp + `+` + relNum + sp + `+(?:segundos?|minutos?|min|horas?|h|dias?|semanas?|m[eê]s(?:es)?|anos?)` +
+	`|` + relNum + sp + `+(?:segundos?|minutos?|horas?|dias?|semanas?|m[eê]s(?:es)?|anos?)` + sp + `+atrás` +
+	`|(?:ontem|agora` + sp + `+mesmo)` + relClock +
+	// Dutch: 3 uur geleden, 2 dagen geleden, gisteren
+	`|` + relNum + sp + `+(?:seconden?|minuten?|minuut|min|uur|uren|dagen?|weken?|maanden?|maand|jaar|jaren)` + sp + `+geleden` +
+	`|(?:gisteren|zojuist|zonet)` + relClock +
+	// Polish: 3 godziny temu, 2 dni temu, wczoraj
+	`|(?:` + relNum + sp + `+)?(?:sekund[ay]?|sekundę|minut[ay]?|minutę|godzin[ay]?|godzinę|dni|dzień|tygodni[ea]?|tydzień|miesi[ąę]c[ey]?|miesięcy|lat[a]?|rok)` + sp + `+temu` +
+	`|(?:wczoraj|przed` + sp + `+chwilą)` + relClock +
+	// Russian: 3 часа назад, час назад, вчера
+	`|(?:` + relNum + sp + `+)?(?:секунд[уы]?|минут[уы]?|час(?:а|ов)?|дн(?:я|ей)|день|недел[юиь]|недель|месяц(?:а|ев)?|год(?:а)?|лет)` + sp + `+назад` +
+	`|(?:вчера|только` + sp + `+что)` + relClock +
+	// Chinese and Japanese: 3 小时前, 3時間前, 2日前, 昨天, 刚刚, たった今
+	`|(?:\d+|[一二两兩三四五六七八九十百几幾半数數]+|一个|一個)` + sp + `*(?:秒|秒钟|秒鐘|分钟|分鐘|分|小时|小時|時間|个小时|個小時|天|日|周|週|週間|星期|个星期|個星期|个月|個月|か月|ヶ月|ヵ月|カ月|年)` + sp + `*前` +
+	`|(?:昨天|昨日|刚刚|剛剛|刚才|たった今)` + relClock +
+	`)`)
+
+// relativeNeedles are literal pieces of every relativeTime match (ASCII
+// lower-cased), to skip the expensive regexp on the lines that hold none.
+var relativeNeedles = []string{"ago", "just now", "yesterday", "vor ", "gestern", "gerade", "soeben", "il y a", "hier", "instant",
+	"hace", "ayer", "ahora", " fa", "ieri", "proprio ora", "há", "atrás", "ontem", "agora", "geleden", "gisteren", "zojuist", "zonet",
+	"temu", "wczoraj", "chwil", "назад", "вчера", "Вчера", "только что", "Только что", "前", "昨", "刚", "剛", "たった今"}
+
+// relativeLeadMax is how much of a long line's start is searched: the
+// longest relative time ("il y a quelques semaines") fits well within it.
+const relativeLeadMax = 64
+
+// removeRelativeTimes drops the relative times of each line of s: all of
+// them in a short line, a leading one in a long line.
+func removeRelativeTimes(s string) string {
+	if !strings.Contains(s, "\n") {
+		return removeLineRelative(s)
+	}
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		lines[i] = removeLineRelative(l)
+	}
+	return strings.Join(lines, "\n")
+}
+
+func removeLineRelative(s string) string {
+	short := utf8.RuneCountInString(strings.TrimSpace(s)) <= stampLineMax
+	lead := len(leadingSpace(s))
+	scan := s
+	if !short {
+		end := min(len(s), lead+relativeLeadMax)
+		for end < len(s) && !utf8.RuneStart(s[end]) {
+			end++
+		}
+		scan = s[:end]
+	}
+	if !hasRelativeNeedle(scan) {
+		return s
+	}
+	var b strings.Builder
+	rest, done := s, 0 // done: bytes of s consumed so far
+	for {
+		loc := relativeTime().FindStringIndex(rest)
+		if loc == nil {
+			break
+		}
+		start, end := loc[0], loc[1]
+		if !short && done+start-lead > stampLeadMax {
+			break
+		}
+		if !wordEdge(rest, start, end) {
+			// Inside a word ("fa" in "sofa fa"): keep it, look further.
+			_, size := utf8.DecodeRuneInString(rest[start:])
+			b.WriteString(rest[:start+size])
+			done += start + size
+			rest = rest[start+size:]
+			if !short {
+				break
+			}
+			continue
+		}
+		b.WriteString(rest[:start])
+		b.WriteByte(' ')
+		done += end
+		rest = rest[end:]
+	}
+	if done == 0 {
+		return s
+	}
+	b.WriteString(rest)
+	return b.String()
+}
+
+// hasRelativeNeedle reports whether s holds one of relativeNeedles as a
+// word of its own ("ago" but not "Chicago", " fa" but not " far").
+func hasRelativeNeedle(s string) bool {
+	lower := asciiLower(s)
+	for _, n := range relativeNeedles {
+		for off := 0; off < len(lower); {
+			i := strings.Index(lower[off:], n)
+			if i < 0 {
+				break
+			}
+			i += off
+			j := i + len(n)
+			if (i == 0 || !isASCIILetter(n[0]) || !isASCIILetter(lower[i-1])) &&
+				(j == len(lower) || !isASCIILetter(n[len(n)-1]) || !isASCIILetter(lower[j])) {
+				return true
+			}
+			off = i + 1
+		}
+	}
+	return false
+}
+
+// wordEdge reports whether s[start:end] stands on word boundaries: no letter
+// or digit of an alphabetic script touches it (ideographs need no spaces,
+// so they do not count).
+func wordEdge(s string, start, end int) bool {
+	if start > 0 {
+		r, _ := utf8.DecodeLastRuneInString(s[:start])
+		if alphabetic(r) {
+			return false
+		}
+	}
+	if end < len(s) {
+		r, _ := utf8.DecodeRuneInString(s[end:])
+		if alphabetic(r) {
+			return false
+		}
+	}
+	return true
+}
+
+func alphabetic(r rune) bool {
+	if !unicode.IsLetter(r) && !unicode.IsDigit(r) {
+		return false
+	}
+	return !unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana)
+}
