@@ -217,11 +217,10 @@ func readMetas(ctx context.Context, warcDir string, progress VerifyProgress, rep
 		}
 		done += f.size
 	}
+	// Ties (snapshots of one second) keep their WARC order, which is the
+	// order they were first stored in: seq, and so search order, agree.
 	sort.SliceStable(metas, func(i, j int) bool {
-		if metas[i].capturedAt != metas[j].capturedAt {
-			return metas[i].capturedAt < metas[j].capturedAt
-		}
-		return metas[i].snapshotID < metas[j].snapshotID
+		return metas[i].capturedAt < metas[j].capturedAt
 	})
 	return metas, nil
 }
