@@ -265,7 +265,7 @@ func testCtrlCDuringFetch(t *testing.T, asJSON bool) {
 	if err := json.Unmarshal(out, &srcs); err != nil || len(srcs) != 1 {
 		t.Fatalf("sources: %v\n%s", err, out)
 	}
-	if s := srcs[0]; s.LastPollAt == nil || s.LastOutcome != "error" || !strings.Contains(s.LastError, fmt.Sprintf("interrupted: %d of %d pages archived", requested, pages)) {
+	if s := srcs[0]; s.LastPollAt == nil || s.LastOutcome != "interrupted" || !strings.Contains(s.LastError, fmt.Sprintf("interrupted: %d of %d pages archived", requested, pages)) {
 		t.Fatalf("sources = %+v, want the poll recorded as interrupted", s)
 	}
 }

@@ -182,9 +182,8 @@ func (h *Harvester) PollSource(ctx context.Context, src config.Source, opts Poll
 	case res.Err != nil:
 		outcome, errText = "error", res.Err.Error()
 	case res.Interrupted:
-		// Recorded as an error so that `annalist sources` shows it, with
-		// what was kept.
-		outcome, errText = "error", fmt.Sprintf("interrupted: %d of %d pages archived; the rest are due at the next poll", res.Archived(), res.Pages)
+		// `annalist sources` shows it, with what was kept; not a failure.
+		outcome, errText = store.PollInterrupted, fmt.Sprintf("interrupted: %d of %d pages archived; the rest are due at the next poll", res.Archived(), res.Pages)
 	case res.FeedNotModified:
 		outcome = "not-modified"
 	}

@@ -83,7 +83,7 @@ func testStorage(t *testing.T) {
 			t.Fatal(err)
 		}
 		want := fmt.Sprintf("interrupted: %d of %d pages archived", requested, pages)
-		if st.LastOutcome != store.PollError || !strings.Contains(st.LastError, want) {
+		if st.LastOutcome != store.PollInterrupted || st.Failures != 0 || !strings.Contains(st.LastError, want) {
 			t.Fatalf("source state = %q %q, want the poll recorded with %q", st.LastOutcome, st.LastError, want)
 		}
 		// The next poll takes the rest, and only the rest.

@@ -13,6 +13,10 @@ const (
 	PollOK          = "ok"
 	PollNotModified = "not-modified"
 	PollError       = "error"
+	// PollInterrupted: the poll was stopped (Ctrl-C) after archiving some
+	// of its pages; the rest are due at the next poll. It is no failure of
+	// the source: the count of failures in a row stays as it was.
+	PollInterrupted = "interrupted"
 )
 
 // SyncSources records the configured sources' name, title and feed URL,
@@ -101,21 +105,21 @@ func (s *Store) Source(ctx context.Context, name string) (*Source, error) {
 // next conditional GET: set by an "ok" poll (even to ""), kept otherwise.
 func (s *Store) RecordPoll(ctx context.Context, name string, at time.Time, outcome, errText, etag, lastModified string) error {
 	switch outcome {
-	case PollOK, PollNotModified, PollError:
+	case PollOK, PollNotModified, PollError, PollInterrupted:
 	default:
 		return fmt.Errorf("record poll %s: unknown outcome %q", name, outcome)
 	}
-	// A good poll sets the validators, even to "" (a server that sent none,
-	// or a harvester that wants the full feed next time); a 304 or a
-	// failure keeps the old ones.
+	// A good or interrupted poll sets the validators, even to "" (a server
+	// that sent none, or a harvester that wants the full feed next time); a
+	// 304 or a failure keeps the old ones.
 	if err := s.writable(); err != nil {
 		return fmt.Errorf("record poll %s: %w", name, err)
 	}
-	keep := outcome != PollOK
+	keep := outcome == PollNotModified || outcome == PollError
 	if _, err := s.wdb.ExecContext(ctx, `INSERT INTO sources (name, last_poll_at, last_outcome, last_error, etag, last_modified, failures)
 		VALUES (?1, ?2, ?3, ?4, ?5, ?6, CASE WHEN ?3 = 'error' THEN 1 ELSE 0 END)
 		ON CONFLICT (name) DO UPDATE SET
-			failures = CASE WHEN excluded.last_outcome = 'error' THEN failures + 1 ELSE 0 END,
+			failures = CASE excluded.last_outcome WHEN 'error' THEN failures + 1 WHEN 'interrupted' THEN failures ELSE 0 END,
 			last_poll_at = excluded.last_poll_at,
 			last_outcome = excluded.last_outcome,
 			last_error = excluded.last_error,
