@@ -39,7 +39,7 @@ func ourText(page []byte, pageURL string) string {
 // TestScoreAnchor prints P/R/F1 and median ms/page of the generic extractor
 // and of the anchor on the extraction-dev pages, and their ratios:
 //
-//	ANNALIST_EXTRACTION_DATA=/work/shared/data/extraction-dev go test -run ScoreAnchor -v ./internal/extract
+//	ANNALIST_EXTRACTION_DATA=../shared/data/extraction-dev go test -run ScoreAnchor -v ./internal/extract
 //
 // It asserts only that the generic extractor scores at least as well as
 // the anchor; the timings are reported, never asserted.

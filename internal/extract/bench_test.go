@@ -15,7 +15,7 @@ import (
 // BenchmarkArticle runs Article over the testdata pages and, when
 // ANNALIST_EXTRACTION_DATA names the extraction-dev folder, over its pages:
 //
-//	ANNALIST_EXTRACTION_DATA=/work/shared/data/extraction-dev go test -run XXX -bench Article ./internal/extract
+//	ANNALIST_EXTRACTION_DATA=../shared/data/extraction-dev go test -run XXX -bench Article ./internal/extract
 func BenchmarkArticle(b *testing.B) {
 	b.Run("testdata", func(b *testing.B) {
 		files, _ := filepath.Glob(filepath.Join("testdata", "*.html"))
@@ -46,7 +46,7 @@ func benchPages(b *testing.B, pages [][]byte) {
 // BenchmarkExtract times Article on each extraction-dev page and reports
 // the median over pages of each page's median time, in ms/page:
 //
-//	ANNALIST_EXTRACTION_DATA=/work/shared/data/extraction-dev go test -run XXX -bench 'Extract|Anchor' -count 5 ./internal/extract
+//	ANNALIST_EXTRACTION_DATA=../shared/data/extraction-dev go test -run XXX -bench 'Extract|Anchor' -count 5 ./internal/extract
 func BenchmarkExtract(b *testing.B) {
 	pages := loadDevPages(b)
 	benchMedian(b, pages, func(p devPage) { _, _ = Article(p.html, p.url, Rules{}) })
@@ -55,7 +55,7 @@ func BenchmarkExtract(b *testing.B) {
 // BenchmarkFingerprint times Fingerprint (title, text and captions) of each
 // extraction-dev page's article, in ms/page:
 //
-//	ANNALIST_EXTRACTION_DATA=/work/shared/data/extraction-dev go test -run '^$' -bench Fingerprint ./internal/extract
+//	ANNALIST_EXTRACTION_DATA=../shared/data/extraction-dev go test -run '^$' -bench Fingerprint ./internal/extract
 func BenchmarkFingerprint(b *testing.B) {
 	pages := loadDevPages(b)
 	results := map[string]*Result{}
@@ -98,7 +98,7 @@ func extractionDir(tb testing.TB) string {
 	tb.Helper()
 	dir := os.Getenv("ANNALIST_EXTRACTION_DATA")
 	if dir == "" {
-		tb.Skip("ANNALIST_EXTRACTION_DATA not set (e.g. /work/shared/data/extraction-dev); skipping real pages")
+		tb.Skip("ANNALIST_EXTRACTION_DATA not set (e.g. ../shared/data/extraction-dev); skipping real pages")
 	}
 	if _, err := os.Stat(filepath.Join(dir, "html")); err != nil {
 		tb.Skipf("ANNALIST_EXTRACTION_DATA=%s has no html/ folder; skipping", dir)
