@@ -153,7 +153,10 @@ var yaltaV1 = yaltaPage{
 // A re-check that finds only the furniture changed — the relative time, the
 // stamp's date, the rotated teaser cards, the image's address and loading
 // attributes — stores no new snapshot; a corrected caption is a revision.
-func TestFurnitureOnlyChangeStoresNothing(t *testing.T) {
+// testFurnitureAndCaptions is TestReliability/revisions/furniture_and_captions:
+// relative times, revision stamps in the site's language, teaser cards and
+// image attributes are furniture; a corrected caption is a revision.
+func testFurnitureAndCaptions(t *testing.T) {
 	site := newFurnitureSite(t, map[string]string{"/yalta": yaltaV1.html()})
 	r := newFurnitureRig(t, site, nil)
 	wantCounts(t, r.poll(), harvest.Counts{Items: 1, New: 1})

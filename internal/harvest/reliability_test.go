@@ -633,6 +633,7 @@ func testRevisions(t *testing.T) {
 		}
 	})
 
+	t.Run("furniture_and_captions", testFurnitureAndCaptions)
 	t.Run("normaliser_version_change_not_a_revision", func(t *testing.T) {
 		r, poll := setup(t)
 		// Stand in for an archive made by an older normaliser.
