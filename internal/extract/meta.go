@@ -179,8 +179,16 @@ func httpURL(base *url.URL, ref string) string {
 
 var byPrefix = lazyRegexp(`(?i)^(?:by|written by|author:?)\s+`)
 
+// bylineEdge is what a byline's name is joined to its dateline by
+// ("Anna Schmidt · vor 3 Stunden", "Jane Doe | Updated 2024-01-31").
+const bylineEdge = " \t·•|–—-,;:"
+
+// cleanByline drops the lead-in, and the relative times and revision
+// stamps a dateline adds, from a byline: they change by themselves, and
+// the byline becomes a citation's author.
 func cleanByline(s string) string {
-	return byPrefix().ReplaceAllString(foldSpace(s), "")
+	s = foldSpace(removeRelativeTimes(removeStamps(foldSpace(s))))
+	return strings.Trim(byPrefix().ReplaceAllString(s, ""), bylineEdge)
 }
 
 type ldFacts struct {
