@@ -188,8 +188,22 @@ const bylineEdge = " \t·•|–—-,;:"
 // the byline becomes a citation's author.
 func cleanByline(s string) string {
 	s = foldSpace(removeRelativeTimes(removeStamps(foldSpace(s))))
+	// A dateline's plain date ("Jane Doe · January 31, 2024") goes too.
+	parts := bylineSep().Split(s, -1)
+	kept := parts[:0]
+	for _, p := range parts {
+		p = strings.Trim(p, bylineEdge)
+		if _, n, ok := parseDateAt(p, false); ok && n == len(p) || p == "" {
+			continue
+		}
+		kept = append(kept, p)
+	}
+	s = strings.Join(kept, " · ")
 	return strings.Trim(byPrefix().ReplaceAllString(s, ""), bylineEdge)
 }
+
+// bylineSep separates a byline's name from its dateline.
+var bylineSep = lazyRegexp(`\s+[·•|–—]\s+|\s*[·•|]\s*`)
 
 type ldFacts struct {
 	author, published, modified string
