@@ -467,3 +467,28 @@ func TestArticleRemovalBookkeeping(t *testing.T) {
 		}
 	}
 }
+
+// A byline's dateline ("vor 3 Stunden", "Updated on …", a date) is not a name: it
+// must not become part of the author a citation names.
+func TestBylineDropsItsDateline(t *testing.T) {
+	body := strings.Repeat("<p>The history of Charlemagne is long and contested; historians discuss the sources, the chronicles and the archaeology of the palace at Aachen.</p>\n", 8)
+	for byline, want := range map[string]string{
+		"Von Anna Schmidt · vor 3 Stunden":         "Von Anna Schmidt",
+		"By Jane Doe | 3 hours ago":                "Jane Doe",
+		"By Jane Doe, Updated on January 31, 2024": "Jane Doe",
+		"Par Marie Curie – il y a 2 jours":         "Par Marie Curie",
+		"Helen Marsh":                              "Helen Marsh",
+		"By Jane Doe · January 31, 2024":           "Jane Doe",
+		"Jane Doe | 2024-01-31":                    "Jane Doe",
+		"Jean-Paul Sartre":                         "Jean-Paul Sartre",
+	} {
+		page := `<html><head><title>Karl</title></head><body><article><h1>Karl der Große</h1><p class="byline">` + byline + `</p>` + body + `</article></body></html>`
+		res, err := Article([]byte(page), "https://blog.example.org/karl", Rules{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Byline != want {
+			t.Errorf("byline %q: Byline = %q, want %q", byline, res.Byline, want)
+		}
+	}
+}

@@ -299,8 +299,11 @@ func monthNumber(s string) int {
 // English, German, French, Spanish, Italian, Portuguese, Dutch, Polish,
 // Russian, Chinese and Japanese. \b only knows ASCII word characters, so
 // findStamp checks the word boundaries itself (see wordEdge).
-var stampKeyword = lazyRegexp(`(?i)(?:` +
-	`last` + sp + `*[-–]?` + sp + `*(?:updated|modified|revised)|updated|modified|revised` +
+var stampKeyword = lazyRegexp(`(?i)(?:` + stampKeywordExpr + `)`)
+
+// stampKeywordExpr is stampKeyword's alternatives, also used by
+// relativeTime ("Updated 3 hours ago").
+const stampKeywordExpr = `last` + sp + `*[-–]?` + sp + `*(?:updated|modified|revised)|updated|modified|revised` +
 	`|zuletzt` + sp + `+(?:aktualisiert|geändert)|aktualisiert|geändert` +
 	`|dernière` + sp + `+(?:mise` + sp + `+à` + sp + `+jour|modification)|mise?` + sp + `+à` + sp + `+jour|modifiée?` +
 	`|última` + sp + `+(?:actualización|atualização|modificación)|actualizado|modificado|atualizado` +
@@ -308,8 +311,7 @@ var stampKeyword = lazyRegexp(`(?i)(?:` +
 	`|laatst` + sp + `+(?:bijgewerkt|gewijzigd)|bijgewerkt|gewijzigd` +
 	`|ostatnia` + sp + `+(?:aktualizacja|modyfikacja)|zaktualizowano|aktualizacja|zmodyfikowano` +
 	`|последнее` + sp + `+обновление|обновлено|обновлён|обновлен|изменено` +
-	`|最后更新时间|最後更新時間|最后更新|最後更新|更新时间|更新時間|更新于|更新於|修改于|修改於|最終更新日時|最終更新日|最終更新|更新日時|更新日` +
-	`)`)
+	`|最后更新时间|最後更新時間|最后更新|最後更新|更新时间|更新時間|更新于|更新於|修改于|修改於|最終更新日時|最終更新日|最終更新|更新日時|更新日`
 
 // dayFirstKeyword reports whether a stamp keyword's language writes
 // 01/02/2024 for 1 February: all of them but English.

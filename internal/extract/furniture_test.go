@@ -244,3 +244,32 @@ func TestCaptionsCountImagesDoNot(t *testing.T) {
 		t.Errorf("Captions = %q", got)
 	}
 }
+
+// Many sites say "Updated 3 hours ago" on the day of a revision and
+// "Updated on 2024-01-31" afterwards: the line is furniture either way, so
+// the switch from one to the other is no revision.
+func TestRelativeRevisionStampBecomesDated(t *testing.T) {
+	for _, tc := range []struct{ lang, before, after string }{
+		{"en", "Updated 3 hours ago", "Updated on 2024-01-31"},
+		{"en last", "Last updated: 2 days ago", "Last updated January 31, 2024"},
+		{"en byline", "By Jane Doe · Updated 3 hours ago", "By Jane Doe · Updated January 31, 2024"},
+		{"de", "Aktualisiert vor 3 Stunden", "Aktualisiert am 31.01.2024"},
+		{"fr", "Mis à jour il y a 2 heures", "Mis à jour le 31/01/2024"},
+		{"es", "Actualizado hace 3 horas", "Actualizado el 31 de enero de 2024"},
+		{"it", "Aggiornato 3 ore fa", "Aggiornato il 31/01/2024"},
+		{"ru", "Обновлено 3 часа назад", "Обновлено 31 января 2024"},
+		{"zh", "更新于 3 小时前", "更新于 2024年1月31日"},
+	} {
+		a := tc.before + "\n\n" + furnitureProse
+		b := tc.after + "\n\n" + furnitureProse
+		if Fingerprint("Yalta", a, "", nil) != Fingerprint("Yalta", b, "", nil) {
+			t.Errorf("%s: %q → %q changed the fingerprint\n%q\n%q", tc.lang, tc.before, tc.after,
+				Normalise("Yalta", a, "", nil), Normalise("Yalta", b, "", nil))
+		}
+	}
+	// In prose the keyword stays: "revised 3 days ago" there is wording.
+	long := furnitureProse + " The text was revised 3 days ago by the editors."
+	if got := Normalise("T", long, "", nil); !strings.Contains(got, "revised 3 days ago") {
+		t.Errorf("a relative time inside prose was removed: %q", got)
+	}
+}

@@ -179,9 +179,31 @@ func httpURL(base *url.URL, ref string) string {
 
 var byPrefix = lazyRegexp(`(?i)^(?:by|written by|author:?)\s+`)
 
+// bylineEdge is what a byline's name is joined to its dateline by
+// ("Anna Schmidt · vor 3 Stunden", "Jane Doe | Updated 2024-01-31").
+const bylineEdge = " \t·•|–—-,;:"
+
+// cleanByline drops the lead-in, and the relative times and revision
+// stamps a dateline adds, from a byline: they change by themselves, and
+// the byline becomes a citation's author.
 func cleanByline(s string) string {
-	return byPrefix().ReplaceAllString(foldSpace(s), "")
+	s = foldSpace(removeRelativeTimes(removeStamps(foldSpace(s))))
+	// A dateline's plain date ("Jane Doe · January 31, 2024") goes too.
+	parts := bylineSep().Split(s, -1)
+	kept := parts[:0]
+	for _, p := range parts {
+		p = strings.Trim(p, bylineEdge)
+		if _, n, ok := parseDateAt(p, false); ok && n == len(p) || p == "" {
+			continue
+		}
+		kept = append(kept, p)
+	}
+	s = strings.Join(kept, " · ")
+	return strings.Trim(byPrefix().ReplaceAllString(s, ""), bylineEdge)
 }
+
+// bylineSep separates a byline's name from its dateline.
+var bylineSep = lazyRegexp(`\s+[·•|–—]\s+|\s*[·•|]\s*`)
 
 type ldFacts struct {
 	author, published, modified string

@@ -19,7 +19,11 @@ const relNum = `(?:\d+|an?|one|a few|few|several|ein` + sp + `+paar|einigen|weni
 // "yesterday at 14:30", "gestern, 14.30 Uhr", "hier à 14h30".
 const relClock = `(?:` + sp + `*(?:,|at|um|à|a` + sp + `+las|alle|às|om|o|в)?` + sp + `*\d{1,2}[:h.]\d{2}(?:` + sp + `*(?:[ap]\.?m\.?|uhr))?)?`
 
-var relativeTime = lazyRegexp(`(?i)(?:` +
+// relativeTime matches a relative time, with the revision keyword that may
+// introduce it ("Updated 3 hours ago", "Aktualisiert vor 3 Stunden"): a site
+// that says so on one day and "Updated on 2024-01-31" on the next must
+// leave the same text behind.
+var relativeTime = lazyRegexp(`(?i)(?:(?:` + stampKeywordExpr + `)` + sp + `*[:：,\-–—]?` + sp + `*)?(?:` +
 	// English: 3 hours ago, an hour ago, 3h ago, 5 mins ago
 	relNum + sp + `*(?:s|secs?|seconds?|m|mins?|minutes?|h|hrs?|hours?|d|days?|w|wks?|weeks?|mos?|months?|y|yrs?|years?)\.?` + sp + `+ago` +
 	`|(?:yesterday|just` + sp + `+now|moments?` + sp + `+ago)` + relClock +

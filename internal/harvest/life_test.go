@@ -401,8 +401,8 @@ func TestLifeBackRevised(t *testing.T) {
 	e.site.set(oldPath, sitePage{body: articlePage("The fall of Rome", oldPath, "The end, restored with a correction about Odoacer.")})
 	e.clock.Advance(2 * time.Hour)
 	r := e.poll(harvest.RecheckAll)
-	if r.Revised != 1 {
-		t.Fatalf("counts %+v %v, want one revised", r.Counts, r.PageErrors)
+	if r.Revised != 1 || r.Back != 1 {
+		t.Fatalf("counts %+v %v, want one revised, also counted back", r.Counts, r.PageErrors)
 	}
 	a := e.wantOneArticle(before.ID, 2)
 	if a.State != store.StateBack {
@@ -518,5 +518,23 @@ func TestLifeSyndicatedCopy(t *testing.T) {
 	// The original's own page declares itself: no declared canonical.
 	if got := e.article(orig.ID); got.DeclaredCanonical != "" {
 		t.Errorf("original declared %q", got.DeclaredCanonical)
+	}
+}
+
+// A move with new text is a revision and a move: the poll counts it as
+// both, as the timeline and the feeds show both.
+func TestLifeMoveRevisedCounted(t *testing.T) {
+	e := newLifeEnv(t)
+	before := e.archiveOne()
+	e.site.set(oldPath, sitePage{status: http.StatusMovedPermanently, location: newPath})
+	e.site.set(newPath, sitePage{body: articlePage("The fall of Rome", newPath, "The end, revised with the move to a new address.")})
+	e.clock.Advance(2 * time.Hour)
+	r := e.poll(harvest.RecheckAll)
+	if r.Revised != 1 || r.Moved != 1 || r.New+r.Errors+r.Unchanged != 0 {
+		t.Fatalf("counts %+v %v, want one revised, also counted moved", r.Counts, r.PageErrors)
+	}
+	e.wantOneArticle(before.ID, 2)
+	if got := strings.Join(e.events(before.ID), ","); got != "moved" {
+		t.Errorf("events %s, want moved", got)
 	}
 }

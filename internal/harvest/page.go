@@ -39,6 +39,10 @@ type PageResult struct {
 	SnapshotID string `json:"snapshot"`
 	Err        error  `json:"-"`
 	Error      string `json:"error"`
+	// Moved and Back: the article moved or came back with this capture,
+	// whatever its outcome (a move or return with new text is "revised").
+	Moved bool `json:"-"`
+	Back  bool `json:"-"`
 }
 
 // CaptureURL archives one page now (`annalist fetch --url`). src may be
@@ -342,6 +346,7 @@ func (h *Harvester) record(ctx context.Context, src *config.Source, g *gathered,
 		return pr, err
 	}
 	pr.ArticleID, pr.Outcome, pr.SnapshotID = saved.ArticleID, saved.Outcome, saved.SnapshotID
+	pr.Moved, pr.Back = v.MovedFrom != "", v.Back
 	for _, w := range art.Warnings {
 		h.logger().Warn("extraction warning", "source", src.Name, "article", saved.ArticleID, "warning", w)
 	}

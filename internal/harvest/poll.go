@@ -39,9 +39,21 @@ type Counts struct {
 	Unchanged   int `json:"unchanged"`
 	NotModified int `json:"not_modified"`
 	Errors      int `json:"errors"`
-	Moved       int `json:"moved"` // at a new URL, text unchanged
+	Moved       int `json:"moved"` // at a new URL (with new text too, also counted in Revised)
 	Gone        int `json:"gone"`  // found gone (404/410, redirect to home or section, soft 404)
-	Back        int `json:"back"`  // a gone article back, text unchanged
+	Back        int `json:"back"`  // a gone article back (with new text too, also counted in Revised)
+}
+
+// addPage counts one page's capture, and a move or return that came with
+// new text (outcome revised) as a move or return too.
+func (c *Counts) addPage(pr PageResult) {
+	c.add(pr.Outcome)
+	if pr.Moved && pr.Outcome != store.OutcomeMoved {
+		c.Moved++
+	}
+	if pr.Back && pr.Outcome != store.OutcomeBack {
+		c.Back++
+	}
 }
 
 func (c *Counts) add(outcome string) {
@@ -340,7 +352,7 @@ func (h *Harvester) runJobs(ctx context.Context, src config.Source, jobs []job, 
 			for j := range next {
 				pr := h.capturePage(ctx, &src, j.url, j.item, j.article)
 				mu.Lock()
-				res.add(pr.Outcome)
+				res.addPage(pr)
 				if pr.Err != nil {
 					res.PageErrors = append(res.PageErrors, j.url+": "+pr.Err.Error())
 				} else if j.feedItem != nil && pr.ArticleID != "" {

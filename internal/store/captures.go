@@ -14,7 +14,7 @@ type CaptureFilter struct {
 	Limit     int // 0 = no limit
 }
 
-// Captures lists captures, newest first.
+// Captures lists captures, newest first (one article's, last recorded first).
 func (s *Store) Captures(ctx context.Context, f CaptureFilter) ([]Capture, error) {
 	q := `SELECT id, article_id, source, url, captured_at, outcome, error, snapshot_id, fetch_ms, revision_date, http_status FROM captures WHERE 1=1`
 	var args []any
@@ -26,7 +26,16 @@ func (s *Store) Captures(ctx context.Context, f CaptureFilter) ([]Capture, error
 		q += ` AND article_id = ?`
 		args = append(args, f.ArticleID)
 	}
-	q += ` ORDER BY captured_at DESC, id DESC` + limitClause(f.Limit, 0)
+	if f.ArticleID != "" {
+		// One article's checks in the order they were recorded: a new
+		// snapshot's capture is dated at its ID's second, which can fall
+		// before a check made earlier in that second (a gone, then a
+		// return with new text, listed the other way round).
+		q += ` ORDER BY id DESC`
+	} else {
+		q += ` ORDER BY captured_at DESC, id DESC`
+	}
+	q += limitClause(f.Limit, 0)
 	rows, err := s.rdb.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("list captures: %w", err)

@@ -108,3 +108,35 @@ func TestSnapshotIDAndCaptureTimeAgree(t *testing.T) {
 		t.Errorf("second ID %s did not move on a second", b.SnapshotID)
 	}
 }
+
+// A check made earlier in the second a new snapshot's ID names is listed
+// before that snapshot's capture, although the capture is dated at the
+// ID's whole second: one article's checks come in the order they were made.
+func TestArticleCapturesInOrderWithinASecond(t *testing.T) {
+	ctx := context.Background()
+	s, err := Open(ctx, t.TempDir(), Options{NoSync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	a := mustSave(t, s, page("within-second", "A", "the first wording", t0))
+	if err := s.RecordCapture(ctx, Capture{ArticleID: a.ArticleID, Source: "example", URL: "https://example.com/within-second",
+		CapturedAt: t0.Add(time.Minute + 100*time.Millisecond), Outcome: OutcomeError, Error: "503 Service Unavailable"}); err != nil {
+		t.Fatal(err)
+	}
+	b := mustSave(t, s, page("within-second", "A", "the second wording", t0.Add(time.Minute+600*time.Millisecond)))
+	caps, err := s.Captures(ctx, CaptureFilter{ArticleID: a.ArticleID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, c := range caps {
+		got = append(got, c.Outcome)
+	}
+	if want := []string{OutcomeRevised, OutcomeError, OutcomeNew}; strings.Join(got, ",") != strings.Join(want, ",") {
+		t.Fatalf("captures newest first: %v, want %v", got, want)
+	}
+	if caps[0].SnapshotID != b.SnapshotID {
+		t.Errorf("newest capture names %q, want %q", caps[0].SnapshotID, b.SnapshotID)
+	}
+}

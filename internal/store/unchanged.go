@@ -95,8 +95,12 @@ func prepareUnchanged(ctx context.Context, db *sql.DB) (*unchangedStmts, error) 
 		RETURNING source`); err != nil {
 		return nil, fmt.Errorf("prepare: %w", err)
 	}
-	if st.capture, err = db.PrepareContext(ctx, `INSERT INTO captures (article_id, source, url, captured_at, outcome, fetch_ms, http_status)
-		VALUES (?, ?, ?, ?, ?, ?, ?)`); err != nil {
+	// The same bytes declare the same revision date: the one recorded by
+	// the capture that stored them (the last that fetched and read a page),
+	// so that the check still shows the date the page declares.
+	if st.capture, err = db.PrepareContext(ctx, `INSERT INTO captures (article_id, source, url, captured_at, outcome, fetch_ms, http_status, revision_date)
+		VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, (SELECT revision_date FROM captures
+			WHERE article_id = ?1 AND outcome IN ('new', 'revised', 'unchanged', 'moved', 'back') ORDER BY id DESC LIMIT 1))`); err != nil {
 		st.update.Close()
 		return nil, fmt.Errorf("prepare: %w", err)
 	}

@@ -103,3 +103,34 @@ func TestRecordUnchanged(t *testing.T) {
 		t.Fatal("RecordUnchanged accepted an empty body key")
 	}
 }
+
+// A re-check that finds the same bytes records the revision date those
+// bytes declare, as a full re-check would: the timeline must not show
+// "no revision date" for a page that states one.
+func TestRecordUnchangedKeepsDeclaredRevisionDate(t *testing.T) {
+	ctx := context.Background()
+	s := MustOpen(t)
+	p := page("rd", "T", "text", t0)
+	p.BodyKey = "key"
+	rev := time.Date(2024, 1, 30, 0, 0, 0, 0, time.UTC)
+	p.RevisionDate = &rev
+	res := mustSave(t, s, p)
+	for i := 1; i <= 2; i++ {
+		if err := s.RecordUnchanged(ctx, Unchanged{ArticleID: res.ArticleID, Source: "example", URL: "https://example.com/rd",
+			CapturedAt: t0.Add(time.Duration(i) * time.Hour), BodyKey: "key", HTTPStatus: 200}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	caps, err := s.Captures(ctx, CaptureFilter{ArticleID: res.ArticleID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(caps) != 3 {
+		t.Fatalf("%d captures, want 3", len(caps))
+	}
+	for _, c := range caps {
+		if c.RevisionDate == nil || !c.RevisionDate.Equal(rev) {
+			t.Errorf("%s capture at %s: revision date %v, want %s", c.Outcome, c.CapturedAt, c.RevisionDate, rev)
+		}
+	}
+}
