@@ -50,6 +50,15 @@ func ArticleContext(ctx context.Context, page []byte, pageURL string, rules Rule
 		return nil, err
 	}
 	base := baseURL(doc, pageURL)
+	var next string
+	var nextErr error
+	if rules.Next != nil {
+		articleURL := rules.Next.ArticleURL
+		if articleURL == "" {
+			articleURL = pageURL
+		}
+		next, nextErr = nextPageIn(doc, base, pageURL, articleURL, rules.Next.Selector)
+	}
 
 	meta := readMeta(doc, base)
 	res = &Result{
@@ -62,6 +71,8 @@ func ArticleContext(ctx context.Context, page []byte, pageURL string, rules Rule
 		Matched:      map[string]string{},
 		RemovedBy:    map[string]int{},
 		Dropped:      map[string]int{},
+		Next:         next,
+		NextErr:      nextErr,
 	}
 	ruleFields(doc, rules, sels, res)
 	applyRemove(doc, rules, sels, res)
