@@ -22,9 +22,11 @@ func bigText(paragraph string, size int) string {
 }
 
 func TestFingerprintDeadline(t *testing.T) {
+	// "Zhukov" in every paragraph: text without the pattern's literal Z
+	// is skipped without running the regexp (requiredLiteral).
 	for name, text := range map[string]string{
-		"many paragraphs": bigText(furnitureProse+"\n\n", 6<<20),
-		"one paragraph":   bigText(furnitureProse+" ", 6<<20),
+		"many paragraphs": bigText(furnitureProse+" Zhukov.\n\n", 6<<20),
+		"one paragraph":   bigText(furnitureProse+" Zhukov. ", 6<<20),
 	} {
 		ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
 		_, err := FingerprintContext(ctx, "Yalta", text, "", []*regexp.Regexp{pathological})
