@@ -205,7 +205,7 @@ const fallbackShare = 1.0 / 3
 func pageWords(doc *goquery.Document) int {
 	n := 0
 	for _, b := range doc.Find("body").Nodes {
-		n += Words(foldedText(b))
+		n += nodeWords(b)
 	}
 	return n
 }
@@ -224,7 +224,7 @@ func selectorBody(doc *goquery.Document, page []byte, base *url.URL, rules Rules
 	if found.Length() > 0 {
 		nodes = topLevel(found.Nodes)
 		for _, n := range nodes {
-			words += Words(foldedText(n))
+			words += nodeWords(n)
 		}
 	}
 	if rules.Strict || (nodes != nil && float64(words) >= fallbackShare*float64(pageWords(doc))) {
@@ -245,7 +245,7 @@ func selectorBody(doc *goquery.Document, page []byte, base *url.URL, rules Rules
 	if gnodes != nil {
 		gres.Cleaned = cleanBody(gnodes, gres.Dropped)
 		for _, n := range gnodes {
-			gwords += Words(foldedText(n))
+			gwords += nodeWords(n)
 		}
 	}
 	switch {
