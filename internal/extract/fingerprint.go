@@ -311,7 +311,24 @@ func foldSpace(s string) string {
 	var b strings.Builder
 	b.Grow(len(s))
 	space := false
-	for _, r := range s {
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			// ASCII: unicode.IsSpace's ASCII spaces, else the byte itself.
+			i++
+			if c == ' ' || '\t' <= c && c <= '\r' {
+				space = true
+				continue
+			}
+			if space && b.Len() > 0 {
+				b.WriteByte(' ')
+			}
+			space = false
+			b.WriteByte(c)
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		i += size
 		if unicode.IsSpace(r) {
 			space = true
 			continue
@@ -320,7 +337,7 @@ func foldSpace(s string) string {
 			b.WriteByte(' ')
 		}
 		space = false
-		b.WriteRune(r)
+		b.WriteRune(r) // an invalid byte becomes U+FFFD, as ranging over s gives
 	}
 	return b.String()
 }

@@ -1,9 +1,11 @@
 package extract
 
 import (
+	"math/rand/v2"
 	"regexp"
 	"strings"
 	"testing"
+	"unicode"
 )
 
 func TestFingerprint(t *testing.T) {
@@ -159,6 +161,41 @@ func TestRequiredLiteral(t *testing.T) {
 		}
 		if got := Normalise("T", text, "", ignore); got != "T\n"+foldSpace(want) {
 			t.Errorf("Normalise(%q) = %q; want %q", text, got, "T\n"+foldSpace(want))
+		}
+	}
+}
+
+// foldSpaceRef is foldSpace as first written, rune by rune.
+func foldSpaceRef(s string) string {
+	var b strings.Builder
+	space := false
+	for _, r := range s {
+		if unicode.IsSpace(r) {
+			space = true
+			continue
+		}
+		if space && b.Len() > 0 {
+			b.WriteByte(' ')
+		}
+		space = false
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// TestFoldSpaceShortCut: the byte-wise ASCII path folds exactly as the
+// rune-wise one, invalid UTF-8 (becomes U+FFFD) and Unicode spaces included.
+func TestFoldSpaceShortCut(t *testing.T) {
+	pieces := []string{"a", "Z", " ", "\t", "\n", "\v", "\f", "\r", "\x1c", "\u0085", "\u00a0", "\u2003", "\u3000", "é", "台", "\xff", "\xe2\x80", "\ufffd", "-", "\x00"}
+	rng := rand.New(rand.NewPCG(1, 2))
+	for range 20000 {
+		var b strings.Builder
+		for range rng.IntN(12) {
+			b.WriteString(pieces[rng.IntN(len(pieces))])
+		}
+		s := b.String()
+		if got, want := foldSpace(s), foldSpaceRef(s); got != want {
+			t.Fatalf("foldSpace(%q) = %q; want %q", s, got, want)
 		}
 	}
 }
