@@ -123,21 +123,22 @@ func runExtract(ctx context.Context, m *Main, args []string) error {
 	// The same deadline as `fetch` (harvest.Harvester.ExtractTimeout's default).
 	ectx, cancel := context.WithTimeout(ctx, extract.DefaultDeadline)
 	defer cancel()
+	if src == nil || !src.NoFollowPages {
+		// As fetch does: found in extraction's parse, the page given taken
+		// as the article's first.
+		rules.Next = &extract.NextRules{}
+		if src != nil {
+			rules.Next.Selector = src.Selectors.NextPage
+		}
+	}
 	art, err := extract.ArticleContext(ectx, page, base, rules)
 	if err != nil {
 		return fmt.Errorf("extract %s: %w", arg, err)
 	}
-	next := ""
-	if src == nil || !src.NoFollowPages {
-		sel := ""
-		if src != nil {
-			sel = src.Selectors.NextPage
-		}
-		// base is page 1 here: the page given is taken as the article's first.
-		if next, err = extract.NextPage(page, base, base, sel); err != nil {
-			return fmt.Errorf("extract %s: %w", arg, err)
-		}
+	if art.NextErr != nil {
+		return fmt.Errorf("extract %s: %w", arg, art.NextErr)
 	}
+	next := art.Next
 	var ignore []*regexp.Regexp
 	if ignoreSrc != nil {
 		ignore = ignoreSrc.IgnoreRE

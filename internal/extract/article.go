@@ -50,6 +50,15 @@ func ArticleContext(ctx context.Context, page []byte, pageURL string, rules Rule
 		return nil, err
 	}
 	base := baseURL(doc, pageURL)
+	var next string
+	var nextErr error
+	if rules.Next != nil {
+		articleURL := rules.Next.ArticleURL
+		if articleURL == "" {
+			articleURL = pageURL
+		}
+		next, nextErr = nextPageIn(doc, base, pageURL, articleURL, rules.Next.Selector)
+	}
 
 	meta := readMeta(doc, base)
 	res = &Result{
@@ -62,6 +71,8 @@ func ArticleContext(ctx context.Context, page []byte, pageURL string, rules Rule
 		Matched:      map[string]string{},
 		RemovedBy:    map[string]int{},
 		Dropped:      map[string]int{},
+		Next:         next,
+		NextErr:      nextErr,
 	}
 	ruleFields(doc, rules, sels, res)
 	applyRemove(doc, rules, sels, res)
@@ -194,7 +205,7 @@ const fallbackShare = 1.0 / 3
 func pageWords(doc *goquery.Document) int {
 	n := 0
 	for _, b := range doc.Find("body").Nodes {
-		n += Words(foldedText(b))
+		n += nodeWords(b)
 	}
 	return n
 }
@@ -213,7 +224,7 @@ func selectorBody(doc *goquery.Document, page []byte, base *url.URL, rules Rules
 	if found.Length() > 0 {
 		nodes = topLevel(found.Nodes)
 		for _, n := range nodes {
-			words += Words(foldedText(n))
+			words += nodeWords(n)
 		}
 	}
 	if rules.Strict || (nodes != nil && float64(words) >= fallbackShare*float64(pageWords(doc))) {
@@ -234,7 +245,7 @@ func selectorBody(doc *goquery.Document, page []byte, base *url.URL, rules Rules
 	if gnodes != nil {
 		gres.Cleaned = cleanBody(gnodes, gres.Dropped)
 		for _, n := range gnodes {
-			gwords += Words(foldedText(n))
+			gwords += nodeWords(n)
 		}
 	}
 	switch {

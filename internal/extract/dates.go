@@ -350,7 +350,35 @@ var stampNeedleList = [...]string{"updated", "modified", "revised", "aktualisier
 	"更新", "修改"}
 
 func findStamp(text string) (start, end int, t time.Time, ok bool) {
-	lower := asciiLower(text)
+	return findStampBefore(text, len(text))
+}
+
+// stampReach bounds how far past its keyword's start a needle can sit:
+// the window findStamp matches the keyword in starts 24 bytes before the
+// needle (back to a rune start), moved back to the start of an ASCII word,
+// and no keyword has more ASCII letters in a row than "zaktualizowano";
+// rounded up generously.
+const stampReach = 64
+
+// maxNeedle is the longest stamp needle, in bytes.
+var maxNeedle = func() int {
+	n := 0
+	for _, s := range stampNeedleList {
+		n = max(n, len(s))
+	}
+	return n
+}()
+
+// findStampBefore is findStamp for a caller that wants only a stamp
+// starting before limit (a long line's lead): it looks for needles only
+// where such a stamp's could be, so it gives findStamp's answer when that
+// starts before limit, and otherwise no stamp or one starting after it.
+func findStampBefore(text string, limit int) (start, end int, t time.Time, ok bool) {
+	scan := text
+	if cut := limit + stampReach + maxNeedle; cut < len(text) {
+		scan = text[:cut] // a needle cut in two cannot be one that counts
+	}
+	lower := asciiLower(scan)
 	// next[i] is where stampNeedles[i] next occurs at or after off (-1:
 	// nowhere), so that the text is scanned once per needle, not once per
 	// needle and occurrence.
@@ -358,7 +386,7 @@ func findStamp(text string) (start, end int, t time.Time, ok bool) {
 	for i, needle := range stampNeedles {
 		next[i] = strings.Index(lower, needle)
 	}
-	for off := 0; off < len(text); {
+	for off := 0; off < len(lower); {
 		p, n := -1, 0
 		for i, needle := range stampNeedles {
 			if next[i] >= 0 && next[i] < off {

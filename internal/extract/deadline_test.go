@@ -22,9 +22,14 @@ func bigText(paragraph string, size int) string {
 }
 
 func TestFingerprintDeadline(t *testing.T) {
+	// "Zhukov" in every paragraph: text without the pattern's literal Z
+	// is skipped without running the regexp (requiredLiteral); and
+	// paragraphs longer than the 1001 bytes a match needs, which Go's
+	// regexp does not even scan.
+	long := strings.Repeat(furnitureProse+" ", 6)
 	for name, text := range map[string]string{
-		"many paragraphs": bigText(furnitureProse+"\n\n", 6<<20),
-		"one paragraph":   bigText(furnitureProse+" ", 6<<20),
+		"many paragraphs": bigText(long+"Zhukov.\n\n", 6<<20),
+		"one paragraph":   bigText(furnitureProse+" Zhukov. ", 6<<20),
 	} {
 		ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
 		_, err := FingerprintContext(ctx, "Yalta", text, "", []*regexp.Regexp{pathological})

@@ -39,6 +39,17 @@ type Rules struct {
 	// it yields. By default (false) Article falls back to the generic
 	// extractor and records a warning instead.
 	Strict bool
+	// Next, when set, has Article also find the link to a paginated
+	// article's next page (Result.Next), as NextPage would, on the page as
+	// parsed, before extraction changes it: one parse serves both. Not
+	// part of what the page extracts to, so not in its JSON.
+	Next *NextRules `json:"-"`
+}
+
+// NextRules is what NextPage needs besides the page and its URL.
+type NextRules struct {
+	Selector   string // the source's selectors.next_page; "" = NextPage's own rules
+	ArticleURL string // the article's first page; "" = the page extracted
 }
 
 // Result is what Article extracts from a page.
@@ -63,6 +74,11 @@ type Result struct {
 	Fallback     bool              // the selectors failed and the generic extractor made the body (see Warnings)
 	Dropped      map[string]int    // generic extractor: why and what it dropped, e.g. "furniture: div.share" -> 2
 	Cleaned      int               // elements the generic extractor dropped from inside the body (link lists, furniture boxes, labels)
+	// With Rules.Next: what NextPage gives for the page, the next page's
+	// URL ("" if none) or its error (an invalid Rules.Next.Selector, which
+	// does not stop the extraction).
+	Next    string
+	NextErr error
 }
 
 // Article extracts the article from page (UTF-8 HTML) fetched from pageURL

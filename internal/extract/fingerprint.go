@@ -6,8 +6,10 @@ import (
 	"encoding/hex"
 	"fmt"
 	"regexp"
+	"regexp/syntax"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -96,6 +98,9 @@ func normaliseField(ctx context.Context, s string, ignore []*regexp.Regexp) (str
 			if re == nil {
 				continue
 			}
+			if lit := requiredLiteral(re); lit != "" && !strings.Contains(b, lit) {
+				continue // no match can be in b: skip the regexp's slow scan
+			}
 			var err error
 			if b, err = replaceChunked(ctx, re, b); err != nil {
 				return "", err
@@ -104,6 +109,48 @@ func normaliseField(ctx context.Context, s string, ignore []*regexp.Regexp) (str
 		blocks[i] = b
 	}
 	return foldSpace(strings.Join(blocks, "\n\n")), nil
+}
+
+// requiredLits caches requiredLiteral's answers by pattern.
+var requiredLits sync.Map // *regexp.Regexp -> string
+
+// requiredLiteral returns a case-sensitive string that every match of re
+// contains ("" if it finds none): for `\d+ readers today`, " readers
+// today". Most text holds none of it, and strings.Contains is far cheaper
+// than running the regexp.
+func requiredLiteral(re *regexp.Regexp) string {
+	if v, ok := requiredLits.Load(re); ok {
+		return v.(string)
+	}
+	lit := ""
+	if t, err := syntax.Parse(re.String(), syntax.Perl); err == nil {
+		lit = literalIn(t.Simplify())
+	}
+	requiredLits.Store(re, lit)
+	return lit
+}
+
+// literalIn returns the longest case-sensitive literal that every match of
+// t contains, looking only at t and the parts of a concatenation.
+func literalIn(t *syntax.Regexp) string {
+	for t.Op == syntax.OpCapture {
+		t = t.Sub[0]
+	}
+	switch t.Op {
+	case syntax.OpLiteral:
+		if t.Flags&syntax.FoldCase == 0 {
+			return string(t.Rune)
+		}
+	case syntax.OpConcat:
+		best := ""
+		for _, sub := range t.Sub {
+			if l := literalIn(sub); len(l) > len(best) {
+				best = l
+			}
+		}
+		return best
+	}
+	return ""
 }
 
 // replaceChunked removes re's matches from s, ignoreChunkMax bytes at a time.
@@ -227,12 +274,18 @@ func removeLineStamps(s string) string {
 	for {
 		var b strings.Builder
 		rest, found := s, false
+		lead := len(leadingSpace(s))
 		for {
-			start, end, _, ok := findStamp(rest)
+			limit := len(rest)
+			if !short {
+				// Only a stamp that starts in the lead counts: look no further.
+				limit = max(0, lead+stampLeadMax-b.Len()+1)
+			}
+			start, end, _, ok := findStampBefore(rest, limit)
 			if !ok {
 				break
 			}
-			if !short && b.Len()+start-len(leadingSpace(s)) > stampLeadMax {
+			if !short && b.Len()+start-lead > stampLeadMax {
 				break
 			}
 			found = true
@@ -258,7 +311,24 @@ func foldSpace(s string) string {
 	var b strings.Builder
 	b.Grow(len(s))
 	space := false
-	for _, r := range s {
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			// ASCII: unicode.IsSpace's ASCII spaces, else the byte itself.
+			i++
+			if c == ' ' || '\t' <= c && c <= '\r' {
+				space = true
+				continue
+			}
+			if space && b.Len() > 0 {
+				b.WriteByte(' ')
+			}
+			space = false
+			b.WriteByte(c)
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		i += size
 		if unicode.IsSpace(r) {
 			space = true
 			continue
@@ -267,7 +337,7 @@ func foldSpace(s string) string {
 			b.WriteByte(' ')
 		}
 		space = false
-		b.WriteRune(r)
+		b.WriteRune(r) // an invalid byte becomes U+FFFD, as ranging over s gives
 	}
 	return b.String()
 }

@@ -1,9 +1,11 @@
 package extract
 
 import (
+	"math/rand/v2"
 	"regexp"
 	"strings"
 	"testing"
+	"unicode"
 )
 
 func TestFingerprint(t *testing.T) {
@@ -90,5 +92,110 @@ func TestFingerprintKeepsDatesInProse(t *testing.T) {
 	b := "Updated on 2024-02-09: " + long
 	if Fingerprint("T", a, "", nil) != Fingerprint("T", b, "", nil) {
 		t.Fatal("a stamp leading a long paragraph still counts")
+	}
+}
+
+// TestFindStampBefore: looking for a long line's stamps only in its lead
+// changes nothing. Each line here is scanned both ways, at every limit.
+func TestFindStampBefore(t *testing.T) {
+	filler := strings.Repeat("The garrison held the bridge for three days. ", 6)
+	lines := []string{
+		"Updated on 2024-01-31 " + filler,
+		"  Last updated: 31 January 2024 " + filler,
+		"Last" + strings.Repeat(" ", 80) + "updated 2024-01-31 " + filler,
+		"Dernière mise à jour le 31/01/2024 " + filler,
+		"Zaktualizowano 31.01.2024 " + filler,
+		"Последнее обновление 31.01.2024 " + filler,
+		"最終更新日 2024年1月31日 " + filler,
+		strings.Repeat("x", 200) + "updated 2024-01-31 " + filler,
+		filler + "Updated on 2024-01-31",
+		"updated modified revised " + filler + " Modified 2024-02-01",
+		"lastupdated 2024-01-31 " + filler,
+		"Mondo History · Aktualisiert am 31.01.2024 · " + filler,
+	}
+	for _, l := range lines {
+		s0, e0, t0, ok0 := findStamp(l)
+		for limit := 0; limit <= len(l); limit++ {
+			s, e, tm, ok := findStampBefore(l, limit)
+			if ok0 && s0 < limit {
+				if !ok || s != s0 || e != e0 || !tm.Equal(t0) {
+					t.Fatalf("%q limit %d: %d,%d,%v,%v; findStamp %d,%d,%v,%v", l, limit, s, e, tm, ok, s0, e0, t0, ok0)
+				}
+			} else if ok && s < limit {
+				t.Fatalf("%q limit %d: stamp at %d before the limit that findStamp (%d, %v) does not give", l, limit, s, s0, ok0)
+			}
+		}
+	}
+}
+
+// TestRequiredLiteral: the prefilter that lets normaliseField skip an
+// ignore pattern names only text that every match contains.
+func TestRequiredLiteral(t *testing.T) {
+	for expr, want := range map[string]string{
+		`\d+ readers today`:           " readers today",
+		`(?m)^Sponsored: .*$`:         "Sponsored: ",
+		`(Ad|Advert)isement`:          "isement",
+		`(?i)\d+ readers today`:       "",
+		`(?i:views) \d+ times`:        " times",
+		`\d+ (readers|viewers) now`:   " now",
+		`readers|viewers`:             "",
+		`(?:cookie)?s? banner`:        " banner",
+		`x*`:                          "",
+		`[\s\S]{3}Z`:                  "Z",
+		`(?s)Share this.*Follow us`:   "Share this",
+		`(?U)Share (this)+ Follow`:    " Follow",
+		`\p{Lu}{3,} \(\d+ comments\)`: " comments)",
+	} {
+		re := regexp.MustCompile(expr)
+		if got := requiredLiteral(re); got != want {
+			t.Errorf("requiredLiteral(%s) = %q; want %q", expr, got, want)
+		}
+	}
+	// And the normaliser gives what the patterns alone give, with and
+	// without the literal in the text.
+	ignore := []*regexp.Regexp{regexp.MustCompile(`\d+ readers today`), regexp.MustCompile(`(?i)ADVERT\w*`)}
+	for _, text := range []string{"The siege. 1234 readers today\n\nAdvertisement. The end.", "The siege, no counter.\n\nThe end."} {
+		want := text
+		for _, re := range ignore {
+			want = re.ReplaceAllString(want, "")
+		}
+		if got := Normalise("T", text, "", ignore); got != "T\n"+foldSpace(want) {
+			t.Errorf("Normalise(%q) = %q; want %q", text, got, "T\n"+foldSpace(want))
+		}
+	}
+}
+
+// foldSpaceRef is foldSpace as first written, rune by rune.
+func foldSpaceRef(s string) string {
+	var b strings.Builder
+	space := false
+	for _, r := range s {
+		if unicode.IsSpace(r) {
+			space = true
+			continue
+		}
+		if space && b.Len() > 0 {
+			b.WriteByte(' ')
+		}
+		space = false
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// TestFoldSpaceShortCut: the byte-wise ASCII path folds exactly as the
+// rune-wise one, invalid UTF-8 (becomes U+FFFD) and Unicode spaces included.
+func TestFoldSpaceShortCut(t *testing.T) {
+	pieces := []string{"a", "Z", " ", "\t", "\n", "\v", "\f", "\r", "\x1c", "\u0085", "\u00a0", "\u2003", "\u3000", "é", "台", "\xff", "\xe2\x80", "\ufffd", "-", "\x00"}
+	rng := rand.New(rand.NewPCG(1, 2))
+	for range 20000 {
+		var b strings.Builder
+		for range rng.IntN(12) {
+			b.WriteString(pieces[rng.IntN(len(pieces))])
+		}
+		s := b.String()
+		if got, want := foldSpace(s), foldSpaceRef(s); got != want {
+			t.Fatalf("foldSpace(%q) = %q; want %q", s, got, want)
+		}
 	}
 }

@@ -22,12 +22,19 @@ import (
 // the next *post* of a blog, and "next" links lead to page 2 of archive
 // indexes, neither of which must be glued onto the article. It returns ""
 // when there is no next page; an error only for an invalid selector.
+// Article gives the same answer without parsing the page again when asked
+// through Rules.Next.
 func NextPage(page []byte, pageURL, articleURL, selector string) (string, error) {
 	doc, err := parsePage(page)
 	if err != nil {
 		return "", err
 	}
-	base := baseURL(doc, pageURL)
+	return nextPageIn(doc, baseURL(doc, pageURL), pageURL, articleURL, selector)
+}
+
+// nextPageIn is NextPage on the parsed page doc, whose links resolve
+// against base.
+func nextPageIn(doc *goquery.Document, base *url.URL, pageURL, articleURL, selector string) (string, error) {
 	if base == nil {
 		return "", nil
 	}

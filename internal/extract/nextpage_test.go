@@ -38,11 +38,13 @@ func TestContinues(t *testing.T) {
 	}
 }
 
-func TestNextPage(t *testing.T) {
-	const art = "https://example.com/history/the-siege"
-	for _, c := range []struct {
-		name, page, pageURL, selector, want string
-	}{
+const nextArt = "https://example.com/history/the-siege"
+
+// nextPageCases are pages of the article nextArt and the next page each
+// leads to.
+var nextPageCases = func() []nextPageCase {
+	const art = nextArt
+	return []nextPageCase{
 		{"link rel=next", `<head><link rel="next" href="/history/the-siege?page=2"></head><p>x</p>`, art, "", art + "?page=2"},
 		{"a rel=next", `<p>x</p><a rel="nofollow next" href="the-siege/2/">2</a>`, art, "", art + "/2/"},
 		{"next page text", `<p>x</p><a href="/history/the-siege/2">Next page »</a>`, art, "", art + "/2"},
@@ -59,7 +61,14 @@ func TestNextPage(t *testing.T) {
 		{"selector on a", `<a class="cont" href="/history/x">more</a>`, art, "a.cont", "https://example.com/history/x"},
 		{"selector off site", `<a class="cont" href="https://elsewhere.example/x">more</a>`, art, "a.cont", ""},
 		{"selector matches nothing", `<link rel="next" href="/history/the-siege?page=2">`, art, "a.cont", ""},
-	} {
+	}
+}()
+
+type nextPageCase struct{ name, page, pageURL, selector, want string }
+
+func TestNextPage(t *testing.T) {
+	const art = nextArt
+	for _, c := range nextPageCases {
 		t.Run(c.name, func(t *testing.T) {
 			got, err := NextPage([]byte(c.page), c.pageURL, art, c.selector)
 			if err != nil || got != c.want {
@@ -69,5 +78,48 @@ func TestNextPage(t *testing.T) {
 	}
 	if _, err := NextPage([]byte("<p>x</p>"), art, art, "a[[["); err == nil {
 		t.Error("an invalid selector is not an error")
+	}
+}
+
+// TestArticleNextPage: asked through Rules.Next, Article finds the same
+// next page as NextPage (the one parse serves both), on the page as
+// fetched: a Remove rule that drops the pager does not hide it, and an
+// invalid selector is reported without failing the extraction.
+func TestArticleNextPage(t *testing.T) {
+	const body = `<article><h1>The siege</h1><p>The town held out for eleven weeks before the walls were breached in the spring of 1648, and the chroniclers wrote of little else for a generation.</p></article>`
+	for _, c := range nextPageCases {
+		t.Run(c.name, func(t *testing.T) {
+			page := c.page + body
+			want, err := NextPage([]byte(page), c.pageURL, nextArt, c.selector)
+			if err != nil || want != c.want {
+				t.Fatalf("NextPage = %q, %v; want %q", want, err, c.want)
+			}
+			rules := Rules{Next: &NextRules{Selector: c.selector, ArticleURL: nextArt}}
+			if c.pageURL == nextArt {
+				rules.Next.ArticleURL = "" // page 1: its own URL
+			}
+			res, err := Article([]byte(page), c.pageURL, rules)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Next != want || res.NextErr != nil {
+				t.Errorf("Article: Next = %q, %v; want %q (NextPage's)", res.Next, res.NextErr, want)
+			}
+		})
+	}
+	page := `<div class="pager"><a href="/history/the-siege/2">Next page</a></div>` + body
+	res, err := Article([]byte(page), nextArt, Rules{Remove: []string{".pager"}, Next: &NextRules{}})
+	if err != nil || res.Next != nextArt+"/2" {
+		t.Errorf("pager removed by a rule: Next = %q, %v; want %q", res.Next, err, nextArt+"/2")
+	}
+	if res, err := Article([]byte(page), nextArt, Rules{}); err != nil || res.Next != "" || res.NextErr != nil {
+		t.Errorf("without Rules.Next: %v, %v; want no next page looked for", res, err)
+	}
+	res, err = Article([]byte(page), nextArt, Rules{Next: &NextRules{Selector: "a[[["}})
+	if err != nil {
+		t.Fatalf("invalid next_page selector: %v; want the article extracted", err)
+	}
+	if res.NextErr == nil || res.Text == "" {
+		t.Errorf("invalid next_page selector: NextErr %v, text %q; want the article and NextErr", res.NextErr, res.Text)
 	}
 }

@@ -226,14 +226,18 @@ func TestNormaliserUpgradeStoresNothing(t *testing.T) {
 
 // RELIABILITY.md: "A user ignore: pattern that is slow on a huge page →
 // extraction runs under a deadline; the page is an error, the poll goes on."
-// The pattern would run for minutes over this multi-MB page; the page
-// becomes an error naming its URL and the deadline, and the poll archives
-// the other article.
+// The pattern would run for minutes over this multi-MB page (its
+// paragraphs hold the pattern's literal Z, so the regexp is not skipped);
+// the page becomes an error naming its URL and the deadline, and the poll
+// archives the other article.
 func TestReliabilitySlowIgnorePatternOnHugePage(t *testing.T) {
 	var huge strings.Builder
 	huge.WriteString(`<html><head><title>The Yalta papers</title></head><body><article><h1>The Yalta papers</h1>`)
+	// Paragraphs longer than the 1001 bytes a match needs: Go's regexp
+	// does not scan a shorter text at all.
+	para := `<p>` + strings.Repeat(`Minutes of the plenary session: the delegations discussed the Polish frontier, the occupation Zones, reparations and the voting procedure of the future United Nations at considerable length. `, 6) + `</p>`
 	for huge.Len() < 4<<20 {
-		huge.WriteString(`<p>Minutes of the plenary session: the delegations discussed the Polish frontier, reparations and the voting procedure of the future United Nations at considerable length.</p>`)
+		huge.WriteString(para)
 	}
 	huge.WriteString(`</article></body></html>`)
 	site := newFurnitureSite(t, map[string]string{"/papers": huge.String(), "/yalta": yaltaV1.html()})

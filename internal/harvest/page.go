@@ -159,6 +159,10 @@ func (h *Harvester) gather(ctx context.Context, src *config.Source, pageURL stri
 func (h *Harvester) examine(ctx context.Context, src *config.Source, g *gathered) error {
 	f, resp, item, known := &g.facts, g.resp, g.item, g.facts.Known
 	rules := rulesFor(src, f.AskedURL, resp.URL)
+	if !src.NoFollowPages {
+		// The next page is found in the parse extraction makes (morePages).
+		rules.Next = &extract.NextRules{Selector: src.Selectors.NextPage}
+	}
 	body, _ := resp.UTF8()
 	h.extractions.Add(1)
 	ectx, cancel := h.extractContext(ctx)

@@ -39,9 +39,17 @@ func (h *Harvester) morePages(ctx context.Context, src *config.Source, rules ext
 	seen := map[string]bool{pageKey(first): true, pageKey(resp.RequestURL): true}
 	texts, htmls, mds := []string{art.Text}, []string{art.HTML}, []string{art.Markdown}
 	var more []store.Response
-	curURL, curBody := first, body
+	// Each page's next page comes with its extraction (Rules.Next), from
+	// the one parse; a caller that did not ask for it on page 1 gets a
+	// parse of its own.
+	curURL, cur := first, art
+	if rules.Next == nil {
+		next, err := extract.NextPage(body, first, first, src.Selectors.NextPage)
+		cur = &extract.Result{Next: next, NextErr: err}
+	}
+	rules.Next = &extract.NextRules{Selector: src.Selectors.NextPage, ArticleURL: first}
 	for {
-		next, err := extract.NextPage(curBody, curURL, first, src.Selectors.NextPage)
+		next, err := cur.Next, cur.NextErr
 		if err != nil {
 			return nil, fmt.Errorf("find the next page of %s: %w", curURL, err)
 		}
@@ -95,7 +103,7 @@ func (h *Harvester) morePages(ctx context.Context, src *config.Source, rules ext
 		texts, htmls, mds = append(texts, pa.Text), append(htmls, pa.HTML), append(mds, pa.Markdown)
 		more = append(more, store.Response{URL: r.URL, StatusCode: r.StatusCode, Proto: r.Proto, Header: r.Header,
 			Body: r.Body, RawRequest: r.RawRequest, FetchedAt: r.FetchedAt})
-		curURL, curBody = r.URL, b
+		curURL, cur = r.URL, pa
 	}
 	if len(more) > 0 {
 		art.Text = strings.Join(texts, "\n\n")

@@ -53,7 +53,7 @@ func scanArticle(r rowScanner) (*Article, error) {
 }
 
 func (s *Store) queryArticle(ctx context.Context, where string, args ...any) (*Article, error) {
-	a, err := scanArticle(s.rdb.QueryRowContext(ctx, `SELECT `+articleCols+` FROM articles a WHERE `+where, args...))
+	a, err := scanArticle(cachedDB{s.rstmts}.QueryRowContext(ctx, `SELECT `+articleCols+` FROM articles a WHERE `+where, args...))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ErrNotFound
 	}

@@ -135,7 +135,11 @@ func TestSyntheticPagesCompressLikeRealOnes(t *testing.T) {
 // BenchmarkSaveCaptureRealPages stores the real article pages of the
 // extraction data set (ANNALIST_EXTRACTION_DATA=…/extraction-dev) with
 // their true article text, and reports store/raw for them.
-func BenchmarkSaveCaptureRealPages(b *testing.B) {
+// realPages loads the extraction-dev pages as snapshots (the ground
+// truth as text, Markdown and HTML) and their total raw size; it skips b
+// when ANNALIST_EXTRACTION_DATA is not set.
+func realPages(b *testing.B) ([]*Page, int64) {
+	b.Helper()
 	dir := os.Getenv("ANNALIST_EXTRACTION_DATA")
 	if dir == "" {
 		b.Skip("ANNALIST_EXTRACTION_DATA not set")
@@ -173,6 +177,11 @@ func BenchmarkSaveCaptureRealPages(b *testing.B) {
 		pages = append(pages, p)
 		rawBytes += int64(len(body))
 	}
+	return pages, rawBytes
+}
+
+func BenchmarkSaveCaptureRealPages(b *testing.B) {
+	pages, rawBytes := realPages(b)
 	b.ResetTimer()
 	for range b.N {
 		b.StopTimer()
@@ -187,4 +196,20 @@ func BenchmarkSaveCaptureRealPages(b *testing.B) {
 		b.ReportMetric(float64(archiveBytes(b, s)-before)/float64(rawBytes), "store/raw")
 		b.StartTimer()
 	}
+}
+
+// BenchmarkPrepareRealPages is the CPU SaveCapture spends outside the
+// writer on each real page: compressing the bodies and building the WARC
+// records (response, request, metadata).
+func BenchmarkPrepareRealPages(b *testing.B) {
+	pages, _ := realPages(b)
+	b.ResetTimer()
+	for range b.N {
+		for _, p := range pages {
+			if _, err := prepare(p, false); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(b.N*len(pages)), "µs/page")
 }

@@ -61,7 +61,7 @@ const previousSeqSQL = `SELECT p.seq FROM snapshots p WHERE p.article_id = ?
 // was computed against the snapshot now before it, and forgets the counts
 // of the snapshot after it, whose predecessor this one now is (a late
 // capture stored between two others).
-func storeWordChanges(ctx context.Context, tx *sql.Tx, articleID string, seq int64, captured string, c *wordChanges) error {
+func storeWordChanges(ctx context.Context, tx queryer, articleID string, seq int64, captured string, c *wordChanges) error {
 	if c != nil {
 		var prev int64
 		err := tx.QueryRowContext(ctx, previousSeqSQL, articleID, captured, captured, seq).Scan(&prev)

@@ -112,10 +112,11 @@ func compressBest(s string, dict, body []byte) ([]byte, error) {
 	return zb, nil
 }
 
-// textLevel is the deflate level of stored texts: klauspost's level 7
-// compresses these texts within a percent of level 9 at a fraction of the
-// cost (BenchmarkFirstPoll spent half its CPU compressing at 9).
-const textLevel = 7
+// textLevel is the deflate level of stored texts: klauspost's level 6 (a
+// fast encoder) stores these texts within a percent of level 9 at a
+// fraction of the cost; as for warcLevel, its lazy level 7 costs a third
+// more CPU for a few tenths of a percent.
+const textLevel = 6
 
 // deflaters reuses compressors: building one allocates ~1 MB of tables,
 // which cost more than compressing a page.

@@ -12,7 +12,7 @@ import (
 // renames the article (its ID stays; the old URLs stay in article_urls),
 // a return sets the state back. Callers decide the event (harvest);
 // the store only writes it.
-func recordEvent(ctx context.Context, tx *sql.Tx, id string, p *Page) error {
+func recordEvent(ctx context.Context, tx queryer, id string, p *Page) error {
 	if p.MovedFrom != "" {
 		fetchURL := p.FinalURL
 		if fetchURL == "" {

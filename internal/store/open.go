@@ -71,6 +71,9 @@ type Store struct {
 	// Statements of the writer's hot path, prepared on wdb by Open
 	// (see saveUnchanged); closed by Close after the writer ends.
 	unchangedStmts *unchangedStmts
+	// Prepared statements by SQL text: the writer's (saveOne) and the
+	// readers' (SaveCapture, queryArticle). wstmts is nil when read-only.
+	wstmts, rstmts *stmtCache
 }
 
 // Open opens (creating if needed) the archive in dir, applies pending
@@ -127,6 +130,8 @@ func open(ctx context.Context, dir string, opts Options, repair bool) (*Store, e
 		now:     opts.Now,
 		wdb:     wdb,
 		rdb:     rdb,
+		wstmts:  newStmtCache(wdb),
+		rstmts:  newStmtCache(rdb),
 		queue:   make(chan *saveReq, 256),
 		writerD: make(chan struct{}),
 
@@ -265,6 +270,7 @@ func (s *Store) Close() error {
 	if s.readOnly {
 		s.closed = true
 		s.mu.Unlock()
+		s.rstmts.close()
 		if err := s.rdb.Close(); err != nil {
 			return fmt.Errorf("close database: %w", err)
 		}
@@ -277,6 +283,9 @@ func (s *Store) Close() error {
 
 	var errs []error
 	if err := s.unchangedStmts.close(); err != nil {
+		errs = append(errs, fmt.Errorf("close statements: %w", err))
+	}
+	if err := errors.Join(s.wstmts.close(), s.rstmts.close()); err != nil {
 		errs = append(errs, fmt.Errorf("close statements: %w", err))
 	}
 	if err := s.warc.close(); err != nil {

@@ -85,6 +85,7 @@ func OpenReadOnly(ctx context.Context, dir string, opts Options) (*Store, error)
 		log:      opts.Logger,
 		now:      opts.Now,
 		rdb:      rdb,
+		rstmts:   newStmtCache(rdb),
 		readOnly: true,
 	}
 	return s, nil

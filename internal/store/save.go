@@ -126,7 +126,7 @@ func (s *Store) SaveCapture(ctx context.Context, p *Page) (*SaveResult, error) {
 	// Guess, outside the write lock, whether a snapshot will be stored: if
 	// so, compress and build the WARC records here, in parallel with other
 	// callers, rather than in the single writer.
-	if latest, err := latestSnapshotInfo(ctx, s.rdb, req.id); err != nil || !sameState(latest, p) {
+	if latest, err := latestSnapshotInfo(ctx, cachedDB{s.rstmts}, req.id); err != nil || !sameState(latest, p) {
 		prep, err := prepare(p, s.legacyText)
 		if err != nil {
 			return nil, fmt.Errorf("save capture %s: %w", p.Canonical, err)
@@ -224,6 +224,9 @@ func (s *Store) saveBatch(reqs []*saveReq) ([]saveAns, error) {
 	if err != nil {
 		return nil, fmt.Errorf("begin: %w", err)
 	}
+	// After tx ends (defers run last first): the connection is free to
+	// prepare the statements saveOne met unprepared.
+	defer s.wstmts.fill(ctx)
 	defer tx.Rollback()
 	answers := make([]saveAns, len(reqs))
 	wroteWARC := false
@@ -272,7 +275,8 @@ func (s *Store) saveOne(ctx context.Context, tx *sql.Tx, r *saveReq) (*SaveResul
 		return s.saveUnchanged(ctx, tx, r.u)
 	}
 	p, id := r.p, r.id
-	latest, err := latestSnapshotInfo(ctx, tx, id)
+	q := cachedTx{s.wstmts, tx}
+	latest, err := latestSnapshotInfo(ctx, q, id)
 	if err != nil {
 		return nil, err
 	}
@@ -285,11 +289,11 @@ func (s *Store) saveOne(ctx context.Context, tx *sql.Tx, r *saveReq) (*SaveResul
 	// stored first by the other writer) is no new state either.
 	var same bool
 	if latest != nil && p.CapturedAt.Before(latest.capturedAt) {
-		before, err := snapshotInfoAt(ctx, tx, id, p.CapturedAt, false)
+		before, err := snapshotInfoAt(ctx, q, id, p.CapturedAt, false)
 		if err != nil {
 			return nil, err
 		}
-		after, err := snapshotInfoAt(ctx, tx, id, p.CapturedAt, true)
+		after, err := snapshotInfoAt(ctx, q, id, p.CapturedAt, true)
 		if err != nil {
 			return nil, err
 		}
@@ -303,7 +307,7 @@ func (s *Store) saveOne(ctx context.Context, tx *sql.Tx, r *saveReq) (*SaveResul
 	if !same {
 		// A snapshot's capture time is its ID's, to the second, so that
 		// what a citation names and what the page shows agree.
-		if snapID, snapAt, err = freeSnapshotID(ctx, tx, id, p.CapturedAt); err != nil {
+		if snapID, snapAt, err = freeSnapshotID(ctx, q, id, p.CapturedAt); err != nil {
 			return nil, err
 		}
 		captured = fmtTime(snapAt)
@@ -315,10 +319,10 @@ func (s *Store) saveOne(ctx context.Context, tx *sql.Tx, r *saveReq) (*SaveResul
 		bodyKey = ""
 	}
 
-	if _, err := tx.ExecContext(ctx, `INSERT INTO sources(name) VALUES (?) ON CONFLICT DO NOTHING`, p.Source); err != nil {
+	if _, err := q.ExecContext(ctx, `INSERT INTO sources(name) VALUES (?) ON CONFLICT DO NOTHING`, p.Source); err != nil {
 		return nil, fmt.Errorf("insert source: %w", err)
 	}
-	if _, err := tx.ExecContext(ctx, `
+	if _, err := q.ExecContext(ctx, `
 		INSERT INTO articles (id, source, url, fetch_url, first_seen, last_captured_at, next_check_at, etag, last_modified, body_key, declared_canonical)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (id) DO UPDATE SET
@@ -333,10 +337,10 @@ func (s *Store) saveOne(ctx context.Context, tx *sql.Tx, r *saveReq) (*SaveResul
 	); err != nil {
 		return nil, fmt.Errorf("upsert article: %w", err)
 	}
-	if err := recordEvent(ctx, tx, id, p); err != nil {
+	if err := recordEvent(ctx, q, id, p); err != nil {
 		return nil, err
 	}
-	if err := recordURLs(ctx, tx, id, p); err != nil {
+	if err := recordURLs(ctx, q, id, p); err != nil {
 		return nil, err
 	}
 	fetched := p.FinalURL
@@ -351,7 +355,7 @@ func (s *Store) saveOne(ctx context.Context, tx *sql.Tx, r *saveReq) (*SaveResul
 		case p.MovedFrom != "":
 			outcome = OutcomeMoved
 		}
-		if err := insertCapture(ctx, tx, id, p.Source, fetched, p.CapturedAt, outcome, "", "", p.FetchDuration, p.RevisionDate, p.StatusCode); err != nil {
+		if err := insertCapture(ctx, q, id, p.Source, fetched, p.CapturedAt, outcome, "", "", p.FetchDuration, p.RevisionDate, p.StatusCode); err != nil {
 			return nil, err
 		}
 		return &SaveResult{ArticleID: id, Outcome: outcome}, nil
@@ -383,7 +387,7 @@ func (s *Store) saveOne(ctx context.Context, tx *sql.Tx, r *saveReq) (*SaveResul
 		return nil, fmt.Errorf("%w: %w", errWARCWrite, err)
 	}
 	res := &SaveResult{ArticleID: id, Outcome: outcome, SnapshotID: snapID, WARCBytes: n}
-	ins, err := tx.ExecContext(ctx, `
+	ins, err := q.ExecContext(ctx, `
 		INSERT INTO snapshots (id, article_id, captured_at, revision_date, published_date, title, byline, url,
 			html, text, markdown, fingerprint, fp_version, words, extractor,
 			warc_file, warc_offset, warc_record_id, payload_digest, pages, declared_canonical)
@@ -399,21 +403,21 @@ func (s *Store) saveOne(ctx context.Context, tx *sql.Tx, r *saveReq) (*SaveResul
 	if err != nil {
 		return res, fmt.Errorf("insert snapshot: %w", err)
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO snapshots_fts (rowid, title, text) VALUES (?, ?, ?)`, seq, p.Title, p.Text); err != nil {
+	if _, err := q.ExecContext(ctx, `INSERT INTO snapshots_fts (rowid, title, text) VALUES (?, ?, ?)`, seq, p.Title, p.Text); err != nil {
 		return res, fmt.Errorf("index snapshot: %w", err)
 	}
-	if err := storeWordChanges(ctx, tx, id, seq, captured, prep.changes); err != nil {
+	if err := storeWordChanges(ctx, q, id, seq, captured, prep.changes); err != nil {
 		return res, err
 	}
 	if latest == nil || !p.CapturedAt.Before(latest.capturedAt) {
 		// Same order as latestSnapshotInfo: a tie in captured_at goes to the
 		// higher seq, which this snapshot has.
-		if _, err := tx.ExecContext(ctx, `UPDATE articles SET title = ?, latest_revision_date = ?, latest_seq = ? WHERE id = ?`,
+		if _, err := q.ExecContext(ctx, `UPDATE articles SET title = ?, latest_revision_date = ?, latest_seq = ? WHERE id = ?`,
 			p.Title, fmtTimePtr(p.RevisionDate), seq, id); err != nil {
 			return res, fmt.Errorf("update article: %w", err)
 		}
 	}
-	if err := insertCapture(ctx, tx, id, p.Source, fetched, snapAt, outcome, "", snapID, p.FetchDuration, p.RevisionDate, p.StatusCode); err != nil {
+	if err := insertCapture(ctx, q, id, p.Source, fetched, snapAt, outcome, "", snapID, p.FetchDuration, p.RevisionDate, p.StatusCode); err != nil {
 		return res, err
 	}
 	return res, nil
@@ -421,7 +425,7 @@ func (s *Store) saveOne(ctx context.Context, tx *sql.Tx, r *saveReq) (*SaveResul
 
 // recordURLs remembers every URL the article was reached by. The canonical
 // URL always names this article; other spellings keep their first owner.
-func recordURLs(ctx context.Context, tx *sql.Tx, id string, p *Page) error {
+func recordURLs(ctx context.Context, tx queryer, id string, p *Page) error {
 	if _, err := tx.ExecContext(ctx, `INSERT INTO article_urls (url, article_id) VALUES (?, ?)
 		ON CONFLICT (url) DO UPDATE SET article_id = excluded.article_id`, p.Canonical, id); err != nil {
 		return fmt.Errorf("record url: %w", err)
