@@ -96,14 +96,7 @@ type devPage struct {
 
 func extractionDir(tb testing.TB) string {
 	tb.Helper()
-	dir := os.Getenv("ANNALIST_EXTRACTION_DATA")
-	if dir == "" {
-		tb.Skip("ANNALIST_EXTRACTION_DATA not set (e.g. ../shared/data/extraction-dev); skipping real pages")
-	}
-	if _, err := os.Stat(filepath.Join(dir, "html")); err != nil {
-		tb.Skipf("ANNALIST_EXTRACTION_DATA=%s has no html/ folder; skipping", dir)
-	}
-	return dir
+	return DevDataDir(tb)
 }
 
 func extractionPages(tb testing.TB) [][]byte {

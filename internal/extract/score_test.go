@@ -8,7 +8,8 @@ import (
 
 // TestGenericScore scores the generic extractor on the extraction-dev pages
 // with the benchmark's own method (4-token shingles; see the data README).
-// It holds a floor, not a target: the strong extractor comes later.
+// It holds a floor just under today's score (0.978), so that a change that
+// costs extraction quality fails here rather than unseen.
 func TestGenericScore(t *testing.T) {
 	pages := loadDevPages(t)
 	var precSum, recSum float64
@@ -36,8 +37,8 @@ func TestGenericScore(t *testing.T) {
 		f1 = 2 * prec * rec / (prec + rec)
 	}
 	t.Logf("generic extractor on %d pages: precision %.3f, recall %.3f, F1 %.3f, errors %d", len(pages), prec, rec, f1, failed)
-	if f1 < 0.80 {
-		t.Errorf("F1 %.3f fell below the 0.80 floor", f1)
+	if f1 < 0.97 {
+		t.Errorf("F1 %.3f fell below the 0.97 floor", f1)
 	}
 }
 

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"annalist/internal/extract"
 	"bytes"
 	"compress/gzip"
 	"context"
@@ -140,10 +141,7 @@ func TestSyntheticPagesCompressLikeRealOnes(t *testing.T) {
 // when ANNALIST_EXTRACTION_DATA is not set.
 func realPages(b *testing.B) ([]*Page, int64) {
 	b.Helper()
-	dir := os.Getenv("ANNALIST_EXTRACTION_DATA")
-	if dir == "" {
-		b.Skip("ANNALIST_EXTRACTION_DATA not set")
-	}
+	dir := extract.DevDataDir(b)
 	var truth map[string]struct{ ArticleBody string }
 	raw, err := os.ReadFile(filepath.Join(dir, "ground-truth.json"))
 	if err != nil {
