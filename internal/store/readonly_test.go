@@ -202,3 +202,31 @@ func TestOpenReadOnlyWithoutSharedMemory(t *testing.T) {
 		r.Close()
 	}
 }
+
+// TestOpenOnAFullDiskSaysSo: a writer that cannot write the -shm file
+// (here /dev/full, as on a full disk) fails with an error that says what
+// is wrong, not only SQLite's "disk I/O error (4874)".
+func TestOpenOnAFullDiskSaysSo(t *testing.T) {
+	if _, err := os.Stat("/dev/full"); err != nil {
+		t.Skip("no /dev/full to stand for a full disk")
+	}
+	dir := t.TempDir()
+	s := MustOpenDir(t, dir, Options{NoSync: true})
+	mustSave(t, s, page("full", "Full", "a disk that fills up", t0))
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	db := filepath.Join(dir, "annalist.db")
+	os.Remove(db + "-shm")
+	if err := os.Symlink("/dev/full", db+"-shm"); err != nil {
+		t.Fatal(err)
+	}
+	w, err := Open(context.Background(), dir, Options{NoSync: true})
+	if err == nil {
+		w.Close()
+		t.Fatal("opened for writing with no room for its -shm file")
+	}
+	if !strings.Contains(err.Error(), "disk full") || !strings.Contains(err.Error(), db) {
+		t.Fatalf("error %q does not say the disk may be full, naming %s", err, db)
+	}
+}
