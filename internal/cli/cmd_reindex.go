@@ -19,7 +19,7 @@ func runReindex(ctx context.Context, m *Main, args []string) error {
 	fromWARC := fs.Bool("from-warc", false, "rebuild the database from the metadata records of the WARC files (required)")
 	data := fs.String("data", "", "archive directory (default: data_dir of the config)")
 	force := fs.Bool("force", false, "move an existing annalist.db aside (to annalist.db.before-reindex-TIME) instead of refusing")
-	asJSON := fs.Bool("json", false, `print {"files","records","sources","articles","snapshots","duplicates","no_metadata","damaged","moved_aside"} on stdout`)
+	asJSON := fs.Bool("json", false, `print {"files","records","sources","articles","snapshots","duplicates","no_metadata","damaged","raw_damaged","moved_aside"} on stdout`)
 	if pos, err := parseArgs(fs, args); err != nil {
 		return err
 	} else if len(pos) > 0 {
@@ -51,6 +51,9 @@ func runReindex(ctx context.Context, m *Main, args []string) error {
 	}
 	if rep.Damaged > 0 {
 		fmt.Fprintf(m.Stdout, "%d damaged stretches skipped (run 'annalist verify')\n", rep.Damaged)
+	}
+	if rep.RawDamaged > 0 {
+		fmt.Fprintf(m.Stdout, "%d snapshots rebuilt from their metadata record although their raw response is damaged\n", rep.RawDamaged)
 	}
 	if rep.Duplicates > 0 {
 		fmt.Fprintf(m.Stdout, "%d metadata records repeated a snapshot already rebuilt\n", rep.Duplicates)

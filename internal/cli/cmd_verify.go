@@ -66,7 +66,7 @@ func runVerify(ctx context.Context, m *Main, args []string) error {
 		if len(rep.Damaged) == 0 {
 			fmt.Fprintln(m.Stdout, "all well")
 		} else {
-			fmt.Fprintf(m.Stdout, "%d damaged (see 'Recovering a damaged archive' in the README)\n", len(rep.Damaged))
+			fmt.Fprintf(m.Stdout, "%d damaged (see 'Damage and recovery' in the README)\n", len(rep.Damaged))
 		}
 	}
 	if len(rep.Damaged) > 0 {

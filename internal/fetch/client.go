@@ -127,7 +127,7 @@ func (c *Client) get(ctx context.Context, req Request, respect bool, maxBody int
 	where := req.URL
 	// The first request may wait for its pacing slot as long as ctx allows;
 	// the Timeout clock starts when it is sent.
-	release, err := c.admit(ctx, u, respect)
+	release, err := c.admitUnlessStopped(ctx, u, respect, req.Stop)
 	if err != nil {
 		return nil, wrapURL(where, err)
 	}
@@ -172,6 +172,33 @@ func (c *Client) admit(ctx context.Context, u *url.URL, respect bool) (release f
 	// A Retry-After longer than the whole request may take is not waited
 	// out in silence: the request is deferred at once.
 	return c.pacer.acquire(ctx, hostKey(u), strings.ToLower(u.Host), c.opts.Timeout)
+}
+
+// admitUnlessStopped is admit that gives up with ErrStopped when stop
+// closes before the slot is had.
+func (c *Client) admitUnlessStopped(ctx context.Context, u *url.URL, respect bool, stop <-chan struct{}) (func(), error) {
+	if stop == nil {
+		return c.admit(ctx, u, respect)
+	}
+	select {
+	case <-stop:
+		return nil, ErrStopped
+	default:
+	}
+	actx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	go func() {
+		select {
+		case <-stop:
+			cancel(ErrStopped)
+		case <-actx.Done():
+		}
+	}()
+	release, err := c.admit(actx, u, respect)
+	if err != nil && errors.Is(context.Cause(actx), ErrStopped) && ctx.Err() == nil {
+		return nil, ErrStopped
+	}
+	return release, err
 }
 
 // exchange sends one GET and reads its body. It returns the Response, or the

@@ -20,6 +20,9 @@ var (
 	// ErrDeferred: the host asked (Retry-After) to be left alone past the
 	// request's deadline, so the request was not sent; see DeferredError.
 	ErrDeferred = errors.New("fetch: deferred by the host's Retry-After")
+	// ErrStopped: Request.Stop closed while the request waited for its
+	// host's slot, so it was never sent.
+	ErrStopped = errors.New("fetch: stopped before the request was sent")
 )
 
 // StatusError reports a response whose status is neither 2xx nor 304.

@@ -42,6 +42,10 @@ type Request struct {
 	LastModified  string // sent as If-Modified-Since when set
 	Accept        string // optional Accept header
 	RespectRobots *bool  // overrides Options.RespectRobots when non-nil
+	// Stop, when closed while the request still waits for its host's
+	// slot (robots.txt included), gives it up with ErrStopped: a Ctrl-C
+	// sends nothing new. A request already sent is not affected.
+	Stop <-chan struct{}
 }
 
 // Response is a completed GET. Body is the entity after content-decoding,

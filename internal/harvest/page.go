@@ -43,6 +43,25 @@ type PageResult struct {
 	// whatever its outcome (a move or return with new text is "revised").
 	Moved bool `json:"-"`
 	Back  bool `json:"-"`
+	// Stopped: the poll was stopped (Ctrl-C) before the page's request
+	// was sent; nothing was fetched or recorded, the page is due again.
+	Stopped bool `json:"-"`
+}
+
+// stopKey carries a poll's Stop channel to the request of a page's first
+// fetch (fetch.Request.Stop).
+type stopKey struct{}
+
+func withStop(ctx context.Context, stop <-chan struct{}) context.Context {
+	if stop == nil {
+		return ctx
+	}
+	return context.WithValue(ctx, stopKey{}, stop)
+}
+
+func stopOf(ctx context.Context) <-chan struct{} {
+	stop, _ := ctx.Value(stopKey{}).(<-chan struct{})
+	return stop
 }
 
 // CaptureURL archives one page now (`annalist fetch --url`). src may be
@@ -91,6 +110,9 @@ func (h *Harvester) capturePage(ctx context.Context, src *config.Source, pageURL
 	if err != nil {
 		return h.pageFailed(ctx, src, pageURL, known, err, 0)
 	}
+	if errors.Is(g.facts.FetchErr, fetch.ErrStopped) {
+		return PageResult{URL: pageURL, Stopped: true}
+	}
 	v := decide(g.facts)
 	if v.Err != nil {
 		return h.pageFailed(ctx, src, pageURL, v.Article, v.Err, g.facts.Status)
@@ -124,7 +146,7 @@ func (h *Harvester) gather(ctx context.Context, src *config.Source, pageURL stri
 	g := &gathered{item: item, facts: Facts{Known: known, AskedURL: pageURL, FinalURL: pageURL}}
 	f := &g.facts
 	req := fetch.Request{URL: pageURL, RespectRobots: &src.RespectRobots,
-		Accept: "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5"}
+		Accept: "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5", Stop: stopOf(ctx)}
 	if known != nil {
 		req.ETag, req.LastModified = known.ETag, known.LastModified
 	}

@@ -339,10 +339,11 @@ func (h *Harvester) runJobs(ctx context.Context, src config.Source, jobs []job, 
 		return nil, 0
 	}
 	var (
-		mu   sync.Mutex
-		done int
-		wg   sync.WaitGroup
-		next = make(chan job)
+		mu      sync.Mutex
+		done    int
+		notSent int
+		wg      sync.WaitGroup
+		next    = make(chan job)
 	)
 	workers := min(h.workers(), len(jobs))
 	for range workers {
@@ -350,8 +351,15 @@ func (h *Harvester) runJobs(ctx context.Context, src config.Source, jobs []job, 
 		go func() {
 			defer wg.Done()
 			for j := range next {
-				pr := h.capturePage(ctx, &src, j.url, j.item, j.article)
+				// A page still waiting for its host's slot at a Ctrl-C
+				// is not sent: it was not begun.
+				pr := h.capturePage(withStop(ctx, stop), &src, j.url, j.item, j.article)
 				mu.Lock()
+				if pr.Stopped {
+					notSent++
+					mu.Unlock()
+					continue
+				}
 				res.addPage(pr)
 				if pr.Err != nil {
 					res.PageErrors = append(res.PageErrors, j.url+": "+pr.Err.Error())
@@ -384,7 +392,7 @@ dispatch:
 	}
 	close(next)
 	wg.Wait()
-	return stored, started
+	return stored, started - notSent
 }
 
 // recordError records a capture with outcome error. Recording uses a

@@ -40,6 +40,7 @@ func TestReliability(t *testing.T) {
 func testStorage(t *testing.T) {
 	// The CLI side (signals, summary, second Ctrl-C) is
 	// TestReliabilityStorageCtrlCDuringFetch in internal/cli.
+	t.Run("ctrl_c_sends_nothing_new", testCtrlCSendsNothingNew)
 	t.Run("ctrl_c_during_fetch", func(t *testing.T) {
 		const pages = 20
 		r := newRig(t, rigOptions{})
@@ -95,6 +96,37 @@ func testStorage(t *testing.T) {
 			t.Fatalf("%d page requests in all, want %d (none twice)", n, pages)
 		}
 	})
+}
+
+// testCtrlCSendsNothingNew: pages whose workers still wait for the
+// host's slot (one at a time, paced) when Ctrl-C comes are not requested
+// at all: only the page in flight is fetched and stored, the rest are left
+// for the next poll, and nothing is recorded as an error.
+func testCtrlCSendsNothingNew(t *testing.T) {
+	const pages = 8
+	r := newRig(t, rigOptions{perHost: 1, interval: 300 * time.Millisecond})
+	var paths []string
+	for i := range pages {
+		paths = append(paths, fmt.Sprintf("%s%d", faultsite.ItemPrefix, i+1))
+	}
+	src := r.source("fault", faultsite.Wrap(paths...))
+	stop := make(chan struct{})
+	var once sync.Once
+	res := r.h.PollSource(context.Background(), src, harvest.PollOptions{Stop: stop, Progress: func(_ string, done, _ int) {
+		once.Do(func() { close(stop) }) // Ctrl-C once the first page is in
+	}})
+	requested := r.fault.HitsWithPrefix(faultsite.ItemPrefix)
+	if !res.Interrupted || res.Errors != 0 || res.Archived() != requested {
+		t.Fatalf("poll = %+v interrupted=%v, %d requested: want interrupted, every page requested archived, no error", res.Counts, res.Interrupted, requested)
+	}
+	// The first page, and at most one that took the slot as it was freed.
+	if requested > 2 {
+		t.Fatalf("%d pages requested after a Ctrl-C during the first: pages waiting for the host's slot were sent", requested)
+	}
+	again := r.h.PollSource(context.Background(), src, harvest.PollOptions{})
+	if again.Failed() || again.New != pages-requested {
+		t.Fatalf("next poll = %+v %v, want the %d pages left", again.Counts, again.Err, pages-requested)
+	}
 }
 
 func testFeeds(t *testing.T) {

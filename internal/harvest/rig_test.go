@@ -44,6 +44,8 @@ type rigOptions struct {
 	maxItems int           // default 500
 	dataDir  string        // default a temporary directory
 	demo     *demosite.Site
+	perHost  int           // fetch per-host concurrency; default 4
+	interval time.Duration // fetch per-host interval; default none
 }
 
 func newRig(t *testing.T, o rigOptions) *rig {
@@ -76,9 +78,12 @@ func newRig(t *testing.T, o rigOptions) *rig {
 	if o.maxBody == 0 {
 		o.maxBody = 1 << 20
 	}
+	if o.perHost == 0 {
+		o.perHost = 4
+	}
 	public := map[uint16]bool{port(t, fs.URL): true, port(t, ds.URL): true}
 	fc := fetch.New(fetch.Options{UserAgent: "annalist-test", Timeout: o.timeout, MaxBody: o.maxBody,
-		PerHostConcurrency: 4, RespectRobots: true,
+		PerHostConcurrency: o.perHost, PerHostInterval: o.interval, RespectRobots: true,
 		GuardExempt: func(ap netip.AddrPort) bool { return ap.Addr().IsLoopback() && public[ap.Port()] }})
 	r.h = &harvest.Harvester{Fetch: fc, Store: r.st, Watch: cfg.Defaults.Watch, Workers: 4, MaxItems: o.maxItems}
 	return r

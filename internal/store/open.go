@@ -140,6 +140,10 @@ func open(ctx context.Context, dir string, opts Options, repair bool) (*Store, e
 	if err := s.migrate(ctx); err != nil {
 		wdb.Close()
 		rdb.Close()
+		if sharedMemoryFailed(err) {
+			// SQLite's own words ("disk I/O error (4874)") do not say it.
+			return nil, fmt.Errorf("%w (cannot write %s or its -wal/-shm files: is the disk full or read-only?)", err, dbPath)
+		}
 		return nil, err
 	}
 	s.warc = newWARCWriter(warcDir, opts.WARCMaxSize, opts.NoSync, opts.Now, opts.Logger)

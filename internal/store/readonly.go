@@ -15,6 +15,9 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
 )
 
 // Sentinel errors of read-only opening and writing.
@@ -54,22 +57,22 @@ func OpenReadOnly(ctx context.Context, dir string, opts Options) (*Store, error)
 	// see a daemon that starts later, so it uses the ordinary shared mode.
 	_, werr := os.Stat(dbPath + "-wal")
 	immutable := errors.Is(werr, fs.ErrNotExist) && !opts.ReadOnlyLive
-	rdb, err := sql.Open("sqlite", readOnlyDSN(dbPath, immutable))
-	if err != nil {
-		return nil, fmt.Errorf("open database: %w", err)
-	}
-	n := max(4, runtime.NumCPU())
-	rdb.SetMaxOpenConns(n)
-	rdb.SetMaxIdleConns(n)
 	want, err := latestMigration()
 	if err != nil {
-		rdb.Close()
 		return nil, err
 	}
-	var have int
-	if err := rdb.QueryRowContext(ctx, "PRAGMA user_version").Scan(&have); err != nil {
-		rdb.Close()
-		return nil, fmt.Errorf("open database %s: %w", dbPath, err)
+	rdb, have, err := openReadOnlyDB(ctx, dbPath, immutable)
+	if err != nil && !immutable && sharedMemoryFailed(err) {
+		// The shared mode needs the -shm (and -wal) file, which a full
+		// disk or a read-only mount cannot give: read the database file
+		// as it is instead, which needs nothing written. What a writer
+		// committed to the WAL since its last checkpoint is not seen.
+		opts.Logger.Warn("cannot use the database's -wal/-shm files (disk full or read-only?): reading annalist.db as it is; changes not yet checkpointed and later writers are not seen",
+			"database", dbPath, "error", err)
+		rdb, have, err = openReadOnlyDB(ctx, dbPath, true)
+	}
+	if err != nil {
+		return nil, err
 	}
 	switch {
 	case have < want:
@@ -89,6 +92,39 @@ func OpenReadOnly(ctx context.Context, dir string, opts Options) (*Store, error)
 		readOnly: true,
 	}
 	return s, nil
+}
+
+// openReadOnlyDB opens the database read-only and reads its schema
+// version, which is the first access that needs the -shm file.
+func openReadOnlyDB(ctx context.Context, dbPath string, immutable bool) (*sql.DB, int, error) {
+	rdb, err := sql.Open("sqlite", readOnlyDSN(dbPath, immutable))
+	if err != nil {
+		return nil, 0, fmt.Errorf("open database: %w", err)
+	}
+	n := max(4, runtime.NumCPU())
+	rdb.SetMaxOpenConns(n)
+	rdb.SetMaxIdleConns(n)
+	var have int
+	if err := rdb.QueryRowContext(ctx, "PRAGMA user_version").Scan(&have); err != nil {
+		rdb.Close()
+		return nil, 0, fmt.Errorf("open database %s: %w", dbPath, err)
+	}
+	return rdb, have, nil
+}
+
+// sharedMemoryFailed reports whether err is SQLite failing to open, create
+// or grow a file beside the database: I/O error, cannot open, read-only
+// or full.
+func sharedMemoryFailed(err error) bool {
+	var se *sqlite.Error
+	if !errors.As(err, &se) {
+		return false
+	}
+	switch se.Code() & 0xff {
+	case sqlite3.SQLITE_IOERR, sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_READONLY, sqlite3.SQLITE_FULL:
+		return true
+	}
+	return false
 }
 
 // readOnlyDSN opens the database with SQLITE_OPEN_READONLY: no pragma that

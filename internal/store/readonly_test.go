@@ -167,3 +167,66 @@ func TestOpenReadOnlyBesideAWriter(t *testing.T) {
 		r.Close()
 	}
 }
+
+// TestOpenReadOnlyWithoutSharedMemory: when SQLite cannot create or grow
+// the -shm file (a full disk, a read-only mount; here the -shm file is
+// /dev/full, which fails for root too), beside an empty -wal
+// file that an earlier reader left, every reader still opens the archive
+// — a `serve` that failed on a full disk must not lock out `list`.
+func TestOpenReadOnlyWithoutSharedMemory(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	s := MustOpenDir(t, dir, Options{NoSync: true})
+	id := mustSave(t, s, page("noshm", "No shared memory", "text read without a shm file", t0)).SnapshotID
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	db := filepath.Join(dir, "annalist.db")
+	if err := os.WriteFile(db+"-wal", nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat("/dev/full"); err != nil {
+		t.Skip("no /dev/full to stand for a full disk")
+	}
+	if err := os.Symlink("/dev/full", db+"-shm"); err != nil {
+		t.Fatal(err)
+	}
+	for _, live := range []bool{false, true} {
+		r, err := OpenReadOnly(ctx, dir, Options{ReadOnlyLive: live})
+		if err != nil {
+			t.Fatalf("live=%v: %v", live, err)
+		}
+		if sn, err := r.Snapshot(ctx, id); err != nil || !strings.Contains(sn.Text, "without a shm file") {
+			t.Errorf("live=%v: snapshot %s: %v", live, id, err)
+		}
+		r.Close()
+	}
+}
+
+// TestOpenOnAFullDiskSaysSo: a writer that cannot write the -shm file
+// (here /dev/full, as on a full disk) fails with an error that says what
+// is wrong, not only SQLite's "disk I/O error (4874)".
+func TestOpenOnAFullDiskSaysSo(t *testing.T) {
+	if _, err := os.Stat("/dev/full"); err != nil {
+		t.Skip("no /dev/full to stand for a full disk")
+	}
+	dir := t.TempDir()
+	s := MustOpenDir(t, dir, Options{NoSync: true})
+	mustSave(t, s, page("full", "Full", "a disk that fills up", t0))
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	db := filepath.Join(dir, "annalist.db")
+	os.Remove(db + "-shm")
+	if err := os.Symlink("/dev/full", db+"-shm"); err != nil {
+		t.Fatal(err)
+	}
+	w, err := Open(context.Background(), dir, Options{NoSync: true})
+	if err == nil {
+		w.Close()
+		t.Fatal("opened for writing with no room for its -shm file")
+	}
+	if !strings.Contains(err.Error(), "disk full") || !strings.Contains(err.Error(), db) {
+		t.Fatalf("error %q does not say the disk may be full, naming %s", err, db)
+	}
+}

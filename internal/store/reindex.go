@@ -36,6 +36,7 @@ type ReindexReport struct {
 	Duplicates int    `json:"duplicates"`  // metadata records naming a snapshot already rebuilt
 	NoMetadata int    `json:"no_metadata"` // responses without an intact metadata record: not rebuilt
 	Damaged    int    `json:"damaged"`     // damaged stretches skipped
+	RawDamaged int    `json:"raw_damaged"` // snapshots rebuilt from their metadata record whose response record is damaged
 	MovedAside string `json:"moved_aside,omitempty"`
 }
 
@@ -172,6 +173,11 @@ func readMetas(ctx context.Context, warcDir string, progress VerifyProgress, rep
 			hasMeta       bool
 		}
 		responses := map[string]*resp{}
+		// damagedAt is where the last damaged stretch since the last intact
+		// response began: a response is written just before its request
+		// and metadata record, so a metadata record whose response is not
+		// found had it there.
+		damagedAt := int64(-1)
 		err := scanWARCFile(filepath.Join(warcDir, f.name), func(m *warcMember) error {
 			if err := ctx.Err(); err != nil {
 				return err
@@ -181,6 +187,9 @@ func readMetas(ctx context.Context, warcDir string, progress VerifyProgress, rep
 			}
 			if m.Err != nil {
 				rep.Damaged++
+				if damagedAt < 0 {
+					damagedAt = m.Offset
+				}
 				return nil
 			}
 			rep.Records++
@@ -188,19 +197,28 @@ func readMetas(ctx context.Context, warcDir string, progress VerifyProgress, rep
 			switch r.Type {
 			case "response":
 				responses[r.RecordID] = &resp{offset: m.Offset, payloadDigest: r.PayloadDigest}
+				damagedAt = -1
 			case "metadata":
 				meta, ok := parseSnapshotMeta(r.Block)
 				if !ok || r.checkDigests() != "" {
 					return nil
 				}
-				rp := responses[r.RefersTo]
-				if rp == nil {
-					return nil // its response is damaged: the snapshot has no raw record to point at
+				fm := foundMeta{path: filepath.Join(warcDir, f.name), metaOffset: m.Offset,
+					capturedAt: meta.CapturedAt, snapshotID: meta.SnapshotID, file: f.final, recordID: r.RefersTo}
+				if rp := responses[r.RefersTo]; rp != nil {
+					rp.hasMeta = true
+					fm.offset, fm.payloadDigest = rp.offset, rp.payloadDigest
+				} else if damagedAt >= 0 {
+					// Its response is damaged: the snapshot still has its
+					// text here and points at the damaged record, as it
+					// did in the database (its raw response shows as
+					// damaged), rather than being lost with it.
+					fm.offset = damagedAt
+					rep.RawDamaged++
+				} else {
+					return nil // no response of its own in this file: not ours to rebuild
 				}
-				rp.hasMeta = true
-				metas = append(metas, foundMeta{path: filepath.Join(warcDir, f.name), metaOffset: m.Offset,
-					capturedAt: meta.CapturedAt, snapshotID: meta.SnapshotID,
-					file: f.final, offset: rp.offset, recordID: r.RefersTo, payloadDigest: rp.payloadDigest})
+				metas = append(metas, fm)
 			}
 			return nil
 		})

@@ -139,3 +139,56 @@ func TestReindexForceMovesTheOldDatabaseAside(t *testing.T) {
 		t.Errorf("old database not kept: %v", err)
 	}
 }
+
+// TestReindexKeepsASnapshotWhoseResponseIsDamaged: a flipped byte in one
+// response record costs that record, not the snapshot: its metadata record
+// is intact, so the rebuilt database has the snapshot with its text,
+// pointing at the damaged record as the old database did, and verify
+// names it.
+func TestReindexKeepsASnapshotWhoseResponseIsDamaged(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	s := MustOpenDir(t, dir, Options{NoSync: true})
+	var ids []string
+	for i := range 4 {
+		ids = append(ids, mustSave(t, s, page(fmt.Sprintf("dmg%d", i), fmt.Sprintf("Damaged %d", i), fmt.Sprintf("the annals of year %d survive", i), t0.Add(time.Duration(i)*time.Minute))).SnapshotID)
+	}
+	want, err := s.Snapshot(ctx, ids[2])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	flipBytes(t, filepath.Join(dir, "warc", want.WARCFile), want.WARCOffset+60, 2)
+	rep, err := Reindex(ctx, dir, Options{NoSync: true}, ReindexOptions{Force: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Snapshots != 4 || rep.Damaged != 1 || rep.RawDamaged != 1 {
+		t.Errorf("report %+v, want 4 snapshots, 1 damaged stretch, 1 raw_damaged", rep)
+	}
+	r, err := OpenReadOnly(ctx, dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	got, err := r.Snapshot(ctx, ids[2])
+	if err != nil {
+		t.Fatalf("snapshot with a damaged response lost by reindex: %v", err)
+	}
+	if got.Text != want.Text || got.Title != want.Title || got.WARCFile != want.WARCFile ||
+		got.WARCOffset != want.WARCOffset || got.WARCRecordID != want.WARCRecordID {
+		t.Errorf("rebuilt snapshot\n got %+v\nwant %+v", got, want)
+	}
+	vr := mustVerify(t, r)
+	var names bool
+	for _, d := range vr.Damaged {
+		for _, id := range d.Snapshots {
+			names = names || id == ids[2]
+		}
+	}
+	if !names {
+		t.Errorf("verify after reindex does not name %s: %+v", ids[2], vr.Damaged)
+	}
+}

@@ -27,10 +27,20 @@ func newDiffSlots(n int) diffSlots {
 	return make(diffSlots, n)
 }
 
+// fillWait is how long a page whose timeline lacks word counts waits for
+// a diff slot before it answers without them: other pages keep answering
+// while diffs run.
+const fillWait = 200 * time.Millisecond
+
 // do runs f holding a slot. It gives up when ctx is done (the client
 // left) or no slot frees within diffWait.
 func (d diffSlots) do(ctx context.Context, f func(context.Context) error) error {
-	t := time.NewTimer(diffWait)
+	return d.doWithin(ctx, diffWait, f)
+}
+
+// doWithin is do with its own wait for a slot.
+func (d diffSlots) doWithin(ctx context.Context, wait time.Duration, f func(context.Context) error) error {
+	t := time.NewTimer(wait)
 	defer t.Stop()
 	select {
 	case d <- struct{}{}:
@@ -77,7 +87,7 @@ func (s *Server) fillChanges(ctx context.Context, infos []store.SnapshotInfo) er
 	if !missing {
 		return nil
 	}
-	return s.diffs.do(ctx, func(ctx context.Context) error {
+	return s.diffs.doWithin(ctx, fillWait, func(ctx context.Context) error {
 		defer s.countDiff()()
 		return s.st.FillWordChanges(ctx, infos)
 	})

@@ -2,10 +2,12 @@ package web
 
 import (
 	"context"
+	"database/sql"
 	"io"
 	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -140,5 +142,38 @@ func TestDiffStopsWhenClientLeaves(t *testing.T) {
 	time.Sleep(2 * time.Second)
 	if n := srv.diffsRun.Load(); n > 5 {
 		t.Fatalf("%d of 20 abandoned diff requests were computed", n)
+	}
+}
+
+// TestTimelineWithoutCountsAnswersWhileDiffsRun: an article whose word
+// counts are not stored (an archive from before they were, or served
+// read-only) still answers at once while every diff slot is taken,
+// without the counts, instead of queueing behind the diffs for diffWait.
+func TestTimelineWithoutCountsAnswersWhileDiffsRun(t *testing.T) {
+	dir := t.TempDir()
+	st := store.MustOpenDir(t, dir, store.Options{NoSync: true})
+	const u = "https://mondo.example/history/uncounted.html"
+	r := save(t, st, pageOf("mondo-history", u, "Uncounted", []string{"the first wording of the annals"}, t0, nil, ""))
+	save(t, st, pageOf("mondo-history", u, "Uncounted", []string{"the second wording of the annals"}, t0.Add(day(1)), nil, ""))
+	db, err := sql.Open("sqlite", filepath.Join(dir, "annalist.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec(`UPDATE snapshots SET words_added = NULL, words_removed = NULL`); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	srv, err := New(Options{Store: st, MaxDiffs: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := httptest.NewServer(srv.Handler())
+	t.Cleanup(hs.Close)
+	srv.diffs <- struct{}{} // a long diff holds the only slot
+	defer func() { <-srv.diffs }()
+	ctx, cancel := context.WithTimeout(context.Background(), diffWait/2)
+	defer cancel()
+	if code, err := getStatus(ctx, hs.URL+"/a/"+r.ArticleID); err != nil || code != http.StatusOK {
+		t.Fatalf("GET /a/%s while the diff slots are taken: %d, %v", r.ArticleID, code, err)
 	}
 }
