@@ -82,9 +82,16 @@ func (m *Main) newHarvester(cfg *config.Config, st *store.Store) *harvest.Harves
 		Logger:   m.logger,
 		Now:      m.Now,
 		MaxItems: cfg.HTTP.MaxItems,
-		Workers:  max(4, 2*cfg.HTTP.PerHostConcurrency),
+		Workers:  harvestWorkers(cfg),
 		Watch:    cfg.Defaults.Watch,
 	}
+}
+
+// harvestWorkers is how many pages of a poll are in hand at once: twice
+// the per-host concurrency, so that extraction and storing overlap the
+// requests, and at least 4.
+func harvestWorkers(cfg *config.Config) int {
+	return max(4, 2*cfg.HTTP.PerHostConcurrency)
 }
 
 // syncSources tells the store which sources are configured.

@@ -1,0 +1,4 @@
+package cli
+
+// HarvestWorkers is harvestWorkers, for the real-page benchmark's floor.
+var HarvestWorkers = harvestWorkers
