@@ -25,7 +25,7 @@ func TestArticleListsEveryCheckFolded(t *testing.T) {
 		t.Fatal(err)
 	}
 	doc := f.page("/a/"+f.grain, http.StatusOK)
-	checks := doc.Find("ol.checks li.check")
+	checks := doc.Find("ol.checks li.check-run")
 	var got []string
 	checks.Each(func(_ int, li *goquery.Selection) { got = append(got, text(li)) })
 	// Newest first: the error, the four unchanged re-checks folded, the
