@@ -140,29 +140,10 @@ func checkNoLiveWriter(warcDir string) error {
 // readMetas scans every WARC file for annalist's metadata records and the
 // responses they refer to.
 func readMetas(ctx context.Context, warcDir string, progress VerifyProgress, rep *ReindexReport) ([]foundMeta, error) {
-	entries, err := os.ReadDir(warcDir)
+	files, total, err := listWARCFiles(warcDir)
 	if err != nil {
 		return nil, fmt.Errorf("reindex: %w", err)
 	}
-	type file struct {
-		name, final string
-		size        int64
-	}
-	var files []file
-	var total int64
-	for _, e := range entries {
-		final := strings.TrimSuffix(e.Name(), openSuffix)
-		if e.IsDir() || !validWARCName(final) || !strings.HasSuffix(final, ".gz") {
-			continue
-		}
-		info, err := e.Info()
-		if err != nil {
-			return nil, fmt.Errorf("reindex: %w", err)
-		}
-		files = append(files, file{e.Name(), final, info.Size()})
-		total += info.Size()
-	}
-	sort.Slice(files, func(i, j int) bool { return files[i].name < files[j].name })
 	rep.Files = len(files)
 	var metas []foundMeta
 	var done int64
