@@ -71,6 +71,9 @@ func (s *Store) RecordGone(ctx context.Context, g Gone) error {
 	if g.ArticleID == "" || g.Source == "" {
 		return errors.New("record gone: needs ArticleID and Source")
 	}
+	if err := s.writable(); err != nil {
+		return fmt.Errorf("record gone %s: %w", g.ArticleID, err)
+	}
 	if g.CapturedAt.IsZero() {
 		g.CapturedAt = s.now()
 	}
