@@ -64,6 +64,7 @@ func TestTerminalOutputEscapesControlCharacters(t *testing.T) {
 		{"show", id},
 		{"show", id, "--format", "markdown"},
 		{"show", id, "--format", "html"},
+		{"show", id, "--format", "bibtex"},
 		{"search", "quiet"},
 		{"sources"},
 		{"diff", id},
