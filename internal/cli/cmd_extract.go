@@ -216,10 +216,12 @@ func writeExtractReport(w io.Writer, art *extract.Result) {
 	}
 	fmt.Fprintln(w)
 	for _, field := range sortedKeys(art.Matched) {
-		fmt.Fprintf(w, "  %s ← %s\n", field, art.Matched[field])
+		// Matched and dropped elements are named by the page's own ids
+		// and classes.
+		fmt.Fprintf(w, "  %s ← %s\n", field, termLine(art.Matched[field]))
 	}
 	for _, sel := range sortedKeys(art.RemovedBy) {
-		fmt.Fprintf(w, "  removed %d × %s\n", art.RemovedBy[sel], sel)
+		fmt.Fprintf(w, "  removed %d × %s\n", art.RemovedBy[sel], termLine(sel))
 	}
 	if len(art.Dropped) > 0 {
 		total := 0
@@ -228,7 +230,7 @@ func writeExtractReport(w io.Writer, art *extract.Result) {
 		}
 		fmt.Fprintf(w, "  generic extractor dropped %d elements:\n", total)
 		for _, what := range sortedKeys(art.Dropped) {
-			fmt.Fprintf(w, "    %d × %s\n", art.Dropped[what], what)
+			fmt.Fprintf(w, "    %d × %s\n", art.Dropped[what], termLine(what))
 		}
 	}
 }

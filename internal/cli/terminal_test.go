@@ -85,3 +85,30 @@ func TestTerminalOutputEscapesControlCharacters(t *testing.T) {
 		}
 	}
 }
+
+// extract's report names the elements it kept and dropped by their id and
+// class, which the page chose: they are escaped too.
+func TestExtractReportEscapesControlCharacters(t *testing.T) {
+	f, _ := hostileArchive(t)
+	page := filepath.Join(t.TempDir(), "page.html")
+	para := "<p>" + strings.Repeat("A long paragraph of the article about the history of the printing press. ", 8) + "</p>"
+	html := `<html><body><div class="post` + "\x1b[2J" + `">` + strings.Repeat(para, 4) +
+		`<div class="share` + "\x1b]0;x\x07" + `"><a href="/s">Share</a></div></div></body></html>`
+	if err := os.WriteFile(page, []byte(html), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, format := range []string{"text", "markdown"} {
+		out, stderr, code := f.run("extract", "--format", format, page)
+		if code != 0 {
+			t.Fatalf("extract --format %s: exit %d: %s", format, code, stderr)
+		}
+		for _, bad := range []string{"\x1b", "\x07"} {
+			if strings.Contains(out, bad) || strings.Contains(stderr, bad) {
+				t.Errorf("extract --format %s printed a raw %q:\n%s%s", format, bad, out, stderr)
+			}
+		}
+		if !strings.Contains(out+stderr, `\x1b`) {
+			t.Errorf("extract --format %s: the element's class does not show, escaped:\n%s%s", format, out, stderr)
+		}
+	}
+}
