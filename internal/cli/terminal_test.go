@@ -1,6 +1,8 @@
 package cli_test
 
 import (
+	"bytes"
+	"compress/gzip"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -109,6 +111,29 @@ func TestExtractReportEscapesControlCharacters(t *testing.T) {
 		}
 		if !strings.Contains(out+stderr, `\x1b`) {
 			t.Errorf("extract --format %s: the element's class does not show, escaped:\n%s%s", format, out, stderr)
+		}
+	}
+}
+
+// verify names a damaged record by the ID the record gives, which is
+// whatever bytes the file holds: escaped too.
+func TestVerifyEscapesControlCharacters(t *testing.T) {
+	f, _ := hostileArchive(t)
+	var z bytes.Buffer
+	zw := gzip.NewWriter(&z)
+	zw.Write([]byte("WARC/1.1\r\nWARC-Type: response\r\nWARC-Record-ID: <urn:uuid:\x1b]0;x\x07>\r\nWARC-Block-Digest: sha1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\r\nContent-Length: 2\r\n\r\nab\r\n\r\n"))
+	zw.Close()
+	path := filepath.Join(filepath.Dir(f.cfg), "archive", "warc", "damaged.warc.gz")
+	if err := os.WriteFile(path, z.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, stderr, code := f.run("verify")
+	if code != 1 {
+		t.Fatalf("verify of a damaged archive: exit %d\n%s%s", code, out, stderr)
+	}
+	for _, bad := range []string{"\x1b", "\x07"} {
+		if strings.Contains(out, bad) || strings.Contains(stderr, bad) {
+			t.Errorf("verify printed a raw %q:\n%s%s", bad, out, stderr)
 		}
 	}
 }
