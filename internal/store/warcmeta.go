@@ -39,30 +39,33 @@ type SnapshotMeta struct {
 	Pages int `json:"pages,omitempty"`
 	// HTTPStatus is the status of page 1's response.
 	HTTPStatus int `json:"http_status,omitempty"`
+	// DeclaredCanonical is the off-site rel=canonical the page declared.
+	DeclaredCanonical string `json:"declared_canonical,omitempty"`
 }
 
 // newSnapshotMeta describes the snapshot p will be stored as under snapID,
 // captured at the second its ID names.
 func newSnapshotMeta(p *Page, articleID, snapID string, captured time.Time) *SnapshotMeta {
 	m := &SnapshotMeta{
-		Format:       metaFormat,
-		Source:       p.Source,
-		CanonicalURL: p.Canonical,
-		FetchURL:     p.FetchURL,
-		FinalURL:     p.FinalURL,
-		OtherURLs:    p.OtherURLs,
-		ArticleID:    articleID,
-		SnapshotID:   snapID,
-		Extractor:    p.Extractor,
-		Fingerprint:  p.Fingerprint,
-		Title:        p.Title,
-		Byline:       p.Byline,
-		CapturedAt:   fmtTime(captured),
-		Pages:        1 + len(p.MorePages),
-		HTTPStatus:   p.StatusCode,
-		Text:         p.Text,
-		Markdown:     p.Markdown,
-		HTML:         p.HTML,
+		Format:            metaFormat,
+		Source:            p.Source,
+		CanonicalURL:      p.Canonical,
+		FetchURL:          p.FetchURL,
+		FinalURL:          p.FinalURL,
+		OtherURLs:         p.OtherURLs,
+		ArticleID:         articleID,
+		SnapshotID:        snapID,
+		Extractor:         p.Extractor,
+		Fingerprint:       p.Fingerprint,
+		Title:             p.Title,
+		Byline:            p.Byline,
+		CapturedAt:        fmtTime(captured),
+		Pages:             1 + len(p.MorePages),
+		HTTPStatus:        p.StatusCode,
+		DeclaredCanonical: p.DeclaredCanonical,
+		Text:              p.Text,
+		Markdown:          p.Markdown,
+		HTML:              p.HTML,
 	}
 	if p.RevisionDate != nil {
 		m.RevisionDate = fmtTime(*p.RevisionDate)
