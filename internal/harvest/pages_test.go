@@ -334,3 +334,37 @@ func TestFailingLaterPageStoresNothing(t *testing.T) {
 		}
 	}
 }
+
+// RELIABILITY.md's extraction deadline holds for every page of a paginated
+// article, not only the first: a later page too slow to extract makes the
+// capture an error naming the page and the deadline, storing nothing.
+func TestLaterPageExtractionHasADeadline(t *testing.T) {
+	e := newPagedEnv(t)
+	e.h.Fetch = fetch.New(fetch.Options{UserAgent: "annalist-test", Timeout: 10 * time.Second, MaxBody: 16 << 20,
+		AllowPrivateNetworks: true, Now: func() time.Time { return e.now }})
+	e.h.ExtractTimeout = 300 * time.Millisecond
+	e.src.Selectors.NextPage = "a.more"
+	var huge strings.Builder
+	huge.WriteString(`<html><head><title>Big</title></head><body><h1>Big</h1><div class="text">`)
+	for i := 0; huge.Len() < 5<<20; i++ {
+		fmt.Fprintf(&huge, "<p><span>Word %d of the second page about the siege.</span></p>", i)
+	}
+	huge.WriteString(`</div></body></html>`)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		switch r.URL.Path {
+		case "/big":
+			io.WriteString(w, pagedArticlePage("Big", "", "Page one of the big essay.", `<a class="more" href="/big/2">next</a>`))
+		case "/big/2":
+			io.WriteString(w, huge.String())
+		default:
+			http.NotFound(w, r)
+		}
+	}))
+	defer srv.Close()
+	start := time.Now()
+	pr := e.h.CaptureURL(context.Background(), &e.src, srv.URL+"/big")
+	if pr.Outcome != store.OutcomeError || !strings.Contains(pr.Error, "page 2 of") || !strings.Contains(pr.Error, "deadline") {
+		t.Fatalf("outcome %s after %v, error %q: want page 2 past its extraction deadline", pr.Outcome, time.Since(start), pr.Error)
+	}
+}
