@@ -368,3 +368,37 @@ func TestLaterPageExtractionHasADeadline(t *testing.T) {
 		t.Fatalf("outcome %s after %v, error %q: want page 2 past its extraction deadline", pr.Outcome, time.Since(start), pr.Error)
 	}
 }
+
+// The later pages' fetch time (host pacing, a slow server) is no part of
+// any page's extraction deadline: a paginated article slower to fetch
+// than the deadline is archived whole.
+func TestSlowLaterPagesDoNotSpendTheExtractionDeadline(t *testing.T) {
+	e := newPagedEnv(t)
+	e.h.ExtractTimeout = 300 * time.Millisecond
+	e.src.Selectors.NextPage = "a.more"
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		n, _ := strconv.Atoi(strings.TrimPrefix(r.URL.Path, "/slow/"))
+		if !strings.HasPrefix(r.URL.Path, "/slow") {
+			http.NotFound(w, r)
+			return
+		}
+		n = max(n, 1)
+		links := ""
+		if n < 4 {
+			links = fmt.Sprintf(`<a class="more" href="/slow/%d">next</a>`, n+1)
+		}
+		if n > 1 {
+			time.Sleep(150 * time.Millisecond) // 450 ms for pages 2 to 4
+		}
+		io.WriteString(w, pagedArticlePage("Slow", "", fmt.Sprintf("Part %d of the slow essay.", n), links))
+	}))
+	defer srv.Close()
+	pr := e.h.CaptureURL(context.Background(), &e.src, srv.URL+"/slow")
+	if pr.Err != nil || pr.Outcome != store.OutcomeNew {
+		t.Fatalf("outcome %s, error %q: want the four pages archived", pr.Outcome, pr.Error)
+	}
+	if sn := e.snapshot(pr.SnapshotID); sn.Pages != 4 {
+		t.Errorf("snapshot of %d pages, want 4", sn.Pages)
+	}
+}
