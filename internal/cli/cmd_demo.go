@@ -68,17 +68,8 @@ func runDemo(ctx context.Context, m *Main, args []string) error {
 	defer srv.Close()
 	base := "http://" + ln.Addr().String()
 
-	// The demo's own configuration: the loopback site is a private address,
-	// which only the demo allows.
-	cfgPath := filepath.Join(dir, "config.yaml")
-	cfgText := "data_dir: archive\nfeeds_dir: feeds\nhttp:\n  per_host_interval: 0s\n  per_host_concurrency: 4\n  allow_private_networks: true\n"
-	if err := os.MkdirAll(filepath.Join(dir, "feeds"), 0o755); err != nil {
-		return err
-	}
-	if err := os.WriteFile(cfgPath, []byte(cfgText), 0o644); err != nil {
-		return err
-	}
-	if err := os.WriteFile(filepath.Join(dir, "feeds", "mondo-history.yaml"), demosite.SourceYAML(base+"/rss.xml"), 0o644); err != nil {
+	cfgPath, err := writeDemoConfig(dir, base)
+	if err != nil {
 		return err
 	}
 	dm := *m
@@ -95,52 +86,11 @@ func runDemo(ctx context.Context, m *Main, args []string) error {
 	src := cfg.Sources[0]
 	out := m.Stdout
 
-	// Before the first poll the sample article is at its earlier version.
-	final := site.Body(demoSlug)
-	earlier := slices.Clone(final)
-	earlier = earlier[:len(earlier)-1]
-	earlier[0] = strings.Replace(earlier[0], "In 1945, both China and Japan were exhausted", "By 1945 China and Japan were both exhausted", 1)
-	site.Revise(demoSlug, time.Date(2023, 11, 14, 6, 30, 0, 0, time.UTC), func([]string) []string { return earlier })
-
 	fmt.Fprintf(out, "annalist demo: a \"Mondo History\"-style site is serving on %s\narchive: %s\n\n", base, dir)
-	fmt.Fprintln(out, "1. First poll: every article is new.")
-	r := h.PollSource(ctx, src, harvest.PollOptions{Recheck: harvest.RecheckNone})
-	printFetch(out, []fetchSourceJSON{{Name: r.Source, Counts: r.Counts, PageErrors: r.PageErrors}})
-
-	fmt.Fprintln(out, "\n2. The site changes:")
-	site.Revise(demoSlug, time.Date(2024, 1, 31, 8, 0, 0, 0, time.UTC), func([]string) []string { return final })
-	fmt.Fprintf(out, "   - %q is rewritten and stamped \"Updated on 2024-01-31\" (a real revision)\n", demoSlug)
-	site.SetStamp("silk-road-caravan-cities", time.Date(2024, 2, 9, 0, 0, 0, 0, time.UTC))
-	fmt.Fprintln(out, "   - \"silk-road-caravan-cities\" only gets a new \"Updated on\" date")
-	site.SetViews("printing-press-pamphlet-wars", 48213)
-	site.SetRelated("printing-press-pamphlet-wars", []string{"grand-canal-grain-fleets"})
-	site.SetAd("printing-press-pamphlet-wars", "Advertisement: history cruises, 20% off this week")
-	fmt.Fprintln(out, "   - \"printing-press-pamphlet-wars\" only changes its view counter, ad and Related Pages box")
-
-	fmt.Fprintln(out, "\n3. Second poll, re-checking every known article:")
-	r = h.PollSource(ctx, src, harvest.PollOptions{Recheck: harvest.RecheckAll})
-	printFetch(out, []fetchSourceJSON{{Name: r.Source, Counts: r.Counts, NotModifiedFeed: r.FeedNotModified, PageErrors: r.PageErrors}})
-
-	a, err := resolve(ctx, st, base+demosite.Path(demoSlug))
+	demoRevise(ctx, out, site, h, src)
+	a, err := demoHistory(ctx, out, st, base)
 	if err != nil {
 		return err
-	}
-	snaps, err := st.Snapshots(ctx, a.ID)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(out, "\n4. History of %s (%s):\n", a.ID, a.Title)
-	for _, s := range snaps {
-		fmt.Fprintf(out, "   %s  captured %s  revision date %s  %d words\n", s.ID, s.CapturedAt.UTC().Format(time.RFC3339), dateOf(&s), s.Words)
-	}
-	if len(snaps) >= 2 {
-		fmt.Fprintln(out, "\n5. What changed (annalist diff):")
-		from, to := &snaps[len(snaps)-2], &snaps[len(snaps)-1]
-		chunks, err := worddiff.Diff(ctx, from.Text, to.Text)
-		if err != nil {
-			return fmt.Errorf("diff %s %s: %w", from.ID, to.ID, err)
-		}
-		printDiff(out, from, to, chunks, false, false)
 	}
 	if err := demoMoveAndRemove(ctx, out, site, st, h, src, base); err != nil {
 		return err
@@ -161,6 +111,81 @@ func runDemo(ctx context.Context, m *Main, args []string) error {
 		fmt.Fprintln(out, "\nRun 'annalist demo --data DIR' to keep this archive and browse it with list, history, show, diff and search.")
 	}
 	return nil
+}
+
+// writeDemoConfig writes the demo's own configuration and source file into
+// dir and returns the configuration's path. The loopback site is a private
+// address, which only the demo allows.
+func writeDemoConfig(dir, base string) (string, error) {
+	cfgPath := filepath.Join(dir, "config.yaml")
+	cfgText := "data_dir: archive\nfeeds_dir: feeds\nhttp:\n  per_host_interval: 0s\n  per_host_concurrency: 4\n  allow_private_networks: true\n"
+	if err := os.MkdirAll(filepath.Join(dir, "feeds"), 0o755); err != nil {
+		return "", err
+	}
+	if err := os.WriteFile(cfgPath, []byte(cfgText), 0o644); err != nil {
+		return "", err
+	}
+	if err := os.WriteFile(filepath.Join(dir, "feeds", "mondo-history.yaml"), demosite.SourceYAML(base+"/rss.xml"), 0o644); err != nil {
+		return "", err
+	}
+	return cfgPath, nil
+}
+
+// demoRevise polls once with the sample article at its earlier version,
+// has the site change (a real revision, a date-only change, a
+// boilerplate-only change) and polls again.
+func demoRevise(ctx context.Context, out io.Writer, site *demosite.Site, h *harvest.Harvester, src config.Source) {
+	// Before the first poll the sample article is at its earlier version.
+	final := site.Body(demoSlug)
+	earlier := slices.Clone(final)
+	earlier = earlier[:len(earlier)-1]
+	earlier[0] = strings.Replace(earlier[0], "In 1945, both China and Japan were exhausted", "By 1945 China and Japan were both exhausted", 1)
+	site.Revise(demoSlug, time.Date(2023, 11, 14, 6, 30, 0, 0, time.UTC), func([]string) []string { return earlier })
+
+	fmt.Fprintln(out, "1. First poll: every article is new.")
+	r := h.PollSource(ctx, src, harvest.PollOptions{Recheck: harvest.RecheckNone})
+	printFetch(out, []fetchSourceJSON{{Name: r.Source, Counts: r.Counts, PageErrors: r.PageErrors}})
+
+	fmt.Fprintln(out, "\n2. The site changes:")
+	site.Revise(demoSlug, time.Date(2024, 1, 31, 8, 0, 0, 0, time.UTC), func([]string) []string { return final })
+	fmt.Fprintf(out, "   - %q is rewritten and stamped \"Updated on 2024-01-31\" (a real revision)\n", demoSlug)
+	site.SetStamp("silk-road-caravan-cities", time.Date(2024, 2, 9, 0, 0, 0, 0, time.UTC))
+	fmt.Fprintln(out, "   - \"silk-road-caravan-cities\" only gets a new \"Updated on\" date")
+	site.SetViews("printing-press-pamphlet-wars", 48213)
+	site.SetRelated("printing-press-pamphlet-wars", []string{"grand-canal-grain-fleets"})
+	site.SetAd("printing-press-pamphlet-wars", "Advertisement: history cruises, 20% off this week")
+	fmt.Fprintln(out, "   - \"printing-press-pamphlet-wars\" only changes its view counter, ad and Related Pages box")
+
+	fmt.Fprintln(out, "\n3. Second poll, re-checking every known article:")
+	r = h.PollSource(ctx, src, harvest.PollOptions{Recheck: harvest.RecheckAll})
+	printFetch(out, []fetchSourceJSON{{Name: r.Source, Counts: r.Counts, NotModifiedFeed: r.FeedNotModified, PageErrors: r.PageErrors}})
+}
+
+// demoHistory prints the sample article's snapshots and the diff of its
+// last two, and returns the article.
+func demoHistory(ctx context.Context, out io.Writer, st *store.Store, base string) (*store.Article, error) {
+	a, err := resolve(ctx, st, base+demosite.Path(demoSlug))
+	if err != nil {
+		return nil, err
+	}
+	snaps, err := st.Snapshots(ctx, a.ID)
+	if err != nil {
+		return nil, err
+	}
+	fmt.Fprintf(out, "\n4. History of %s (%s):\n", a.ID, a.Title)
+	for _, s := range snaps {
+		fmt.Fprintf(out, "   %s  captured %s  revision date %s  %d words\n", s.ID, s.CapturedAt.UTC().Format(time.RFC3339), dateOf(&s), s.Words)
+	}
+	if len(snaps) >= 2 {
+		fmt.Fprintln(out, "\n5. What changed (annalist diff):")
+		from, to := &snaps[len(snaps)-2], &snaps[len(snaps)-1]
+		chunks, err := worddiff.Diff(ctx, from.Text, to.Text)
+		if err != nil {
+			return nil, fmt.Errorf("diff %s %s: %w", from.ID, to.ID, err)
+		}
+		printDiff(out, from, to, chunks, false, false)
+	}
+	return a, nil
 }
 
 // The article the demo moves to a new slug, and the one it removes.

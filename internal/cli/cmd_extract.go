@@ -83,78 +83,100 @@ func runExtract(ctx context.Context, m *Main, args []string) error {
 	}
 
 	arg := pos[0]
-	var page []byte
-	base := *pageURL
-	switch {
-	case strings.HasPrefix(arg, "http://") || strings.HasPrefix(arg, "https://"):
-		fc := fetch.New(fetch.Options{UserAgent: cfg.UserAgent, Timeout: cfg.HTTP.Timeout, MaxBody: cfg.HTTP.MaxBody,
-			RespectRobots: cfg.HTTP.RespectRobots, AllowPrivateNetworks: cfg.HTTP.AllowPrivateNetworks, Logger: m.logger})
-		resp, err := fc.Get(ctx, fetch.Request{URL: arg})
-		if err != nil {
-			return err
-		}
-		if !resp.IsHTML() {
-			return fmt.Errorf("%s is not an HTML page (%s)", arg, resp.Header.Get("Content-Type"))
-		}
-		page, _ = resp.UTF8()
-		base = resp.URL
-	default:
-		var raw []byte
-		if arg == "-" {
-			raw, err = io.ReadAll(io.LimitReader(m.Stdin, cfg.HTTP.MaxBody+1))
-		} else {
-			raw, err = os.ReadFile(arg)
-		}
-		if err != nil {
-			return fmt.Errorf("read %s: %w", arg, err)
-		}
-		page, _ = fetch.ToUTF8(raw, "")
-		if base == "" {
-			base = "http://localhost/"
-		}
-	}
-	var rules extract.Rules
-	var ignoreSrc *config.Source
-	if src != nil {
-		s := src.Selectors
-		rules = extract.Rules{Title: s.Title, Body: s.Body, Updated: s.Updated, Published: s.Published, Byline: s.Byline, Remove: s.Remove}
-		ignoreSrc = src
+	page, base, err := m.readExtractPage(ctx, cfg, arg, *pageURL)
+	if err != nil {
+		return err
 	}
 	// The same deadline as `fetch` (harvest.Harvester.ExtractTimeout's default).
 	ectx, cancel := context.WithTimeout(ctx, extract.DefaultDeadline)
 	defer cancel()
-	if src == nil || !src.NoFollowPages {
-		// As fetch does: found in extraction's parse, the page given taken
-		// as the article's first.
-		rules.Next = &extract.NextRules{}
-		if src != nil {
-			rules.Next.Selector = src.Selectors.NextPage
-		}
-	}
-	art, err := extract.ArticleContext(ectx, page, base, rules)
+	art, err := extract.ArticleContext(ectx, page, base, extractRules(src))
 	if err != nil {
 		return fmt.Errorf("extract %s: %w", arg, err)
 	}
 	if art.NextErr != nil {
 		return fmt.Errorf("extract %s: %w", arg, art.NextErr)
 	}
-	next := art.Next
 	var ignore []*regexp.Regexp
-	if ignoreSrc != nil {
-		ignore = ignoreSrc.IgnoreRE
+	if src != nil {
+		ignore = src.IgnoreRE
 	}
 	fp, err := extract.FingerprintContext(ectx, art.Title, art.Text, art.HTML, ignore)
 	if err != nil {
 		return fmt.Errorf("fingerprint %s: %w", arg, err)
 	}
-	switch *format {
-	case "json":
+	if *format == "json" {
 		return m.writeJSON(extractJSON{Title: art.Title, Byline: art.Byline, SiteName: art.SiteName, Lang: art.Lang,
 			CanonicalURL: art.CanonicalURL, Published: view.Time(art.Published), Revised: view.Time(art.Revised),
 			RevisionText: art.RevisionText, LeadImage: art.LeadImage, Extractor: art.Extractor, Fallback: art.Fallback,
 			Matched: art.Matched, Removed: art.Removed, RemovedBy: art.RemovedBy, Dropped: art.Dropped, Cleaned: art.Cleaned,
 			RulesVersion: extract.Version, Warnings: art.Warnings, Words: extract.Words(art.Text), Fingerprint: fp,
-			NextPage: next, Text: art.Text, Markdown: art.Markdown, HTML: art.HTML})
+			NextPage: art.Next, Text: art.Text, Markdown: art.Markdown, HTML: art.HTML})
+	}
+	m.writeExtracted(*format, art)
+	for _, w := range art.Warnings {
+		fmt.Fprintf(m.Stderr, "warning: %s\n", termLine(w))
+	}
+	return nil
+}
+
+// readExtractPage reads the page extract works on (a URL fetched as fetch
+// would, a FILE, or - for stdin) as UTF-8, and the URL its links resolve
+// against: the final URL fetched, else base, else a placeholder.
+func (m *Main) readExtractPage(ctx context.Context, cfg *config.Config, arg, base string) ([]byte, string, error) {
+	if strings.HasPrefix(arg, "http://") || strings.HasPrefix(arg, "https://") {
+		fc := fetch.New(fetch.Options{UserAgent: cfg.UserAgent, Timeout: cfg.HTTP.Timeout, MaxBody: cfg.HTTP.MaxBody,
+			RespectRobots: cfg.HTTP.RespectRobots, AllowPrivateNetworks: cfg.HTTP.AllowPrivateNetworks, Logger: m.logger})
+		resp, err := fc.Get(ctx, fetch.Request{URL: arg})
+		if err != nil {
+			return nil, "", err
+		}
+		if !resp.IsHTML() {
+			return nil, "", fmt.Errorf("%s is not an HTML page (%s)", arg, resp.Header.Get("Content-Type"))
+		}
+		page, _ := resp.UTF8()
+		return page, resp.URL, nil
+	}
+	var raw []byte
+	var err error
+	if arg == "-" {
+		raw, err = io.ReadAll(io.LimitReader(m.Stdin, cfg.HTTP.MaxBody+1))
+	} else {
+		raw, err = os.ReadFile(arg)
+	}
+	if err != nil {
+		return nil, "", fmt.Errorf("read %s: %w", arg, err)
+	}
+	page, _ := fetch.ToUTF8(raw, "")
+	if base == "" {
+		base = "http://localhost/"
+	}
+	return page, base, nil
+}
+
+// extractRules are the rules extract applies: src's selectors (none for
+// generic extraction), and, as fetch does, the next page looked for in the
+// same parse unless src says not to follow pages.
+func extractRules(src *config.Source) extract.Rules {
+	var rules extract.Rules
+	if src != nil {
+		s := src.Selectors
+		rules = extract.Rules{Title: s.Title, Body: s.Body, Updated: s.Updated, Published: s.Published, Byline: s.Byline, Remove: s.Remove}
+	}
+	if src == nil || !src.NoFollowPages {
+		// The page given is taken as the article's first.
+		rules.Next = &extract.NextRules{}
+		if src != nil {
+			rules.Next.Selector = src.Selectors.NextPage
+		}
+	}
+	return rules
+}
+
+// writeExtracted prints the extracted article in a text format: markdown
+// and html keep stdout for the document and report on stderr.
+func (m *Main) writeExtracted(format string, art *extract.Result) {
+	switch format {
 	case "markdown":
 		writeExtractReport(m.Stderr, art) // stdout stays the document
 		fmt.Fprintf(m.Stdout, "# %s\n\n%s\n", termLine(art.Title), termText(strings.TrimRight(art.Markdown, "\n")))
@@ -177,15 +199,11 @@ func runExtract(ctx context.Context, m *Main, args []string) error {
 			fmt.Fprintln(m.Stdout)
 		}
 		writeExtractReport(m.Stdout, art)
-		if next != "" {
-			fmt.Fprintf(m.Stdout, "next page: %s (archiving follows it; this shows page 1 only)\n", termLine(next))
+		if art.Next != "" {
+			fmt.Fprintf(m.Stdout, "next page: %s (archiving follows it; this shows page 1 only)\n", termLine(art.Next))
 		}
 		fmt.Fprintf(m.Stdout, "\n%s\n", termText(strings.TrimRight(art.Text, "\n")))
 	}
-	for _, w := range art.Warnings {
-		fmt.Fprintf(m.Stderr, "warning: %s\n", termLine(w))
-	}
-	return nil
 }
 
 // writeExtractReport says how the body was found, for users testing the
@@ -198,10 +216,12 @@ func writeExtractReport(w io.Writer, art *extract.Result) {
 	}
 	fmt.Fprintln(w)
 	for _, field := range sortedKeys(art.Matched) {
-		fmt.Fprintf(w, "  %s ← %s\n", field, art.Matched[field])
+		// Matched and dropped elements are named by the page's own ids
+		// and classes.
+		fmt.Fprintf(w, "  %s ← %s\n", field, termLine(art.Matched[field]))
 	}
 	for _, sel := range sortedKeys(art.RemovedBy) {
-		fmt.Fprintf(w, "  removed %d × %s\n", art.RemovedBy[sel], sel)
+		fmt.Fprintf(w, "  removed %d × %s\n", art.RemovedBy[sel], termLine(sel))
 	}
 	if len(art.Dropped) > 0 {
 		total := 0
@@ -210,7 +230,7 @@ func writeExtractReport(w io.Writer, art *extract.Result) {
 		}
 		fmt.Fprintf(w, "  generic extractor dropped %d elements:\n", total)
 		for _, what := range sortedKeys(art.Dropped) {
-			fmt.Fprintf(w, "    %d × %s\n", art.Dropped[what], what)
+			fmt.Fprintf(w, "    %d × %s\n", art.Dropped[what], termLine(what))
 		}
 	}
 }

@@ -200,15 +200,6 @@ func (m *Main) interruptible(stop chan struct{}) (release func()) {
 	}
 }
 
-func stopped(stop <-chan struct{}) bool {
-	select {
-	case <-stop:
-		return true
-	default:
-		return false
-	}
-}
-
 // pickSources returns the named sources, or every source when none is named.
 func pickSources(cfg *config.Config, names []string) ([]config.Source, error) {
 	if len(names) == 0 {

@@ -63,7 +63,7 @@ func runShow(ctx context.Context, m *Main, args []string) error {
 		}
 		c := view.NewCitation(a, s, title, cfg.Web.ArchiveBase())
 		if *format == "bibtex" {
-			fmt.Fprint(m.Stdout, c.BibTeX())
+			fmt.Fprint(m.Stdout, termText(c.BibTeX()))
 			return nil
 		}
 		b, err := c.CSLJSON()

@@ -57,7 +57,9 @@ func runVerify(ctx context.Context, m *Main, args []string) error {
 			if rec == "" {
 				rec = "(record ID unreadable)"
 			}
-			fmt.Fprintf(m.Stdout, "DAMAGED warc/%s offset %d %s: %s\n", d.File, d.Offset, rec, d.Problem)
+			// A damaged record's ID and what could not be parsed in it are
+			// whatever bytes the file holds.
+			fmt.Fprintf(m.Stdout, "DAMAGED warc/%s offset %d %s: %s\n", d.File, d.Offset, termLine(rec), termLine(d.Problem))
 			for _, id := range d.Snapshots {
 				fmt.Fprintf(m.Stdout, "  affects snapshot %s\n", id)
 			}

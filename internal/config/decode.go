@@ -396,26 +396,6 @@ func (d *decoder) list(e entry) (items []entry, set, ok bool) {
 	}
 }
 
-func (d *decoder) strings(e entry) ([]string, bool, bool) {
-	items, set, ok := d.list(e)
-	if !set || !ok {
-		return nil, set, ok
-	}
-	out := make([]string, 0, len(items))
-	for _, it := range items {
-		s, set, ok := d.str(it)
-		if !ok {
-			continue
-		}
-		if !set {
-			d.errorf(it.line, it.path, "want a string, got null")
-			continue
-		}
-		out = append(out, s)
-	}
-	return out, true, len(out) == len(items)
-}
-
 // durations decodes a list of positive, strictly increasing durations.
 func (d *decoder) durations(e entry) ([]time.Duration, bool, bool) {
 	items, set, ok := d.list(e)

@@ -255,12 +255,17 @@ const stampLeadMax = 4
 
 // removeStamps drops the revision stamps of each line of s.
 func removeStamps(s string) string {
+	return eachLine(s, removeLineStamps)
+}
+
+// eachLine applies f to every line of s (without splitting a single line).
+func eachLine(s string, f func(string) string) string {
 	if !strings.Contains(s, "\n") {
-		return removeLineStamps(s)
+		return f(s)
 	}
 	lines := strings.Split(s, "\n")
 	for i, l := range lines {
-		lines[i] = removeLineStamps(l)
+		lines[i] = f(l)
 	}
 	return strings.Join(lines, "\n")
 }

@@ -71,14 +71,7 @@ const relativeLeadMax = 64
 // removeRelativeTimes drops the relative times of each line of s: all of
 // them in a short line, a leading one in a long line.
 func removeRelativeTimes(s string) string {
-	if !strings.Contains(s, "\n") {
-		return removeLineRelative(s)
-	}
-	lines := strings.Split(s, "\n")
-	for i, l := range lines {
-		lines[i] = removeLineRelative(l)
-	}
-	return strings.Join(lines, "\n")
+	return eachLine(s, removeLineRelative)
 }
 
 func removeLineRelative(s string) string {

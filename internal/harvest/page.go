@@ -217,6 +217,13 @@ func (h *Harvester) examine(ctx context.Context, src *config.Source, g *gathered
 	if revised == nil && item != nil {
 		revised = item.Updated
 	}
+	if len(g.more) > 0 {
+		// Fetching the later pages (paced per host) took part of page 1's
+		// deadline: the joined text gets a deadline of its own.
+		var fcancel context.CancelFunc
+		ectx, fcancel = h.extractContext(ctx)
+		defer fcancel()
+	}
 	fingerprint, err := extract.FingerprintContext(ectx, g.title, art.Text, art.HTML, src.IgnoreRE)
 	if err != nil {
 		f.ExtractErr = fmt.Errorf("fingerprint %s: %w", resp.URL, err)

@@ -92,7 +92,9 @@ func (h *Harvester) morePages(ctx context.Context, src *config.Source, rules ext
 		}
 		b, _ := r.UTF8()
 		h.extractions.Add(1)
-		pa, err := extract.Article(b, r.URL, rules)
+		ectx, cancel := h.extractContext(ctx) // each page its own deadline, as page 1
+		pa, err := extract.ArticleContext(ectx, b, r.URL, rules)
+		cancel()
 		if err != nil {
 			return nil, fmt.Errorf("page %d of %s: extract %s: %w", n, first, r.URL, err)
 		}

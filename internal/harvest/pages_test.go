@@ -334,3 +334,71 @@ func TestFailingLaterPageStoresNothing(t *testing.T) {
 		}
 	}
 }
+
+// RELIABILITY.md's extraction deadline holds for every page of a paginated
+// article, not only the first: a later page too slow to extract makes the
+// capture an error naming the page and the deadline, storing nothing.
+func TestLaterPageExtractionHasADeadline(t *testing.T) {
+	e := newPagedEnv(t)
+	e.h.Fetch = fetch.New(fetch.Options{UserAgent: "annalist-test", Timeout: 10 * time.Second, MaxBody: 16 << 20,
+		AllowPrivateNetworks: true, Now: func() time.Time { return e.now }})
+	e.h.ExtractTimeout = 300 * time.Millisecond
+	e.src.Selectors.NextPage = "a.more"
+	var huge strings.Builder
+	huge.WriteString(`<html><head><title>Big</title></head><body><h1>Big</h1><div class="text">`)
+	for i := 0; huge.Len() < 5<<20; i++ {
+		fmt.Fprintf(&huge, "<p><span>Word %d of the second page about the siege.</span></p>", i)
+	}
+	huge.WriteString(`</div></body></html>`)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		switch r.URL.Path {
+		case "/big":
+			io.WriteString(w, pagedArticlePage("Big", "", "Page one of the big essay.", `<a class="more" href="/big/2">next</a>`))
+		case "/big/2":
+			io.WriteString(w, huge.String())
+		default:
+			http.NotFound(w, r)
+		}
+	}))
+	defer srv.Close()
+	start := time.Now()
+	pr := e.h.CaptureURL(context.Background(), &e.src, srv.URL+"/big")
+	if pr.Outcome != store.OutcomeError || !strings.Contains(pr.Error, "page 2 of") || !strings.Contains(pr.Error, "deadline") {
+		t.Fatalf("outcome %s after %v, error %q: want page 2 past its extraction deadline", pr.Outcome, time.Since(start), pr.Error)
+	}
+}
+
+// The later pages' fetch time (host pacing, a slow server) is no part of
+// any page's extraction deadline: a paginated article slower to fetch
+// than the deadline is archived whole.
+func TestSlowLaterPagesDoNotSpendTheExtractionDeadline(t *testing.T) {
+	e := newPagedEnv(t)
+	e.h.ExtractTimeout = 300 * time.Millisecond
+	e.src.Selectors.NextPage = "a.more"
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		n, _ := strconv.Atoi(strings.TrimPrefix(r.URL.Path, "/slow/"))
+		if !strings.HasPrefix(r.URL.Path, "/slow") {
+			http.NotFound(w, r)
+			return
+		}
+		n = max(n, 1)
+		links := ""
+		if n < 4 {
+			links = fmt.Sprintf(`<a class="more" href="/slow/%d">next</a>`, n+1)
+		}
+		if n > 1 {
+			time.Sleep(150 * time.Millisecond) // 450 ms for pages 2 to 4
+		}
+		io.WriteString(w, pagedArticlePage("Slow", "", fmt.Sprintf("Part %d of the slow essay.", n), links))
+	}))
+	defer srv.Close()
+	pr := e.h.CaptureURL(context.Background(), &e.src, srv.URL+"/slow")
+	if pr.Err != nil || pr.Outcome != store.OutcomeNew {
+		t.Fatalf("outcome %s, error %q: want the four pages archived", pr.Outcome, pr.Error)
+	}
+	if sn := e.snapshot(pr.SnapshotID); sn.Pages != 4 {
+		t.Errorf("snapshot of %d pages, want 4", sn.Pages)
+	}
+}

@@ -95,14 +95,25 @@ type PollResult struct {
 	feedETag, feedLastModified string        // validators of the feed response, kept for the next poll
 	pending                    bool          // items left for the next poll: it must not be a cheap 304
 	fresh                      time.Duration // how long the feed said it stays fresh
+	sameText                   int           // pages moved or back with the same text (in Moved or Back only)
 }
 
 // Failed reports whether anything in the poll went wrong.
 func (r *PollResult) Failed() bool { return r.Err != nil || r.Errors > 0 || r.Interrupted }
 
+// count counts one page's capture.
+func (r *PollResult) count(pr PageResult) {
+	r.addPage(pr)
+	if pr.Outcome == store.OutcomeMoved || pr.Outcome == store.OutcomeBack {
+		r.sameText++
+	}
+}
+
 // Archived is how many pages of the poll are in the archive now (new,
-// revised, unchanged or not modified).
-func (r *PollResult) Archived() int { return r.New + r.Revised + r.Unchanged + r.NotModified }
+// revised, unchanged or not modified, or moved or back with the same text).
+func (r *PollResult) Archived() int {
+	return r.New + r.Revised + r.Unchanged + r.NotModified + r.sameText
+}
 
 // PollOptions tune one poll.
 type PollOptions struct {
@@ -360,7 +371,7 @@ func (h *Harvester) runJobs(ctx context.Context, src config.Source, jobs []job, 
 					mu.Unlock()
 					continue
 				}
-				res.addPage(pr)
+				res.count(pr)
 				if pr.Err != nil {
 					res.PageErrors = append(res.PageErrors, j.url+": "+pr.Err.Error())
 				} else if j.feedItem != nil && pr.ArticleID != "" {

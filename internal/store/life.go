@@ -58,18 +58,18 @@ type Gone struct {
 	NextCheckAt   *time.Time // nil keeps the article's current re-check time
 }
 
-// ErrNotArticle is returned by RecordGone for an article the archive does
-// not have.
-var ErrNotArticle = errors.New("store: no such article")
-
 // RecordGone records a check that found the article gone: a capture with
 // outcome "gone" (the reason as its text) and, when the article was not
 // gone already, the state "gone" since this check and a "gone" event. Its
 // snapshots stay. The page validators and body key are forgotten, so the
-// article's return is fetched and read in full.
+// article's return is fetched and read in full. An article the archive
+// does not have is ErrNotFound.
 func (s *Store) RecordGone(ctx context.Context, g Gone) error {
 	if g.ArticleID == "" || g.Source == "" {
 		return errors.New("record gone: needs ArticleID and Source")
+	}
+	if err := s.writable(); err != nil {
+		return fmt.Errorf("record gone %s: %w", g.ArticleID, err)
 	}
 	if g.CapturedAt.IsZero() {
 		g.CapturedAt = s.now()
@@ -82,7 +82,7 @@ func (s *Store) RecordGone(ctx context.Context, g Gone) error {
 	var state string
 	err = tx.QueryRowContext(ctx, `SELECT state FROM articles WHERE id = ?`, g.ArticleID).Scan(&state)
 	if errors.Is(err, sql.ErrNoRows) {
-		return fmt.Errorf("record gone %s: %w", g.ArticleID, ErrNotArticle)
+		return fmt.Errorf("record gone %s: %w", g.ArticleID, ErrNotFound)
 	}
 	if err != nil {
 		return fmt.Errorf("record gone: %w", err)

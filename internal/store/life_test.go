@@ -16,8 +16,8 @@ func TestArticleLife(t *testing.T) {
 	first := mustSave(t, s, page("rome", "Rome", "The fall of Rome in 476.", t0))
 	id := first.ArticleID
 
-	if err := s.RecordGone(ctx, Gone{ArticleID: "000000000000", Source: "example", Reason: "404 Not Found"}); !errors.Is(err, ErrNotArticle) {
-		t.Errorf("RecordGone of an unknown article: %v, want ErrNotArticle", err)
+	if err := s.RecordGone(ctx, Gone{ArticleID: "000000000000", Source: "example", Reason: "404 Not Found"}); !errors.Is(err, ErrNotFound) {
+		t.Errorf("RecordGone of an unknown article: %v, want ErrNotFound", err)
 	}
 	for i, at := range []time.Time{t0.Add(time.Hour), t0.Add(2 * time.Hour)} {
 		if err := s.RecordGone(ctx, Gone{ArticleID: id, Source: "example", URL: "https://example.com/rome", CapturedAt: at,

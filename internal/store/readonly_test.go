@@ -83,10 +83,13 @@ func TestOpenReadOnlyChangesNothing(t *testing.T) {
 		t.Errorf("SaveCapture on a read-only store: %v", err)
 	}
 	for name, err := range map[string]error{
-		"SyncSources":   r.SyncSources(ctx, []Source{{Name: "x"}}),
-		"RecordPoll":    r.RecordPoll(ctx, "x", t0, PollOK, "", "", ""),
-		"RecordCapture": r.RecordCapture(ctx, Capture{Source: "x", Outcome: OutcomeError}),
-		"SetNextCheck":  r.SetNextCheck(ctx, "x", nil),
+		"SyncSources":     r.SyncSources(ctx, []Source{{Name: "x"}}),
+		"RecordPoll":      r.RecordPoll(ctx, "x", t0, PollOK, "", "", ""),
+		"RecordCapture":   r.RecordCapture(ctx, Capture{Source: "x", Outcome: OutcomeError}),
+		"SetNextCheck":    r.SetNextCheck(ctx, "x", nil),
+		"RecordGone":      r.RecordGone(ctx, Gone{ArticleID: ids[0][:12], Source: "x", Reason: "410 Gone"}),
+		"RecordUnchanged": r.RecordUnchanged(ctx, Unchanged{ArticleID: ids[0][:12], Source: "x", BodyKey: "k"}),
+		"SaveFeedItems":   r.SaveFeedItems(ctx, []FeedItem{{Source: "x"}}),
 	} {
 		if !errors.Is(err, ErrReadOnly) {
 			t.Errorf("%s on a read-only store: %v", name, err)

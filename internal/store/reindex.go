@@ -140,29 +140,10 @@ func checkNoLiveWriter(warcDir string) error {
 // readMetas scans every WARC file for annalist's metadata records and the
 // responses they refer to.
 func readMetas(ctx context.Context, warcDir string, progress VerifyProgress, rep *ReindexReport) ([]foundMeta, error) {
-	entries, err := os.ReadDir(warcDir)
+	files, total, err := listWARCFiles(warcDir)
 	if err != nil {
 		return nil, fmt.Errorf("reindex: %w", err)
 	}
-	type file struct {
-		name, final string
-		size        int64
-	}
-	var files []file
-	var total int64
-	for _, e := range entries {
-		final := strings.TrimSuffix(e.Name(), openSuffix)
-		if e.IsDir() || !validWARCName(final) || !strings.HasSuffix(final, ".gz") {
-			continue
-		}
-		info, err := e.Info()
-		if err != nil {
-			return nil, fmt.Errorf("reindex: %w", err)
-		}
-		files = append(files, file{e.Name(), final, info.Size()})
-		total += info.Size()
-	}
-	sort.Slice(files, func(i, j int) bool { return files[i].name < files[j].name })
 	rep.Files = len(files)
 	var metas []foundMeta
 	var done int64
@@ -299,7 +280,8 @@ func (s *Store) importMetas(ctx context.Context, metas []foundMeta, rep *Reindex
 	if _, err := s.wdb.ExecContext(ctx, `UPDATE articles SET
 		latest_seq = (SELECT seq FROM snapshots n WHERE n.article_id = articles.id ORDER BY captured_at DESC, seq DESC LIMIT 1),
 		title = coalesce((SELECT title FROM snapshots n WHERE n.article_id = articles.id ORDER BY captured_at DESC, seq DESC LIMIT 1), title),
-		latest_revision_date = (SELECT revision_date FROM snapshots n WHERE n.article_id = articles.id ORDER BY captured_at DESC, seq DESC LIMIT 1)`); err != nil {
+		latest_revision_date = (SELECT revision_date FROM snapshots n WHERE n.article_id = articles.id ORDER BY captured_at DESC, seq DESC LIMIT 1),
+		declared_canonical = coalesce((SELECT declared_canonical FROM snapshots n WHERE n.article_id = articles.id ORDER BY captured_at DESC, seq DESC LIMIT 1), declared_canonical)`); err != nil {
 		return fmt.Errorf("reindex: latest snapshots: %w", err)
 	}
 	if err := s.rdb.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM sources), (SELECT count(*) FROM articles)`).
@@ -368,11 +350,11 @@ func importSnapshot(ctx context.Context, tx *sql.Tx, m *SnapshotMeta, fm foundMe
 	ins, err := tx.ExecContext(ctx, `
 		INSERT INTO snapshots (id, article_id, captured_at, revision_date, published_date, title, byline, url,
 			html, text, markdown, fingerprint, fp_version, words, extractor,
-			warc_file, warc_offset, warc_record_id, payload_digest, pages)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			warc_file, warc_offset, warc_record_id, payload_digest, pages, declared_canonical)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		m.SnapshotID, m.ArticleID, at, fmtTimePtr(rev), fmtTimePtr(pub), m.Title, m.Byline, fetched,
 		htmlZ, textZ, mdZ, m.Fingerprint, fpVersion(m.Fingerprint), len(strings.Fields(m.Text)), m.Extractor,
-		fm.file, fm.offset, fm.recordID, fm.payloadDigest, max(1, m.Pages))
+		fm.file, fm.offset, fm.recordID, fm.payloadDigest, max(1, m.Pages), m.DeclaredCanonical)
 	if err != nil {
 		return false, fmt.Errorf("insert snapshot: %w", err)
 	}

@@ -31,7 +31,7 @@ func archiveState(t *testing.T, s *Store, queries []string) (map[string]Snapshot
 		for _, sn := range got {
 			snaps[sn.ID] = sn
 		}
-		articles[a.ID] = fmt.Sprintf("%s|%s|%s|%d|%v|%s|%v", a.Source, a.URL, a.Title, a.Snapshots, a.FirstSeen, fmtTimePtr(a.LatestRevisionDate), a.URLs)
+		articles[a.ID] = fmt.Sprintf("%s|%s|%s|%d|%v|%s|%v|%s", a.Source, a.URL, a.Title, a.Snapshots, a.FirstSeen, fmtTimePtr(a.LatestRevisionDate), a.URLs, a.DeclaredCanonical)
 	}
 	search := map[string][]string{}
 	for _, q := range queries {
@@ -62,6 +62,9 @@ func TestReindexFromWARCRebuildsTheDatabase(t *testing.T) {
 		p := page(fmt.Sprintf("art%d", i), fmt.Sprintf("Article %d", i), fmt.Sprintf("the plague reached harbour %d in spring", i), t0.Add(time.Duration(i)*time.Minute))
 		p.RevisionDate, p.PublishedDate = &rev, &rev
 		p.OtherURLs = []string{fmt.Sprintf("https://example.com/old/%d", i)}
+		if i == 2 {
+			p.DeclaredCanonical = "https://origin.example/original-2" // a syndicated copy
+		}
 		mustSave(t, s, p)
 	}
 	texts := []string{"first wording of the chronicle", "second wording of the chronicle", "first wording of the chronicle"}

@@ -276,31 +276,11 @@ func (s *Store) saveOne(ctx context.Context, tx *sql.Tx, r *saveReq) (*SaveResul
 	}
 	p, id := r.p, r.id
 	q := cachedTx{s.wstmts, tx}
-	latest, err := latestSnapshotInfo(ctx, q, id)
+	latest, same, err := judgeSame(ctx, q, id, p)
 	if err != nil {
 		return nil, err
 	}
-	// A capture older than the latest snapshot (another worker or process
-	// stored a newer one while this page was being fetched) is compared
-	// with the snapshot in effect when it was taken, not with the latest:
-	// otherwise A, then B stored meanwhile, then this late A would store
-	// A a second time.
-	// A late capture equal to the snapshot that follows it (the same state,
-	// stored first by the other writer) is no new state either.
-	var same bool
-	if latest != nil && p.CapturedAt.Before(latest.capturedAt) {
-		before, err := snapshotInfoAt(ctx, q, id, p.CapturedAt, false)
-		if err != nil {
-			return nil, err
-		}
-		after, err := snapshotInfoAt(ctx, q, id, p.CapturedAt, true)
-		if err != nil {
-			return nil, err
-		}
-		same = sameState(before, p) || sameState(after, p)
-	} else {
-		same = sameState(latest, p)
-	}
+	late := latest != nil && p.CapturedAt.Before(latest.capturedAt)
 	captured := fmtTime(p.CapturedAt)
 	var snapID string
 	var snapAt time.Time
@@ -313,14 +293,78 @@ func (s *Store) saveOne(ctx context.Context, tx *sql.Tx, r *saveReq) (*SaveResul
 		captured = fmtTime(snapAt)
 	}
 	bodyKey := p.BodyKey
-	if !same && latest != nil && p.CapturedAt.Before(latest.capturedAt) {
+	if !same && late {
 		// This snapshot will not be the latest: its body says nothing
 		// about the article's current state.
 		bodyKey = ""
 	}
+	if err := upsertArticle(ctx, q, id, p, captured, bodyKey); err != nil {
+		return nil, err
+	}
+	fetched := p.FinalURL
+	if fetched == "" {
+		fetched = p.FetchURL
+	}
+	if same {
+		outcome := sameOutcome(p)
+		if err := insertCapture(ctx, q, id, p.Source, fetched, p.CapturedAt, outcome, "", "", p.FetchDuration, p.RevisionDate, p.StatusCode); err != nil {
+			return nil, err
+		}
+		return &SaveResult{ArticleID: id, Outcome: outcome}, nil
+	}
+	outcome := OutcomeRevised
+	if latest == nil {
+		outcome = OutcomeNew
+	}
+	return s.insertSnapshot(ctx, q, r, newSnap{id: id, snapID: snapID, snapAt: snapAt, captured: captured,
+		fetched: fetched, outcome: outcome, latest: !late})
+}
 
+// judgeSame reads the article's latest snapshot and says whether p holds
+// the same state as the snapshot in effect when p was captured.
+func judgeSame(ctx context.Context, q queryer, id string, p *Page) (*latestInfo, bool, error) {
+	latest, err := latestSnapshotInfo(ctx, q, id)
+	if err != nil {
+		return nil, false, err
+	}
+	if latest == nil || !p.CapturedAt.Before(latest.capturedAt) {
+		return latest, sameState(latest, p), nil
+	}
+	// A capture older than the latest snapshot (another worker or process
+	// stored a newer one while this page was being fetched) is compared
+	// with the snapshot in effect when it was taken, not with the latest:
+	// otherwise A, then B stored meanwhile, then this late A would store
+	// A a second time.
+	// A late capture equal to the snapshot that follows it (the same state,
+	// stored first by the other writer) is no new state either.
+	before, err := snapshotInfoAt(ctx, q, id, p.CapturedAt, false)
+	if err != nil {
+		return nil, false, err
+	}
+	after, err := snapshotInfoAt(ctx, q, id, p.CapturedAt, true)
+	if err != nil {
+		return nil, false, err
+	}
+	return latest, sameState(before, p) || sameState(after, p), nil
+}
+
+// sameOutcome is the outcome of a capture that stores no new state.
+func sameOutcome(p *Page) string {
+	switch {
+	case p.Back:
+		return OutcomeBack
+	case p.MovedFrom != "":
+		return OutcomeMoved
+	}
+	return OutcomeUnchanged
+}
+
+// upsertArticle creates or updates the article's row (and its source's)
+// and records its URLs and any life event; what the latest capture says
+// wins only when this capture is not older than it.
+func upsertArticle(ctx context.Context, q queryer, id string, p *Page, captured, bodyKey string) error {
 	if _, err := q.ExecContext(ctx, `INSERT INTO sources(name) VALUES (?) ON CONFLICT DO NOTHING`, p.Source); err != nil {
-		return nil, fmt.Errorf("insert source: %w", err)
+		return fmt.Errorf("insert source: %w", err)
 	}
 	if _, err := q.ExecContext(ctx, `
 		INSERT INTO articles (id, source, url, fetch_url, first_seen, last_captured_at, next_check_at, etag, last_modified, body_key, declared_canonical)
@@ -335,64 +379,56 @@ func (s *Store) saveOne(ctx context.Context, tx *sql.Tx, r *saveReq) (*SaveResul
 			body_key = excluded.body_key`,
 		id, p.Source, p.Canonical, p.FetchURL, captured, captured, fmtTimePtr(p.NextCheckAt), p.ETag, p.LastModified, bodyKey, p.DeclaredCanonical,
 	); err != nil {
-		return nil, fmt.Errorf("upsert article: %w", err)
+		return fmt.Errorf("upsert article: %w", err)
 	}
 	if err := recordEvent(ctx, q, id, p); err != nil {
-		return nil, err
+		return err
 	}
-	if err := recordURLs(ctx, q, id, p); err != nil {
-		return nil, err
-	}
-	fetched := p.FinalURL
-	if fetched == "" {
-		fetched = p.FetchURL
-	}
-	if same {
-		outcome := OutcomeUnchanged
-		switch {
-		case p.Back:
-			outcome = OutcomeBack
-		case p.MovedFrom != "":
-			outcome = OutcomeMoved
-		}
-		if err := insertCapture(ctx, q, id, p.Source, fetched, p.CapturedAt, outcome, "", "", p.FetchDuration, p.RevisionDate, p.StatusCode); err != nil {
-			return nil, err
-		}
-		return &SaveResult{ArticleID: id, Outcome: outcome}, nil
-	}
+	return recordURLs(ctx, q, id, p)
+}
 
+// newSnap is what saveOne decided about a page that is a new state.
+type newSnap struct {
+	id, snapID        string
+	snapAt            time.Time
+	captured, fetched string
+	outcome           string
+	latest            bool // it becomes the article's latest snapshot
+}
+
+// insertSnapshot writes the page's WARC records, then its snapshot,
+// search index, word changes and capture rows.
+func (s *Store) insertSnapshot(ctx context.Context, q queryer, r *saveReq, n newSnap) (*SaveResult, error) {
+	p, id := r.p, n.id
 	prep := r.prep
 	if prep == nil {
+		var err error
 		if prep, err = prepare(p, s.legacyText); err != nil {
 			return nil, err
 		}
 	}
-	outcome := OutcomeRevised
-	if latest == nil {
-		outcome = OutcomeNew
-	}
-	if snapID != prep.metaSnapID {
+	if n.snapID != prep.metaSnapID {
 		// Its second was taken: the metadata record must name the ID the
 		// snapshot really gets.
-		meta, err := buildMetaRecord(newSnapshotMeta(p, id, snapID, snapAt), prep.pair.target, p.CapturedAt, prep.pair.recordID)
+		meta, err := buildMetaRecord(newSnapshotMeta(p, id, n.snapID, n.snapAt), prep.pair.target, p.CapturedAt, prep.pair.recordID)
 		if err != nil {
 			return nil, err
 		}
 		pair := *prep.pair
 		pair.meta = meta
-		prep = &prepared{textZ: prep.textZ, mdZ: prep.mdZ, htmlZ: prep.htmlZ, pair: &pair, metaSnapID: snapID}
+		prep = &prepared{textZ: prep.textZ, mdZ: prep.mdZ, htmlZ: prep.htmlZ, pair: &pair, metaSnapID: n.snapID}
 	}
-	file, offset, n, err := s.warc.appendPair(prep.pair)
+	file, offset, written, err := s.warc.appendPair(prep.pair)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", errWARCWrite, err)
 	}
-	res := &SaveResult{ArticleID: id, Outcome: outcome, SnapshotID: snapID, WARCBytes: n}
+	res := &SaveResult{ArticleID: id, Outcome: n.outcome, SnapshotID: n.snapID, WARCBytes: written}
 	ins, err := q.ExecContext(ctx, `
 		INSERT INTO snapshots (id, article_id, captured_at, revision_date, published_date, title, byline, url,
 			html, text, markdown, fingerprint, fp_version, words, extractor,
 			warc_file, warc_offset, warc_record_id, payload_digest, pages, declared_canonical)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		snapID, id, captured, fmtTimePtr(p.RevisionDate), fmtTimePtr(p.PublishedDate), p.Title, p.Byline, fetched,
+		n.snapID, id, n.captured, fmtTimePtr(p.RevisionDate), fmtTimePtr(p.PublishedDate), p.Title, p.Byline, n.fetched,
 		prep.htmlZ, prep.textZ, prep.mdZ, p.Fingerprint, fpVersion(p.Fingerprint), len(strings.Fields(p.Text)), p.Extractor,
 		file, offset, prep.pair.recordID, prep.pair.payloadDigest, 1+len(p.MorePages), p.DeclaredCanonical,
 	)
@@ -406,10 +442,10 @@ func (s *Store) saveOne(ctx context.Context, tx *sql.Tx, r *saveReq) (*SaveResul
 	if _, err := q.ExecContext(ctx, `INSERT INTO snapshots_fts (rowid, title, text) VALUES (?, ?, ?)`, seq, p.Title, p.Text); err != nil {
 		return res, fmt.Errorf("index snapshot: %w", err)
 	}
-	if err := storeWordChanges(ctx, q, id, seq, captured, prep.changes); err != nil {
+	if err := storeWordChanges(ctx, q, id, seq, n.captured, prep.changes); err != nil {
 		return res, err
 	}
-	if latest == nil || !p.CapturedAt.Before(latest.capturedAt) {
+	if n.latest {
 		// Same order as latestSnapshotInfo: a tie in captured_at goes to the
 		// higher seq, which this snapshot has.
 		if _, err := q.ExecContext(ctx, `UPDATE articles SET title = ?, latest_revision_date = ?, latest_seq = ? WHERE id = ?`,
@@ -417,7 +453,7 @@ func (s *Store) saveOne(ctx context.Context, tx *sql.Tx, r *saveReq) (*SaveResul
 			return res, fmt.Errorf("update article: %w", err)
 		}
 	}
-	if err := insertCapture(ctx, q, id, p.Source, fetched, snapAt, outcome, "", snapID, p.FetchDuration, p.RevisionDate, p.StatusCode); err != nil {
+	if err := insertCapture(ctx, q, id, p.Source, n.fetched, n.snapAt, n.outcome, "", n.snapID, p.FetchDuration, p.RevisionDate, p.StatusCode); err != nil {
 		return res, err
 	}
 	return res, nil

@@ -75,7 +75,7 @@ type Source struct {
 	ETag         string // of the last 200 feed response
 	LastModified string
 	LastPollAt   *time.Time
-	LastOutcome  string // "ok", "not-modified", "error", "" = never polled
+	LastOutcome  string // "ok", "not-modified", "error", "interrupted", "" = never polled
 	LastError    string
 	Failures     int // feed polls that failed in a row (0 after a good one)
 	Articles     int

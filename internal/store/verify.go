@@ -48,32 +48,36 @@ type warcRecordAt struct {
 // file is not damage unless a snapshot points into it).
 func (s *Store) Verify(ctx context.Context, progress VerifyProgress) (*VerifyReport, error) {
 	dir := s.WARCDir()
-	entries, err := os.ReadDir(dir)
+	files, total, err := listWARCFiles(dir)
 	if err != nil && !os.IsNotExist(err) {
 		return nil, fmt.Errorf("verify: %w", err)
 	}
-	type file struct {
-		name, final string
-		size        int64
+	rep := &VerifyReport{Files: len(files), Bytes: total, Damaged: []VerifyProblem{}}
+	records, withMeta, err := scanForVerify(ctx, dir, files, total, progress, rep)
+	if err != nil {
+		return nil, err
 	}
-	var files []file
-	var total int64
-	for _, e := range entries {
-		name := e.Name()
-		final := strings.TrimSuffix(name, openSuffix)
-		if e.IsDir() || !validWARCName(final) || !strings.HasSuffix(final, ".gz") {
+	pointer, err := s.checkPointers(ctx, rep, records, withMeta)
+	if err != nil {
+		return nil, err
+	}
+	// An unfinished tail of a live file that no snapshot points into is a
+	// write in progress (or one repair will cut), not damage.
+	kept := rep.Damaged[:0]
+	for _, d := range rep.Damaged {
+		if strings.HasPrefix(d.Problem, "unfinished record") && len(d.Snapshots) == 0 {
 			continue
 		}
-		info, err := e.Info()
-		if err != nil {
-			return nil, fmt.Errorf("verify: %w", err)
-		}
-		files = append(files, file{name, final, info.Size()})
-		total += info.Size()
+		kept = append(kept, d)
 	}
-	sort.Slice(files, func(i, j int) bool { return files[i].name < files[j].name })
+	rep.Damaged = append(kept, pointer...)
+	return rep, nil
+}
 
-	rep := &VerifyReport{Files: len(files), Bytes: total, Damaged: []VerifyProblem{}}
+// scanForVerify reads files record by record, counting records in rep and
+// adding the damage it finds to rep.Damaged, and returns the intact records
+// by final file name and offset, and the files that hold metadata records.
+func scanForVerify(ctx context.Context, dir string, files []warcFile, total int64, progress VerifyProgress, rep *VerifyReport) (map[string]map[int64]*warcRecordAt, map[string]bool, error) {
 	records := map[string]map[int64]*warcRecordAt{} // final name → offset → record
 	withMeta := map[string]bool{}                   // files that hold metadata records
 	var done int64
@@ -122,13 +126,19 @@ func (s *Store) Verify(ctx context.Context, progress VerifyProgress) (*VerifyRep
 		})
 		if err != nil {
 			if ctx.Err() != nil {
-				return nil, ctx.Err()
+				return nil, nil, ctx.Err()
 			}
-			return nil, fmt.Errorf("verify %s: %w", f.name, err)
+			return nil, nil, fmt.Errorf("verify %s: %w", f.name, err)
 		}
 		done += f.size
 	}
+	return records, withMeta, nil
+}
 
+// checkPointers checks every snapshot's pointer against the records read:
+// a snapshot pointing into a damaged stretch is added to that problem in
+// rep.Damaged; any other bad pointer is returned as a problem of its own.
+func (s *Store) checkPointers(ctx context.Context, rep *VerifyReport, records map[string]map[int64]*warcRecordAt, withMeta map[string]bool) ([]VerifyProblem, error) {
 	// Damaged stretches, by file, to find the snapshots they cost.
 	stretch := func(file string, off int64) *VerifyProblem {
 		for i := range rep.Damaged {
@@ -178,15 +188,38 @@ func (s *Store) Verify(ctx context.Context, progress VerifyProgress) (*VerifyRep
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("verify: read snapshots: %w", err)
 	}
-	// An unfinished tail of a live file that no snapshot points into is a
-	// write in progress (or one repair will cut), not damage.
-	kept := rep.Damaged[:0]
-	for _, d := range rep.Damaged {
-		if strings.HasPrefix(d.Problem, "unfinished record") && len(d.Snapshots) == 0 {
+	return pointer, nil
+}
+
+// warcFile is one WARC file in the archive's WARC directory.
+type warcFile struct {
+	name  string // as on disk, perhaps with openSuffix
+	final string // without openSuffix
+	size  int64
+}
+
+// listWARCFiles lists dir's WARC files, finished and still open, by name,
+// and their total size. An error reading dir itself is returned as it is,
+// so that a caller can accept a missing directory (os.IsNotExist).
+func listWARCFiles(dir string) ([]warcFile, int64, error) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, 0, err
+	}
+	var files []warcFile
+	var total int64
+	for _, e := range entries {
+		final := strings.TrimSuffix(e.Name(), openSuffix)
+		if e.IsDir() || !validWARCName(final) || !strings.HasSuffix(final, ".gz") {
 			continue
 		}
-		kept = append(kept, d)
+		info, err := e.Info()
+		if err != nil {
+			return nil, 0, fmt.Errorf("stat %s: %w", e.Name(), err)
+		}
+		files = append(files, warcFile{e.Name(), final, info.Size()})
+		total += info.Size()
 	}
-	rep.Damaged = append(kept, pointer...)
-	return rep, nil
+	sort.Slice(files, func(i, j int) bool { return files[i].name < files[j].name })
+	return files, total, nil
 }

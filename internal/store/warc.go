@@ -92,14 +92,14 @@ func buildPair(p *Page) (*warcPair, error) {
 	if target == "" {
 		target = p.FetchURL
 	}
-	resp, err := buildRecord(gowarc.Response, target, p.CapturedAt, "application/http; msgtype=response", "",
+	resp, err := buildRecord(gowarc.Response, target, p.CapturedAt, "application/http; msgtype=response", "", "",
 		responseBlock(p))
 	if err != nil {
 		return nil, fmt.Errorf("build warc response: %w", err)
 	}
 	pair := &warcPair{response: resp.gz, target: target, recordID: resp.id, payloadDigest: resp.payloadDigest}
 	if len(p.RawRequest) > 0 {
-		req, err := buildRecord(gowarc.Request, target, p.CapturedAt, "application/http; msgtype=request", resp.id,
+		req, err := buildRecord(gowarc.Request, target, p.CapturedAt, "application/http; msgtype=request", resp.id, "",
 			p.RawRequest)
 		if err != nil {
 			return nil, fmt.Errorf("build warc request: %w", err)
@@ -122,14 +122,14 @@ func buildMore(r *Response, captured time.Time) ([]byte, error) {
 	if at.IsZero() {
 		at = captured
 	}
-	resp, err := buildRecord(gowarc.Response, r.URL, at, "application/http; msgtype=response", "",
+	resp, err := buildRecord(gowarc.Response, r.URL, at, "application/http; msgtype=response", "", "",
 		responseBlock(&Page{Proto: r.Proto, StatusCode: r.StatusCode, Header: r.Header, Body: r.Body}))
 	if err != nil {
 		return nil, fmt.Errorf("response: %w", err)
 	}
 	out := resp.gz
 	if len(r.RawRequest) > 0 {
-		req, err := buildRecord(gowarc.Request, r.URL, at, "application/http; msgtype=request", resp.id, r.RawRequest)
+		req, err := buildRecord(gowarc.Request, r.URL, at, "application/http; msgtype=request", resp.id, "", r.RawRequest)
 		if err != nil {
 			return nil, fmt.Errorf("request: %w", err)
 		}
@@ -180,7 +180,8 @@ type builtRecord struct {
 }
 
 // buildRecord builds one record and gzips it as its own member.
-func buildRecord(typ gowarc.RecordType, target string, date time.Time, contentType, concurrentTo string, block []byte) (*builtRecord, error) {
+// concurrentTo and refersTo name a related record ("" for none).
+func buildRecord(typ gowarc.RecordType, target string, date time.Time, contentType, concurrentTo, refersTo string, block []byte) (*builtRecord, error) {
 	b := newRecordBuilder(typ)
 	b.AddWarcHeader(gowarc.WarcRecordID, newRecordID())
 	if target != "" {
@@ -190,6 +191,9 @@ func buildRecord(typ gowarc.RecordType, target string, date time.Time, contentTy
 	b.AddWarcHeader(gowarc.ContentType, contentType)
 	if concurrentTo != "" {
 		b.AddWarcHeader(gowarc.WarcConcurrentTo, concurrentTo)
+	}
+	if refersTo != "" {
+		b.AddWarcHeader(gowarc.WarcRefersTo, refersTo)
 	}
 	if _, err := b.Write(block); err != nil {
 		b.Close()

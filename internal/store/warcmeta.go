@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"time"
 
-	kgzip "github.com/klauspost/compress/gzip"
 	"github.com/nlnwa/gowarc/v3"
 )
 
@@ -40,30 +39,33 @@ type SnapshotMeta struct {
 	Pages int `json:"pages,omitempty"`
 	// HTTPStatus is the status of page 1's response.
 	HTTPStatus int `json:"http_status,omitempty"`
+	// DeclaredCanonical is the off-site rel=canonical the page declared.
+	DeclaredCanonical string `json:"declared_canonical,omitempty"`
 }
 
 // newSnapshotMeta describes the snapshot p will be stored as under snapID,
 // captured at the second its ID names.
 func newSnapshotMeta(p *Page, articleID, snapID string, captured time.Time) *SnapshotMeta {
 	m := &SnapshotMeta{
-		Format:       metaFormat,
-		Source:       p.Source,
-		CanonicalURL: p.Canonical,
-		FetchURL:     p.FetchURL,
-		FinalURL:     p.FinalURL,
-		OtherURLs:    p.OtherURLs,
-		ArticleID:    articleID,
-		SnapshotID:   snapID,
-		Extractor:    p.Extractor,
-		Fingerprint:  p.Fingerprint,
-		Title:        p.Title,
-		Byline:       p.Byline,
-		CapturedAt:   fmtTime(captured),
-		Pages:        1 + len(p.MorePages),
-		HTTPStatus:   p.StatusCode,
-		Text:         p.Text,
-		Markdown:     p.Markdown,
-		HTML:         p.HTML,
+		Format:            metaFormat,
+		Source:            p.Source,
+		CanonicalURL:      p.Canonical,
+		FetchURL:          p.FetchURL,
+		FinalURL:          p.FinalURL,
+		OtherURLs:         p.OtherURLs,
+		ArticleID:         articleID,
+		SnapshotID:        snapID,
+		Extractor:         p.Extractor,
+		Fingerprint:       p.Fingerprint,
+		Title:             p.Title,
+		Byline:            p.Byline,
+		CapturedAt:        fmtTime(captured),
+		Pages:             1 + len(p.MorePages),
+		HTTPStatus:        p.StatusCode,
+		DeclaredCanonical: p.DeclaredCanonical,
+		Text:              p.Text,
+		Markdown:          p.Markdown,
+		HTML:              p.HTML,
 	}
 	if p.RevisionDate != nil {
 		m.RevisionDate = fmtTime(*p.RevisionDate)
@@ -88,36 +90,11 @@ func buildMetaRecord(m *SnapshotMeta, target string, date time.Time, responseID 
 	if err != nil {
 		return nil, fmt.Errorf("build warc metadata: %w", err)
 	}
-	b := newRecordBuilder(gowarc.Metadata)
-	b.AddWarcHeader(gowarc.WarcRecordID, newRecordID())
-	if target != "" {
-		b.AddWarcHeader(gowarc.WarcTargetURI, target)
-	}
-	b.AddWarcHeaderTime(gowarc.WarcDate, date.UTC())
-	b.AddWarcHeader(gowarc.ContentType, "application/json")
-	b.AddWarcHeader(gowarc.WarcConcurrentTo, responseID)
-	b.AddWarcHeader(gowarc.WarcRefersTo, responseID)
-	if _, err := b.Write(block); err != nil {
-		b.Close()
-		return nil, fmt.Errorf("build warc metadata: %w", err)
-	}
-	rec, _, err := b.Build()
+	rec, err := buildRecord(gowarc.Metadata, target, date, "application/json", responseID, responseID, block)
 	if err != nil {
 		return nil, fmt.Errorf("build warc metadata: %w", err)
 	}
-	defer rec.Close()
-	var buf bytes.Buffer
-	buf.Grow(len(block)/3 + 512)
-	zw := gzippers.Get().(*kgzip.Writer)
-	defer gzippers.Put(zw)
-	zw.Reset(&buf)
-	if _, _, err := gowarc.NewMarshaler().Marshal(zw, rec, 0); err != nil {
-		return nil, fmt.Errorf("build warc metadata: %w", err)
-	}
-	if err := zw.Close(); err != nil {
-		return nil, fmt.Errorf("build warc metadata: %w", err)
-	}
-	return buf.Bytes(), nil
+	return rec.gz, nil
 }
 
 // parseSnapshotMeta reads a metadata record's block; ok is false for a

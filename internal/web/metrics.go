@@ -83,7 +83,7 @@ func (s *Server) handleMetrics(w http.ResponseWriter, r *http.Request) {
 			fmt.Fprintf(&b, "annalist_source_last_poll_timestamp_seconds{source=\"%s\"} %d\n", labelValue(src.Name), src.LastPollAt.Unix())
 		}
 	}
-	metric("annalist_source_last_poll_ok", "gauge", "1 if the source's last feed poll succeeded (ok or not-modified), 0 if it failed.")
+	metric("annalist_source_last_poll_ok", "gauge", "1 if the source's last feed poll succeeded (ok, not-modified, or interrupted by Ctrl-C), 0 if it failed.")
 	for _, src := range srcs {
 		if src.LastOutcome != "" {
 			ok := 0

@@ -105,26 +105,38 @@ func (s *Server) citation(r *http.Request, a *store.Article, sn *store.Snapshot)
 	return jsonview.NewCitation(a, sn, title, s.base(r))
 }
 
-// handleCite serves a snapshot's citation as BibTeX (cite.bib) or
-// CSL-JSON (cite.json), for reference managers.
-func (s *Server) handleCite(w http.ResponseWriter, r *http.Request) {
+// loadSnapshot loads the article and the snapshot the path names (an
+// exact 14-digit timestamp), or answers 404 and returns false.
+func (s *Server) loadSnapshot(w http.ResponseWriter, r *http.Request) (*store.Article, *store.Snapshot, bool) {
 	a, ok := s.loadArticle(w, r)
 	if !ok {
-		return
+		return nil, nil, false
 	}
 	ts := r.PathValue("ts")
 	if !timestampRE.MatchString(ts) {
 		s.notFound(w, r, "Snapshot timestamps are 14 digits.")
-		return
+		return nil, nil, false
 	}
 	sn, err := s.st.Snapshot(r.Context(), a.ID+"/"+ts)
 	if err != nil {
 		s.storeErr(w, r, err, "No such snapshot.")
+		return nil, nil, false
+	}
+	return a, sn, true
+}
+
+// handleCite serves a snapshot's citation as BibTeX (cite.bib) or
+// CSL-JSON (cite.json), for reference managers.
+func (s *Server) handleCite(w http.ResponseWriter, r *http.Request) {
+	a, sn, ok := s.loadSnapshot(w, r)
+	if !ok {
 		return
 	}
+	ts := r.PathValue("ts")
 	c := s.citation(r, a, sn)
 	var body []byte
 	var ctype, ext string
+	var err error
 	switch r.PathValue("format") {
 	case "cite.bib":
 		body, ctype, ext = []byte(c.BibTeX()), bibTeXType+"; charset=utf-8", ".bib"
@@ -151,20 +163,11 @@ func (s *Server) handleCite(w http.ResponseWriter, r *http.Request) {
 // handleWARC offers the raw archived response as a download: never
 // rendered as a page of this origin, and sandboxed should a browser try.
 func (s *Server) handleWARC(w http.ResponseWriter, r *http.Request) {
-	a, ok := s.loadArticle(w, r)
+	a, sn, ok := s.loadSnapshot(w, r)
 	if !ok {
 		return
 	}
 	ts := r.PathValue("ts")
-	if !timestampRE.MatchString(ts) {
-		s.notFound(w, r, "Snapshot timestamps are 14 digits.")
-		return
-	}
-	sn, err := s.st.Snapshot(r.Context(), a.ID+"/"+ts)
-	if err != nil {
-		s.storeErr(w, r, err, "No such snapshot.")
-		return
-	}
 	// The file name and offset come from the database, never from the URL.
 	rec, err := s.st.ReadWARCRecord(r.Context(), sn.WARCFile, sn.WARCOffset)
 	if err != nil {
