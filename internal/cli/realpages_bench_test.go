@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -206,7 +207,7 @@ func BenchmarkRealPagesPipeline(b *testing.B) {
 	inFlight := cfg.HTTP.PerHostConcurrency
 	workers := cli.HarvestWorkers(cfg)
 
-	var pipeline, floor, floorW, repoll time.Duration
+	var pipeline, floor, floorW, repoll, pipeCPU time.Duration
 	var archived int64
 	var dataDirs []string
 	b.ResetTimer()
@@ -219,9 +220,11 @@ func BenchmarkRealPagesPipeline(b *testing.B) {
 		floorW += time.Since(start)
 
 		cfgPath, dataDir := realArchive(b, site.srv.URL+"/rss.xml")
+		cpu0 := processCPU(b)
 		start = time.Now()
 		c := runFetch(b, cfgPath)
 		pipeline += time.Since(start)
+		pipeCPU += processCPU(b) - cpu0
 		if c["new"] != n || c["errors"] != 0 {
 			b.Fatalf("first poll: %v, want %d new", c, n)
 		}
@@ -252,6 +255,19 @@ func BenchmarkRealPagesPipeline(b *testing.B) {
 	b.ReportMetric(float64(n*b.N)/floorW.Seconds(), "floor-workers-articles/s")
 	b.ReportMetric(float64(archived)/float64(b.N)/float64(site.raw), "archive/raw")
 	b.ReportMetric(repoll.Seconds()/pipeline.Seconds(), "repoll/first")
+	// CPU of the whole process (the test server's too) over the first
+	// polls' wall time: 2 means both cores of this machine were busy.
+	b.ReportMetric(pipeCPU.Seconds()/pipeline.Seconds(), "pipeline-cores")
+}
+
+// processCPU is the user and system CPU time this process has used.
+func processCPU(b *testing.B) time.Duration {
+	b.Helper()
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		b.Fatal(err)
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // verifyArchive checks every WARC record's block and payload digests and
