@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/PuerkitoBio/goquery"
+	"golang.org/x/net/html"
 )
 
 // pageMeta is what the page says about itself outside the article body.
@@ -22,27 +23,31 @@ type pageMeta struct {
 // readMeta reads the page's metadata; it does not modify doc.
 func readMeta(doc *goquery.Document, base *url.URL) pageMeta {
 	var m pageMeta
-	if h := strings.TrimSpace(doc.Find(`link[rel~="canonical"]`).First().AttrOr("href", "")); h != "" {
-		m.canonical = httpURL(base, h)
+	// One walk gathers what would otherwise cost a whole-tree Find each
+	// (fourteen meta keys, the canonical link, html, h1 and title).
+	h := scanHead(doc)
+	metaContent := h.meta
+	if v := strings.TrimSpace(attrOr(h.canonical, "href")); v != "" {
+		m.canonical = httpURL(base, v)
 	}
 	if m.canonical == "" {
-		m.canonical = httpURL(base, metaContent(doc, "og:url"))
+		m.canonical = httpURL(base, metaContent("og:url"))
 	}
-	m.siteName = foldSpace(metaContent(doc, "og:site_name"))
-	m.lang = strings.TrimSpace(doc.Find("html").First().AttrOr("lang", ""))
+	m.siteName = foldSpace(metaContent("og:site_name"))
+	m.lang = strings.TrimSpace(attrOr(h.html, "lang"))
 	for _, k := range []string{"og:image", "og:image:url", "og:image:secure_url", "twitter:image"} {
-		if v := httpURL(base, metaContent(doc, k)); v != "" {
+		if v := httpURL(base, metaContent(k)); v != "" {
 			m.image = v
 			break
 		}
 	}
-	m.ogTitle = foldSpace(metaContent(doc, "og:title"))
-	m.h1 = foldSpace(doc.Find("h1").First().Text())
-	m.docTitle = foldSpace(doc.Find("title").First().Text())
+	m.ogTitle = foldSpace(metaContent("og:title"))
+	m.h1 = foldSpace(nodeText(doc, h.h1))
+	m.docTitle = foldSpace(nodeText(doc, h.title))
 
 	ld := readJSONLD(doc)
 	m.ldBody = ld.body
-	m.author = metaContent(doc, "author")
+	m.author = metaContent("author")
 	if strings.Contains(m.author, "://") {
 		m.author = "" // some sites put a profile URL here
 	}
@@ -64,16 +69,16 @@ func readMeta(doc *goquery.Document, base *url.URL) pageMeta {
 	m.author = cleanByline(m.author)
 
 	m.published = firstDate(
-		metaContent(doc, "article:published_time"),
+		metaContent("article:published_time"),
 		ld.published,
 		itempropDate(doc, "datePublished"),
-		metaContent(doc, "og:published_time"),
-		metaContent(doc, "pubdate"),
-		metaContent(doc, "date"),
+		metaContent("og:published_time"),
+		metaContent("pubdate"),
+		metaContent("date"),
 	)
 	m.modified = firstDate(
-		metaContent(doc, "article:modified_time"),
-		metaContent(doc, "og:updated_time"),
+		metaContent("article:modified_time"),
+		metaContent("og:updated_time"),
 		ld.modified,
 		itempropDate(doc, "dateModified"),
 		hAtomUpdated(doc),
@@ -107,20 +112,102 @@ func hAtomUpdated(doc *goquery.Document) string {
 }
 
 // metaContent reads <meta property=key> or <meta name=key>.
-func metaContent(doc *goquery.Document, key string) string {
-	var v string
-	doc.Find("meta").EachWithBreak(func(_ int, s *goquery.Selection) bool {
-		p, _ := s.Attr("property")
-		n, _ := s.Attr("name")
-		if strings.EqualFold(p, key) || strings.EqualFold(n, key) {
-			if c := strings.TrimSpace(s.AttrOr("content", "")); c != "" {
-				v = c
-				return false
+// headParts is what readMeta takes from the whole page in one walk: the
+// first html, h1, title and link rel~=canonical elements (nil if none),
+// and the first non-empty content of each <meta> property or name.
+type headParts struct {
+	html, h1, title, canonical *html.Node
+	metas                      map[string]string // lower-cased key -> content
+}
+
+// meta is the trimmed content of the first <meta> whose property or name
+// is key (any case) and whose content is not empty.
+func (h *headParts) meta(key string) string {
+	return h.metas[strings.ToLower(key)]
+}
+
+func scanHead(doc *goquery.Document) *headParts {
+	h := &headParts{metas: map[string]string{}}
+	var visit func(n *html.Node)
+	visit = func(n *html.Node) {
+		if n.Type == html.ElementNode {
+			switch n.Data {
+			case "html":
+				if h.html == nil {
+					h.html = n
+				}
+			case "h1":
+				if h.h1 == nil {
+					h.h1 = n
+				}
+			case "title":
+				if h.title == nil {
+					h.title = n
+				}
+			case "link":
+				if h.canonical == nil {
+					if rel, ok := attrOK(n, "rel"); ok && hasWord(rel, "canonical") {
+						h.canonical = n
+					}
+				}
+			case "meta":
+				if c := strings.TrimSpace(attr(n, "content")); c != "" {
+					for _, k := range []string{"property", "name"} {
+						if v, ok := attrOK(n, k); ok {
+							if v = strings.ToLower(v); h.metas[v] == "" {
+								h.metas[v] = c
+							}
+						}
+					}
+				}
 			}
 		}
-		return true
-	})
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			visit(c)
+		}
+	}
+	for _, n := range doc.Nodes {
+		visit(n)
+	}
+	return h
+}
+
+// attrOK is the value of n's first attribute named key, as goquery's Attr.
+func attrOK(n *html.Node, key string) (string, bool) {
+	if n == nil {
+		return "", false
+	}
+	for _, a := range n.Attr {
+		if a.Key == key {
+			return a.Val, true
+		}
+	}
+	return "", false
+}
+
+// attrOr is attrOK's value, "" for a nil n too.
+func attrOr(n *html.Node, key string) string {
+	v, _ := attrOK(n, key)
 	return v
+}
+
+// hasWord tells whether the white-space separated list s holds w, as the
+// CSS [attr~=w] selector matches.
+func hasWord(s, w string) bool {
+	for _, f := range strings.Fields(s) {
+		if f == w {
+			return true
+		}
+	}
+	return false
+}
+
+// nodeText is n's text as goquery's Text gives it ("" for nil).
+func nodeText(doc *goquery.Document, n *html.Node) string {
+	if n == nil {
+		return ""
+	}
+	return doc.FindNodes(n).Text()
 }
 
 func itempropDate(doc *goquery.Document, prop string) string {
