@@ -45,7 +45,7 @@ func readMeta(doc *goquery.Document, base *url.URL) pageMeta {
 	m.h1 = foldSpace(nodeText(doc, h.h1))
 	m.docTitle = foldSpace(nodeText(doc, h.title))
 
-	ld := readJSONLD(doc)
+	ld := readJSONLD(doc, h.ld)
 	m.ldBody = ld.body
 	m.author = metaContent("author")
 	if strings.Contains(m.author, "://") {
@@ -71,7 +71,7 @@ func readMeta(doc *goquery.Document, base *url.URL) pageMeta {
 	m.published = firstDate(
 		metaContent("article:published_time"),
 		ld.published,
-		itempropDate(doc, "datePublished"),
+		itempropDate(doc, h.published),
 		metaContent("og:published_time"),
 		metaContent("pubdate"),
 		metaContent("date"),
@@ -80,8 +80,8 @@ func readMeta(doc *goquery.Document, base *url.URL) pageMeta {
 		metaContent("article:modified_time"),
 		metaContent("og:updated_time"),
 		ld.modified,
-		itempropDate(doc, "dateModified"),
-		hAtomUpdated(doc),
+		itempropDate(doc, h.modified),
+		hAtomUpdated(doc, h.updated),
 	)
 	return m
 }
@@ -89,35 +89,35 @@ func readMeta(doc *goquery.Document, base *url.URL) pageMeta {
 // hAtomUpdated reads the microformat's revision date: `<time
 // class="updated" datetime=…>`, `<abbr class="updated" title=…>`, or a short
 // element of class "updated" holding a date (WordPress themes print one).
-func hAtomUpdated(doc *goquery.Document) string {
-	var v string
-	doc.Find(".updated").EachWithBreak(func(_ int, s *goquery.Selection) bool {
+// updated are the page's elements of class "updated", in document order.
+func hAtomUpdated(doc *goquery.Document, updated []*html.Node) string {
+	for _, n := range updated {
 		for _, k := range []string{"datetime", "title", "content"} {
-			if a := strings.TrimSpace(s.AttrOr(k, "")); a != "" {
+			if a := strings.TrimSpace(attrOr(n, k)); a != "" {
 				if _, ok := ParseDate(a); ok {
-					v = a
-					return false
+					return a
 				}
 			}
 		}
-		if t := foldSpace(s.Text()); t != "" && len(t) < 100 {
+		if t := foldSpace(nodeText(doc, n)); t != "" && len(t) < 100 {
 			if _, ok := ParseDate(t); ok {
-				v = t
-				return false
+				return t
 			}
 		}
-		return true
-	})
-	return v
+	}
+	return ""
 }
 
-// metaContent reads <meta property=key> or <meta name=key>.
 // headParts is what readMeta takes from the whole page in one walk: the
-// first html, h1, title and link rel~=canonical elements (nil if none),
-// and the first non-empty content of each <meta> property or name.
+// first html, h1, title, link rel~=canonical, [itemprop=datePublished]
+// and [itemprop=dateModified] elements (nil if none), the first non-empty
+// content of each <meta> property or name, and, in document order, the
+// JSON-LD scripts and the elements of class "updated".
 type headParts struct {
 	html, h1, title, canonical *html.Node
+	published, modified        *html.Node
 	metas                      map[string]string // lower-cased key -> content
+	ld, updated                []*html.Node
 }
 
 // meta is the trimmed content of the first <meta> whose property or name
@@ -131,7 +131,22 @@ func scanHead(doc *goquery.Document) *headParts {
 	var visit func(n *html.Node)
 	visit = func(n *html.Node) {
 		if n.Type == html.ElementNode {
+			if v, ok := attrOK(n, "itemprop"); ok {
+				if v == "datePublished" && h.published == nil {
+					h.published = n
+				}
+				if v == "dateModified" && h.modified == nil {
+					h.modified = n
+				}
+			}
+			if c, ok := attrOK(n, "class"); ok && hasWord(c, "updated") {
+				h.updated = append(h.updated, n)
+			}
 			switch n.Data {
+			case "script":
+				if v, _ := attrOK(n, "type"); v == "application/ld+json" {
+					h.ld = append(h.ld, n)
+				}
 			case "html":
 				if h.html == nil {
 					h.html = n
@@ -192,15 +207,22 @@ func attrOr(n *html.Node, key string) string {
 }
 
 // hasWord tells whether the white-space separated list s holds w, as the
-// CSS [attr~=w] selector matches.
+// CSS [attr~=w] selector (and cascadia) match: HTML white space only.
 func hasWord(s, w string) bool {
-	for _, f := range strings.Fields(s) {
-		if f == w {
+	for s != "" {
+		i := strings.IndexAny(s, htmlSpace)
+		if i < 0 {
+			return s == w
+		}
+		if s[:i] == w {
 			return true
 		}
+		s = s[i+1:]
 	}
 	return false
 }
+
+const htmlSpace = " \t\n\r\f"
 
 // nodeText is n's text as goquery's Text gives it ("" for nil).
 func nodeText(doc *goquery.Document, n *html.Node) string {
@@ -210,14 +232,14 @@ func nodeText(doc *goquery.Document, n *html.Node) string {
 	return doc.FindNodes(n).Text()
 }
 
-func itempropDate(doc *goquery.Document, prop string) string {
-	s := doc.Find(`[itemprop="` + prop + `"]`).First()
+// itempropDate reads the date of n, the first element of an itemprop.
+func itempropDate(doc *goquery.Document, n *html.Node) string {
 	for _, k := range []string{"datetime", "content"} {
-		if v, ok := s.Attr(k); ok && strings.TrimSpace(v) != "" {
+		if v, ok := attrOK(n, k); ok && strings.TrimSpace(v) != "" {
 			return v
 		}
 	}
-	return s.Text()
+	return nodeText(doc, n)
 }
 
 // elementDate reads a date from an element chosen by a rule: its datetime
@@ -300,12 +322,12 @@ type ldFacts struct {
 // readJSONLD collects author and dates from the page's JSON-LD, preferring
 // an Article-like object over others (a WebSite or Organization may carry
 // dates of its own).
-func readJSONLD(doc *goquery.Document) ldFacts {
+func readJSONLD(doc *goquery.Document, scripts []*html.Node) ldFacts {
 	var best, other ldFacts
-	doc.Find(`script[type="application/ld+json"]`).Each(func(_ int, s *goquery.Selection) {
+	for _, n := range scripts {
 		var v any
-		if json.Unmarshal([]byte(s.Text()), &v) != nil {
-			return
+		if json.Unmarshal([]byte(nodeText(doc, n)), &v) != nil {
+			continue
 		}
 		walkJSON(v, func(obj map[string]any) {
 			f := ldFacts{
@@ -330,7 +352,7 @@ func readJSONLD(doc *goquery.Document) ldFacts {
 				into.modified = f.modified
 			}
 		})
-	})
+	}
 	if best.author == "" {
 		best.author = other.author
 	}
