@@ -258,6 +258,8 @@ func BenchmarkRealPagesPipeline(b *testing.B) {
 	// CPU of the whole process (the test server's too) over the first
 	// polls' wall time: 2 means both cores of this machine were busy.
 	b.ReportMetric(pipeCPU.Seconds()/pipeline.Seconds(), "pipeline-cores")
+	// Less sensitive than articles/s to other load on a shared machine.
+	b.ReportMetric(pipeCPU.Seconds()*1000/float64(n*b.N), "pipeline-cpu-ms/article")
 }
 
 // processCPU is the user and system CPU time this process has used.
