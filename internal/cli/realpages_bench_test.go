@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -185,9 +186,9 @@ func floorFetch(b *testing.B, base string, paths []string, workers int) {
 // served on loopback behind an RSS feed, as `annalist fetch` does (real
 // client, default settings but no pacing, extraction, WARC, SQLite, fsync
 // on), each iteration into a fresh archive, and in the same iteration
-// fetches the same pages on as many workers with plain net/http GET and
-// html.Parse (the floor), so that both see the same machine load. It
-// reports both rates, pipeline/floor (pipeline articles/s over floor
+// fetches the same pages with as many GETs in flight
+// (per_host_concurrency) with plain net/http GET and html.Parse (the
+// floor), so that both see the same machine load. It reports both rates, pipeline/floor (pipeline articles/s over floor
 // articles/s), the archive's size over the raw HTML's, and an unchanged
 // `fetch --recheck all` re-poll's time over the first poll's. Every WARC
 // record written is verified at the end.
@@ -199,21 +200,31 @@ func BenchmarkRealPagesPipeline(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
+	// Like with like: at most per_host_concurrency GETs are in flight on
+	// the one host, however many workers hold pages, so the floor fetches
+	// on that many workers. The floor on as many workers as the pipeline
+	// has (unthrottled GETs) is reported beside it.
+	inFlight := cfg.HTTP.PerHostConcurrency
 	workers := cli.HarvestWorkers(cfg)
 
-	var pipeline, floor, repoll time.Duration
+	var pipeline, floor, floorW, repoll, pipeCPU time.Duration
 	var archived int64
 	var dataDirs []string
 	b.ResetTimer()
 	for range b.N {
 		start := time.Now()
-		floorFetch(b, site.srv.URL, site.paths, workers)
+		floorFetch(b, site.srv.URL, site.paths, inFlight)
 		floor += time.Since(start)
+		start = time.Now()
+		floorFetch(b, site.srv.URL, site.paths, workers)
+		floorW += time.Since(start)
 
 		cfgPath, dataDir := realArchive(b, site.srv.URL+"/rss.xml")
+		cpu0 := processCPU(b)
 		start = time.Now()
 		c := runFetch(b, cfgPath)
 		pipeline += time.Since(start)
+		pipeCPU += processCPU(b) - cpu0
 		if c["new"] != n || c["errors"] != 0 {
 			b.Fatalf("first poll: %v, want %d new", c, n)
 		}
@@ -241,8 +252,24 @@ func BenchmarkRealPagesPipeline(b *testing.B) {
 	b.ReportMetric(pipeRate, "articles/s")
 	b.ReportMetric(floorRate, "floor-articles/s")
 	b.ReportMetric(pipeRate/floorRate, "pipeline/floor")
+	b.ReportMetric(float64(n*b.N)/floorW.Seconds(), "floor-workers-articles/s")
 	b.ReportMetric(float64(archived)/float64(b.N)/float64(site.raw), "archive/raw")
 	b.ReportMetric(repoll.Seconds()/pipeline.Seconds(), "repoll/first")
+	// CPU of the whole process (the test server's too) over the first
+	// polls' wall time: 2 means both cores of this machine were busy.
+	b.ReportMetric(pipeCPU.Seconds()/pipeline.Seconds(), "pipeline-cores")
+	// Less sensitive than articles/s to other load on a shared machine.
+	b.ReportMetric(pipeCPU.Seconds()*1000/float64(n*b.N), "pipeline-cpu-ms/article")
+}
+
+// processCPU is the user and system CPU time this process has used.
+func processCPU(b *testing.B) time.Duration {
+	b.Helper()
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		b.Fatal(err)
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // verifyArchive checks every WARC record's block and payload digests and

@@ -68,6 +68,8 @@ func ArticleContext(ctx context.Context, page []byte, pageURL string, rules Rule
 		CanonicalURL: meta.canonical,
 		LeadImage:    meta.image,
 		Published:    meta.published,
+		PageTitle:    meta.docTitle,
+		PageH1:       meta.h1,
 		Matched:      map[string]string{},
 		RemovedBy:    map[string]int{},
 		Dropped:      map[string]int{},

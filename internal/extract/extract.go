@@ -74,6 +74,10 @@ type Result struct {
 	Fallback     bool              // the selectors failed and the generic extractor made the body (see Warnings)
 	Dropped      map[string]int    // generic extractor: why and what it dropped, e.g. "furniture: div.share" -> 2
 	Cleaned      int               // elements the generic extractor dropped from inside the body (link lists, furniture boxes, labels)
+	// The page's first <title> and <h1> texts, white space folded, as
+	// parsed before any rule removed elements (for the soft-404 check,
+	// which then need not parse the page again).
+	PageTitle, PageH1 string
 	// With Rules.Next: what NextPage gives for the page, the next page's
 	// URL ("" if none) or its error (an invalid Rules.Next.Selector, which
 	// does not stop the extraction).

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/PuerkitoBio/goquery"
+	"golang.org/x/net/html"
 )
 
 // pageMeta is what the page says about itself outside the article body.
@@ -22,27 +23,31 @@ type pageMeta struct {
 // readMeta reads the page's metadata; it does not modify doc.
 func readMeta(doc *goquery.Document, base *url.URL) pageMeta {
 	var m pageMeta
-	if h := strings.TrimSpace(doc.Find(`link[rel~="canonical"]`).First().AttrOr("href", "")); h != "" {
-		m.canonical = httpURL(base, h)
+	// One walk gathers what would otherwise cost a whole-tree Find each
+	// (fourteen meta keys, the canonical link, html, h1 and title).
+	h := scanHead(doc)
+	metaContent := h.meta
+	if v := strings.TrimSpace(attrOr(h.canonical, "href")); v != "" {
+		m.canonical = httpURL(base, v)
 	}
 	if m.canonical == "" {
-		m.canonical = httpURL(base, metaContent(doc, "og:url"))
+		m.canonical = httpURL(base, metaContent("og:url"))
 	}
-	m.siteName = foldSpace(metaContent(doc, "og:site_name"))
-	m.lang = strings.TrimSpace(doc.Find("html").First().AttrOr("lang", ""))
+	m.siteName = foldSpace(metaContent("og:site_name"))
+	m.lang = strings.TrimSpace(attrOr(h.html, "lang"))
 	for _, k := range []string{"og:image", "og:image:url", "og:image:secure_url", "twitter:image"} {
-		if v := httpURL(base, metaContent(doc, k)); v != "" {
+		if v := httpURL(base, metaContent(k)); v != "" {
 			m.image = v
 			break
 		}
 	}
-	m.ogTitle = foldSpace(metaContent(doc, "og:title"))
-	m.h1 = foldSpace(doc.Find("h1").First().Text())
-	m.docTitle = foldSpace(doc.Find("title").First().Text())
+	m.ogTitle = foldSpace(metaContent("og:title"))
+	m.h1 = foldSpace(nodeText(doc, h.h1))
+	m.docTitle = foldSpace(nodeText(doc, h.title))
 
-	ld := readJSONLD(doc)
+	ld := readJSONLD(doc, h.ld)
 	m.ldBody = ld.body
-	m.author = metaContent(doc, "author")
+	m.author = metaContent("author")
 	if strings.Contains(m.author, "://") {
 		m.author = "" // some sites put a profile URL here
 	}
@@ -64,19 +69,19 @@ func readMeta(doc *goquery.Document, base *url.URL) pageMeta {
 	m.author = cleanByline(m.author)
 
 	m.published = firstDate(
-		metaContent(doc, "article:published_time"),
+		metaContent("article:published_time"),
 		ld.published,
-		itempropDate(doc, "datePublished"),
-		metaContent(doc, "og:published_time"),
-		metaContent(doc, "pubdate"),
-		metaContent(doc, "date"),
+		itempropDate(doc, h.published),
+		metaContent("og:published_time"),
+		metaContent("pubdate"),
+		metaContent("date"),
 	)
 	m.modified = firstDate(
-		metaContent(doc, "article:modified_time"),
-		metaContent(doc, "og:updated_time"),
+		metaContent("article:modified_time"),
+		metaContent("og:updated_time"),
 		ld.modified,
-		itempropDate(doc, "dateModified"),
-		hAtomUpdated(doc),
+		itempropDate(doc, h.modified),
+		hAtomUpdated(doc, h.updated),
 	)
 	return m
 }
@@ -84,53 +89,157 @@ func readMeta(doc *goquery.Document, base *url.URL) pageMeta {
 // hAtomUpdated reads the microformat's revision date: `<time
 // class="updated" datetime=…>`, `<abbr class="updated" title=…>`, or a short
 // element of class "updated" holding a date (WordPress themes print one).
-func hAtomUpdated(doc *goquery.Document) string {
-	var v string
-	doc.Find(".updated").EachWithBreak(func(_ int, s *goquery.Selection) bool {
+// updated are the page's elements of class "updated", in document order.
+func hAtomUpdated(doc *goquery.Document, updated []*html.Node) string {
+	for _, n := range updated {
 		for _, k := range []string{"datetime", "title", "content"} {
-			if a := strings.TrimSpace(s.AttrOr(k, "")); a != "" {
+			if a := strings.TrimSpace(attrOr(n, k)); a != "" {
 				if _, ok := ParseDate(a); ok {
-					v = a
-					return false
+					return a
 				}
 			}
 		}
-		if t := foldSpace(s.Text()); t != "" && len(t) < 100 {
+		if t := foldSpace(nodeText(doc, n)); t != "" && len(t) < 100 {
 			if _, ok := ParseDate(t); ok {
-				v = t
-				return false
+				return t
 			}
 		}
-		return true
-	})
+	}
+	return ""
+}
+
+// headParts is what readMeta takes from the whole page in one walk: the
+// first html, h1, title, link rel~=canonical, [itemprop=datePublished]
+// and [itemprop=dateModified] elements (nil if none), the first non-empty
+// content of each <meta> property or name, and, in document order, the
+// JSON-LD scripts and the elements of class "updated".
+type headParts struct {
+	html, h1, title, canonical *html.Node
+	published, modified        *html.Node
+	metas                      map[string]string // lower-cased key -> content
+	ld, updated                []*html.Node
+}
+
+// meta is the trimmed content of the first <meta> whose property or name
+// is key (any case) and whose content is not empty.
+func (h *headParts) meta(key string) string {
+	return h.metas[strings.ToLower(key)]
+}
+
+func scanHead(doc *goquery.Document) *headParts {
+	h := &headParts{metas: map[string]string{}}
+	var visit func(n *html.Node)
+	visit = func(n *html.Node) {
+		if n.Type == html.ElementNode {
+			if v, ok := attrOK(n, "itemprop"); ok {
+				if v == "datePublished" && h.published == nil {
+					h.published = n
+				}
+				if v == "dateModified" && h.modified == nil {
+					h.modified = n
+				}
+			}
+			if c, ok := attrOK(n, "class"); ok && hasWord(c, "updated") {
+				h.updated = append(h.updated, n)
+			}
+			switch n.Data {
+			case "script":
+				if v, _ := attrOK(n, "type"); v == "application/ld+json" {
+					h.ld = append(h.ld, n)
+				}
+			case "html":
+				if h.html == nil {
+					h.html = n
+				}
+			case "h1":
+				if h.h1 == nil {
+					h.h1 = n
+				}
+			case "title":
+				if h.title == nil {
+					h.title = n
+				}
+			case "link":
+				if h.canonical == nil {
+					if rel, ok := attrOK(n, "rel"); ok && hasWord(rel, "canonical") {
+						h.canonical = n
+					}
+				}
+			case "meta":
+				if c := strings.TrimSpace(attr(n, "content")); c != "" {
+					for _, k := range []string{"property", "name"} {
+						if v, ok := attrOK(n, k); ok {
+							if v = strings.ToLower(v); h.metas[v] == "" {
+								h.metas[v] = c
+							}
+						}
+					}
+				}
+			}
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			visit(c)
+		}
+	}
+	for _, n := range doc.Nodes {
+		visit(n)
+	}
+	return h
+}
+
+// attrOK is the value of n's first attribute named key, as goquery's Attr.
+func attrOK(n *html.Node, key string) (string, bool) {
+	if n == nil {
+		return "", false
+	}
+	for _, a := range n.Attr {
+		if a.Key == key {
+			return a.Val, true
+		}
+	}
+	return "", false
+}
+
+// attrOr is attrOK's value, "" for a nil n too.
+func attrOr(n *html.Node, key string) string {
+	v, _ := attrOK(n, key)
 	return v
 }
 
-// metaContent reads <meta property=key> or <meta name=key>.
-func metaContent(doc *goquery.Document, key string) string {
-	var v string
-	doc.Find("meta").EachWithBreak(func(_ int, s *goquery.Selection) bool {
-		p, _ := s.Attr("property")
-		n, _ := s.Attr("name")
-		if strings.EqualFold(p, key) || strings.EqualFold(n, key) {
-			if c := strings.TrimSpace(s.AttrOr("content", "")); c != "" {
-				v = c
-				return false
-			}
+// hasWord tells whether the white-space separated list s holds w, as the
+// CSS [attr~=w] selector (and cascadia) match: HTML white space only.
+func hasWord(s, w string) bool {
+	for s != "" {
+		i := strings.IndexAny(s, htmlSpace)
+		if i < 0 {
+			return s == w
 		}
-		return true
-	})
-	return v
+		if s[:i] == w {
+			return true
+		}
+		s = s[i+1:]
+	}
+	return false
 }
 
-func itempropDate(doc *goquery.Document, prop string) string {
-	s := doc.Find(`[itemprop="` + prop + `"]`).First()
+const htmlSpace = " \t\n\r\f"
+
+// nodeText is n's text as goquery's Text gives it ("" for nil).
+func nodeText(doc *goquery.Document, n *html.Node) string {
+	if n == nil {
+		return ""
+	}
+	return doc.FindNodes(n).Text()
+}
+
+// itempropDate reads the date of n, the first element of an itemprop.
+func itempropDate(doc *goquery.Document, n *html.Node) string {
 	for _, k := range []string{"datetime", "content"} {
-		if v, ok := s.Attr(k); ok && strings.TrimSpace(v) != "" {
+		if v, ok := attrOK(n, k); ok && strings.TrimSpace(v) != "" {
 			return v
 		}
 	}
-	return s.Text()
+	return nodeText(doc, n)
 }
 
 // elementDate reads a date from an element chosen by a rule: its datetime
@@ -213,12 +322,12 @@ type ldFacts struct {
 // readJSONLD collects author and dates from the page's JSON-LD, preferring
 // an Article-like object over others (a WebSite or Organization may carry
 // dates of its own).
-func readJSONLD(doc *goquery.Document) ldFacts {
+func readJSONLD(doc *goquery.Document, scripts []*html.Node) ldFacts {
 	var best, other ldFacts
-	doc.Find(`script[type="application/ld+json"]`).Each(func(_ int, s *goquery.Selection) {
+	for _, n := range scripts {
 		var v any
-		if json.Unmarshal([]byte(s.Text()), &v) != nil {
-			return
+		if json.Unmarshal([]byte(nodeText(doc, n)), &v) != nil {
+			continue
 		}
 		walkJSON(v, func(obj map[string]any) {
 			f := ldFacts{
@@ -243,7 +352,7 @@ func readJSONLD(doc *goquery.Document) ldFacts {
 				into.modified = f.modified
 			}
 		})
-	})
+	}
 	if best.author == "" {
 		best.author = other.author
 	}

@@ -291,9 +291,9 @@ func notFoundPage(page []byte, art *extract.Result) string {
 	}
 	var heads []string
 	if art != nil {
-		heads = append(heads, art.Title)
-	}
-	if doc, err := goquery.NewDocumentFromReader(bytes.NewReader(page)); err == nil {
+		// Extraction read the page's title and h1 from its own parse.
+		heads = append(heads, art.Title, art.PageTitle, art.PageH1)
+	} else if doc, err := goquery.NewDocumentFromReader(bytes.NewReader(page)); err == nil {
 		heads = append(heads, doc.Find("title").First().Text(), doc.Find("h1").First().Text())
 	}
 	for _, t := range heads {

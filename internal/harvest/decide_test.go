@@ -178,6 +178,20 @@ func TestDecide(t *testing.T) {
 	}
 }
 
+// TestNotFoundPageReusesExtraction: with an extracted article the check
+// takes the page's title and h1 from it and does not parse the page again.
+func TestNotFoundPageReusesExtraction(t *testing.T) {
+	page := "<html><head><title>Page not found – Rome History</title></head><body><h1>Sorry</h1>" +
+		"<article><p>We could not find the page you asked for. Try the search box or the list of all articles on the history of Rome.</p></article></body></html>"
+	art := extracted(t, page)
+	if art == nil {
+		t.Fatal("no article extracted")
+	}
+	if got, want := notFoundPage(nil, art), "Page not found – Rome History"; got != want {
+		t.Errorf("notFoundPage(nil page, extracted) = %q (article title %q), want %q", got, art.Title, want)
+	}
+}
+
 func TestNotFoundPage(t *testing.T) {
 	for _, c := range []struct {
 		page string

@@ -114,7 +114,7 @@ func compressBest(s string, dict, body []byte) ([]byte, error) {
 
 // textLevel is the deflate level of stored texts: klauspost's level 6 (a
 // fast encoder) stores these texts within a percent of level 9 at a
-// fraction of the cost; as for warcLevel, its lazy level 7 costs a third
+// fraction of the cost; as for WARC records, its lazy level 7 costs a third
 // more CPU for a few tenths of a percent.
 const textLevel = 6
 

@@ -222,11 +222,13 @@ func buildRecord(typ gowarc.RecordType, target string, date time.Time, contentTy
 	}, nil
 }
 
-// warcLevel is the gzip level of WARC records: klauspost's level 6, its
-// best "fast" encoder, costs 0.7% more bytes than its lazy level 7 on the
-// extraction-dev pages (store/raw 0.2471 vs 0.2454) for a third less CPU
-// (BenchmarkPrepareRealPages); the page body is most of what is compressed.
-const warcLevel = 6
+// warcLevel is the gzip level of WARC records: klauspost's level 5 costs
+// 1.3% more bytes than its level 6 on the extraction-dev pages (store/raw
+// 0.2506 vs 0.2474) for a fifth less CPU (BenchmarkPrepareRealPages,
+// medians of 3 side by side: 2.45 vs 3.01 ms a page); level 6 cost 0.7%
+// more than the lazy level 7 for a third less. Level 4 costs 5.6% more
+// bytes for little more speed. The page body is most of what is compressed.
+const warcLevel = 5
 
 // gzippers reuses gzip writers, whose tables cost more to build than a
 // record costs to compress.
