@@ -88,7 +88,33 @@ func ArticleContext(ctx context.Context, page []byte, pageURL string, rules Rule
 		return nil, err
 	}
 
+	bodyNodes, err := chooseBody(ctx, doc, page, base, rules, sels, meta, res)
+	if err != nil {
+		return nil, err
+	}
+	if err := finishBody(ctx, bodyNodes, base, res); err != nil {
+		return nil, err
+	}
+
+	if res.Revised == nil {
+		if s, t, ok := FindRevisionStamp(res.Text); ok {
+			res.Revised, res.RevisionText = &t, s
+		} else if stampOK {
+			res.Revised, res.RevisionText = &stampTime, stampText
+		} else {
+			res.Revised = meta.modified
+		}
+	}
+	res.Title, res.Byline = dropControls(res.Title), dropControls(res.Byline)
+	return res, nil
+}
+
+// chooseBody sets res's title and extractor and returns the body's nodes:
+// the source's selectors where they are given (and match), else the
+// generic extractor's choice, cleaned of furniture.
+func chooseBody(ctx context.Context, doc *goquery.Document, page []byte, base *url.URL, rules Rules, sels map[string]cascadia.Selector, meta pageMeta, res *Result) ([]*html.Node, error) {
 	var bodyNodes []*html.Node
+	var err error
 	genericTitle := cleanTitle(firstNonEmpty(meta.ogTitle, meta.h1, meta.docTitle), meta.siteName)
 	selectorMode := rules.Title != "" || rules.Body != ""
 	if selectorMode {
@@ -132,36 +158,30 @@ func ArticleContext(ctx context.Context, page []byte, pageURL string, rules Rule
 	if err := expired(ctx); err != nil {
 		return nil, err
 	}
+	return bodyNodes, nil
+}
 
+// finishBody turns the body's nodes into res's HTML, text and Markdown
+// (sanitised, control characters dropped); ErrNoContent when nothing is left.
+func finishBody(ctx context.Context, bodyNodes []*html.Node, base *url.URL, res *Result) error {
 	if res.Published == nil {
 		res.Published = firstTimeIn(bodyNodes)
 	}
 	prepareBody(bodyNodes, base)
 	clean, nodes, err := sanitise(bodyNodes)
 	if err != nil {
-		return nil, fmt.Errorf("extract: sanitise body: %w", err)
+		return fmt.Errorf("extract: sanitise body: %w", err)
 	}
 	res.HTML = dropControls(clean)
 	res.Text = dropControls(plainText(nodes, isCaption))
 	res.Markdown = dropControls(markdown(nodes))
 	if err := expired(ctx); err != nil {
-		return nil, err
+		return err
 	}
 	if strings.TrimSpace(res.Text) == "" && !strings.Contains(res.HTML, "<img") {
-		return nil, ErrNoContent
+		return ErrNoContent
 	}
-
-	if res.Revised == nil {
-		if s, t, ok := FindRevisionStamp(res.Text); ok {
-			res.Revised, res.RevisionText = &t, s
-		} else if stampOK {
-			res.Revised, res.RevisionText = &stampTime, stampText
-		} else {
-			res.Revised = meta.modified
-		}
-	}
-	res.Title, res.Byline = dropControls(res.Title), dropControls(res.Byline)
-	return res, nil
+	return nil
 }
 
 func parsePage(page []byte) (*goquery.Document, error) {
