@@ -27,6 +27,11 @@ func runDiff(ctx context.Context, m *Main, args []string) error {
 	if err != nil {
 		return err
 	}
+	switch *color {
+	case "auto", "always", "never":
+	default:
+		return usageErr("--color %q: must be auto, always or never", *color)
+	}
 	if len(pos) != 1 && len(pos) != 3 {
 		return usageErr("diff takes ARTICLE, or ARTICLE FROM TO (snapshot IDs, 14-digit timestamps or dates)")
 	}

@@ -27,6 +27,9 @@ func runList(ctx context.Context, m *Main, args []string) error {
 	} else if len(pos) > 0 {
 		return usageErr("list takes no arguments (did you mean 'annalist history %s'?)", pos[0])
 	}
+	if *limit < 0 {
+		return usageErr("--limit %d: must be 0 (all) or more", *limit)
+	}
 	f := store.ArticleFilter{Source: *source, Limit: *limit}
 	if *since != "" {
 		t, err := parseWhen(*since)

@@ -28,6 +28,9 @@ func runSearch(ctx context.Context, m *Main, args []string) error {
 	if err != nil {
 		return err
 	}
+	if *limit < 1 {
+		return usageErr("--limit %d: must be 1 or more", *limit)
+	}
 	query := strings.TrimSpace(strings.Join(pos, " "))
 	if query == "" {
 		return usageErr("search needs a QUERY")
