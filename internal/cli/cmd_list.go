@@ -38,11 +38,14 @@ func runList(ctx context.Context, m *Main, args []string) error {
 		}
 		f.Since = &t
 	}
-	_, st, err := m.openArchiveReadOnly(ctx, false)
+	cfg, st, err := m.openArchiveReadOnly(ctx, false)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
+	if err := checkSource(ctx, cfg, st, *source); err != nil {
+		return err
+	}
 	arts, err := st.Articles(ctx, f)
 	if err != nil {
 		return fmt.Errorf("list articles: %w", err)

@@ -35,11 +35,14 @@ func runSearch(ctx context.Context, m *Main, args []string) error {
 	if query == "" {
 		return usageErr("search needs a QUERY")
 	}
-	_, st, err := m.openArchiveReadOnly(ctx, false)
+	cfg, st, err := m.openArchiveReadOnly(ctx, false)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
+	if err := checkSource(ctx, cfg, st, *source); err != nil {
+		return err
+	}
 	hits, err := st.Search(ctx, query, store.SearchOptions{Source: *source, LatestOnly: *latest, Limit: *limit})
 	if err != nil {
 		if errors.Is(err, store.ErrBadQuery) {

@@ -1,6 +1,8 @@
 package cli_test
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -26,5 +28,30 @@ func TestBadFlagValuesAreUsageErrors(t *testing.T) {
 		if !strings.Contains(stderr, tc.want) {
 			t.Errorf("annalist %v: stderr %q does not name %q", tc.args, stderr, tc.want)
 		}
+	}
+}
+
+// A --source filter naming no source is an error, not an empty table; a
+// source dropped from the config but kept in the archive still filters.
+func TestSourceFilterMustNameASource(t *testing.T) {
+	f := newFixture(t)
+	if _, stderr, code := f.run("fetch"); code != 0 {
+		t.Fatalf("fetch: exit %d\n%s", code, stderr)
+	}
+	for _, args := range [][]string{
+		{"list", "--source", "nosuch"},
+		{"search", "tea", "--source", "nosuch"},
+	} {
+		out, stderr, code := f.run(args...)
+		if code != 2 || !strings.Contains(stderr, `"nosuch"`) {
+			t.Errorf("annalist %v: exit %d, want 2 naming \"nosuch\"\nstdout: %s\nstderr: %s", args, code, out, stderr)
+		}
+	}
+	if err := os.Remove(filepath.Join(filepath.Dir(f.cfg), "feeds", "mondo-history.yaml")); err != nil {
+		t.Fatal(err)
+	}
+	out, stderr, code := f.run("list", "--source", "mondo-history")
+	if code != 0 || !strings.Contains(out, "mondo-history") {
+		t.Errorf("list --source of an archived, unconfigured source: exit %d\nstdout: %s\nstderr: %s", code, out, stderr)
 	}
 }
