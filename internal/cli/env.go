@@ -21,6 +21,11 @@ func (m *Main) loadConfig() (*config.Config, error) {
 		if errors.Is(err, os.ErrNotExist) {
 			return nil, fmt.Errorf("%w (pass --config PATH or set ANNALIST_CONFIG)", err)
 		}
+		// A config that reads but says something wrong is a misconfiguration
+		// the user must fix, like a bad flag: exit 2.
+		if errors.Is(err, config.ErrInvalid) {
+			return nil, &exitError{code: 2, msg: err.Error()}
+		}
 		return nil, err
 	}
 	return cfg, nil

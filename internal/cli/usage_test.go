@@ -55,3 +55,29 @@ func TestSourceFilterMustNameASource(t *testing.T) {
 		t.Errorf("list --source of an archived, unconfigured source: exit %d\nstdout: %s\nstderr: %s", code, out, stderr)
 	}
 }
+
+// A feeds_dir written in config.yaml that does not exist is an error naming
+// the file and key, exit 2; the default ./feeds may be absent.
+func TestMissingFeedsDirIsAnError(t *testing.T) {
+	f := newFixture(t)
+	dir := filepath.Dir(f.cfg)
+	cfg := "data_dir: archive\nfeeds_dir: feedz\nhttp:\n  allow_private_networks: true\n"
+	if err := os.WriteFile(f.cfg, []byte(cfg), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, stderr, code := f.run("sources")
+	if code != 2 || !strings.Contains(stderr, "config.yaml:2") || !strings.Contains(stderr, "feeds_dir") || !strings.Contains(stderr, "feedz") {
+		t.Errorf("missing feeds_dir: exit %d, want 2 naming config.yaml:2, feeds_dir and feedz\nstdout: %s\nstderr: %s", code, out, stderr)
+	}
+	// Default feeds dir absent, inline sources only: still fine.
+	if err := os.RemoveAll(filepath.Join(dir, "feeds")); err != nil {
+		t.Fatal(err)
+	}
+	cfg = "data_dir: archive\nsources:\n  - name: inline\n    feed: http://127.0.0.1:1/rss.xml\n"
+	if err := os.WriteFile(f.cfg, []byte(cfg), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if out, stderr, code := f.run("sources"); code != 0 || !strings.Contains(out, "inline") {
+		t.Errorf("inline sources without a feeds dir: exit %d\nstdout: %s\nstderr: %s", code, out, stderr)
+	}
+}
