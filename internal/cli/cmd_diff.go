@@ -23,7 +23,7 @@ func runDiff(ctx context.Context, m *Main, args []string) error {
 	asJSON := fs.Bool("json", false, "print the diff as JSON on stdout")
 	full := fs.Bool("full", false, "print the whole text, not only the changes with some context")
 	color := fs.String("color", "auto", "mark changes with color too: auto (on a terminal), always or never")
-	pos, err := parseArgs(fs, args)
+	pos, err := m.parseArgs(fs, args)
 	if err != nil {
 		return err
 	}

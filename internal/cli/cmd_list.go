@@ -22,7 +22,7 @@ func runList(ctx context.Context, m *Main, args []string) error {
 	source := fs.String("source", "", "only articles of this source")
 	since := fs.String("since", "", "only articles first seen or captured at or after this date (RFC 3339 or YYYY-MM-DD)")
 	limit := fs.Int("limit", 0, "at most N articles (0 = all)")
-	if pos, err := parseArgs(fs, args); err != nil {
+	if pos, err := m.parseArgs(fs, args); err != nil {
 		return err
 	} else if len(pos) > 0 {
 		return usageErr("list takes no arguments (did you mean 'annalist history %s'?)", pos[0])

@@ -24,7 +24,7 @@ func runSearch(ctx context.Context, m *Main, args []string) error {
 	source := fs.String("source", "", "only this source's articles")
 	latest := fs.Bool("latest", false, "search only each article's latest snapshot")
 	limit := fs.Int("limit", 50, "at most N results")
-	pos, err := parseArgs(fs, args)
+	pos, err := m.parseArgs(fs, args)
 	if err != nil {
 		return err
 	}

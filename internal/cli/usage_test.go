@@ -81,3 +81,62 @@ func TestMissingFeedsDirIsAnError(t *testing.T) {
 		t.Errorf("inline sources without a feeds dir: exit %d\nstdout: %s\nstderr: %s", code, out, stderr)
 	}
 }
+
+// Help and misspelt commands (issue 12, point 5).
+func TestHelpAndDidYouMean(t *testing.T) {
+	f := newFixture(t)
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"lsit"}, "did you mean list?"},
+		{[]string{"serach", "tea"}, "did you mean search?"},
+		{[]string{"help", "nosuch"}, `unknown command "nosuch"`},
+		{[]string{"help", "fetc"}, "did you mean fetch?"},
+	} {
+		out, stderr, code := f.run(tc.args...)
+		if code != 2 || !strings.Contains(stderr, tc.want) {
+			t.Errorf("annalist %v: exit %d, stderr %q; want exit 2 and %q", tc.args, code, stderr, tc.want)
+		}
+		if out != "" {
+			t.Errorf("annalist %v: printed on stdout: %q", tc.args, out)
+		}
+	}
+	if _, stderr, _ := f.run("zzzzzzzz"); strings.Contains(stderr, "did you mean") {
+		t.Errorf("a name far from every command got a suggestion: %q", stderr)
+	}
+
+	// `help fetch` and `fetch --help` print the same help, with the flags
+	// spelt as the docs spell them.
+	help, stderr, code := f.run("help", "fetch")
+	if code != 0 || stderr != "" {
+		t.Fatalf("help fetch: exit %d, stderr %q", code, stderr)
+	}
+	for _, want := range []string{"usage: annalist fetch", "--recheck", "--url", "--json"} {
+		if !strings.Contains(help, want) {
+			t.Errorf("help fetch lacks %q:\n%s", want, help)
+		}
+	}
+	out, _, code := f.run("list", "--help")
+	if code != 0 || !strings.Contains(out, "  --limit N") || strings.Contains(out, "\n  -limit") {
+		t.Errorf("list --help: exit %d, want flags spelt --limit:\n%s", code, out)
+	}
+	if again, _, _ := f.run("fetch", "--help"); again != help {
+		t.Errorf("fetch --help differs from help fetch:\n%s\n---\n%s", again, help)
+	}
+}
+
+// A bad flag prints the error and the usage once, on stderr.
+func TestBadFlagPrintsUsageOnce(t *testing.T) {
+	f := newFixture(t)
+	out, stderr, code := f.run("list", "--limt", "3")
+	if code != 2 || out != "" {
+		t.Fatalf("list --limt: exit %d, stdout %q", code, out)
+	}
+	if n := strings.Count(stderr, "usage: annalist list"); n != 1 {
+		t.Errorf("usage printed %d times:\n%s", n, stderr)
+	}
+	if n := strings.Count(stderr, "-limt"); n != 1 {
+		t.Errorf("error printed %d times:\n%s", n, stderr)
+	}
+}
