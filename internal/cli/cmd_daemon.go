@@ -30,7 +30,7 @@ func runDaemon(ctx context.Context, m *Main, args []string) error {
 	noInitial := fs.Bool("no-initial-poll", false, "do not poll the sources that are overdue at start-up; wait for their schedule")
 	grace := fs.Duration("shutdown-grace", 30*time.Second, "on SIGTERM/SIGINT, how long to wait for runs in flight")
 	noWeb := fs.Bool("no-web", false, "do not serve the web UI on web.listen")
-	if pos, err := parseArgs(fs, args); err != nil {
+	if pos, err := m.parseArgs(fs, args); err != nil {
 		return err
 	} else if len(pos) > 0 {
 		return usageErr("daemon takes no arguments")

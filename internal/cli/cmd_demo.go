@@ -38,7 +38,7 @@ func runDemo(ctx context.Context, m *Main, args []string) error {
 	dataDir := fs.String("data", "", "write the demo archive here (default: a new temporary directory); never the configured archive")
 	keep := fs.Bool("keep", false, "keep the temporary directory after the demo (always kept with --data)")
 	serve := fs.Bool("serve", false, "after the demo, serve the demo archive in the web UI (on web.listen, 127.0.0.1:8080) until interrupted")
-	if pos, err := parseArgs(fs, args); err != nil {
+	if pos, err := m.parseArgs(fs, args); err != nil {
 		return err
 	} else if len(pos) > 0 {
 		return usageErr("demo takes no arguments")

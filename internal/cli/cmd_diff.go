@@ -23,9 +23,14 @@ func runDiff(ctx context.Context, m *Main, args []string) error {
 	asJSON := fs.Bool("json", false, "print the diff as JSON on stdout")
 	full := fs.Bool("full", false, "print the whole text, not only the changes with some context")
 	color := fs.String("color", "auto", "mark changes with color too: auto (on a terminal), always or never")
-	pos, err := parseArgs(fs, args)
+	pos, err := m.parseArgs(fs, args)
 	if err != nil {
 		return err
+	}
+	switch *color {
+	case "auto", "always", "never":
+	default:
+		return usageErr("--color %q: must be auto, always or never", *color)
 	}
 	if len(pos) != 1 && len(pos) != 3 {
 		return usageErr("diff takes ARTICLE, or ARTICLE FROM TO (snapshot IDs, 14-digit timestamps or dates)")

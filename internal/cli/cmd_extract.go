@@ -54,7 +54,7 @@ func runExtract(ctx context.Context, m *Main, args []string) error {
 	sourceName := fs.String("source", "", "apply this source's selectors and ignore patterns (default: generic extraction)")
 	format := fs.String("format", "text", "text, markdown, html or json")
 	pageURL := fs.String("url", "", "for a FILE or stdin: the URL the page came from (resolves its links)")
-	pos, err := parseArgs(fs, args)
+	pos, err := m.parseArgs(fs, args)
 	if err != nil {
 		return err
 	}

@@ -38,7 +38,7 @@ func runFetch(ctx context.Context, m *Main, args []string) error {
 	recheck := fs.String("recheck", "due", "also re-fetch known articles: none, due (those the revision watch says are due) or all")
 	pageURL := fs.String("url", "", "archive this one page now instead of polling feeds")
 	sourceName := fs.String("source", "", "with --url: the source whose selectors and ignore patterns apply")
-	names, err := parseArgs(fs, args)
+	names, err := m.parseArgs(fs, args)
 	if err != nil {
 		return err
 	}

@@ -24,7 +24,7 @@ func runHistory(ctx context.Context, m *Main, args []string) error {
 	fs := m.newFlagSet()
 	asJSON := fs.Bool("json", false, "print a JSON array on stdout (with --captures, an object with snapshots and captures)")
 	withCaptures := fs.Bool("captures", false, "also list every check of the article (runs of identical outcomes folded)")
-	pos, err := parseArgs(fs, args)
+	pos, err := m.parseArgs(fs, args)
 	if err != nil {
 		return err
 	}

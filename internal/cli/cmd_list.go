@@ -22,10 +22,13 @@ func runList(ctx context.Context, m *Main, args []string) error {
 	source := fs.String("source", "", "only articles of this source")
 	since := fs.String("since", "", "only articles first seen or captured at or after this date (RFC 3339 or YYYY-MM-DD)")
 	limit := fs.Int("limit", 0, "at most N articles (0 = all)")
-	if pos, err := parseArgs(fs, args); err != nil {
+	if pos, err := m.parseArgs(fs, args); err != nil {
 		return err
 	} else if len(pos) > 0 {
 		return usageErr("list takes no arguments (did you mean 'annalist history %s'?)", pos[0])
+	}
+	if *limit < 0 {
+		return usageErr("--limit %d: must be 0 (all) or more", *limit)
 	}
 	f := store.ArticleFilter{Source: *source, Limit: *limit}
 	if *since != "" {
@@ -35,11 +38,14 @@ func runList(ctx context.Context, m *Main, args []string) error {
 		}
 		f.Since = &t
 	}
-	_, st, err := m.openArchiveReadOnly(ctx, false)
+	cfg, st, err := m.openArchiveReadOnly(ctx, false)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
+	if err := checkSource(ctx, cfg, st, *source); err != nil {
+		return err
+	}
 	arts, err := st.Articles(ctx, f)
 	if err != nil {
 		return fmt.Errorf("list articles: %w", err)

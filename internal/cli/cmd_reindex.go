@@ -20,7 +20,7 @@ func runReindex(ctx context.Context, m *Main, args []string) error {
 	data := fs.String("data", "", "archive directory (default: data_dir of the config)")
 	force := fs.Bool("force", false, "move an existing annalist.db aside (to annalist.db.before-reindex-TIME) instead of refusing")
 	asJSON := fs.Bool("json", false, `print {"files","records","sources","articles","snapshots","duplicates","no_metadata","damaged","raw_damaged","moved_aside"} on stdout`)
-	if pos, err := parseArgs(fs, args); err != nil {
+	if pos, err := m.parseArgs(fs, args); err != nil {
 		return err
 	} else if len(pos) > 0 {
 		return usageErr("reindex takes no arguments")

@@ -24,19 +24,25 @@ func runSearch(ctx context.Context, m *Main, args []string) error {
 	source := fs.String("source", "", "only this source's articles")
 	latest := fs.Bool("latest", false, "search only each article's latest snapshot")
 	limit := fs.Int("limit", 50, "at most N results")
-	pos, err := parseArgs(fs, args)
+	pos, err := m.parseArgs(fs, args)
 	if err != nil {
 		return err
+	}
+	if *limit < 1 {
+		return usageErr("--limit %d: must be 1 or more", *limit)
 	}
 	query := strings.TrimSpace(strings.Join(pos, " "))
 	if query == "" {
 		return usageErr("search needs a QUERY")
 	}
-	_, st, err := m.openArchiveReadOnly(ctx, false)
+	cfg, st, err := m.openArchiveReadOnly(ctx, false)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
+	if err := checkSource(ctx, cfg, st, *source); err != nil {
+		return err
+	}
 	hits, err := st.Search(ctx, query, store.SearchOptions{Source: *source, LatestOnly: *latest, Limit: *limit})
 	if err != nil {
 		if errors.Is(err, store.ErrBadQuery) {

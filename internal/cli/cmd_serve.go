@@ -24,7 +24,7 @@ var serveCommand = command{
 func runServe(ctx context.Context, m *Main, args []string) error {
 	fs := m.newFlagSet()
 	listen := fs.String("listen", "", "address to listen on (default: web.listen from the config, 127.0.0.1:8080)")
-	if pos, err := parseArgs(fs, args); err != nil {
+	if pos, err := m.parseArgs(fs, args); err != nil {
 		return err
 	} else if len(pos) > 0 {
 		return usageErr("serve takes no arguments")

@@ -22,7 +22,7 @@ func runShow(ctx context.Context, m *Main, args []string) error {
 	at := fs.String("at", "", "the snapshot in effect at this time (RFC 3339, YYYY-MM-DD or YYYYMMDDhhmmss)")
 	snapID := fs.String("snapshot", "", "this snapshot (its ID, or its 14-digit timestamp)")
 	format := fs.String("format", "text", "text, markdown, html, json, or the citation as bibtex or csl-json")
-	pos, err := parseArgs(fs, args)
+	pos, err := m.parseArgs(fs, args)
 	if err != nil {
 		return err
 	}

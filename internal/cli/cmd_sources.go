@@ -28,7 +28,7 @@ type sourceRow struct {
 func runSources(ctx context.Context, m *Main, args []string) error {
 	fs := m.newFlagSet()
 	asJSON := fs.Bool("json", false, "print a JSON array on stdout")
-	if pos, err := parseArgs(fs, args); err != nil {
+	if pos, err := m.parseArgs(fs, args); err != nil {
 		return err
 	} else if len(pos) > 0 {
 		return usageErr("sources takes no arguments")

@@ -27,7 +27,7 @@ func runVerify(ctx context.Context, m *Main, args []string) error {
 	fs := m.newFlagSet()
 	asJSON := fs.Bool("json", false, `print {"ok","files","records","snapshots","bytes","damaged":[…]} on stdout`)
 	data := fs.String("data", "", "archive directory (default: data_dir of the config)")
-	if pos, err := parseArgs(fs, args); err != nil {
+	if pos, err := m.parseArgs(fs, args); err != nil {
 		return err
 	} else if len(pos) > 0 {
 		return usageErr("verify takes no arguments")

@@ -21,6 +21,11 @@ func (m *Main) loadConfig() (*config.Config, error) {
 		if errors.Is(err, os.ErrNotExist) {
 			return nil, fmt.Errorf("%w (pass --config PATH or set ANNALIST_CONFIG)", err)
 		}
+		// A config that reads but says something wrong is a misconfiguration
+		// the user must fix, like a bad flag: exit 2.
+		if errors.Is(err, config.ErrInvalid) {
+			return nil, &exitError{code: 2, msg: err.Error()}
+		}
 		return nil, err
 	}
 	return cfg, nil
@@ -133,4 +138,26 @@ func isTerminal(f any) bool {
 	}
 	fi, err := file.Stat()
 	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}
+
+// checkSource makes a --source filter that names no source an error (exit
+// 2) instead of an empty result: a source counts if it is configured or the
+// archive holds it (a source removed from the config keeps its articles).
+func checkSource(ctx context.Context, cfg *config.Config, st *store.Store, name string) error {
+	if name == "" {
+		return nil
+	}
+	for _, s := range cfg.Sources {
+		if s.Name == name {
+			return nil
+		}
+	}
+	_, err := st.Source(ctx, name)
+	if errors.Is(err, store.ErrNotFound) {
+		return usageErr("--source: no source named %q in %s or in the archive (run 'annalist sources')", name, cfg.Path)
+	}
+	if err != nil {
+		return fmt.Errorf("look up source %q: %w", name, err)
+	}
+	return nil
 }

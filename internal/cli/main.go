@@ -93,17 +93,12 @@ func (m *Main) Run(ctx context.Context, args []string) int {
 		return 2
 	}
 	name := rest[0]
-	if name == "help" || name == "-h" || name == "--help" || name == "-help" {
-		if len(rest) > 1 {
-			for _, c := range commands() {
-				if c.name == rest[1] {
-					fmt.Fprintf(m.Stdout, "usage: annalist %s\n\n%s\n", c.usage, c.summary)
-					return 0
-				}
-			}
-		}
+	if name == "-h" || name == "--help" || name == "-help" || (name == "help" && len(rest) == 1) {
 		m.printHelp(m.Stdout)
 		return 0
+	}
+	if name == "help" {
+		return m.commandHelp(ctx, rest[1])
 	}
 	var cmd *command
 	for _, c := range commands() {
@@ -113,7 +108,7 @@ func (m *Main) Run(ctx context.Context, args []string) int {
 		}
 	}
 	if cmd == nil {
-		fmt.Fprintf(m.Stderr, "annalist: unknown command %q (run 'annalist help')\n", name)
+		fmt.Fprintf(m.Stderr, "annalist: unknown command %q%s (run 'annalist help')\n", name, didYouMean(name))
 		return 2
 	}
 	logger, err := newLogger(m.Stderr, m.logFormat, m.logLevel)
@@ -225,28 +220,137 @@ Run 'annalist COMMAND --help' for a command's flags.
 `)
 }
 
-// newFlagSet returns a FlagSet for the command being run, whose help names
-// the command.
+// commandHelp prints `annalist help NAME`: the command's usage, summary
+// and flags, on stdout. The flags are defined inside each command's run
+// function, so it is run with --help, which returns before any I/O.
+func (m *Main) commandHelp(ctx context.Context, name string) int {
+	for _, c := range commands() {
+		if c.name != name {
+			continue
+		}
+		if c.name == versionCommand.name { // takes no flags
+			fmt.Fprintf(m.Stdout, "usage: annalist %s\n\n%s\n", c.usage, c.summary)
+			return 0
+		}
+		m.current = c
+		m.logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+		if err := c.run(ctx, m, []string{"--help"}); !errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintf(m.Stderr, "annalist help %s: %v\n", name, err)
+			return 1
+		}
+		return 0
+	}
+	fmt.Fprintf(m.Stderr, "annalist help: unknown command %q%s (run 'annalist help')\n", name, didYouMean(name))
+	return 2
+}
+
+// didYouMean suggests the command closest to a misspelt name (edit
+// distance at most 2), as ", did you mean list?", or "".
+func didYouMean(name string) string {
+	best, bestDist := "", 3
+	for _, c := range commands() {
+		if d := editDistance(name, c.name); d < bestDist {
+			best, bestDist = c.name, d
+		}
+	}
+	if best == "" {
+		return ""
+	}
+	return fmt.Sprintf(", did you mean %s?", best)
+}
+
+// editDistance is the optimal string alignment distance: insertions,
+// deletions, substitutions and swaps of two adjacent letters ("lsit").
+func editDistance(a, b string) int {
+	ra, rb := []rune(a), []rune(b)
+	d := make([][]int, len(ra)+1)
+	for i := range d {
+		d[i] = make([]int, len(rb)+1)
+		d[i][0] = i
+	}
+	for j := range d[0] {
+		d[0][j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		for j := 1; j <= len(rb); j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			d[i][j] = min(d[i-1][j]+1, d[i][j-1]+1, d[i-1][j-1]+cost)
+			if i > 1 && j > 1 && ra[i-1] == rb[j-2] && ra[i-2] == rb[j-1] {
+				d[i][j] = min(d[i][j], d[i-2][j-2]+1)
+			}
+		}
+	}
+	return d[len(ra)][len(rb)]
+}
+
+// newFlagSet returns a FlagSet for the command being run. The flag package
+// prints nothing itself: a bad flag is reported once by Run (error and
+// usage line), and --help prints the command's help on stdout with flags
+// spelt --name, as the docs spell them.
 func (m *Main) newFlagSet() *flag.FlagSet {
 	c := m.current
 	fs := flag.NewFlagSet(c.name, flag.ContinueOnError)
-	fs.SetOutput(m.Stderr)
-	fs.Usage = func() {
-		fmt.Fprintf(m.Stderr, "usage: annalist %s\n\n%s\n\nFlags:\n", c.usage, c.summary)
-		fs.PrintDefaults()
-	}
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {}
 	return fs
 }
 
+// printFlagHelp writes a command's help: usage, summary and its flags.
+func (m *Main) printFlagHelp(fs *flag.FlagSet) {
+	c := m.current
+	w := m.Stdout
+	fmt.Fprintf(w, "usage: annalist %s\n\n%s\n", c.usage, c.summary)
+	first := true
+	fs.VisitAll(func(f *flag.Flag) {
+		if first {
+			fmt.Fprint(w, "\nFlags:\n")
+			first = false
+		}
+		typ, usage := flag.UnquoteUsage(f)
+		line := "  --" + f.Name
+		if v := usageValue(c.usage, f.Name); v != "" && typ != "" {
+			line += " " + v
+		} else if typ != "" {
+			line += " " + strings.ToUpper(typ)
+		}
+		if f.DefValue != "" && f.DefValue != "false" && f.DefValue != "0" {
+			usage += fmt.Sprintf(" (default %s)", f.DefValue)
+		}
+		fmt.Fprintf(w, "%s\n      %s\n", line, usage)
+	})
+	fmt.Fprint(w, "\nGlobal flags: --config PATH, --log-format FMT, --log-level LEVEL (see 'annalist help').\n")
+}
+
+// usageValue returns the value name a usage line gives a flag
+// ("--limit N" gives "N"), so that help and usage line agree.
+func usageValue(usage, name string) string {
+	_, after, ok := strings.Cut(usage, "--"+name+" ")
+	if !ok {
+		return ""
+	}
+	v, _, _ := strings.Cut(after, " ")
+	v = strings.TrimRight(v, "]")
+	if v == "" || strings.HasPrefix(v, "-") || strings.HasPrefix(v, "[") {
+		return ""
+	}
+	return v
+}
+
 // parseArgs parses flags and positional arguments in any order.
-func parseArgs(fs *flag.FlagSet, args []string) ([]string, error) {
+func (m *Main) parseArgs(fs *flag.FlagSet, args []string) ([]string, error) {
 	var pos []string
 	for {
 		if err := fs.Parse(args); err != nil {
 			if errors.Is(err, flag.ErrHelp) {
+				m.printFlagHelp(fs)
 				return nil, err
 			}
-			return nil, usageErr("%v", err)
+			// The flag package spells flags -name; the docs spell them --name.
+			msg := strings.Replace(err.Error(), "not defined: -", "not defined: --", 1)
+			return nil, usageErr("%s", msg)
 		}
 		args = fs.Args()
 		if len(args) == 0 {

@@ -54,8 +54,9 @@ func absOrSelf(p string) string {
 }
 
 // Load reads the config file at path, then every *.yaml and *.yml file in
-// feeds_dir (in name order; dot-files ignored; a missing directory means no
-// file sources), adds the inline `sources:`, fills what sources leave out
+// feeds_dir (in name order; dot-files ignored; a missing default ./feeds
+// means no file sources, a missing feeds_dir set in the file is an error),
+// adds the inline `sources:`, fills what sources leave out
 // from config.yaml's defaults, and validates everything.
 //
 // A file that cannot be read yields an error wrapping the os error (test
@@ -80,6 +81,12 @@ func Load(path string) (*Config, error) {
 	shownDir := rc.feedsDir
 	if !filepath.IsAbs(shownDir) {
 		shownDir = filepath.Join(filepath.Dir(path), shownDir)
+	}
+	// A feeds_dir written in config.yaml must exist: a typo there would
+	// otherwise poll nothing and show an empty archive. The default
+	// ./feeds may be absent (inline sources only).
+	if _, err := os.Stat(rc.FeedsDir); rc.feedsDirLine > 0 && errors.Is(err, fs.ErrNotExist) {
+		d.errorf(rc.feedsDirLine, "feeds_dir", "directory %s does not exist (create it, or remove feeds_dir to use only the inline sources)", shownDir)
 	}
 	fileSources, errs := loadFeedsDir(rc.FeedsDir, shownDir)
 	errs = append(d.sortedErrs(), errs...)

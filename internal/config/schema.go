@@ -12,6 +12,7 @@ import (
 type rawConfig struct {
 	Config
 	dataDir, feedsDir string // as written, relative to the config file
+	feedsDirLine      int    // line of an explicit feeds_dir; 0 when left to the default
 	sources           []parsedSource
 }
 
@@ -35,6 +36,7 @@ func (d *decoder) decodeConfig(body ast.Node) rawConfig {
 			d.nonEmptyString(e, &rc.dataDir)
 		case "feeds_dir":
 			d.nonEmptyString(e, &rc.feedsDir)
+			rc.feedsDirLine = e.line
 		case "user_agent":
 			d.nonEmptyString(e, &rc.UserAgent)
 		case "http":
