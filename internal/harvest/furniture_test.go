@@ -5,11 +5,8 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"net/http"
-	"net/http/httptest"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -19,58 +16,31 @@ import (
 	"annalist/internal/store"
 )
 
-// furnitureSite is a small history site on loopback with no selectors in its
-// source (the generic extractor reads it): a feed and the articles it
-// lists, whose pages a test rewrites between polls.
-type furnitureSite struct {
-	mu    sync.Mutex
-	pages map[string]string // path -> HTML
-	srv   *httptest.Server
-}
-
-func newFurnitureSite(t *testing.T, pages map[string]string) *furnitureSite {
-	s := &furnitureSite{pages: pages}
-	s.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		s.mu.Lock()
-		defer s.mu.Unlock()
-		if r.URL.Path == "/rss.xml" {
-			w.Header().Set("Content-Type", "application/rss+xml")
-			fmt.Fprint(w, `<?xml version="1.0"?><rss version="2.0"><channel><title>History</title><link>`+s.srv.URL+`/</link>`)
-			for path := range s.pages {
-				fmt.Fprintf(w, `<item><title>%s</title><link>%s%s</link><guid>%s%s</guid></item>`, path, s.srv.URL, path, s.srv.URL, path)
-			}
-			fmt.Fprint(w, `</channel></rss>`)
-			return
-		}
-		page, ok := s.pages[r.URL.Path]
-		if !ok {
-			http.NotFound(w, r)
-			return
-		}
-		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		fmt.Fprint(w, page)
-	}))
-	t.Cleanup(s.srv.Close)
+// furnitureSite is the life tests' historySite serving pages (path -> HTML)
+// that its feed lists, each under its path as guid.
+func newFurnitureSite(t *testing.T, pages map[string]string) *historySite {
+	t.Helper()
+	s := newHistorySite(t)
+	var items []siteItem
+	for path, page := range pages {
+		s.set(path, sitePage{body: page})
+		items = append(items, siteItem{guid: path, path: path, title: path})
+	}
+	s.feed(items...)
 	return s
 }
 
-func (s *furnitureSite) set(path, page string) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.pages[path] = page
-}
-
-// furnitureRig archives a furnitureSite with a generic-extractor source.
+// furnitureRig archives such a site with a generic-extractor source.
 type furnitureRig struct {
 	t     *testing.T
-	site  *furnitureSite
+	site  *historySite
 	src   config.Source
 	dir   string
 	store *store.Store
 	h     *harvest.Harvester
 }
 
-func newFurnitureRig(t *testing.T, site *furnitureSite, ignore []*regexp.Regexp) *furnitureRig {
+func newFurnitureRig(t *testing.T, site *historySite, ignore []*regexp.Regexp) *furnitureRig {
 	t.Helper()
 	c := &clock{t: time.Date(2024, 2, 1, 9, 0, 0, 0, time.UTC)}
 	dir := t.TempDir()
@@ -172,7 +142,7 @@ func testFurnitureAndCaptions(t *testing.T) {
 			image:   `src="data:image/gif;base64,R0lGODlhAQABAAAAACw=" data-src="https://cdn.example.org/yalta-1024.webp" srcset="/img/yalta-480.webp 480w, /img/yalta-1024.webp 1024w" sizes="100vw" loading="lazy"`,
 			caption: yaltaV1.caption},
 	} {
-		site.set("/yalta", v.html())
+		site.set("/yalta", sitePage{body: v.html()})
 		wantCounts(t, r.poll(), harvest.Counts{Items: 1, Unchanged: 1})
 		if n := len(r.snapshots("/yalta")); n != 1 {
 			t.Fatalf("furniture change %d stored a snapshot (%d in all)", i+1, n)
@@ -181,7 +151,7 @@ func testFurnitureAndCaptions(t *testing.T) {
 
 	fixed := yaltaV1
 	fixed.caption = "Roosevelt at Yalta"
-	site.set("/yalta", fixed.html())
+	site.set("/yalta", sitePage{body: fixed.html()})
 	wantCounts(t, r.poll(), harvest.Counts{Items: 1, Revised: 1})
 	if snaps := r.snapshots("/yalta"); len(snaps) != 2 || !strings.Contains(snaps[1].HTML, "Roosevelt at Yalta") {
 		t.Fatalf("corrected caption: %d snapshots", len(snaps))
@@ -220,7 +190,7 @@ func TestNormaliserUpgradeStoresNothing(t *testing.T) {
 	}
 	// And the upgrade does not hide a real change.
 	plain.caption = "Roosevelt at Yalta"
-	site.set("/yalta", plain.html())
+	site.set("/yalta", sitePage{body: plain.html()})
 	wantCounts(t, r.poll(), harvest.Counts{Items: 1, Revised: 1})
 }
 
