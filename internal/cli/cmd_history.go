@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"slices"
 	"strconv"
 	"text/tabwriter"
 	"time"
@@ -51,8 +50,7 @@ func runHistory(ctx context.Context, m *Main, args []string) error {
 		if err != nil {
 			return fmt.Errorf("captures of %s: %w", a.ID, err)
 		}
-		slices.Reverse(caps) // oldest first, as the snapshots
-		runs = view.FoldCaptures(caps)
+		runs = view.CaptureRuns(caps)
 	}
 	if *asJSON {
 		if !*withCaptures {

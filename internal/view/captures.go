@@ -1,6 +1,7 @@
 package view
 
 import (
+	"slices"
 	"time"
 
 	"annalist/internal/store"
@@ -28,6 +29,14 @@ type Capture struct {
 type CaptureRun struct {
 	First, Last store.Capture
 	Count       int
+}
+
+// CaptureRuns folds an article's captures as the store lists them (newest
+// first) into runs, oldest first, as its snapshots are listed.
+func CaptureRuns(newestFirst []store.Capture) []CaptureRun {
+	oldest := slices.Clone(newestFirst)
+	slices.Reverse(oldest)
+	return FoldCaptures(oldest)
 }
 
 // FoldCaptures folds captures (oldest first) into runs: consecutive checks

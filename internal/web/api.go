@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
-	"slices"
 	"strconv"
 	"time"
 
@@ -210,8 +209,7 @@ func (s *Server) apiHistory(w http.ResponseWriter, r *http.Request) {
 		s.apiError(w, r, err, 0, "")
 		return
 	}
-	slices.Reverse(caps) // oldest first, as the snapshots
-	writeJSON(w, r, http.StatusOK, jsonview.HistoryWithCaptures{Snapshots: out, Captures: jsonview.NewCaptures(jsonview.FoldCaptures(caps))})
+	writeJSON(w, r, http.StatusOK, jsonview.HistoryWithCaptures{Snapshots: out, Captures: jsonview.NewCaptures(jsonview.CaptureRuns(caps))})
 }
 
 // apiSnapshot is `annalist show --format json`; a timestamp without a

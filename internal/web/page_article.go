@@ -28,9 +28,7 @@ type articleData struct {
 
 // checks folds captures (newest first) into runs, newest first.
 func checks(caps []store.Capture) []jsonview.CaptureRun {
-	oldest := slices.Clone(caps)
-	slices.Reverse(oldest)
-	runs := jsonview.FoldCaptures(oldest)
+	runs := jsonview.CaptureRuns(caps)
 	slices.Reverse(runs)
 	return runs
 }
