@@ -95,7 +95,10 @@ func runDemo(ctx context.Context, m *Main, args []string) error {
 	if err := demoMoveAndRemove(ctx, out, site, st, h, src, base); err != nil {
 		return err
 	}
-	arts, _ := st.Articles(ctx, store.ArticleFilter{})
+	arts, err := st.Articles(ctx, store.ArticleFilter{})
+	if err != nil {
+		return fmt.Errorf("demo: list the archived articles: %w", err)
+	}
 	total := 0
 	for _, x := range arts {
 		total += x.Snapshots

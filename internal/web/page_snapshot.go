@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"html/template"
 	"net/http"
 
@@ -98,9 +99,13 @@ const (
 // citation is how snapshot sn of article a is cited: its source named by
 // the source's title, the archive by the configured base URL.
 func (s *Server) citation(r *http.Request, a *store.Article, sn *store.Snapshot) jsonview.Citation {
-	title := ""
-	if src, err := s.st.Source(r.Context(), a.Source); err == nil {
+	title := "" // NewCitation then names the source by its slug
+	src, err := s.st.Source(r.Context(), a.Source)
+	switch {
+	case err == nil:
 		title = src.Title
+	case !errors.Is(err, store.ErrNotFound):
+		s.log.Warn("web: source title for a citation", "source", a.Source, "error", err)
 	}
 	return jsonview.NewCitation(a, sn, title, s.base(r))
 }
