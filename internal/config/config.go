@@ -59,6 +59,10 @@ type Source struct {
 	Name          string // from `name`, else the file name without .yaml
 	Title         string
 	Feed          string // absolute http(s) URL
+	// Site is the site's home page (`site`, optional): OPML's htmlUrl.
+	Site string
+	// Category groups sources (`category`, optional): an OPML folder.
+	Category string
 	Schedule      string // cron spec, default from Defaults.Schedule
 	Watch         []time.Duration
 	Selectors     Selectors
