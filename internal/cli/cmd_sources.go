@@ -14,8 +14,8 @@ import (
 
 var sourcesCommand = command{
 	name:    "sources",
-	summary: "list the configured sources with their poll health and counts",
-	usage:   "sources [--json]",
+	summary: "list the configured sources with their poll health and counts; import or export OPML",
+	usage:   "sources [--json] | sources import FILE.opml [--write] [--replace] [--json] | sources export [-o FILE]",
 	run:     runSources,
 }
 
@@ -26,6 +26,14 @@ type sourceRow struct {
 }
 
 func runSources(ctx context.Context, m *Main, args []string) error {
+	if len(args) > 0 {
+		switch args[0] {
+		case "import":
+			return runSourcesImport(ctx, m, args[1:])
+		case "export":
+			return runSourcesExport(ctx, m, args[1:])
+		}
+	}
 	fs := m.newFlagSet()
 	asJSON := fs.Bool("json", false, "print a JSON array on stdout")
 	if pos, err := m.parseArgs(fs, args); err != nil {
