@@ -291,13 +291,7 @@ func uniqueName(name string, taken map[string]bool) string {
 // reads as double-quoted scalars: any title is safe.
 func importYAML(p importedJSON, file string) []byte {
 	var b bytes.Buffer
-	q := func(s string) string {
-		var out bytes.Buffer
-		enc := json.NewEncoder(&out)
-		enc.SetEscapeHTML(false)
-		_ = enc.Encode(s)
-		return strings.TrimSpace(out.String())
-	}
+	q := yamlString
 	fmt.Fprintf(&b, "# Imported by `annalist sources import` from %s (line %d).\n", strings.Trim(q(filepath.Base(file)), `"`), p.Line)
 	fmt.Fprintf(&b, "# No selectors: the generic extractor picks the article body. To write\n# some, see `annalist add URL` and `annalist extract --source NAME URL`.\n")
 	fmt.Fprintf(&b, "title: %s\nfeed: %s\n", q(p.Title), q(p.Feed))
@@ -308,6 +302,16 @@ func importYAML(p importedJSON, file string) []byte {
 		fmt.Fprintf(&b, "category: %s\n", q(p.Category))
 	}
 	return b.Bytes()
+}
+
+// yamlString quotes s as a JSON string, which YAML reads as a
+// double-quoted scalar whatever s holds.
+func yamlString(s string) string {
+	var out bytes.Buffer
+	enc := json.NewEncoder(&out)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(s)
+	return strings.TrimSpace(out.String())
 }
 
 // writeImport writes the planned files: a new one never over a file that
