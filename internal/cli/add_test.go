@@ -102,6 +102,7 @@ type addOut struct {
 		Error   string `json:"error"`
 	} `json:"feeds"`
 	Feed   string `json:"feed"`
+	Site   string `json:"site"`
 	Newest *struct {
 		URL        string  `json:"url"`
 		Title      string  `json:"title"`
@@ -229,7 +230,8 @@ func TestAddTriesUsualPaths(t *testing.T) {
 	if out.Feed != site.srv.URL+"/feed.json" || len(out.Feeds) != 1 || out.Feeds[0].FoundBy != "path" || out.Feeds[0].Format != "json" || out.Feeds[0].Items != 2 {
 		t.Fatalf("feeds %+v", out.Feeds)
 	}
-	if out.Name != "vienna" || out.Newest == nil || out.Newest.Title != "The Siege of Vienna" {
+	// The site is the JSON Feed's home_page_url, not the article given.
+	if out.Name != "vienna" || out.Site != site.srv.URL+"/" || out.Newest == nil || out.Newest.Title != "The Siege of Vienna" {
 		t.Fatalf("name %q newest %+v", out.Name, out.Newest)
 	}
 	// The URL of a feed is taken as the feed.

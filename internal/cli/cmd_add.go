@@ -68,6 +68,7 @@ type addJSON struct {
 	FinalURL          string            `json:"final_url"`
 	Feeds             []addFeedJSON     `json:"feeds"`
 	Feed              string            `json:"feed"` // the one chosen: the first usable
+	Site              string            `json:"site"` // the feed's link to its site, else the page given (after redirects)
 	Newest            *addNewestJSON    `json:"newest"`
 	Selectors         map[string]string `json:"selectors"`
 	SelectorsVerified bool              `json:"selectors_verified"`
@@ -137,8 +138,14 @@ func runAdd(ctx context.Context, m *Main, args []string) error {
 	}
 
 	var siteTitle string
+	out.Site = out.FinalURL
 	if parsed != nil {
 		siteTitle = parsed.Title
+		// The feed's own link names the site's home page better than
+		// the page given, which may be an article.
+		if siteURL(parsed.Link) != "" {
+			out.Site = parsed.Link
+		}
 		if item := newestItem(parsed.Items); item != nil {
 			out.Newest = m.tryNewest(ctx, fc, item, out.Selectors, &out.SelectorsVerified)
 		}
@@ -530,8 +537,8 @@ func addYAML(out addJSON, title string, now time.Time) []byte {
 		title = out.Name
 	}
 	fmt.Fprintf(&b, "title: %s\nfeed: %s\n", q(title), q(out.Feed))
-	if out.FinalURL != "" && out.FinalURL != out.Feed {
-		fmt.Fprintf(&b, "site: %s\n", q(out.FinalURL))
+	if out.Site != "" && out.Site != out.Feed {
+		fmt.Fprintf(&b, "site: %s\n", q(out.Site))
 	}
 	if n := out.Newest; n != nil && n.Error == "" {
 		fmt.Fprintf(&b, "# Newest item when added: %s (%d words, %s extractor).\n", strings.Trim(q(n.Title), `"`), n.Words, n.Extractor)

@@ -48,6 +48,7 @@ type importedJSON struct {
 	Feed     string `json:"feed"`
 	Site     string `json:"site"`
 	Category string `json:"category"`
+	Body     string `json:"body_selector"` // selectors.body, from miniflux:scraperRules or frss:cssFullContent
 	yaml     []byte
 }
 
@@ -186,7 +187,7 @@ func planImport(cfg *config.Config, doc *opml.Document, file string, replace boo
 			continue
 		}
 		seen[key] = f.Line
-		p := importedJSON{Line: f.Line, Title: f.Title, Feed: f.XMLURL, Site: siteURL(f.HTMLURL), Category: f.Category}
+		p := importedJSON{Line: f.Line, Title: f.Title, Feed: f.XMLURL, Site: siteURL(f.HTMLURL), Category: f.Category, Body: f.BodySelector}
 		if s, ok := byFeed[key]; ok {
 			p.Name, p.Action = s.Name, "exists"
 			if replace && filepath.Dir(s.File) == cfg.FeedsDir {
@@ -202,6 +203,12 @@ func planImport(cfg *config.Config, doc *opml.Document, file string, replace boo
 		}
 		if p.Action != "exists" {
 			p.yaml = importYAML(p, file)
+			if _, err := config.ParseSource(bytes.NewReader(p.yaml), p.Path, p.Name); err != nil && p.Body != "" {
+				// The reader's selector is no CSS annalist reads (Miniflux's
+				// scraper rules may be its own syntax): import without it.
+				p.Body = ""
+				p.yaml = importYAML(p, file)
+			}
 			if _, err := config.ParseSource(bytes.NewReader(p.yaml), p.Path, p.Name); err != nil {
 				// A title or category the loader refuses (say, a control
 				// character) is left out rather than failing the import.
@@ -293,13 +300,17 @@ func importYAML(p importedJSON, file string) []byte {
 	var b bytes.Buffer
 	q := yamlString
 	fmt.Fprintf(&b, "# Imported by `annalist sources import` from %s (line %d).\n", strings.Trim(q(filepath.Base(file)), `"`), p.Line)
-	fmt.Fprintf(&b, "# No selectors: the generic extractor picks the article body. To write\n# some, see `annalist add URL` and `annalist extract --source NAME URL`.\n")
 	fmt.Fprintf(&b, "title: %s\nfeed: %s\n", q(p.Title), q(p.Feed))
 	if p.Site != "" {
 		fmt.Fprintf(&b, "site: %s\n", q(p.Site))
 	}
 	if p.Category != "" {
 		fmt.Fprintf(&b, "category: %s\n", q(p.Category))
+	}
+	if p.Body != "" {
+		fmt.Fprintf(&b, "# The reader's full-content selector; check it with\n# `annalist extract --source NAME URL`.\nselectors:\n  body: %s\n", q(p.Body))
+	} else {
+		fmt.Fprintf(&b, "# No selectors: the generic extractor picks the article body. To write\n# some, see `annalist add URL` and `annalist extract --source NAME URL`.\n")
 	}
 	return b.Bytes()
 }
@@ -384,7 +395,7 @@ func runSourcesExport(ctx context.Context, m *Main, args []string) error {
 	}
 	feeds := make([]opml.Feed, 0, len(cfg.Sources))
 	for _, s := range cfg.Sources {
-		feeds = append(feeds, opml.Feed{Title: s.Title, XMLURL: s.Feed, HTMLURL: s.Site, Category: s.Category, Name: s.Name})
+		feeds = append(feeds, opml.Feed{Title: s.Title, XMLURL: s.Feed, HTMLURL: s.Site, Category: s.Category, Name: s.Name, BodySelector: s.Selectors.Body})
 	}
 	var buf bytes.Buffer
 	if err := opml.Write(&buf, "annalist sources", m.Now(), feeds); err != nil {

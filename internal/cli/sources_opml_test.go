@@ -23,6 +23,7 @@ type importOut struct {
 		Feed     string `json:"feed"`
 		Site     string `json:"site"`
 		Category string `json:"category"`
+		Body     string `json:"body_selector"`
 	} `json:"sources"`
 	Skipped []struct {
 		Line   int    `json:"line"`
@@ -100,8 +101,22 @@ func TestSourcesImport(t *testing.T) {
 		src.Site != "https://www.smithsonianmag.com/history/" || src.Category != "Medieval & Early Modern" {
 		t.Fatalf("imported source: %+v", src)
 	}
-	if out, _, code := f.run("sources"); code != 0 || !strings.Contains(out, "medievalists-net") {
+	// Miniflux's scraper rule is the body selector.
+	if src, _ := cfg.Source("medievalists-net"); src.Selectors.Body != "div.entry-content" {
+		t.Fatalf("medievalists-net selectors: %+v", src.Selectors)
+	}
+	// The listing shows the categories.
+	if out, _, code := f.run("sources"); code != 0 || !strings.Contains(out, "CATEGORY") || !strings.Contains(out, "Medieval & Early Modern") {
 		t.Fatalf("sources after import: exit %d\n%s", code, out)
+	}
+	var listed []map[string]any
+	f.runJSON(&listed, "sources", "--json")
+	cats := map[string]any{}
+	for _, r := range listed {
+		cats[r["name"].(string)] = r["category"]
+	}
+	if cats["jstor-daily-2"] != "All" || cats["mondo-history"] != nil {
+		t.Fatalf("sources --json categories: %v", cats)
 	}
 
 	// Again: every feed is configured now, nothing is touched.
@@ -148,8 +163,34 @@ func TestSourcesImportFreshRSS(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if s, ok := cfg.Source("mondo-storia-archivio"); !ok || s.Feed != "https://www.mondohistory.example/rss.xml?lang=it&section=storia" || s.Category != "Uncategorized" {
+	if s, ok := cfg.Source("mondo-storia-archivio"); !ok || s.Feed != "https://www.mondohistory.example/rss.xml?lang=it&section=storia" || s.Category != "Uncategorized" || s.Selectors.Body != "div.article-content" {
 		t.Fatalf("mondo-storia-archivio: %+v", s)
+	}
+}
+
+// TestSourcesImportForeignSelector: a reader's full-content rule that is
+// no CSS selector annalist reads is left out; the feed is still imported.
+func TestSourcesImportForeignSelector(t *testing.T) {
+	f := newFixture(t)
+	file := filepath.Join(t.TempDir(), "subs.opml")
+	const src = `<opml version="2.0" xmlns:frss="https://freshrss.org/opml"><body>
+<outline text="Odd" type="rss" xmlUrl="https://odd.example/rss" frss:cssFullContent="div[class="/>
+<outline text="Fine" type="rss" xmlUrl="https://fine.example/rss" frss:cssFullContent="article .text"/>
+</body></opml>`
+	if err := os.WriteFile(file, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var res importOut
+	f.runJSON(&res, "sources", "import", file, "--write", "--json")
+	if len(res.Sources) != 2 || res.Sources[0].Body != "" || res.Sources[1].Body != "article .text" || len(res.Skipped) != 0 {
+		t.Fatalf("%+v", res)
+	}
+	cfg, err := config.Load(f.cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s, ok := cfg.Source("odd"); !ok || !s.Selectors.Empty() {
+		t.Fatalf("odd: %+v", s)
 	}
 }
 
@@ -177,12 +218,12 @@ func TestSourcesImportBadOPML(t *testing.T) {
 
 // TestSourcesExportImportRoundTrip: export, import into an empty config,
 // and the sources come back the same: names, titles, feeds, sites and
-// categories (a source without a title comes back titled by its name).
+// categories and body selectors (a source without a title comes back titled by its name).
 func TestSourcesExportImportRoundTrip(t *testing.T) {
 	f := newFixture(t)
 	dir := filepath.Dir(f.cfg)
 	for name, body := range map[string]string{
-		"rome.yaml":   "title: \"Rome: \\\"the <eternal> city\\\" & more\"\nfeed: https://rome.example/feed?a=1&b=2\nsite: https://rome.example/\ncategory: Ancient / Rome\n",
+		"rome.yaml":   "title: \"Rome: \\\"the <eternal> city\\\" & more\"\nfeed: https://rome.example/feed?a=1&b=2\nsite: https://rome.example/\ncategory: Ancient / Rome\nselectors:\n  body: div.post > p\n",
 		"athens.yaml": "title: Athens\nfeed: https://athens.example/rss\ncategory: Ancient / Rome\n",
 		"loose.yaml":  "feed: https://loose.example/atom.xml\n",
 	} {
@@ -215,14 +256,14 @@ func TestSourcesExportImportRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	type key struct{ Name, Title, Feed, Site, Category string }
+	type key struct{ Name, Title, Feed, Site, Category, Body string }
 	keys := func(c *config.Config) []key {
 		var out []key
 		for _, s := range c.Sources {
 			if s.Title == "" { // OPML needs a text: the name stands in
 				s.Title = s.Name
 			}
-			out = append(out, key{s.Name, s.Title, s.Feed, s.Site, s.Category})
+			out = append(out, key{s.Name, s.Title, s.Feed, s.Site, s.Category, s.Selectors.Body})
 		}
 		return out
 	}

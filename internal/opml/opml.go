@@ -18,6 +18,15 @@ import (
 // other readers ignore.
 const Namespace = "https://github.com/annalist-archive/annalist/opml"
 
+// The namespaces of Miniflux's and FreshRSS's own attributes, of which
+// annalist reads and writes one each: the CSS selector of a feed's
+// article body on its pages (Miniflux's scraperRules, FreshRSS's
+// cssFullContent), annalist's selectors.body.
+const (
+	NamespaceMiniflux = "https://miniflux.app/opml"
+	NamespaceFreshRSS = "https://freshrss.org/opml"
+)
+
 // ErrInvalid matches every *Error: the file is not OPML annalist can read.
 var ErrInvalid = errors.New("opml: invalid OPML")
 
@@ -45,6 +54,9 @@ type Feed struct {
 	HTMLURL  string // the site, "" if not given
 	Category string // the enclosing outlines' names, outermost first, joined by " / "; "" at top level
 	Name     string // annalist:name, "" unless annalist wrote the file
+	// BodySelector is the CSS selector of the article body on the feed's
+	// pages: miniflux:scraperRules or frss:cssFullContent.
+	BodySelector string
 	Line     int    // where the outline starts
 }
 
@@ -182,8 +194,14 @@ func outline(attrs []xml.Attr) (f Feed, isFeed bool) {
 	}
 	f.Title = strings.Join(strings.Fields(title), " ")
 	for _, a := range attrs {
-		if a.Name.Local == "name" && (a.Name.Space == Namespace || a.Name.Space == "annalist") {
+		switch {
+		case a.Name.Local == "name" && (a.Name.Space == Namespace || a.Name.Space == "annalist"):
 			f.Name = a.Value
+		case a.Name.Local == "scraperRules" && a.Name.Space == NamespaceMiniflux,
+			a.Name.Local == "cssFullContent" && a.Name.Space == NamespaceFreshRSS:
+			if v := strings.TrimSpace(a.Value); v != "" {
+				f.BodySelector = v
+			}
 		}
 	}
 	return f, isFeed && f.XMLURL != ""
@@ -218,6 +236,8 @@ type xmlOPML struct {
 	XMLName xml.Name `xml:"opml"`
 	Version string   `xml:"version,attr"`
 	NS      string   `xml:"xmlns:annalist,attr"`
+	NSMini  string   `xml:"xmlns:miniflux,attr"`
+	NSFresh string   `xml:"xmlns:frss,attr"`
 	Head    struct {
 		Title       string `xml:"title"`
 		DateCreated string `xml:"dateCreated"`
@@ -232,19 +252,23 @@ type xmlOutline struct {
 	XMLURL   string       `xml:"xmlUrl,attr,omitempty"`
 	HTMLURL  string       `xml:"htmlUrl,attr,omitempty"`
 	Name     string       `xml:"annalist:name,attr,omitempty"`
+	Scraper  string       `xml:"miniflux:scraperRules,attr,omitempty"`
+	CSSFull  string       `xml:"frss:cssFullContent,attr,omitempty"`
 	Outlines []xmlOutline `xml:"outline"`
 }
 
 // Write writes feeds as an OPML 2.0 document: feeds without a category at
 // the top level, then one folder outline per category (in the order they
-// first appear), as Miniflux and FreshRSS export and import them.
+// first appear), as Miniflux and FreshRSS export and import them; a body
+// selector goes in both readers' attributes.
 func Write(w io.Writer, title string, created time.Time, feeds []Feed) error {
-	doc := xmlOPML{Version: "2.0", NS: Namespace}
+	doc := xmlOPML{Version: "2.0", NS: Namespace, NSMini: NamespaceMiniflux, NSFresh: NamespaceFreshRSS}
 	doc.Head.Title = title
 	doc.Head.DateCreated = created.UTC().Format(time.RFC1123Z)
 	folder := map[string]int{}
 	for _, f := range feeds {
-		o := xmlOutline{Text: f.Title, Title: f.Title, Type: "rss", XMLURL: f.XMLURL, HTMLURL: f.HTMLURL, Name: f.Name}
+		o := xmlOutline{Text: f.Title, Title: f.Title, Type: "rss", XMLURL: f.XMLURL, HTMLURL: f.HTMLURL, Name: f.Name,
+			Scraper: f.BodySelector, CSSFull: f.BodySelector}
 		if o.Text == "" {
 			o.Text, o.Title = f.Name, f.Name
 		}

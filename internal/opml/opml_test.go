@@ -27,13 +27,14 @@ func parseFile(t *testing.T, path string) *Document {
 
 // TestParseMiniflux reads a file shaped as Miniflux exports it: every
 // feed inside a category outline (text only), feeds with title and text,
-// miniflux: attributes ignored.
+// miniflux:scraperRules read as the body selector, other miniflux:
+// attributes ignored.
 func TestParseMiniflux(t *testing.T) {
 	doc := parseFile(t, "testdata/miniflux.opml")
 	want := []Feed{
 		{Title: "JSTOR Daily", XMLURL: "https://daily.jstor.org/feed/", HTMLURL: "https://daily.jstor.org", Category: "All", Line: 9},
 		{Title: "The Public Domain Review", XMLURL: "https://publicdomainreview.org/rss.xml", HTMLURL: "https://publicdomainreview.org/", Category: "All", Line: 10},
-		{Title: "Medievalists.net", XMLURL: "https://www.medievalists.net/feed/", HTMLURL: "https://www.medievalists.net", Category: "Medieval & Early Modern", Line: 13},
+		{Title: "Medievalists.net", XMLURL: "https://www.medievalists.net/feed/", HTMLURL: "https://www.medievalists.net", Category: "Medieval & Early Modern", BodySelector: "div.entry-content", Line: 13},
 		{Title: "Smithsonian Magazine – History", XMLURL: "https://www.smithsonianmag.com/rss/history/", HTMLURL: "https://www.smithsonianmag.com/history/", Category: "Medieval & Early Modern", Line: 14},
 	}
 	if !reflect.DeepEqual(doc.Feeds, want) {
@@ -45,13 +46,14 @@ func TestParseMiniflux(t *testing.T) {
 }
 
 // TestParseFreshRSS reads a file shaped as FreshRSS exports it: feeds
-// with text only and type="rss", an entity in a URL, and an "HTML+XPath"
+// with text only and type="rss", an entity in a URL, frss:cssFullContent
+// read as the body selector, and an "HTML+XPath"
 // scraper outline, which is no feed and is skipped with its line.
 func TestParseFreshRSS(t *testing.T) {
 	doc := parseFile(t, "testdata/freshrss.opml")
 	want := []Feed{
 		{Title: "HistoryExtra", XMLURL: "https://www.historyextra.com/feed/", HTMLURL: "https://www.historyextra.com/", Category: "Uncategorized", Line: 9},
-		{Title: "Mondo Storia — archivio", XMLURL: "https://www.mondohistory.example/rss.xml?lang=it&section=storia", HTMLURL: "https://www.mondohistory.example/", Category: "Uncategorized", Line: 10},
+		{Title: "Mondo Storia — archivio", XMLURL: "https://www.mondohistory.example/rss.xml?lang=it&section=storia", HTMLURL: "https://www.mondohistory.example/", Category: "Uncategorized", BodySelector: "div.article-content", Line: 10},
 		{Title: "JSON Feed blog", XMLURL: "https://history.example.org/feed.json", HTMLURL: "https://history.example.org/", Category: "Scraped", Line: 14},
 	}
 	if !reflect.DeepEqual(doc.Feeds, want) {
@@ -111,7 +113,7 @@ func TestParseErrors(t *testing.T) {
 func TestWriteRoundTrip(t *testing.T) {
 	feeds := []Feed{
 		{Title: "Loose <one> & \"quoted\"", XMLURL: "https://a.example/rss?x=1&y=2", HTMLURL: "https://a.example/", Name: "loose"},
-		{Title: "Rome", XMLURL: "https://rome.example/feed", Category: "History / Ancient", Name: "rome"},
+		{Title: "Rome", XMLURL: "https://rome.example/feed", Category: "History / Ancient", Name: "rome", BodySelector: "div.post > p, .lede"},
 		{Title: "Athens", XMLURL: "https://athens.example/feed", Category: "History / Ancient", Name: "athens"},
 		{Title: "Medieval", XMLURL: "https://m.example/feed", HTMLURL: "https://m.example/", Category: "Middle Ages", Name: "medieval"},
 	}
@@ -138,7 +140,7 @@ func TestWriteRoundTrip(t *testing.T) {
 func TestWriteShape(t *testing.T) {
 	var buf bytes.Buffer
 	err := Write(&buf, "annalist sources", time.Date(2026, 11, 30, 12, 0, 0, 0, time.UTC), []Feed{
-		{Title: "Rome", XMLURL: "https://rome.example/feed", HTMLURL: "https://rome.example/", Category: "Ancient", Name: "rome"},
+		{Title: "Rome", XMLURL: "https://rome.example/feed", HTMLURL: "https://rome.example/", Category: "Ancient", Name: "rome", BodySelector: "div.body"},
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -158,6 +160,13 @@ func TestWriteShape(t *testing.T) {
 	}
 	if err := xml.Unmarshal(buf.Bytes(), &doc); err != nil {
 		t.Fatal(err)
+	}
+	// The readers' own attributes, in their namespaces.
+	out := buf.String()
+	for _, want := range []string{`xmlns:miniflux="https://miniflux.app/opml"`, `xmlns:frss="https://freshrss.org/opml"`, `miniflux:scraperRules="div.body"`, `frss:cssFullContent="div.body"`} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %s:\n%s", want, out)
+		}
 	}
 	want := []outline{{Text: "Ancient", Title: "Ancient", Outlines: []outline{{Text: "Rome", Title: "Rome", Type: "rss", XMLURL: "https://rome.example/feed", HTMLURL: "https://rome.example/"}}}}
 	if doc.Version != "2.0" || doc.DateCreated != "Mon, 30 Nov 2026 12:00:00 +0000" || !reflect.DeepEqual(doc.Outlines, want) {
