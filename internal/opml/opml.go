@@ -57,7 +57,7 @@ type Feed struct {
 	// BodySelector is the CSS selector of the article body on the feed's
 	// pages: miniflux:scraperRules or frss:cssFullContent.
 	BodySelector string
-	Line     int    // where the outline starts
+	Line         int // where the outline starts
 }
 
 // Skipped is an outline with an xmlUrl that is not read as a feed.
