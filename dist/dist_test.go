@@ -143,7 +143,9 @@ func TestSystemdUnitVerifies(t *testing.T) {
 	// systemd's own exposure score of the sandbox (0 = fully confined,
 	// 10 = none); 2.0 and under is "OK".
 	out, err = exec.Command(analyze, "security", "--offline=yes", "--threshold=20", path).CombinedOutput()
-	if err != nil {
+	if err != nil && strings.Contains(string(out), "unrecognized option") {
+		t.Logf("systemd-analyze security --offline needs systemd 250 or later: not checked\n%s", out)
+	} else if err != nil {
 		t.Fatalf("systemd-analyze security: exposure over 2.0: %v\n%s", err, out)
 	}
 }
