@@ -23,6 +23,7 @@ type addSite struct {
 	feedPath  string // where the feed is served
 	jsonFeed  bool   // a JSON Feed instead of RSS
 	robotsTxt string
+	gone      bool // the articles answer 404
 }
 
 func newAddSite(t *testing.T, configure func(*addSite)) *addSite {
@@ -79,6 +80,10 @@ func (s *addSite) serve(w http.ResponseWriter, r *http.Request) {
 <item><title>The Siege of Vienna</title><link>%[1]s/articles/new</link><guid>new</guid><pubDate>Thu, 01 Feb 2024 00:00:00 GMT</pubDate></item>
 </channel></rss>`, base)
 	case "/articles/new":
+		if s.gone {
+			http.NotFound(w, r)
+			return
+		}
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		fmt.Fprint(w, addArticle)
 	case "/articles/old":
@@ -243,6 +248,21 @@ func TestAddTriesUsualPaths(t *testing.T) {
 	// A --name already taken is a usage error.
 	if _, stderr, code := f.run("add", site.srv.URL+"/", "--name", "mondo-history"); code != 2 || !strings.Contains(stderr, "mondo-history") {
 		t.Fatalf("taken name: exit %d, %s", code, stderr)
+	}
+}
+
+// TestAddNewestItemFails: an article that cannot be fetched is reported in
+// newest.error; the source is still written, without suggestions.
+func TestAddNewestItemFails(t *testing.T) {
+	f := newFixture(t)
+	site := newAddSite(t, func(s *addSite) { s.gone = true })
+	var out addOut
+	f.runJSON(&out, "add", site.srv.URL+"/", "--write", "--json")
+	if out.Newest == nil || !strings.Contains(out.Newest.Error, "404") || len(out.Selectors) != 0 || !out.Written {
+		t.Fatalf("%+v", out)
+	}
+	if _, err := config.Load(f.cfg); err != nil {
+		t.Fatal(err)
 	}
 }
 
