@@ -14,18 +14,28 @@ import (
 
 var sourcesCommand = command{
 	name:    "sources",
-	summary: "list the configured sources with their poll health and counts",
-	usage:   "sources [--json]",
+	summary: "list the configured sources with their poll health and counts; import or export OPML",
+	usage:   "sources [--json] | sources import FILE.opml [--write] [--replace] [--json] | sources export [-o FILE]",
 	run:     runSources,
 }
 
-// sourceRow is a source as listed; it marshals as view.Source alone.
+// sourceRow is a source as listed; it marshals as view.Source, plus
+// "category" when the source has one.
 type sourceRow struct {
 	view.Source
-	failures int // shown in the table; not in the JSON contract
+	Category string `json:"category,omitempty"`
+	failures int    // shown in the table; not in the JSON contract
 }
 
 func runSources(ctx context.Context, m *Main, args []string) error {
+	if len(args) > 0 {
+		switch args[0] {
+		case "import":
+			return runSourcesImport(ctx, m, args[1:])
+		case "export":
+			return runSourcesExport(ctx, m, args[1:])
+		}
+	}
 	fs := m.newFlagSet()
 	asJSON := fs.Bool("json", false, "print a JSON array on stdout")
 	if pos, err := m.parseArgs(fs, args); err != nil {
@@ -55,7 +65,16 @@ func runSources(ctx context.Context, m *Main, args []string) error {
 		return m.writeJSON(rows)
 	}
 	tw := tabwriter.NewWriter(m.Stdout, 2, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "NAME\tARTICLES\tSNAPSHOTS\tGONE\tLAST POLL\tOUTCOME\tNEXT RUN\tFEED")
+	// A CATEGORY column only when some source has one (imported from OPML).
+	categories := false
+	for _, r := range rows {
+		categories = categories || r.Category != ""
+	}
+	header := "NAME\tARTICLES\tSNAPSHOTS\tGONE\tLAST POLL\tOUTCOME\tNEXT RUN\tFEED"
+	if categories {
+		header += "\tCATEGORY"
+	}
+	fmt.Fprintln(tw, header)
 	for _, r := range rows {
 		outcome := r.LastOutcome
 		if outcome == "" {
@@ -64,7 +83,11 @@ func runSources(ctx context.Context, m *Main, args []string) error {
 		if r.failures > 1 {
 			outcome = fmt.Sprintf("failing (%d polls in a row)", r.failures)
 		}
-		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%s\t%s\t%s\t%s\n", termLine(r.Name), r.Articles, r.Snapshots, r.Gone, deref(r.LastPollAt, "-"), termLine(outcome), deref(r.NextRun, "-"), termLine(r.Feed))
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%s\t%s\t%s\t%s", termLine(r.Name), r.Articles, r.Snapshots, r.Gone, deref(r.LastPollAt, "-"), termLine(outcome), deref(r.NextRun, "-"), termLine(r.Feed))
+		if categories {
+			fmt.Fprintf(tw, "\t%s", termLine(r.Category))
+		}
+		fmt.Fprintln(tw)
 	}
 	if err := tw.Flush(); err != nil {
 		return err
@@ -106,7 +129,7 @@ func sourceRows(ctx context.Context, cfg *config.Config, st *store.Store, now ti
 			t := sched.Next(now)
 			next = &t
 		}
-		rows = append(rows, sourceRow{Source: view.NewSource(s, c.Schedule, next), failures: s.Failures})
+		rows = append(rows, sourceRow{Source: view.NewSource(s, c.Schedule, next), Category: c.Category, failures: s.Failures})
 	}
 	for _, s := range known {
 		if _, ok := byName[s.Name]; !ok {

@@ -50,7 +50,7 @@ type command struct {
 
 func commands() []command {
 	return []command{
-		daemonCommand, fetchCommand, extractCommand, sourcesCommand, listCommand,
+		daemonCommand, fetchCommand, extractCommand, sourcesCommand, addCommand, listCommand,
 		historyCommand, showCommand, diffCommand, searchCommand, serveCommand, verifyCommand, reindexCommand,
 		demoCommand, versionCommand,
 	}

@@ -56,9 +56,13 @@ func (w Web) ArchiveBase() string {
 
 // Source is one configured site.
 type Source struct {
-	Name          string // from `name`, else the file name without .yaml
-	Title         string
-	Feed          string // absolute http(s) URL
+	Name  string // from `name`, else the file name without .yaml
+	Title string
+	Feed  string // absolute http(s) URL
+	// Site is the site's home page (`site`, optional): OPML's htmlUrl.
+	Site string
+	// Category groups sources (`category`, optional): an OPML folder.
+	Category      string
 	Schedule      string // cron spec, default from Defaults.Schedule
 	Watch         []time.Duration
 	Selectors     Selectors

@@ -184,7 +184,7 @@ func (d *decoder) decodeSource(n ast.Node, prefix string, line int, defaultName 
 	}
 	ps := parsedSource{Source: Source{Name: defaultName, File: d.file, Line: line}, nameLine: line, namePath: join(prefix, "name")}
 	es, isMap := d.fields(n, prefix, line,
-		"name", "title", "feed", "schedule", "watch", "respect_robots", "follow_pages", "selectors", "ignore")
+		"name", "title", "feed", "site", "category", "schedule", "watch", "respect_robots", "follow_pages", "selectors", "ignore")
 	if !isMap {
 		return ps, false
 	}
@@ -204,6 +204,20 @@ func (d *decoder) decodeSource(n ast.Node, prefix string, line int, defaultName 
 			if s, set, ok := d.str(e); set && ok {
 				ps.Feed = s
 				if err := checkFeedURL(s); err != nil {
+					d.errorf(e.line, e.path, "%v", err)
+				}
+			}
+		case "site":
+			if s, set, ok := d.str(e); set && ok && s != "" {
+				ps.Site = s
+				if err := checkSiteURL(s); err != nil {
+					d.errorf(e.line, e.path, "%v", err)
+				}
+			}
+		case "category":
+			if s, set, ok := d.str(e); set && ok {
+				ps.Category = s
+				if err := checkCategory(s); err != nil {
 					d.errorf(e.line, e.path, "%v", err)
 				}
 			}

@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"unicode"
 
 	"github.com/andybalholm/cascadia"
 )
@@ -38,6 +39,26 @@ func checkFeedURL(s string) error {
 	}
 	if u.Host == "" || u.Hostname() == "" {
 		return fmt.Errorf("invalid URL %q: no host", s)
+	}
+	return nil
+}
+
+// checkSiteURL wants the site's home page as an absolute http(s) URL.
+func checkSiteURL(s string) error { return checkFeedURL(s) }
+
+// checkCategory keeps a category one printable line: it is a folder name
+// in OPML and a column in listings.
+func checkCategory(s string) error {
+	if strings.TrimSpace(s) == "" {
+		return errors.New("must not be empty (leave category out for none)")
+	}
+	if len(s) > 200 {
+		return fmt.Errorf("too long (%d bytes, at most 200)", len(s))
+	}
+	for _, r := range s {
+		if unicode.IsControl(r) {
+			return fmt.Errorf("invalid category %q: no control characters or line breaks", s)
+		}
 	}
 	return nil
 }
