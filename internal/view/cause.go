@@ -9,7 +9,7 @@ import (
 // detail), so their cause is read from the text: these are the wordings of
 // the standard library and of internal/fetch.
 var (
-	statusRE = regexp.MustCompile(`(?:GET \S+: |status )(\d{3})\b`)
+	statusRE = regexp.MustCompile(`(?:GET \S+: |status |HTTP )(\d{3})\b`)
 	causes   = []struct {
 		any   []string
 		cause string

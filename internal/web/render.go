@@ -56,7 +56,16 @@ var funcs = template.FuncMap{
 		return many
 	},
 	"snapURL": snapshotPath,
-	"ts":      snapshotTS,
+	"cause":   jsonview.ShortCause,
+	// whenvs is t to the minute, or to the second when other falls in the
+	// same minute: two snapshots shown side by side never read the same.
+	"whenvs": func(t, other time.Time) string {
+		if t.UTC().Truncate(time.Minute).Equal(other.UTC().Truncate(time.Minute)) {
+			return t.UTC().Format("2006-01-02 15:04:05 UTC")
+		}
+		return t.UTC().Format("2006-01-02 15:04 UTC")
+	},
+	"ts": snapshotTS,
 }
 
 func loadPages() (*pages, error) {
