@@ -54,7 +54,9 @@ func TestSideBySideDiffAlignsParagraphs(t *testing.T) {
 func TestAlignParagraphs(t *testing.T) {
 	ctx := t.Context()
 	para := func(words ...string) string { return strings.Join(words, " ") }
-	long := func(tag string) string { return para(tag, strings.TrimSpace(strings.Repeat("same words again ", 10)), "end.") }
+	long := func(tag string) string {
+		return para(tag, strings.TrimSpace(strings.Repeat("same words again ", 10)), "end.")
+	}
 	a := strings.Join([]string{
 		"Opening line stays.",
 		"A paragraph that goes away entirely here.",
