@@ -19,16 +19,19 @@ import (
 // layoutProbe measures, in the page, what a reader would see go wrong:
 // the page scrolling sideways, a table wider than its wrapper (cut off or
 // scrolled inside it), and a date or cron spec broken over two lines.
-const layoutProbe = `(() => {
+// W is the window's width as set: on a phone, chromium widens innerWidth
+// to fit content that overflows, so innerWidth alone would hide it.
+const layoutProbe = `((W) => {
 	const out = [];
 	const se = document.scrollingElement;
-	if (se.scrollWidth > innerWidth) out.push("the page is " + se.scrollWidth + "px wide in a " + innerWidth + "px window");
+	if (innerWidth > W) out.push("the window widened to " + innerWidth + "px to fit the page in " + W + "px");
+	if (se.scrollWidth > W) out.push("the page is " + se.scrollWidth + "px wide in a " + W + "px window");
 	document.querySelectorAll(".table-wrap").forEach((w, i) => {
 		if (w.scrollWidth > w.clientWidth) out.push("table wrapper " + i + " (" + (w.firstElementChild && w.firstElementChild.className) + ") holds " + w.scrollWidth + "px in " + w.clientWidth + "px");
 	});
 	document.querySelectorAll("table").forEach((t, i) => {
 		const r = t.getBoundingClientRect();
-		if (r.right > innerWidth + 0.5) out.push("table " + i + " (" + t.className + ") ends at " + r.right + "px, past the window's " + innerWidth + "px");
+		if (r.right > W + 0.5) out.push("table " + i + " (" + t.className + ") ends at " + r.right + "px, past the window's " + W + "px");
 	});
 	document.querySelectorAll("main time, main code.cron").forEach(e => {
 		if (e.offsetParent === null) return; // not shown (inside a closed <details>)
@@ -36,7 +39,7 @@ const layoutProbe = `(() => {
 		if (lines.size > 1) out.push(e.tagName.toLowerCase() + " '" + e.textContent + "' wraps over " + lines.size + " lines");
 	});
 	return out;
-})()`
+})`
 
 // TestBrowserLayout opens every kind of page at a desktop width (1280 px)
 // and a phone width (390 px), saves a screenshot of each (to
@@ -106,7 +109,7 @@ func TestBrowserLayout(t *testing.T) {
 		must("viewport", chromedp.Do(ctx, vp))
 		for _, p := range pages {
 			must(p.name, chromedp.Do(ctx, chromedp.Navigate(srv.URL+p.path), chromedp.WaitReady(p.wait)))
-			problems, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](layoutProbe))
+			problems, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](fmt.Sprintf("%s(%d)", layoutProbe, w.width)))
 			must("measure "+p.name, err)
 			shot, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
 			must("screenshot "+p.name, err)
