@@ -113,7 +113,14 @@ func TestSameMinuteSnapshotsReadApart(t *testing.T) {
 	const u = "https://mondo.example/history/fast.html"
 	at := time.Date(2024, 3, 1, 11, 10, 5, 0, time.UTC)
 	r1 := save(t, f.st, pageOf("mondo-history", u, "Fast", []string{"First wording of the story."}, at, nil, ""))
-	save(t, f.st, pageOf("mondo-history", u, "Fast", []string{"Second wording of the story."}, at.Add(40*time.Second), nil, ""))
+	r2 := save(t, f.st, pageOf("mondo-history", u, "Fast", []string{"Second wording of the story."}, at.Add(40*time.Second), nil, ""))
+	snap := f.page("/a/"+r2.SnapshotID, http.StatusOK)
+	if got := text(snap.Find(".asof p").First()); !strings.Contains(got, "captured it on 2024-03-01 11:10:45 UTC") {
+		t.Errorf("snapshot banner %q", got)
+	}
+	if got := text(snap.Find(`.snapnav a[rel=prev]`)); got != "← previous 2024-03-01 11:10:05 UTC" {
+		t.Errorf("previous link %q", got)
+	}
 	doc := f.page("/a/"+r1.ArticleID+"/diff?view=side", http.StatusOK)
 	var heads []string
 	doc.Find("table.side-diff thead th").Each(func(_ int, s *goquery.Selection) { heads = append(heads, text(s)) })
@@ -123,7 +130,14 @@ func TestSameMinuteSnapshotsReadApart(t *testing.T) {
 	if got := text(doc.Find(".diff-head p").First()); !strings.Contains(got, "11:10:05 UTC → 2024-03-01 11:10:45 UTC") {
 		t.Errorf("diff head %q", got)
 	}
-	// A minute apart or more: minutes are enough.
+	// A day apart or more: the date is enough; a minute apart, minutes.
+	snap = f.page("/a/"+f.grainS[1], http.StatusOK)
+	if got := text(snap.Find(`.snapnav a[rel=prev]`)); got != "← previous 2024-01-10" {
+		t.Errorf("previous link %q", got)
+	}
+	if got := text(snap.Find(".asof time").First()); got != "2024-01-20 09:00 UTC" {
+		t.Errorf("snapshot banner time %q", got)
+	}
 	doc = f.page("/a/"+f.grain+"/diff?view=side", http.StatusOK)
 	if got := text(doc.Find("table.side-diff thead th").First()); got != "From 2024-01-20 09:00 UTC" {
 		t.Errorf("heading %q", got)
