@@ -118,6 +118,21 @@ func TestBrowserLayout(t *testing.T) {
 			for _, pr := range problems {
 				t.Errorf("%s at %d px: %s", p.path, w.width, pr)
 			}
+			// What the <details> hold (a whole error chain, folded text)
+			// must fit as well once opened.
+			opened, err := chromedp.Run(ctx, chromedp.Evaluate[int](`(() => { const ds = document.querySelectorAll("main details"); ds.forEach(d => d.open = true); return ds.length; })()`))
+			must("open details", err)
+			if opened == 0 {
+				continue
+			}
+			problems, err = chromedp.Run(ctx, chromedp.Evaluate[[]string](fmt.Sprintf("%s(%d)", layoutProbe, w.width)))
+			must("measure "+p.name+" opened", err)
+			for _, pr := range problems {
+				t.Errorf("%s at %d px, its details opened: %s", p.path, w.width, pr)
+			}
+			shot, err = chromedp.Run(ctx, chromedp.FullScreenshot(100))
+			must("screenshot "+p.name, err)
+			must("write "+name, os.WriteFile(filepath.Join(shots, fmt.Sprintf("%d-%s-opened.png", w.width, p.name)), shot, 0o644))
 		}
 	}
 
