@@ -165,13 +165,14 @@ func peel(g aligned) []aligned {
 	return append(head, tail...)
 }
 
-// cellHTML renders paragraphs as <p>s. foldHead and foldTail say which
+// cellHTML renders paragraphs as divs (a <p> cannot hold the <details>
+// that folds long unchanged text). foldHead and foldTail say which
 // ends of unchanged text may fold (see equalHTML): an unchanged paragraph
 // keeps the words next to the change it gives context to.
 func cellHTML(ps []para, foldHead, foldTail, full bool) template.HTML {
 	var b strings.Builder
 	for _, p := range ps {
-		b.WriteString("<p>")
+		b.WriteString(`<div class="para">`)
 		for i, s := range p {
 			switch s.op {
 			case worddiff.Delete:
@@ -182,7 +183,7 @@ func cellHTML(ps []para, foldHead, foldTail, full bool) template.HTML {
 				b.WriteString(equalHTML(s.text, foldHead && i == 0, foldTail && i == len(p)-1, full))
 			}
 		}
-		b.WriteString("</p>")
+		b.WriteString("</div>")
 	}
 	return template.HTML(b.String()) //nolint:gosec // every piece escaped by delHTML, insHTML, equalHTML
 }

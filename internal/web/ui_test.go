@@ -268,3 +268,24 @@ func TestEmptySourceSaysWhy(t *testing.T) {
 		t.Errorf("empty period %q", got)
 	}
 }
+
+func TestSideBySideFoldsLongParagraphInsideItsCell(t *testing.T) {
+	f := newFixture(t)
+	const u = "https://mondo.example/history/long.html"
+	words := strings.Repeat("the river carried boats ", 50)
+	r := save(t, f.st, pageOf("mondo-history", u, "Long", []string{words + "at first " + words}, t0, nil, ""))
+	save(t, f.st, pageOf("mondo-history", u, "Long", []string{words + "at last " + words}, t0.Add(day(1)), nil, ""))
+	doc := f.page("/a/"+r.ArticleID+"/diff?view=side", http.StatusOK)
+	rows := doc.Find("table.side-diff tbody tr")
+	if rows.Length() != 1 || rows.Find("td").Length() != 2 {
+		t.Fatalf("%d rows: want the one paragraph on one row", rows.Length())
+	}
+	// The folds stay inside the paragraph (a <p> would be closed by the
+	// parser before a <details>, spilling it out of the paragraph).
+	if n := rows.Find("td > .para > details.fold").Length(); n != 4 {
+		t.Errorf("%d folds inside the paragraphs, want 2 a side", n)
+	}
+	if got := text(rows.Find("td").Eq(1).Find("ins")); got != "last" {
+		t.Errorf("ins %q", got)
+	}
+}
