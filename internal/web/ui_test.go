@@ -289,3 +289,20 @@ func TestSideBySideFoldsLongParagraphInsideItsCell(t *testing.T) {
 		t.Errorf("ins %q", got)
 	}
 }
+
+func TestArticleCheckShowsShortCauseWithDetails(t *testing.T) {
+	f := newFixture(t)
+	chain := "fetch: GET https://mondo.example/history/grain-fleets.html: context deadline exceeded (Client.Timeout exceeded while awaiting headers)"
+	if err := f.st.RecordCapture(t.Context(), store.Capture{ArticleID: f.grain, Source: "mondo-history",
+		URL: "https://mondo.example/history/grain-fleets.html", CapturedAt: t0.Add(day(27)), Outcome: store.OutcomeError, Error: chain}); err != nil {
+		t.Fatal(err)
+	}
+	doc := f.page("/a/"+f.grain, http.StatusOK)
+	d := doc.Find("ol.checks li").First().Find("details.error-detail")
+	if got := text(d.Find("summary")); got != "timed out" {
+		t.Errorf("short cause %q", got)
+	}
+	if got := text(d.Find(".error-full")); got != chain {
+		t.Errorf("details %q", got)
+	}
+}
