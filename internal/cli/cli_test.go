@@ -218,7 +218,7 @@ func TestFetchAndBrowseJSONContract(t *testing.T) {
 	}
 
 	out, _, _ = f.run("search", "Yalta", "--json")
-	if got, want := keys(t, out), sorted("article", "snapshot", "source", "title", "url", "captured_at", "snippet"); !reflect.DeepEqual(got, want) {
+	if got, want := keys(t, out), sorted("article", "snapshot", "source", "title", "url", "captured_at", "snippet", "revision_date"); !reflect.DeepEqual(got, want) {
 		t.Fatalf("search keys = %v, want %v", got, want)
 	}
 	var hits []map[string]any

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"math"
@@ -23,7 +24,9 @@ type Hit struct {
 	Title      string // of the snapshot
 	URL        string // the article's canonical URL
 	CapturedAt time.Time
-	Snippet    string // a passage of the text, matched words marked «like this»
+	// RevisionDate is the snapshot's declared revision date, nil if none.
+	RevisionDate *time.Time
+	Snippet      string // a passage of the text, matched words marked «like this»
 }
 
 // SearchOptions narrow a search.
@@ -75,7 +78,7 @@ func (s *Store) Search(ctx context.Context, query string, o SearchOptions) ([]Hi
 	// CROSS JOIN keeps the index as the outer loop, walked in rowid order;
 	// left to itself the planner may scan snapshots and probe the index
 	// once per row.
-	sqlq := `SELECT s.seq, s.id, s.article_id, a.source, s.title, a.url, s.captured_at, s.text, s.warc_file, s.warc_offset
+	sqlq := `SELECT s.seq, s.id, s.article_id, a.source, s.title, a.url, s.captured_at, s.revision_date, s.text, s.warc_file, s.warc_offset
 		FROM snapshots_fts f
 		CROSS JOIN snapshots s ON s.seq = f.rowid
 		CROSS JOIN articles a ON a.id = s.article_id
@@ -185,11 +188,15 @@ func (s *Store) searchRows(ctx context.Context, query, sqlq string, args []any) 
 	for rows.Next() {
 		var h hitRow
 		var at string
-		if err := rows.Scan(&h.seq, &h.SnapshotID, &h.ArticleID, &h.Source, &h.Title, &h.URL, &at, &h.textZ, &h.file, &h.offset); err != nil {
+		var rev sql.NullString
+		if err := rows.Scan(&h.seq, &h.SnapshotID, &h.ArticleID, &h.Source, &h.Title, &h.URL, &at, &rev, &h.textZ, &h.file, &h.offset); err != nil {
 			return nil, searchErr(query, err)
 		}
 		if h.CapturedAt, err = parseTime(at); err != nil {
 			return nil, fmt.Errorf("search: %w", err)
+		}
+		if h.RevisionDate, err = parseTimePtr(rev); err != nil {
+			return nil, fmt.Errorf("search: revision date of %s: %w", h.SnapshotID, err)
 		}
 		found = append(found, h)
 	}

@@ -106,10 +106,12 @@ type Hit struct {
 	URL        string  `json:"url"`
 	CapturedAt *string `json:"captured_at"`
 	Snippet    string  `json:"snippet"`
+	// RevisionDate is the snapshot's declared revision date, or null.
+	RevisionDate *string `json:"revision_date"`
 }
 
 // NewHit is the JSON shape of h.
 func NewHit(h store.Hit) Hit {
 	return Hit{Article: h.ArticleID, Snapshot: h.SnapshotID, Source: h.Source, Title: h.Title,
-		URL: h.URL, CapturedAt: Time(&h.CapturedAt), Snippet: h.Snippet}
+		URL: h.URL, CapturedAt: Time(&h.CapturedAt), Snippet: h.Snippet, RevisionDate: Time(h.RevisionDate)}
 }

@@ -58,7 +58,7 @@ func TestKeys(t *testing.T) {
 		{"Diff without a title change", Diff{}, `"article","from","to","words_removed","words_added","chunks"`},
 		{"DiffChunk", DiffChunk{}, `"op","text"`},
 		{"TitleChange", TitleChange{}, `"from","to"`},
-		{"Hit", Hit{}, `"article","snapshot","source","title","url","captured_at","snippet"`},
+		{"Hit", Hit{}, `"article","snapshot","source","title","url","captured_at","snippet","revision_date"`},
 	} {
 		if got, want := keys(t, c.v), sorted(c.want); got != want {
 			t.Errorf("%s keys\n got %s\nwant %s", c.name, got, want)

@@ -131,7 +131,7 @@ func (s *Server) apiChanges(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) apiSearch(w http.ResponseWriter, r *http.Request) {
-	d, msg, err := s.search(r)
+	d, msg, err := s.search(r, searchLimit)
 	if err != nil {
 		s.apiError(w, r, err, 0, "")
 		return

@@ -167,7 +167,7 @@ func TestBrowser(t *testing.T) {
 		t.Errorf("first addition %q", ins)
 	}
 	shot("05-diff")
-	click(`nav.views a[href*="view=side"]`, ".side")
+	click(`nav.views a[href*="view=side"]`, "table.side-diff")
 	shot("06-diff-side")
 
 	must("type a search", chromedp.Do(ctx, chromedp.SendKeys("#q", "canal\n")))

@@ -115,7 +115,7 @@ func TestJSONAPIMirrorsCLI(t *testing.T) {
 		{"/api/a/" + f.grain + "/history", true, "captured_at,declared_canonical,fingerprint,id,pages,published_date,revision_date,state,state_since,title,words"},
 		{"/api/a/" + f.grainS[0], false, "article,byline,canonical_url,captured_at,declared_canonical,extractor,fingerprint,html,id,markdown,pages,published_date,revision_date,source,text,title,url,warc,words"},
 		{"/api/a/" + f.grain + "/diff", false, "article,chunks,from,title_change,to,words_added,words_removed"},
-		{"/api/search?q=grain", true, "article,captured_at,snapshot,snippet,source,title,url"},
+		{"/api/search?q=grain", true, "article,captured_at,revision_date,snapshot,snippet,source,title,url"},
 	} {
 		if got := keysOf(t, get(c.path), c.array); got != c.keys {
 			t.Errorf("%s keys\n got %s\nwant %s", c.path, got, c.keys)

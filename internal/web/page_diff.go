@@ -33,11 +33,6 @@ type diffData struct {
 	Same        bool
 }
 
-type sideRow struct {
-	Left, Right template.HTML
-	Changed     bool
-}
-
 // pickPair finds the two snapshots a diff request names: ?from=TS&to=TS;
 // without to, the latest; without from, the one before to.
 func pickPair(infos []store.SnapshotInfo, fromTS, toTS string) (from, to store.SnapshotInfo, ok bool) {
@@ -128,14 +123,16 @@ func (s *Server) handleDiff(w http.ResponseWriter, r *http.Request) {
 	})
 }
 
-// Removals and additions carry text markers as well as <del>/<ins>, so
-// they read without colour, in a screen reader and when copied.
+// Removals and additions are <del> and <ins>: struck through, underlined
+// and coloured. The [−…−] and {+…+} text markers are for where colour
+// cannot be shown: the CLI, plain text, and (from the style sheet) print
+// and forced-colours modes; not on top of colour on screen.
 func delHTML(t string) string {
-	return `<span class="mk mk-del">[−</span><del>` + template.HTMLEscapeString(t) + `</del><span class="mk mk-del">−]</span>`
+	return `<del>` + template.HTMLEscapeString(t) + `</del>`
 }
 
 func insHTML(t string) string {
-	return `<span class="mk mk-ins">{+</span><ins>` + template.HTMLEscapeString(t) + `</ins><span class="mk mk-ins">+}</span>`
+	return `<ins>` + template.HTMLEscapeString(t) + `</ins>`
 }
 
 // equalHTML shows unchanged text, folding its middle (or its start, for
@@ -191,28 +188,4 @@ func inlineDiff(chunks []worddiff.Chunk, full bool) template.HTML {
 		}
 	}
 	return template.HTML(b.String()) //nolint:gosec // every piece escaped above
-}
-
-// sideBySide aligns the two texts: unchanged text on both sides, a removal
-// beside the addition that replaced it.
-func sideBySide(chunks []worddiff.Chunk, full bool) []sideRow {
-	var rows []sideRow
-	for i := 0; i < len(chunks); i++ {
-		c := chunks[i]
-		switch c.Op {
-		case worddiff.Equal:
-			h := template.HTML(equalHTML(c.Text, i == 0, i == len(chunks)-1, full)) //nolint:gosec // escaped
-			rows = append(rows, sideRow{Left: h, Right: h})
-		case worddiff.Delete:
-			row := sideRow{Left: template.HTML(delHTML(c.Text)), Changed: true} //nolint:gosec // escaped
-			if i+1 < len(chunks) && chunks[i+1].Op == worddiff.Insert {
-				row.Right = template.HTML(insHTML(chunks[i+1].Text)) //nolint:gosec // escaped
-				i++
-			}
-			rows = append(rows, row)
-		case worddiff.Insert:
-			rows = append(rows, sideRow{Right: template.HTML(insHTML(c.Text)), Changed: true}) //nolint:gosec // escaped
-		}
-	}
-	return rows
 }

@@ -4,17 +4,30 @@ import (
 	"errors"
 	"html/template"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
 	"annalist/internal/store"
 )
 
-const searchLimit = 50
+// searchLimit is the most hits /api/search answers and the most articles
+// the search page lists; the page reads up to groupLimit hits to fill them.
+const (
+	searchLimit = 50
+	groupLimit  = 4 * searchLimit
+)
 
 type searchHit struct {
 	store.Hit
 	Snippet template.HTML
+}
+
+// hitGroup is an article's matching versions: the newest, whose snippet
+// is shown, and the earlier ones, newest first.
+type hitGroup struct {
+	searchHit
+	Earlier []searchHit
 }
 
 type searchData struct {
@@ -24,6 +37,7 @@ type searchData struct {
 	From, To string
 	Sources  []store.Source
 	Hits     []searchHit
+	Groups   []hitGroup // the page's: Hits by article
 	Searched bool
 	Error    string
 	Capped   bool
@@ -31,7 +45,9 @@ type searchData struct {
 
 // search runs a query from the request's form values; an error message for
 // the reader (bad query or bad date) comes back in msg, a failure in err.
-func (s *Server) search(r *http.Request) (d searchData, msg string, err error) {
+//
+// limit is the most hits read; Capped is set when there were more.
+func (s *Server) search(r *http.Request, limit int) (d searchData, msg string, err error) {
 	q := r.URL.Query()
 	d = searchData{Query: strings.TrimSpace(q.Get("q")), Source: q.Get("source"), Latest: q.Get("latest") == "1",
 		From: q.Get("from"), To: q.Get("to")}
@@ -49,7 +65,7 @@ func (s *Server) search(r *http.Request) (d searchData, msg string, err error) {
 	if !ok1 || !ok2 {
 		return d, "Dates are YYYY-MM-DD.", nil
 	}
-	opts := store.SearchOptions{Source: d.Source, LatestOnly: d.Latest, Limit: searchLimit + 1, From: from}
+	opts := store.SearchOptions{Source: d.Source, LatestOnly: d.Latest, Limit: limit + 1, From: from}
 	if to != nil {
 		end := to.Add(24 * time.Hour) // the whole "to" day
 		opts.To = &end
@@ -63,7 +79,7 @@ func (s *Server) search(r *http.Request) (d searchData, msg string, err error) {
 	}
 	d.Searched = true
 	for _, h := range hits {
-		if len(d.Hits) == searchLimit {
+		if len(d.Hits) == limit {
 			d.Capped = true // one more than a page matched
 			break
 		}
@@ -73,11 +89,12 @@ func (s *Server) search(r *http.Request) (d searchData, msg string, err error) {
 }
 
 func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request) {
-	d, msg, err := s.search(r)
+	d, msg, err := s.search(r, groupLimit)
 	if err != nil {
 		s.serverError(w, r, err)
 		return
 	}
+	d.Groups, d.Capped = groupHits(d.Hits, searchLimit, d.Capped)
 	d.Error = msg
 	if d.Sources, err = s.st.SourceNames(r.Context()); err != nil {
 		s.serverError(w, r, err)
@@ -92,4 +109,33 @@ func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request) {
 		title = "Search: " + d.Query
 	}
 	s.render(w, r, status, "search", view{Title: title, Nav: "search", Query: d.Query, Up: "/", Data: d})
+}
+
+// groupHits folds hits, most recently archived first, into one entry per
+// article, in the order of each article's newest matching version; at
+// most max articles (capped is then set).
+func groupHits(hits []searchHit, max int, capped bool) ([]hitGroup, bool) {
+	var groups []hitGroup
+	at := map[string]int{}
+	for _, h := range hits {
+		i, ok := at[h.ArticleID]
+		if !ok {
+			if len(groups) == max {
+				capped = true
+				continue
+			}
+			at[h.ArticleID] = len(groups)
+			groups = append(groups, hitGroup{searchHit: h})
+			continue
+		}
+		groups[i].Earlier = append(groups[i].Earlier, h)
+	}
+	for i := range groups {
+		// The store lists hits in archiving order; a reindexed archive
+		// may have archived an older capture later.
+		all := append([]searchHit{groups[i].searchHit}, groups[i].Earlier...)
+		slices.SortStableFunc(all, func(a, b searchHit) int { return b.CapturedAt.Compare(a.CapturedAt) })
+		groups[i].searchHit, groups[i].Earlier = all[0], all[1:]
+	}
+	return groups, capped
 }

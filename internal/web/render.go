@@ -56,7 +56,30 @@ var funcs = template.FuncMap{
 		return many
 	},
 	"snapURL": snapshotPath,
-	"ts":      snapshotTS,
+	"cause":   jsonview.ShortCause,
+	"whenvs":  whenVs,
+	// datevs is t's date, or more when other falls on the same day.
+	"datevs": func(t, other time.Time) string {
+		if t.UTC().Format(time.DateOnly) != other.UTC().Format(time.DateOnly) {
+			return t.UTC().Format(time.DateOnly)
+		}
+		return whenVs(t, other)
+	},
+	"sameMinute": sameMinute,
+	"ts":         snapshotTS,
+}
+
+func sameMinute(a, b time.Time) bool {
+	return a.UTC().Truncate(time.Minute).Equal(b.UTC().Truncate(time.Minute))
+}
+
+// whenVs is t to the minute, or to the second when other falls in the
+// same minute: two snapshots shown side by side never read the same.
+func whenVs(t, other time.Time) string {
+	if sameMinute(t, other) {
+		return t.UTC().Format("2006-01-02 15:04:05 UTC")
+	}
+	return t.UTC().Format("2006-01-02 15:04 UTC")
 }
 
 func loadPages() (*pages, error) {
