@@ -216,6 +216,11 @@ func (d *Deliverer) DeliverDue(ctx context.Context) (Result, error) {
 				return res, nil
 			}
 			a := d.attempt(ctx, hooks[n.Hook], n, pol)
+			if !a.Delivered && ctx.Err() != nil {
+				// Cut short by our own deadline, not the receiver's fault:
+				// not counted; the row is claimed again when its lease ends.
+				return res, nil
+			}
 			if err := d.Store.RecordNotifyAttempt(context.WithoutCancel(ctx), n.ID, a); err != nil {
 				return res, err
 			}
