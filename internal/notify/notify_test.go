@@ -448,3 +448,41 @@ func TestBackoff(t *testing.T) {
 		}
 	}
 }
+
+// A move and a return are announced to webhooks that ask for them, with
+// the old URL and the URL fetched.
+func TestMovedAndBack(t *testing.T) {
+	rcv := newReceiver(t)
+	clk := &clock{t: t0}
+	h := hook(rcv.URL, store.EventMoved, store.EventBack)
+	st := openStore(t, t.TempDir(), clk, h)
+	defer st.Close()
+	d := deliverer(st, clk, h)
+	ctx := context.Background()
+	first := save(t, st, page("rome", "Rome", "Rome was not built in a day.", t0))
+	moved := page("rome-2", "Rome", "Rome was not built in a day.", t0.Add(time.Hour))
+	moved.ArticleID, moved.MovedFrom, moved.Judged, moved.Same = first.ArticleID, "https://example.com/rome", first.SnapshotID, true
+	if res := save(t, st, moved); res.Outcome != store.OutcomeMoved {
+		t.Fatalf("outcome %q, want moved", res.Outcome)
+	}
+	if err := st.RecordGone(ctx, store.Gone{ArticleID: first.ArticleID, Source: "example", URL: "https://example.com/rome-2",
+		CapturedAt: t0.Add(2 * time.Hour), HTTPStatus: 404, Reason: "404 Not Found"}); err != nil {
+		t.Fatal(err)
+	}
+	back := page("rome-2", "Rome", "Rome was not built in a day.", t0.Add(3*time.Hour))
+	back.ArticleID, back.Back, back.Judged, back.Same = first.ArticleID, true, first.SnapshotID, true
+	if res := save(t, st, back); res.Outcome != store.OutcomeBack {
+		t.Fatalf("outcome %q, want back", res.Outcome)
+	}
+	if r := deliver(t, d); r.Delivered != 2 {
+		t.Fatalf("pass = %+v, want moved and back (not gone, not new)", r)
+	}
+	got := rcv.got()
+	m, b := got[0].payload, got[1].payload
+	if m.Event != "moved" || m.URL != "https://example.com/rome-2" || m.Detail != "https://example.com/rome" || m.SnapshotID != first.SnapshotID {
+		t.Errorf("moved payload = %+v", m)
+	}
+	if b.Event != "back" || b.URL != "https://example.com/rome-2" || b.At != "2024-01-31T11:00:00Z" {
+		t.Errorf("back payload = %+v", b)
+	}
+}
