@@ -12,8 +12,9 @@ import (
 )
 
 const (
-	// notifyInterval is how often the daemon looks for due notifications.
-	notifyInterval = 15 * time.Second
+	// notifyInterval is how often the daemon looks for due notifications
+	// (a read; the write lock only when some are due).
+	notifyInterval = 5 * time.Second
 	// notifyFetchBudget bounds the deliveries at the end of a one-off
 	// fetch; what is left is delivered by the daemon or the next fetch.
 	notifyFetchBudget = 30 * time.Second

@@ -104,6 +104,16 @@ func (s *Store) ClaimNotifications(ctx context.Context, hooks []string, now time
 		return nil, nil
 	}
 	at := fmtTime(now)
+	// A read first: an idle daemon asking every few seconds takes no
+	// write lock when nothing is due.
+	var due int
+	if err := s.rdb.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM notify_outbox WHERE state = ? AND next_attempt_at <= ?)`,
+		NotifyPending, at).Scan(&due); err != nil {
+		return nil, fmt.Errorf("claim notifications: %w", err)
+	}
+	if due == 0 {
+		return nil, nil
+	}
 	args := []any{fmtTime(now.Add(lease)), NotifyPending, at, at}
 	for _, h := range hooks {
 		args = append(args, h)
