@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"math/rand/v2"
 	"net/http"
+	"net/url"
 	"strings"
 	"sync"
 	"time"
@@ -262,13 +263,13 @@ func (d *Deliverer) attempt(ctx context.Context, h Hook, n store.Notification, p
 	}
 	at := d.now()
 	if err == nil {
-		d.log().Info("notification delivered", "hook", h.URL, "event", n.Event, "article", n.ArticleID, "status", status)
+		d.log().Info("notification delivered", "hook", redact(h.URL), "event", n.Event, "article", n.ArticleID, "status", status)
 		return store.NotifyAttempt{At: at, Delivered: true, Status: status}
 	}
 	a := store.NotifyAttempt{At: at, Status: status, Error: err.Error()}
 	if n.Attempts+1 >= pol.MaxAttempts {
 		a.Dead = true
-		d.log().Error("notification given up", "hook", h.URL, "event", n.Event, "article", n.ArticleID, "attempts", n.Attempts+1, "error", err)
+		d.log().Error("notification given up", "hook", redact(h.URL), "event", n.Event, "article", n.ArticleID, "attempts", n.Attempts+1, "error", err)
 		return a
 	}
 	r := rand.Float64
@@ -276,7 +277,7 @@ func (d *Deliverer) attempt(ctx context.Context, h Hook, n store.Notification, p
 		r = d.Rand
 	}
 	a.NextAttempt = at.Add(pol.Backoff(n.Attempts+1, r()))
-	d.log().Warn("notification failed; will retry", "hook", h.URL, "event", n.Event, "article", n.ArticleID, "attempt", n.Attempts+1, "next_attempt", a.NextAttempt, "error", err)
+	d.log().Warn("notification failed; will retry", "hook", redact(h.URL), "event", n.Event, "article", n.ArticleID, "attempt", n.Attempts+1, "next_attempt", a.NextAttempt, "error", err)
 	return a
 }
 
@@ -297,11 +298,12 @@ func Sign(secret string, body []byte) string {
 // post sends body to h; a 2xx is success, anything else an error naming
 // the webhook and what it answered.
 func (d *Deliverer) post(ctx context.Context, h Hook, n store.Notification, body []byte, timeout time.Duration) (int, error) {
+	shown := redact(h.URL)
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, h.URL, bytes.NewReader(body))
 	if err != nil {
-		return 0, fmt.Errorf("%w: %s: %w", ErrDelivery, h.URL, err)
+		return 0, fmt.Errorf("%w: %s: %w", ErrDelivery, shown, err)
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("User-Agent", "annalist-webhook/0.1")
@@ -313,9 +315,14 @@ func (d *Deliverer) post(ctx context.Context, h Hook, n store.Notification, body
 	resp, err := d.Client.Do(req)
 	if err != nil {
 		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
-			return 0, fmt.Errorf("%w: POST %s: no answer within %s", ErrDelivery, h.URL, timeout)
+			return 0, fmt.Errorf("%w: POST %s: no answer within %s", ErrDelivery, shown, timeout)
 		}
-		return 0, fmt.Errorf("%w: POST %s: %w", ErrDelivery, h.URL, err)
+		// net/http's error repeats the URL, query and all.
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err
+		}
+		return 0, fmt.Errorf("%w: POST %s: %w", ErrDelivery, shown, err)
 	}
 	defer resp.Body.Close()
 	snippet, _ := io.ReadAll(io.LimitReader(resp.Body, maxRespRead))
@@ -329,5 +336,19 @@ func (d *Deliverer) post(ctx context.Context, h Hook, n store.Notification, body
 	if resp.StatusCode >= 300 && resp.StatusCode < 400 {
 		msg = "redirected to " + resp.Header.Get("Location") + " (webhook redirects are not followed)"
 	}
-	return resp.StatusCode, fmt.Errorf("%w: POST %s: %s %s", ErrDelivery, h.URL, resp.Status, msg)
+	return resp.StatusCode, fmt.Errorf("%w: POST %s: %s %s", ErrDelivery, shown, resp.Status, msg)
+}
+
+// redact drops a webhook URL's query and user info, which often hold its
+// token, from what is logged and shown.
+func redact(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "(webhook URL)"
+	}
+	u.User = nil
+	if u.RawQuery != "" {
+		u.RawQuery = "…"
+	}
+	return u.String()
 }

@@ -408,10 +408,11 @@ func TestGivesUpAfterMaxAttempts(t *testing.T) {
 
 // Without allow_private_networks the webhook client refuses loopback, as
 // the fetcher does: the attempt fails and is recorded, nothing is sent.
+// The error shows the webhook without its query (its token).
 func TestPrivateNetworkGuard(t *testing.T) {
 	rcv := newReceiver(t)
 	clk := &clock{t: t0}
-	h := hook(rcv.URL)
+	h := hook(rcv.URL + "/hook?token=sekrit")
 	st := openStore(t, t.TempDir(), clk, h)
 	defer st.Close()
 	d := deliverer(st, clk, h)
@@ -424,8 +425,9 @@ func TestPrivateNetworkGuard(t *testing.T) {
 		t.Fatalf("receiver saw %d requests, want 0", n)
 	}
 	counts, _ := st.NotifyCounts(context.Background())
-	if c := counts["example"]; c.Retrying != 1 || !strings.Contains(c.LastError, "private") {
-		t.Errorf("counts = %+v, want a retry whose error names the private-network guard", c)
+	if c := counts["example"]; c.Retrying != 1 || !strings.Contains(c.LastError, "private") ||
+		!strings.Contains(c.LastError, rcv.URL+"/hook?…") || strings.Contains(c.LastError, "sekrit") {
+		t.Errorf("counts = %+v, want a retry whose error names the private-network guard and the webhook without its token", c)
 	}
 }
 
