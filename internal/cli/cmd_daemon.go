@@ -13,6 +13,7 @@ import (
 
 	"annalist/internal/config"
 	"annalist/internal/harvest"
+	"annalist/internal/notify"
 	"annalist/internal/schedule"
 	"annalist/internal/store"
 	"annalist/internal/web"
@@ -44,6 +45,12 @@ func runDaemon(ctx context.Context, m *Main, args []string) error {
 		return err
 	}
 	log := m.logger
+	deliverer, err := m.newDeliverer(cfg, st)
+	if err != nil {
+		return err
+	}
+	stopNotify := m.startNotify(deliverer)
+	defer func() { stopNotify() }() // the one a reload may have started
 	h := m.newHarvester(cfg, st)
 	sched := schedule.New(h, log, m.Now)
 	sched.OnPanic = func(source string, v any) {
@@ -74,11 +81,13 @@ func runDaemon(ctx context.Context, m *Main, args []string) error {
 		select {
 		case <-ctx.Done():
 			stopWeb()
+			stopNotify()
 			return m.stopDaemon(sched, *grace)
 		case sig := <-sigs:
 			if sig != syscall.SIGHUP {
 				log.Info("stopping", "signal", sig.String())
 				stopWeb()
+				stopNotify()
 				return m.stopDaemon(sched, *grace)
 			}
 			newCfg, err := m.loadConfig()
@@ -90,6 +99,11 @@ func runDaemon(ctx context.Context, m *Main, args []string) error {
 				log.Error("reload: record sources", "error", err)
 				continue
 			}
+			newHooks, err := m.notifyHooks(newCfg)
+			if err != nil {
+				log.Error("reload refused: the new configuration is invalid; keeping the old one", "error", err)
+				continue
+			}
 			if newCfg.HTTP != cfg.HTTP || newCfg.UserAgent != cfg.UserAgent || newCfg.DataDir != cfg.DataDir {
 				log.Warn("reload: http, user_agent and data_dir changes take effect at the next start")
 			}
@@ -97,6 +111,15 @@ func runDaemon(ctx context.Context, m *Main, args []string) error {
 				log.Error("reload refused; keeping the old schedule", "error", err)
 				_ = sched.Start(cfg)
 				continue
+			}
+			st.SetNotifyHooks(storeHooks(newCfg))
+			switch {
+			case deliverer != nil:
+				deliverer.SetHooks(newHooks)
+			case len(newHooks) > 0:
+				if deliverer, err = m.newDeliverer(newCfg, st); err == nil {
+					stopNotify = m.startNotify(deliverer)
+				}
 			}
 			cfg = newCfg
 			liveCfg.Store(cfg)
@@ -167,6 +190,28 @@ func (m *Main) pollOverdue(ctx context.Context, cfg *config.Config, st *store.St
 		src := src
 		go sched.Run(src, func(ctx context.Context) {
 			sched.Poller().PollSource(ctx, src, harvest.PollOptions{Recheck: harvest.RecheckDue})
+		})
+	}
+}
+
+// startNotify runs d (if any) in the background and returns a function
+// that stops it and waits (idempotent). A delivery cut short is taken up
+// again after its lease by the next process.
+func (m *Main) startNotify(d *notify.Deliverer) func() {
+	if d == nil {
+		return func() {}
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		d.Run(ctx, notifyInterval)
+	}()
+	var once sync.Once
+	return func() {
+		once.Do(func() {
+			cancel()
+			<-done
 		})
 	}
 }

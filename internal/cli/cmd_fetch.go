@@ -61,6 +61,10 @@ func runFetch(ctx context.Context, m *Main, args []string) error {
 		return err
 	}
 	h := m.newHarvester(cfg, st)
+	deliverer, err := m.newDeliverer(cfg, st)
+	if err != nil {
+		return err
+	}
 
 	// The first SIGINT/SIGTERM closes stop: no new page is taken, the pages
 	// in flight are stored, the polls are recorded as interrupted and the
@@ -69,6 +73,15 @@ func runFetch(ctx context.Context, m *Main, args []string) error {
 	stop := make(chan struct{})
 	stopSignals := m.interruptible(stop)
 	defer stopSignals()
+	// Before the store closes: what this fetch queued goes out now,
+	// unless the user asked to stop.
+	defer func() {
+		select {
+		case <-stop:
+		default:
+			m.deliverAfterFetch(ctx, deliverer)
+		}
+	}()
 
 	if *pageURL != "" {
 		return m.fetchOne(ctx, cfg, st, h, *pageURL, *sourceName, *asJSON)

@@ -19,12 +19,24 @@ var sourcesCommand = command{
 	run:     runSources,
 }
 
-// sourceRow is a source as listed; it marshals as view.Source, plus
-// "category" when the source has one.
+// sourceRow is a source as listed; it marshals as view.Source plus
+// "category" when the source has one and "notify" when it has webhook
+// notifications.
 type sourceRow struct {
 	view.Source
-	Category string `json:"category,omitempty"`
-	failures int    // shown in the table; not in the JSON contract
+	Category string      `json:"category,omitempty"`
+	Notify   *notifyJSON `json:"notify,omitempty"`
+	failures int         // shown in the table; not in the JSON contract
+}
+
+// notifyJSON is a source's webhook notifications by state (`sources
+// --json`, key "notify"; documented in the README).
+type notifyJSON struct {
+	Delivered int    `json:"delivered"`
+	Pending   int    `json:"pending"`  // waiting for their first or next attempt
+	Retrying  int    `json:"retrying"` // of pending: failed at least once
+	Failed    int    `json:"failed"`   // given up
+	LastError string `json:"last_error"`
 }
 
 func runSources(ctx context.Context, m *Main, args []string) error {
@@ -99,6 +111,13 @@ func runSources(ctx context.Context, m *Main, args []string) error {
 			sep = ""
 		}
 	}
+	for _, r := range rows {
+		if n := r.Notify; n != nil && n.Failed+n.Retrying > 0 {
+			fmt.Fprintf(m.Stdout, "%s%s: notifications: %d failed (given up), %d retrying, %d pending, %d delivered; last error: %s\n",
+				sep, termLine(r.Name), n.Failed, n.Retrying, n.Pending, n.Delivered, termLine(n.LastError))
+			sep = ""
+		}
+	}
 	return nil
 }
 
@@ -112,6 +131,20 @@ func sourceRows(ctx context.Context, cfg *config.Config, st *store.Store, now ti
 		if known, err = st.Sources(ctx); err != nil {
 			return nil, fmt.Errorf("read sources: %w", err)
 		}
+	}
+	notes := map[string]store.NotifyCount{}
+	if st != nil {
+		var err error
+		if notes, err = st.NotifyCounts(ctx); err != nil {
+			return nil, err
+		}
+	}
+	noteOf := func(name string) *notifyJSON {
+		c, ok := notes[name]
+		if !ok {
+			return nil
+		}
+		return &notifyJSON{Delivered: c.Delivered, Pending: c.Pending, Retrying: c.Retrying, Failed: c.Failed, LastError: c.LastError}
 	}
 	byName := map[string]store.Source{}
 	for _, s := range known {
@@ -129,13 +162,13 @@ func sourceRows(ctx context.Context, cfg *config.Config, st *store.Store, now ti
 			t := sched.Next(now)
 			next = &t
 		}
-		rows = append(rows, sourceRow{Source: view.NewSource(s, c.Schedule, next), Category: c.Category, failures: s.Failures})
+		rows = append(rows, sourceRow{Source: view.NewSource(s, c.Schedule, next), Category: c.Category, Notify: noteOf(c.Name), failures: s.Failures})
 	}
 	for _, s := range known {
 		if _, ok := byName[s.Name]; !ok {
 			continue
 		}
-		rows = append(rows, sourceRow{Source: view.NewSource(s, "", nil), failures: s.Failures})
+		rows = append(rows, sourceRow{Source: view.NewSource(s, "", nil), Notify: noteOf(s.Name), failures: s.Failures})
 	}
 	return rows, nil
 }

@@ -33,7 +33,7 @@ func (m *Main) loadConfig() (*config.Config, error) {
 
 // openStore opens the archive of cfg.
 func (m *Main) openStore(ctx context.Context, cfg *config.Config) (*store.Store, error) {
-	st, err := store.Open(ctx, cfg.DataDir, store.Options{Logger: m.logger, Now: m.Now})
+	st, err := store.Open(ctx, cfg.DataDir, store.Options{Logger: m.logger, Now: m.Now, Notify: storeHooks(cfg)})
 	if err != nil {
 		return nil, fmt.Errorf("open archive %s: %w", cfg.DataDir, err)
 	}

@@ -2,6 +2,7 @@
 package config
 
 import (
+	"fmt"
 	"regexp"
 	"strings"
 	"time"
@@ -18,6 +19,43 @@ type Config struct {
 	Defaults  Defaults
 	Web       Web
 	Sources   []Source // sorted by Name; names unique
+	// Notify lists the webhooks told of archive events (config key `notify`).
+	Notify []Notify
+}
+
+// Notify events: what a webhook can ask to be told of.
+var NotifyEvents = []string{"new", "revised", "gone", "back", "moved"}
+
+// DefaultNotifyEvents are a webhook's events when it lists none.
+var DefaultNotifyEvents = []string{"new", "revised", "gone"}
+
+// Notify is one webhook (an element of `notify:`).
+type Notify struct {
+	URL    string   // absolute http(s) URL the events are POSTed to
+	Events []string // subset of NotifyEvents; default DefaultNotifyEvents
+	// Secret signs each body (HMAC-SHA256); SecretEnv names the environment
+	// variable holding it instead, read by SecretValue. At most one is set.
+	Secret    string
+	SecretEnv string
+	Sources   []string // names of configured sources; empty = all
+	File      string   // file that defined it
+	Line      int      // line of its definition in File
+
+	sourceLines []int // of each Sources entry, for "no such source"
+}
+
+// SecretValue is the webhook's secret: Secret, or the value of SecretEnv
+// (an error naming file and line when that variable is unset or empty).
+func (n Notify) SecretValue(getenv func(string) string) (string, error) {
+	if n.SecretEnv == "" {
+		return n.Secret, nil
+	}
+	v := getenv(n.SecretEnv)
+	if v == "" {
+		return "", &Error{File: n.File, Line: n.Line, Field: "notify.secret_env",
+			Msg: fmt.Sprintf("environment variable %s (the secret of webhook %s) is not set", n.SecretEnv, n.URL)}
+	}
+	return v, nil
 }
 
 // HTTP holds the fetcher's settings (config key `http`).

@@ -219,6 +219,7 @@ func finish(rc rawConfig, sources []parsedSource, errs []error) (*Config, error)
 		byName[ps.Name] = ps
 		rc.Sources = append(rc.Sources, ps.withDefaults(rc.Defaults, rc.HTTP))
 	}
+	errs = append(errs, checkNotify(rc.Notify, rc.Sources)...)
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
 	}

@@ -29,7 +29,7 @@ type parsedSource struct {
 func (d *decoder) decodeConfig(body ast.Node) rawConfig {
 	rc := rawConfig{Config: *Default(), dataDir: defaultDataDir, feedsDir: defaultFeedsDir}
 	es, _ := d.fields(body, "", lineOf(body),
-		"data_dir", "feeds_dir", "user_agent", "http", "defaults", "web", "sources")
+		"data_dir", "feeds_dir", "user_agent", "http", "defaults", "web", "sources", "notify")
 	for _, e := range es {
 		switch e.key {
 		case "data_dir":
@@ -45,6 +45,13 @@ func (d *decoder) decodeConfig(body ast.Node) rawConfig {
 			d.decodeDefaults(e, &rc.Defaults)
 		case "web":
 			d.decodeWeb(e, &rc.Web)
+		case "notify":
+			items, _, _ := d.list(e)
+			for _, it := range items {
+				if n, ok := d.decodeNotify(it); ok {
+					rc.Notify = append(rc.Notify, n)
+				}
+			}
 		case "sources":
 			items, _, _ := d.list(e)
 			for _, it := range items {

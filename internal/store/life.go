@@ -12,7 +12,7 @@ import (
 // renames the article (its ID stays; the old URLs stay in article_urls),
 // a return sets the state back. Callers decide the event (harvest);
 // the store only writes it.
-func recordEvent(ctx context.Context, tx queryer, id string, p *Page) error {
+func (s *Store) recordEvent(ctx context.Context, tx queryer, id string, p *Page) error {
 	if p.MovedFrom != "" {
 		fetchURL := p.FinalURL
 		if fetchURL == "" {
@@ -21,7 +21,7 @@ func recordEvent(ctx context.Context, tx queryer, id string, p *Page) error {
 		if _, err := tx.ExecContext(ctx, `UPDATE articles SET url = ?, fetch_url = ? WHERE id = ?`, p.Canonical, fetchURL, id); err != nil {
 			return fmt.Errorf("move article: %w", err)
 		}
-		if err := insertEvent(ctx, tx, Event{ArticleID: id, Source: p.Source, At: p.CapturedAt, Kind: EventMoved, URL: p.Canonical, Detail: p.MovedFrom}); err != nil {
+		if err := s.insertEvent(ctx, tx, Event{ArticleID: id, Source: p.Source, At: p.CapturedAt, Kind: EventMoved, URL: p.Canonical, Detail: p.MovedFrom}); err != nil {
 			return err
 		}
 	}
@@ -30,19 +30,26 @@ func recordEvent(ctx context.Context, tx queryer, id string, p *Page) error {
 			StateBack, fmtTime(p.CapturedAt), id, StateGone); err != nil {
 			return fmt.Errorf("article back: %w", err)
 		}
-		if err := insertEvent(ctx, tx, Event{ArticleID: id, Source: p.Source, At: p.CapturedAt, Kind: EventBack, URL: p.FinalURL}); err != nil {
+		if err := s.insertEvent(ctx, tx, Event{ArticleID: id, Source: p.Source, At: p.CapturedAt, Kind: EventBack, URL: p.FinalURL}); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-func insertEvent(ctx context.Context, q queryer, e Event) error {
-	if _, err := q.ExecContext(ctx, `INSERT INTO article_events (article_id, source, at, kind, url, detail) VALUES (?, ?, ?, ?, ?, ?)`,
-		e.ArticleID, e.Source, fmtTime(e.At), e.Kind, e.URL, e.Detail); err != nil {
+// insertEvent writes e and queues its webhook notifications in the same
+// transaction.
+func (s *Store) insertEvent(ctx context.Context, q queryer, e Event) error {
+	res, err := q.ExecContext(ctx, `INSERT INTO article_events (article_id, source, at, kind, url, detail) VALUES (?, ?, ?, ?, ?, ?)`,
+		e.ArticleID, e.Source, fmtTime(e.At), e.Kind, e.URL, e.Detail)
+	if err != nil {
 		return fmt.Errorf("insert event: %w", err)
 	}
-	return nil
+	eventID, err := res.LastInsertId()
+	if err != nil {
+		return fmt.Errorf("insert event: %w", err)
+	}
+	return s.queueNotify(ctx, q, notice{event: e.Kind, articleID: e.ArticleID, source: e.Source, eventID: eventID})
 }
 
 // Gone is a check that found an archived article gone.
@@ -105,7 +112,7 @@ func (s *Store) RecordGone(ctx context.Context, g Gone) error {
 		if _, err := tx.ExecContext(ctx, `UPDATE articles SET state = ?, state_since = ? WHERE id = ?`, StateGone, at, g.ArticleID); err != nil {
 			return fmt.Errorf("record gone: %w", err)
 		}
-		if err := insertEvent(ctx, tx, Event{ArticleID: g.ArticleID, Source: g.Source, At: g.CapturedAt, Kind: EventGone, URL: g.URL, Detail: g.Reason}); err != nil {
+		if err := s.insertEvent(ctx, tx, Event{ArticleID: g.ArticleID, Source: g.Source, At: g.CapturedAt, Kind: EventGone, URL: g.URL, Detail: g.Reason}); err != nil {
 			return fmt.Errorf("record gone: %w", err)
 		}
 	}

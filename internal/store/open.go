@@ -16,6 +16,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
@@ -44,6 +45,9 @@ type Options struct {
 	// a writer starting later commits, at the cost of SQLite creating its
 	// -wal and -shm lock files beside the database when they are missing.
 	ReadOnlyLive bool
+	// Notify lists the webhooks whose events are queued in the outbox
+	// (SetNotifyHooks changes them later).
+	Notify []NotifyHook
 }
 
 // Store is the archive in one directory: annalist.db and warc/. It is safe
@@ -74,6 +78,9 @@ type Store struct {
 	// Prepared statements by SQL text: the writer's (saveOne) and the
 	// readers' (SaveCapture, queryArticle). wstmts is nil when read-only.
 	wstmts, rstmts *stmtCache
+
+	// hooks are the webhooks events are queued for (SetNotifyHooks).
+	hooks atomic.Pointer[[]NotifyHook]
 }
 
 // Open opens (creating if needed) the archive in dir, applies pending
@@ -137,6 +144,7 @@ func open(ctx context.Context, dir string, opts Options, repair bool) (*Store, e
 
 		legacyText: opts.LegacyTextFormat,
 	}
+	s.SetNotifyHooks(opts.Notify)
 	if err := s.migrate(ctx); err != nil {
 		wdb.Close()
 		rdb.Close()

@@ -298,7 +298,7 @@ func (s *Store) saveOne(ctx context.Context, tx *sql.Tx, r *saveReq) (*SaveResul
 		// about the article's current state.
 		bodyKey = ""
 	}
-	if err := upsertArticle(ctx, q, id, p, captured, bodyKey); err != nil {
+	if err := s.upsertArticle(ctx, q, id, p, captured, bodyKey); err != nil {
 		return nil, err
 	}
 	fetched := p.FinalURL
@@ -362,7 +362,7 @@ func sameOutcome(p *Page) string {
 // upsertArticle creates or updates the article's row (and its source's)
 // and records its URLs and any life event; what the latest capture says
 // wins only when this capture is not older than it.
-func upsertArticle(ctx context.Context, q queryer, id string, p *Page, captured, bodyKey string) error {
+func (s *Store) upsertArticle(ctx context.Context, q queryer, id string, p *Page, captured, bodyKey string) error {
 	if _, err := q.ExecContext(ctx, `INSERT INTO sources(name) VALUES (?) ON CONFLICT DO NOTHING`, p.Source); err != nil {
 		return fmt.Errorf("insert source: %w", err)
 	}
@@ -381,7 +381,7 @@ func upsertArticle(ctx context.Context, q queryer, id string, p *Page, captured,
 	); err != nil {
 		return fmt.Errorf("upsert article: %w", err)
 	}
-	if err := recordEvent(ctx, q, id, p); err != nil {
+	if err := s.recordEvent(ctx, q, id, p); err != nil {
 		return err
 	}
 	return recordURLs(ctx, q, id, p)
@@ -454,6 +454,9 @@ func (s *Store) insertSnapshot(ctx context.Context, q queryer, r *saveReq, n new
 		}
 	}
 	if err := insertCapture(ctx, q, id, p.Source, n.fetched, n.snapAt, n.outcome, "", n.snapID, p.FetchDuration, p.RevisionDate, p.StatusCode); err != nil {
+		return res, err
+	}
+	if err := s.queueNotify(ctx, q, notice{event: n.outcome, articleID: id, source: p.Source, snapshotID: n.snapID}); err != nil {
 		return res, err
 	}
 	return res, nil

@@ -105,6 +105,26 @@ func (s *Server) handleMetrics(w http.ResponseWriter, r *http.Request) {
 	for _, src := range srcs {
 		fmt.Fprintf(&b, "annalist_source_snapshots{source=\"%s\"} %d\n", labelValue(src.Name), src.Snapshots)
 	}
+	notes, err := s.st.NotifyCounts(ctx)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	metric("annalist_notifications", "gauge", "Webhook notifications by source and state: delivered, pending (waiting for an attempt), retrying (pending after a failure), failed (given up).")
+	noteSrcs := make([]string, 0, len(notes))
+	for name := range notes {
+		noteSrcs = append(noteSrcs, name)
+	}
+	sort.Strings(noteSrcs)
+	for _, name := range noteSrcs {
+		c := notes[name]
+		for _, v := range []struct {
+			state string
+			n     int
+		}{{"delivered", c.Delivered}, {"pending", c.Pending}, {"retrying", c.Retrying}, {"failed", c.Failed}} {
+			fmt.Fprintf(&b, "annalist_notifications{source=\"%s\",state=\"%s\"} %d\n", labelValue(name), v.state, v.n)
+		}
+	}
 	metric("annalist_web_responses_total", "counter", "Responses of this web UI since it started, by HTTP status code.")
 	codes := s.metrics.snapshot()
 	keys := make([]int, 0, len(codes))
