@@ -33,7 +33,7 @@ func runExport(ctx context.Context, m *Main, args []string) error {
 	source := fs.String("source", "", "export the snapshots of this source's articles")
 	since := fs.String("since", "", "only snapshots captured at or after this date (RFC 3339, YYYY-MM-DD or YYYYMMDDhhmmss)")
 	format := fs.String("format", "", "wacz or warc (default: from the -o file's name, else wacz)")
-	out := fs.String("o", "", "the file to write (required)")
+	out := fs.String("o", "", "the `FILE` to write (required)")
 	asJSON := fs.Bool("json", false, "print what was written as JSON on stdout")
 	pos, err := m.parseArgs(fs, args)
 	if err != nil {

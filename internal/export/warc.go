@@ -109,7 +109,7 @@ func writeWARC(ctx context.Context, w io.Writer, name string, src Records, ids [
 		}
 		sr, err := src.SnapshotRecords(ctx, id)
 		if err != nil {
-			return nil, fmt.Errorf("snapshot %s: %w", id, err)
+			return nil, err // it names the snapshot, and the file and offset
 		}
 		for j, r := range sr.Records {
 			if r.Type == "response" {
