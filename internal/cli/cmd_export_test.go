@@ -5,6 +5,7 @@ import (
 	"bufio"
 	"bytes"
 	"compress/gzip"
+	"context"
 	"crypto/sha1"
 	"crypto/sha256"
 	"encoding/base32"
@@ -20,6 +21,7 @@ import (
 	"testing"
 	"time"
 
+	"annalist/internal/cli"
 	"annalist/internal/demosite"
 )
 
@@ -343,5 +345,30 @@ func TestExportErrors(t *testing.T) {
 	}
 	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
 		t.Errorf("a failed export left %d files in the output directory", len(entries))
+	}
+}
+
+// A long export says how far it is on stderr, at most once a second (here
+// a clock that moves on two seconds at every look).
+func TestExportReportsProgress(t *testing.T) {
+	f := exportFixture(t)
+	clock := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	var out, errb bytes.Buffer
+	m := &cli.Main{Stdout: &out, Stderr: &errb, Stdin: strings.NewReader(""),
+		Now: func() time.Time { clock = clock.Add(2 * time.Second); return clock },
+		Getenv: func(k string) string {
+			if k == "ANNALIST_CONFIG" {
+				return f.cfg
+			}
+			return ""
+		}}
+	if code := m.Run(context.Background(), []string{"export", "-o", filepath.Join(t.TempDir(), "all.wacz")}); code != 0 {
+		t.Fatalf("export: exit %d: %s", code, errb.String())
+	}
+	total := len(f.site.Slugs()) + 1
+	for i := 1; i < total; i++ {
+		if want := "export: " + strconv.Itoa(i) + "/" + strconv.Itoa(total) + " snapshots"; !strings.Contains(errb.String(), want) {
+			t.Errorf("stderr lacks %q:\n%s", want, errb.String())
+		}
 	}
 }
