@@ -193,8 +193,13 @@ func TestExportWACZ(t *testing.T) {
 
 	// The index: sorted CDXJ lines, one per response, each pointing at it.
 	lines := strings.Split(strings.TrimSuffix(string(files["indexes/index.cdxj"]), "\n"), "\n")
-	if len(lines) != 2 || !sort.StringsAreSorted(lines) {
-		t.Fatalf("index.cdxj has %d lines (sorted: %v), want 2 sorted:\n%s", len(lines), sort.StringsAreSorted(lines), files["indexes/index.cdxj"])
+	keyTS := func(line string) string { f := strings.SplitN(line, " ", 3); return f[0] + " " + f[1] }
+	sortedByKey := sort.SliceIsSorted(lines, func(i, j int) bool { return keyTS(lines[i]) < keyTS(lines[j]) })
+	if len(lines) != 2 || !sortedByKey {
+		t.Fatalf("index.cdxj has %d lines (sorted: %v), want 2 sorted by key and timestamp:\n%s", len(lines), sortedByKey, files["indexes/index.cdxj"])
+	}
+	if !strings.Contains(lines[0], `"offset":"`+strconv.FormatInt(recs[1].offset, 10)+`"`) {
+		t.Errorf("the first capture is not the first of its second in the index:\n%s", files["indexes/index.cdxj"])
 	}
 	for _, line := range lines {
 		parts := strings.SplitN(line, " ", 3)

@@ -72,8 +72,14 @@ func WriteWACZ(ctx context.Context, w io.Writer, src Records, ids []string, o Op
 	}
 	resources = append(resources, warcRes)
 
-	sort.Slice(res.index, func(i, j int) bool {
-		return res.index[i].cdxjLine() < res.index[j].cdxjLine()
+	// Sorted by key and timestamp; captures within one second stay in the
+	// order they were made.
+	sort.SliceStable(res.index, func(i, j int) bool {
+		a, b := res.index[i], res.index[j]
+		if a.key != b.key {
+			return a.key < b.key
+		}
+		return a.ts < b.ts
 	})
 	var cdxj strings.Builder
 	for _, e := range res.index {
@@ -148,7 +154,7 @@ func addStaged(zw *zip.Writer, f *os.File, path string, mod time.Time) (Resource
 	}
 	fh := &zip.FileHeader{Name: path, Method: zip.Store, CRC32: crc.Sum32(),
 		CompressedSize64: uint64(n), UncompressedSize64: uint64(n)}
-	fh.Modified = mod
+	setModified(fh, mod)
 	zf, err := zw.CreateRaw(fh)
 	if err != nil {
 		return Resource{}, fmt.Errorf("write %s: %w", path, err)
@@ -164,7 +170,7 @@ func addStaged(zw *zip.Writer, f *os.File, path string, mod time.Time) (Resource
 func addFile(zw *zip.Writer, path string, data []byte, mod time.Time) (Resource, error) {
 	fh := &zip.FileHeader{Name: path, Method: zip.Store, CRC32: crc32.ChecksumIEEE(data),
 		CompressedSize64: uint64(len(data)), UncompressedSize64: uint64(len(data))}
-	fh.Modified = mod
+	setModified(fh, mod)
 	zf, err := zw.CreateRaw(fh)
 	if err != nil {
 		return Resource{}, fmt.Errorf("write %s: %w", path, err)
@@ -174,6 +180,13 @@ func addFile(zw *zip.Writer, path string, data []byte, mod time.Time) (Resource,
 	}
 	sum := sha256.Sum256(data)
 	return Resource{Name: baseName(path), Path: path, Hash: "sha256:" + hex.EncodeToString(sum[:]), Bytes: int64(len(data))}, nil
+}
+
+// setModified dates a header for CreateRaw, which (unlike CreateHeader)
+// does not turn Modified into the MS-DOS fields zip tools list.
+func setModified(fh *zip.FileHeader, t time.Time) {
+	fh.Modified = t
+	fh.SetModTime(t) //nolint:staticcheck // the only setter of the MS-DOS date and time
 }
 
 func baseName(path string) string {
