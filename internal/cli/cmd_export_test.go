@@ -36,8 +36,19 @@ func exportFixture(t *testing.T) *fixture {
 	f.site.Revise(sample, time.Date(2024, 3, 1, 0, 0, 0, 0, time.UTC), func(p []string) []string {
 		return append(p, "A paragraph added in the revision, about the Kuomintang archives in Taipei.")
 	})
-	if _, stderr, code := f.run("fetch"); code != 0 {
-		t.Fatalf("second fetch: exit %d: %s", code, stderr)
+	// An hour later, so that the two snapshots' WARC-Dates (to the second,
+	// as replay tools tell captures apart) differ.
+	var errb bytes.Buffer
+	m := &cli.Main{Stdout: io.Discard, Stderr: &errb, Stdin: strings.NewReader(""),
+		Now: func() time.Time { return time.Now().Add(time.Hour) },
+		Getenv: func(k string) string {
+			if k == "ANNALIST_CONFIG" {
+				return f.cfg
+			}
+			return ""
+		}}
+	if code := m.Run(context.Background(), []string{"fetch"}); code != 0 {
+		t.Fatalf("second fetch: exit %d: %s", code, errb.String())
 	}
 	return f
 }

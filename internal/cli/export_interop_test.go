@@ -210,7 +210,8 @@ func chromiumPath() string {
 }
 
 // replayFinder looks through the replay viewer's shadow roots and
-// same-origin frames for a frame whose text holds the needle.
+// same-origin frames for a frame whose text holds the needle, and returns
+// its address, a newline and its text ("" when there is none yet).
 const replayFinder = `(needle) => {
 	const stack = [document];
 	while (stack.length) {
@@ -220,7 +221,7 @@ const replayFinder = `(needle) => {
 			if (el.tagName === 'IFRAME') {
 				try {
 					const d = el.contentDocument;
-					if (d && d.body && d.body.innerText.includes(needle)) return d.location.href;
+					if (d && d.body && d.body.innerText.includes(needle)) return d.location.href + '\n' + d.body.innerText;
 					if (d) stack.push(d);
 				} catch (e) {}
 			}
@@ -232,7 +233,8 @@ const replayFinder = `(needle) => {
 // TestExportReplaysInReplayWebPage serves ReplayWeb.page (ui.js and its
 // service worker sw.js) and an exported WACZ on loopback, opens the
 // article's URL in the viewer in chromium, and finds the archived
-// revision's text in the replayed page, with the live page gone.
+// revision's text in the replayed page, with the live page gone; at the
+// first snapshot's timestamp it finds the version before the revision.
 func TestExportReplaysInReplayWebPage(t *testing.T) {
 	rwp := npmPackage(t, "ANNALIST_REPLAYWEBPAGE_DIR", "sw.js", "replaywebpage@2.5.3")
 	if _, err := os.Stat(filepath.Join(rwp, "ui.js")); err != nil {
@@ -260,8 +262,8 @@ func TestExportReplaysInReplayWebPage(t *testing.T) {
 	mux.HandleFunc("/{$}", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		fmt.Fprintf(w, `<!doctype html><html><head><meta charset="utf-8"><script src="/ui.js"></script></head>
-<body><replay-web-page style="display:block;height:800px" source="/article.wacz" url="%s" replaybase="/replay/" embed="replayonly"></replay-web-page></body></html>`,
-			html.EscapeString(articleURL))
+<body><replay-web-page style="display:block;height:800px" source="/article.wacz" url="%s" ts="%s" replaybase="/replay/" embed="replayonly"></replay-web-page></body></html>`,
+			html.EscapeString(articleURL), html.EscapeString(r.URL.Query().Get("ts")))
 	})
 	mux.HandleFunc("/ui.js", func(w http.ResponseWriter, r *http.Request) {
 		http.ServeFile(w, r, filepath.Join(rwp, "ui.js"))
@@ -283,34 +285,59 @@ func TestExportReplaysInReplayWebPage(t *testing.T) {
 	defer cancelA()
 	ctx, cancelT := chromedp.NewContext(actx)
 	defer cancelT()
-	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
+	ctx, cancel := context.WithTimeout(ctx, 4*time.Minute)
 	defer cancel()
-	if _, err := chromedp.RunResponse(ctx, chromedp.Navigate(srv.URL+"/")); err != nil {
-		t.Fatalf("open the viewer: %v", err)
-	}
-	find := func(needle string) string {
+	// find waits for a replayed frame whose text holds needle and returns
+	// its address and text ("" when none shows in time).
+	find := func(needle string) (href, text string) {
 		deadline := time.Now().Add(90 * time.Second)
 		for time.Now().Before(deadline) {
-			frame, err := chromedp.Run(ctx, chromedp.Evaluate[string]("("+replayFinder+")("+jsonQuote(needle)+")"))
+			got, err := chromedp.Run(ctx, chromedp.Evaluate[string]("("+replayFinder+")("+jsonQuote(needle)+")"))
 			if err != nil {
 				t.Fatalf("look for the replayed text: %v", err)
 			}
-			if frame != "" {
-				return frame
+			if got != "" {
+				href, text, _ = strings.Cut(got, "\n")
+				return href, text
 			}
 			time.Sleep(250 * time.Millisecond)
 		}
-		return ""
+		return "", ""
 	}
-	frame := find(added)
-	if frame == "" {
+
+	// The article's URL alone: the latest snapshot, the revision.
+	if _, err := chromedp.RunResponse(ctx, chromedp.Navigate(srv.URL+"/")); err != nil {
+		t.Fatalf("open the viewer: %v", err)
+	}
+	href, text := find(added)
+	if href == "" {
 		t.Fatalf("the replayed page never showed the archived revision's text %q", added)
 	}
-	if !strings.Contains(frame, "/replay/") || !strings.Contains(frame, demosite.Path(sample)) {
-		t.Errorf("the text was found in frame %s, not in the replay of %s", frame, articleURL)
+	if !strings.Contains(href, "/replay/") || !strings.Contains(href, demosite.Path(sample)) {
+		t.Errorf("the text was found in frame %s, not in the replay of %s", href, articleURL)
 	}
-	if find(original) == "" {
-		t.Errorf("the replayed page lacks the article's first paragraph %q", original)
+	if !strings.Contains(text, original) {
+		t.Errorf("the replayed revision lacks the article's first paragraph %q", original)
+	}
+
+	// With the first snapshot's timestamp: the version before the revision.
+	var hist []struct {
+		ID string `json:"id"`
+	}
+	f.runJSON(&hist, "history", articleURL, "--json")
+	if len(hist) != 2 {
+		t.Fatalf("history has %d snapshots, want 2", len(hist))
+	}
+	firstTS := hist[0].ID[strings.LastIndexByte(hist[0].ID, '/')+1:]
+	if _, err := chromedp.RunResponse(ctx, chromedp.Navigate(srv.URL+"/?ts="+firstTS)); err != nil {
+		t.Fatalf("open the viewer at %s: %v", firstTS, err)
+	}
+	href, text = find(original)
+	if href == "" {
+		t.Fatalf("the replay at %s never showed the article's first paragraph %q", firstTS, original)
+	}
+	if !strings.Contains(href, firstTS) || strings.Contains(text, added) {
+		t.Errorf("the replay at %s (frame %s) is not the first snapshot: it holds the revision's text: %v", firstTS, href, strings.Contains(text, added))
 	}
 }
 
