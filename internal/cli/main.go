@@ -51,7 +51,7 @@ type command struct {
 func commands() []command {
 	return []command{
 		daemonCommand, fetchCommand, extractCommand, sourcesCommand, addCommand, listCommand,
-		historyCommand, showCommand, diffCommand, searchCommand, serveCommand, verifyCommand, reindexCommand,
+		historyCommand, showCommand, diffCommand, searchCommand, exportCommand, serveCommand, verifyCommand, reindexCommand,
 		demoCommand, versionCommand,
 	}
 }

@@ -164,33 +164,3 @@ func (s *Server) handleCite(w http.ResponseWriter, r *http.Request) {
 		w.Write(body)
 	}
 }
-
-// handleWARC offers the raw archived response as a download: never
-// rendered as a page of this origin, and sandboxed should a browser try.
-func (s *Server) handleWARC(w http.ResponseWriter, r *http.Request) {
-	a, sn, ok := s.loadSnapshot(w, r)
-	if !ok {
-		return
-	}
-	ts := r.PathValue("ts")
-	// The file name and offset come from the database, never from the URL.
-	rec, err := s.st.ReadWARCRecord(r.Context(), sn.WARCFile, sn.WARCOffset)
-	if err != nil {
-		if r.Context().Err() != nil {
-			return
-		}
-		// One damaged record costs that record: say so, no 500.
-		s.log.Warn("web: raw record unreadable", "snapshot", sn.ID, "file", sn.WARCFile, "offset", sn.WARCOffset, "error", err)
-		s.errorPage(w, r, http.StatusGone, "Damaged: the raw archived response of this snapshot cannot be read (its WARC record is damaged or missing). Its text is still shown on the snapshot page; run annalist verify.")
-		return
-	}
-	h := w.Header()
-	h.Set("Content-Security-Policy", "sandbox; default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'")
-	h.Set("Content-Type", "application/octet-stream")
-	h.Set("Content-Disposition", `attachment; filename="`+a.ID+"-"+ts+`.http"`)
-	h.Set("Content-Length", itoa(len(rec.Block)))
-	w.WriteHeader(http.StatusOK)
-	if r.Method != http.MethodHead {
-		w.Write(rec.Block)
-	}
-}

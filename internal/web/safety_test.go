@@ -1,6 +1,8 @@
 package web
 
 import (
+	"compress/gzip"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -90,15 +92,24 @@ func TestRawResponseIsADownloadNotAPage(t *testing.T) {
 	if resp.StatusCode != http.StatusOK {
 		t.Fatalf("status %d", resp.StatusCode)
 	}
-	if ct := resp.Header.Get("Content-Type"); strings.Contains(ct, "html") {
-		t.Errorf("raw response served as %q", ct)
+	if ct := resp.Header.Get("Content-Type"); ct != "application/warc" {
+		t.Errorf("raw response served as %q, want application/warc", ct)
 	}
-	if cd := resp.Header.Get("Content-Disposition"); !strings.HasPrefix(cd, "attachment;") {
-		t.Errorf("Content-Disposition %q", cd)
+	if cd := resp.Header.Get("Content-Disposition"); !strings.HasPrefix(cd, "attachment;") || !strings.HasSuffix(cd, `.warc.gz"`) {
+		t.Errorf("Content-Disposition %q, want an attachment NAME.warc.gz", cd)
 	}
 	if csp := resp.Header.Get("Content-Security-Policy"); !strings.HasPrefix(csp, "sandbox") {
 		t.Errorf("raw response CSP %q", csp)
 	}
+	zr, err := gzip.NewReader(strings.NewReader(b))
+	if err != nil {
+		t.Fatalf("the WARC file is not gzipped: %v", err)
+	}
+	raw, err := io.ReadAll(zr)
+	if err != nil {
+		t.Fatalf("the WARC file does not decompress: %v", err)
+	}
+	b = string(raw)
 	if !strings.Contains(b, "HTTP/1.1 200") || !strings.Contains(b, "<script>alert('xss-script')") {
 		t.Errorf("raw response is not the archived exchange: %.200s", b)
 	}

@@ -92,6 +92,7 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("GET /s/{source}/feed.json", s.handleJSONFeed)
 	mux.HandleFunc("GET /a/{article}", s.handleArticle)
 	mux.HandleFunc("GET /a/{article}/diff", s.handleDiff)
+	mux.HandleFunc("GET /a/{article}/export.wacz", s.handleArticleWACZ)
 	mux.HandleFunc("GET /a/{article}/{ts}", s.handleSnapshot)
 	mux.HandleFunc("GET /a/{article}/{ts}/warc", s.handleWARC)
 	mux.HandleFunc("GET /a/{article}/{ts}/{format}", s.handleCite)

@@ -1,0 +1,93 @@
+package web
+
+import (
+	"bytes"
+	"net/http"
+	"os"
+	"time"
+
+	"annalist/internal/export"
+)
+
+// exportsSoftware names us in the files we export.
+const exportsSoftware = "annalist (web UI)"
+
+// handleWARC offers a snapshot's records (response, request, metadata, and
+// a paginated article's later pages) as a WARC file, as `annalist export
+// --format warc` writes it: a download, never rendered as a page of this
+// origin, and sandboxed should a browser try.
+func (s *Server) handleWARC(w http.ResponseWriter, r *http.Request) {
+	a, sn, ok := s.loadSnapshot(w, r)
+	if !ok {
+		return
+	}
+	name := a.ID + "-" + r.PathValue("ts") + ".warc.gz"
+	var buf bytes.Buffer
+	// The file name and offset come from the database, never from the URL.
+	_, err := export.WriteWARC(r.Context(), &buf, name, s.st, []string{sn.ID}, export.Options{Now: s.now, Software: exportsSoftware})
+	if err != nil {
+		if r.Context().Err() != nil {
+			return
+		}
+		// One damaged record costs that record: say so, no 500.
+		s.log.Warn("web: raw records unreadable", "snapshot", sn.ID, "file", sn.WARCFile, "offset", sn.WARCOffset, "error", err)
+		s.errorPage(w, r, http.StatusGone, "Damaged: the raw archived response of this snapshot cannot be read (its WARC record is damaged or missing). Its text is still shown on the snapshot page; run annalist verify.")
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Security-Policy", "sandbox; default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'")
+	h.Set("Content-Type", "application/warc")
+	h.Set("Content-Disposition", `attachment; filename="`+name+`"`)
+	h.Set("Content-Length", itoa(buf.Len()))
+	w.WriteHeader(http.StatusOK)
+	if r.Method != http.MethodHead {
+		w.Write(buf.Bytes())
+	}
+}
+
+// handleArticleWACZ offers every snapshot of an article as a WACZ package
+// that ReplayWeb.page opens. It is built in a temporary file and served
+// with range requests, as replay tools read a WACZ.
+func (s *Server) handleArticleWACZ(w http.ResponseWriter, r *http.Request) {
+	a, ok := s.loadArticle(w, r)
+	if !ok {
+		return
+	}
+	infos, err := s.st.SnapshotInfos(r.Context(), a.ID)
+	if err != nil {
+		s.storeErr(w, r, err, "No such article.")
+		return
+	}
+	if len(infos) == 0 {
+		s.notFound(w, r, "This article has no snapshot to export.")
+		return
+	}
+	ids := make([]string, len(infos))
+	for i, si := range infos {
+		ids[i] = si.ID
+	}
+	f, err := os.CreateTemp("", "annalist-web-*.wacz")
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	defer os.Remove(f.Name())
+	defer f.Close()
+	title := a.Title
+	if title == "" {
+		title = a.URL
+	}
+	if _, err := export.WriteWACZ(r.Context(), f, s.st, ids, export.Options{Now: s.now, Software: exportsSoftware, Title: title}); err != nil {
+		if r.Context().Err() != nil {
+			return
+		}
+		s.log.Warn("web: article export failed", "article", a.ID, "error", err)
+		s.errorPage(w, r, http.StatusGone, "Damaged: a raw archived response of this article cannot be read (a WARC record is damaged or missing), so it cannot be exported; run annalist verify.")
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Security-Policy", "sandbox; default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'")
+	h.Set("Content-Type", "application/wacz")
+	h.Set("Content-Disposition", `attachment; filename="`+a.ID+`.wacz"`)
+	http.ServeContent(w, r, "", time.Time{}, f)
+}
