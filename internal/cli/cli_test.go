@@ -130,7 +130,7 @@ func TestFetchAndBrowseJSONContract(t *testing.T) {
 		fetchKeys = append(fetchKeys, k)
 	}
 	sort.Strings(fetchKeys)
-	if want := sorted("name", "items", "new", "revised", "unchanged", "not_modified", "errors", "moved", "gone", "back"); !reflect.DeepEqual(fetchKeys, want) {
+	if want := sorted("name", "items", "new", "revised", "unchanged", "not_modified", "errors", "moved", "gone", "back", "not_due", "later", "no_link", "rechecked", "next_due"); !reflect.DeepEqual(fetchKeys, want) {
 		t.Fatalf("fetch --json source keys = %v, want %v", fetchKeys, want)
 	}
 	if len(fetched.Sources) != 1 || fetched.Sources[0].Name != "mondo-history" || fetched.Sources[0].New != n || fetched.Sources[0].Items != n {

@@ -147,7 +147,7 @@ func demoRevise(ctx context.Context, out io.Writer, site *demosite.Site, h *harv
 
 	fmt.Fprintln(out, "1. First poll: every article is new.")
 	r := h.PollSource(ctx, src, harvest.PollOptions{Recheck: harvest.RecheckNone})
-	printFetch(out, []fetchSourceJSON{{Name: r.Source, Counts: r.Counts, PageErrors: r.PageErrors}})
+	printFetch(out, []fetchSourceJSON{fetchRow(r)})
 
 	fmt.Fprintln(out, "\n2. The site changes:")
 	site.Revise(demoSlug, time.Date(2024, 1, 31, 8, 0, 0, 0, time.UTC), func([]string) []string { return final })
@@ -161,7 +161,7 @@ func demoRevise(ctx context.Context, out io.Writer, site *demosite.Site, h *harv
 
 	fmt.Fprintln(out, "\n3. Second poll, re-checking every known article:")
 	r = h.PollSource(ctx, src, harvest.PollOptions{Recheck: harvest.RecheckAll})
-	printFetch(out, []fetchSourceJSON{{Name: r.Source, Counts: r.Counts, NotModifiedFeed: r.FeedNotModified, PageErrors: r.PageErrors}})
+	printFetch(out, []fetchSourceJSON{fetchRow(r)})
 }
 
 // demoHistory prints the sample article's snapshots and the diff of its
@@ -210,7 +210,7 @@ func demoMoveAndRemove(ctx context.Context, out io.Writer, site *demosite.Site, 
 
 	fmt.Fprintln(out, "\n7. Third poll, re-checking every known article:")
 	r := h.PollSource(ctx, src, harvest.PollOptions{Recheck: harvest.RecheckAll})
-	printFetch(out, []fetchSourceJSON{{Name: r.Source, Counts: r.Counts, NotModifiedFeed: r.FeedNotModified, PageErrors: r.PageErrors}})
+	printFetch(out, []fetchSourceJSON{fetchRow(r)})
 
 	fmt.Fprintln(out, "\n8. What the archive says of them (annalist history):")
 	for _, slug := range []string{demoMoved, demoRemoved} {

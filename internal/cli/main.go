@@ -33,6 +33,15 @@ type Main struct {
 	logLevel   string
 	logger     *slog.Logger
 	current    command // the command being run
+	con        *console
+}
+
+// console is stderr shared by the logger and the progress line.
+func (m *Main) console() *console {
+	if m.con == nil {
+		m.con = &console{w: m.Stderr}
+	}
+	return m.con
 }
 
 // NewMain returns a Main wired to the process's standard streams.
@@ -111,7 +120,16 @@ func (m *Main) Run(ctx context.Context, args []string) int {
 		fmt.Fprintf(m.Stderr, "annalist: unknown command %q%s (run 'annalist help')\n", name, didYouMean(name))
 		return 2
 	}
-	logger, err := newLogger(m.Stderr, m.logFormat, m.logLevel)
+	if m.logLevel == "" {
+		// A one-off command prints its own results: only warnings and
+		// errors are logged, unless asked (-v, --log-level info). The
+		// daemon and serve run unattended, and log what they do.
+		m.logLevel = "warn"
+		if cmd.name == daemonCommand.name || cmd.name == serveCommand.name {
+			m.logLevel = "info"
+		}
+	}
+	logger, err := newLogger(m.console(), m.logFormat, m.logLevel)
 	if err != nil {
 		fmt.Fprintf(m.Stderr, "annalist: %v\n", err)
 		return 2
@@ -142,7 +160,7 @@ func (m *Main) Run(ctx context.Context, args []string) int {
 // parseGlobal removes the global flags from anywhere in args (before or
 // after the command name) and returns the rest. "--" ends flag parsing.
 func (m *Main) parseGlobal(args []string) ([]string, error) {
-	m.logFormat, m.logLevel = "text", "info"
+	m.logFormat, m.logLevel = "text", ""
 	globals := map[string]*string{"config": &m.configPath, "log-format": &m.logFormat, "log-level": &m.logLevel}
 	var rest []string
 	for i := 0; i < len(args); i++ {
@@ -156,6 +174,10 @@ func (m *Main) parseGlobal(args []string) ([]string, error) {
 			continue
 		}
 		name, value, hasValue := strings.Cut(strings.TrimLeft(a, "-"), "=")
+		if (name == "v" || name == "verbose") && !hasValue {
+			m.logLevel = "info"
+			continue
+		}
 		dst, ok := globals[name]
 		if !ok {
 			rest = append(rest, a)
@@ -212,7 +234,9 @@ Commands:
 Global flags (before or after the command):
   --config PATH       configuration file (default $ANNALIST_CONFIG, else ./config.yaml)
   --log-format FMT    text or json (logs go to stderr)
-  --log-level LEVEL   debug, info, warn or error
+  --log-level LEVEL   debug, info, warn or error (default: info for daemon and
+                      serve, warn for the others, which print their own results)
+  -v, --verbose       the same as --log-level info
 
 An ARTICLE argument is an article ID or any URL the article was reached by.
 Every --json output is one JSON document on stdout.
@@ -321,7 +345,7 @@ func (m *Main) printFlagHelp(fs *flag.FlagSet) {
 		}
 		fmt.Fprintf(w, "%s\n      %s\n", line, usage)
 	})
-	fmt.Fprint(w, "\nGlobal flags: --config PATH, --log-format FMT, --log-level LEVEL (see 'annalist help').\n")
+	fmt.Fprint(w, "\nGlobal flags: --config PATH, --log-format FMT, --log-level LEVEL, -v (see 'annalist help').\n")
 }
 
 // usageValue returns the value name a usage line gives a flag

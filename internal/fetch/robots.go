@@ -86,7 +86,17 @@ func (rc *robotsCache) refresh(ctx context.Context, origin string, e *robotsEntr
 		return ctx.Err()
 	case errors.Is(err, ErrPrivateNetwork), errors.Is(err, ErrDeferred):
 		// Deferred: the page request would be too; caching "unavailable,
-		// allow all" would outlive the Retry-After.
+		// allow all" would outlive the Retry-After. Both are about the
+		// host, which the page shares: the cause alone is returned, so
+		// the page's error does not lead with the robots.txt request.
+		var pne *privateNetworkError
+		if errors.As(err, &pne) {
+			return pne
+		}
+		var de *DeferredError
+		if errors.As(err, &de) {
+			return de
+		}
 		return err
 	case err == nil && res.NotModified:
 		e.expires = now.Add(robotsTTL)
