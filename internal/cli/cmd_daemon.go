@@ -56,6 +56,9 @@ func runDaemon(ctx context.Context, m *Main, args []string) error {
 		return err
 	}
 	log.Info("annalist daemon started", "version", Version, "config", cfg.Path, "archive", cfg.DataDir, "sources", len(cfg.Sources))
+	if len(cfg.Sources) == 0 {
+		log.Info(noSources(cfg) + "; then send SIGHUP to reload")
+	}
 	if !*noInitial {
 		go m.pollOverdue(ctx, cfg, st, sched)
 	}

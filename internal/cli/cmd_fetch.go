@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -216,7 +217,7 @@ func (m *Main) interruptible(stop chan struct{}) (release func()) {
 func pickSources(cfg *config.Config, names []string) ([]config.Source, error) {
 	if len(names) == 0 {
 		if len(cfg.Sources) == 0 {
-			return nil, fmt.Errorf("no sources configured in %s (add files to %s)", cfg.Path, cfg.FeedsDir)
+			return nil, errors.New(noSources(cfg))
 		}
 		return cfg.Sources, nil
 	}

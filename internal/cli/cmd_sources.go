@@ -54,6 +54,10 @@ func runSources(ctx context.Context, m *Main, args []string) error {
 	if *asJSON {
 		return m.writeJSON(rows)
 	}
+	if len(rows) == 0 {
+		fmt.Fprintln(m.Stdout, noSources(cfg))
+		return nil
+	}
 	tw := tabwriter.NewWriter(m.Stdout, 2, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "NAME\tARTICLES\tSNAPSHOTS\tGONE\tLAST POLL\tOUTCOME\tNEXT RUN\tFEED")
 	for _, r := range rows {

@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
+	"strings"
 	"time"
 
 	"annalist/internal/config"
@@ -160,4 +162,27 @@ func checkSource(ctx context.Context, cfg *config.Config, st *store.Store, name 
 		return fmt.Errorf("look up source %q: %w", name, err)
 	}
 	return nil
+}
+
+// noSources says what to do when no source is configured: the shipped
+// sources are examples in feeds/examples/, enabled by copying one into
+// feeds_dir.
+func noSources(cfg *config.Config) string {
+	feeds := shortPath(cfg.FeedsDir)
+	return fmt.Sprintf("no sources configured yet: copy one of %s into %s (or write your own; see README.md), or run 'annalist demo' to see annalist at work offline",
+		filepath.Join(feeds, "examples", "*.yaml"), feeds+string(filepath.Separator))
+}
+
+// shortPath is path relative to the working directory when it lies below
+// it, as a user would type it; else path.
+func shortPath(path string) string {
+	wd, err := os.Getwd()
+	if err != nil {
+		return path
+	}
+	rel, err := filepath.Rel(wd, path)
+	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+		return path
+	}
+	return rel
 }
