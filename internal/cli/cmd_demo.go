@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -26,7 +27,7 @@ import (
 var demoCommand = command{
 	name:    "demo",
 	summary: "archive a built-in history site on loopback, revise it, archive again, and show what was kept (offline)",
-	usage:   "demo [--data DIR] [--keep] [--serve]",
+	usage:   "demo [--data DIR] [--keep] [--serve] [--listen ADDR]",
 	run:     runDemo,
 }
 
@@ -37,11 +38,23 @@ func runDemo(ctx context.Context, m *Main, args []string) error {
 	fs := m.newFlagSet()
 	dataDir := fs.String("data", "", "write the demo archive here (default: a new temporary directory); never the configured archive")
 	keep := fs.Bool("keep", false, "keep the temporary directory after the demo (always kept with --data)")
-	serve := fs.Bool("serve", false, "after the demo, serve the demo archive in the web UI (on web.listen, 127.0.0.1:8080) until interrupted")
+	serve := fs.Bool("serve", false, "after the demo, serve the demo archive in the web UI until interrupted (on 127.0.0.1:8080, or a free port when that is taken)")
+	listen := fs.String("listen", "", "serve the web UI on this address (host:port; port 0 = any free port); implies --serve")
 	if pos, err := m.parseArgs(fs, args); err != nil {
 		return err
 	} else if len(pos) > 0 {
 		return usageErr("demo takes no arguments")
+	}
+	// The web UI's address is taken before the demo runs, so that a port
+	// in use is known at once, not after the demo.
+	var uiListener net.Listener
+	if *serve || *listen != "" {
+		ln, err := demoListen(*listen)
+		if err != nil {
+			return err
+		}
+		uiListener = ln
+		defer ln.Close()
 	}
 	dir := *dataDir
 	if dir == "" {
@@ -104,8 +117,8 @@ func runDemo(ctx context.Context, m *Main, args []string) error {
 		total += x.Snapshots
 	}
 	fmt.Fprintf(out, "\nThe archive holds %d articles and %d snapshots: the date-only and boilerplate-only changes, the move and the removal stored nothing.\n", len(arts), total)
-	if *serve {
-		return m.serveDemo(ctx, cfg, st, a.ID)
+	if uiListener != nil {
+		return m.serveDemo(ctx, cfg, st, uiListener, a.ID)
 	}
 	if *dataDir != "" || *keep {
 		fmt.Fprintf(out, "\nTry next:\n  annalist --config %s list\n  annalist --config %s history %s\n  annalist --config %s diff %s\n  annalist --config %s search Yalta\n",
@@ -238,14 +251,10 @@ func plural(n int, one, many string) string {
 }
 
 // serveDemo serves the demo archive in the web UI until SIGINT/SIGTERM.
-func (m *Main) serveDemo(ctx context.Context, cfg *config.Config, st *store.Store, articleID string) error {
+func (m *Main) serveDemo(ctx context.Context, cfg *config.Config, st *store.Store, ln net.Listener, articleID string) error {
 	var cur atomic.Pointer[config.Config]
 	cur.Store(cfg)
 	srv, err := m.webHandler(st, &cur)
-	if err != nil {
-		return err
-	}
-	ln, err := web.Listen(cfg.Web.Listen)
 	if err != nil {
 		return err
 	}
@@ -254,4 +263,23 @@ func (m *Main) serveDemo(ctx context.Context, cfg *config.Config, st *store.Stor
 	fmt.Fprintf(m.Stdout, "\nBrowse the demo archive: http://%s/  (the revised article: http://%s/a/%s) — Ctrl-C to stop.\n",
 		ln.Addr(), ln.Addr(), articleID)
 	return web.Serve(ctx, ln, srv.Handler(), 5*time.Second, m.logger)
+}
+
+// demoDefaultListen is where `demo --serve` serves when it can.
+const demoDefaultListen = "127.0.0.1:8080"
+
+// demoListen opens the demo's web UI address: addr when given (an error
+// if it cannot be had), else 127.0.0.1:8080, else any free loopback port.
+func demoListen(addr string) (net.Listener, error) {
+	if addr != "" {
+		ln, err := web.Listen(addr)
+		if err != nil {
+			return nil, fmt.Errorf("--listen %s: %w", addr, errors.Unwrap(err))
+		}
+		return ln, nil
+	}
+	if ln, err := web.Listen(demoDefaultListen); err == nil {
+		return ln, nil
+	}
+	return web.Listen("127.0.0.1:0")
 }
