@@ -34,6 +34,9 @@ type Main struct {
 	logger     *slog.Logger
 	current    command // the command being run
 	con        *console
+	// flagSink, when set, receives the command's flags instead of --help
+	// printing them (for `annalist completion`).
+	flagSink func(*flag.FlagSet)
 }
 
 // console is stderr shared by the logger and the progress line.
@@ -61,7 +64,7 @@ func commands() []command {
 	return []command{
 		daemonCommand, fetchCommand, extractCommand, sourcesCommand, listCommand,
 		historyCommand, showCommand, diffCommand, searchCommand, serveCommand, verifyCommand, reindexCommand,
-		demoCommand, versionCommand,
+		demoCommand, completionCommand, versionCommand,
 	}
 }
 
@@ -369,6 +372,10 @@ func (m *Main) parseArgs(fs *flag.FlagSet, args []string) ([]string, error) {
 	for {
 		if err := fs.Parse(args); err != nil {
 			if errors.Is(err, flag.ErrHelp) {
+				if m.flagSink != nil {
+					m.flagSink(fs)
+					return nil, err
+				}
 				m.printFlagHelp(fs)
 				return nil, err
 			}
