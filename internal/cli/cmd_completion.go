@@ -124,7 +124,6 @@ func (m *Main) completionTable(ctx context.Context) ([]compCommand, error) {
 // firstSentence shortens a flag's usage for a completion menu.
 func firstSentence(s string) string {
 	s, _, _ = strings.Cut(s, "; ")
-	s, _, _ = strings.Cut(s, " (")
 	return s
 }
 

@@ -120,11 +120,14 @@ func runDemo(ctx context.Context, m *Main, args []string) error {
 	if uiListener != nil {
 		return m.serveDemo(ctx, cfg, st, uiListener, a.ID)
 	}
+	prog := m.program()
 	if *dataDir != "" || *keep {
-		fmt.Fprintf(out, "\nTry next:\n  annalist --config %s list\n  annalist --config %s history %s\n  annalist --config %s diff %s\n  annalist --config %s search Yalta\n",
-			cfgPath, cfgPath, a.ID, cfgPath, a.ID, cfgPath)
+		// Each line runs as printed, from the directory the demo ran in.
+		run := prog + " --config " + shellQuote(shortPath(cfgPath))
+		fmt.Fprintf(out, "\nTry next:\n  %s list\n  %s history %s\n  %s diff %s\n  %s search Yalta\n",
+			run, run, a.ID, run, a.ID, run)
 	} else {
-		fmt.Fprintln(out, "\nRun 'annalist demo --data DIR' to keep this archive and browse it with list, history, show, diff and search.")
+		fmt.Fprintf(out, "\nRun '%s demo --data DIR' to keep this archive and browse it with list, history, show, diff and search.\n", prog)
 	}
 	return nil
 }

@@ -11,6 +11,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 )
@@ -26,6 +27,9 @@ type Main struct {
 	Stderr io.Writer
 	Getenv func(string) string
 	Now    func() time.Time
+	// Arg0 is how annalist was started (os.Args[0]), so that commands it
+	// prints for the user to type start the same way; "" = "annalist".
+	Arg0 string
 
 	// Set from the global flags by Run.
 	configPath string
@@ -49,7 +53,7 @@ func (m *Main) console() *console {
 
 // NewMain returns a Main wired to the process's standard streams.
 func NewMain() *Main {
-	return &Main{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv, Now: time.Now}
+	return &Main{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv, Now: time.Now, Arg0: os.Args[0]}
 }
 
 // command is one subcommand.
@@ -401,4 +405,29 @@ var versionCommand = command{
 		fmt.Fprintf(m.Stdout, "annalist %s\n", Version)
 		return nil
 	},
+}
+
+// program is how to start annalist in a command printed for the user:
+// "annalist" when it was found on PATH, the path typed otherwise
+// ("./annalist"), and "go run ./cmd/annalist" for a binary `go run` built
+// (its path is a temporary directory gone once it exits).
+func (m *Main) program() string {
+	a := m.Arg0
+	switch {
+	case a == "":
+		return "annalist"
+	case strings.Contains(filepath.ToSlash(a), "/go-build"):
+		return "go run ./cmd/annalist"
+	case !strings.ContainsRune(a, '/') && !strings.ContainsRune(a, filepath.Separator):
+		return a
+	}
+	return shellQuote(a)
+}
+
+// shellQuote quotes s for a POSIX shell when it needs it.
+func shellQuote(s string) string {
+	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-./:=@%+,") == "" {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
