@@ -411,7 +411,9 @@ func TestSourcesShowsAFailingSource(t *testing.T) {
 		}
 	}
 	out, _, code := f.run("sources")
-	if code != 0 || !strings.Contains(out, "failing (3 polls in a row)") || !strings.Contains(out, "404") {
+	// The table gives the short cause, the line below it the whole error.
+	if code != 0 || !strings.Contains(out, "failing (3 polls in a row): HTTP 404") ||
+		!strings.Contains(out, "mondo-history: last error: feed "+f.base+"/no-such-feed.xml could not be fetched: 404 Not Found") {
 		t.Fatalf("sources output does not show the failing source:\n%s", out)
 	}
 	var rows []map[string]any

@@ -7,6 +7,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"annalist/internal/cause"
 	"annalist/internal/config"
 	"annalist/internal/store"
 	"annalist/internal/view"
@@ -67,6 +68,10 @@ func runSources(ctx context.Context, m *Main, args []string) error {
 		}
 		if r.failures > 1 {
 			outcome = fmt.Sprintf("failing (%d polls in a row)", r.failures)
+		}
+		if r.LastOutcome == store.PollError && r.LastError != "" {
+			// The short cause here; the whole error below the table.
+			outcome += ": " + cause.OfText(r.LastError)
 		}
 		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%s\t%s\t%s\t%s\n", termLine(r.Name), r.Articles, r.Snapshots, r.Gone, deref(r.LastPollAt, "-"), termLine(outcome), deref(r.NextRun, "-"), termLine(r.Feed))
 	}
