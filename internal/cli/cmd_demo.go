@@ -60,21 +60,21 @@ func runDemo(ctx context.Context, m *Main, args []string) error {
 	if dir == "" {
 		d, err := os.MkdirTemp("", "annalist-demo-")
 		if err != nil {
-			return fmt.Errorf("demo: temporary directory: %w", err)
+			return fmt.Errorf("temporary directory: %w", err)
 		}
 		dir = d
 		if !*keep {
 			defer os.RemoveAll(dir)
 		}
 	} else if err := os.MkdirAll(dir, 0o755); err != nil {
-		return fmt.Errorf("demo: --data %s: %w", dir, err)
+		return fmt.Errorf("--data %s: %w", dir, err)
 	}
 	dir, _ = filepath.Abs(dir)
 
 	site := demosite.New()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
-		return fmt.Errorf("demo: listen on loopback: %w", err)
+		return fmt.Errorf("listen on loopback: %w", err)
 	}
 	srv := &http.Server{Handler: site.Handler(), ReadHeaderTimeout: 5 * time.Second}
 	go srv.Serve(ln)
@@ -110,7 +110,7 @@ func runDemo(ctx context.Context, m *Main, args []string) error {
 	}
 	arts, err := st.Articles(ctx, store.ArticleFilter{})
 	if err != nil {
-		return fmt.Errorf("demo: list the archived articles: %w", err)
+		return fmt.Errorf("list the archived articles: %w", err)
 	}
 	total := 0
 	for _, x := range arts {

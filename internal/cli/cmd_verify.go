@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"sync"
@@ -37,6 +38,9 @@ func runVerify(ctx context.Context, m *Main, args []string) error {
 		return err
 	}
 	st, err := store.OpenReadOnly(ctx, dir, store.Options{Logger: m.logger, Now: m.Now})
+	if errors.Is(err, store.ErrNoArchive) {
+		return noArchive(dir, err)
+	}
 	if err != nil {
 		return fmt.Errorf("open archive %s read-only: %w", dir, err)
 	}

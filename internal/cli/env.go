@@ -64,6 +64,9 @@ func (m *Main) openArchiveReadOnly(ctx context.Context, live bool) (*config.Conf
 		return nil, nil, err
 	}
 	st, err := store.OpenReadOnly(ctx, cfg.DataDir, store.Options{Logger: m.logger, Now: m.Now, ReadOnlyLive: live})
+	if errors.Is(err, store.ErrNoArchive) {
+		return nil, nil, noArchive(cfg.DataDir, err)
+	}
 	if err != nil {
 		return nil, nil, fmt.Errorf("open archive %s read-only: %w", cfg.DataDir, err)
 	}
@@ -185,4 +188,42 @@ func shortPath(path string) string {
 		return path
 	}
 	return rel
+}
+
+// noArchive says, for a reader, that dir holds no archive yet and how one
+// is made.
+func noArchive(dir string, err error) error {
+	return &wrapped{text: fmt.Sprintf("no archive in %s yet (no annalist.db): 'annalist fetch' or 'annalist daemon' creates it; 'annalist demo' shows annalist at work without one", dir), err: err}
+}
+
+// wrapped is an error with a text of its own for people, keeping the
+// cause for errors.Is and errors.As.
+type wrapped struct {
+	text string
+	err  error
+}
+
+func (w *wrapped) Error() string { return w.text }
+func (w *wrapped) Unwrap() error { return w.err }
+
+// within puts what (a file, a URL) before err, without err's package
+// prefix, which would only repeat the command's name ("extract x.html:
+// extract: …").
+func within(what string, err error) error {
+	return &wrapped{text: what + ": " + withoutPackage(err.Error()), err: err}
+}
+
+// packagePrefixes start the texts of annalist's sentinel errors (STYLE:
+// sentinels are prefixed with their package); a message for people that
+// already says where drops them.
+var packagePrefixes = []string{"store: ", "fetch: ", "extract: ", "config: ", "feed: ", "harvest: ", "web: ", "schedule: "}
+
+// withoutPackage removes package prefixes from the start of msg and from
+// the start of each clause (after ": ").
+func withoutPackage(msg string) string {
+	for _, p := range packagePrefixes {
+		msg = strings.TrimPrefix(msg, p)
+		msg = strings.ReplaceAll(msg, ": "+p, ": ")
+	}
+	return msg
 }

@@ -152,14 +152,14 @@ func (m *Main) Run(ctx context.Context, args []string) int {
 		return 0
 	case errors.As(err, &ee):
 		if ee.msg != "" {
-			fmt.Fprintf(m.Stderr, "annalist %s: %s\n", name, termText(ee.msg))
+			fmt.Fprintf(m.Stderr, "annalist %s: %s\n", name, termText(forPeople(name, ee.msg)))
 		}
 		return ee.code
 	case errors.Is(err, errUsage):
-		fmt.Fprintf(m.Stderr, "annalist %s: %s\nusage: annalist %s\n", name, termText(strings.TrimPrefix(err.Error(), "usage: ")), cmd.usage)
+		fmt.Fprintf(m.Stderr, "annalist %s: %s\nusage: annalist %s\n", name, termText(forPeople(name, strings.TrimPrefix(err.Error(), "usage: "))), cmd.usage)
 		return 2
 	default:
-		fmt.Fprintf(m.Stderr, "annalist %s: %s\n", name, termText(err.Error()))
+		fmt.Fprintf(m.Stderr, "annalist %s: %s\n", name, termText(forPeople(name, err.Error())))
 		return 1
 	}
 }
@@ -430,4 +430,11 @@ func shellQuote(s string) string {
 		return s
 	}
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
+// forPeople is an error's text after "annalist NAME: ": without the
+// command's name again ("annalist fetch: fetch: …") and without the
+// package prefixes of sentinel errors ("store: ", "fetch: "…).
+func forPeople(name, msg string) string {
+	return withoutPackage(strings.TrimPrefix(msg, name+": "))
 }

@@ -100,6 +100,10 @@ func TestFailedFeedReadsForPeople(t *testing.T) {
 		}
 	}
 
+	_, stderr, code = f.run("extract", f.base+"/history/x.html")
+	if want := "annalist extract: " + f.base + "/history/x.html could not be fetched: refused 127.0.0.1"; code != 1 || !strings.HasPrefix(stderr, want) {
+		t.Errorf("extract of a refused page: exit %d, stderr %q, want %q…", code, stderr, want)
+	}
 	_, stderr, code = f.run("fetch", "--url", f.base+"/history/x.html")
 	if code != 1 || strings.Contains(stderr, "fetch: fetch:") || !strings.Contains(stderr, "annalist fetch: "+f.base+"/history/x.html could not be archived: refused 127.0.0.1") {
 		t.Errorf("fetch --url of a refused page: exit %d, stderr %q", code, stderr)
