@@ -3,6 +3,7 @@ package fetch
 import (
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"strings"
 	"time"
@@ -100,6 +101,12 @@ func wrapURL(url string, err error) error {
 // "feed URL could not be fetched: 404 Not Found" names the URL once. A
 // redirect stays in ("(redirected to …): 404 Not Found").
 func Reason(url string, err error) string {
+	var dnsErr *net.DNSError
+	if errors.As(err, &dnsErr) && dnsErr.Name != "" {
+		// "dial tcp: lookup h on 10.0.0.53:53: no such host" names the
+		// resolver, which is not what failed for the user.
+		return fmt.Sprintf("DNS lookup of %s failed: %s", dnsErr.Name, dnsErr.Err)
+	}
 	s := err.Error()
 	if rest, ok := strings.CutPrefix(s, "fetch: GET "+url); ok {
 		return strings.TrimPrefix(rest, ": ")

@@ -3,6 +3,8 @@ package fetch
 import (
 	"context"
 	"errors"
+	"log/slog"
+	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -116,7 +118,15 @@ func (rc *robotsCache) refresh(ctx context.Context, origin string, e *robotsEntr
 		e.expires = now.Add(robotsTTL)
 	default:
 		// Server trouble: keep the rules we had (if any), try again soon.
-		c.log.Warn("fetch: robots.txt unavailable, allowing", "url", robotsURL, "err", err)
+		// A host that cannot be reached at all fails the page request
+		// too, with the same cause: a warning here would say it twice.
+		level := slog.LevelWarn
+		var netErr *net.OpError
+		var dnsErr *net.DNSError
+		if errors.As(err, &netErr) || errors.As(err, &dnsErr) {
+			level = slog.LevelDebug
+		}
+		c.log.Log(ctx, level, "fetch: robots.txt unavailable, allowing", "url", robotsURL, "err", err)
 		e.expires = now.Add(robotsErrorTTL)
 	}
 	return nil

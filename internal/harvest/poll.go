@@ -243,7 +243,7 @@ func (h *Harvester) PollSource(ctx context.Context, src config.Source, opts Poll
 		log.Error("record poll", "error", err)
 	}
 	log.Info("poll done", "items", res.Items, "new", res.New, "revised", res.Revised,
-		"unchanged", res.Unchanged, "not_modified", res.NotModified, "errors", res.Errors,
+		"unchanged", res.Unchanged, "not_modified", res.NotModified, "errors", res.Errors, "not_due", res.NotDue,
 		"duration", h.now().Sub(started).Round(time.Millisecond))
 	return res
 }
