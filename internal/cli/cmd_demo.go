@@ -96,6 +96,7 @@ func runDemo(ctx context.Context, m *Main, args []string) error {
 		return err
 	}
 	h := dm.newHarvester(cfg, st)
+	h.ReportsFailures = true // printFetch shows them
 	src := cfg.Sources[0]
 	out := m.Stdout
 

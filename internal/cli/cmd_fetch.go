@@ -77,6 +77,7 @@ func runFetch(ctx context.Context, m *Main, args []string) error {
 		return err
 	}
 	h := m.newHarvester(cfg, st)
+	h.ReportsFailures = true // printed below, once
 
 	// The first SIGINT/SIGTERM closes stop: no new page is taken, the pages
 	// in flight are stored, the polls are recorded as interrupted and the
@@ -248,28 +249,26 @@ func printFetch(w io.Writer, rows []fetchSourceJSON) {
 			}
 		} else {
 			head := fmt.Sprintf("%d %s", r.Items, plural(r.Items, "item", "items"))
-			if r.NotModifiedFeed {
-				head = "feed not modified since the last poll"
-				if r.Checked > 0 {
-					head += fmt.Sprintf("; %d known %s re-checked", r.Checked, plural(r.Checked, "article", "articles"))
-				}
-			} else if r.Rechecked > 0 {
+			if r.Rechecked > 0 {
 				head += fmt.Sprintf(" and %d older %s re-checked", r.Rechecked, plural(r.Rechecked, "article", "articles"))
 			}
-			status := head + ": " + outcomeCounts(r)
-			if r.NotModifiedFeed && r.Checked == 0 {
-				status = head
+			if r.NotModifiedFeed {
+				head = "feed not modified since the last poll; " + head
+			}
+			var parts []string
+			if r.Checked > 0 || r.Items == 0 || r.NotDue+r.Later+r.NoLink == 0 {
+				parts = append(parts, outcomeCounts(r))
 			}
 			if r.NotDue > 0 {
-				status += fmt.Sprintf(", %d not due", r.NotDue)
+				parts = append(parts, fmt.Sprintf("%d not due", r.NotDue))
 			}
 			if r.Later > 0 {
-				status += fmt.Sprintf(", %d left for the next poll (http.max_items)", r.Later)
+				parts = append(parts, fmt.Sprintf("%d left for the next poll (http.max_items)", r.Later))
 			}
 			if r.NoLink > 0 {
-				status += fmt.Sprintf(", %d without a link", r.NoLink)
+				parts = append(parts, fmt.Sprintf("%d without a link", r.NoLink))
 			}
-			fmt.Fprintf(w, "%s: %s\n", r.Name, status)
+			fmt.Fprintf(w, "%s: %s: %s\n", r.Name, head, strings.Join(parts, ", "))
 			if r.NotDue > 0 {
 				fmt.Fprintf(w, "  %s\n", notDueText(r))
 			}

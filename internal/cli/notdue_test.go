@@ -64,7 +64,7 @@ func TestFetchCountsItemsNotDue(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("fetch: exit %d\n%s", code, stderr)
 	}
-	for _, want := range []string{"5 not due", "not due: 5 known items unchanged in the feed and not yet due for a re-check (the next is due " + again.NextDue.UTC().Format(time.RFC3339)[:11],
+	for _, want := range []string{"mondo-history: feed not modified since the last poll; 5 items: 5 not due\n", "not due: 5 known items unchanged in the feed and not yet due for a re-check (the next is due " + again.NextDue.UTC().Format(time.RFC3339)[:11],
 		"'annalist fetch --recheck all mondo-history' re-checks them now"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("fetch text lacks %q:\n%s", want, out)
@@ -94,7 +94,7 @@ func TestFailedFeedReadsForPeople(t *testing.T) {
 	if out != want {
 		t.Errorf("fetch printed\n%q\nwant\n%q", out, want)
 	}
-	for _, bad := range []string{"fetch: fetch:", "feed: fetch:", "robots.txt", "0 errors"} {
+	for _, bad := range []string{"fetch: fetch:", "feed: fetch:", "robots.txt", "0 errors", "feed failed"} {
 		if strings.Contains(out+stderr, bad) {
 			t.Errorf("fetch output has %q:\n%s%s", bad, out, stderr)
 		}

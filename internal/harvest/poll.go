@@ -176,7 +176,7 @@ func (h *Harvester) PollSource(ctx context.Context, src config.Source, opts Poll
 	jobs, feedErr := h.pollFeed(ctx, src, &res)
 	if feedErr != nil {
 		res.Err = feedErr
-		log.Warn("feed failed", "feed_url", src.Feed, "error", feedErr)
+		log.Log(ctx, h.failureLevel(), "feed failed", "feed_url", src.Feed, "error", feedErr)
 	}
 	if ctx.Err() != nil {
 		return res
