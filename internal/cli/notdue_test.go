@@ -110,3 +110,23 @@ func TestFailedFeedReadsForPeople(t *testing.T) {
 	}
 
 }
+
+// TestFetchCountsItemsLaterAndNoLink: items over http.max_items and items
+// without a link have a category too, so the counts still add up.
+func TestFetchCountsItemsLaterAndNoLink(t *testing.T) {
+	f := newFixture(t)
+	n := len(f.site.Slugs())
+	f.site.AddLinklessItem("An announcement without a page")
+	cfg := "data_dir: archive\nhttp:\n  per_host_interval: 0s\n  allow_private_networks: true\n  max_items: 2\n"
+	if err := os.WriteFile(f.cfg, []byte(cfg), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	c := fetchJSON(t, f)
+	if c.Items != n+1 || c.New != 2 || c.Later != n-2 || c.NoLink != 1 || c.sum() != c.Items+c.Rechecked {
+		t.Fatalf("fetch with max_items 2 = %+v, want 2 new, %d later, 1 without a link, adding up to %d", c, n-2, n+1)
+	}
+	out, _, _ := f.run("fetch")
+	if !strings.Contains(out, "left for the next poll (http.max_items)") || !strings.Contains(out, "1 without a link") {
+		t.Errorf("fetch text does not name the items left and without a link:\n%s", out)
+	}
+}
