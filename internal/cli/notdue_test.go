@@ -75,6 +75,18 @@ func TestFetchCountsItemsNotDue(t *testing.T) {
 	if all.NotDue != 0 || all.Unchanged+all.NotModified != n || all.sum() != all.Items+all.Rechecked {
 		t.Fatalf("fetch --recheck all = %+v, want every item re-checked", all)
 	}
+
+	// An article dropped from the feed and re-checked is counted apart,
+	// so that the categories add up to items + rechecked.
+	f.site.SetListed(sample, false)
+	dropped := fetchJSON(t, f, "--recheck", "all")
+	if dropped.Items != n-1 || dropped.Rechecked != 1 || dropped.sum() != dropped.Items+dropped.Rechecked {
+		t.Fatalf("fetch --recheck all with an article out of the feed = %+v, want %d items and 1 re-checked, adding up", dropped, n-1)
+	}
+	out, _, _ = f.run("fetch", "--recheck", "all")
+	if !strings.Contains(out, "items and 1 older article re-checked: ") {
+		t.Errorf("fetch text does not count the older article apart:\n%s", out)
+	}
 }
 
 // TestFailedFeedReadsForPeople (issue 12, point 7): a feed that fails leads
