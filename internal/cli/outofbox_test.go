@@ -92,6 +92,14 @@ func TestShippedConfigurationWorksOutOfTheBox(t *testing.T) {
 		!strings.Contains(logs, filepath.Join("feeds", "examples", "*.yaml")) {
 		t.Errorf("daemon with no source does not say how to enable one:\n%s", logs)
 	}
+
+	// The archive the daemon made is empty: list says so, not a bare header.
+	out.Reset()
+	errb.Reset()
+	if code := m.Run(context.Background(), []string{"--config", filepath.Join(dir, "config.yaml"), "list"}); code != 0 ||
+		!strings.HasPrefix(out.String(), "no articles in the archive yet") {
+		t.Errorf("list on the new empty archive: exit %d\n%s%s", code, out.String(), errb.String())
+	}
 }
 
 func copyFile(t *testing.T, from, to string) {
