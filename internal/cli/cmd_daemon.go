@@ -20,7 +20,7 @@ import (
 
 var daemonCommand = command{
 	name:    "daemon",
-	summary: "run until stopped (in the foreground; SIGTERM or Ctrl-C stops it): poll every source on its schedule, watch known articles for revisions, serve the web UI",
+	summary: "run in the foreground until stopped (SIGTERM, Ctrl-C): poll every source on its schedule, watch known articles for revisions, serve the web UI",
 	usage:   "daemon [--no-initial-poll] [--shutdown-grace DURATION] [--no-web]",
 	run:     runDaemon,
 }

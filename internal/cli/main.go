@@ -235,7 +235,7 @@ Usage: annalist [global flags] COMMAND [flags] [args]
 Commands:
 `, Version)
 	for _, c := range commands() {
-		fmt.Fprintf(w, "  %-9s %s\n", c.name, c.summary)
+		fmt.Fprintf(w, "  %-11s %s\n", c.name, c.summary)
 	}
 	fmt.Fprint(w, `
 Global flags (before or after the command):
