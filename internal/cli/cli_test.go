@@ -130,7 +130,7 @@ func TestFetchAndBrowseJSONContract(t *testing.T) {
 		fetchKeys = append(fetchKeys, k)
 	}
 	sort.Strings(fetchKeys)
-	if want := sorted("name", "items", "new", "revised", "unchanged", "not_modified", "errors", "moved", "gone", "back"); !reflect.DeepEqual(fetchKeys, want) {
+	if want := sorted("name", "items", "new", "revised", "unchanged", "not_modified", "errors", "moved", "gone", "back", "not_due", "later", "no_link", "rechecked", "next_due"); !reflect.DeepEqual(fetchKeys, want) {
 		t.Fatalf("fetch --json source keys = %v, want %v", fetchKeys, want)
 	}
 	if len(fetched.Sources) != 1 || fetched.Sources[0].Name != "mondo-history" || fetched.Sources[0].New != n || fetched.Sources[0].Items != n {
@@ -411,7 +411,9 @@ func TestSourcesShowsAFailingSource(t *testing.T) {
 		}
 	}
 	out, _, code := f.run("sources")
-	if code != 0 || !strings.Contains(out, "failing (3 polls in a row)") || !strings.Contains(out, "404") {
+	// The table gives the short cause, the line below it the whole error.
+	if code != 0 || !strings.Contains(out, "failing (3 polls in a row): HTTP 404") ||
+		!strings.Contains(out, "mondo-history: last error: feed "+f.base+"/no-such-feed.xml could not be fetched: 404 Not Found") {
 		t.Fatalf("sources output does not show the failing source:\n%s", out)
 	}
 	var rows []map[string]any

@@ -21,7 +21,7 @@ import (
 
 var daemonCommand = command{
 	name:    "daemon",
-	summary: "run in the background: poll every source on its schedule and watch known articles for revisions",
+	summary: "run in the foreground until stopped (SIGTERM, Ctrl-C): poll every source on its schedule, watch known articles for revisions, serve the web UI",
 	usage:   "daemon [--no-initial-poll] [--shutdown-grace DURATION] [--no-web]",
 	run:     runDaemon,
 }
@@ -63,6 +63,9 @@ func runDaemon(ctx context.Context, m *Main, args []string) error {
 		return err
 	}
 	log.Info("annalist daemon started", "version", Version, "config", cfg.Path, "archive", cfg.DataDir, "sources", len(cfg.Sources))
+	if len(cfg.Sources) == 0 {
+		log.Info(noSources(cfg) + "; then send SIGHUP to reload")
+	}
 	if !*noInitial {
 		go m.pollOverdue(ctx, cfg, st, sched)
 	}

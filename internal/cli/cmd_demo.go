@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -26,7 +27,7 @@ import (
 var demoCommand = command{
 	name:    "demo",
 	summary: "archive a built-in history site on loopback, revise it, archive again, and show what was kept (offline)",
-	usage:   "demo [--data DIR] [--keep] [--serve]",
+	usage:   "demo [--data DIR] [--keep] [--serve] [--listen ADDR]",
 	run:     runDemo,
 }
 
@@ -37,31 +38,43 @@ func runDemo(ctx context.Context, m *Main, args []string) error {
 	fs := m.newFlagSet()
 	dataDir := fs.String("data", "", "write the demo archive here (default: a new temporary directory); never the configured archive")
 	keep := fs.Bool("keep", false, "keep the temporary directory after the demo (always kept with --data)")
-	serve := fs.Bool("serve", false, "after the demo, serve the demo archive in the web UI (on web.listen, 127.0.0.1:8080) until interrupted")
+	serve := fs.Bool("serve", false, "after the demo, serve the demo archive in the web UI until interrupted (on 127.0.0.1:8080, or a free port when that is taken)")
+	listen := fs.String("listen", "", "serve the web UI on this address (host:port; port 0 = any free port); implies --serve")
 	if pos, err := m.parseArgs(fs, args); err != nil {
 		return err
 	} else if len(pos) > 0 {
 		return usageErr("demo takes no arguments")
 	}
+	// The web UI's address is taken before the demo runs, so that a port
+	// in use is known at once, not after the demo.
+	var uiListener net.Listener
+	if *serve || *listen != "" {
+		ln, err := demoListen(*listen)
+		if err != nil {
+			return err
+		}
+		uiListener = ln
+		defer ln.Close()
+	}
 	dir := *dataDir
 	if dir == "" {
 		d, err := os.MkdirTemp("", "annalist-demo-")
 		if err != nil {
-			return fmt.Errorf("demo: temporary directory: %w", err)
+			return fmt.Errorf("temporary directory: %w", err)
 		}
 		dir = d
 		if !*keep {
 			defer os.RemoveAll(dir)
 		}
 	} else if err := os.MkdirAll(dir, 0o755); err != nil {
-		return fmt.Errorf("demo: --data %s: %w", dir, err)
+		return fmt.Errorf("--data %s: %w", dir, err)
 	}
 	dir, _ = filepath.Abs(dir)
 
 	site := demosite.New()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
-		return fmt.Errorf("demo: listen on loopback: %w", err)
+		return fmt.Errorf("listen on loopback: %w", err)
 	}
 	srv := &http.Server{Handler: site.Handler(), ReadHeaderTimeout: 5 * time.Second}
 	go srv.Serve(ln)
@@ -83,6 +96,7 @@ func runDemo(ctx context.Context, m *Main, args []string) error {
 		return err
 	}
 	h := dm.newHarvester(cfg, st)
+	h.ReportsFailures = true // printFetch shows them
 	src := cfg.Sources[0]
 	out := m.Stdout
 
@@ -97,21 +111,24 @@ func runDemo(ctx context.Context, m *Main, args []string) error {
 	}
 	arts, err := st.Articles(ctx, store.ArticleFilter{})
 	if err != nil {
-		return fmt.Errorf("demo: list the archived articles: %w", err)
+		return fmt.Errorf("list the archived articles: %w", err)
 	}
 	total := 0
 	for _, x := range arts {
 		total += x.Snapshots
 	}
 	fmt.Fprintf(out, "\nThe archive holds %d articles and %d snapshots: the date-only and boilerplate-only changes, the move and the removal stored nothing.\n", len(arts), total)
-	if *serve {
-		return m.serveDemo(ctx, cfg, st, a.ID)
+	if uiListener != nil {
+		return m.serveDemo(ctx, cfg, st, uiListener, a.ID)
 	}
+	prog := m.program()
 	if *dataDir != "" || *keep {
-		fmt.Fprintf(out, "\nTry next:\n  annalist --config %s list\n  annalist --config %s history %s\n  annalist --config %s diff %s\n  annalist --config %s search Yalta\n",
-			cfgPath, cfgPath, a.ID, cfgPath, a.ID, cfgPath)
+		// Each line runs as printed, from the directory the demo ran in.
+		run := prog + " --config " + shellQuote(shortPath(cfgPath))
+		fmt.Fprintf(out, "\nTry next:\n  %s list\n  %s history %s\n  %s diff %s\n  %s search Yalta\n",
+			run, run, a.ID, run, a.ID, run)
 	} else {
-		fmt.Fprintln(out, "\nRun 'annalist demo --data DIR' to keep this archive and browse it with list, history, show, diff and search.")
+		fmt.Fprintf(out, "\nRun '%s demo --data DIR' to keep this archive and browse it with list, history, show, diff and search.\n", prog)
 	}
 	return nil
 }
@@ -147,7 +164,7 @@ func demoRevise(ctx context.Context, out io.Writer, site *demosite.Site, h *harv
 
 	fmt.Fprintln(out, "1. First poll: every article is new.")
 	r := h.PollSource(ctx, src, harvest.PollOptions{Recheck: harvest.RecheckNone})
-	printFetch(out, []fetchSourceJSON{{Name: r.Source, Counts: r.Counts, PageErrors: r.PageErrors}})
+	printFetch(out, []fetchSourceJSON{fetchRow(r)})
 
 	fmt.Fprintln(out, "\n2. The site changes:")
 	site.Revise(demoSlug, time.Date(2024, 1, 31, 8, 0, 0, 0, time.UTC), func([]string) []string { return final })
@@ -161,7 +178,7 @@ func demoRevise(ctx context.Context, out io.Writer, site *demosite.Site, h *harv
 
 	fmt.Fprintln(out, "\n3. Second poll, re-checking every known article:")
 	r = h.PollSource(ctx, src, harvest.PollOptions{Recheck: harvest.RecheckAll})
-	printFetch(out, []fetchSourceJSON{{Name: r.Source, Counts: r.Counts, NotModifiedFeed: r.FeedNotModified, PageErrors: r.PageErrors}})
+	printFetch(out, []fetchSourceJSON{fetchRow(r)})
 }
 
 // demoHistory prints the sample article's snapshots and the diff of its
@@ -210,7 +227,7 @@ func demoMoveAndRemove(ctx context.Context, out io.Writer, site *demosite.Site, 
 
 	fmt.Fprintln(out, "\n7. Third poll, re-checking every known article:")
 	r := h.PollSource(ctx, src, harvest.PollOptions{Recheck: harvest.RecheckAll})
-	printFetch(out, []fetchSourceJSON{{Name: r.Source, Counts: r.Counts, NotModifiedFeed: r.FeedNotModified, PageErrors: r.PageErrors}})
+	printFetch(out, []fetchSourceJSON{fetchRow(r)})
 
 	fmt.Fprintln(out, "\n8. What the archive says of them (annalist history):")
 	for _, slug := range []string{demoMoved, demoRemoved} {
@@ -238,14 +255,10 @@ func plural(n int, one, many string) string {
 }
 
 // serveDemo serves the demo archive in the web UI until SIGINT/SIGTERM.
-func (m *Main) serveDemo(ctx context.Context, cfg *config.Config, st *store.Store, articleID string) error {
+func (m *Main) serveDemo(ctx context.Context, cfg *config.Config, st *store.Store, ln net.Listener, articleID string) error {
 	var cur atomic.Pointer[config.Config]
 	cur.Store(cfg)
 	srv, err := m.webHandler(st, &cur)
-	if err != nil {
-		return err
-	}
-	ln, err := web.Listen(cfg.Web.Listen)
 	if err != nil {
 		return err
 	}
@@ -254,4 +267,23 @@ func (m *Main) serveDemo(ctx context.Context, cfg *config.Config, st *store.Stor
 	fmt.Fprintf(m.Stdout, "\nBrowse the demo archive: http://%s/  (the revised article: http://%s/a/%s) — Ctrl-C to stop.\n",
 		ln.Addr(), ln.Addr(), articleID)
 	return web.Serve(ctx, ln, srv.Handler(), 5*time.Second, m.logger)
+}
+
+// demoDefaultListen is where `demo --serve` serves when it can.
+const demoDefaultListen = "127.0.0.1:8080"
+
+// demoListen opens the demo's web UI address: addr when given (an error
+// if it cannot be had), else 127.0.0.1:8080, else any free loopback port.
+func demoListen(addr string) (net.Listener, error) {
+	if addr != "" {
+		ln, err := web.Listen(addr)
+		if err != nil {
+			return nil, fmt.Errorf("--listen %s: %w", addr, errors.Unwrap(err))
+		}
+		return ln, nil
+	}
+	if ln, err := web.Listen(demoDefaultListen); err == nil {
+		return ln, nil
+	}
+	return web.Listen("127.0.0.1:0")
 }

@@ -92,10 +92,10 @@ func runExtract(ctx context.Context, m *Main, args []string) error {
 	defer cancel()
 	art, err := extract.ArticleContext(ectx, page, base, extractRules(src))
 	if err != nil {
-		return fmt.Errorf("extract %s: %w", arg, err)
+		return within(arg, err)
 	}
 	if art.NextErr != nil {
-		return fmt.Errorf("extract %s: %w", arg, art.NextErr)
+		return within(arg, art.NextErr)
 	}
 	var ignore []*regexp.Regexp
 	if src != nil {
@@ -129,7 +129,7 @@ func (m *Main) readExtractPage(ctx context.Context, cfg *config.Config, arg, bas
 			RespectRobots: cfg.HTTP.RespectRobots, AllowPrivateNetworks: cfg.HTTP.AllowPrivateNetworks, Logger: m.logger})
 		resp, err := fc.Get(ctx, fetch.Request{URL: arg})
 		if err != nil {
-			return nil, "", err
+			return nil, "", &wrapped{text: arg + " could not be fetched: " + fetch.Reason(arg, err), err: err}
 		}
 		if !resp.IsHTML() {
 			return nil, "", fmt.Errorf("%s is not an HTML page (%s)", arg, resp.Header.Get("Content-Type"))

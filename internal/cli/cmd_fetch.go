@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -9,8 +10,10 @@ import (
 	"strings"
 	"sync"
 	"syscall"
+	"time"
 
 	"annalist/internal/config"
+	"annalist/internal/fetch"
 	"annalist/internal/harvest"
 	"annalist/internal/store"
 )
@@ -27,9 +30,22 @@ var fetchCommand = command{
 type fetchSourceJSON struct {
 	Name string `json:"name"`
 	harvest.Counts
-	NotModifiedFeed bool     `json:"-"`
-	Error           string   `json:"-"`
-	PageErrors      []string `json:"-"`
+	// NextDue is when the revision watch next re-checks one of the
+	// not_due items (null: none is watched).
+	NextDue         *time.Time `json:"next_due"`
+	NotModifiedFeed bool       `json:"-"`
+	Error           string     `json:"-"`
+	PageErrors      []string   `json:"-"`
+	Checked         int        `json:"-"` // pages checked, whatever their outcome
+}
+
+func fetchRow(r harvest.PollResult) fetchSourceJSON {
+	j := fetchSourceJSON{Name: r.Source, Counts: r.Counts, NextDue: r.NextDue, NotModifiedFeed: r.FeedNotModified,
+		PageErrors: r.PageErrors, Checked: r.Checked()}
+	if r.Err != nil {
+		j.Error = r.Err.Error()
+	}
+	return j
 }
 
 func runFetch(ctx context.Context, m *Main, args []string) error {
@@ -65,6 +81,7 @@ func runFetch(ctx context.Context, m *Main, args []string) error {
 	if err != nil {
 		return err
 	}
+	h.ReportsFailures = true // printed below, once
 
 	// The first SIGINT/SIGTERM closes stop: no new page is taken, the pages
 	// in flight are stored, the polls are recorded as interrupted and the
@@ -113,10 +130,7 @@ func runFetch(ctx context.Context, m *Main, args []string) error {
 	for _, r := range results {
 		archived, planned = archived+r.Archived(), planned+r.Pages
 		interrupted = interrupted || r.Interrupted
-		j := fetchSourceJSON{Name: r.Source, Counts: r.Counts, NotModifiedFeed: r.FeedNotModified, PageErrors: r.PageErrors}
-		if r.Err != nil {
-			j.Error = r.Err.Error()
-		}
+		j := fetchRow(r)
 		if r.Failed() {
 			failed = true
 		}
@@ -178,7 +192,7 @@ func (m *Main) fetchOne(ctx context.Context, cfg *config.Config, st *store.Store
 		fmt.Fprintf(m.Stdout, "\narticle %s\n", r.ArticleID)
 	}
 	if r.Err != nil {
-		return &exitError{code: 1, msg: r.Err.Error()}
+		return &exitError{code: 1, msg: pageURL + " could not be archived: " + fetch.Reason(pageURL, r.Err)}
 	}
 	return nil
 }
@@ -217,7 +231,7 @@ func (m *Main) interruptible(stop chan struct{}) (release func()) {
 func pickSources(cfg *config.Config, names []string) ([]config.Source, error) {
 	if len(names) == 0 {
 		if len(cfg.Sources) == 0 {
-			return nil, fmt.Errorf("no sources configured in %s (add files to %s)", cfg.Path, cfg.FeedsDir)
+			return nil, errors.New(noSources(cfg))
 		}
 		return cfg.Sources, nil
 	}
@@ -236,24 +250,67 @@ func pickSources(cfg *config.Config, names []string) ([]config.Source, error) {
 	return out, nil
 }
 
+// printFetch writes one summary per source. Every feed item is in one
+// category: fetched (new … errors), not due, later or without a link; a
+// failed feed says so first, with no item counts.
 func printFetch(w io.Writer, rows []fetchSourceJSON) {
 	for _, r := range rows {
-		status := fmt.Sprintf("%d items: %d new, %d revised, %d unchanged, %d not modified, %d errors",
-			r.Items, r.New, r.Revised, r.Unchanged, r.NotModified, r.Errors)
-		if r.Moved+r.Gone+r.Back > 0 {
-			status += fmt.Sprintf(", %d moved, %d gone, %d back", r.Moved, r.Gone, r.Back)
-		}
-		if r.NotModifiedFeed {
-			status = "feed not modified; " + status
-		}
-		fmt.Fprintf(w, "%s: %s\n", r.Name, status)
 		if r.Error != "" {
-			fmt.Fprintf(w, "  error: %s\n", termLine(r.Error))
+			fmt.Fprintf(w, "%s: %s\n", r.Name, termLine(r.Error))
+			if r.Checked > 0 {
+				fmt.Fprintf(w, "  %d known %s re-checked: %s\n", r.Checked, plural(r.Checked, "article", "articles"), outcomeCounts(r))
+			}
+		} else {
+			head := fmt.Sprintf("%d %s", r.Items, plural(r.Items, "item", "items"))
+			if r.Rechecked > 0 {
+				head += fmt.Sprintf(" and %d older %s re-checked", r.Rechecked, plural(r.Rechecked, "article", "articles"))
+			}
+			if r.NotModifiedFeed {
+				head = "feed not modified since the last poll; " + head
+			}
+			var parts []string
+			if r.Checked > 0 || r.Items == 0 || r.NotDue+r.Later+r.NoLink == 0 {
+				parts = append(parts, outcomeCounts(r))
+			}
+			if r.NotDue > 0 {
+				parts = append(parts, fmt.Sprintf("%d not due", r.NotDue))
+			}
+			if r.Later > 0 {
+				parts = append(parts, fmt.Sprintf("%d left for the next poll (http.max_items)", r.Later))
+			}
+			if r.NoLink > 0 {
+				parts = append(parts, fmt.Sprintf("%d without a link", r.NoLink))
+			}
+			fmt.Fprintf(w, "%s: %s: %s\n", r.Name, head, strings.Join(parts, ", "))
+			if r.NotDue > 0 {
+				fmt.Fprintf(w, "  %s\n", notDueText(r))
+			}
 		}
 		for _, e := range r.PageErrors {
 			fmt.Fprintf(w, "  page error: %s\n", termLine(e))
 		}
 	}
+}
+
+func outcomeCounts(r fetchSourceJSON) string {
+	s := fmt.Sprintf("%d new, %d revised, %d unchanged, %d not modified, %d errors",
+		r.New, r.Revised, r.Unchanged, r.NotModified, r.Errors)
+	if r.Moved+r.Gone+r.Back > 0 {
+		s += fmt.Sprintf(", %d moved, %d gone, %d back", r.Moved, r.Gone, r.Back)
+	}
+	return s
+}
+
+// notDueText says why known items were not fetched, when the next is due
+// and how to fetch them all now.
+func notDueText(r fetchSourceJSON) string {
+	s := fmt.Sprintf("not due: %d known %s unchanged in the feed and not yet due for a re-check", r.NotDue, plural(r.NotDue, "item", "items"))
+	if r.NextDue != nil {
+		s += fmt.Sprintf(" (the next is due %s)", r.NextDue.UTC().Format(time.RFC3339))
+	} else {
+		s += " (the revision watch is off for them: watch: [])"
+	}
+	return s + fmt.Sprintf("; 'annalist fetch --recheck all %s' re-checks them now", r.Name)
 }
 
 // printFetchErrors writes each source's errors to w (stderr with --json,
@@ -266,46 +323,5 @@ func printFetchErrors(w io.Writer, rows []fetchSourceJSON) {
 		for _, e := range r.PageErrors {
 			fmt.Fprintf(w, "%s: page error: %s\n", r.Name, termLine(e))
 		}
-	}
-}
-
-// progress shows "source: done/total pages" on a terminal's stderr.
-type progressLine struct {
-	mu     sync.Mutex
-	w      io.Writer
-	on     bool
-	shown  map[string][2]int
-	wrote  bool
-	sorted []string
-}
-
-func (m *Main) progress() *progressLine {
-	return &progressLine{w: m.Stderr, on: isTerminal(m.Stderr), shown: map[string][2]int{}}
-}
-
-func (p *progressLine) update(source string, done, total int) {
-	if !p.on {
-		return
-	}
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if _, ok := p.shown[source]; !ok {
-		p.sorted = append(p.sorted, source)
-	}
-	p.shown[source] = [2]int{done, total}
-	var b strings.Builder
-	for _, s := range p.sorted {
-		v := p.shown[s]
-		fmt.Fprintf(&b, "%s %d/%d  ", s, v[0], v[1])
-	}
-	fmt.Fprintf(p.w, "\r\033[K%s", strings.TrimSpace(b.String()))
-	p.wrote = true
-}
-
-func (p *progressLine) done() {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if p.wrote {
-		fmt.Fprint(p.w, "\r\033[K")
 	}
 }

@@ -57,6 +57,18 @@ func runList(ctx context.Context, m *Main, args []string) error {
 	if *asJSON {
 		return m.writeJSON(rows)
 	}
+	if len(rows) == 0 {
+		// A header over nothing reads like a failure; say what is so.
+		switch {
+		case *source != "" || f.Since != nil:
+			fmt.Fprintln(m.Stdout, "no articles match")
+		case len(cfg.Sources) == 0:
+			fmt.Fprintln(m.Stdout, "no articles in the archive yet; "+noSources(cfg))
+		default:
+			fmt.Fprintln(m.Stdout, "no articles in the archive yet: 'annalist fetch' polls the sources now")
+		}
+		return nil
+	}
 	tw := tabwriter.NewWriter(m.Stdout, 2, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "ID\tSOURCE\tSNAPS\tREVISED\tTITLE")
 	for _, r := range rows {

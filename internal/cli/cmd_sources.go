@@ -7,6 +7,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"annalist/internal/cause"
 	"annalist/internal/config"
 	"annalist/internal/store"
 	"annalist/internal/view"
@@ -76,6 +77,10 @@ func runSources(ctx context.Context, m *Main, args []string) error {
 	if *asJSON {
 		return m.writeJSON(rows)
 	}
+	if len(rows) == 0 {
+		fmt.Fprintln(m.Stdout, noSources(cfg))
+		return nil
+	}
 	tw := tabwriter.NewWriter(m.Stdout, 2, 4, 2, ' ', 0)
 	// A CATEGORY column only when some source has one (imported from OPML).
 	categories := false
@@ -94,6 +99,10 @@ func runSources(ctx context.Context, m *Main, args []string) error {
 		}
 		if r.failures > 1 {
 			outcome = fmt.Sprintf("failing (%d polls in a row)", r.failures)
+		}
+		if r.LastOutcome == store.PollError && r.LastError != "" {
+			// The short cause here; the whole error below the table.
+			outcome += ": " + cause.OfText(r.LastError)
 		}
 		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%s\t%s\t%s\t%s", termLine(r.Name), r.Articles, r.Snapshots, r.Gone, deref(r.LastPollAt, "-"), termLine(outcome), deref(r.NextRun, "-"), termLine(r.Feed))
 		if categories {

@@ -2,8 +2,8 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
-	"io"
 	"sync"
 	"time"
 
@@ -37,6 +37,9 @@ func runVerify(ctx context.Context, m *Main, args []string) error {
 		return err
 	}
 	st, err := store.OpenReadOnly(ctx, dir, store.Options{Logger: m.logger, Now: m.Now})
+	if errors.Is(err, store.ErrNoArchive) {
+		return noArchive(dir, err)
+	}
 	if err != nil {
 		return fmt.Errorf("open archive %s read-only: %w", dir, err)
 	}
@@ -93,14 +96,14 @@ func (m *Main) dataDir(flagValue string) (string, error) {
 // most a few times a second.
 type progress struct {
 	mu   sync.Mutex
-	w    io.Writer
+	con  *console // shared with the logger: a log record never lands on the line
 	verb string
 	last time.Time
 	on   bool
 }
 
 func (m *Main) newProgress(verb string) *progress {
-	return &progress{w: m.Stderr, verb: verb, on: isTerminal(m.Stderr)}
+	return &progress{con: m.console(), verb: verb, on: isTerminal(m.Stderr)}
 }
 
 func (p *progress) report(done, total int64, file string) {
@@ -115,12 +118,12 @@ func (p *progress) report(done, total int64, file string) {
 		if total > 0 {
 			pct = 100 * float64(done) / float64(total)
 		}
-		fmt.Fprintf(p.w, "\r%s: %3.0f%% %s\x1b[K", p.verb, pct, file)
+		p.con.show(fmt.Sprintf("%s: %3.0f%% %s", p.verb, pct, file))
 	}
 }
 
 func (p *progress) done() {
-	if p.on && !p.last.IsZero() {
-		fmt.Fprint(p.w, "\r\x1b[K")
+	if p.on {
+		p.con.clear()
 	}
 }

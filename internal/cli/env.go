@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
+	"strings"
 	"time"
 
 	"annalist/internal/config"
@@ -62,6 +64,9 @@ func (m *Main) openArchiveReadOnly(ctx context.Context, live bool) (*config.Conf
 		return nil, nil, err
 	}
 	st, err := store.OpenReadOnly(ctx, cfg.DataDir, store.Options{Logger: m.logger, Now: m.Now, ReadOnlyLive: live})
+	if errors.Is(err, store.ErrNoArchive) {
+		return nil, nil, noArchive(cfg.DataDir, err)
+	}
 	if err != nil {
 		return nil, nil, fmt.Errorf("open archive %s read-only: %w", cfg.DataDir, err)
 	}
@@ -160,4 +165,65 @@ func checkSource(ctx context.Context, cfg *config.Config, st *store.Store, name 
 		return fmt.Errorf("look up source %q: %w", name, err)
 	}
 	return nil
+}
+
+// noSources says what to do when no source is configured: the shipped
+// sources are examples in feeds/examples/, enabled by copying one into
+// feeds_dir.
+func noSources(cfg *config.Config) string {
+	feeds := shortPath(cfg.FeedsDir)
+	return fmt.Sprintf("no sources configured yet: copy one of %s into %s (or write your own; see README.md), or run 'annalist demo' to see annalist at work offline",
+		filepath.Join(feeds, "examples", "*.yaml"), feeds+string(filepath.Separator))
+}
+
+// shortPath is path relative to the working directory when it lies below
+// it, as a user would type it; else path.
+func shortPath(path string) string {
+	wd, err := os.Getwd()
+	if err != nil {
+		return path
+	}
+	rel, err := filepath.Rel(wd, path)
+	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+		return path
+	}
+	return rel
+}
+
+// noArchive says, for a reader, that dir holds no archive yet and how one
+// is made.
+func noArchive(dir string, err error) error {
+	return &wrapped{text: fmt.Sprintf("no archive in %s yet (no annalist.db): 'annalist fetch' or 'annalist daemon' creates it; 'annalist demo' shows annalist at work without one", dir), err: err}
+}
+
+// wrapped is an error with a text of its own for people, keeping the
+// cause for errors.Is and errors.As.
+type wrapped struct {
+	text string
+	err  error
+}
+
+func (w *wrapped) Error() string { return w.text }
+func (w *wrapped) Unwrap() error { return w.err }
+
+// within puts what (a file, a URL) before err, without err's package
+// prefix, which would only repeat the command's name ("extract x.html:
+// extract: …").
+func within(what string, err error) error {
+	return &wrapped{text: what + ": " + withoutPackage(err.Error()), err: err}
+}
+
+// packagePrefixes start the texts of annalist's sentinel errors (STYLE:
+// sentinels are prefixed with their package); a message for people that
+// already says where drops them.
+var packagePrefixes = []string{"store: ", "fetch: ", "extract: ", "config: ", "feed: ", "harvest: ", "web: ", "schedule: "}
+
+// withoutPackage removes package prefixes from the start of msg and from
+// the start of each clause (after ": ").
+func withoutPackage(msg string) string {
+	for _, p := range packagePrefixes {
+		msg = strings.TrimPrefix(msg, p)
+		msg = strings.ReplaceAll(msg, ": "+p, ": ")
+	}
+	return msg
 }

@@ -23,7 +23,8 @@ func TestReadOnlyCommandsOnAMissingArchive(t *testing.T) {
 	f := newFixture(t)
 	for _, args := range [][]string{{"list"}, {"history", "x"}, {"show", "x"}, {"diff", "x"}, {"search", "x"}, {"verify"}} {
 		_, stderr, code := f.run(args...)
-		if code != 1 || !strings.Contains(stderr, "no archive in "+f.archiveDir()) {
+		if code != 1 || !strings.Contains(stderr, "no archive in "+f.archiveDir()) || strings.Contains(stderr, "migrated") ||
+			!strings.Contains(stderr, "yet") || strings.Contains(stderr, "store: ") {
 			t.Errorf("annalist %v on no archive: exit %d, %s", args, code, stderr)
 		}
 	}

@@ -11,6 +11,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 )
@@ -26,6 +27,9 @@ type Main struct {
 	Stderr io.Writer
 	Getenv func(string) string
 	Now    func() time.Time
+	// Arg0 is how annalist was started (os.Args[0]), so that commands it
+	// prints for the user to type start the same way; "" = "annalist".
+	Arg0 string
 
 	// Set from the global flags by Run.
 	configPath string
@@ -33,11 +37,23 @@ type Main struct {
 	logLevel   string
 	logger     *slog.Logger
 	current    command // the command being run
+	con        *console
+	// flagSink, when set, receives the command's flags instead of --help
+	// printing them (for `annalist completion`).
+	flagSink func(*flag.FlagSet)
+}
+
+// console is stderr shared by the logger and the progress line.
+func (m *Main) console() *console {
+	if m.con == nil {
+		m.con = &console{w: m.Stderr}
+	}
+	return m.con
 }
 
 // NewMain returns a Main wired to the process's standard streams.
 func NewMain() *Main {
-	return &Main{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv, Now: time.Now}
+	return &Main{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv, Now: time.Now, Arg0: os.Args[0]}
 }
 
 // command is one subcommand.
@@ -52,7 +68,7 @@ func commands() []command {
 	return []command{
 		daemonCommand, fetchCommand, extractCommand, sourcesCommand, addCommand, listCommand,
 		historyCommand, showCommand, diffCommand, searchCommand, exportCommand, serveCommand, verifyCommand, reindexCommand,
-		demoCommand, versionCommand,
+		demoCommand, completionCommand, versionCommand,
 	}
 }
 
@@ -111,7 +127,16 @@ func (m *Main) Run(ctx context.Context, args []string) int {
 		fmt.Fprintf(m.Stderr, "annalist: unknown command %q%s (run 'annalist help')\n", name, didYouMean(name))
 		return 2
 	}
-	logger, err := newLogger(m.Stderr, m.logFormat, m.logLevel)
+	if m.logLevel == "" {
+		// A one-off command prints its own results: only warnings and
+		// errors are logged, unless asked (-v, --log-level info). The
+		// daemon and serve run unattended, and log what they do.
+		m.logLevel = "warn"
+		if cmd.name == daemonCommand.name || cmd.name == serveCommand.name {
+			m.logLevel = "info"
+		}
+	}
+	logger, err := newLogger(m.console(), m.logFormat, m.logLevel)
 	if err != nil {
 		fmt.Fprintf(m.Stderr, "annalist: %v\n", err)
 		return 2
@@ -127,14 +152,14 @@ func (m *Main) Run(ctx context.Context, args []string) int {
 		return 0
 	case errors.As(err, &ee):
 		if ee.msg != "" {
-			fmt.Fprintf(m.Stderr, "annalist %s: %s\n", name, termText(ee.msg))
+			fmt.Fprintf(m.Stderr, "annalist %s: %s\n", name, termText(forPeople(name, ee.msg)))
 		}
 		return ee.code
 	case errors.Is(err, errUsage):
-		fmt.Fprintf(m.Stderr, "annalist %s: %s\nusage: annalist %s\n", name, termText(strings.TrimPrefix(err.Error(), "usage: ")), cmd.usage)
+		fmt.Fprintf(m.Stderr, "annalist %s: %s\nusage: annalist %s\n", name, termText(forPeople(name, strings.TrimPrefix(err.Error(), "usage: "))), cmd.usage)
 		return 2
 	default:
-		fmt.Fprintf(m.Stderr, "annalist %s: %s\n", name, termText(err.Error()))
+		fmt.Fprintf(m.Stderr, "annalist %s: %s\n", name, termText(forPeople(name, err.Error())))
 		return 1
 	}
 }
@@ -142,7 +167,7 @@ func (m *Main) Run(ctx context.Context, args []string) int {
 // parseGlobal removes the global flags from anywhere in args (before or
 // after the command name) and returns the rest. "--" ends flag parsing.
 func (m *Main) parseGlobal(args []string) ([]string, error) {
-	m.logFormat, m.logLevel = "text", "info"
+	m.logFormat, m.logLevel = "text", ""
 	globals := map[string]*string{"config": &m.configPath, "log-format": &m.logFormat, "log-level": &m.logLevel}
 	var rest []string
 	for i := 0; i < len(args); i++ {
@@ -156,6 +181,10 @@ func (m *Main) parseGlobal(args []string) ([]string, error) {
 			continue
 		}
 		name, value, hasValue := strings.Cut(strings.TrimLeft(a, "-"), "=")
+		if (name == "v" || name == "verbose") && !hasValue {
+			m.logLevel = "info"
+			continue
+		}
 		dst, ok := globals[name]
 		if !ok {
 			rest = append(rest, a)
@@ -206,13 +235,15 @@ Usage: annalist [global flags] COMMAND [flags] [args]
 Commands:
 `, Version)
 	for _, c := range commands() {
-		fmt.Fprintf(w, "  %-9s %s\n", c.name, c.summary)
+		fmt.Fprintf(w, "  %-11s %s\n", c.name, c.summary)
 	}
 	fmt.Fprint(w, `
 Global flags (before or after the command):
   --config PATH       configuration file (default $ANNALIST_CONFIG, else ./config.yaml)
   --log-format FMT    text or json (logs go to stderr)
-  --log-level LEVEL   debug, info, warn or error
+  --log-level LEVEL   debug, info, warn or error (default: info for daemon and
+                      serve, warn for the others, which print their own results)
+  -v, --verbose       the same as --log-level info
 
 An ARTICLE argument is an article ID or any URL the article was reached by.
 Every --json output is one JSON document on stdout.
@@ -321,7 +352,7 @@ func (m *Main) printFlagHelp(fs *flag.FlagSet) {
 		}
 		fmt.Fprintf(w, "%s\n      %s\n", line, usage)
 	})
-	fmt.Fprint(w, "\nGlobal flags: --config PATH, --log-format FMT, --log-level LEVEL (see 'annalist help').\n")
+	fmt.Fprint(w, "\nGlobal flags: --config PATH, --log-format FMT, --log-level LEVEL, -v (see 'annalist help').\n")
 }
 
 // usageValue returns the value name a usage line gives a flag
@@ -345,6 +376,10 @@ func (m *Main) parseArgs(fs *flag.FlagSet, args []string) ([]string, error) {
 	for {
 		if err := fs.Parse(args); err != nil {
 			if errors.Is(err, flag.ErrHelp) {
+				if m.flagSink != nil {
+					m.flagSink(fs)
+					return nil, err
+				}
 				m.printFlagHelp(fs)
 				return nil, err
 			}
@@ -370,4 +405,36 @@ var versionCommand = command{
 		fmt.Fprintf(m.Stdout, "annalist %s\n", Version)
 		return nil
 	},
+}
+
+// program is how to start annalist in a command printed for the user:
+// "annalist" when it was found on PATH, the path typed otherwise
+// ("./annalist"), and "go run ./cmd/annalist" for a binary `go run` built
+// (its path is a temporary directory gone once it exits).
+func (m *Main) program() string {
+	a := m.Arg0
+	switch {
+	case a == "":
+		return "annalist"
+	case strings.Contains(filepath.ToSlash(a), "/go-build"):
+		return "go run ./cmd/annalist"
+	case !strings.ContainsRune(a, '/') && !strings.ContainsRune(a, filepath.Separator):
+		return a
+	}
+	return shellQuote(a)
+}
+
+// shellQuote quotes s for a POSIX shell when it needs it.
+func shellQuote(s string) string {
+	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-./:=@%+,") == "" {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
+// forPeople is an error's text after "annalist NAME: ": without the
+// command's name again ("annalist fetch: fetch: …") and without the
+// package prefixes of sentinel errors ("store: ", "fetch: "…).
+func forPeople(name, msg string) string {
+	return withoutPackage(strings.TrimPrefix(msg, name+": "))
 }

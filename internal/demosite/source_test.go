@@ -24,12 +24,12 @@ type sourceDef struct {
 }
 
 func TestSourceYAMLMatchesFeedsFile(t *testing.T) {
-	want, err := os.ReadFile("../../feeds/mondo-history.yaml")
+	want, err := os.ReadFile("../../feeds/examples/mondo-history.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if got := SourceYAML("https://www.mondohistory.example/rss.xml"); string(got) != string(want) {
-		t.Errorf("SourceYAML and feeds/mondo-history.yaml differ:\n%s", got)
+		t.Errorf("SourceYAML and feeds/examples/mondo-history.yaml differ:\n%s", got)
 	}
 }
 

@@ -3,6 +3,7 @@ package fetch
 import (
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"strings"
 	"time"
@@ -68,7 +69,8 @@ type privateNetworkError struct {
 }
 
 func (e *privateNetworkError) Error() string {
-	return fmt.Sprintf("fetch: refused %s: %s (set allow_private_networks to allow)", e.Addr, e.Rule)
+	// The key's full path and file: the user fixes it there.
+	return fmt.Sprintf("fetch: refused %s (%s); to allow, set http.allow_private_networks: true in config.yaml", e.Addr, e.Rule)
 }
 
 func (e *privateNetworkError) Is(target error) bool { return target == ErrPrivateNetwork }
@@ -92,4 +94,22 @@ func wrapURL(url string, err error) error {
 		return err // already names its URL
 	}
 	return &urlError{url: url, err: err}
+}
+
+// Reason is err's text for a message that already names url: without the
+// package prefix and without the "GET url:" that Get puts first, so that
+// "feed URL could not be fetched: 404 Not Found" names the URL once. A
+// redirect stays in ("(redirected to …): 404 Not Found").
+func Reason(url string, err error) string {
+	var dnsErr *net.DNSError
+	if errors.As(err, &dnsErr) && dnsErr.Name != "" {
+		// "dial tcp: lookup h on 10.0.0.53:53: no such host" names the
+		// resolver, which is not what failed for the user.
+		return fmt.Sprintf("DNS lookup of %s failed: %s", dnsErr.Name, dnsErr.Err)
+	}
+	s := err.Error()
+	if rest, ok := strings.CutPrefix(s, "fetch: GET "+url); ok {
+		return strings.TrimPrefix(rest, ": ")
+	}
+	return strings.TrimPrefix(s, "fetch: ")
 }

@@ -126,12 +126,30 @@ func TestGuardRefusesLoopbackServer(t *testing.T) {
 	if !errors.Is(err, ErrPrivateNetwork) {
 		t.Fatalf("err = %v, want ErrPrivateNetwork", err)
 	}
-	want := "fetch: GET " + srv.URL + ": refused 127.0.0.1: loopback address (set allow_private_networks to allow)"
+	want := "fetch: GET " + srv.URL + ": refused 127.0.0.1 (loopback address); to allow, set http.allow_private_networks: true in config.yaml"
 	if err.Error() != want {
 		t.Errorf("error = %q, want %q", err, want)
 	}
 	if hits != 0 {
 		t.Errorf("server was reached %d times", hits)
+	}
+}
+
+// With robots.txt honoured, the refusal still names the page and the
+// address, not the robots.txt request that met it first (issue 12).
+func TestGuardRefusalUnderRobotsNamesThePage(t *testing.T) {
+	srv := testServer(t, func(w http.ResponseWriter, r *http.Request) {})
+	c := New(Options{RespectRobots: true})
+	_, err := c.Get(context.Background(), Request{URL: srv.URL + "/rss.xml"})
+	if !errors.Is(err, ErrPrivateNetwork) {
+		t.Fatalf("err = %v, want ErrPrivateNetwork", err)
+	}
+	want := "fetch: GET " + srv.URL + "/rss.xml: refused 127.0.0.1 (loopback address); to allow, set http.allow_private_networks: true in config.yaml"
+	if err.Error() != want {
+		t.Errorf("error = %q, want %q", err, want)
+	}
+	if got, want := Reason(srv.URL+"/rss.xml", err), "refused 127.0.0.1 (loopback address); to allow, set http.allow_private_networks: true in config.yaml"; got != want {
+		t.Errorf("Reason = %q, want %q", got, want)
 	}
 }
 
@@ -228,7 +246,7 @@ func TestGuardRefusesOwnInterfaceAddress(t *testing.T) {
 	c := newClient(Options{}, func(ap netip.AddrPort) bool { return ap == pubAddr })
 	for _, u := range []string{target, public.URL} {
 		_, err := c.Get(context.Background(), Request{URL: u})
-		if !errors.Is(err, ErrPrivateNetwork) || !strings.Contains(err.Error(), "refused "+own.String()+": "+ownAddressRule) {
+		if !errors.Is(err, ErrPrivateNetwork) || !strings.Contains(err.Error(), "refused "+own.String()+" ("+ownAddressRule+")") {
 			t.Errorf("GET %s: err = %v, want %s refused as %s", u, err, own, ownAddressRule)
 		}
 	}

@@ -3,6 +3,8 @@ package fetch
 import (
 	"context"
 	"errors"
+	"log/slog"
+	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -86,7 +88,17 @@ func (rc *robotsCache) refresh(ctx context.Context, origin string, e *robotsEntr
 		return ctx.Err()
 	case errors.Is(err, ErrPrivateNetwork), errors.Is(err, ErrDeferred):
 		// Deferred: the page request would be too; caching "unavailable,
-		// allow all" would outlive the Retry-After.
+		// allow all" would outlive the Retry-After. Both are about the
+		// host, which the page shares: the cause alone is returned, so
+		// the page's error does not lead with the robots.txt request.
+		var pne *privateNetworkError
+		if errors.As(err, &pne) {
+			return pne
+		}
+		var de *DeferredError
+		if errors.As(err, &de) {
+			return de
+		}
 		return err
 	case err == nil && res.NotModified:
 		e.expires = now.Add(robotsTTL)
@@ -106,7 +118,15 @@ func (rc *robotsCache) refresh(ctx context.Context, origin string, e *robotsEntr
 		e.expires = now.Add(robotsTTL)
 	default:
 		// Server trouble: keep the rules we had (if any), try again soon.
-		c.log.Warn("fetch: robots.txt unavailable, allowing", "url", robotsURL, "err", err)
+		// A host that cannot be reached at all fails the page request
+		// too, with the same cause: a warning here would say it twice.
+		level := slog.LevelWarn
+		var netErr *net.OpError
+		var dnsErr *net.DNSError
+		if errors.As(err, &netErr) || errors.As(err, &dnsErr) {
+			level = slog.LevelDebug
+		}
+		c.log.Log(ctx, level, "fetch: robots.txt unavailable, allowing", "url", robotsURL, "err", err)
 		e.expires = now.Add(robotsErrorTTL)
 	}
 	return nil

@@ -68,6 +68,10 @@ type Harvester struct {
 	// a page that exceeds it is recorded as an error. Default
 	// extract.DefaultDeadline.
 	ExtractTimeout time.Duration
+	// ReportsFailures says the caller shows every failed feed and page
+	// itself (annalist fetch prints them): they are then logged at debug,
+	// not as warnings that would say each one twice.
+	ReportsFailures bool
 
 	healthMu sync.Mutex
 	health   map[string]*SourceHealth
@@ -122,4 +126,12 @@ func NextCheck(firstSeen, now time.Time, watch []time.Duration) time.Time {
 		}
 	}
 	return now.Add(watch[len(watch)-1])
+}
+
+// failureLevel is the level a failed feed or page is logged at.
+func (h *Harvester) failureLevel() slog.Level {
+	if h.ReportsFailures {
+		return slog.LevelDebug
+	}
+	return slog.LevelWarn
 }

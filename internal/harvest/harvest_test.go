@@ -203,7 +203,8 @@ func TestNotModifiedCostsNoParse(t *testing.T) {
 	if !r.FeedNotModified {
 		t.Fatal("feed was not answered 304 on the re-poll")
 	}
-	wantCounts(t, r, harvest.Counts{NotModified: n})
+	// The items are the last feed's, each re-checked (not modified).
+	wantCounts(t, r, harvest.Counts{Items: n, NotModified: n})
 	if e.site.Requests("/rss.xml") != feedGets+1 {
 		t.Fatalf("feed fetched %d times, want %d", e.site.Requests("/rss.xml"), feedGets+1)
 	}

@@ -418,7 +418,7 @@ func (h *Harvester) pageFailed(ctx context.Context, src *config.Source, pageURL 
 			h.logger().Error("set next check", "source", src.Name, "error", err)
 		}
 	}
-	h.logger().Warn("page failed", "source", src.Name, "url", pageURL, "error", err)
+	h.logger().Log(ctx, h.failureLevel(), "page failed", "source", src.Name, "url", pageURL, "error", err)
 	return pr
 }
 

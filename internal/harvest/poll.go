@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"time"
 
@@ -42,6 +43,17 @@ type Counts struct {
 	Moved       int `json:"moved"` // at a new URL (with new text too, also counted in Revised)
 	Gone        int `json:"gone"`  // found gone (404/410, redirect to home or section, soft 404)
 	Back        int `json:"back"`  // a gone article back (with new text too, also counted in Revised)
+	// The feed's items that were not fetched, so that every item is in
+	// one category: NotDue, known and not re-checked this time (the feed
+	// did not change them and the watch did not call them); Later, over
+	// http.max_items, left for the next poll; NoLink, without a link.
+	NotDue int `json:"not_due"`
+	Later  int `json:"later"`
+	NoLink int `json:"no_link"`
+	// Rechecked counts the known articles no longer in the feed that were
+	// re-checked: their outcomes are in the categories above too, which
+	// therefore add up to Items + Rechecked.
+	Rechecked int `json:"rechecked"`
 }
 
 // addPage counts one page's capture, and a move or return that came with
@@ -91,6 +103,11 @@ type PollResult struct {
 	// PollOptions.Stop left some of them for the next poll.
 	Pages       int
 	Interrupted bool
+	// NextDue is when the revision watch next re-checks one of the NotDue
+	// items (nil: none of them is watched any more).
+	NextDue *time.Time
+
+	idle []string // article IDs of the known feed items the feed did not make due
 
 	feedETag, feedLastModified string        // validators of the feed response, kept for the next poll
 	pending                    bool          // items left for the next poll: it must not be a cheap 304
@@ -114,6 +131,9 @@ func (r *PollResult) count(pr PageResult) {
 func (r *PollResult) Archived() int {
 	return r.New + r.Revised + r.Unchanged + r.NotModified + r.sameText
 }
+
+// Checked is how many pages the poll checked, whatever their outcome.
+func (r *PollResult) Checked() int { return r.Archived() + r.Errors + r.Gone }
 
 // PollOptions tune one poll.
 type PollOptions struct {
@@ -156,17 +176,22 @@ func (h *Harvester) PollSource(ctx context.Context, src config.Source, opts Poll
 	jobs, feedErr := h.pollFeed(ctx, src, &res)
 	if feedErr != nil {
 		res.Err = feedErr
-		log.Warn("feed failed", "feed_url", src.Feed, "error", feedErr)
+		log.Log(ctx, h.failureLevel(), "feed failed", "feed_url", src.Feed, "error", feedErr)
 	}
 	if ctx.Err() != nil {
 		return res
 	}
 
 	planned := make(map[string]bool, len(jobs))
+	inFeed := make(map[string]bool, len(jobs)+len(res.idle))
 	for _, j := range jobs {
 		if j.article != nil {
 			planned[j.article.ID] = true
+			inFeed[j.article.ID] = true
 		}
+	}
+	for _, id := range res.idle {
+		inFeed[id] = true
 	}
 	if opts.Recheck == RecheckDue || opts.Recheck == RecheckAll {
 		known, err := h.recheckList(ctx, src.Name, opts.Recheck)
@@ -180,8 +205,12 @@ func (h *Harvester) PollSource(ctx context.Context, src config.Source, opts Poll
 			}
 			planned[a.ID] = true
 			jobs = append(jobs, job{url: a.FetchURL, article: a})
+			if !inFeed[a.ID] {
+				res.Rechecked++
+			}
 		}
 	}
+	h.countNotDue(ctx, &res, planned)
 
 	res.Pages = len(jobs)
 	stored, begun := h.runJobs(ctx, src, jobs, &res, opts.Progress, opts.Stop)
@@ -214,7 +243,7 @@ func (h *Harvester) PollSource(ctx context.Context, src config.Source, opts Poll
 		log.Error("record poll", "error", err)
 	}
 	log.Info("poll done", "items", res.Items, "new", res.New, "revised", res.Revised,
-		"unchanged", res.Unchanged, "not_modified", res.NotModified, "errors", res.Errors,
+		"unchanged", res.Unchanged, "not_modified", res.NotModified, "errors", res.Errors, "not_due", res.NotDue,
 		"duration", h.now().Sub(started).Round(time.Millisecond))
 	return res
 }
@@ -232,18 +261,20 @@ func (h *Harvester) pollFeed(ctx context.Context, src config.Source, res *PollRe
 	}
 	resp, err := h.Fetch.Get(ctx, req)
 	if err != nil {
-		err = fmt.Errorf("feed: %w", err) // fetch errors name the URL
+		err = &feedError{url: src.Feed, what: "fetched", reason: fetch.Reason(src.Feed, err), err: err}
 		h.recordError(ctx, src.Name, "", src.Feed, err)
 		return nil, err
 	}
 	res.fresh = freshness(resp.Header, 0, h.now())
 	if resp.NotModified {
 		res.FeedNotModified = true
-		return nil, nil
+		// The items are those of the last feed read: counted, so that the
+		// summary says what became of each (not due, or re-checked).
+		return nil, h.lastFeedItems(ctx, src.Name, res)
 	}
 	parsed, err := feed.Parse(resp.Body, resp.URL, h.Now)
 	if err != nil {
-		err = fmt.Errorf("feed %s: %w", src.Feed, err)
+		err = &feedError{url: src.Feed, what: "read", reason: strings.TrimPrefix(err.Error(), "feed: "), err: err}
 		h.recordError(ctx, src.Name, "", src.Feed, err)
 		return nil, err
 	}
@@ -277,6 +308,7 @@ func (h *Harvester) pollFeed(ctx context.Context, src config.Source, res *PollRe
 		if it.Link == "" {
 			// An item without a link cannot be fetched; it is remembered
 			// so the next poll does not count it as new.
+			res.NoLink++
 			update = append(update, rec)
 			continue
 		}
@@ -297,14 +329,46 @@ func (h *Harvester) pollFeed(ctx context.Context, src config.Source, res *PollRe
 			// Over the per-poll cap: leave it unrecorded so the next poll
 			// still sees it as new.
 			res.pending = true
+			res.Later++
 			continue
 		}
+		res.idle = append(res.idle, old.ArticleID)
 		update = append(update, rec)
 	}
 	if err := h.Store.SaveFeedItems(ctx, update); err != nil {
 		return jobs, fmt.Errorf("source %s: save feed items: %w", src.Name, err)
 	}
 	return jobs, nil
+}
+
+// lastFeedItems counts the items of the last feed read (those seen at the
+// newest LastSeen) for a poll answered 304 Not Modified.
+func (h *Harvester) lastFeedItems(ctx context.Context, source string, res *PollResult) error {
+	seen, err := h.Store.FeedItems(ctx, source)
+	if err != nil {
+		return fmt.Errorf("source %s: feed items: %w", source, err)
+	}
+	var lastPoll time.Time
+	for _, it := range seen {
+		if it.LastSeen.After(lastPoll) {
+			lastPoll = it.LastSeen
+		}
+	}
+	for _, it := range seen {
+		if !it.LastSeen.Equal(lastPoll) {
+			continue
+		}
+		res.Items++
+		switch {
+		case it.ArticleID != "":
+			res.idle = append(res.idle, it.ArticleID)
+		case it.Link == "":
+			res.NoLink++
+		default:
+			res.Later++ // not stored yet (then the feed's validators were dropped; kept for safety)
+		}
+	}
+	return nil
 }
 
 // itemArticle is the archived article a feed item is about: the one its
@@ -325,6 +389,47 @@ func (h *Harvester) itemArticle(ctx context.Context, it *feed.Item, articleID st
 		}
 	}
 	return nil
+}
+
+// feedError is a source's feed that could not be fetched or read. It
+// leads with what failed for the user, the feed and its URL, then why
+// (without repeating the URL), and keeps the cause for errors.Is.
+type feedError struct {
+	url, what, reason string
+	err               error
+}
+
+func (e *feedError) Error() string {
+	return "feed " + e.url + " could not be " + e.what + ": " + e.reason
+}
+
+func (e *feedError) Unwrap() error { return e.err }
+
+// countNotDue counts the known feed items whose article this poll does not
+// re-check, and when the watch next calls one of them.
+func (h *Harvester) countNotDue(ctx context.Context, res *PollResult, planned map[string]bool) {
+	counted := make(map[string]bool, len(res.idle))
+	for _, id := range res.idle {
+		if planned[id] {
+			continue
+		}
+		res.NotDue++
+		if counted[id] {
+			continue
+		}
+		counted[id] = true
+		a, err := h.Store.Article(ctx, id)
+		if err != nil {
+			if !errors.Is(err, store.ErrNotFound) {
+				h.logger().Warn("look up a known article", "article", id, "error", err)
+			}
+			continue
+		}
+		if a.NextCheckAt != nil && (res.NextDue == nil || a.NextCheckAt.Before(*res.NextDue)) {
+			t := a.NextCheckAt.UTC()
+			res.NextDue = &t
+		}
+	}
 }
 
 func sameTime(a, b *time.Time) bool {
@@ -373,7 +478,7 @@ func (h *Harvester) runJobs(ctx context.Context, src config.Source, jobs []job, 
 				}
 				res.count(pr)
 				if pr.Err != nil {
-					res.PageErrors = append(res.PageErrors, j.url+": "+pr.Err.Error())
+					res.PageErrors = append(res.PageErrors, j.url+": "+fetch.Reason(j.url, pr.Err))
 				} else if j.feedItem != nil && pr.ArticleID != "" {
 					fi := *j.feedItem
 					fi.ArticleID = pr.ArticleID

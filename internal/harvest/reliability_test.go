@@ -331,7 +331,7 @@ func testHTTP(t *testing.T) {
 				if !errors.Is(res.Err, fetch.ErrPrivateNetwork) {
 					t.Fatalf("err = %v, want ErrPrivateNetwork", res.Err)
 				}
-				if !strings.Contains(res.Err.Error(), "address (set allow_private_networks to allow)") {
+				if !strings.Contains(res.Err.Error(), "address); to allow, set http.allow_private_networks: true in config.yaml") {
 					t.Fatalf("error does not name the rule: %v", res.Err)
 				}
 			})
@@ -373,7 +373,7 @@ func testHTTP(t *testing.T) {
 				r := newRig(t, rigOptions{})
 				res := r.pollWithGood(r.source("fault", faultsite.Redirect(target)))
 				r.wantPollError(res, "fault", "refused")
-				if !errors.Is(res.Err, fetch.ErrPrivateNetwork) || !strings.Contains(res.Err.Error(), "address (set allow_private_networks to allow)") {
+				if !errors.Is(res.Err, fetch.ErrPrivateNetwork) || !strings.Contains(res.Err.Error(), "address); to allow, set http.allow_private_networks: true in config.yaml") {
 					t.Fatalf("err = %v, want ErrPrivateNetwork naming the rule", res.Err)
 				}
 				if name == "own_interface_address" && !strings.Contains(res.Err.Error(), "this host's own address") {

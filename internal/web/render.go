@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"time"
 
+	"annalist/internal/cause"
 	"annalist/internal/store"
 	jsonview "annalist/internal/view"
 )
@@ -56,7 +57,7 @@ var funcs = template.FuncMap{
 		return many
 	},
 	"snapURL": snapshotPath,
-	"cause":   jsonview.ShortCause,
+	"cause":   cause.OfText,
 	"whenvs":  whenVs,
 	// datevs is t's date, or more when other falls on the same day.
 	"datevs": func(t, other time.Time) string {
