@@ -190,10 +190,13 @@ func planImport(cfg *config.Config, doc *opml.Document, file string, replace boo
 		p := importedJSON{Line: f.Line, Title: f.Title, Feed: f.XMLURL, Site: siteURL(f.HTMLURL), Category: f.Category, Body: f.BodySelector}
 		if s, ok := byFeed[key]; ok {
 			p.Name, p.Action = s.Name, "exists"
-			if replace && filepath.Dir(s.File) == cfg.FeedsDir {
-				p.Action, p.Path = "replace", s.File
-			} else if filepath.Dir(s.File) == cfg.FeedsDir {
-				p.Path = s.File
+			// Source.File is spelled as the user wrote the config path
+			// ("feeds/x.yaml" for a relative one); FeedsDir is absolute.
+			if abs, err := filepath.Abs(s.File); err == nil && filepath.Dir(abs) == cfg.FeedsDir {
+				p.Path = abs
+				if replace {
+					p.Action = "replace"
+				}
 			}
 		} else {
 			p.Action = "create"

@@ -271,3 +271,36 @@ func TestSourcesExportImportRoundTrip(t *testing.T) {
 		t.Fatalf("round trip:\n%+v\nwant\n%+v", keys(b), keys(a))
 	}
 }
+
+// TestSourcesImportReplaceRelativeConfig: with the config named by a
+// relative path (config.yaml in the working directory, the usual case),
+// --replace still finds the configured source's file in feeds_dir and
+// rewrites it, and an "exists" row names that file.
+func TestSourcesImportReplaceRelativeConfig(t *testing.T) {
+	f := newFixture(t)
+	dir := filepath.Dir(f.cfg)
+	t.Chdir(dir)
+	f.cfg = "config.yaml"
+	opmlFile := filepath.Join(dir, "list.opml")
+	doc := `<opml version="2.0"><body><outline text="Mine" type="rss" xmlUrl="https://mine.example/feed"/></body></opml>`
+	if err := os.WriteFile(opmlFile, []byte(doc), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, "feeds", "mine.yaml")
+	if err := os.WriteFile(path, []byte("title: Old\nfeed: https://mine.example/feed\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var res importOut
+	f.runJSON(&res, "sources", "import", opmlFile, "--json")
+	if len(res.Sources) != 1 || res.Sources[0].Action != "exists" || res.Sources[0].Path != path {
+		t.Fatalf("import of a configured feed: %+v, want exists with path %s", res.Sources, path)
+	}
+	res = importOut{}
+	f.runJSON(&res, "sources", "import", opmlFile, "--write", "--replace", "--json")
+	if len(res.Sources) != 1 || res.Sources[0].Action != "replace" || res.Sources[0].Path != path {
+		t.Fatalf("--replace with a relative config path: %+v, want replace of %s", res.Sources, path)
+	}
+	if data, _ := os.ReadFile(path); !strings.Contains(string(data), `title: "Mine"`) {
+		t.Fatalf("--replace did not rewrite %s:\n%s", path, data)
+	}
+}
