@@ -245,6 +245,12 @@ func TestAddTriesUsualPaths(t *testing.T) {
 	if out.Feed != site.srv.URL+"/feed.json" || out.Feeds[0].FoundBy != "url" {
 		t.Fatalf("feed URL: %+v", out.Feeds)
 	}
+	// Any valid source name is accepted, '.' and '_' included.
+	out = addOut{}
+	f.runJSON(&out, "add", site.srv.URL+"/feed.json", "--name", "vienna_1683.at", "--json")
+	if out.Name != "vienna_1683.at" || filepath.Base(out.File) != "vienna_1683.at.yaml" {
+		t.Fatalf("--name vienna_1683.at: name %q file %q", out.Name, out.File)
+	}
 	// A --name already taken is a usage error.
 	if _, stderr, code := f.run("add", site.srv.URL+"/", "--name", "mondo-history"); code != 2 || !strings.Contains(stderr, "mondo-history") {
 		t.Fatalf("taken name: exit %d, %s", code, stderr)

@@ -94,8 +94,8 @@ func runAdd(ctx context.Context, m *Main, args []string) error {
 	if u, err := url.Parse(pageURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Hostname() == "" {
 		return usageErr("%q is not an absolute http or https URL", pageURL)
 	}
-	if *name != "" && slug(*name) != *name {
-		return usageErr("--name %q: use lower-case letters, digits and '-' (say %q)", *name, slug(*name))
+	if *name != "" && !config.ValidName(*name) {
+		return usageErr("--name %q: use lower-case letters, digits, '.', '_' and '-', starting with a letter or digit (say %q)", *name, slug(*name))
 	}
 	cfg, err := m.configOrDefault()
 	if err != nil {

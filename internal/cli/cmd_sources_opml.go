@@ -246,8 +246,8 @@ func siteURL(s string) string {
 // sourceName is the name annalist wrote (annalist:name), else the title
 // slugified, else the feed's host.
 func sourceName(f opml.Feed) string {
-	if n := slug(f.Name); n != "" && n == f.Name {
-		return n
+	if config.ValidName(f.Name) {
+		return f.Name
 	}
 	if n := slug(f.Title); n != "" {
 		return n

@@ -304,3 +304,34 @@ func TestSourcesImportReplaceRelativeConfig(t *testing.T) {
 		t.Fatalf("--replace did not rewrite %s:\n%s", path, data)
 	}
 }
+
+// TestSourcesExportImportKeepsDottedNames: source names with '.' or '_'
+// (valid names: a feeds file history.com.yaml is source history.com) come
+// back unchanged through export and import, as the README promises.
+func TestSourcesExportImportKeepsDottedNames(t *testing.T) {
+	f := newFixture(t)
+	dir := filepath.Dir(f.cfg)
+	for name, feed := range map[string]string{"history.com": "https://history.example/rss", "old_maps": "https://maps.example/rss"} {
+		if err := os.WriteFile(filepath.Join(dir, "feeds", name+".yaml"), []byte("title: Some Title\nfeed: "+feed+"\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	out, stderr, code := f.run("sources", "export")
+	if code != 0 {
+		t.Fatalf("export: exit %d: %s", code, stderr)
+	}
+	g := newFixture(t)
+	opmlFile := filepath.Join(filepath.Dir(g.cfg), "export.opml")
+	if err := os.WriteFile(opmlFile, []byte(out), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var res importOut
+	g.runJSON(&res, "sources", "import", opmlFile, "--json")
+	names := map[string]bool{}
+	for _, s := range res.Sources {
+		names[s.Name] = true
+	}
+	if !names["history.com"] || !names["old_maps"] {
+		t.Fatalf("imported names %v, want history.com and old_maps kept", names)
+	}
+}
