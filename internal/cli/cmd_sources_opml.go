@@ -78,7 +78,7 @@ func runSourcesImport(ctx context.Context, m *Main, args []string) error {
 	file := pos[0]
 	f, err := os.Open(file)
 	if err != nil {
-		return fmt.Errorf("open %s: %w", file, err)
+		return fmt.Errorf("read OPML: %w", err) // err names the file
 	}
 	doc, err := opml.Parse(f, file)
 	f.Close()

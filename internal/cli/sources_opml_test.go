@@ -335,3 +335,14 @@ func TestSourcesExportImportKeepsDottedNames(t *testing.T) {
 		t.Fatalf("imported names %v, want history.com and old_maps kept", names)
 	}
 }
+
+// TestSourcesImportMissingFile: a file that cannot be opened is exit 1
+// with its name said once.
+func TestSourcesImportMissingFile(t *testing.T) {
+	f := newFixture(t)
+	missing := filepath.Join(t.TempDir(), "nope.opml")
+	_, stderr, code := f.run("sources", "import", missing)
+	if code != 1 || strings.Count(stderr, missing) != 1 || !strings.Contains(stderr, "no such file") {
+		t.Fatalf("exit %d, stderr %q: want exit 1 naming %s once", code, stderr, missing)
+	}
+}
