@@ -181,16 +181,8 @@ func runAdd(ctx context.Context, m *Main, args []string) error {
 		if err := os.MkdirAll(cfg.FeedsDir, 0o755); err != nil {
 			return fmt.Errorf("create feeds_dir: %w", err)
 		}
-		f, err := os.OpenFile(out.File, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
-		if err != nil {
-			return fmt.Errorf("write %s: %w", out.File, err)
-		}
-		_, err = f.Write(yml)
-		if cerr := f.Close(); err == nil {
-			err = cerr
-		}
-		if err != nil {
-			return fmt.Errorf("write %s: %w", out.File, err)
+		if err := createFile(out.File, yml); err != nil {
+			return err
 		}
 		out.Written = true
 	}

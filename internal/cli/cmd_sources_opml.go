@@ -337,22 +337,31 @@ func writeImport(cfg *config.Config, plan []importedJSON) error {
 	for _, p := range plan {
 		switch p.Action {
 		case "create":
-			f, err := os.OpenFile(p.Path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
-			if err != nil {
-				return fmt.Errorf("write %s: %w", p.Path, err)
-			}
-			_, err = f.Write(p.yaml)
-			if cerr := f.Close(); err == nil {
-				err = cerr
-			}
-			if err != nil {
-				return fmt.Errorf("write %s: %w", p.Path, err)
+			if err := createFile(p.Path, p.yaml); err != nil {
+				return err
 			}
 		case "replace":
 			if err := writeFileAtomic(p.Path, p.yaml); err != nil {
 				return err
 			}
 		}
+	}
+	return nil
+}
+
+// createFile writes a new file, never over one that appeared since the
+// name was chosen (O_EXCL).
+func createFile(path string, data []byte) error {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if err != nil {
+		return fmt.Errorf("create feeds file: %w", err) // err names the file
+	}
+	_, err = f.Write(data)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("write feeds file: %w", err)
 	}
 	return nil
 }
