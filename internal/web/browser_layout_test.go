@@ -67,6 +67,20 @@ func TestBrowserLayout(t *testing.T) {
 	if err := f.st.RecordPoll(context.Background(), "broken", t0.Add(day(23)), store.PollError, chain, "", ""); err != nil {
 		t.Fatal(err)
 	}
+	// What real sites give: a German compound noun longer than a phone's
+	// line, and an article URL with no break opportunity in 300 characters.
+	long := "Donaudampfschifffahrtselektrizitätenhauptbetriebswerkbauunterbeamtengesellschaft"
+	longURL := "https://www.geschichte-museum.example/index.php?option=com_content&view=article&id=12345&Itemid=678&catid=" +
+		strings.Repeat("9", 40) + "&lang=de&" + strings.Repeat("Archivbestand", 12)
+	if err := f.st.SyncSources(context.Background(), []store.Source{
+		{Name: "mondo-history", Title: "Mondo History", Feed: "https://mondo.example/rss.xml"},
+		{Name: "broken", Title: "Broken Feed", Feed: "https://broken.example/feed"},
+		{Name: "lang", Title: long, Feed: longURL + "&format=feed"},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	l1 := save(t, f.st, pageOf("lang", longURL, long+" 1873", []string{"Erste Fassung " + long + ".", "Unverändert."}, t0, nil, ""))
+	save(t, f.st, pageOf("lang", longURL, long+" 1873", []string{"Zweite Fassung " + long + ".", "Unverändert."}, t0.Add(day(1)), nil, ""))
 	srv := httptest.NewServer(f.srv.Handler())
 	defer srv.Close()
 
@@ -97,6 +111,10 @@ func TestBrowserLayout(t *testing.T) {
 		{"diff", "/a/" + f.grain + "/diff", ".inline-diff"},
 		{"diff-side", "/a/" + f.grain + "/diff?view=side", "table.side-diff"},
 		{"search", "/search?q=grain", "ol.hits"},
+		{"source-long-words", "/s/lang", "table.articles"},
+		{"article-long-words", "/a/" + l1.ArticleID, "ol.timeline"},
+		{"diff-long-words", "/a/" + l1.ArticleID + "/diff?view=side", "table.side-diff"},
+		{"search-long-words", "/search?q=Fassung", "ol.hits"},
 	}
 	for _, w := range []struct {
 		width, height int64
