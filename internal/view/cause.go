@@ -10,6 +10,9 @@ import (
 // the standard library and of internal/fetch.
 var (
 	statusRE = regexp.MustCompile(`(?:GET \S+: |status |HTTP )(\d{3})\b`)
+	// urlRE finds the URLs in a message: their words ("timeout",
+	// "certificate" in an article's slug) are no cause.
+	urlRE = regexp.MustCompile(`[a-zA-Z][a-zA-Z0-9+.-]*://\S+`)
 	causes   = []struct {
 		any   []string
 		cause string
@@ -50,9 +53,10 @@ func ShortCause(msg string) string {
 			return "HTTP " + m[1]
 		}
 	}
+	words := urlRE.ReplaceAllString(msg, "URL")
 	for _, c := range causes {
 		for _, s := range c.any {
-			if strings.Contains(msg, s) {
+			if strings.Contains(words, s) {
 				return c.cause
 			}
 		}
