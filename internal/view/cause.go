@@ -12,8 +12,8 @@ var (
 	statusRE = regexp.MustCompile(`(?:GET \S+: |status |HTTP )(\d{3})\b`)
 	// urlRE finds the URLs in a message: their words ("timeout",
 	// "certificate" in an article's slug) are no cause.
-	urlRE = regexp.MustCompile(`[a-zA-Z][a-zA-Z0-9+.-]*://\S+`)
-	causes   = []struct {
+	urlRE  = regexp.MustCompile(`[a-zA-Z][a-zA-Z0-9+.-]*://\S+`)
+	causes = []struct {
 		any   []string
 		cause string
 	}{
