@@ -24,6 +24,9 @@ type addSite struct {
 	jsonFeed  bool   // a JSON Feed instead of RSS
 	robotsTxt string
 	gone      bool // the articles answer 404
+	// titleInBody: the article's <h1> is inside the <article> that holds
+	// its text, as most blog themes have it.
+	titleInBody bool
 }
 
 func newAddSite(t *testing.T, configure func(*addSite)) *addSite {
@@ -52,6 +55,14 @@ const addArticle = `<!doctype html><html><head><title>The Siege of Vienna | Loop
 </main>
 <footer><p>© Loopback History</p></footer>
 </body></html>`
+
+// addArticleTitleInBody is addArticle with the title inside the element
+// that holds the text.
+var addArticleTitleInBody = strings.NewReplacer(
+	`<main>
+<h1 class="article-title">The Siege of Vienna</h1>`, `<main>`,
+	`<div class="article-content">`, `<div class="article-content">
+<h1 class="article-title">The Siege of Vienna</h1>`).Replace(addArticle)
 
 func (s *addSite) serve(w http.ResponseWriter, r *http.Request) {
 	base := s.srv.URL
@@ -85,6 +96,10 @@ func (s *addSite) serve(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		if s.titleInBody {
+			fmt.Fprint(w, addArticleTitleInBody)
+			return
+		}
 		fmt.Fprint(w, addArticle)
 	case "/articles/old":
 		s.oldHits.Add(1)
@@ -296,5 +311,37 @@ func TestAddNoFeedAndGuards(t *testing.T) {
 	_, stderr, code = f.run("--config", strict, "add", site.srv.URL+"/")
 	if code != 1 || !strings.Contains(stderr, "private") {
 		t.Fatalf("private network: exit %d\n%s", code, stderr)
+	}
+}
+
+// TestAddTitleInsideBody: when the page's <h1> sits inside the element
+// that holds the text, the suggestion removes it from the body (as the
+// generic extractor leaves the title out of the text) and leaves the
+// title to the page's <h1>, so the selectors give the same text;
+// uncommented, they load.
+func TestAddTitleInsideBody(t *testing.T) {
+	f := newFixture(t)
+	site := newAddSite(t, func(s *addSite) { s.titleInBody = true })
+	if !strings.Contains(addArticleTitleInBody, `<div class="article-content">
+<h1 class="article-title">`) {
+		t.Fatal("the test page does not have its title inside the body")
+	}
+	var out addOut
+	f.runJSON(&out, "add", site.srv.URL+"/", "--json")
+	if _, ok := out.Selectors["title"]; ok || out.Selectors["remove"] != "h1.article-title" || out.Selectors["body"] == "" || !out.SelectorsVerified {
+		t.Fatalf("selectors %v, verified %v: want body, remove h1.article-title (no title rule), verified", out.Selectors, out.SelectorsVerified)
+	}
+	if !strings.Contains(out.YAML, `#   remove: ["h1.article-title"]  # the title, inside the body`) {
+		t.Fatalf("the file does not suggest removing the title:\n%s", out.YAML)
+	}
+	// Uncommented, the suggestion loads as a source's selectors.
+	yml := strings.ReplaceAll(out.YAML, "\n# selectors:", "\nselectors:")
+	yml = strings.ReplaceAll(yml, "\n#   ", "\n  ")
+	src, err := config.ParseSource(strings.NewReader(yml), "x.yaml", "x")
+	if err != nil {
+		t.Fatalf("uncommented suggestion: %v\n%s", err, yml)
+	}
+	if len(src.Selectors.Remove) != 1 || src.Selectors.Remove[0] != "h1.article-title" || src.Selectors.Body == "" {
+		t.Fatalf("uncommented selectors: %+v", src.Selectors)
 	}
 }

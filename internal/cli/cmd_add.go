@@ -379,7 +379,18 @@ func (m *Main) tryNewest(ctx context.Context, fc *fetch.Client, item *feed.Item,
 	if len(sel) == 0 {
 		return n
 	}
+	// The generic extractor leaves a title inside the body's element out
+	// of the text; a body selector keeps it unless it is removed. Remove
+	// rules run before the title rule, so the title is then left to the
+	// page's <h1>, where the generic extractor reads it too.
+	if t, b := sel["title"], sel["body"]; t != "" && b != "" && doc.Find(b).Find(t).Length() > 0 {
+		sel["remove"] = t
+		delete(sel, "title")
+	}
 	rules := extract.Rules{Title: sel["title"], Body: sel["body"], Updated: sel["updated"]}
+	if r := sel["remove"]; r != "" {
+		rules.Remove = []string{r}
+	}
 	check, err := extract.ArticleContext(ectx, page, resp.URL, rules)
 	*verified = err == nil && !check.Fallback && check.Title == art.Title && check.Text == art.Text &&
 		len(check.Warnings) == 0 && (art.Revised == nil || (check.Revised != nil && check.Revised.Equal(*art.Revised)))
@@ -547,6 +558,9 @@ func addYAML(out addJSON, title string, now time.Time) []byte {
 				fmt.Fprintf(&b, "#   %s: %s\n", k, q(v))
 			}
 		}
+		if v, ok := out.Selectors["remove"]; ok {
+			fmt.Fprintf(&b, "#   remove: [%s]  # the title, inside the body\n", q(v))
+		}
 	}
 	return []byte(b.String())
 }
@@ -583,7 +597,7 @@ func (m *Main) printAdd(out addJSON) {
 			state = "do not give the same text"
 		}
 		fmt.Fprintf(w, "suggested selectors (%s):\n", state)
-		for _, k := range []string{"title", "body", "updated"} {
+		for _, k := range []string{"title", "body", "updated", "remove"} {
 			if v, ok := out.Selectors[k]; ok {
 				fmt.Fprintf(w, "  %s: %s\n", k, termLine(v))
 			}
