@@ -27,6 +27,7 @@ type addSite struct {
 	// titleInBody: the article's <h1> is inside the <article> that holds
 	// its text, as most blog themes have it.
 	titleInBody bool
+	feedTitle   string // the RSS channel's <title>, as written ("" = Loopback History)
 }
 
 func newAddSite(t *testing.T, configure func(*addSite)) *addSite {
@@ -86,10 +87,14 @@ func (s *addSite) serve(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		w.Header().Set("Content-Type", "application/rss+xml")
-		fmt.Fprintf(w, `<?xml version="1.0"?><rss version="2.0"><channel><title>Loopback History</title><link>%[1]s/</link>
+		title := "Loopback History"
+		if s.feedTitle != "" {
+			title = s.feedTitle
+		}
+		fmt.Fprintf(w, `<?xml version="1.0"?><rss version="2.0"><channel><title>%[2]s</title><link>%[1]s/</link>
 <item><title>Old</title><link>%[1]s/articles/old</link><guid>old</guid><pubDate>Mon, 01 Jan 2024 00:00:00 GMT</pubDate></item>
 <item><title>The Siege of Vienna</title><link>%[1]s/articles/new</link><guid>new</guid><pubDate>Thu, 01 Feb 2024 00:00:00 GMT</pubDate></item>
-</channel></rss>`, base)
+</channel></rss>`, base, title)
 	case "/articles/new":
 		if s.gone {
 			http.NotFound(w, r)
@@ -343,5 +348,21 @@ func TestAddTitleInsideBody(t *testing.T) {
 	}
 	if len(src.Selectors.Remove) != 1 || src.Selectors.Remove[0] != "h1.article-title" || src.Selectors.Body == "" {
 		t.Fatalf("uncommented selectors: %+v", src.Selectors)
+	}
+}
+
+// TestAddFeedTitleOnOneLine: a channel title written over several lines
+// (as hand-made feeds have it) becomes a one-line source title.
+func TestAddFeedTitleOnOneLine(t *testing.T) {
+	f := newFixture(t)
+	site := newAddSite(t, func(s *addSite) { s.feedTitle = "\n    Loopback\n    History\t– Essays\n  " })
+	var out addOut
+	f.runJSON(&out, "add", site.srv.URL+"/", "--write", "--json")
+	src, err := config.ParseSource(strings.NewReader(out.YAML), out.File, out.Name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if src.Title != "Loopback History – Essays" || out.Name != "loopback-history-essays" {
+		t.Fatalf("title %q, name %q: want the title on one line", src.Title, out.Name)
 	}
 }

@@ -140,7 +140,7 @@ func runAdd(ctx context.Context, m *Main, args []string) error {
 	var siteTitle string
 	out.Site = out.FinalURL
 	if parsed != nil {
-		siteTitle = parsed.Title
+		siteTitle = strings.Join(strings.Fields(parsed.Title), " ") // a title written over lines is one line
 		// The feed's own link names the site's home page better than
 		// the page given, which may be an article.
 		if siteURL(parsed.Link) != "" {
