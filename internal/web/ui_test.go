@@ -130,6 +130,12 @@ func TestSameMinuteSnapshotsReadApart(t *testing.T) {
 	if got := text(doc.Find(".diff-head p").First()); !strings.Contains(got, "11:10:05 UTC → 2024-03-01 11:10:45 UTC") {
 		t.Errorf("diff head %q", got)
 	}
+	// Search: the newest version and the earlier one of its minute.
+	doc = f.page("/search?q=wording", http.StatusOK)
+	hit := doc.Find("ol.hits li").First()
+	if got, also := text(hit.Find("p.meta time").First()), text(hit.Find(".also time")); got != "2024-03-01 11:10:45 UTC" || also != "2024-03-01 11:10:05 UTC" {
+		t.Errorf("search hit captured %q, also in %q: two versions of one minute must read apart", got, also)
+	}
 	// A day apart or more: the date is enough; a minute apart, minutes.
 	snap = f.page("/a/"+f.grainS[1], http.StatusOK)
 	if got := text(snap.Find(`.snapnav a[rel=prev]`)); got != "← previous 2024-01-10" {
