@@ -18,7 +18,8 @@ import (
 
 // layoutProbe measures, in the page, what a reader would see go wrong:
 // the page scrolling sideways, a table wider than its wrapper (cut off or
-// scrolled inside it), and a date or cron spec broken over two lines.
+// scrolled inside it), and a date or cron spec broken over two lines (a
+// <time>, or a diff's link to each of its two snapshots).
 // W is the window's width as set: on a phone, chromium widens innerWidth
 // to fit content that overflows, so innerWidth alone would hide it.
 const layoutProbe = `((W) => {
@@ -33,7 +34,7 @@ const layoutProbe = `((W) => {
 		const r = t.getBoundingClientRect();
 		if (r.right > W + 0.5) out.push("table " + i + " (" + t.className + ") ends at " + r.right + "px, past the window's " + W + "px");
 	});
-	document.querySelectorAll("main time, main code.cron").forEach(e => {
+	document.querySelectorAll("main time, main code.cron, .diff-head a").forEach(e => {
 		if (e.offsetParent === null) return; // not shown (inside a closed <details>)
 		const lines = new Set(Array.from(e.getClientRects()).map(r => Math.round(r.top)));
 		if (lines.size > 1) out.push(e.tagName.toLowerCase() + " '" + e.textContent + "' wraps over " + lines.size + " lines");
