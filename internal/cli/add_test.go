@@ -28,6 +28,7 @@ type addSite struct {
 	// its text, as most blog themes have it.
 	titleInBody bool
 	feedTitle   string // the RSS channel's <title>, as written ("" = Loopback History)
+	feedAsHTML  bool   // the RSS feed is served as text/html, as misconfigured servers do
 }
 
 func newAddSite(t *testing.T, configure func(*addSite)) *addSite {
@@ -87,6 +88,9 @@ func (s *addSite) serve(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		w.Header().Set("Content-Type", "application/rss+xml")
+		if s.feedAsHTML {
+			w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		}
 		title := "Loopback History"
 		if s.feedTitle != "" {
 			title = s.feedTitle
@@ -364,5 +368,17 @@ func TestAddFeedTitleOnOneLine(t *testing.T) {
 	}
 	if src.Title != "Loopback History – Essays" || out.Name != "loopback-history-essays" {
 		t.Fatalf("title %q, name %q: want the title on one line", src.Title, out.Name)
+	}
+}
+
+// TestAddFeedServedAsHTML: the URL of a feed that its server labels
+// text/html (the daemon polls it all the same) is taken as the feed.
+func TestAddFeedServedAsHTML(t *testing.T) {
+	f := newFixture(t)
+	site := newAddSite(t, func(s *addSite) { s.feedAsHTML, s.feedPath = true, "/syndication/history.rss" })
+	var out addOut
+	f.runJSON(&out, "add", site.srv.URL+"/syndication/history.rss", "--json")
+	if out.Feed != site.srv.URL+"/syndication/history.rss" || len(out.Feeds) == 0 || out.Feeds[0].FoundBy != "url" || out.Feeds[0].Items != 2 {
+		t.Fatalf("feed %q, feeds %+v: want the URL given, found by url", out.Feed, out.Feeds)
 	}
 }

@@ -113,8 +113,9 @@ func runAdd(ctx context.Context, m *Main, args []string) error {
 	out.FinalURL = resp.URL
 	var parsed *feed.Feed
 	var tried []string
-	if f, ferr := feed.Parse(resp.Body, resp.URL, m.Now); ferr == nil && !resp.IsHTML() {
-		// The URL given is a feed itself.
+	if f, ferr := feed.Parse(resp.Body, resp.URL, m.Now); ferr == nil {
+		// The URL given is a feed itself (whatever its Content-Type says:
+		// an HTML page never parses as one, and the poller reads it too).
 		parsed = f
 		out.Feeds = append(out.Feeds, addFeedJSON{URL: resp.URL, Title: f.Title, Format: feedFormat(resp.Body), Items: len(f.Items), FoundBy: "url"})
 	} else {
