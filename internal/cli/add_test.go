@@ -321,6 +321,10 @@ func TestAddNoFeedAndGuards(t *testing.T) {
 	if code != 1 || !strings.Contains(stderr, "private") {
 		t.Fatalf("private network: exit %d\n%s", code, stderr)
 	}
+	// A page that cannot be fetched: its URL is said once.
+	if n := strings.Count(stderr, site.srv.URL+"/:"); code != 1 || n != 1 {
+		t.Fatalf("the error names the page %d times, want once:\n%s", n, stderr)
+	}
 }
 
 // TestAddTitleInsideBody: when the page's <h1> sits inside the element

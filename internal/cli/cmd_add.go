@@ -108,7 +108,7 @@ func runAdd(ctx context.Context, m *Main, args []string) error {
 	out := addJSON{URL: pageURL, Feeds: []addFeedJSON{}, Selectors: map[string]string{}}
 	resp, err := fc.Get(ctx, fetch.Request{URL: pageURL})
 	if err != nil {
-		return fmt.Errorf("fetch %s: %w", pageURL, err)
+		return fmt.Errorf("page: %w", err) // err names the URL
 	}
 	out.FinalURL = resp.URL
 	var parsed *feed.Feed
