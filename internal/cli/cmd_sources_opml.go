@@ -206,13 +206,13 @@ func planImport(cfg *config.Config, doc *opml.Document, file string, replace boo
 		}
 		if p.Action != "exists" {
 			p.yaml = importYAML(p, file)
-			if _, err := config.ParseSource(bytes.NewReader(p.yaml), p.Path, p.Name); err != nil && p.Body != "" {
+			if _, err := config.ParseSource(bytes.NewReader(p.yaml), p.Path, fileName(p.Path)); err != nil && p.Body != "" {
 				// The reader's selector is no CSS annalist reads (Miniflux's
 				// scraper rules may be its own syntax): import without it.
 				p.Body = ""
 				p.yaml = importYAML(p, file)
 			}
-			if _, err := config.ParseSource(bytes.NewReader(p.yaml), p.Path, p.Name); err != nil {
+			if _, err := config.ParseSource(bytes.NewReader(p.yaml), p.Path, fileName(p.Path)); err != nil {
 				// A title or category the loader refuses (say, a control
 				// character) is left out rather than failing the import.
 				skipped = append(skipped, skippedOPMLJS{Line: f.Line, Feed: f.XMLURL, Reason: err.Error()})
@@ -303,6 +303,10 @@ func importYAML(p importedJSON, file string) []byte {
 	var b bytes.Buffer
 	q := yamlString
 	fmt.Fprintf(&b, "# Imported by `annalist sources import` from %s (line %d).\n", strings.Trim(q(filepath.Base(file)), `"`), p.Line)
+	if fileName(p.Path) != p.Name {
+		// A replaced file whose source is named by its name: key keeps it.
+		fmt.Fprintf(&b, "name: %s\n", q(p.Name))
+	}
 	fmt.Fprintf(&b, "title: %s\nfeed: %s\n", q(p.Title), q(p.Feed))
 	if p.Site != "" {
 		fmt.Fprintf(&b, "site: %s\n", q(p.Site))
@@ -316,6 +320,12 @@ func importYAML(p importedJSON, file string) []byte {
 		fmt.Fprintf(&b, "# No selectors: the generic extractor picks the article body. To write\n# some, see `annalist add URL` and `annalist extract --source NAME URL`.\n")
 	}
 	return b.Bytes()
+}
+
+// fileName is a feeds file's name without its extension: the name of its
+// source unless the file says otherwise.
+func fileName(path string) string {
+	return strings.TrimSuffix(filepath.Base(path), filepath.Ext(path))
 }
 
 // yamlString quotes s as a JSON string, which YAML reads as a

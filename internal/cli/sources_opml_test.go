@@ -346,3 +346,33 @@ func TestSourcesImportMissingFile(t *testing.T) {
 		t.Fatalf("exit %d, stderr %q: want exit 1 naming %s once", code, stderr, missing)
 	}
 }
+
+// TestSourcesImportReplaceKeepsName: --replace on a feeds file whose
+// source is named by a `name:` key (not its file name) keeps that name:
+// the archive's articles stay with their source.
+func TestSourcesImportReplaceKeepsName(t *testing.T) {
+	f := newFixture(t)
+	dir := filepath.Dir(f.cfg)
+	path := filepath.Join(dir, "feeds", "old-file.yaml")
+	if err := os.WriteFile(path, []byte("name: chronicle\ntitle: Old\nfeed: https://chronicle.example/feed\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	opmlFile := filepath.Join(dir, "list.opml")
+	doc := `<opml version="2.0"><body><outline text="The Chronicle" type="rss" xmlUrl="https://chronicle.example/feed"/></body></opml>`
+	if err := os.WriteFile(opmlFile, []byte(doc), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var res importOut
+	f.runJSON(&res, "sources", "import", opmlFile, "--write", "--replace", "--json")
+	if len(res.Sources) != 1 || res.Sources[0].Action != "replace" || res.Sources[0].Name != "chronicle" {
+		t.Fatalf("import: %+v", res.Sources)
+	}
+	cfg, err := config.Load(f.cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s, ok := cfg.Source("chronicle"); !ok || s.Title != "The Chronicle" {
+		data, _ := os.ReadFile(path)
+		t.Fatalf("after --replace, source chronicle: %+v (found %v); the file:\n%s", s, ok, data)
+	}
+}
