@@ -206,13 +206,15 @@ func planImport(cfg *config.Config, doc *opml.Document, file string, replace boo
 		}
 		if p.Action != "exists" {
 			p.yaml = importYAML(p, file)
-			if _, err := config.ParseSource(bytes.NewReader(p.yaml), p.Path, fileName(p.Path)); err != nil && p.Body != "" {
+			_, err := config.ParseSource(bytes.NewReader(p.yaml), p.Path, fileName(p.Path))
+			if err != nil && p.Body != "" {
 				// The reader's selector is no CSS annalist reads (Miniflux's
 				// scraper rules may be its own syntax): import without it.
 				p.Body = ""
 				p.yaml = importYAML(p, file)
+				_, err = config.ParseSource(bytes.NewReader(p.yaml), p.Path, fileName(p.Path))
 			}
-			if _, err := config.ParseSource(bytes.NewReader(p.yaml), p.Path, fileName(p.Path)); err != nil {
+			if err != nil {
 				// A title or category the loader refuses (say, a control
 				// character) is left out rather than failing the import.
 				skipped = append(skipped, skippedOPMLJS{Line: f.Line, Feed: f.XMLURL, Reason: err.Error()})
