@@ -125,6 +125,10 @@ var textRules = []struct {
 // ("GET https://…: 503 Service Unavailable", "…: status 599").
 var statusRE = regexp.MustCompile(`: (?:status )?([1-5]\d\d)(?: [A-Z][A-Za-z' -]*)?$`)
 
+// urlRE finds the URLs in a message: their words ("timeout",
+// "certificate" in an article's slug) are no cause.
+var urlRE = regexp.MustCompile(`[a-zA-Z][a-zA-Z0-9+.-]*://\S+`)
+
 // OfText returns the short cause of an error's text; for text it does not
 // recognise, its last clause (after the last ": "), cut to 60 characters.
 func OfText(msg string) string {
@@ -135,8 +139,9 @@ func OfText(msg string) string {
 	if m := statusRE.FindStringSubmatch(msg); m != nil {
 		return "HTTP " + m[1]
 	}
+	words := urlRE.ReplaceAllString(msg, "URL")
 	for _, r := range textRules {
-		if r.re.MatchString(msg) {
+		if r.re.MatchString(words) {
 			return r.cause
 		}
 	}

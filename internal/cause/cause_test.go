@@ -113,6 +113,11 @@ func TestOfTextStoredErrors(t *testing.T) {
 		{"feed: fetch: GET https://x.example/rss: tls: failed to verify certificate: x509: certificate signed by unknown authority", cause.TLS},
 		{"feed: parse: XML syntax error on line 3: unexpected EOF in element", "unexpected EOF in element"},
 		{"extract: the source's selectors no longer match this article", cause.SelectorsFailed},
+		// Words in a URL are no cause: an article about a timeout or a
+		// certificate fails for what the message says after it.
+		{"fetch: GET https://history.example/the-timeout-of-empires.html: unexpected EOF", "unexpected EOF"},
+		{"fetch: GET https://history.example/a-birth-certificate-of-1066/: response is not HTML", "response is not HTML"},
+		{"feed: fetch: GET https://x.example/tls:/dns:%20lookup/rss: 503 Service Unavailable", "HTTP 503"},
 	} {
 		if got := cause.OfText(c.in); got != c.want {
 			t.Errorf("OfText(%q) = %q, want %q", c.in, got, c.want)

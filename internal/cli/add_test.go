@@ -24,6 +24,11 @@ type addSite struct {
 	jsonFeed  bool   // a JSON Feed instead of RSS
 	robotsTxt string
 	gone      bool // the articles answer 404
+	// titleInBody: the article's <h1> is inside the <article> that holds
+	// its text, as most blog themes have it.
+	titleInBody bool
+	feedTitle   string // the RSS channel's <title>, as written ("" = Loopback History)
+	feedAsHTML  bool   // the RSS feed is served as text/html, as misconfigured servers do
 }
 
 func newAddSite(t *testing.T, configure func(*addSite)) *addSite {
@@ -53,6 +58,14 @@ const addArticle = `<!doctype html><html><head><title>The Siege of Vienna | Loop
 <footer><p>© Loopback History</p></footer>
 </body></html>`
 
+// addArticleTitleInBody is addArticle with the title inside the element
+// that holds the text.
+var addArticleTitleInBody = strings.NewReplacer(
+	`<main>
+<h1 class="article-title">The Siege of Vienna</h1>`, `<main>`,
+	`<div class="article-content">`, `<div class="article-content">
+<h1 class="article-title">The Siege of Vienna</h1>`).Replace(addArticle)
+
 func (s *addSite) serve(w http.ResponseWriter, r *http.Request) {
 	base := s.srv.URL
 	switch r.URL.Path {
@@ -75,16 +88,27 @@ func (s *addSite) serve(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		w.Header().Set("Content-Type", "application/rss+xml")
-		fmt.Fprintf(w, `<?xml version="1.0"?><rss version="2.0"><channel><title>Loopback History</title><link>%[1]s/</link>
+		if s.feedAsHTML {
+			w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		}
+		title := "Loopback History"
+		if s.feedTitle != "" {
+			title = s.feedTitle
+		}
+		fmt.Fprintf(w, `<?xml version="1.0"?><rss version="2.0"><channel><title>%[2]s</title><link>%[1]s/</link>
 <item><title>Old</title><link>%[1]s/articles/old</link><guid>old</guid><pubDate>Mon, 01 Jan 2024 00:00:00 GMT</pubDate></item>
 <item><title>The Siege of Vienna</title><link>%[1]s/articles/new</link><guid>new</guid><pubDate>Thu, 01 Feb 2024 00:00:00 GMT</pubDate></item>
-</channel></rss>`, base)
+</channel></rss>`, base, title)
 	case "/articles/new":
 		if s.gone {
 			http.NotFound(w, r)
 			return
 		}
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		if s.titleInBody {
+			fmt.Fprint(w, addArticleTitleInBody)
+			return
+		}
 		fmt.Fprint(w, addArticle)
 	case "/articles/old":
 		s.oldHits.Add(1)
@@ -245,6 +269,12 @@ func TestAddTriesUsualPaths(t *testing.T) {
 	if out.Feed != site.srv.URL+"/feed.json" || out.Feeds[0].FoundBy != "url" {
 		t.Fatalf("feed URL: %+v", out.Feeds)
 	}
+	// Any valid source name is accepted, '.' and '_' included.
+	out = addOut{}
+	f.runJSON(&out, "add", site.srv.URL+"/feed.json", "--name", "vienna_1683.at", "--json")
+	if out.Name != "vienna_1683.at" || filepath.Base(out.File) != "vienna_1683.at.yaml" {
+		t.Fatalf("--name vienna_1683.at: name %q file %q", out.Name, out.File)
+	}
 	// A --name already taken is a usage error.
 	if _, stderr, code := f.run("add", site.srv.URL+"/", "--name", "mondo-history"); code != 2 || !strings.Contains(stderr, "mondo-history") {
 		t.Fatalf("taken name: exit %d, %s", code, stderr)
@@ -290,5 +320,69 @@ func TestAddNoFeedAndGuards(t *testing.T) {
 	_, stderr, code = f.run("--config", strict, "add", site.srv.URL+"/")
 	if code != 1 || !strings.Contains(stderr, "private") {
 		t.Fatalf("private network: exit %d\n%s", code, stderr)
+	}
+	// A page that cannot be fetched: its URL is said once.
+	if n := strings.Count(stderr, site.srv.URL+"/:"); code != 1 || n != 1 {
+		t.Fatalf("the error names the page %d times, want once:\n%s", n, stderr)
+	}
+}
+
+// TestAddTitleInsideBody: when the page's <h1> sits inside the element
+// that holds the text, the suggestion removes it from the body (as the
+// generic extractor leaves the title out of the text) and leaves the
+// title to the page's <h1>, so the selectors give the same text;
+// uncommented, they load.
+func TestAddTitleInsideBody(t *testing.T) {
+	f := newFixture(t)
+	site := newAddSite(t, func(s *addSite) { s.titleInBody = true })
+	if !strings.Contains(addArticleTitleInBody, `<div class="article-content">
+<h1 class="article-title">`) {
+		t.Fatal("the test page does not have its title inside the body")
+	}
+	var out addOut
+	f.runJSON(&out, "add", site.srv.URL+"/", "--json")
+	if _, ok := out.Selectors["title"]; ok || out.Selectors["remove"] != "h1.article-title" || out.Selectors["body"] == "" || !out.SelectorsVerified {
+		t.Fatalf("selectors %v, verified %v: want body, remove h1.article-title (no title rule), verified", out.Selectors, out.SelectorsVerified)
+	}
+	if !strings.Contains(out.YAML, `#   remove: ["h1.article-title"]  # the title, inside the body`) {
+		t.Fatalf("the file does not suggest removing the title:\n%s", out.YAML)
+	}
+	// Uncommented, the suggestion loads as a source's selectors.
+	yml := strings.ReplaceAll(out.YAML, "\n# selectors:", "\nselectors:")
+	yml = strings.ReplaceAll(yml, "\n#   ", "\n  ")
+	src, err := config.ParseSource(strings.NewReader(yml), "x.yaml", "x")
+	if err != nil {
+		t.Fatalf("uncommented suggestion: %v\n%s", err, yml)
+	}
+	if len(src.Selectors.Remove) != 1 || src.Selectors.Remove[0] != "h1.article-title" || src.Selectors.Body == "" {
+		t.Fatalf("uncommented selectors: %+v", src.Selectors)
+	}
+}
+
+// TestAddFeedTitleOnOneLine: a channel title written over several lines
+// (as hand-made feeds have it) becomes a one-line source title.
+func TestAddFeedTitleOnOneLine(t *testing.T) {
+	f := newFixture(t)
+	site := newAddSite(t, func(s *addSite) { s.feedTitle = "\n    Loopback\n    History\t– Essays\n  " })
+	var out addOut
+	f.runJSON(&out, "add", site.srv.URL+"/", "--write", "--json")
+	src, err := config.ParseSource(strings.NewReader(out.YAML), out.File, out.Name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if src.Title != "Loopback History – Essays" || out.Name != "loopback-history-essays" {
+		t.Fatalf("title %q, name %q: want the title on one line", src.Title, out.Name)
+	}
+}
+
+// TestAddFeedServedAsHTML: the URL of a feed that its server labels
+// text/html (the daemon polls it all the same) is taken as the feed.
+func TestAddFeedServedAsHTML(t *testing.T) {
+	f := newFixture(t)
+	site := newAddSite(t, func(s *addSite) { s.feedAsHTML, s.feedPath = true, "/syndication/history.rss" })
+	var out addOut
+	f.runJSON(&out, "add", site.srv.URL+"/syndication/history.rss", "--json")
+	if out.Feed != site.srv.URL+"/syndication/history.rss" || len(out.Feeds) == 0 || out.Feeds[0].FoundBy != "url" || out.Feeds[0].Items != 2 {
+		t.Fatalf("feed %q, feeds %+v: want the URL given, found by url", out.Feed, out.Feeds)
 	}
 }

@@ -94,8 +94,8 @@ func runAdd(ctx context.Context, m *Main, args []string) error {
 	if u, err := url.Parse(pageURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Hostname() == "" {
 		return usageErr("%q is not an absolute http or https URL", pageURL)
 	}
-	if *name != "" && slug(*name) != *name {
-		return usageErr("--name %q: use lower-case letters, digits and '-' (say %q)", *name, slug(*name))
+	if *name != "" && !config.ValidName(*name) {
+		return usageErr("--name %q: use lower-case letters, digits, '.', '_' and '-', starting with a letter or digit (say %q)", *name, slug(*name))
 	}
 	cfg, err := m.configOrDefault()
 	if err != nil {
@@ -108,13 +108,14 @@ func runAdd(ctx context.Context, m *Main, args []string) error {
 	out := addJSON{URL: pageURL, Feeds: []addFeedJSON{}, Selectors: map[string]string{}}
 	resp, err := fc.Get(ctx, fetch.Request{URL: pageURL})
 	if err != nil {
-		return fmt.Errorf("fetch %s: %w", pageURL, err)
+		return fmt.Errorf("page: %w", err) // err names the URL
 	}
 	out.FinalURL = resp.URL
 	var parsed *feed.Feed
 	var tried []string
-	if f, ferr := feed.Parse(resp.Body, resp.URL, m.Now); ferr == nil && !resp.IsHTML() {
-		// The URL given is a feed itself.
+	if f, ferr := feed.Parse(resp.Body, resp.URL, m.Now); ferr == nil {
+		// The URL given is a feed itself (whatever its Content-Type says:
+		// an HTML page never parses as one, and the poller reads it too).
 		parsed = f
 		out.Feeds = append(out.Feeds, addFeedJSON{URL: resp.URL, Title: f.Title, Format: feedFormat(resp.Body), Items: len(f.Items), FoundBy: "url"})
 	} else {
@@ -140,7 +141,7 @@ func runAdd(ctx context.Context, m *Main, args []string) error {
 	var siteTitle string
 	out.Site = out.FinalURL
 	if parsed != nil {
-		siteTitle = parsed.Title
+		siteTitle = strings.Join(strings.Fields(parsed.Title), " ") // a title written over lines is one line
 		// The feed's own link names the site's home page better than
 		// the page given, which may be an article.
 		if siteURL(parsed.Link) != "" {
@@ -181,16 +182,8 @@ func runAdd(ctx context.Context, m *Main, args []string) error {
 		if err := os.MkdirAll(cfg.FeedsDir, 0o755); err != nil {
 			return fmt.Errorf("create feeds_dir: %w", err)
 		}
-		f, err := os.OpenFile(out.File, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
-		if err != nil {
-			return fmt.Errorf("write %s: %w", out.File, err)
-		}
-		_, err = f.Write(yml)
-		if cerr := f.Close(); err == nil {
-			err = cerr
-		}
-		if err != nil {
-			return fmt.Errorf("write %s: %w", out.File, err)
+		if err := createFile(out.File, yml); err != nil {
+			return err
 		}
 		out.Written = true
 	}
@@ -387,7 +380,18 @@ func (m *Main) tryNewest(ctx context.Context, fc *fetch.Client, item *feed.Item,
 	if len(sel) == 0 {
 		return n
 	}
+	// The generic extractor leaves a title inside the body's element out
+	// of the text; a body selector keeps it unless it is removed. Remove
+	// rules run before the title rule, so the title is then left to the
+	// page's <h1>, where the generic extractor reads it too.
+	if t, b := sel["title"], sel["body"]; t != "" && b != "" && doc.Find(b).Find(t).Length() > 0 {
+		sel["remove"] = t
+		delete(sel, "title")
+	}
 	rules := extract.Rules{Title: sel["title"], Body: sel["body"], Updated: sel["updated"]}
+	if r := sel["remove"]; r != "" {
+		rules.Remove = []string{r}
+	}
 	check, err := extract.ArticleContext(ectx, page, resp.URL, rules)
 	*verified = err == nil && !check.Fallback && check.Title == art.Title && check.Text == art.Text &&
 		len(check.Warnings) == 0 && (art.Revised == nil || (check.Revised != nil && check.Revised.Equal(*art.Revised)))
@@ -555,6 +559,9 @@ func addYAML(out addJSON, title string, now time.Time) []byte {
 				fmt.Fprintf(&b, "#   %s: %s\n", k, q(v))
 			}
 		}
+		if v, ok := out.Selectors["remove"]; ok {
+			fmt.Fprintf(&b, "#   remove: [%s]  # the title, inside the body\n", q(v))
+		}
 	}
 	return []byte(b.String())
 }
@@ -591,7 +598,7 @@ func (m *Main) printAdd(out addJSON) {
 			state = "do not give the same text"
 		}
 		fmt.Fprintf(w, "suggested selectors (%s):\n", state)
-		for _, k := range []string{"title", "body", "updated"} {
+		for _, k := range []string{"title", "body", "updated", "remove"} {
 			if v, ok := out.Selectors[k]; ok {
 				fmt.Fprintf(w, "  %s: %s\n", k, termLine(v))
 			}

@@ -78,7 +78,7 @@ func runSourcesImport(ctx context.Context, m *Main, args []string) error {
 	file := pos[0]
 	f, err := os.Open(file)
 	if err != nil {
-		return fmt.Errorf("open %s: %w", file, err)
+		return fmt.Errorf("read OPML: %w", err) // err names the file
 	}
 	doc, err := opml.Parse(f, file)
 	f.Close()
@@ -190,10 +190,13 @@ func planImport(cfg *config.Config, doc *opml.Document, file string, replace boo
 		p := importedJSON{Line: f.Line, Title: f.Title, Feed: f.XMLURL, Site: siteURL(f.HTMLURL), Category: f.Category, Body: f.BodySelector}
 		if s, ok := byFeed[key]; ok {
 			p.Name, p.Action = s.Name, "exists"
-			if replace && filepath.Dir(s.File) == cfg.FeedsDir {
-				p.Action, p.Path = "replace", s.File
-			} else if filepath.Dir(s.File) == cfg.FeedsDir {
-				p.Path = s.File
+			// Source.File is spelled as the user wrote the config path
+			// ("feeds/x.yaml" for a relative one); FeedsDir is absolute.
+			if abs, err := filepath.Abs(s.File); err == nil && filepath.Dir(abs) == cfg.FeedsDir {
+				p.Path = abs
+				if replace {
+					p.Action = "replace"
+				}
 			}
 		} else {
 			p.Action = "create"
@@ -203,13 +206,15 @@ func planImport(cfg *config.Config, doc *opml.Document, file string, replace boo
 		}
 		if p.Action != "exists" {
 			p.yaml = importYAML(p, file)
-			if _, err := config.ParseSource(bytes.NewReader(p.yaml), p.Path, p.Name); err != nil && p.Body != "" {
+			_, err := config.ParseSource(bytes.NewReader(p.yaml), p.Path, fileName(p.Path))
+			if err != nil && p.Body != "" {
 				// The reader's selector is no CSS annalist reads (Miniflux's
 				// scraper rules may be its own syntax): import without it.
 				p.Body = ""
 				p.yaml = importYAML(p, file)
+				_, err = config.ParseSource(bytes.NewReader(p.yaml), p.Path, fileName(p.Path))
 			}
-			if _, err := config.ParseSource(bytes.NewReader(p.yaml), p.Path, p.Name); err != nil {
+			if err != nil {
 				// A title or category the loader refuses (say, a control
 				// character) is left out rather than failing the import.
 				skipped = append(skipped, skippedOPMLJS{Line: f.Line, Feed: f.XMLURL, Reason: err.Error()})
@@ -243,8 +248,8 @@ func siteURL(s string) string {
 // sourceName is the name annalist wrote (annalist:name), else the title
 // slugified, else the feed's host.
 func sourceName(f opml.Feed) string {
-	if n := slug(f.Name); n != "" && n == f.Name {
-		return n
+	if config.ValidName(f.Name) {
+		return f.Name
 	}
 	if n := slug(f.Title); n != "" {
 		return n
@@ -300,6 +305,10 @@ func importYAML(p importedJSON, file string) []byte {
 	var b bytes.Buffer
 	q := yamlString
 	fmt.Fprintf(&b, "# Imported by `annalist sources import` from %s (line %d).\n", strings.Trim(q(filepath.Base(file)), `"`), p.Line)
+	if fileName(p.Path) != p.Name {
+		// A replaced file whose source is named by its name: key keeps it.
+		fmt.Fprintf(&b, "name: %s\n", q(p.Name))
+	}
 	fmt.Fprintf(&b, "title: %s\nfeed: %s\n", q(p.Title), q(p.Feed))
 	if p.Site != "" {
 		fmt.Fprintf(&b, "site: %s\n", q(p.Site))
@@ -313,6 +322,12 @@ func importYAML(p importedJSON, file string) []byte {
 		fmt.Fprintf(&b, "# No selectors: the generic extractor picks the article body. To write\n# some, see `annalist add URL` and `annalist extract --source NAME URL`.\n")
 	}
 	return b.Bytes()
+}
+
+// fileName is a feeds file's name without its extension: the name of its
+// source unless the file says otherwise.
+func fileName(path string) string {
+	return strings.TrimSuffix(filepath.Base(path), filepath.Ext(path))
 }
 
 // yamlString quotes s as a JSON string, which YAML reads as a
@@ -334,22 +349,31 @@ func writeImport(cfg *config.Config, plan []importedJSON) error {
 	for _, p := range plan {
 		switch p.Action {
 		case "create":
-			f, err := os.OpenFile(p.Path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
-			if err != nil {
-				return fmt.Errorf("write %s: %w", p.Path, err)
-			}
-			_, err = f.Write(p.yaml)
-			if cerr := f.Close(); err == nil {
-				err = cerr
-			}
-			if err != nil {
-				return fmt.Errorf("write %s: %w", p.Path, err)
+			if err := createFile(p.Path, p.yaml); err != nil {
+				return err
 			}
 		case "replace":
 			if err := writeFileAtomic(p.Path, p.yaml); err != nil {
 				return err
 			}
 		}
+	}
+	return nil
+}
+
+// createFile writes a new file, never over one that appeared since the
+// name was chosen (O_EXCL).
+func createFile(path string, data []byte) error {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if err != nil {
+		return fmt.Errorf("create feeds file: %w", err) // err names the file
+	}
+	_, err = f.Write(data)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("write feeds file: %w", err)
 	}
 	return nil
 }

@@ -271,3 +271,108 @@ func TestSourcesExportImportRoundTrip(t *testing.T) {
 		t.Fatalf("round trip:\n%+v\nwant\n%+v", keys(b), keys(a))
 	}
 }
+
+// TestSourcesImportReplaceRelativeConfig: with the config named by a
+// relative path (config.yaml in the working directory, the usual case),
+// --replace still finds the configured source's file in feeds_dir and
+// rewrites it, and an "exists" row names that file.
+func TestSourcesImportReplaceRelativeConfig(t *testing.T) {
+	f := newFixture(t)
+	dir := filepath.Dir(f.cfg)
+	t.Chdir(dir)
+	f.cfg = "config.yaml"
+	opmlFile := filepath.Join(dir, "list.opml")
+	doc := `<opml version="2.0"><body><outline text="Mine" type="rss" xmlUrl="https://mine.example/feed"/></body></opml>`
+	if err := os.WriteFile(opmlFile, []byte(doc), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, "feeds", "mine.yaml")
+	if err := os.WriteFile(path, []byte("title: Old\nfeed: https://mine.example/feed\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var res importOut
+	f.runJSON(&res, "sources", "import", opmlFile, "--json")
+	if len(res.Sources) != 1 || res.Sources[0].Action != "exists" || res.Sources[0].Path != path {
+		t.Fatalf("import of a configured feed: %+v, want exists with path %s", res.Sources, path)
+	}
+	res = importOut{}
+	f.runJSON(&res, "sources", "import", opmlFile, "--write", "--replace", "--json")
+	if len(res.Sources) != 1 || res.Sources[0].Action != "replace" || res.Sources[0].Path != path {
+		t.Fatalf("--replace with a relative config path: %+v, want replace of %s", res.Sources, path)
+	}
+	if data, _ := os.ReadFile(path); !strings.Contains(string(data), `title: "Mine"`) {
+		t.Fatalf("--replace did not rewrite %s:\n%s", path, data)
+	}
+}
+
+// TestSourcesExportImportKeepsDottedNames: source names with '.' or '_'
+// (valid names: a feeds file history.com.yaml is source history.com) come
+// back unchanged through export and import, as the README promises.
+func TestSourcesExportImportKeepsDottedNames(t *testing.T) {
+	f := newFixture(t)
+	dir := filepath.Dir(f.cfg)
+	for name, feed := range map[string]string{"history.com": "https://history.example/rss", "old_maps": "https://maps.example/rss"} {
+		if err := os.WriteFile(filepath.Join(dir, "feeds", name+".yaml"), []byte("title: Some Title\nfeed: "+feed+"\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	out, stderr, code := f.run("sources", "export")
+	if code != 0 {
+		t.Fatalf("export: exit %d: %s", code, stderr)
+	}
+	g := newFixture(t)
+	opmlFile := filepath.Join(filepath.Dir(g.cfg), "export.opml")
+	if err := os.WriteFile(opmlFile, []byte(out), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var res importOut
+	g.runJSON(&res, "sources", "import", opmlFile, "--json")
+	names := map[string]bool{}
+	for _, s := range res.Sources {
+		names[s.Name] = true
+	}
+	if !names["history.com"] || !names["old_maps"] {
+		t.Fatalf("imported names %v, want history.com and old_maps kept", names)
+	}
+}
+
+// TestSourcesImportMissingFile: a file that cannot be opened is exit 1
+// with its name said once.
+func TestSourcesImportMissingFile(t *testing.T) {
+	f := newFixture(t)
+	missing := filepath.Join(t.TempDir(), "nope.opml")
+	_, stderr, code := f.run("sources", "import", missing)
+	if code != 1 || strings.Count(stderr, missing) != 1 || !strings.Contains(stderr, "no such file") {
+		t.Fatalf("exit %d, stderr %q: want exit 1 naming %s once", code, stderr, missing)
+	}
+}
+
+// TestSourcesImportReplaceKeepsName: --replace on a feeds file whose
+// source is named by a `name:` key (not its file name) keeps that name:
+// the archive's articles stay with their source.
+func TestSourcesImportReplaceKeepsName(t *testing.T) {
+	f := newFixture(t)
+	dir := filepath.Dir(f.cfg)
+	path := filepath.Join(dir, "feeds", "old-file.yaml")
+	if err := os.WriteFile(path, []byte("name: chronicle\ntitle: Old\nfeed: https://chronicle.example/feed\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	opmlFile := filepath.Join(dir, "list.opml")
+	doc := `<opml version="2.0"><body><outline text="The Chronicle" type="rss" xmlUrl="https://chronicle.example/feed"/></body></opml>`
+	if err := os.WriteFile(opmlFile, []byte(doc), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var res importOut
+	f.runJSON(&res, "sources", "import", opmlFile, "--write", "--replace", "--json")
+	if len(res.Sources) != 1 || res.Sources[0].Action != "replace" || res.Sources[0].Name != "chronicle" {
+		t.Fatalf("import: %+v", res.Sources)
+	}
+	cfg, err := config.Load(f.cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s, ok := cfg.Source("chronicle"); !ok || s.Title != "The Chronicle" {
+		data, _ := os.ReadFile(path)
+		t.Fatalf("after --replace, source chronicle: %+v (found %v); the file:\n%s", s, ok, data)
+	}
+}

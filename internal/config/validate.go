@@ -16,6 +16,9 @@ import (
 // arguments.
 var nameRE = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]*$`)
 
+// ValidName reports whether name may name a source (and its feeds file).
+func ValidName(name string) bool { return checkName(name) == nil }
+
 func checkName(name string) error {
 	if name == "" {
 		return errors.New("must not be empty")

@@ -3,6 +3,7 @@
 package opml
 
 import (
+	"bufio"
 	"encoding/xml"
 	"errors"
 	"fmt"
@@ -12,6 +13,8 @@ import (
 	"time"
 
 	"golang.org/x/net/html/charset"
+	"golang.org/x/text/encoding/unicode"
+	"golang.org/x/text/transform"
 )
 
 // Namespace marks annalist's own attributes (the source's name), which
@@ -85,9 +88,15 @@ const CategorySep = " / "
 // Folders (outlines without xmlUrl) at any depth give their feeds a
 // category; a malformed document is an *Error naming file and line.
 func Parse(r io.Reader, file string) (*Document, error) {
+	r, utf16 := decodeUTF16(r)
 	dec := xml.NewDecoder(r)
 	dec.Entity = xml.HTMLEntity // exports carry &nbsp; and friends
-	dec.CharsetReader = charset.NewReaderLabel
+	dec.CharsetReader = func(label string, in io.Reader) (io.Reader, error) {
+		if utf16 && strings.HasPrefix(strings.ToLower(label), "utf-16") {
+			return in, nil // decoded already
+		}
+		return charset.NewReaderLabel(label, in)
+	}
 	doc := &Document{}
 	type frame struct {
 		name   string
@@ -179,6 +188,18 @@ func Parse(r io.Reader, file string) (*Document, error) {
 	}
 	doc.Title = strings.TrimSpace(doc.Title)
 	return doc, nil
+}
+
+// decodeUTF16 turns a document that starts with a UTF-16 byte-order mark
+// (as Windows tools save XML) into UTF-8: encoding/xml reads only
+// encodings that spell the XML declaration in ASCII.
+func decodeUTF16(r io.Reader) (io.Reader, bool) {
+	br := bufio.NewReader(r)
+	b, _ := br.Peek(2) // a shorter file is no UTF-16: the decoder says what it is
+	if len(b) == 2 && (b[0] == 0xFF && b[1] == 0xFE || b[0] == 0xFE && b[1] == 0xFF) {
+		return transform.NewReader(br, unicode.UTF16(unicode.LittleEndian, unicode.ExpectBOM).NewDecoder()), true
+	}
+	return br, false
 }
 
 // outline reads an outline's attributes; isFeed is whether it has an

@@ -173,3 +173,31 @@ func TestWriteShape(t *testing.T) {
 		t.Fatalf("got %+v\n%s", doc, buf.Bytes())
 	}
 }
+
+// TestParseUTF16: a file in UTF-16 with a byte-order mark (as Windows
+// tools save XML), little- or big-endian, reads like its UTF-8 twin.
+func TestParseUTF16(t *testing.T) {
+	const src = "<?xml version=\"1.0\" encoding=\"UTF-16\"?>\n<opml version=\"1.0\"><head><title>Abonnements</title></head><body>\n" +
+		"<outline text=\"Histoire de Ré\" xmlUrl=\"https://re.example/rss\"/>\n</body></opml>"
+	for _, c := range []struct {
+		name string
+		enc  func(rune) []byte
+		bom  []byte
+	}{
+		{"little-endian", func(r rune) []byte { return []byte{byte(r), byte(r >> 8)} }, []byte{0xFF, 0xFE}},
+		{"big-endian", func(r rune) []byte { return []byte{byte(r >> 8), byte(r)} }, []byte{0xFE, 0xFF}},
+	} {
+		data := append([]byte{}, c.bom...)
+		for _, r := range src { // every rune here is in the BMP
+			data = append(data, c.enc(r)...)
+		}
+		doc, err := Parse(bytes.NewReader(data), "subs.opml")
+		if err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		want := []Feed{{Title: "Histoire de Ré", XMLURL: "https://re.example/rss", Line: 3}}
+		if doc.Title != "Abonnements" || !reflect.DeepEqual(doc.Feeds, want) {
+			t.Fatalf("%s: title %q feeds %+v, want %+v", c.name, doc.Title, doc.Feeds, want)
+		}
+	}
+}

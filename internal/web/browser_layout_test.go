@@ -18,7 +18,8 @@ import (
 
 // layoutProbe measures, in the page, what a reader would see go wrong:
 // the page scrolling sideways, a table wider than its wrapper (cut off or
-// scrolled inside it), and a date or cron spec broken over two lines.
+// scrolled inside it), and a date or cron spec broken over two lines (a
+// <time>, or a diff's link to each of its two snapshots).
 // W is the window's width as set: on a phone, chromium widens innerWidth
 // to fit content that overflows, so innerWidth alone would hide it.
 const layoutProbe = `((W) => {
@@ -33,7 +34,7 @@ const layoutProbe = `((W) => {
 		const r = t.getBoundingClientRect();
 		if (r.right > W + 0.5) out.push("table " + i + " (" + t.className + ") ends at " + r.right + "px, past the window's " + W + "px");
 	});
-	document.querySelectorAll("main time, main code.cron").forEach(e => {
+	document.querySelectorAll("main time, main code.cron, .diff-head a").forEach(e => {
 		if (e.offsetParent === null) return; // not shown (inside a closed <details>)
 		const lines = new Set(Array.from(e.getClientRects()).map(r => Math.round(r.top)));
 		if (lines.size > 1) out.push(e.tagName.toLowerCase() + " '" + e.textContent + "' wraps over " + lines.size + " lines");
@@ -67,6 +68,20 @@ func TestBrowserLayout(t *testing.T) {
 	if err := f.st.RecordPoll(context.Background(), "broken", t0.Add(day(23)), store.PollError, chain, "", ""); err != nil {
 		t.Fatal(err)
 	}
+	// What real sites give: a German compound noun longer than a phone's
+	// line, and an article URL with no break opportunity in 300 characters.
+	long := "Donaudampfschifffahrtselektrizitätenhauptbetriebswerkbauunterbeamtengesellschaft"
+	longURL := "https://www.geschichte-museum.example/index.php?option=com_content&view=article&id=12345&Itemid=678&catid=" +
+		strings.Repeat("9", 40) + "&lang=de&" + strings.Repeat("Archivbestand", 12)
+	if err := f.st.SyncSources(context.Background(), []store.Source{
+		{Name: "mondo-history", Title: "Mondo History", Feed: "https://mondo.example/rss.xml"},
+		{Name: "broken", Title: "Broken Feed", Feed: "https://broken.example/feed"},
+		{Name: "lang", Title: long, Feed: longURL + "&format=feed"},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	l1 := save(t, f.st, pageOf("lang", longURL, long+" 1873", []string{"Erste Fassung " + long + ".", "Unverändert."}, t0, nil, ""))
+	save(t, f.st, pageOf("lang", longURL, long+" 1873", []string{"Zweite Fassung " + long + ".", "Unverändert."}, t0.Add(day(1)), nil, ""))
 	srv := httptest.NewServer(f.srv.Handler())
 	defer srv.Close()
 
@@ -97,6 +112,10 @@ func TestBrowserLayout(t *testing.T) {
 		{"diff", "/a/" + f.grain + "/diff", ".inline-diff"},
 		{"diff-side", "/a/" + f.grain + "/diff?view=side", "table.side-diff"},
 		{"search", "/search?q=grain", "ol.hits"},
+		{"source-long-words", "/s/lang", "table.articles"},
+		{"article-long-words", "/a/" + l1.ArticleID, "ol.timeline"},
+		{"diff-long-words", "/a/" + l1.ArticleID + "/diff?view=side", "table.side-diff"},
+		{"search-long-words", "/search?q=Fassung", "ol.hits"},
 	}
 	for _, w := range []struct {
 		width, height int64

@@ -172,7 +172,7 @@ func peel(g aligned) []aligned {
 func cellHTML(ps []para, foldHead, foldTail, full bool) template.HTML {
 	var b strings.Builder
 	for _, p := range ps {
-		b.WriteString(`<div class="para">`)
+		b.WriteString(`<div class="para" dir="auto">`) // an Arabic or Hebrew paragraph reads right to left
 		for i, s := range p {
 			switch s.op {
 			case worddiff.Delete:

@@ -130,6 +130,12 @@ func TestSameMinuteSnapshotsReadApart(t *testing.T) {
 	if got := text(doc.Find(".diff-head p").First()); !strings.Contains(got, "11:10:05 UTC → 2024-03-01 11:10:45 UTC") {
 		t.Errorf("diff head %q", got)
 	}
+	// Search: the newest version and the earlier one of its minute.
+	doc = f.page("/search?q=wording", http.StatusOK)
+	hit := doc.Find("ol.hits li").First()
+	if got, also := text(hit.Find("p.meta time").First()), text(hit.Find(".also time")); got != "2024-03-01 11:10:45 UTC" || also != "2024-03-01 11:10:05 UTC" {
+		t.Errorf("search hit captured %q, also in %q: two versions of one minute must read apart", got, also)
+	}
 	// A day apart or more: the date is enough; a minute apart, minutes.
 	snap = f.page("/a/"+f.grainS[1], http.StatusOK)
 	if got := text(snap.Find(`.snapnav a[rel=prev]`)); got != "← previous 2024-01-10" {
@@ -304,5 +310,41 @@ func TestArticleCheckShowsShortCauseWithDetails(t *testing.T) {
 	}
 	if got := text(d.Find(".error-full")); got != chain {
 		t.Errorf("details %q", got)
+	}
+}
+
+// TestRightToLeftTextTakesItsDirection: an article in Arabic is laid out
+// right to left wherever its own words are shown (titles, the archived
+// text, each paragraph of the side-by-side diff, the inline diff, search
+// hits): dir="auto" lets the browser take the direction from the text,
+// and isolates a title from the English around it.
+func TestRightToLeftTextTakesItsDirection(t *testing.T) {
+	f := newFixture(t)
+	const url = "https://mondo.example/ar/ottoman.html"
+	title := "تاريخ الدولة العثمانية (1299)"
+	r1 := save(t, f.st, pageOf("mondo-history", url, title, []string{"فقرة أولى عن التأسيس", "فقرة ثانية"}, t0.Add(day(24)), nil, ""))
+	r2 := save(t, f.st, pageOf("mondo-history", url, title, []string{"فقرة أولى معدلة عن التأسيس", "فقرة ثانية"}, t0.Add(day(25)), nil, ""))
+	for _, c := range []struct{ path, sel string }{
+		{"/a/" + r1.ArticleID, "h1"},
+		{snapshotPath(r2.SnapshotID), "article.archived"},
+		{"/a/" + r1.ArticleID + "/diff", "p.meta a"},
+		{"/a/" + r1.ArticleID + "/diff", ".inline-diff"},
+		{"/a/" + r1.ArticleID + "/diff?view=side", "table.side-diff .para"},
+		{"/search?q=" + "فقرة", "a.hit-title"},
+		{"/search?q=" + "فقرة", "p.snippet"},
+		{"/", "ol.changes li > a"},
+		{"/s/mondo-history", "table.articles tbody th a"},
+	} {
+		doc := f.page(c.path, http.StatusOK)
+		found := doc.Find(c.sel)
+		if found.Length() == 0 {
+			t.Fatalf("%s: no %s", c.path, c.sel)
+		}
+		found.Each(func(_ int, s *goquery.Selection) {
+			if dir, _ := s.Attr("dir"); dir != "auto" {
+				h, _ := goquery.OuterHtml(s)
+				t.Errorf("%s: %s has dir=%q, want auto: %.120s", c.path, c.sel, dir, h)
+			}
+		})
 	}
 }
