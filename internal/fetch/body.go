@@ -2,6 +2,7 @@ package fetch
 
 import (
 	"bufio"
+	"bytes"
 	"compress/flate"
 	"compress/gzip"
 	"compress/zlib"
@@ -10,6 +11,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/andybalholm/brotli"
 )
@@ -37,12 +39,29 @@ func readBody(resp *http.Response, max int64) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	size := int64(32 << 10)
 	if resp.ContentLength > 0 && resp.ContentLength <= max && codings == nil {
-		size = resp.ContentLength + 1 // +1 so ReadAll sees EOF without growing
+		// +1 so ReadAll sees EOF without growing.
+		body, err := readAllInto(make([]byte, 0, resp.ContentLength+1), io.LimitReader(r, max+1), max+1)
+		return checkBody(body, err, max)
 	}
-	buf := make([]byte, 0, size)
-	body, err := readAllInto(buf, io.LimitReader(r, max+1), max+1)
+	// Length unknown (chunked or encoded): read into a reused buffer and
+	// copy once, rather than double a new one from 32 KB, which allocates
+	// about three times the body (a 174 KB page: 32+64+128+256 KB) and
+	// makes the collector run that much more often.
+	sp := scratch.Get().(*[]byte)
+	b, err := readAllInto((*sp)[:0], io.LimitReader(r, max+1), max+1)
+	if cap(b) > maxScratch {
+		return checkBody(b, err, max) // too big to keep: hand it over
+	}
+	*sp = b[:0]
+	defer scratch.Put(sp)
+	if _, err := checkBody(b, err, max); err != nil {
+		return nil, err
+	}
+	return bytes.Clone(b), nil
+}
+
+func checkBody(body []byte, err error, max int64) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read body: %w", err)
 	}
@@ -51,6 +70,15 @@ func readBody(resp *http.Response, max int64) ([]byte, error) {
 	}
 	return body, nil
 }
+
+// scratch holds read buffers for bodies of unknown length; buffers grown
+// past maxScratch (rare, large bodies) are dropped rather than kept.
+var scratch = sync.Pool{New: func() any {
+	b := make([]byte, 0, 64<<10)
+	return &b
+}}
+
+const maxScratch = 1 << 20
 
 // readAllInto is io.ReadAll starting from a caller-sized buffer, for an r
 // that yields at most limit bytes: growth stops at limit, since doubling
