@@ -105,3 +105,41 @@ func TestFoldedLenAllocatesNothing(t *testing.T) {
 		t.Errorf("foldedLen allocated %.2f times a call, want none", allocs)
 	}
 }
+
+// textReference is textRenderer.text as written before its ASCII runs.
+func textReference(r *textRenderer, s string) {
+	for _, c := range s {
+		if unicode.IsSpace(c) {
+			r.space = true
+			continue
+		}
+		if r.space && r.line.Len() > 0 && !strings.HasSuffix(r.line.String(), "\n") {
+			r.line.WriteByte(' ')
+		}
+		r.space = false
+		r.line.WriteRune(c)
+	}
+}
+
+// TestRendererTextSameAsBefore: the renderer folds text exactly as before
+// it copied ASCII runs whole, whatever the line so far and the space owed.
+func TestRendererTextSameAsBefore(t *testing.T) {
+	texts := []string{"", " ", "plain words", "  lead and trail \t", "a\u00a0b\u3000c\u2028d", "caf\xc3 \xa9 \xff end",
+		"line\nbreak", "\u0085x\u0085", "x\r\ny\fz\vw", "日本語 テキスト", "tab\tsep"}
+	for _, before := range []string{"", "so far", "line\n"} {
+		for _, owed := range []bool{false, true} {
+			for _, s := range texts {
+				got := &textRenderer{space: owed}
+				want := &textRenderer{space: owed}
+				got.line.WriteString(before)
+				want.line.WriteString(before)
+				got.text(s)
+				textReference(want, s)
+				if got.line.String() != want.line.String() || got.space != want.space {
+					t.Errorf("after %q (owed %v), text(%q) = %q (owed %v), want %q (owed %v)",
+						before, owed, s, got.line.String(), got.space, want.line.String(), want.space)
+				}
+			}
+		}
+	}
+}
