@@ -11,7 +11,6 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"sync"
 
 	"github.com/andybalholm/brotli"
 )
@@ -48,13 +47,11 @@ func readBody(resp *http.Response, max int64) ([]byte, error) {
 	// copy once, rather than double a new one from 32 KB, which allocates
 	// about three times the body (a 174 KB page: 32+64+128+256 KB) and
 	// makes the collector run that much more often.
-	sp := scratch.Get().(*[]byte)
-	b, err := readAllInto((*sp)[:0], io.LimitReader(r, max+1), max+1)
+	b, err := readAllInto(getScratch(), io.LimitReader(r, max+1), max+1)
 	if cap(b) > maxScratch {
 		return checkBody(b, err, max) // too big to keep: hand it over
 	}
-	*sp = b[:0]
-	defer scratch.Put(sp)
+	defer putScratch(b)
 	if _, err := checkBody(b, err, max); err != nil {
 		return nil, err
 	}
@@ -71,12 +68,28 @@ func checkBody(body []byte, err error, max int64) ([]byte, error) {
 	return body, nil
 }
 
-// scratch holds read buffers for bodies of unknown length; buffers grown
-// past maxScratch (rare, large bodies) are dropped rather than kept.
-var scratch = sync.Pool{New: func() any {
-	b := make([]byte, 0, 64<<10)
-	return &b
-}}
+// scratch keeps read buffers for bodies of unknown length. A channel, not
+// a sync.Pool: the collector empties a Pool every other cycle, and with a
+// cycle every few pages the buffers were regrown (64+128+256 KB) about as
+// often as they were reused. Buffers grown past maxScratch (rare, large
+// bodies) are dropped rather than kept.
+var scratch = make(chan []byte, 8)
+
+func getScratch() []byte {
+	select {
+	case b := <-scratch:
+		return b[:0]
+	default:
+		return make([]byte, 0, 64<<10)
+	}
+}
+
+func putScratch(b []byte) {
+	select {
+	case scratch <- b[:0]:
+	default: // enough kept
+	}
+}
 
 const maxScratch = 1 << 20
 
