@@ -73,7 +73,7 @@ func checkBody(body []byte, err error, max int64) ([]byte, error) {
 // cycle every few pages the buffers were regrown (64+128+256 KB) about as
 // often as they were reused. Buffers grown past maxScratch (rare, large
 // bodies) are dropped rather than kept.
-var scratch = make(chan []byte, 8)
+var scratch = make(chan []byte, 4)
 
 func getScratch() []byte {
 	select {
@@ -91,7 +91,7 @@ func putScratch(b []byte) {
 	}
 }
 
-const maxScratch = 1 << 20
+const maxScratch = 512 << 10
 
 // readAllInto is io.ReadAll starting from a caller-sized buffer, for an r
 // that yields at most limit bytes: growth stops at limit, since doubling
