@@ -517,7 +517,7 @@ func proseLength(n *html.Node) int {
 			return true
 		}
 		if c.Data == "p" || c.Data == "pre" || c.Data == "blockquote" {
-			total += len(foldedText(c))
+			total += foldedLen(c)
 			return false
 		}
 		return !invisibleTags[c.Data]

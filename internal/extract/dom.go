@@ -2,6 +2,7 @@ package extract
 
 import (
 	"strings"
+	"sync"
 
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
@@ -87,11 +88,57 @@ func rawText(b *strings.Builder, n *html.Node) {
 	}
 }
 
+// appendRawText is rawText appending to a byte slice.
+func appendRawText(b []byte, n *html.Node) []byte {
+	if n.Type == html.TextNode {
+		return append(b, n.Data...)
+	}
+	if n.Type == html.ElementNode && invisibleTags[n.Data] {
+		return b
+	}
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		b = appendRawText(b, c)
+	}
+	return b
+}
+
+// rawBufs holds the buffers foldedText and foldedLen gather a subtree's
+// text in: the scoring asks for the text of most elements of a page, and a
+// new buffer for each was a large share of extraction's allocation.
+var rawBufs = sync.Pool{New: func() any {
+	b := make([]byte, 0, 4<<10)
+	return &b
+}}
+
+// maxRawBuf bounds the buffers kept in rawBufs.
+const maxRawBuf = 1 << 20
+
+// foldRaw gathers the text under n into a reused buffer and folds it into
+// b (nil: only counts), returning the folded length.
+func foldRaw(b *strings.Builder, n *html.Node) int {
+	bp := rawBufs.Get().(*[]byte)
+	raw := appendRawText((*bp)[:0], n)
+	if b != nil {
+		b.Grow(len(raw))
+	}
+	l := foldInto(b, raw)
+	if cap(raw) <= maxRawBuf {
+		*bp = raw[:0]
+		rawBufs.Put(bp)
+	}
+	return l
+}
+
 // foldedText is the visible text under n with white space folded.
 func foldedText(n *html.Node) string {
 	var b strings.Builder
-	rawText(&b, n)
-	return foldSpace(b.String())
+	foldRaw(&b, n)
+	return b.String()
+}
+
+// foldedLen is len(foldedText(n)), without building the text.
+func foldedLen(n *html.Node) int {
+	return foldRaw(nil, n)
 }
 
 // removeNode detaches n from its parent, if it has one.

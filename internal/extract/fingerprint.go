@@ -315,6 +315,15 @@ func leadingSpace(s string) string {
 func foldSpace(s string) string {
 	var b strings.Builder
 	b.Grow(len(s))
+	foldInto(&b, s)
+	return b.String()
+}
+
+// foldInto writes foldSpace(string(s)) to b, or only counts it when b is
+// nil, and returns its length in bytes. It takes bytes as well as strings
+// so that foldedText folds the text it gathers without copying it first.
+func foldInto[T string | []byte](b *strings.Builder, s T) int {
+	n := 0
 	space := false
 	for i := 0; i < len(s); {
 		c := s[i]
@@ -325,24 +334,38 @@ func foldSpace(s string) string {
 				space = true
 				continue
 			}
-			if space && b.Len() > 0 {
-				b.WriteByte(' ')
+			if space && n > 0 {
+				n++
+				if b != nil {
+					b.WriteByte(' ')
+				}
 			}
 			space = false
-			b.WriteByte(c)
+			n++
+			if b != nil {
+				b.WriteByte(c)
+			}
 			continue
 		}
-		r, size := utf8.DecodeRuneInString(s[i:])
+		// At most 4 bytes, converted on the stack.
+		r, size := utf8.DecodeRuneInString(string(s[i:min(i+utf8.UTFMax, len(s))]))
 		i += size
 		if unicode.IsSpace(r) {
 			space = true
 			continue
 		}
-		if space && b.Len() > 0 {
-			b.WriteByte(' ')
+		if space && n > 0 {
+			n++
+			if b != nil {
+				b.WriteByte(' ')
+			}
 		}
 		space = false
-		b.WriteRune(r) // an invalid byte becomes U+FFFD, as ranging over s gives
+		// An invalid byte becomes U+FFFD, as ranging over s gives.
+		n += utf8.RuneLen(r)
+		if b != nil {
+			b.WriteRune(r)
+		}
 	}
-	return b.String()
+	return n
 }

@@ -202,7 +202,7 @@ func genericBody(root *html.Node) []*html.Node {
 		if l, ok := lengths[n]; ok {
 			return l
 		}
-		l := len(foldedText(n))
+		l := foldedLen(n)
 		lengths[n] = l
 		return l
 	}

@@ -3,6 +3,7 @@ package extract
 import (
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/net/html"
 )
@@ -29,24 +30,58 @@ func plainText(nodes []*html.Node, skip func(*html.Node) bool) string {
 
 func (r *textRenderer) sub() *textRenderer { return &textRenderer{skip: r.skip} }
 
+// text adds s with its white space folded. Runs of visible ASCII are
+// copied whole: this runs over every text node of the page.
 func (r *textRenderer) text(s string) {
-	for _, c := range s {
-		if unicode.IsSpace(c) {
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if isASCIISpace(c) {
+				r.space = true
+				i++
+				continue
+			}
+			j := i + 1
+			for j < len(s) && s[j] < utf8.RuneSelf && !isASCIISpace(s[j]) {
+				j++
+			}
+			r.owedSpace()
+			r.line.WriteString(s[i:j])
+			i = j
+			continue
+		}
+		c2, size := utf8.DecodeRuneInString(s[i:]) // an invalid byte: U+FFFD, as ranging gives
+		i += size
+		if unicode.IsSpace(c2) {
 			r.space = true
 			continue
 		}
-		if r.space && r.line.Len() > 0 && !strings.HasSuffix(r.line.String(), "\n") {
-			r.line.WriteByte(' ')
-		}
-		r.space = false
-		r.line.WriteRune(c)
+		r.owedSpace()
+		r.line.WriteRune(c2)
 	}
+}
+
+// isASCIISpace is unicode.IsSpace for an ASCII byte.
+func isASCIISpace(c byte) bool { return c == ' ' || '\t' <= c && c <= '\r' }
+
+// owedSpace writes the space owed before a visible rune, if any.
+func (r *textRenderer) owedSpace() {
+	if r.space && r.line.Len() > 0 && !strings.HasSuffix(r.line.String(), "\n") {
+		r.line.WriteByte(' ')
+	}
+	r.space = false
 }
 
 func (r *textRenderer) flush() {
 	s := r.line.String()
 	r.line.Reset()
 	r.space = false
+	if !strings.Contains(s, "\n") { // most blocks: one line, no split needed
+		if s = strings.TrimSpace(s); s != "" {
+			r.blocks = append(r.blocks, s)
+		}
+		return
+	}
 	lines := strings.Split(s, "\n")
 	kept := lines[:0]
 	for _, l := range lines {

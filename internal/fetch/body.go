@@ -2,6 +2,7 @@ package fetch
 
 import (
 	"bufio"
+	"bytes"
 	"compress/flate"
 	"compress/gzip"
 	"compress/zlib"
@@ -37,12 +38,27 @@ func readBody(resp *http.Response, max int64) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	size := int64(32 << 10)
 	if resp.ContentLength > 0 && resp.ContentLength <= max && codings == nil {
-		size = resp.ContentLength + 1 // +1 so ReadAll sees EOF without growing
+		// +1 so ReadAll sees EOF without growing.
+		body, err := readAllInto(make([]byte, 0, resp.ContentLength+1), io.LimitReader(r, max+1), max+1)
+		return checkBody(body, err, max)
 	}
-	buf := make([]byte, 0, size)
-	body, err := readAllInto(buf, io.LimitReader(r, max+1), max+1)
+	// Length unknown (chunked or encoded): read into a reused buffer and
+	// copy once, rather than double a new one from 32 KB, which allocates
+	// about three times the body (a 174 KB page: 32+64+128+256 KB) and
+	// makes the collector run that much more often.
+	b, err := readAllInto(getScratch(), io.LimitReader(r, max+1), max+1)
+	if cap(b) > maxScratch {
+		return checkBody(b, err, max) // too big to keep: hand it over
+	}
+	defer putScratch(b)
+	if _, err := checkBody(b, err, max); err != nil {
+		return nil, err
+	}
+	return bytes.Clone(b), nil
+}
+
+func checkBody(body []byte, err error, max int64) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read body: %w", err)
 	}
@@ -51,6 +67,31 @@ func readBody(resp *http.Response, max int64) ([]byte, error) {
 	}
 	return body, nil
 }
+
+// scratch keeps read buffers for bodies of unknown length. A channel, not
+// a sync.Pool: the collector empties a Pool every other cycle, and with a
+// cycle every few pages the buffers were regrown (64+128+256 KB) about as
+// often as they were reused. Buffers grown past maxScratch (rare, large
+// bodies) are dropped rather than kept.
+var scratch = make(chan []byte, 4)
+
+func getScratch() []byte {
+	select {
+	case b := <-scratch:
+		return b[:0]
+	default:
+		return make([]byte, 0, 64<<10)
+	}
+}
+
+func putScratch(b []byte) {
+	select {
+	case scratch <- b[:0]:
+	default: // enough kept
+	}
+}
+
+const maxScratch = 512 << 10
 
 // readAllInto is io.ReadAll starting from a caller-sized buffer, for an r
 // that yields at most limit bytes: growth stops at limit, since doubling

@@ -286,7 +286,7 @@ const softNotFoundWords = 150
 // says it is not found and has little text), else "". art is the extracted
 // article, nil when extraction found none.
 func notFoundPage(page []byte, art *extract.Result) string {
-	if art != nil && len(strings.Fields(art.Text)) >= softNotFoundWords {
+	if art != nil && store.WordCount(art.Text) >= softNotFoundWords {
 		return ""
 	}
 	var heads []string

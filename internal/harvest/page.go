@@ -231,7 +231,7 @@ func (h *Harvester) examine(ctx context.Context, src *config.Source, g *gathered
 	}
 	f.Page = &PageFacts{
 		Canonical:    h.canonicalURL(art.CanonicalURL, resp.URL),
-		Words:        len(strings.Fields(art.Text)), // counted as the store counts a snapshot's words
+		Words:        store.WordCount(art.Text), // counted as the store counts a snapshot's words
 		Fingerprint:  fingerprint,
 		RevisionDate: revised,
 		Fallback:     art.Fallback,

@@ -429,7 +429,7 @@ func (s *Store) insertSnapshot(ctx context.Context, q queryer, r *saveReq, n new
 			warc_file, warc_offset, warc_record_id, payload_digest, pages, declared_canonical)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		n.snapID, id, n.captured, fmtTimePtr(p.RevisionDate), fmtTimePtr(p.PublishedDate), p.Title, p.Byline, n.fetched,
-		prep.htmlZ, prep.textZ, prep.mdZ, p.Fingerprint, fpVersion(p.Fingerprint), len(strings.Fields(p.Text)), p.Extractor,
+		prep.htmlZ, prep.textZ, prep.mdZ, p.Fingerprint, fpVersion(p.Fingerprint), WordCount(p.Text), p.Extractor,
 		file, offset, prep.pair.recordID, prep.pair.payloadDigest, 1+len(p.MorePages), p.DeclaredCanonical,
 	)
 	if err != nil {

@@ -93,7 +93,7 @@ func buildPair(p *Page) (*warcPair, error) {
 		target = p.FetchURL
 	}
 	resp, err := buildRecord(gowarc.Response, target, p.CapturedAt, "application/http; msgtype=response", "", "",
-		responseBlock(p))
+		responseHead(p), p.Body)
 	if err != nil {
 		return nil, fmt.Errorf("build warc response: %w", err)
 	}
@@ -123,7 +123,7 @@ func buildMore(r *Response, captured time.Time) ([]byte, error) {
 		at = captured
 	}
 	resp, err := buildRecord(gowarc.Response, r.URL, at, "application/http; msgtype=response", "", "",
-		responseBlock(&Page{Proto: r.Proto, StatusCode: r.StatusCode, Header: r.Header, Body: r.Body}))
+		responseHead(&Page{Proto: r.Proto, StatusCode: r.StatusCode, Header: r.Header, Body: r.Body}), r.Body)
 	if err != nil {
 		return nil, fmt.Errorf("response: %w", err)
 	}
@@ -138,11 +138,12 @@ func buildMore(r *Response, captured time.Time) ([]byte, error) {
 	return out, nil
 }
 
-// responseBlock is the HTTP response as stored: status line, headers, blank
-// line, body. Body is the decoded entity, so headers describing an encoding
+// responseHead is the start of the HTTP response as stored: status line,
+// headers, blank line; the body follows it in the record (written after it
+// rather than copied into one block with it: one copy of each page less). Body is the decoded entity, so headers describing an encoding
 // that is no longer there are kept under X-Archive-Orig- names (as pywb
 // does), where a replay tool will not act on them.
-func responseBlock(p *Page) []byte {
+func responseHead(p *Page) []byte {
 	proto := p.Proto
 	if proto == "" {
 		proto = "HTTP/1.1"
@@ -165,11 +166,10 @@ func responseBlock(p *Page) []byte {
 		h.Set("X-Archive-Orig-Content-Length", cl)
 	}
 	var b bytes.Buffer
-	b.Grow(len(p.Body) + 1024)
+	b.Grow(1024)
 	fmt.Fprintf(&b, "%s %d %s\r\n", proto, code, http.StatusText(code))
 	_ = h.Write(&b)
 	b.WriteString("\r\n")
-	b.Write(p.Body)
 	return b.Bytes()
 }
 
@@ -180,8 +180,9 @@ type builtRecord struct {
 }
 
 // buildRecord builds one record and gzips it as its own member.
-// concurrentTo and refersTo name a related record ("" for none).
-func buildRecord(typ gowarc.RecordType, target string, date time.Time, contentType, concurrentTo, refersTo string, block []byte) (*builtRecord, error) {
+// concurrentTo and refersTo name a related record ("" for none). The
+// block is the parts one after the other.
+func buildRecord(typ gowarc.RecordType, target string, date time.Time, contentType, concurrentTo, refersTo string, block ...[]byte) (*builtRecord, error) {
 	b := newRecordBuilder(typ)
 	b.AddWarcHeader(gowarc.WarcRecordID, newRecordID())
 	if target != "" {
@@ -195,9 +196,13 @@ func buildRecord(typ gowarc.RecordType, target string, date time.Time, contentTy
 	if refersTo != "" {
 		b.AddWarcHeader(gowarc.WarcRefersTo, refersTo)
 	}
-	if _, err := b.Write(block); err != nil {
-		b.Close()
-		return nil, err
+	size := 0
+	for _, part := range block {
+		if _, err := b.Write(part); err != nil {
+			b.Close()
+			return nil, err
+		}
+		size += len(part)
 	}
 	rec, _, err := b.Build()
 	if err != nil {
@@ -205,7 +210,7 @@ func buildRecord(typ gowarc.RecordType, target string, date time.Time, contentTy
 	}
 	defer rec.Close()
 	var buf bytes.Buffer
-	buf.Grow(len(block)/3 + 512)
+	buf.Grow(size/3 + 512)
 	zw := gzippers.Get().(*kgzip.Writer)
 	defer gzippers.Put(zw)
 	zw.Reset(&buf)
@@ -222,13 +227,13 @@ func buildRecord(typ gowarc.RecordType, target string, date time.Time, contentTy
 	}, nil
 }
 
-// warcLevel is the gzip level of WARC records: klauspost's level 5 costs
-// 1.3% more bytes than its level 6 on the extraction-dev pages (store/raw
-// 0.2506 vs 0.2474) for a fifth less CPU (BenchmarkPrepareRealPages,
-// medians of 3 side by side: 2.45 vs 3.01 ms a page); level 6 cost 0.7%
-// more than the lazy level 7 for a third less. Level 4 costs 5.6% more
-// bytes for little more speed. The page body is most of what is compressed.
-const warcLevel = 5
+// warcLevel is the gzip level of WARC records, chosen on the
+// extraction-dev pages (gzipped body over raw, µs of CPU a page on one
+// thread, interleaved rounds): level 1 0.228, 859 µs; level 2 0.221,
+// 1000 µs; level 5 0.198, 1344 µs. Compression was the largest cost of
+// ingest after parsing; level 1 keeps the whole archive near 0.3 of the
+// raw HTML (issue 10's bound: 0.35) for a third less of that CPU.
+const warcLevel = 1
 
 // gzippers reuses gzip writers, whose tables cost more to build than a
 // record costs to compress.
