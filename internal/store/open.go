@@ -18,6 +18,7 @@ import (
 	"sync"
 	"time"
 
+	"annalist/internal/evidence"
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 )
 
@@ -58,7 +59,7 @@ type Store struct {
 	wdb *sql.DB // one connection: every write goes through it
 	rdb *sql.DB
 
-	warc *warcWriter
+	warc *evidence.Writer
 
 	legacyText bool // Options.LegacyTextFormat
 	readOnly   bool // OpenReadOnly: wdb, warc and the writer are nil
@@ -146,9 +147,9 @@ func open(ctx context.Context, dir string, opts Options, repair bool) (*Store, e
 		}
 		return nil, err
 	}
-	s.warc = newWARCWriter(warcDir, opts.WARCMaxSize, opts.NoSync, opts.Now, opts.Logger)
+	s.warc = evidence.NewWriter(warcDir, opts.WARCMaxSize, opts.NoSync, opts.Now, opts.Logger)
 	if repair {
-		if err := repairOpenWARCs(warcDir, s.maxReferencedOffset(ctx), opts.Logger); err != nil {
+		if err := evidence.RepairOpen(warcDir, s.maxReferencedOffset(ctx), opts.Logger); err != nil {
 			wdb.Close()
 			rdb.Close()
 			return nil, err
@@ -156,7 +157,7 @@ func open(ctx context.Context, dir string, opts Options, repair bool) (*Store, e
 	}
 	// Prepared before the writer starts: wdb's one connection is then free.
 	if s.unchangedStmts, err = prepareUnchanged(ctx, wdb); err != nil {
-		s.warc.close()
+		s.warc.Close()
 		wdb.Close()
 		rdb.Close()
 		return nil, err
@@ -253,7 +254,7 @@ func (s *Store) migrate(ctx context.Context) error {
 
 // maxReferencedOffset answers repair's question: the highest offset in a
 // WARC file that a committed snapshot points at.
-func (s *Store) maxReferencedOffset(ctx context.Context) refOffset {
+func (s *Store) maxReferencedOffset(ctx context.Context) evidence.RefOffset {
 	return func(final string) (int64, bool, error) {
 		var off sql.NullInt64
 		if err := s.wdb.QueryRowContext(ctx, `SELECT max(warc_offset) FROM snapshots WHERE warc_file = ?`, final).Scan(&off); err != nil {
@@ -292,7 +293,7 @@ func (s *Store) Close() error {
 	if err := errors.Join(s.wstmts.close(), s.rstmts.close()); err != nil {
 		errs = append(errs, fmt.Errorf("close statements: %w", err))
 	}
-	if err := s.warc.close(); err != nil {
+	if err := s.warc.Close(); err != nil {
 		errs = append(errs, fmt.Errorf("close warc: %w", err))
 	}
 	if err := s.rdb.Close(); err != nil {

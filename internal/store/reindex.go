@@ -11,6 +11,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"annalist/internal/evidence"
 )
 
 // ErrDatabaseExists: reindex would overwrite a database it was not told to
@@ -113,7 +115,7 @@ func Reindex(ctx context.Context, dir string, opts Options, ro ReindexOptions) (
 // checkNoLiveWriter refuses while a process holds a WARC file open for
 // writing: its database is in use.
 func checkNoLiveWriter(warcDir string) error {
-	if !lockSupported {
+	if !evidence.LockSupported {
 		return nil
 	}
 	entries, err := os.ReadDir(warcDir)
@@ -121,14 +123,14 @@ func checkNoLiveWriter(warcDir string) error {
 		return fmt.Errorf("reindex: %w", err)
 	}
 	for _, e := range entries {
-		if !strings.HasSuffix(e.Name(), openSuffix) {
+		if !strings.HasSuffix(e.Name(), evidence.OpenSuffix) {
 			continue
 		}
 		f, err := os.Open(filepath.Join(warcDir, e.Name()))
 		if err != nil {
 			continue
 		}
-		ok, _ := tryLock(f)
+		ok, _ := evidence.TryLock(f)
 		f.Close()
 		if !ok {
 			return fmt.Errorf("reindex: %s is being written by a running annalist; stop it first", e.Name())
@@ -140,7 +142,7 @@ func checkNoLiveWriter(warcDir string) error {
 // readMetas scans every WARC file for annalist's metadata records and the
 // responses they refer to.
 func readMetas(ctx context.Context, warcDir string, progress VerifyProgress, rep *ReindexReport) ([]foundMeta, error) {
-	files, total, err := listWARCFiles(warcDir)
+	files, total, err := evidence.ListFiles(warcDir)
 	if err != nil {
 		return nil, fmt.Errorf("reindex: %w", err)
 	}
@@ -159,12 +161,12 @@ func readMetas(ctx context.Context, warcDir string, progress VerifyProgress, rep
 		// and metadata record, so a metadata record whose response is not
 		// found had it there.
 		damagedAt := int64(-1)
-		err := scanWARCFile(filepath.Join(warcDir, f.name), func(m *warcMember) error {
+		err := evidence.ScanFile(filepath.Join(warcDir, f.Name), func(m *evidence.Member) error {
 			if err := ctx.Err(); err != nil {
 				return err
 			}
 			if progress != nil {
-				progress(done+m.End, total, f.final)
+				progress(done+m.End, total, f.Final)
 			}
 			if m.Err != nil {
 				rep.Damaged++
@@ -180,12 +182,12 @@ func readMetas(ctx context.Context, warcDir string, progress VerifyProgress, rep
 				responses[r.RecordID] = &resp{offset: m.Offset, payloadDigest: r.PayloadDigest}
 				damagedAt = -1
 			case "metadata":
-				meta, ok := parseSnapshotMeta(r.Block)
-				if !ok || r.checkDigests() != "" {
+				meta, ok := evidence.ParseSnapshotMeta(r.Block)
+				if !ok || r.CheckDigests() != "" {
 					return nil
 				}
-				fm := foundMeta{path: filepath.Join(warcDir, f.name), metaOffset: m.Offset,
-					capturedAt: meta.CapturedAt, snapshotID: meta.SnapshotID, file: f.final, recordID: r.RefersTo}
+				fm := foundMeta{path: filepath.Join(warcDir, f.Name), metaOffset: m.Offset,
+					capturedAt: meta.CapturedAt, snapshotID: meta.SnapshotID, file: f.Final, recordID: r.RefersTo}
 				if rp := responses[r.RefersTo]; rp != nil {
 					rp.hasMeta = true
 					fm.offset, fm.payloadDigest = rp.offset, rp.payloadDigest
@@ -207,14 +209,14 @@ func readMetas(ctx context.Context, warcDir string, progress VerifyProgress, rep
 			if ctx.Err() != nil {
 				return nil, ctx.Err()
 			}
-			return nil, fmt.Errorf("reindex %s: %w", f.name, err)
+			return nil, fmt.Errorf("reindex %s: %w", f.Name, err)
 		}
 		for _, rp := range responses {
 			if !rp.hasMeta {
 				rep.NoMetadata++
 			}
 		}
-		done += f.size
+		done += f.Size
 	}
 	// Ties (snapshots of one second) keep their WARC order, which is the
 	// order they were first stored in: seq, and so search order, agree.
@@ -243,11 +245,11 @@ func (s *Store) importMetas(ctx context.Context, metas []foundMeta, rep *Reindex
 			}
 			files[fm.path] = f
 		}
-		rec, _, err := readMemberAt(f, fm.metaOffset)
+		rec, _, err := evidence.ReadMemberAt(f, fm.metaOffset)
 		if err != nil {
 			return nil, err
 		}
-		m, ok := parseSnapshotMeta(rec.Block)
+		m, ok := evidence.ParseSnapshotMeta(rec.Block)
 		if !ok {
 			return nil, errors.New("metadata record no longer readable")
 		}

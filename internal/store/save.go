@@ -9,6 +9,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"annalist/internal/evidence"
 )
 
 // errWARCWrite marks a failed WARC append: the batch it happened in is
@@ -57,8 +59,8 @@ type saveAns struct {
 // prepared is the costly part of storing a new snapshot, done by the caller.
 type prepared struct {
 	textZ, mdZ, htmlZ []byte
-	pair              *warcPair
-	metaSnapID        string       // the snapshot ID pair.meta names
+	pair              *evidence.Pair
+	metaSnapID        string       // the snapshot ID pair.Meta names
 	changes           *wordChanges // since the latest snapshot when prepared; nil = left for later
 }
 
@@ -89,12 +91,12 @@ func prepare(p *Page, legacy bool) (*prepared, error) {
 	if err != nil {
 		return nil, fmt.Errorf("compress html: %w", err)
 	}
-	if pr.pair, err = buildPair(p); err != nil {
+	if pr.pair, err = evidence.BuildPair(p.warcPage()); err != nil {
 		return nil, err
 	}
 	id := ArticleID(p.Canonical)
 	pr.metaSnapID = snapshotIDFor(id, p.CapturedAt)
-	if pr.pair.meta, err = buildMetaRecord(newSnapshotMeta(p, id, pr.metaSnapID, p.CapturedAt.UTC().Truncate(time.Second)), pr.pair.target, p.CapturedAt, pr.pair.recordID); err != nil {
+	if pr.pair.Meta, err = evidence.BuildMetaRecord(newSnapshotMeta(p, id, pr.metaSnapID, p.CapturedAt.UTC().Truncate(time.Second)), pr.pair.Target, p.CapturedAt, pr.pair.RecordID); err != nil {
 		return nil, err
 	}
 	return &pr, nil
@@ -258,7 +260,7 @@ func (s *Store) saveBatch(reqs []*saveReq) ([]saveAns, error) {
 	}
 	// The WARC records must be durable before any snapshot points at them.
 	if wroteWARC {
-		if err := s.warc.sync(); err != nil {
+		if err := s.warc.Sync(); err != nil {
 			return nil, err
 		}
 	}
@@ -410,15 +412,15 @@ func (s *Store) insertSnapshot(ctx context.Context, q queryer, r *saveReq, n new
 	if n.snapID != prep.metaSnapID {
 		// Its second was taken: the metadata record must name the ID the
 		// snapshot really gets.
-		meta, err := buildMetaRecord(newSnapshotMeta(p, id, n.snapID, n.snapAt), prep.pair.target, p.CapturedAt, prep.pair.recordID)
+		meta, err := evidence.BuildMetaRecord(newSnapshotMeta(p, id, n.snapID, n.snapAt), prep.pair.Target, p.CapturedAt, prep.pair.RecordID)
 		if err != nil {
 			return nil, err
 		}
 		pair := *prep.pair
-		pair.meta = meta
+		pair.Meta = meta
 		prep = &prepared{textZ: prep.textZ, mdZ: prep.mdZ, htmlZ: prep.htmlZ, pair: &pair, metaSnapID: n.snapID}
 	}
-	file, offset, written, err := s.warc.appendPair(prep.pair)
+	file, offset, written, err := s.warc.Append(prep.pair)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", errWARCWrite, err)
 	}
@@ -430,7 +432,7 @@ func (s *Store) insertSnapshot(ctx context.Context, q queryer, r *saveReq, n new
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		n.snapID, id, n.captured, fmtTimePtr(p.RevisionDate), fmtTimePtr(p.PublishedDate), p.Title, p.Byline, n.fetched,
 		prep.htmlZ, prep.textZ, prep.mdZ, p.Fingerprint, fpVersion(p.Fingerprint), len(strings.Fields(p.Text)), p.Extractor,
-		file, offset, prep.pair.recordID, prep.pair.payloadDigest, 1+len(p.MorePages), p.DeclaredCanonical,
+		file, offset, prep.pair.RecordID, prep.pair.PayloadDigest, 1+len(p.MorePages), p.DeclaredCanonical,
 	)
 	if err != nil {
 		return res, fmt.Errorf("insert snapshot: %w", err)
