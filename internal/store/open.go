@@ -45,6 +45,13 @@ type Options struct {
 	// a writer starting later commits, at the cost of SQLite creating its
 	// -wal and -shm lock files beside the database when they are missing.
 	ReadOnlyLive bool
+	// Database names the index's database: "" keeps SQLite in the
+	// archive's directory (annalist.db); a postgres:// URL uses that
+	// PostgreSQL database (WARC files stay under the directory).
+	Database string
+	// Worker goes into the names of the WARC files this Store writes, so
+	// that workers sharing one WARC directory name their files apart.
+	Worker string
 }
 
 // Store is the archive in one directory: annalist.db and warc/. It is safe
@@ -62,6 +69,7 @@ type Store struct {
 	warc *evidence.Writer
 
 	legacyText bool // Options.LegacyTextFormat
+	pg         bool // the index is PostgreSQL (postgres.go)
 	readOnly   bool // OpenReadOnly: wdb, warc and the writer are nil
 
 	mu      sync.RWMutex // guards closed against sends on queue
@@ -99,31 +107,43 @@ func open(ctx context.Context, dir string, opts Options, repair bool) (*Store, e
 	if err := os.MkdirAll(warcDir, 0o755); err != nil {
 		return nil, fmt.Errorf("open store: %w", err)
 	}
-	if fs := detectNetworkFS(dir); fs != "" {
-		opts.Logger.Warn("archive is on a network file system; SQLite locking may be unreliable there",
-			"dir", dir, "fs", fs)
-	}
+	pg := IsPostgres(opts.Database)
+	var wdb, rdb *sql.DB
+	var err error
 	dbPath := filepath.Join(dir, "annalist.db")
-	syncMode := "NORMAL"
-	if opts.NoSync {
-		syncMode = "OFF"
+	if pg {
+		if wdb, rdb, err = openPG(opts.Database, max(4, runtime.NumCPU())); err != nil {
+			return nil, err
+		}
+	} else {
+		if opts.Database != "" {
+			return nil, fmt.Errorf("open database: %q is not a postgres:// URL (leave database unset for SQLite in the data directory)", opts.Database)
+		}
+		if fs := detectNetworkFS(dir); fs != "" {
+			opts.Logger.Warn("archive is on a network file system; SQLite locking may be unreliable there",
+				"dir", dir, "fs", fs)
+		}
+		syncMode := "NORMAL"
+		if opts.NoSync {
+			syncMode = "OFF"
+		}
+		wdb, err = sql.Open("sqlite", dsn(dbPath, syncMode, true))
+		if err != nil {
+			return nil, fmt.Errorf("open database: %w", err)
+		}
+		wdb.SetMaxOpenConns(1)
+		wdb.SetMaxIdleConns(1)
+		wdb.SetConnMaxIdleTime(0)
+		wdb.SetConnMaxLifetime(0)
+		rdb, err = sql.Open("sqlite", dsn(dbPath, syncMode, false))
+		if err != nil {
+			wdb.Close()
+			return nil, fmt.Errorf("open database: %w", err)
+		}
+		n := max(4, runtime.NumCPU())
+		rdb.SetMaxOpenConns(n)
+		rdb.SetMaxIdleConns(n)
 	}
-	wdb, err := sql.Open("sqlite", dsn(dbPath, syncMode, true))
-	if err != nil {
-		return nil, fmt.Errorf("open database: %w", err)
-	}
-	wdb.SetMaxOpenConns(1)
-	wdb.SetMaxIdleConns(1)
-	wdb.SetConnMaxIdleTime(0)
-	wdb.SetConnMaxLifetime(0)
-	rdb, err := sql.Open("sqlite", dsn(dbPath, syncMode, false))
-	if err != nil {
-		wdb.Close()
-		return nil, fmt.Errorf("open database: %w", err)
-	}
-	n := max(4, runtime.NumCPU())
-	rdb.SetMaxOpenConns(n)
-	rdb.SetMaxIdleConns(n)
 
 	s := &Store{
 		dir:     dir,
@@ -137,8 +157,13 @@ func open(ctx context.Context, dir string, opts Options, repair bool) (*Store, e
 		writerD: make(chan struct{}),
 
 		legacyText: opts.LegacyTextFormat,
+		pg:         pg,
 	}
-	if err := s.migrate(ctx); err != nil {
+	migrate := s.migrate
+	if pg {
+		migrate = s.migratePG
+	}
+	if err := migrate(ctx); err != nil {
 		wdb.Close()
 		rdb.Close()
 		if sharedMemoryFailed(err) {
@@ -148,6 +173,7 @@ func open(ctx context.Context, dir string, opts Options, repair bool) (*Store, e
 		return nil, err
 	}
 	s.warc = evidence.NewWriter(warcDir, opts.WARCMaxSize, opts.NoSync, opts.Now, opts.Logger)
+	s.warc.Worker = opts.Worker
 	if repair {
 		if err := evidence.RepairOpen(warcDir, s.maxReferencedOffset(ctx), opts.Logger); err != nil {
 			wdb.Close()

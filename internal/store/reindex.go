@@ -264,7 +264,7 @@ func (s *Store) importMetas(ctx context.Context, metas []foundMeta, rep *Reindex
 			m, err := read(fm)
 			if err == nil {
 				var added bool
-				if added, err = importSnapshot(ctx, tx, m, fm); err == nil && !added {
+				if added, err = s.importSnapshot(ctx, tx, m, fm); err == nil && !added {
 					rep.Duplicates++
 					continue
 				}
@@ -295,7 +295,7 @@ func (s *Store) importMetas(ctx context.Context, metas []foundMeta, rep *Reindex
 
 // importSnapshot adds one snapshot read back from WARC; false when a
 // snapshot of that ID is there already.
-func importSnapshot(ctx context.Context, tx *sql.Tx, m *SnapshotMeta, fm foundMeta) (bool, error) {
+func (s *Store) importSnapshot(ctx context.Context, tx *sql.Tx, m *SnapshotMeta, fm foundMeta) (bool, error) {
 	var one int
 	err := tx.QueryRowContext(ctx, `SELECT 1 FROM snapshots WHERE id = ?`, m.SnapshotID).Scan(&one)
 	if err == nil {
@@ -349,22 +349,20 @@ func importSnapshot(ctx context.Context, tx *sql.Tx, m *SnapshotMeta, fm foundMe
 	if fetched == "" {
 		fetched = m.FetchURL
 	}
-	ins, err := tx.ExecContext(ctx, `
+	var seq int64
+	err = tx.QueryRowContext(ctx, `
 		INSERT INTO snapshots (id, article_id, captured_at, revision_date, published_date, title, byline, url,
 			html, text, markdown, fingerprint, fp_version, words, extractor,
 			warc_file, warc_offset, warc_record_id, payload_digest, pages, declared_canonical)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		RETURNING seq`,
 		m.SnapshotID, m.ArticleID, at, fmtTimePtr(rev), fmtTimePtr(pub), m.Title, m.Byline, fetched,
 		htmlZ, textZ, mdZ, m.Fingerprint, fpVersion(m.Fingerprint), len(strings.Fields(m.Text)), m.Extractor,
-		fm.file, fm.offset, fm.recordID, fm.payloadDigest, max(1, m.Pages), m.DeclaredCanonical)
+		fm.file, fm.offset, fm.recordID, fm.payloadDigest, max(1, m.Pages), m.DeclaredCanonical).Scan(&seq)
 	if err != nil {
 		return false, fmt.Errorf("insert snapshot: %w", err)
 	}
-	seq, err := ins.LastInsertId()
-	if err != nil {
-		return false, fmt.Errorf("insert snapshot: %w", err)
-	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO snapshots_fts (rowid, title, text) VALUES (?, ?, ?)`, seq, m.Title, m.Text); err != nil {
+	if err := s.indexSnapshot(ctx, tx, seq, m.Title, m.Text); err != nil {
 		return false, fmt.Errorf("index snapshot: %w", err)
 	}
 	outcome := OutcomeRevised

@@ -425,23 +425,21 @@ func (s *Store) insertSnapshot(ctx context.Context, q queryer, r *saveReq, n new
 		return nil, fmt.Errorf("%w: %w", errWARCWrite, err)
 	}
 	res := &SaveResult{ArticleID: id, Outcome: n.outcome, SnapshotID: n.snapID, WARCBytes: written}
-	ins, err := q.ExecContext(ctx, `
+	var seq int64
+	err = q.QueryRowContext(ctx, `
 		INSERT INTO snapshots (id, article_id, captured_at, revision_date, published_date, title, byline, url,
 			html, text, markdown, fingerprint, fp_version, words, extractor,
 			warc_file, warc_offset, warc_record_id, payload_digest, pages, declared_canonical)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		RETURNING seq`,
 		n.snapID, id, n.captured, fmtTimePtr(p.RevisionDate), fmtTimePtr(p.PublishedDate), p.Title, p.Byline, n.fetched,
 		prep.htmlZ, prep.textZ, prep.mdZ, p.Fingerprint, fpVersion(p.Fingerprint), len(strings.Fields(p.Text)), p.Extractor,
 		file, offset, prep.pair.RecordID, prep.pair.PayloadDigest, 1+len(p.MorePages), p.DeclaredCanonical,
-	)
+	).Scan(&seq)
 	if err != nil {
 		return res, fmt.Errorf("insert snapshot: %w", err)
 	}
-	seq, err := ins.LastInsertId()
-	if err != nil {
-		return res, fmt.Errorf("insert snapshot: %w", err)
-	}
-	if _, err := q.ExecContext(ctx, `INSERT INTO snapshots_fts (rowid, title, text) VALUES (?, ?, ?)`, seq, p.Title, p.Text); err != nil {
+	if err := s.indexSnapshot(ctx, q, seq, p.Title, p.Text); err != nil {
 		return res, fmt.Errorf("index snapshot: %w", err)
 	}
 	if err := storeWordChanges(ctx, q, id, seq, n.captured, prep.changes); err != nil {
