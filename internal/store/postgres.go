@@ -244,7 +244,7 @@ func closeParen(q string, from int) (end int, comma bool) {
 	return -1, false
 }
 
-// placeholders numbers the ? outside string literals.
+// placeholders numbers the ? outside string literals; ?NNN keeps its number.
 func placeholders(q string) string {
 	if !strings.Contains(q, "?") {
 		return q
@@ -262,6 +262,15 @@ func placeholders(q string) string {
 		case c == '\'':
 			inStr = true
 		case c == '?':
+			j := i + 1
+			for j < len(q) && q[j] >= '0' && q[j] <= '9' {
+				j++
+			}
+			if j > i+1 { // ?NNN: SQLite's numbered parameter
+				b.WriteString("$" + q[i+1:j])
+				i = j - 1
+				continue
+			}
 			n++
 			b.WriteString("$" + strconv.Itoa(n))
 			continue

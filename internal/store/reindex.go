@@ -324,7 +324,7 @@ func (s *Store) importSnapshot(ctx context.Context, tx *sql.Tx, m *SnapshotMeta,
 	// last_captured_at and fetch_url on.
 	if _, err := tx.ExecContext(ctx, `INSERT INTO articles (id, source, url, fetch_url, first_seen, last_captured_at)
 		VALUES (?, ?, ?, ?, ?, ?)
-		ON CONFLICT (id) DO UPDATE SET fetch_url = excluded.fetch_url, last_captured_at = max(last_captured_at, excluded.last_captured_at)`,
+		ON CONFLICT (id) DO UPDATE SET fetch_url = excluded.fetch_url, last_captured_at = max(articles.last_captured_at, excluded.last_captured_at)`,
 		m.ArticleID, m.Source, m.CanonicalURL, m.FetchURL, at, at); err != nil {
 		return false, fmt.Errorf("upsert article: %w", err)
 	}

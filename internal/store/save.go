@@ -372,12 +372,12 @@ func upsertArticle(ctx context.Context, q queryer, id string, p *Page, captured,
 		INSERT INTO articles (id, source, url, fetch_url, first_seen, last_captured_at, next_check_at, etag, last_modified, body_key, declared_canonical)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (id) DO UPDATE SET
-			declared_canonical = CASE WHEN excluded.last_captured_at >= coalesce(last_captured_at, '') THEN excluded.declared_canonical ELSE declared_canonical END,
-			fetch_url = CASE WHEN excluded.last_captured_at >= coalesce(last_captured_at, '') THEN excluded.fetch_url ELSE fetch_url END,
-			etag = CASE WHEN excluded.last_captured_at >= coalesce(last_captured_at, '') THEN excluded.etag ELSE etag END,
-			last_modified = CASE WHEN excluded.last_captured_at >= coalesce(last_captured_at, '') THEN excluded.last_modified ELSE last_modified END,
-			last_captured_at = max(coalesce(last_captured_at, ''), excluded.last_captured_at),
-			next_check_at = coalesce(excluded.next_check_at, next_check_at),
+			declared_canonical = CASE WHEN excluded.last_captured_at >= coalesce(articles.last_captured_at, '') THEN excluded.declared_canonical ELSE articles.declared_canonical END,
+			fetch_url = CASE WHEN excluded.last_captured_at >= coalesce(articles.last_captured_at, '') THEN excluded.fetch_url ELSE articles.fetch_url END,
+			etag = CASE WHEN excluded.last_captured_at >= coalesce(articles.last_captured_at, '') THEN excluded.etag ELSE articles.etag END,
+			last_modified = CASE WHEN excluded.last_captured_at >= coalesce(articles.last_captured_at, '') THEN excluded.last_modified ELSE articles.last_modified END,
+			last_captured_at = max(coalesce(articles.last_captured_at, ''), excluded.last_captured_at),
+			next_check_at = coalesce(excluded.next_check_at, articles.next_check_at),
 			body_key = excluded.body_key`,
 		id, p.Source, p.Canonical, p.FetchURL, captured, captured, fmtTimePtr(p.NextCheckAt), p.ETag, p.LastModified, bodyKey, p.DeclaredCanonical,
 	); err != nil {
