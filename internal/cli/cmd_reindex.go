@@ -28,9 +28,13 @@ func runReindex(ctx context.Context, m *Main, args []string) error {
 	if !*fromWARC {
 		return usageErr("say where to rebuild from: --from-warc")
 	}
-	dir, err := m.dataDir(*data)
+	dir, database, err := m.dataDir(*data)
 	if err != nil {
 		return err
+	}
+	if database != "" {
+		// Reindex rebuilds annalist.db; into PostgreSQL it is not built yet.
+		return fmt.Errorf("reindex --from-warc rebuilds the SQLite index only; this archive's index is PostgreSQL (database: or $ANNALIST_DATABASE)")
 	}
 	pp := m.newProgress("reindex")
 	rep, err := store.Reindex(ctx, dir, store.Options{Logger: m.logger, Now: m.Now}, store.ReindexOptions{Force: *force, Progress: pp.report})

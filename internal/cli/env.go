@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strings"
 	"time"
 
 	"annalist/internal/config"
@@ -28,12 +29,45 @@ func (m *Main) loadConfig() (*config.Config, error) {
 		}
 		return nil, err
 	}
+	if db := m.Getenv("ANNALIST_DATABASE"); db != "" {
+		if err := config.CheckDatabase(db); err != nil {
+			return nil, &exitError{code: 2, msg: "ANNALIST_DATABASE: " + err.Error()}
+		}
+		cfg.Database = db
+	}
 	return cfg, nil
+}
+
+// storeOptions are the store options of cfg's archive: its database, and
+// on a shared PostgreSQL index a worker ID (the host name) in the names of
+// the WARC files this process writes.
+func (m *Main) storeOptions(cfg *config.Config) store.Options {
+	o := store.Options{Logger: m.logger, Now: m.Now, Database: cfg.Database}
+	if cfg.Database != "" {
+		o.Worker = workerID()
+	}
+	return o
+}
+
+// workerID is the host name, reduced to the characters a WARC file name
+// may hold.
+func workerID() string {
+	h, _ := os.Hostname()
+	id := strings.Map(func(r rune) rune {
+		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' {
+			return r
+		}
+		return '_'
+	}, h)
+	if id == "" {
+		id = "worker"
+	}
+	return id
 }
 
 // openStore opens the archive of cfg.
 func (m *Main) openStore(ctx context.Context, cfg *config.Config) (*store.Store, error) {
-	st, err := store.Open(ctx, cfg.DataDir, store.Options{Logger: m.logger, Now: m.Now})
+	st, err := store.Open(ctx, cfg.DataDir, m.storeOptions(cfg))
 	if err != nil {
 		return nil, fmt.Errorf("open archive %s: %w", cfg.DataDir, err)
 	}
@@ -61,7 +95,9 @@ func (m *Main) openArchiveReadOnly(ctx context.Context, live bool) (*config.Conf
 	if err != nil {
 		return nil, nil, err
 	}
-	st, err := store.OpenReadOnly(ctx, cfg.DataDir, store.Options{Logger: m.logger, Now: m.Now, ReadOnlyLive: live})
+	opts := m.storeOptions(cfg)
+	opts.ReadOnlyLive = live
+	st, err := store.OpenReadOnly(ctx, cfg.DataDir, opts)
 	if err != nil {
 		return nil, nil, fmt.Errorf("open archive %s read-only: %w", cfg.DataDir, err)
 	}
