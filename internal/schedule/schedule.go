@@ -84,7 +84,7 @@ type Scheduler struct {
 	FirstDue func(src config.Source) time.Time
 	// MaxShared bounds the jobs this worker runs at once, leaving the rest
 	// to the other workers; default 4.
-	MaxShared int
+	MaxShared     int
 	sharedRunning atomic.Int32
 }
 
