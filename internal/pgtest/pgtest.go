@@ -9,7 +9,9 @@
 //
 // and calls NewDatabase for a fresh, empty database per test.
 // $ANNALIST_TEST_POSTGRES (a postgres:// URL of a server where we may
-// create databases) uses that server instead of starting one.
+// create databases) uses that server instead of starting one. Without
+// PostgreSQL the tests skip, unless $ANNALIST_REQUIRE_POSTGRES is set
+// (.ci/run sets it) and they fail.
 package pgtest
 
 import (
@@ -55,6 +57,9 @@ func Main(m *testing.M) int {
 func NewDatabase(tb testing.TB) string {
 	tb.Helper()
 	once.Do(func() { startEr = start() })
+	if errors.Is(startEr, errNotInstalled) && os.Getenv("ANNALIST_REQUIRE_POSTGRES") != "" {
+		tb.Fatalf("PostgreSQL required (ANNALIST_REQUIRE_POSTGRES is set): %v", startEr)
+	}
 	if errors.Is(startEr, errNotInstalled) {
 		tb.Skipf("PostgreSQL tests skipped: %v (install Debian's postgresql, or set ANNALIST_TEST_POSTGRES)", startEr)
 	}
