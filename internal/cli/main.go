@@ -52,7 +52,7 @@ func commands() []command {
 	return []command{
 		daemonCommand, fetchCommand, extractCommand, sourcesCommand, listCommand,
 		historyCommand, showCommand, diffCommand, searchCommand, serveCommand, verifyCommand, reindexCommand,
-		demoCommand, versionCommand,
+		migrateCommand, demoCommand, versionCommand,
 	}
 }
 

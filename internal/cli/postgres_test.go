@@ -75,3 +75,38 @@ func TestPostgresArchive(t *testing.T) {
 		t.Errorf("bad ANNALIST_DATABASE: exit %d, %s", code, stderr)
 	}
 }
+
+// TestMigrateArchive: migrate-archive copies an SQLite archive into
+// PostgreSQL and checks the counts; the archive then reads the same on it.
+func TestMigrateArchive(t *testing.T) {
+	f := newFixture(t)
+	if _, stderr, code := f.run("fetch"); code != 0 {
+		t.Fatalf("fetch: %s", stderr)
+	}
+	var before []map[string]any
+	f.runJSON(&before, "list", "--json")
+	db := pgtest.NewDatabase(t)
+	if _, stderr, code := f.run("migrate-archive"); code != 2 || !strings.Contains(stderr, "--to") {
+		t.Errorf("without --to: exit %d, %s", code, stderr)
+	}
+	out, stderr, code := f.run("migrate-archive", "--to", db, "--json")
+	var rep struct {
+		OK     bool `json:"ok"`
+		Tables []struct {
+			Table    string `json:"table"`
+			SQLite   int    `json:"sqlite"`
+			Postgres int    `json:"postgres"`
+		} `json:"tables"`
+	}
+	if code != 0 || json.Unmarshal([]byte(out), &rep) != nil || !rep.OK || len(rep.Tables) == 0 {
+		t.Fatalf("migrate-archive: exit %d\n%s\n%s", code, out, stderr)
+	}
+	out, stderr, code = f.runEnv(map[string]string{"ANNALIST_DATABASE": db}, "list", "--json")
+	var after []map[string]any
+	if code != 0 || json.Unmarshal([]byte(out), &after) != nil || len(after) != len(before) || after[0]["id"] != before[0]["id"] {
+		t.Fatalf("list on PostgreSQL after the copy: exit %d, %d articles (want %d)\n%s", code, len(after), len(before), stderr)
+	}
+	if _, stderr, code := f.run("migrate-archive", "--to", db); code != 1 || !strings.Contains(stderr, "not empty") {
+		t.Errorf("second copy: exit %d, %s", code, stderr)
+	}
+}
