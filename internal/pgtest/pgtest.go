@@ -177,3 +177,65 @@ func freePort() (int, error) {
 	defer l.Close()
 	return l.Addr().(*net.TCPAddr).Port, nil
 }
+
+// ServerCPU is the CPU time (user and system) the test cluster's processes
+// have used so far: the postmaster, its live backends, and the backends it
+// has reaped. ok is false when the server is not this package's own (or
+// /proc cannot tell).
+func ServerCPU() (cpu time.Duration, ok bool) {
+	if dir == "" {
+		return 0, false
+	}
+	pidFile, err := os.ReadFile(filepath.Join(dir, "data", "postmaster.pid"))
+	if err != nil {
+		return 0, false
+	}
+	pm, err := strconv.Atoi(strings.TrimSpace(strings.SplitN(string(pidFile), "\n", 2)[0]))
+	if err != nil {
+		return 0, false
+	}
+	const tick = 10 * time.Millisecond // USER_HZ is 100 on Linux
+	ticks, _, ok := procTicks(pm, true)
+	if !ok {
+		return 0, false
+	}
+	procs, _ := filepath.Glob("/proc/[0-9]*")
+	for _, p := range procs {
+		pid, err := strconv.Atoi(filepath.Base(p))
+		if err != nil || pid == pm {
+			continue
+		}
+		if t, ppid, ok := procTicks(pid, false); ok && ppid == pm {
+			ticks += t
+		}
+	}
+	return time.Duration(ticks) * tick, true
+}
+
+// procTicks reads utime+stime (and with children, cutime+cstime) and the
+// parent pid from /proc/pid/stat.
+func procTicks(pid int, children bool) (ticks int64, ppid int, ok bool) {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0, 0, false
+	}
+	s := string(b)
+	i := strings.LastIndexByte(s, ')') // the command name may hold spaces
+	if i < 0 {
+		return 0, 0, false
+	}
+	f := strings.Fields(s[i+1:]) // f[0] is field 3 (state)
+	if len(f) < 15 {
+		return 0, 0, false
+	}
+	ppid, _ = strconv.Atoi(f[1])
+	n := 2 // utime (14), stime (15)
+	if children {
+		n = 4 // and cutime (16), cstime (17)
+	}
+	for _, v := range f[11 : 11+n] {
+		x, _ := strconv.ParseInt(v, 10, 64)
+		ticks += x
+	}
+	return ticks, ppid, true
+}
