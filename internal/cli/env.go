@@ -106,7 +106,14 @@ func (m *Main) openArchiveReadOnly(ctx context.Context, live bool) (*config.Conf
 
 // newHarvester wires the fetcher and the store for polling.
 func (m *Main) newHarvester(cfg *config.Config, st *store.Store) *harvest.Harvester {
+	// On a PostgreSQL index the per-host pacing and Retry-After are kept
+	// in the database, for every worker sharing it.
+	var shared fetch.SharedPacing
+	if p, err := st.Pacing(); err == nil {
+		shared = p
+	}
 	fc := fetch.New(fetch.Options{
+		SharedPacing:         shared,
 		UserAgent:            cfg.UserAgent,
 		Timeout:              cfg.HTTP.Timeout,
 		MaxBody:              cfg.HTTP.MaxBody,
