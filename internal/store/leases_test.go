@@ -3,12 +3,14 @@ package store_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sync"
 	"testing"
 	"time"
 
 	"annalist/internal/pgtest"
 	"annalist/internal/store"
+	"annalist/internal/store/storetest"
 )
 
 func TestLeasesNeedPostgres(t *testing.T) {
@@ -116,5 +118,44 @@ func TestLeases(t *testing.T) {
 	}
 	if _, ok, _ := a.Claim(ctx, []string{"poll:later"}, time.Minute); ok {
 		t.Error("claimed a job not yet due")
+	}
+}
+
+// Two workers saving the same article at once (a poll on one, a watch on
+// the other) store one snapshot per distinct text, never two.
+func TestConcurrentWorkersNoDuplicateSnapshot(t *testing.T) {
+	ctx := context.Background()
+	db := pgtest.NewDatabase(t)
+	var stores []*store.Store
+	for range 2 {
+		s, err := store.Open(ctx, t.TempDir(), store.Options{NoSync: true, Database: db})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer s.Close()
+		stores = append(stores, s)
+	}
+	t0 := time.Date(2024, 6, 1, 0, 0, 0, 0, time.UTC)
+	const rounds = 12
+	for i := range rounds {
+		var wg sync.WaitGroup
+		for w, s := range stores {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				p := storetest.Page("news", "same", "Same", fmt.Sprintf("Text version %d of the same article.", i), t0.Add(time.Duration(2*i+w)*time.Second))
+				if _, err := s.SaveCapture(ctx, p); err != nil {
+					t.Error(err)
+				}
+			}()
+		}
+		wg.Wait()
+	}
+	snaps, err := stores[0].Snapshots(ctx, store.ArticleID("https://news.example/same"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(snaps) != rounds {
+		t.Errorf("%d snapshots for %d distinct texts saved twice each", len(snaps), rounds)
 	}
 }

@@ -374,3 +374,29 @@ func redactURL(s string) string {
 	}
 	return fmt.Sprintf("postgres://%s@%s:%d/%s", cfg.User, cfg.Host, cfg.Port, cfg.Database)
 }
+
+// lockArticles takes a transaction-scoped advisory lock on every article
+// the batch writes. Workers sharing a PostgreSQL index may save one
+// article at once (a poll on one, a revision watch on another), and the
+// read-decide-write of a save must not interleave, as SQLite's one writer
+// ensures; the locks are taken in one order, so two batches never
+// deadlock.
+func lockArticles(ctx context.Context, tx *sql.Tx, reqs []*saveReq) error {
+	ids := make([]string, 0, len(reqs)+1)
+	for _, r := range reqs {
+		switch {
+		case r.u != nil:
+			ids = append(ids, r.u.ArticleID)
+		default:
+			ids = append(ids, r.id)
+			if r.p.ArticleID != "" {
+				ids = append(ids, r.p.ArticleID)
+			}
+		}
+	}
+	if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(hashtextextended(id, 0))
+		FROM (SELECT DISTINCT unnest(?::text[]) AS id ORDER BY 1) t`, ids); err != nil {
+		return fmt.Errorf("lock articles: %w", err)
+	}
+	return nil
+}

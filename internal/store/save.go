@@ -230,6 +230,11 @@ func (s *Store) saveBatch(reqs []*saveReq) ([]saveAns, error) {
 	// prepare the statements saveOne met unprepared.
 	defer s.wstmts.fill(ctx)
 	defer tx.Rollback()
+	if s.pg {
+		if err := lockArticles(ctx, tx, reqs); err != nil {
+			return nil, err
+		}
+	}
 	answers := make([]saveAns, len(reqs))
 	wroteWARC := false
 	for i, r := range reqs {
