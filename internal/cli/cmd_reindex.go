@@ -32,12 +32,9 @@ func runReindex(ctx context.Context, m *Main, args []string) error {
 	if err != nil {
 		return err
 	}
-	if database != "" {
-		// Reindex rebuilds annalist.db; into PostgreSQL it is not built yet.
-		return fmt.Errorf("reindex --from-warc rebuilds the SQLite index only; this archive's index is PostgreSQL (database: or $ANNALIST_DATABASE)")
-	}
+
 	pp := m.newProgress("reindex")
-	rep, err := store.Reindex(ctx, dir, store.Options{Logger: m.logger, Now: m.Now}, store.ReindexOptions{Force: *force, Progress: pp.report})
+	rep, err := store.Reindex(ctx, dir, store.Options{Logger: m.logger, Now: m.Now, Database: database}, store.ReindexOptions{Force: *force, Progress: pp.report})
 	pp.done()
 	if err != nil {
 		return fmt.Errorf("rebuild %s: %w", dir, err)

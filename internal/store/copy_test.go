@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"reflect"
 	"testing"
@@ -93,5 +94,53 @@ func TestCopyToPostgres(t *testing.T) {
 	}
 	if hits, err := pg.Search(ctx, "copy", store.SearchOptions{}); err != nil || len(hits) != 1 {
 		t.Errorf("search for the new page: %v, %v", hits, err)
+	}
+}
+
+// reindex --from-warc into PostgreSQL: the WARC files alone rebuild the
+// index there, as they do annalist.db, and a database holding snapshots is
+// refused.
+func TestReindexIntoPostgres(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	t0 := time.Date(2024, 5, 1, 8, 0, 0, 0, time.UTC)
+	lite, err := store.Open(ctx, dir, store.Options{NoSync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 5 {
+		if _, err := lite.SaveCapture(ctx, storetest.Page("news", fmt.Sprintf("r%d", i%2), fmt.Sprintf("Title %d", i),
+			fmt.Sprintf("Annals, revision %d.", i), t0.Add(time.Duration(i)*time.Hour))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, _ := lite.Search(ctx, "annals", store.SearchOptions{})
+	if err := lite.Close(); err != nil {
+		t.Fatal(err)
+	}
+	db := pgtest.NewDatabase(t)
+	rep, err := store.Reindex(ctx, dir, store.Options{Database: db}, store.ReindexOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Snapshots != 5 || rep.Articles != 2 || rep.Sources != 1 {
+		t.Errorf("report %+v", rep)
+	}
+	pg, err := store.OpenReadOnly(ctx, dir, store.Options{Database: db})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := pg.Search(ctx, "annals", store.SearchOptions{})
+	pg.Close()
+	if err != nil || len(got) != len(want) {
+		t.Fatalf("search after reindex: %d hits, want %d (%v)", len(got), len(want), err)
+	}
+	for i := range got {
+		if got[i].SnapshotID != want[i].SnapshotID {
+			t.Errorf("hit %d: %s, want %s", i, got[i].SnapshotID, want[i].SnapshotID)
+		}
+	}
+	if _, err := store.Reindex(ctx, dir, store.Options{Database: db}, store.ReindexOptions{Force: true}); !errors.Is(err, store.ErrDatabaseExists) {
+		t.Errorf("reindex into a filled database: %v", err)
 	}
 }

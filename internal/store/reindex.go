@@ -70,6 +70,9 @@ func Reindex(ctx context.Context, dir string, opts Options, ro ReindexOptions) (
 		return nil, err
 	}
 	rep := &ReindexReport{}
+	if IsPostgres(opts.Database) {
+		return reindexPG(ctx, dir, warcDir, opts, ro, rep)
+	}
 	dbPath := filepath.Join(dir, "annalist.db")
 	if _, err := os.Stat(dbPath); err == nil && !ro.Force {
 		return nil, fmt.Errorf("%w in %s; pass --force to move it aside and rebuild", ErrDatabaseExists, dir)
@@ -388,4 +391,30 @@ func optTime(s string) (*time.Time, error) {
 		return nil, err
 	}
 	return &t, nil
+}
+
+// reindexPG rebuilds the index in an empty PostgreSQL database (the WARC
+// files of every worker lie in one directory); a database already holding
+// snapshots is refused, --force or not: it is not ours to move aside.
+func reindexPG(ctx context.Context, dir, warcDir string, opts Options, ro ReindexOptions, rep *ReindexReport) (*ReindexReport, error) {
+	s, err := open(ctx, dir, opts, false)
+	if err != nil {
+		return nil, err
+	}
+	defer s.Close()
+	var have int64
+	if err := s.rdb.QueryRowContext(ctx, `SELECT count(*) FROM snapshots`).Scan(&have); err != nil {
+		return nil, fmt.Errorf("reindex: %w", err)
+	}
+	if have > 0 {
+		return nil, fmt.Errorf("%w: PostgreSQL database %s holds %d snapshots; reindex into an empty database", ErrDatabaseExists, redactURL(opts.Database), have)
+	}
+	metas, err := readMetas(ctx, warcDir, ro.Progress, rep)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.importMetas(ctx, metas, rep); err != nil {
+		return nil, err
+	}
+	return rep, s.Close()
 }
