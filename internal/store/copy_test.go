@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -142,5 +143,19 @@ func TestReindexIntoPostgres(t *testing.T) {
 	}
 	if _, err := store.Reindex(ctx, dir, store.Options{Database: db}, store.ReindexOptions{Force: true}); !errors.Is(err, store.ErrDatabaseExists) {
 		t.Errorf("reindex into a filled database: %v", err)
+	}
+}
+
+// A reader on a PostgreSQL database no writer has used yet says there is
+// no archive; one on an unreachable server says why it failed.
+func TestOpenReadOnlyPostgresErrors(t *testing.T) {
+	ctx := context.Background()
+	_, err := store.OpenReadOnly(ctx, t.TempDir(), store.Options{Database: pgtest.NewDatabase(t)})
+	if !errors.Is(err, store.ErrNoArchive) {
+		t.Errorf("empty database: %v, want ErrNoArchive", err)
+	}
+	_, err = store.OpenReadOnly(ctx, t.TempDir(), store.Options{Database: "postgres://nobody:secret@127.0.0.1:1/none?sslmode=disable&connect_timeout=2"})
+	if err == nil || errors.Is(err, store.ErrNoArchive) || strings.Contains(err.Error(), "secret") {
+		t.Errorf("unreachable server: %v", err)
 	}
 }

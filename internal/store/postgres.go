@@ -11,6 +11,7 @@ import (
 	"database/sql"
 	"database/sql/driver"
 	"embed"
+	"errors"
 	"fmt"
 	"regexp"
 	"sort"
@@ -19,6 +20,7 @@ import (
 	"sync"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/stdlib"
 )
 
@@ -330,7 +332,11 @@ func openReadOnlyPG(ctx context.Context, dir string, opts Options) (*Store, erro
 	var have int
 	if err := rdb.QueryRowContext(ctx, `SELECT coalesce(max(version), 0) FROM annalist_schema`).Scan(&have); err != nil {
 		rdb.Close()
-		return nil, fmt.Errorf("%w in PostgreSQL database %s (%v; 'annalist fetch' or 'annalist daemon' creates it)", ErrNoArchive, redactURL(opts.Database), err)
+		var pe *pgconn.PgError
+		if errors.As(err, &pe) && pe.Code == "42P01" { // undefined_table: never written to
+			return nil, fmt.Errorf("%w in PostgreSQL database %s ('annalist fetch' or 'annalist daemon' creates it)", ErrNoArchive, redactURL(opts.Database))
+		}
+		return nil, fmt.Errorf("open database %s: %w", redactURL(opts.Database), err)
 	}
 	want, err := latestPGMigration()
 	if err != nil {
