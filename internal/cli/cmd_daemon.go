@@ -22,7 +22,7 @@ import (
 var daemonCommand = command{
 	name:    "daemon",
 	summary: "run in the foreground until stopped (SIGTERM, Ctrl-C): poll every source on its schedule, watch known articles for revisions, serve the web UI",
-	usage:   "daemon [--no-initial-poll] [--shutdown-grace DURATION] [--no-web]",
+	usage:   "daemon [--no-initial-poll] [--shutdown-grace DURATION] [--no-web] [--lease-ttl DURATION]",
 	run:     runDaemon,
 }
 
@@ -31,6 +31,7 @@ func runDaemon(ctx context.Context, m *Main, args []string) error {
 	noInitial := fs.Bool("no-initial-poll", false, "do not poll the sources that are overdue at start-up; wait for their schedule")
 	grace := fs.Duration("shutdown-grace", 30*time.Second, "on SIGTERM/SIGINT, how long to wait for runs in flight")
 	noWeb := fs.Bool("no-web", false, "do not serve the web UI on web.listen")
+	leaseTTL := fs.Duration("lease-ttl", 60*time.Second, "with a PostgreSQL index: how long a worker's claim on a source lasts unless renewed; a dead worker's sources are taken over within it")
 	if pos, err := m.parseArgs(fs, args); err != nil {
 		return err
 	} else if len(pos) > 0 {
@@ -59,6 +60,22 @@ func runDaemon(ctx context.Context, m *Main, args []string) error {
 			log.Error("record panic", "source", source, "error", err)
 		}
 	}
+	shared := cfg.Database != ""
+	if shared {
+		// Several daemons share the PostgreSQL index: each due poll and
+		// watch goes to one of them through the lease table.
+		if *leaseTTL < 3*time.Second {
+			return usageErr("--lease-ttl: %v is too short (3s at least)", *leaseTTL)
+		}
+		leases, err := st.Leases(fmt.Sprintf("%s-%d", workerID(), os.Getpid()))
+		if err != nil {
+			return err
+		}
+		sched.Shared, sched.LeaseTTL = leases, *leaseTTL
+		sched.ClaimEvery = min(5*time.Second, max(time.Second, *leaseTTL/10))
+		sched.FirstDue = func(src config.Source) time.Time { return m.firstDue(ctx, st, src, *noInitial) }
+		log.Info("sharing the index with other workers", "worker", leases.Worker(), "lease_ttl", leaseTTL.String())
+	}
 	if err := sched.Start(cfg); err != nil {
 		return err
 	}
@@ -66,7 +83,7 @@ func runDaemon(ctx context.Context, m *Main, args []string) error {
 	if len(cfg.Sources) == 0 {
 		log.Info(noSources(cfg) + "; then send SIGHUP to reload")
 	}
-	if !*noInitial {
+	if !*noInitial && !shared {
 		go m.pollOverdue(ctx, cfg, st, sched)
 	}
 	var liveCfg atomic.Pointer[config.Config]
@@ -172,6 +189,25 @@ func (m *Main) stopDaemon(sched *schedule.Scheduler, grace time.Duration) error 
 	}
 	m.logger.Info("stopped")
 	return nil
+}
+
+// firstDue is when a source new to the lease table is first due: now when
+// it was never polled or its scheduled run passed (as pollOverdue), else
+// its next run; with noInitial always its next run.
+func (m *Main) firstDue(ctx context.Context, st *store.Store, src config.Source, noInitial bool) time.Time {
+	now := m.Now().UTC()
+	spec, err := config.ParseSchedule(src.Schedule)
+	if err != nil {
+		return now
+	}
+	if noInitial {
+		return spec.Next(now)
+	}
+	s, err := st.Source(ctx, src.Name)
+	if err != nil || s.LastPollAt == nil || !spec.Next(*s.LastPollAt).After(now) {
+		return now
+	}
+	return spec.Next(*s.LastPollAt)
 }
 
 // pollOverdue polls, once at start-up, each source never polled or whose

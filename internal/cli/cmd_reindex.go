@@ -28,12 +28,13 @@ func runReindex(ctx context.Context, m *Main, args []string) error {
 	if !*fromWARC {
 		return usageErr("say where to rebuild from: --from-warc")
 	}
-	dir, err := m.dataDir(*data)
+	dir, database, err := m.dataDir(*data)
 	if err != nil {
 		return err
 	}
+
 	pp := m.newProgress("reindex")
-	rep, err := store.Reindex(ctx, dir, store.Options{Logger: m.logger, Now: m.Now}, store.ReindexOptions{Force: *force, Progress: pp.report})
+	rep, err := store.Reindex(ctx, dir, store.Options{Logger: m.logger, Now: m.Now, Database: database}, store.ReindexOptions{Force: *force, Progress: pp.report})
 	pp.done()
 	if err != nil {
 		return fmt.Errorf("rebuild %s: %w", dir, err)

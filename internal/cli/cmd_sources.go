@@ -63,7 +63,7 @@ func runSources(ctx context.Context, m *Main, args []string) error {
 	// No archive yet: the configured sources, never polled (a reader
 	// creates nothing).
 	var st *store.Store
-	if st, err = store.OpenReadOnly(ctx, cfg.DataDir, store.Options{Logger: m.logger, Now: m.Now}); errors.Is(err, store.ErrNoArchive) {
+	if st, err = store.OpenReadOnly(ctx, cfg.DataDir, m.storeOptions(cfg)); errors.Is(err, store.ErrNoArchive) {
 		st = nil
 	} else if err != nil {
 		return fmt.Errorf("open archive %s read-only: %w", cfg.DataDir, err)

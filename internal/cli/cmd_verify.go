@@ -7,6 +7,7 @@ import (
 	"sync"
 	"time"
 
+	"annalist/internal/config"
 	"annalist/internal/store"
 )
 
@@ -32,11 +33,11 @@ func runVerify(ctx context.Context, m *Main, args []string) error {
 	} else if len(pos) > 0 {
 		return usageErr("verify takes no arguments")
 	}
-	dir, err := m.dataDir(*data)
+	dir, database, err := m.dataDir(*data)
 	if err != nil {
 		return err
 	}
-	st, err := store.OpenReadOnly(ctx, dir, store.Options{Logger: m.logger, Now: m.Now})
+	st, err := store.OpenReadOnly(ctx, dir, store.Options{Logger: m.logger, Now: m.Now, Database: database})
 	if errors.Is(err, store.ErrNoArchive) {
 		return noArchive(dir, err)
 	}
@@ -81,15 +82,23 @@ func runVerify(ctx context.Context, m *Main, args []string) error {
 }
 
 // dataDir is --data when given, else the config's data_dir.
-func (m *Main) dataDir(flagValue string) (string, error) {
+// The database is the config's (or $ANNALIST_DATABASE); with --data DIR
+// only $ANNALIST_DATABASE.
+func (m *Main) dataDir(flagValue string) (dir, database string, err error) {
 	if flagValue != "" {
-		return flagValue, nil
+		database = m.Getenv("ANNALIST_DATABASE")
+		if database != "" {
+			if err := config.CheckDatabase(database); err != nil {
+				return "", "", &exitError{code: 2, msg: "ANNALIST_DATABASE: " + err.Error()}
+			}
+		}
+		return flagValue, database, nil
 	}
 	cfg, err := m.loadConfig()
 	if err != nil {
-		return "", fmt.Errorf("%w (or pass --data DIR)", err)
+		return "", "", fmt.Errorf("%w (or pass --data DIR)", err)
 	}
-	return cfg.DataDir, nil
+	return cfg.DataDir, cfg.Database, nil
 }
 
 // progress prints "verb: 42% file" on stderr when it is a terminal, at

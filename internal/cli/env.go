@@ -30,12 +30,45 @@ func (m *Main) loadConfig() (*config.Config, error) {
 		}
 		return nil, err
 	}
+	if db := m.Getenv("ANNALIST_DATABASE"); db != "" {
+		if err := config.CheckDatabase(db); err != nil {
+			return nil, &exitError{code: 2, msg: "ANNALIST_DATABASE: " + err.Error()}
+		}
+		cfg.Database = db
+	}
 	return cfg, nil
+}
+
+// storeOptions are the store options of cfg's archive: its database, and
+// on a shared PostgreSQL index a worker ID (the host name) in the names of
+// the WARC files this process writes.
+func (m *Main) storeOptions(cfg *config.Config) store.Options {
+	o := store.Options{Logger: m.logger, Now: m.Now, Database: cfg.Database, Notify: storeHooks(cfg)}
+	if cfg.Database != "" {
+		o.Worker = workerID()
+	}
+	return o
+}
+
+// workerID is the host name, reduced to the characters a WARC file name
+// may hold.
+func workerID() string {
+	h, _ := os.Hostname()
+	id := strings.Map(func(r rune) rune {
+		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' {
+			return r
+		}
+		return '_'
+	}, h)
+	if id == "" {
+		id = "worker"
+	}
+	return id
 }
 
 // openStore opens the archive of cfg.
 func (m *Main) openStore(ctx context.Context, cfg *config.Config) (*store.Store, error) {
-	st, err := store.Open(ctx, cfg.DataDir, store.Options{Logger: m.logger, Now: m.Now, Notify: storeHooks(cfg)})
+	st, err := store.Open(ctx, cfg.DataDir, m.storeOptions(cfg))
 	if err != nil {
 		return nil, fmt.Errorf("open archive %s: %w", cfg.DataDir, err)
 	}
@@ -63,7 +96,9 @@ func (m *Main) openArchiveReadOnly(ctx context.Context, live bool) (*config.Conf
 	if err != nil {
 		return nil, nil, err
 	}
-	st, err := store.OpenReadOnly(ctx, cfg.DataDir, store.Options{Logger: m.logger, Now: m.Now, ReadOnlyLive: live})
+	opts := m.storeOptions(cfg)
+	opts.ReadOnlyLive = live
+	st, err := store.OpenReadOnly(ctx, cfg.DataDir, opts)
 	if errors.Is(err, store.ErrNoArchive) {
 		return nil, nil, noArchive(cfg.DataDir, err)
 	}
@@ -75,7 +110,14 @@ func (m *Main) openArchiveReadOnly(ctx context.Context, live bool) (*config.Conf
 
 // newHarvester wires the fetcher and the store for polling.
 func (m *Main) newHarvester(cfg *config.Config, st *store.Store) *harvest.Harvester {
+	// On a PostgreSQL index the per-host pacing and Retry-After are kept
+	// in the database, for every worker sharing it.
+	var shared fetch.SharedPacing
+	if p, err := st.Pacing(); err == nil {
+		shared = p
+	}
 	fc := fetch.New(fetch.Options{
+		SharedPacing:         shared,
 		UserAgent:            cfg.UserAgent,
 		Timeout:              cfg.HTTP.Timeout,
 		MaxBody:              cfg.HTTP.MaxBody,

@@ -68,7 +68,7 @@ func commands() []command {
 	return []command{
 		daemonCommand, fetchCommand, extractCommand, sourcesCommand, addCommand, listCommand,
 		historyCommand, showCommand, diffCommand, searchCommand, exportCommand, serveCommand, verifyCommand, reindexCommand,
-		demoCommand, completionCommand, versionCommand,
+		migrateCommand, demoCommand, completionCommand, versionCommand,
 	}
 }
 

@@ -11,8 +11,12 @@ import (
 // Config is the whole validated configuration: config.yaml plus every
 // source from feeds_dir and the inline sources list.
 type Config struct {
-	Path      string // absolute path of the config file loaded ("" for Default())
-	DataDir   string // absolute; holds annalist.db and warc/
+	Path    string // absolute path of the config file loaded ("" for Default())
+	DataDir string // absolute; holds annalist.db and warc/
+	// Database is the index's database: "" = SQLite (annalist.db in
+	// DataDir); a postgres:// URL = that PostgreSQL database, shared by
+	// every worker (key `database`, overridden by $ANNALIST_DATABASE).
+	Database  string
 	FeedsDir  string // absolute
 	UserAgent string
 	HTTP      HTTP

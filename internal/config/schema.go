@@ -2,7 +2,9 @@ package config
 
 import (
 	"fmt"
+	"net/url"
 	"regexp"
+	"strings"
 
 	"github.com/goccy/go-yaml/ast"
 )
@@ -29,11 +31,18 @@ type parsedSource struct {
 func (d *decoder) decodeConfig(body ast.Node) rawConfig {
 	rc := rawConfig{Config: *Default(), dataDir: defaultDataDir, feedsDir: defaultFeedsDir}
 	es, _ := d.fields(body, "", lineOf(body),
-		"data_dir", "feeds_dir", "user_agent", "http", "defaults", "web", "sources", "notify")
+		"data_dir", "database", "feeds_dir", "user_agent", "http", "defaults", "web", "sources", "notify")
 	for _, e := range es {
 		switch e.key {
 		case "data_dir":
 			d.nonEmptyString(e, &rc.dataDir)
+		case "database":
+			if s, set, ok := d.str(e); set && ok && s != "" {
+				if err := CheckDatabase(s); err != nil {
+					d.errorf(e.line, e.path, "%v", err)
+				}
+				rc.Database = s
+			}
 		case "feeds_dir":
 			d.nonEmptyString(e, &rc.feedsDir)
 			rc.feedsDirLine = e.line
@@ -329,4 +338,28 @@ func (d *decoder) decodeIgnore(e entry, src *Source) {
 		src.Ignore = append(src.Ignore, v)
 		src.IgnoreRE = append(src.IgnoreRE, re)
 	}
+}
+
+// CheckDatabase checks the value of `database` (or $ANNALIST_DATABASE): a
+// postgres:// or postgresql:// URL with a host and a database name.
+func CheckDatabase(s string) error {
+	u, err := url.Parse(s)
+	if err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
+		return fmt.Errorf("%q is not a postgres:// URL (leave database out to keep SQLite in data_dir)", redactDB(s))
+	}
+	if u.Host == "" || strings.Trim(u.Path, "/") == "" {
+		return fmt.Errorf("%q needs a host and a database name (postgres://user@host:5432/annalist)", redactDB(s))
+	}
+	return nil
+}
+
+// redactDB hides a password in a database URL shown in an error.
+func redactDB(s string) string {
+	if u, err := url.Parse(s); err == nil && u.User != nil {
+		if _, has := u.User.Password(); has {
+			u.User = url.UserPassword(u.User.Username(), "xxxxx")
+			return u.String()
+		}
+	}
+	return s
 }

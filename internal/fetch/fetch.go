@@ -2,6 +2,7 @@
 package fetch
 
 import (
+	"context"
 	"log/slog"
 	"net"
 	"net/http"
@@ -33,6 +34,24 @@ type Options struct {
 	// InterfaceAddrs lists this host's addresses, which the guard refuses
 	// (re-read every minute); nil means net.InterfaceAddrs. Tests inject it.
 	InterfaceAddrs func() ([]net.Addr, error)
+	// SharedPacing, when set, spaces request starts to each host across
+	// every worker sharing it (store.Pacing on a PostgreSQL index), and
+	// holds a host's Retry-After for all of them; the per-process pacing
+	// still applies too.
+	SharedPacing SharedPacing
+}
+
+// SharedPacing is the per-host pacing shared by several workers.
+type SharedPacing interface {
+	// Reserve books the next request start to host, at least interval
+	// after the one booked before it and not before the host's
+	// Retry-After, and returns it (absolute, so that the booking's round
+	// trip does not shift it; workers' clocks must agree, as NTP keeps
+	// them). A host blocked for longer than patience is not booked:
+	// blocked is then the time it asked to be left alone until.
+	Reserve(ctx context.Context, host string, interval, patience time.Duration) (start, blocked time.Time, err error)
+	// Block records that host asked to be left alone until until.
+	Block(ctx context.Context, host string, until time.Time) error
 }
 
 // Request is one GET.

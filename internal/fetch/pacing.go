@@ -13,6 +13,7 @@ type pacer struct {
 	interval    time.Duration
 	concurrency int
 	now         func() time.Time
+	shared      SharedPacing // nil: this process only
 
 	mu    sync.Mutex
 	hosts map[string]*hostPace
@@ -24,8 +25,8 @@ type hostPace struct {
 	blockedUntil time.Time     // from Retry-After
 }
 
-func newPacer(interval time.Duration, concurrency int, now func() time.Time) *pacer {
-	return &pacer{interval: interval, concurrency: concurrency, now: now, hosts: map[string]*hostPace{}}
+func newPacer(interval time.Duration, concurrency int, now func() time.Time, shared SharedPacing) *pacer {
+	return &pacer{interval: interval, concurrency: concurrency, now: now, shared: shared, hosts: map[string]*hostPace{}}
 }
 
 func (p *pacer) host(key string) *hostPace {
@@ -64,7 +65,7 @@ func (p *pacer) acquire(ctx context.Context, key, name string, patience time.Dur
 	p.mu.Lock()
 	now := p.now()
 	start := now
-	if h.next.After(start) {
+	if h.next.After(start) && p.shared == nil {
 		start = h.next
 	}
 	if h.blockedUntil.After(start) {
@@ -73,6 +74,23 @@ func (p *pacer) acquire(ctx context.Context, key, name string, patience time.Dur
 	h.next = start.Add(p.interval)
 	p.mu.Unlock()
 
+	if p.shared != nil {
+		// The interval is kept by the shared bookings alone (two schedules
+		// would let a late local start meet another request's shared
+		// slot); they also hold the other workers' Retry-After.
+		slot, blocked, err := p.shared.Reserve(ctx, key, p.interval, patience)
+		if err != nil {
+			release()
+			return nil, fmt.Errorf("shared pacing of %s: %w", key, err)
+		}
+		if !blocked.IsZero() {
+			release()
+			return nil, &DeferredError{Host: name, Until: blocked, now: now}
+		}
+		if slot.After(start) {
+			start = slot
+		}
+	}
 	wait := start.Sub(now)
 	if wait <= 0 {
 		return release, nil
@@ -106,8 +124,16 @@ func (p *pacer) pushBack(key string, d time.Duration) {
 	h := p.host(key)
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if until := p.now().Add(d); until.After(h.blockedUntil) {
+	until := p.now().Add(d)
+	if until.After(h.blockedUntil) {
 		h.blockedUntil = until
+	}
+	if p.shared != nil {
+		go func() { // best effort: the local push-back holds regardless
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			_ = p.shared.Block(ctx, key, until)
+		}()
 	}
 }
 

@@ -11,6 +11,7 @@ import (
 	"math/rand/v2"
 	"runtime/debug"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/robfig/cron/v3"
@@ -66,6 +67,25 @@ type Scheduler struct {
 	// deferred holds, per source, the time its feed's host asked to be
 	// left alone until (Retry-After): no poll or watch of it before then.
 	deferred map[string]time.Time
+
+	// Shared, when set before Start, makes this scheduler one of several
+	// workers sharing an index (shared.go): polls and watches are claimed
+	// from the lease table instead of run on this process's timers.
+	Shared Shared
+	// LeaseTTL is how long a claimed lease lasts unless renewed (renewed
+	// every third of it while the job runs); a dead worker's jobs are
+	// taken over within LeaseTTL plus ClaimEvery. Default 60s.
+	LeaseTTL time.Duration
+	// ClaimEvery is how often a worker looks for due jobs; default 5s,
+	// whole seconds.
+	ClaimEvery time.Duration
+	// FirstDue is when a source's poll is first due, for a source the lease
+	// table does not know yet; default now.
+	FirstDue func(src config.Source) time.Time
+	// MaxShared bounds the jobs this worker runs at once, leaving the rest
+	// to the other workers; default 4.
+	MaxShared     int
+	sharedRunning atomic.Int32
 }
 
 // New returns a scheduler; call Start.
@@ -91,11 +111,21 @@ func (s *Scheduler) Start(cfg *config.Config) error {
 		if err != nil {
 			return fmt.Errorf("source %s: schedule %q: %w", src.Name, src.Schedule, err)
 		}
-		id := c.Schedule(sched, s.sourceJob(c, src, sched))
+		var job cron.Job = s.sourceJob(c, src, sched)
+		if s.Shared != nil {
+			job = cron.FuncJob(func() {}) // kept for NextRun; the leases run the polls
+		}
+		id := c.Schedule(sched, job)
 		entries[src.Name] = id
 	}
-	watch := cron.Every(WatchEvery)
-	c.Schedule(watch, cron.FuncJob(func() { s.watchAll(cfg) }))
+	if s.Shared != nil {
+		if err := s.startShared(c, cfg); err != nil {
+			return err
+		}
+	} else {
+		watch := cron.Every(WatchEvery)
+		c.Schedule(watch, cron.FuncJob(func() { s.watchAll(cfg) }))
+	}
 
 	s.mu.Lock()
 	old := s.cron

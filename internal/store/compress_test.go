@@ -8,6 +8,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"annalist/internal/evidence"
 )
 
 func TestCompressRoundTrip(t *testing.T) {
@@ -140,7 +142,7 @@ func TestCloseDuringSaves(t *testing.T) {
 	}
 	wg.Wait()
 	for _, n := range warcFiles(t, filepath.Join(dir, "warc")) {
-		if strings.HasSuffix(n, openSuffix) {
+		if strings.HasSuffix(n, evidence.OpenSuffix) {
 			t.Errorf("%s left open after Close", n)
 		}
 	}

@@ -40,13 +40,10 @@ func (s *Store) recordEvent(ctx context.Context, tx queryer, id string, p *Page)
 // insertEvent writes e and queues its webhook notifications in the same
 // transaction.
 func (s *Store) insertEvent(ctx context.Context, q queryer, e Event) error {
-	res, err := q.ExecContext(ctx, `INSERT INTO article_events (article_id, source, at, kind, url, detail) VALUES (?, ?, ?, ?, ?, ?)`,
-		e.ArticleID, e.Source, fmtTime(e.At), e.Kind, e.URL, e.Detail)
-	if err != nil {
-		return fmt.Errorf("insert event: %w", err)
-	}
-	eventID, err := res.LastInsertId()
-	if err != nil {
+	// RETURNING, not LastInsertId: PostgreSQL's driver has no last ID.
+	var eventID int64
+	if err := q.QueryRowContext(ctx, `INSERT INTO article_events (article_id, source, at, kind, url, detail) VALUES (?, ?, ?, ?, ?, ?) RETURNING id`,
+		e.ArticleID, e.Source, fmtTime(e.At), e.Kind, e.URL, e.Detail).Scan(&eventID); err != nil {
 		return fmt.Errorf("insert event: %w", err)
 	}
 	return s.queueNotify(ctx, q, notice{event: e.Kind, articleID: e.ArticleID, source: e.Source, eventID: eventID})

@@ -106,24 +106,27 @@ func (s *Store) ClaimNotifications(ctx context.Context, hooks []string, now time
 	at := fmtTime(now)
 	// A read first: an idle daemon asking every few seconds takes no
 	// write lock when nothing is due.
-	var due int
+	var due bool
 	if err := s.rdb.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM notify_outbox WHERE state = ? AND next_attempt_at <= ?)`,
 		NotifyPending, at).Scan(&due); err != nil {
 		return nil, fmt.Errorf("claim notifications: %w", err)
 	}
-	if due == 0 {
+	if !due {
 		return nil, nil
 	}
 	args := []any{fmtTime(now.Add(lease)), NotifyPending, at, at}
 	for _, h := range hooks {
 		args = append(args, h)
 	}
-	args = append(args, limit)
+	args = append(args, limit, NotifyPending, at)
+	// The lease test is repeated outside the subquery: PostgreSQL re-checks
+	// only the outer condition on a row another worker has just claimed.
 	rows, err := s.wdb.QueryContext(ctx, `UPDATE notify_outbox SET lease_until = ?
 		WHERE id IN (SELECT id FROM notify_outbox
 			WHERE state = ? AND next_attempt_at <= ? AND (lease_until IS NULL OR lease_until <= ?)
 			AND hook IN (?`+strings.Repeat(", ?", len(hooks)-1)+`)
 			ORDER BY id LIMIT ?)
+			AND state = ? AND (lease_until IS NULL OR lease_until <= ?)
 		RETURNING id, hook, event, event_key, article_id, source, coalesce(snapshot_id, ''), coalesce(event_id, 0), created_at, attempts`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("claim notifications: %w", err)

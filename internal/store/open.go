@@ -19,6 +19,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"annalist/internal/evidence"
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 )
 
@@ -48,6 +49,13 @@ type Options struct {
 	// Notify lists the webhooks whose events are queued in the outbox
 	// (SetNotifyHooks changes them later).
 	Notify []NotifyHook
+	// Database names the index's database: "" keeps SQLite in the
+	// archive's directory (annalist.db); a postgres:// URL uses that
+	// PostgreSQL database (WARC files stay under the directory).
+	Database string
+	// Worker goes into the names of the WARC files this Store writes, so
+	// that workers sharing one WARC directory name their files apart.
+	Worker string
 }
 
 // Store is the archive in one directory: annalist.db and warc/. It is safe
@@ -62,9 +70,10 @@ type Store struct {
 	wdb *sql.DB // one connection: every write goes through it
 	rdb *sql.DB
 
-	warc *warcWriter
+	warc *evidence.Writer
 
 	legacyText bool // Options.LegacyTextFormat
+	pg         bool // the index is PostgreSQL (postgres.go)
 	readOnly   bool // OpenReadOnly: wdb, warc and the writer are nil
 
 	mu      sync.RWMutex // guards closed against sends on queue
@@ -105,31 +114,43 @@ func open(ctx context.Context, dir string, opts Options, repair bool) (*Store, e
 	if err := os.MkdirAll(warcDir, 0o755); err != nil {
 		return nil, fmt.Errorf("open store: %w", err)
 	}
-	if fs := detectNetworkFS(dir); fs != "" {
-		opts.Logger.Warn("archive is on a network file system; SQLite locking may be unreliable there",
-			"dir", dir, "fs", fs)
-	}
+	pg := IsPostgres(opts.Database)
+	var wdb, rdb *sql.DB
+	var err error
 	dbPath := filepath.Join(dir, "annalist.db")
-	syncMode := "NORMAL"
-	if opts.NoSync {
-		syncMode = "OFF"
+	if pg {
+		if wdb, rdb, err = openPG(opts.Database, max(4, runtime.NumCPU())); err != nil {
+			return nil, err
+		}
+	} else {
+		if opts.Database != "" {
+			return nil, fmt.Errorf("open database: %q is not a postgres:// URL (leave database unset for SQLite in the data directory)", opts.Database)
+		}
+		if fs := detectNetworkFS(dir); fs != "" {
+			opts.Logger.Warn("archive is on a network file system; SQLite locking may be unreliable there",
+				"dir", dir, "fs", fs)
+		}
+		syncMode := "NORMAL"
+		if opts.NoSync {
+			syncMode = "OFF"
+		}
+		wdb, err = sql.Open("sqlite", dsn(dbPath, syncMode, true))
+		if err != nil {
+			return nil, fmt.Errorf("open database: %w", err)
+		}
+		wdb.SetMaxOpenConns(1)
+		wdb.SetMaxIdleConns(1)
+		wdb.SetConnMaxIdleTime(0)
+		wdb.SetConnMaxLifetime(0)
+		rdb, err = sql.Open("sqlite", dsn(dbPath, syncMode, false))
+		if err != nil {
+			wdb.Close()
+			return nil, fmt.Errorf("open database: %w", err)
+		}
+		n := max(4, runtime.NumCPU())
+		rdb.SetMaxOpenConns(n)
+		rdb.SetMaxIdleConns(n)
 	}
-	wdb, err := sql.Open("sqlite", dsn(dbPath, syncMode, true))
-	if err != nil {
-		return nil, fmt.Errorf("open database: %w", err)
-	}
-	wdb.SetMaxOpenConns(1)
-	wdb.SetMaxIdleConns(1)
-	wdb.SetConnMaxIdleTime(0)
-	wdb.SetConnMaxLifetime(0)
-	rdb, err := sql.Open("sqlite", dsn(dbPath, syncMode, false))
-	if err != nil {
-		wdb.Close()
-		return nil, fmt.Errorf("open database: %w", err)
-	}
-	n := max(4, runtime.NumCPU())
-	rdb.SetMaxOpenConns(n)
-	rdb.SetMaxIdleConns(n)
 
 	s := &Store{
 		dir:     dir,
@@ -143,9 +164,14 @@ func open(ctx context.Context, dir string, opts Options, repair bool) (*Store, e
 		writerD: make(chan struct{}),
 
 		legacyText: opts.LegacyTextFormat,
+		pg:         pg,
 	}
 	s.SetNotifyHooks(opts.Notify)
-	if err := s.migrate(ctx); err != nil {
+	migrate := s.migrate
+	if pg {
+		migrate = s.migratePG
+	}
+	if err := migrate(ctx); err != nil {
 		wdb.Close()
 		rdb.Close()
 		if sharedMemoryFailed(err) {
@@ -154,9 +180,10 @@ func open(ctx context.Context, dir string, opts Options, repair bool) (*Store, e
 		}
 		return nil, err
 	}
-	s.warc = newWARCWriter(warcDir, opts.WARCMaxSize, opts.NoSync, opts.Now, opts.Logger)
+	s.warc = evidence.NewWriter(warcDir, opts.WARCMaxSize, opts.NoSync, opts.Now, opts.Logger)
+	s.warc.Worker = opts.Worker
 	if repair {
-		if err := repairOpenWARCs(warcDir, s.maxReferencedOffset(ctx), opts.Logger); err != nil {
+		if err := evidence.RepairOpen(warcDir, s.maxReferencedOffset(ctx), opts.Logger); err != nil {
 			wdb.Close()
 			rdb.Close()
 			return nil, err
@@ -164,7 +191,7 @@ func open(ctx context.Context, dir string, opts Options, repair bool) (*Store, e
 	}
 	// Prepared before the writer starts: wdb's one connection is then free.
 	if s.unchangedStmts, err = prepareUnchanged(ctx, wdb); err != nil {
-		s.warc.close()
+		s.warc.Close()
 		wdb.Close()
 		rdb.Close()
 		return nil, err
@@ -261,7 +288,7 @@ func (s *Store) migrate(ctx context.Context) error {
 
 // maxReferencedOffset answers repair's question: the highest offset in a
 // WARC file that a committed snapshot points at.
-func (s *Store) maxReferencedOffset(ctx context.Context) refOffset {
+func (s *Store) maxReferencedOffset(ctx context.Context) evidence.RefOffset {
 	return func(final string) (int64, bool, error) {
 		var off sql.NullInt64
 		if err := s.wdb.QueryRowContext(ctx, `SELECT max(warc_offset) FROM snapshots WHERE warc_file = ?`, final).Scan(&off); err != nil {
@@ -300,7 +327,7 @@ func (s *Store) Close() error {
 	if err := errors.Join(s.wstmts.close(), s.rstmts.close()); err != nil {
 		errs = append(errs, fmt.Errorf("close statements: %w", err))
 	}
-	if err := s.warc.close(); err != nil {
+	if err := s.warc.Close(); err != nil {
 		errs = append(errs, fmt.Errorf("close warc: %w", err))
 	}
 	if err := s.rdb.Close(); err != nil {

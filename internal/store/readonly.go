@@ -45,6 +45,9 @@ func OpenReadOnly(ctx context.Context, dir string, opts Options) (*Store, error)
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
+	if IsPostgres(opts.Database) {
+		return openReadOnlyPG(ctx, dir, opts)
+	}
 	dbPath := filepath.Join(dir, "annalist.db")
 	if _, err := os.Stat(dbPath); errors.Is(err, fs.ErrNotExist) {
 		return nil, fmt.Errorf("%w in %s (no annalist.db there; 'annalist fetch' or 'annalist daemon' creates it)", ErrNoArchive, dir)

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"annalist/internal/evidence"
 )
 
 // dirState lists every file under dir with its size and modification time.
@@ -57,10 +59,10 @@ func TestOpenReadOnlyChangesNothing(t *testing.T) {
 	// Make the file look abandoned by a dead writer, and damage it.
 	names := warcFiles(t, filepath.Join(dir, "warc"))
 	path := filepath.Join(dir, "warc", names[0])
-	if err := os.Rename(path, path+openSuffix); err != nil {
+	if err := os.Rename(path, path+evidence.OpenSuffix); err != nil {
 		t.Fatal(err)
 	}
-	flipBytes(t, path+openSuffix, 1000, 2)
+	flipBytes(t, path+evidence.OpenSuffix, 1000, 2)
 	before := dirState(t, dir)
 
 	r, err := OpenReadOnly(ctx, dir, Options{})

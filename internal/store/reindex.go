@@ -11,6 +11,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"annalist/internal/evidence"
 )
 
 // ErrDatabaseExists: reindex would overwrite a database it was not told to
@@ -68,6 +70,9 @@ func Reindex(ctx context.Context, dir string, opts Options, ro ReindexOptions) (
 		return nil, err
 	}
 	rep := &ReindexReport{}
+	if IsPostgres(opts.Database) {
+		return reindexPG(ctx, dir, warcDir, opts, ro, rep)
+	}
 	dbPath := filepath.Join(dir, "annalist.db")
 	if _, err := os.Stat(dbPath); err == nil && !ro.Force {
 		return nil, fmt.Errorf("%w in %s; pass --force to move it aside and rebuild", ErrDatabaseExists, dir)
@@ -113,7 +118,7 @@ func Reindex(ctx context.Context, dir string, opts Options, ro ReindexOptions) (
 // checkNoLiveWriter refuses while a process holds a WARC file open for
 // writing: its database is in use.
 func checkNoLiveWriter(warcDir string) error {
-	if !lockSupported {
+	if !evidence.LockSupported {
 		return nil
 	}
 	entries, err := os.ReadDir(warcDir)
@@ -121,14 +126,14 @@ func checkNoLiveWriter(warcDir string) error {
 		return fmt.Errorf("reindex: %w", err)
 	}
 	for _, e := range entries {
-		if !strings.HasSuffix(e.Name(), openSuffix) {
+		if !strings.HasSuffix(e.Name(), evidence.OpenSuffix) {
 			continue
 		}
 		f, err := os.Open(filepath.Join(warcDir, e.Name()))
 		if err != nil {
 			continue
 		}
-		ok, _ := tryLock(f)
+		ok, _ := evidence.TryLock(f)
 		f.Close()
 		if !ok {
 			return fmt.Errorf("reindex: %s is being written by a running annalist; stop it first", e.Name())
@@ -140,7 +145,7 @@ func checkNoLiveWriter(warcDir string) error {
 // readMetas scans every WARC file for annalist's metadata records and the
 // responses they refer to.
 func readMetas(ctx context.Context, warcDir string, progress VerifyProgress, rep *ReindexReport) ([]foundMeta, error) {
-	files, total, err := listWARCFiles(warcDir)
+	files, total, err := evidence.ListFiles(warcDir)
 	if err != nil {
 		return nil, fmt.Errorf("reindex: %w", err)
 	}
@@ -159,12 +164,12 @@ func readMetas(ctx context.Context, warcDir string, progress VerifyProgress, rep
 		// and metadata record, so a metadata record whose response is not
 		// found had it there.
 		damagedAt := int64(-1)
-		err := scanWARCFile(filepath.Join(warcDir, f.name), func(m *warcMember) error {
+		err := evidence.ScanFile(filepath.Join(warcDir, f.Name), func(m *evidence.Member) error {
 			if err := ctx.Err(); err != nil {
 				return err
 			}
 			if progress != nil {
-				progress(done+m.End, total, f.final)
+				progress(done+m.End, total, f.Final)
 			}
 			if m.Err != nil {
 				rep.Damaged++
@@ -180,12 +185,12 @@ func readMetas(ctx context.Context, warcDir string, progress VerifyProgress, rep
 				responses[r.RecordID] = &resp{offset: m.Offset, payloadDigest: r.PayloadDigest}
 				damagedAt = -1
 			case "metadata":
-				meta, ok := parseSnapshotMeta(r.Block)
-				if !ok || r.checkDigests() != "" {
+				meta, ok := evidence.ParseSnapshotMeta(r.Block)
+				if !ok || r.CheckDigests() != "" {
 					return nil
 				}
-				fm := foundMeta{path: filepath.Join(warcDir, f.name), metaOffset: m.Offset,
-					capturedAt: meta.CapturedAt, snapshotID: meta.SnapshotID, file: f.final, recordID: r.RefersTo}
+				fm := foundMeta{path: filepath.Join(warcDir, f.Name), metaOffset: m.Offset,
+					capturedAt: meta.CapturedAt, snapshotID: meta.SnapshotID, file: f.Final, recordID: r.RefersTo}
 				if rp := responses[r.RefersTo]; rp != nil {
 					rp.hasMeta = true
 					fm.offset, fm.payloadDigest = rp.offset, rp.payloadDigest
@@ -207,14 +212,14 @@ func readMetas(ctx context.Context, warcDir string, progress VerifyProgress, rep
 			if ctx.Err() != nil {
 				return nil, ctx.Err()
 			}
-			return nil, fmt.Errorf("reindex %s: %w", f.name, err)
+			return nil, fmt.Errorf("reindex %s: %w", f.Name, err)
 		}
 		for _, rp := range responses {
 			if !rp.hasMeta {
 				rep.NoMetadata++
 			}
 		}
-		done += f.size
+		done += f.Size
 	}
 	// Ties (snapshots of one second) keep their WARC order, which is the
 	// order they were first stored in: seq, and so search order, agree.
@@ -243,11 +248,11 @@ func (s *Store) importMetas(ctx context.Context, metas []foundMeta, rep *Reindex
 			}
 			files[fm.path] = f
 		}
-		rec, _, err := readMemberAt(f, fm.metaOffset)
+		rec, _, err := evidence.ReadMemberAt(f, fm.metaOffset)
 		if err != nil {
 			return nil, err
 		}
-		m, ok := parseSnapshotMeta(rec.Block)
+		m, ok := evidence.ParseSnapshotMeta(rec.Block)
 		if !ok {
 			return nil, errors.New("metadata record no longer readable")
 		}
@@ -262,7 +267,7 @@ func (s *Store) importMetas(ctx context.Context, metas []foundMeta, rep *Reindex
 			m, err := read(fm)
 			if err == nil {
 				var added bool
-				if added, err = importSnapshot(ctx, tx, m, fm); err == nil && !added {
+				if added, err = s.importSnapshot(ctx, tx, m, fm); err == nil && !added {
 					rep.Duplicates++
 					continue
 				}
@@ -293,7 +298,7 @@ func (s *Store) importMetas(ctx context.Context, metas []foundMeta, rep *Reindex
 
 // importSnapshot adds one snapshot read back from WARC; false when a
 // snapshot of that ID is there already.
-func importSnapshot(ctx context.Context, tx *sql.Tx, m *SnapshotMeta, fm foundMeta) (bool, error) {
+func (s *Store) importSnapshot(ctx context.Context, tx *sql.Tx, m *SnapshotMeta, fm foundMeta) (bool, error) {
 	var one int
 	err := tx.QueryRowContext(ctx, `SELECT 1 FROM snapshots WHERE id = ?`, m.SnapshotID).Scan(&one)
 	if err == nil {
@@ -322,7 +327,7 @@ func importSnapshot(ctx context.Context, tx *sql.Tx, m *SnapshotMeta, fm foundMe
 	// last_captured_at and fetch_url on.
 	if _, err := tx.ExecContext(ctx, `INSERT INTO articles (id, source, url, fetch_url, first_seen, last_captured_at)
 		VALUES (?, ?, ?, ?, ?, ?)
-		ON CONFLICT (id) DO UPDATE SET fetch_url = excluded.fetch_url, last_captured_at = max(last_captured_at, excluded.last_captured_at)`,
+		ON CONFLICT (id) DO UPDATE SET fetch_url = excluded.fetch_url, last_captured_at = max(articles.last_captured_at, excluded.last_captured_at)`,
 		m.ArticleID, m.Source, m.CanonicalURL, m.FetchURL, at, at); err != nil {
 		return false, fmt.Errorf("upsert article: %w", err)
 	}
@@ -347,22 +352,20 @@ func importSnapshot(ctx context.Context, tx *sql.Tx, m *SnapshotMeta, fm foundMe
 	if fetched == "" {
 		fetched = m.FetchURL
 	}
-	ins, err := tx.ExecContext(ctx, `
+	var seq int64
+	err = tx.QueryRowContext(ctx, `
 		INSERT INTO snapshots (id, article_id, captured_at, revision_date, published_date, title, byline, url,
 			html, text, markdown, fingerprint, fp_version, words, extractor,
 			warc_file, warc_offset, warc_record_id, payload_digest, pages, declared_canonical)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		RETURNING seq`,
 		m.SnapshotID, m.ArticleID, at, fmtTimePtr(rev), fmtTimePtr(pub), m.Title, m.Byline, fetched,
 		htmlZ, textZ, mdZ, m.Fingerprint, fpVersion(m.Fingerprint), len(strings.Fields(m.Text)), m.Extractor,
-		fm.file, fm.offset, fm.recordID, fm.payloadDigest, max(1, m.Pages), m.DeclaredCanonical)
+		fm.file, fm.offset, fm.recordID, fm.payloadDigest, max(1, m.Pages), m.DeclaredCanonical).Scan(&seq)
 	if err != nil {
 		return false, fmt.Errorf("insert snapshot: %w", err)
 	}
-	seq, err := ins.LastInsertId()
-	if err != nil {
-		return false, fmt.Errorf("insert snapshot: %w", err)
-	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO snapshots_fts (rowid, title, text) VALUES (?, ?, ?)`, seq, m.Title, m.Text); err != nil {
+	if err := s.indexSnapshot(ctx, tx, seq, m.Title, m.Text); err != nil {
 		return false, fmt.Errorf("index snapshot: %w", err)
 	}
 	outcome := OutcomeRevised
@@ -388,4 +391,30 @@ func optTime(s string) (*time.Time, error) {
 		return nil, err
 	}
 	return &t, nil
+}
+
+// reindexPG rebuilds the index in an empty PostgreSQL database (the WARC
+// files of every worker lie in one directory); a database already holding
+// snapshots is refused, --force or not: it is not ours to move aside.
+func reindexPG(ctx context.Context, dir, warcDir string, opts Options, ro ReindexOptions, rep *ReindexReport) (*ReindexReport, error) {
+	s, err := open(ctx, dir, opts, false)
+	if err != nil {
+		return nil, err
+	}
+	defer s.Close()
+	var have int64
+	if err := s.rdb.QueryRowContext(ctx, `SELECT count(*) FROM snapshots`).Scan(&have); err != nil {
+		return nil, fmt.Errorf("reindex: %w", err)
+	}
+	if have > 0 {
+		return nil, fmt.Errorf("%w: PostgreSQL database %s holds %d snapshots; reindex into an empty database", ErrDatabaseExists, redactURL(opts.Database), have)
+	}
+	metas, err := readMetas(ctx, warcDir, ro.Progress, rep)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.importMetas(ctx, metas, rep); err != nil {
+		return nil, err
+	}
+	return rep, s.Close()
 }

@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"testing"
 	"time"
+
+	"annalist/internal/evidence"
 )
 
 // abandonedArchive stores n pages in one WARC file, closes the store and
@@ -34,17 +36,17 @@ func abandonedArchive(t *testing.T, n int) (string, string, []*Snapshot) {
 		t.Fatal(err)
 	}
 	path := filepath.Join(dir, "warc", snaps[0].WARCFile)
-	if err := os.Rename(path, path+openSuffix); err != nil {
+	if err := os.Rename(path, path+evidence.OpenSuffix); err != nil {
 		t.Fatal(err)
 	}
-	return dir, path + openSuffix, snaps
+	return dir, path + evidence.OpenSuffix, snaps
 }
 
 // members lists the members of a WARC file.
-func members(t *testing.T, path string) []warcMember {
+func members(t *testing.T, path string) []evidence.Member {
 	t.Helper()
-	var ms []warcMember
-	if err := scanWARCFile(path, func(m *warcMember) error { ms = append(ms, *m); return nil }); err != nil {
+	var ms []evidence.Member
+	if err := evidence.ScanFile(path, func(m *evidence.Member) error { ms = append(ms, *m); return nil }); err != nil {
 		t.Fatal(err)
 	}
 	return ms

@@ -9,6 +9,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"annalist/internal/evidence"
 )
 
 // errWARCWrite marks a failed WARC append: the batch it happened in is
@@ -57,8 +59,8 @@ type saveAns struct {
 // prepared is the costly part of storing a new snapshot, done by the caller.
 type prepared struct {
 	textZ, mdZ, htmlZ []byte
-	pair              *warcPair
-	metaSnapID        string       // the snapshot ID pair.meta names
+	pair              *evidence.Pair
+	metaSnapID        string       // the snapshot ID pair.Meta names
 	changes           *wordChanges // since the latest snapshot when prepared; nil = left for later
 }
 
@@ -89,12 +91,12 @@ func prepare(p *Page, legacy bool) (*prepared, error) {
 	if err != nil {
 		return nil, fmt.Errorf("compress html: %w", err)
 	}
-	if pr.pair, err = buildPair(p); err != nil {
+	if pr.pair, err = evidence.BuildPair(p.warcPage()); err != nil {
 		return nil, err
 	}
 	id := ArticleID(p.Canonical)
 	pr.metaSnapID = snapshotIDFor(id, p.CapturedAt)
-	if pr.pair.meta, err = buildMetaRecord(newSnapshotMeta(p, id, pr.metaSnapID, p.CapturedAt.UTC().Truncate(time.Second)), pr.pair.target, p.CapturedAt, pr.pair.recordID); err != nil {
+	if pr.pair.Meta, err = evidence.BuildMetaRecord(newSnapshotMeta(p, id, pr.metaSnapID, p.CapturedAt.UTC().Truncate(time.Second)), pr.pair.Target, p.CapturedAt, pr.pair.RecordID); err != nil {
 		return nil, err
 	}
 	return &pr, nil
@@ -228,6 +230,11 @@ func (s *Store) saveBatch(reqs []*saveReq) ([]saveAns, error) {
 	// prepare the statements saveOne met unprepared.
 	defer s.wstmts.fill(ctx)
 	defer tx.Rollback()
+	if s.pg {
+		if err := lockArticles(ctx, tx, reqs); err != nil {
+			return nil, err
+		}
+	}
 	answers := make([]saveAns, len(reqs))
 	wroteWARC := false
 	for i, r := range reqs {
@@ -258,7 +265,7 @@ func (s *Store) saveBatch(reqs []*saveReq) ([]saveAns, error) {
 	}
 	// The WARC records must be durable before any snapshot points at them.
 	if wroteWARC {
-		if err := s.warc.sync(); err != nil {
+		if err := s.warc.Sync(); err != nil {
 			return nil, err
 		}
 	}
@@ -370,12 +377,12 @@ func (s *Store) upsertArticle(ctx context.Context, q queryer, id string, p *Page
 		INSERT INTO articles (id, source, url, fetch_url, first_seen, last_captured_at, next_check_at, etag, last_modified, body_key, declared_canonical)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (id) DO UPDATE SET
-			declared_canonical = CASE WHEN excluded.last_captured_at >= coalesce(last_captured_at, '') THEN excluded.declared_canonical ELSE declared_canonical END,
-			fetch_url = CASE WHEN excluded.last_captured_at >= coalesce(last_captured_at, '') THEN excluded.fetch_url ELSE fetch_url END,
-			etag = CASE WHEN excluded.last_captured_at >= coalesce(last_captured_at, '') THEN excluded.etag ELSE etag END,
-			last_modified = CASE WHEN excluded.last_captured_at >= coalesce(last_captured_at, '') THEN excluded.last_modified ELSE last_modified END,
-			last_captured_at = max(coalesce(last_captured_at, ''), excluded.last_captured_at),
-			next_check_at = coalesce(excluded.next_check_at, next_check_at),
+			declared_canonical = CASE WHEN excluded.last_captured_at >= coalesce(articles.last_captured_at, '') THEN excluded.declared_canonical ELSE articles.declared_canonical END,
+			fetch_url = CASE WHEN excluded.last_captured_at >= coalesce(articles.last_captured_at, '') THEN excluded.fetch_url ELSE articles.fetch_url END,
+			etag = CASE WHEN excluded.last_captured_at >= coalesce(articles.last_captured_at, '') THEN excluded.etag ELSE articles.etag END,
+			last_modified = CASE WHEN excluded.last_captured_at >= coalesce(articles.last_captured_at, '') THEN excluded.last_modified ELSE articles.last_modified END,
+			last_captured_at = max(coalesce(articles.last_captured_at, ''), excluded.last_captured_at),
+			next_check_at = coalesce(excluded.next_check_at, articles.next_check_at),
 			body_key = excluded.body_key`,
 		id, p.Source, p.Canonical, p.FetchURL, captured, captured, fmtTimePtr(p.NextCheckAt), p.ETag, p.LastModified, bodyKey, p.DeclaredCanonical,
 	); err != nil {
@@ -410,36 +417,34 @@ func (s *Store) insertSnapshot(ctx context.Context, q queryer, r *saveReq, n new
 	if n.snapID != prep.metaSnapID {
 		// Its second was taken: the metadata record must name the ID the
 		// snapshot really gets.
-		meta, err := buildMetaRecord(newSnapshotMeta(p, id, n.snapID, n.snapAt), prep.pair.target, p.CapturedAt, prep.pair.recordID)
+		meta, err := evidence.BuildMetaRecord(newSnapshotMeta(p, id, n.snapID, n.snapAt), prep.pair.Target, p.CapturedAt, prep.pair.RecordID)
 		if err != nil {
 			return nil, err
 		}
 		pair := *prep.pair
-		pair.meta = meta
+		pair.Meta = meta
 		prep = &prepared{textZ: prep.textZ, mdZ: prep.mdZ, htmlZ: prep.htmlZ, pair: &pair, metaSnapID: n.snapID}
 	}
-	file, offset, written, err := s.warc.appendPair(prep.pair)
+	file, offset, written, err := s.warc.Append(prep.pair)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", errWARCWrite, err)
 	}
 	res := &SaveResult{ArticleID: id, Outcome: n.outcome, SnapshotID: n.snapID, WARCBytes: written}
-	ins, err := q.ExecContext(ctx, `
+	var seq int64
+	err = q.QueryRowContext(ctx, `
 		INSERT INTO snapshots (id, article_id, captured_at, revision_date, published_date, title, byline, url,
 			html, text, markdown, fingerprint, fp_version, words, extractor,
 			warc_file, warc_offset, warc_record_id, payload_digest, pages, declared_canonical)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		RETURNING seq`,
 		n.snapID, id, n.captured, fmtTimePtr(p.RevisionDate), fmtTimePtr(p.PublishedDate), p.Title, p.Byline, n.fetched,
 		prep.htmlZ, prep.textZ, prep.mdZ, p.Fingerprint, fpVersion(p.Fingerprint), WordCount(p.Text), p.Extractor,
-		file, offset, prep.pair.recordID, prep.pair.payloadDigest, 1+len(p.MorePages), p.DeclaredCanonical,
-	)
+		file, offset, prep.pair.RecordID, prep.pair.PayloadDigest, 1+len(p.MorePages), p.DeclaredCanonical,
+	).Scan(&seq)
 	if err != nil {
 		return res, fmt.Errorf("insert snapshot: %w", err)
 	}
-	seq, err := ins.LastInsertId()
-	if err != nil {
-		return res, fmt.Errorf("insert snapshot: %w", err)
-	}
-	if _, err := q.ExecContext(ctx, `INSERT INTO snapshots_fts (rowid, title, text) VALUES (?, ?, ?)`, seq, p.Title, p.Text); err != nil {
+	if err := s.indexSnapshot(ctx, q, seq, p.Title, p.Text); err != nil {
 		return res, fmt.Errorf("index snapshot: %w", err)
 	}
 	if err := storeWordChanges(ctx, q, id, seq, n.captured, prep.changes); err != nil {

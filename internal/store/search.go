@@ -83,6 +83,17 @@ func (s *Store) Search(ctx context.Context, query string, o SearchOptions) ([]Hi
 		CROSS JOIN snapshots s ON s.seq = f.rowid
 		CROSS JOIN articles a ON a.id = s.article_id
 		WHERE snapshots_fts MATCH ? AND f.rowid < ?`
+	matchArgs := []any{match}
+	if s.pg {
+		// PostgreSQL: tsquery over GIN, as relaxed a superset of the hits;
+		// the same checks in Go below make it exact.
+		matchArgs = nil
+		sqlq = `SELECT s.seq, s.id, s.article_id, a.source, s.title, a.url, s.captured_at, s.revision_date, s.text, s.warc_file, s.warc_offset
+		FROM snapshots_fts f
+		JOIN snapshots s ON s.seq = f.rowid
+		JOIN articles a ON a.id = s.article_id
+		WHERE ` + ast.pgMatch(&matchArgs) + ` AND f.rowid < ?`
+	}
 	var filter []any
 	switch {
 	case o.LatestOnly:
@@ -118,7 +129,7 @@ func (s *Store) Search(ctx context.Context, query string, o SearchOptions) ([]Hi
 	terms := queryTerms(q)
 	out := []Hit{}
 	for before := int64(math.MaxInt64); ; {
-		args := append([]any{match, before}, filter...)
+		args := append(append(append([]any{}, matchArgs...), before), filter...)
 		found, err := s.searchRows(ctx, query, sqlq, append(args, batch))
 		if err != nil {
 			return nil, err

@@ -119,12 +119,12 @@ func (s *Store) RecordPoll(ctx context.Context, name string, at time.Time, outco
 	if _, err := s.wdb.ExecContext(ctx, `INSERT INTO sources (name, last_poll_at, last_outcome, last_error, etag, last_modified, failures)
 		VALUES (?1, ?2, ?3, ?4, ?5, ?6, CASE WHEN ?3 = 'error' THEN 1 ELSE 0 END)
 		ON CONFLICT (name) DO UPDATE SET
-			failures = CASE excluded.last_outcome WHEN 'error' THEN failures + 1 WHEN 'interrupted' THEN failures ELSE 0 END,
+			failures = CASE excluded.last_outcome WHEN 'error' THEN sources.failures + 1 WHEN 'interrupted' THEN sources.failures ELSE 0 END,
 			last_poll_at = excluded.last_poll_at,
 			last_outcome = excluded.last_outcome,
 			last_error = excluded.last_error,
-			etag = CASE WHEN ?7 THEN etag ELSE excluded.etag END,
-			last_modified = CASE WHEN ?7 THEN last_modified ELSE excluded.last_modified END`,
+			etag = CASE WHEN ?7 THEN sources.etag ELSE excluded.etag END,
+			last_modified = CASE WHEN ?7 THEN sources.last_modified ELSE excluded.last_modified END`,
 		name, fmtTime(at), outcome, errText, etag, lastModified, keep); err != nil {
 		return fmt.Errorf("record poll %s: %w", name, err)
 	}

@@ -14,6 +14,8 @@ import (
 	"errors"
 	"net/http"
 	"time"
+
+	"annalist/internal/evidence"
 )
 
 // Sentinel errors.
@@ -228,17 +230,15 @@ type Page struct {
 	DeclaredCanonical string
 }
 
-// Response is one more HTTP exchange of a capture (a later page of a
-// paginated article), stored in WARC as a response and a request record.
-type Response struct {
-	URL        string // final URL, the records' WARC-Target-URI
-	StatusCode int
-	Proto      string
-	Header     http.Header
-	Body       []byte
-	RawRequest []byte
-	FetchedAt  time.Time // WARC-Date; zero = the capture's time
-}
+// Response is one later page of a paginated article, as written to WARC.
+type Response = evidence.Response
+
+// SnapshotMeta is the JSON block of the metadata record beside every
+// stored response (package evidence).
+type SnapshotMeta = evidence.SnapshotMeta
+
+// WARCRecord is one record read back from a WARC file.
+type WARCRecord = evidence.Record
 
 // SaveResult says what SaveCapture did.
 type SaveResult struct {

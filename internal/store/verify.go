@@ -5,8 +5,9 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
+
+	"annalist/internal/evidence"
 )
 
 // VerifyProblem is one damaged thing verify found.
@@ -48,7 +49,7 @@ type warcRecordAt struct {
 // file is not damage unless a snapshot points into it).
 func (s *Store) Verify(ctx context.Context, progress VerifyProgress) (*VerifyReport, error) {
 	dir := s.WARCDir()
-	files, total, err := listWARCFiles(dir)
+	files, total, err := evidence.ListFiles(dir)
 	if err != nil && !os.IsNotExist(err) {
 		return nil, fmt.Errorf("verify: %w", err)
 	}
@@ -77,37 +78,37 @@ func (s *Store) Verify(ctx context.Context, progress VerifyProgress) (*VerifyRep
 // scanForVerify reads files record by record, counting records in rep and
 // adding the damage it finds to rep.Damaged, and returns the intact records
 // by final file name and offset, and the files that hold metadata records.
-func scanForVerify(ctx context.Context, dir string, files []warcFile, total int64, progress VerifyProgress, rep *VerifyReport) (map[string]map[int64]*warcRecordAt, map[string]bool, error) {
+func scanForVerify(ctx context.Context, dir string, files []evidence.File, total int64, progress VerifyProgress, rep *VerifyReport) (map[string]map[int64]*warcRecordAt, map[string]bool, error) {
 	records := map[string]map[int64]*warcRecordAt{} // final name → offset → record
 	withMeta := map[string]bool{}                   // files that hold metadata records
 	var done int64
 	for _, f := range files {
 		recs := map[int64]*warcRecordAt{}
-		records[f.final] = recs
+		records[f.Final] = recs
 		byID := map[string]*warcRecordAt{}
-		err := scanWARCFile(filepath.Join(dir, f.name), func(m *warcMember) error {
+		err := evidence.ScanFile(filepath.Join(dir, f.Name), func(m *evidence.Member) error {
 			if err := ctx.Err(); err != nil {
 				return err
 			}
 			if progress != nil {
-				progress(done+m.End, total, f.final)
+				progress(done+m.End, total, f.Final)
 			}
 			if m.Err != nil {
-				if strings.HasSuffix(f.name, openSuffix) && m.End == f.size {
+				if strings.HasSuffix(f.Name, evidence.OpenSuffix) && m.End == f.Size {
 					// Perhaps a record being appended right now: judged
 					// below only if a snapshot points into it.
-					rep.Damaged = append(rep.Damaged, VerifyProblem{File: f.final, Offset: m.Offset, End: m.End,
+					rep.Damaged = append(rep.Damaged, VerifyProblem{File: f.Final, Offset: m.Offset, End: m.End,
 						Problem: "unfinished record at the end of a file still open: " + m.Err.Error(), Snapshots: []string{}})
 					return nil
 				}
-				rep.Damaged = append(rep.Damaged, VerifyProblem{File: f.final, Offset: m.Offset, End: m.End,
+				rep.Damaged = append(rep.Damaged, VerifyProblem{File: f.Final, Offset: m.Offset, End: m.End,
 					Problem: "not a whole WARC record: " + m.Err.Error(), Snapshots: []string{}})
 				return nil
 			}
 			rep.Records++
 			r := m.Rec
-			if bad := r.checkDigests(); bad != "" {
-				rep.Damaged = append(rep.Damaged, VerifyProblem{File: f.final, Offset: m.Offset, End: m.End,
+			if bad := r.CheckDigests(); bad != "" {
+				rep.Damaged = append(rep.Damaged, VerifyProblem{File: f.Final, Offset: m.Offset, End: m.End,
 					RecordID: r.RecordID, Problem: bad, Snapshots: []string{}})
 				return nil
 			}
@@ -115,8 +116,8 @@ func scanForVerify(ctx context.Context, dir string, files []warcFile, total int6
 			recs[m.Offset] = at
 			byID[r.RecordID] = at
 			if r.Type == "metadata" {
-				if _, ok := parseSnapshotMeta(r.Block); ok {
-					withMeta[f.final] = true
+				if _, ok := evidence.ParseSnapshotMeta(r.Block); ok {
+					withMeta[f.Final] = true
 					if resp := byID[r.RefersTo]; resp != nil {
 						resp.hasMeta = true
 					}
@@ -128,9 +129,9 @@ func scanForVerify(ctx context.Context, dir string, files []warcFile, total int6
 			if ctx.Err() != nil {
 				return nil, nil, ctx.Err()
 			}
-			return nil, nil, fmt.Errorf("verify %s: %w", f.name, err)
+			return nil, nil, fmt.Errorf("verify %s: %w", f.Name, err)
 		}
-		done += f.size
+		done += f.Size
 	}
 	return records, withMeta, nil
 }
@@ -189,37 +190,4 @@ func (s *Store) checkPointers(ctx context.Context, rep *VerifyReport, records ma
 		return nil, fmt.Errorf("verify: read snapshots: %w", err)
 	}
 	return pointer, nil
-}
-
-// warcFile is one WARC file in the archive's WARC directory.
-type warcFile struct {
-	name  string // as on disk, perhaps with openSuffix
-	final string // without openSuffix
-	size  int64
-}
-
-// listWARCFiles lists dir's WARC files, finished and still open, by name,
-// and their total size. An error reading dir itself is returned as it is,
-// so that a caller can accept a missing directory (os.IsNotExist).
-func listWARCFiles(dir string) ([]warcFile, int64, error) {
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		return nil, 0, err
-	}
-	var files []warcFile
-	var total int64
-	for _, e := range entries {
-		final := strings.TrimSuffix(e.Name(), openSuffix)
-		if e.IsDir() || !validWARCName(final) || !strings.HasSuffix(final, ".gz") {
-			continue
-		}
-		info, err := e.Info()
-		if err != nil {
-			return nil, 0, fmt.Errorf("stat %s: %w", e.Name(), err)
-		}
-		files = append(files, warcFile{e.Name(), final, info.Size()})
-		total += info.Size()
-	}
-	sort.Slice(files, func(i, j int) bool { return files[i].name < files[j].name })
-	return files, total, nil
 }

@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"annalist/internal/evidence"
 )
 
 func mustVerify(t *testing.T, s *Store) *VerifyReport {
@@ -59,14 +61,14 @@ func TestVerifyFindsDamage(t *testing.T) {
 	ctx := context.Background()
 	dir, open, snaps := abandonedArchive(t, 6)
 	ms := members(t, open)
-	memberAt := func(off int64) (int, warcMember) {
+	memberAt := func(off int64) (int, evidence.Member) {
 		for i, m := range ms {
 			if m.Offset == off {
 				return i, m
 			}
 		}
 		t.Fatalf("no member at %d", off)
-		return 0, warcMember{}
+		return 0, evidence.Member{}
 	}
 	// 1: gzip damage in snapshot 1's response.
 	flipBytes(t, open, snaps[1].WARCOffset+50, 2)
@@ -90,7 +92,7 @@ func TestVerifyFindsDamage(t *testing.T) {
 	if err := os.WriteFile(open, spliced, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.Rename(open, strings.TrimSuffix(open, openSuffix)); err != nil {
+	if err := os.Rename(open, strings.TrimSuffix(open, evidence.OpenSuffix)); err != nil {
 		t.Fatal(err)
 	}
 	// 4: a snapshot pointing into a file that is gone.

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"annalist/internal/evidence"
 	"github.com/nlnwa/gowarc/v3"
 )
 
@@ -20,7 +21,7 @@ import (
 // validating syntax, spec, block and payload digests strictly.
 func readAllRecords(t *testing.T, path string) []gowarc.Record {
 	t.Helper()
-	r, err := newWARCFileReader(path, 0, gowarc.WithStrictValidation(), gowarc.WithBlockErrorPolicy(gowarc.ErrFail))
+	r, err := evidence.NewFileReader(path, 0, gowarc.WithStrictValidation(), gowarc.WithBlockErrorPolicy(gowarc.ErrFail))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -98,7 +99,7 @@ func TestWARCRecordsReadBack(t *testing.T) {
 		t.Fatal(err)
 	}
 	names := warcFiles(t, filepath.Join(dir, "warc"))
-	if len(names) != 1 || strings.HasSuffix(names[0], openSuffix) || names[0] != snaps[0].WARCFile {
+	if len(names) != 1 || strings.HasSuffix(names[0], evidence.OpenSuffix) || names[0] != snaps[0].WARCFile {
 		t.Fatalf("WARC files after Close: %v (snapshot says %s)", names, snaps[0].WARCFile)
 	}
 	recs := readAllRecords(t, filepath.Join(dir, "warc", names[0]))
@@ -128,7 +129,7 @@ func TestWARCRecordsReadBack(t *testing.T) {
 		t.Fatal(err)
 	}
 	mb, _ := io.ReadAll(raw)
-	m, ok := parseSnapshotMeta(mb)
+	m, ok := evidence.ParseSnapshotMeta(mb)
 	if !ok || m.SnapshotID != snaps[0].ID || m.ArticleID != snaps[0].ArticleID || m.Source != pages[0].Source ||
 		m.CanonicalURL != pages[0].Canonical || m.Fingerprint != pages[0].Fingerprint || m.Title != pages[0].Title ||
 		m.Byline != pages[0].Byline || m.Extractor != pages[0].Extractor || m.Text != pages[0].Text ||
@@ -177,7 +178,7 @@ func TestWARCRotationKeepsPairsTogether(t *testing.T) {
 		t.Fatalf("files %v, want one per pair", names)
 	}
 	for _, n := range names {
-		if strings.HasSuffix(n, openSuffix) {
+		if strings.HasSuffix(n, evidence.OpenSuffix) {
 			t.Errorf("%s left open", n)
 		}
 		var types []string
@@ -231,12 +232,12 @@ func TestRepairAbandonedOpenWARC(t *testing.T) {
 	// A dead process's file: the same records, cut in the middle of the last one.
 	dead := "annalist-20240131080000-999999-1.warc.gz"
 	cut := last.Offset + last.Size/2
-	if err := os.WriteFile(filepath.Join(warcDir, dead+openSuffix), data[:cut], 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(warcDir, dead+evidence.OpenSuffix), data[:cut], 0o644); err != nil {
 		t.Fatal(err)
 	}
 	// And one that died inside its warcinfo record.
 	empty := "annalist-20240131080000-999999-2.warc.gz"
-	if err := os.WriteFile(filepath.Join(warcDir, empty+openSuffix), data[:whole[0].Size/2], 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(warcDir, empty+evidence.OpenSuffix), data[:whole[0].Size/2], 0o644); err != nil {
 		t.Fatal(err)
 	}
 
@@ -252,7 +253,7 @@ func TestRepairAbandonedOpenWARC(t *testing.T) {
 	if got := len(readAllRecords(t, filepath.Join(warcDir, dead))); got != len(whole)-1 {
 		t.Errorf("repaired file has %d records, want %d", got, len(whole)-1)
 	}
-	for _, n := range []string{empty, empty + openSuffix} {
+	for _, n := range []string{empty, empty + evidence.OpenSuffix} {
 		if _, err := os.Stat(filepath.Join(warcDir, n)); !errors.Is(err, os.ErrNotExist) {
 			t.Errorf("%s: file without a whole record should be removed (%v)", n, err)
 		}

@@ -13,6 +13,8 @@ import (
 	"os"
 	"path/filepath"
 	"time"
+
+	"annalist/internal/evidence"
 )
 
 // RawRecord is one WARC record of a snapshot: its gzip member as stored,
@@ -57,7 +59,7 @@ func (s *Store) SnapshotRecords(ctx context.Context, snapshotID string) (*Snapsh
 	if out.CapturedAt, err = parseTime(captured); err != nil {
 		return nil, fmt.Errorf("read snapshot %s: %w", snapshotID, err)
 	}
-	if !validWARCName(out.WARCFile) || out.WARCOffset < 0 {
+	if !evidence.ValidName(out.WARCFile) || out.WARCOffset < 0 {
 		return nil, fmt.Errorf("%w: snapshot %s has no WARC record (file %q)", ErrNotFound, snapshotID, out.WARCFile)
 	}
 	f, err := s.openWARC(out.WARCFile)
@@ -67,7 +69,7 @@ func (s *Store) SnapshotRecords(ctx context.Context, snapshotID string) (*Snapsh
 	defer f.Close()
 	where := func(off int64) string { return fmt.Sprintf("WARC file %s at offset %d", out.WARCFile, off) }
 	off := out.WARCOffset
-	first, end, err := readMemberAt(f, off)
+	first, end, err := evidence.ReadMemberAt(f, off)
 	if err != nil {
 		return nil, fmt.Errorf("snapshot %s: %s: %w", snapshotID, where(off), err)
 	}
@@ -75,7 +77,7 @@ func (s *Store) SnapshotRecords(ctx context.Context, snapshotID string) (*Snapsh
 		return nil, fmt.Errorf("snapshot %s: %s: a %s record %s, not the snapshot's response %s",
 			snapshotID, where(off), first.Type, first.RecordID, recordID)
 	}
-	add := func(r *scannedRecord, from, to int64) error {
+	add := func(r *evidence.ScannedRecord, from, to int64) error {
 		member := make([]byte, to-from)
 		if _, err := f.ReadAt(member, from); err != nil {
 			return fmt.Errorf("snapshot %s: %s: %w", snapshotID, where(from), err)
@@ -102,8 +104,8 @@ func (s *Store) SnapshotRecords(ctx context.Context, snapshotID string) (*Snapsh
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		var r *scannedRecord
-		r, end, err = readMemberAt(f, off)
+		var r *evidence.ScannedRecord
+		r, end, err = evidence.ReadMemberAt(f, off)
 		if err != nil {
 			if responses < max(pages, 1) {
 				return nil, fmt.Errorf("snapshot %s: page %d of %d: %s: %w", snapshotID, responses+1, pages, where(off), err)
@@ -141,7 +143,7 @@ func (s *Store) SnapshotRecords(ctx context.Context, snapshotID string) (*Snapsh
 func (s *Store) openWARC(name string) (*os.File, error) {
 	var err error
 	// The .open file may be renamed between the two tries: look again.
-	for _, n := range []string{name, name + openSuffix, name} {
+	for _, n := range []string{name, name + evidence.OpenSuffix, name} {
 		var f *os.File
 		f, err = os.Open(filepath.Join(s.WARCDir(), n))
 		if err == nil {
@@ -157,5 +159,5 @@ func (s *Store) openWARC(name string) (*os.File, error) {
 // WarcinfoRecord builds a warcinfo record, gzipped as its own member, for
 // the start of a WARC file named name (an export's).
 func WarcinfoRecord(name string, now time.Time) ([]byte, error) {
-	return buildWarcinfo(name, now)
+	return evidence.BuildWarcinfo(name, now)
 }

@@ -11,6 +11,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"annalist/internal/evidence"
 )
 
 // SnapshotRecords returns exactly a snapshot's records, as the gzip
@@ -68,7 +70,7 @@ func TestSnapshotRecordsOfAPaginatedArticle(t *testing.T) {
 	}
 	path := filepath.Join(s.WARCDir(), sn.WARCFile)
 	if _, err := os.Stat(path); err != nil {
-		path += openSuffix
+		path += evidence.OpenSuffix
 	}
 	end := sn.WARCOffset
 	for _, r := range sr.Records[:3] {

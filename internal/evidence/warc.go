@@ -1,4 +1,4 @@
-package store
+package evidence
 
 import (
 	"bytes"
@@ -23,21 +23,21 @@ import (
 	"github.com/nlnwa/gowarc/v3"
 )
 
-const openSuffix = ".open"
+const OpenSuffix = ".open"
 
-// warcPair is a response record and its request record, each already a
+// Pair is a response record and its request record, each already a
 // complete gzip member, built before the writer goroutine needs them.
-type warcPair struct {
-	response      []byte
-	request       []byte // nil when the page carried no raw request
-	meta          []byte // the snapshot's metadata record (warcmeta.go); nil in tests of old archives
-	target        string // WARC-Target-URI
-	recordID      string // of the response, "<urn:uuid:…>"
-	payloadDigest string
+type Pair struct {
+	Response      []byte
+	Request       []byte // nil when the page carried no raw request
+	Meta          []byte // the snapshot's metadata record (warcmeta.go); nil in tests of old archives
+	Target        string // WARC-Target-URI
+	RecordID      string // of the response, "<urn:uuid:…>"
+	PayloadDigest string
 	// more holds the records of a paginated article's later pages (each
 	// response then its request, every record its own gzip member),
 	// written right after the pair.
-	more []byte
+	More []byte
 }
 
 // gowarcMu serialises gowarc's constructors: each calls
@@ -58,7 +58,7 @@ func newUnmarshaler(opts ...gowarc.WarcRecordOption) gowarc.Unmarshaler {
 	return gowarc.NewUnmarshaler(opts...)
 }
 
-func newWARCFileReader(path string, offset int64, opts ...gowarc.WarcRecordOption) (*gowarc.WarcFileReader, error) {
+func NewFileReader(path string, offset int64, opts ...gowarc.WarcRecordOption) (*gowarc.WarcFileReader, error) {
 	gowarcMu.Lock()
 	defer gowarcMu.Unlock()
 	return gowarc.NewWarcFileReader(path, offset, opts...)
@@ -86,8 +86,8 @@ func recordOptions() []gowarc.WarcRecordOption {
 	}
 }
 
-// buildPair builds the WARC records of one fetch.
-func buildPair(p *Page) (*warcPair, error) {
+// BuildPair builds the WARC records of one fetch.
+func BuildPair(p *Page) (*Pair, error) {
 	target := p.FinalURL
 	if target == "" {
 		target = p.FetchURL
@@ -97,21 +97,21 @@ func buildPair(p *Page) (*warcPair, error) {
 	if err != nil {
 		return nil, fmt.Errorf("build warc response: %w", err)
 	}
-	pair := &warcPair{response: resp.gz, target: target, recordID: resp.id, payloadDigest: resp.payloadDigest}
+	pair := &Pair{Response: resp.gz, Target: target, RecordID: resp.id, PayloadDigest: resp.payloadDigest}
 	if len(p.RawRequest) > 0 {
 		req, err := buildRecord(gowarc.Request, target, p.CapturedAt, "application/http; msgtype=request", resp.id, "",
 			p.RawRequest)
 		if err != nil {
 			return nil, fmt.Errorf("build warc request: %w", err)
 		}
-		pair.request = req.gz
+		pair.Request = req.gz
 	}
 	for i := range p.MorePages {
 		recs, err := buildMore(&p.MorePages[i], p.CapturedAt)
 		if err != nil {
 			return nil, fmt.Errorf("build warc records of page %d: %w", i+2, err)
 		}
-		pair.more = append(pair.more, recs...)
+		pair.More = append(pair.More, recs...)
 	}
 	return pair, nil
 }
@@ -245,15 +245,19 @@ var gzippers = sync.Pool{New: func() any {
 	return w
 }}
 
-// warcWriter appends records to this process's current WARC file. It is
+// Writer appends records to this process's current WARC file. It is
 // used by the one writer goroutine of a Store (and by Close after it ends);
 // mu only guards against a late close.
-type warcWriter struct {
+type Writer struct {
 	dir     string
 	maxSize int64
 	noSync  bool
 	now     func() time.Time
 	log     *slog.Logger
+	// Worker, when set, goes into every file name, so that workers sharing
+	// one WARC directory (on a shared file system) name their files apart
+	// even when their pids and clocks agree. Set before the first Append.
+	Worker string
 
 	mu   sync.Mutex
 	f    *os.File
@@ -261,8 +265,8 @@ type warcWriter struct {
 	size int64
 }
 
-func newWARCWriter(dir string, maxSize int64, noSync bool, now func() time.Time, log *slog.Logger) *warcWriter {
-	return &warcWriter{dir: dir, maxSize: maxSize, noSync: noSync, now: now, log: log}
+func NewWriter(dir string, maxSize int64, noSync bool, now func() time.Time, log *slog.Logger) *Writer {
+	return &Writer{dir: dir, maxSize: maxSize, noSync: noSync, now: now, log: log}
 }
 
 // appendPair writes a pair (request and metadata after response, then the
@@ -270,7 +274,7 @@ func newWARCWriter(dir string, maxSize int64, noSync bool, now func() time.Time,
 // splitting it across a rotation. It returns the file's final name, the
 // response's offset and the bytes written. A failed write is cut back so
 // the file stays a clean sequence of records.
-func (w *warcWriter) appendPair(p *warcPair) (name string, offset, n int64, err error) {
+func (w *Writer) Append(p *Pair) (name string, offset, n int64, err error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	if w.f != nil && w.size >= w.maxSize {
@@ -284,15 +288,15 @@ func (w *warcWriter) appendPair(p *warcPair) (name string, offset, n int64, err 
 		}
 	}
 	start := w.size
-	_, err = w.f.WriteAt(p.response, start)
-	if err == nil && p.request != nil {
-		_, err = w.f.WriteAt(p.request, start+int64(len(p.response)))
+	_, err = w.f.WriteAt(p.Response, start)
+	if err == nil && p.Request != nil {
+		_, err = w.f.WriteAt(p.Request, start+int64(len(p.Response)))
 	}
-	if err == nil && p.meta != nil {
-		_, err = w.f.WriteAt(p.meta, start+int64(len(p.response)+len(p.request)))
+	if err == nil && p.Meta != nil {
+		_, err = w.f.WriteAt(p.Meta, start+int64(len(p.Response)+len(p.Request)))
 	}
-	if err == nil && p.more != nil {
-		_, err = w.f.WriteAt(p.more, start+int64(len(p.response)+len(p.request)+len(p.meta)))
+	if err == nil && p.More != nil {
+		_, err = w.f.WriteAt(p.More, start+int64(len(p.Response)+len(p.Request)+len(p.Meta)))
 	}
 	if err != nil {
 		if terr := w.f.Truncate(start); terr != nil {
@@ -303,13 +307,13 @@ func (w *warcWriter) appendPair(p *warcPair) (name string, offset, n int64, err 
 		}
 		return "", 0, 0, fmt.Errorf("write warc %s: %w", w.name, err)
 	}
-	n = int64(len(p.response) + len(p.request) + len(p.meta) + len(p.more))
+	n = int64(len(p.Response) + len(p.Request) + len(p.Meta) + len(p.More))
 	w.size += n
 	return w.name, start, n, nil
 }
 
 // sync makes what appendPair wrote durable.
-func (w *warcWriter) sync() error {
+func (w *Writer) Sync() error {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	if w.f == nil || w.noSync {
@@ -327,12 +331,18 @@ var fileSeq atomic.Int64
 
 // createLocked starts a new file with a warcinfo record. The file is built
 // under a hidden temporary name and locked before it appears as .open, so
-// repairOpenWARCs never sees a live file unlocked; link(2) fails rather
+// RepairOpen never sees a live file unlocked; link(2) fails rather
 // than replace an existing name.
-func (w *warcWriter) createLocked() error {
+func (w *Writer) createLocked() error {
 	pid := os.Getpid()
 	for range 100 {
 		name := fmt.Sprintf("annalist-%s-%d-%d.warc.gz", w.now().UTC().Format("20060102150405"), pid, fileSeq.Add(1))
+		if w.Worker != "" {
+			name = fmt.Sprintf("annalist-%s-%s-%d-%d.warc.gz", w.Worker, w.now().UTC().Format("20060102150405"), pid, fileSeq.Add(1))
+		}
+		if !ValidName(name) {
+			return fmt.Errorf("create warc: worker ID %q does not make a plain file name", w.Worker)
+		}
 		final := filepath.Join(w.dir, name)
 		if _, err := os.Lstat(final); err == nil {
 			continue
@@ -350,17 +360,17 @@ func (w *warcWriter) createLocked() error {
 			os.Remove(tmp)
 			return fmt.Errorf("create warc %s: %w", name, err)
 		}
-		if ok, err := tryLock(f); !ok && lockSupported {
+		if ok, err := TryLock(f); !ok && LockSupported {
 			return fail(fmt.Errorf("lock: %v", err))
 		}
-		info, err := buildWarcinfo(name, w.now())
+		info, err := BuildWarcinfo(name, w.now())
 		if err != nil {
 			return fail(err)
 		}
 		if _, err := f.Write(info); err != nil {
 			return fail(err)
 		}
-		err = os.Link(tmp, final+openSuffix)
+		err = os.Link(tmp, final+OpenSuffix)
 		if errors.Is(err, fs.ErrExist) {
 			f.Close()
 			os.Remove(tmp)
@@ -371,7 +381,7 @@ func (w *warcWriter) createLocked() error {
 		}
 		os.Remove(tmp)
 		// The new name must be durable before any snapshot points at it.
-		if err := syncDir(w.dir); err != nil {
+		if err := SyncDir(w.dir); err != nil {
 			return fail(err)
 		}
 		w.f, w.name, w.size = f, name, int64(len(info))
@@ -380,7 +390,9 @@ func (w *warcWriter) createLocked() error {
 	return errors.New("create warc: no free file name")
 }
 
-func buildWarcinfo(name string, now time.Time) ([]byte, error) {
+// BuildWarcinfo builds a warcinfo record for the start of the WARC file
+// named name, gzipped as its own member.
+func BuildWarcinfo(name string, now time.Time) ([]byte, error) {
 	b := newRecordBuilder(gowarc.Warcinfo)
 	b.AddWarcHeader(gowarc.WarcRecordID, newRecordID())
 	b.AddWarcHeaderTime(gowarc.WarcDate, now.UTC())
@@ -407,7 +419,7 @@ func buildWarcinfo(name string, now time.Time) ([]byte, error) {
 }
 
 // close finishes the current file, if any.
-func (w *warcWriter) close() error {
+func (w *Writer) Close() error {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	return w.closeLocked()
@@ -415,7 +427,7 @@ func (w *warcWriter) close() error {
 
 // closeLocked syncs the file, renames it to drop .open and syncs the
 // directory so the rename survives a crash.
-func (w *warcWriter) closeLocked() error {
+func (w *Writer) closeLocked() error {
 	if w.f == nil {
 		return nil
 	}
@@ -431,11 +443,11 @@ func (w *warcWriter) closeLocked() error {
 		errs = append(errs, err)
 	}
 	final := filepath.Join(w.dir, w.name)
-	if err := os.Rename(final+openSuffix, final); err != nil {
+	if err := os.Rename(final+OpenSuffix, final); err != nil {
 		errs = append(errs, err)
 	}
 	if !w.noSync {
-		if err := syncDir(w.dir); err != nil {
+		if err := SyncDir(w.dir); err != nil {
 			errs = append(errs, err)
 		}
 	}
@@ -445,7 +457,7 @@ func (w *warcWriter) closeLocked() error {
 	return nil
 }
 
-func syncDir(dir string) error {
+func SyncDir(dir string) error {
 	d, err := os.Open(dir)
 	if err != nil {
 		return err
@@ -454,9 +466,9 @@ func syncDir(dir string) error {
 	return d.Sync()
 }
 
-// validWARCName reports whether name is a plain file name in the WARC
+// ValidName reports whether name is a plain file name in the WARC
 // directory: no separators, no "..", a .warc or .warc.gz ending.
-func validWARCName(name string) bool {
+func ValidName(name string) bool {
 	if name == "" || strings.HasPrefix(name, ".") || !(strings.HasSuffix(name, ".warc.gz") || strings.HasSuffix(name, ".warc")) {
 		return false
 	}

@@ -1,6 +1,6 @@
 //go:build unix
 
-package store
+package evidence
 
 import (
 	"errors"
@@ -8,12 +8,12 @@ import (
 	"syscall"
 )
 
-// lockSupported says whether tryLock can tell a live writer's file.
-const lockSupported = true
+// LockSupported says whether TryLock can tell a live writer's file.
+const LockSupported = true
 
-// tryLock takes an exclusive advisory lock on f without waiting. It reports
+// TryLock takes an exclusive advisory lock on f without waiting. It reports
 // false when another open file holds it (a live writer).
-func tryLock(f *os.File) (bool, error) {
+func TryLock(f *os.File) (bool, error) {
 	err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB)
 	if errors.Is(err, syscall.EWOULDBLOCK) {
 		return false, nil

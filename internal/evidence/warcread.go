@@ -1,4 +1,4 @@
-package store
+package evidence
 
 import (
 	"bufio"
@@ -16,8 +16,8 @@ import (
 	"github.com/nlnwa/gowarc/v3"
 )
 
-// WARCRecord is one record read back from a WARC file.
-type WARCRecord struct {
+// Record is one record read back from a WARC file.
+type Record struct {
 	Type          string // "response", "request", "warcinfo", …
 	TargetURI     string
 	Date          string // WARC-Date as written
@@ -28,23 +28,22 @@ type WARCRecord struct {
 	Payload       []byte // for HTTP request and response records: the body after the headers
 }
 
-// ReadWARCRecord reads the record at offset in file, a name relative to
-// WARCDir as stored in Snapshot.WARCFile. A file still being written (with
+// ReadRecord reads the record at offset in file, a name relative to the
+// WARC directory dir, as a snapshot stores it. A file still being written (with
 // its .open suffix) is found too. Names with path elements are rejected
 // with ErrNotFound.
-func (s *Store) ReadWARCRecord(ctx context.Context, file string, offset int64) (*WARCRecord, error) {
-	if !validWARCName(file) || offset < 0 {
+func ReadRecord(ctx context.Context, dir, file string, offset int64) (*Record, error) {
+	if !ValidName(file) || offset < 0 {
 		return nil, fmt.Errorf("%w: WARC file %q", ErrNotFound, file)
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	dir := s.WARCDir()
 	var r *gowarc.WarcFileReader
 	var err error
 	// The .open file may be renamed between the two tries: look again.
-	for _, name := range []string{file, file + openSuffix, file} {
-		r, err = newWARCFileReader(filepath.Join(dir, name), offset)
+	for _, name := range []string{file, file + OpenSuffix, file} {
+		r, err = NewFileReader(filepath.Join(dir, name), offset)
 		if !errors.Is(err, fs.ErrNotExist) {
 			break
 		}
@@ -80,7 +79,7 @@ func (s *Store) ReadWARCRecord(ctx context.Context, file string, offset int64) (
 		}
 	}
 	h := wr.WarcHeader()
-	return &WARCRecord{
+	return &Record{
 		Type:          wr.Type().String(),
 		TargetURI:     h.Get(gowarc.WarcTargetURI),
 		Date:          h.Get(gowarc.WarcDate),
@@ -92,18 +91,18 @@ func (s *Store) ReadWARCRecord(ctx context.Context, file string, offset int64) (
 	}, nil
 }
 
-// refOffset reports the highest offset in a WARC file (by its final name)
+// RefOffset reports the highest offset in a WARC file (by its final name)
 // that a committed snapshot points at; ok is false when none does.
-type refOffset func(final string) (max int64, ok bool, err error)
+type RefOffset func(final string) (max int64, ok bool, err error)
 
-// repairOpenWARCs finishes the .open files of writers that died: a file we
+// RepairOpen finishes the .open files of writers that died: a file we
 // can lock has no live writer. Only a torn tail after its last whole record
 // is cut, and never below an offset a snapshot points at; a damaged member
 // in the middle stays where it is (WARC files are never rewritten). A file
 // without a whole record that no snapshot points at is removed. Only a
 // writing process repairs (Open, never OpenReadOnly).
-func repairOpenWARCs(dir string, refs refOffset, log *slog.Logger) error {
-	if !lockSupported {
+func RepairOpen(dir string, refs RefOffset, log *slog.Logger) error {
+	if !LockSupported {
 		return nil
 	}
 	entries, err := os.ReadDir(dir)
@@ -113,7 +112,7 @@ func repairOpenWARCs(dir string, refs refOffset, log *slog.Logger) error {
 	for _, e := range entries {
 		name := e.Name()
 		switch {
-		case strings.HasSuffix(name, openSuffix):
+		case strings.HasSuffix(name, OpenSuffix):
 			if err := repairOpenWARC(dir, name, refs, log); err != nil {
 				return err
 			}
@@ -124,7 +123,7 @@ func repairOpenWARCs(dir string, refs refOffset, log *slog.Logger) error {
 	return nil
 }
 
-func repairOpenWARC(dir, name string, refs refOffset, log *slog.Logger) error {
+func repairOpenWARC(dir, name string, refs RefOffset, log *slog.Logger) error {
 	path := filepath.Join(dir, name)
 	f, err := os.OpenFile(path, os.O_RDWR, 0)
 	if errors.Is(err, fs.ErrNotExist) {
@@ -134,7 +133,7 @@ func repairOpenWARC(dir, name string, refs refOffset, log *slog.Logger) error {
 		return fmt.Errorf("repair warc %s: %w", name, err)
 	}
 	defer f.Close()
-	if ok, _ := tryLock(f); !ok {
+	if ok, _ := TryLock(f); !ok {
 		return nil // a live writer
 	}
 	// Someone may have repaired and renamed it between our open and lock.
@@ -147,12 +146,12 @@ func repairOpenWARC(dir, name string, refs refOffset, log *slog.Logger) error {
 	if err != nil {
 		return fmt.Errorf("repair warc %s: %w", name, err)
 	}
-	final := strings.TrimSuffix(name, openSuffix)
+	final := strings.TrimSuffix(name, OpenSuffix)
 	maxRef, referenced, err := refs(final)
 	if err != nil {
 		return fmt.Errorf("repair warc %s: %w", name, err)
 	}
-	good, damaged, err := lastWholeRecordEnd(path)
+	good, damaged, err := LastWholeRecordEnd(path)
 	if err != nil {
 		return fmt.Errorf("repair warc %s: %w", name, err)
 	}
@@ -187,7 +186,7 @@ func repairOpenWARC(dir, name string, refs refOffset, log *slog.Logger) error {
 		return fmt.Errorf("repair warc %s: %w", name, err)
 	}
 	log.Info("closed abandoned WARC file", "file", final)
-	return syncDir(dir)
+	return SyncDir(dir)
 }
 
 // removeAbandonedTmp removes a file a writer died creating.
@@ -197,19 +196,19 @@ func removeAbandonedTmp(path string, log *slog.Logger) {
 		return
 	}
 	defer f.Close()
-	if ok, _ := tryLock(f); ok {
+	if ok, _ := TryLock(f); ok {
 		os.Remove(path)
 		log.Info("removed abandoned temporary WARC file", "file", filepath.Base(path))
 	}
 }
 
-// lastWholeRecordEnd returns the offset just after the last gzip member
+// LastWholeRecordEnd returns the offset just after the last gzip member
 // that holds a whole WARC record (damaged members before it do not stop
 // the search), and the damaged stretches before that point.
-func lastWholeRecordEnd(path string) (int64, []warcMember, error) {
+func LastWholeRecordEnd(path string) (int64, []Member, error) {
 	var good int64
-	var damaged []warcMember
-	err := scanWARCFile(path, func(m *warcMember) error {
+	var damaged []Member
+	err := ScanFile(path, func(m *Member) error {
 		if m.Err == nil {
 			good = m.End
 		} else {

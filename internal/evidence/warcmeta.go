@@ -1,4 +1,4 @@
-package store
+package evidence
 
 import (
 	"bytes"
@@ -9,9 +9,9 @@ import (
 	"github.com/nlnwa/gowarc/v3"
 )
 
-// metaFormat tags the JSON of annalist's metadata records, so that
+// MetaFormat tags the JSON of annalist's metadata records, so that
 // reindex can tell ours (and their version) from other tools'.
-const metaFormat = "annalist-snapshot/1"
+const MetaFormat = "annalist-snapshot/1"
 
 // SnapshotMeta is the JSON block of the metadata record written beside
 // every stored response: what the database knows of the snapshot, so that
@@ -43,49 +43,10 @@ type SnapshotMeta struct {
 	DeclaredCanonical string `json:"declared_canonical,omitempty"`
 }
 
-// newSnapshotMeta describes the snapshot p will be stored as under snapID,
-// captured at the second its ID names.
-func newSnapshotMeta(p *Page, articleID, snapID string, captured time.Time) *SnapshotMeta {
-	m := &SnapshotMeta{
-		Format:            metaFormat,
-		Source:            p.Source,
-		CanonicalURL:      p.Canonical,
-		FetchURL:          p.FetchURL,
-		FinalURL:          p.FinalURL,
-		OtherURLs:         p.OtherURLs,
-		ArticleID:         articleID,
-		SnapshotID:        snapID,
-		Extractor:         p.Extractor,
-		Fingerprint:       p.Fingerprint,
-		Title:             p.Title,
-		Byline:            p.Byline,
-		CapturedAt:        fmtTime(captured),
-		Pages:             1 + len(p.MorePages),
-		HTTPStatus:        p.StatusCode,
-		DeclaredCanonical: p.DeclaredCanonical,
-		Text:              p.Text,
-		Markdown:          p.Markdown,
-		HTML:              p.HTML,
-	}
-	if p.RevisionDate != nil {
-		m.RevisionDate = fmtTime(*p.RevisionDate)
-	}
-	if p.PublishedDate != nil {
-		m.PublishedDate = fmtTime(*p.PublishedDate)
-	}
-	return m
-}
-
-// snapshotIDFor is the ID a snapshot captured at t gets when that second
-// is free (freeSnapshotID moves it on otherwise).
-func snapshotIDFor(articleID string, t time.Time) string {
-	return articleID + "/" + t.UTC().Truncate(time.Second).Format("20060102150405")
-}
-
-// buildMetaRecord builds the metadata record of a snapshot whose response
+// BuildMetaRecord builds the metadata record of a snapshot whose response
 // record is responseID: its own gzip member, concurrent to and referring
 // to the response.
-func buildMetaRecord(m *SnapshotMeta, target string, date time.Time, responseID string) ([]byte, error) {
+func BuildMetaRecord(m *SnapshotMeta, target string, date time.Time, responseID string) ([]byte, error) {
 	block, err := json.Marshal(m)
 	if err != nil {
 		return nil, fmt.Errorf("build warc metadata: %w", err)
@@ -97,14 +58,14 @@ func buildMetaRecord(m *SnapshotMeta, target string, date time.Time, responseID 
 	return rec.gz, nil
 }
 
-// parseSnapshotMeta reads a metadata record's block; ok is false for a
+// ParseSnapshotMeta reads a metadata record's block; ok is false for a
 // block that is not annalist's.
-func parseSnapshotMeta(block []byte) (*SnapshotMeta, bool) {
+func ParseSnapshotMeta(block []byte) (*SnapshotMeta, bool) {
 	if !bytes.Contains(block[:min(len(block), 64)], []byte(`"format"`)) {
 		return nil, false
 	}
 	var m SnapshotMeta
-	if err := json.Unmarshal(block, &m); err != nil || m.Format != metaFormat || m.SnapshotID == "" {
+	if err := json.Unmarshal(block, &m); err != nil || m.Format != MetaFormat || m.SnapshotID == "" {
 		return nil, false
 	}
 	return &m, true

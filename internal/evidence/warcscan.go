@@ -1,4 +1,4 @@
-package store
+package evidence
 
 // Reading WARC files member by member, past damage: each record is its own
 // gzip member, so a damaged member is skipped by looking for the next gzip
@@ -23,17 +23,17 @@ import (
 	"github.com/nlnwa/gowarc/v3"
 )
 
-// warcMember is one stretch of a WARC file: a gzip member holding a whole
+// Member is one stretch of a WARC file: a gzip member holding a whole
 // record, or (Err set) bytes that are not one: a damaged member, or a torn
 // tail after the last whole record.
-type warcMember struct {
+type Member struct {
 	Offset, End int64
 	Err         error
-	Rec         *scannedRecord // nil when Err is set
+	Rec         *ScannedRecord // nil when Err is set
 }
 
-// scannedRecord is a record as read by the scanner.
-type scannedRecord struct {
+// ScannedRecord is a record as read by the scanner.
+type ScannedRecord struct {
 	Type, RecordID, TargetURI, Date, ContentType string
 	ConcurrentTo, RefersTo                       string
 	BlockDigest, PayloadDigest                   string
@@ -41,7 +41,7 @@ type scannedRecord struct {
 }
 
 // payload is the HTTP body of a request or response record's block.
-func (r *scannedRecord) payload() []byte {
+func (r *ScannedRecord) Payload() []byte {
 	if !strings.HasPrefix(r.ContentType, "application/http") {
 		return nil
 	}
@@ -53,13 +53,13 @@ func (r *scannedRecord) payload() []byte {
 
 // checkDigests compares the record's block and payload digests with its
 // bytes; "" when they match or are absent.
-func (r *scannedRecord) checkDigests() string {
+func (r *ScannedRecord) CheckDigests() string {
 	var bad []string
 	if r.BlockDigest != "" && !digestMatches(r.BlockDigest, r.Block) {
 		bad = append(bad, "block digest mismatch")
 	}
 	if r.PayloadDigest != "" {
-		if p := r.payload(); p != nil && !digestMatches(r.PayloadDigest, p) {
+		if p := r.Payload(); p != nil && !digestMatches(r.PayloadDigest, p) {
 			bad = append(bad, "payload digest mismatch")
 		}
 	}
@@ -86,9 +86,9 @@ func digestMatches(digest string, data []byte) bool {
 	return strings.EqualFold(want, base32.StdEncoding.EncodeToString(sum)) || strings.EqualFold(want, hex.EncodeToString(sum))
 }
 
-// scanWARCFile calls fn for every member of the file at path, in order,
+// ScanFile calls fn for every member of the file at path, in order,
 // damaged stretches included; it stops early when fn returns an error.
-func scanWARCFile(path string, fn func(m *warcMember) error) error {
+func ScanFile(path string, fn func(m *Member) error) error {
 	f, err := os.Open(path)
 	if err != nil {
 		return err
@@ -101,9 +101,9 @@ func scanWARCFile(path string, fn func(m *warcMember) error) error {
 	size := st.Size()
 	var pos int64
 	for pos < size {
-		rec, end, err := readMemberAt(f, pos)
+		rec, end, err := ReadMemberAt(f, pos)
 		if err == nil {
-			if err := fn(&warcMember{Offset: pos, End: end, Rec: rec}); err != nil {
+			if err := fn(&Member{Offset: pos, End: end, Rec: rec}); err != nil {
 				return err
 			}
 			pos = end
@@ -112,12 +112,12 @@ func scanWARCFile(path string, fn func(m *warcMember) error) error {
 		// Damaged: the stretch runs to the next whole record, if any.
 		next, nrec, nend := nextWholeMember(f, pos+1, size)
 		if next < 0 {
-			return fn(&warcMember{Offset: pos, End: size, Err: err})
+			return fn(&Member{Offset: pos, End: size, Err: err})
 		}
-		if err := fn(&warcMember{Offset: pos, End: next, Err: err}); err != nil {
+		if err := fn(&Member{Offset: pos, End: next, Err: err}); err != nil {
 			return err
 		}
-		if err := fn(&warcMember{Offset: next, End: nend, Rec: nrec}); err != nil {
+		if err := fn(&Member{Offset: next, End: nend, Rec: nrec}); err != nil {
 			return err
 		}
 		pos = nend
@@ -125,9 +125,9 @@ func scanWARCFile(path string, fn func(m *warcMember) error) error {
 	return nil
 }
 
-// readMemberAt reads the gzip member at off and parses it as one whole
+// ReadMemberAt reads the gzip member at off and parses it as one whole
 // WARC record; it returns the record and the offset just past the member.
-func readMemberAt(f *os.File, off int64) (*scannedRecord, int64, error) {
+func ReadMemberAt(f *os.File, off int64) (*ScannedRecord, int64, error) {
 	cr := &countingReader{r: bufio.NewReader(io.NewSectionReader(f, off, 1<<62))}
 	var zr gzip.Reader
 	if err := zr.Reset(cr); err != nil {
@@ -147,7 +147,7 @@ func readMemberAt(f *os.File, off int64) (*scannedRecord, int64, error) {
 
 // nextWholeMember looks from off for a gzip header that starts a whole
 // record; next is -1 when there is none before size.
-func nextWholeMember(f *os.File, off, size int64) (next int64, rec *scannedRecord, end int64) {
+func nextWholeMember(f *os.File, off, size int64) (next int64, rec *ScannedRecord, end int64) {
 	magic := []byte{0x1f, 0x8b, 0x08}
 	buf := make([]byte, 64<<10)
 	for off < size {
@@ -163,7 +163,7 @@ func nextWholeMember(f *os.File, off, size int64) (next int64, rec *scannedRecor
 				break
 			}
 			cand := off + int64(from+i)
-			if r, e, err := readMemberAt(f, cand); err == nil {
+			if r, e, err := ReadMemberAt(f, cand); err == nil {
 				return cand, r, e
 			}
 			from += i + 1
@@ -177,7 +177,7 @@ func nextWholeMember(f *os.File, off, size int64) (next int64, rec *scannedRecor
 }
 
 // parseRecord parses one whole WARC record (header and complete block).
-func parseRecord(data []byte) (*scannedRecord, error) {
+func parseRecord(data []byte) (*ScannedRecord, error) {
 	u := newUnmarshaler(gowarc.WithSkipParseBlock())
 	wr, _, _, err := u.Unmarshal(bufio.NewReader(bytes.NewReader(data)))
 	if err != nil {
@@ -200,7 +200,7 @@ func parseRecord(data []byte) (*scannedRecord, error) {
 	if int64(len(block)) != want {
 		return nil, errors.New("WARC record block shorter than its Content-Length")
 	}
-	return &scannedRecord{
+	return &ScannedRecord{
 		Type:          wr.Type().String(),
 		RecordID:      h.Get(gowarc.WarcRecordID),
 		TargetURI:     h.Get(gowarc.WarcTargetURI),

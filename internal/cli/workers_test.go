@@ -1,0 +1,240 @@
+package cli_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"annalist/internal/demosite"
+	"annalist/internal/pgtest"
+)
+
+// feedFarm is a loopback site with n feeds (/feed/N.xml), each listing two
+// articles of a synthetic demo site; a feed answers after delay, so that
+// a poll is in flight long enough to be cut by a kill. It records when
+// each feed was requested.
+type feedFarm struct {
+	url   string
+	mu    sync.Mutex
+	times map[int][]time.Time
+	all   []time.Time // every feed and page request
+}
+
+func newFeedFarm(t *testing.T, n int, delay time.Duration) *feedFarm {
+	site := demosite.NewSynthetic(2*n, 4<<10, 7)
+	slugs := site.Slugs()
+	inner := site.Handler()
+	f := &feedFarm{times: map[int][]time.Time{}}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/robots.txt" {
+			f.mu.Lock()
+			f.all = append(f.all, time.Now())
+			f.mu.Unlock()
+		}
+		num, ok := strings.CutPrefix(r.URL.Path, "/feed/")
+		if !ok {
+			inner.ServeHTTP(w, r)
+			return
+		}
+		i, err := strconv.Atoi(strings.TrimSuffix(num, ".xml"))
+		if err != nil || i < 0 || i >= n {
+			http.NotFound(w, r)
+			return
+		}
+		f.mu.Lock()
+		f.times[i] = append(f.times[i], time.Now())
+		f.mu.Unlock()
+		time.Sleep(delay)
+		w.Header().Set("Content-Type", "application/rss+xml")
+		fmt.Fprintf(w, `<?xml version="1.0"?><rss version="2.0"><channel><title>Feed %d</title><link>%s/</link>`, i, f.url)
+		for _, slug := range slugs[2*i : 2*i+2] {
+			fmt.Fprintf(w, `<item><title>%s</title><link>%s/history/%s.html</link><guid>%s</guid><pubDate>Mon, 02 Jan 2023 06:00:00 GMT</pubDate></item>`,
+				site.Title(slug), f.url, slug, slug)
+		}
+		fmt.Fprint(w, `</channel></rss>`)
+	}))
+	t.Cleanup(srv.Close)
+	f.url = srv.URL
+	return f
+}
+
+func (f *feedFarm) requests() map[int][]time.Time {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	out := map[int][]time.Time{}
+	for k, v := range f.times {
+		out[k] = append([]time.Time(nil), v...)
+	}
+	return out
+}
+
+// TestWorkersShareOneIndex: three daemons share one PostgreSQL index and
+// 30 sources on a loopback site. Each due source is polled once, by one
+// worker; no snapshot is stored twice; the site's per_host_interval holds
+// across the workers; after kill -9 of a worker the sources it held are
+// polled by the others within the lease time.
+func TestWorkersShareOneIndex(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary and runs three daemons")
+	}
+	const sources, ttl, pace = 30, 3 * time.Second, 40 * time.Millisecond
+	db := pgtest.NewDatabase(t)
+	bin := annalistBinary(t)
+	farm := newFeedFarm(t, sources, 700*time.Millisecond)
+	dir := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(dir, "feeds"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	cfg := filepath.Join(dir, "config.yaml")
+	if err := os.WriteFile(cfg, []byte("data_dir: archive\nhttp:\n  per_host_interval: 40ms\n  per_host_concurrency: 8\n  allow_private_networks: true\n  respect_robots: false\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	src := string(demosite.SourceYAML("FEED"))
+	src = strings.Replace(src, `schedule: "0 */2 * * *"`, `schedule: "@every 1h"`, 1)
+	for i := range sources {
+		y := strings.Replace(src, "feed: FEED", fmt.Sprintf("feed: %s/feed/%d.xml", farm.url, i), 1)
+		if err := os.WriteFile(filepath.Join(dir, "feeds", fmt.Sprintf("s%02d.yaml", i)), []byte(y), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var workers []*exec.Cmd
+	var logs []*logLines
+	for range 3 {
+		cmd := exec.Command(bin, "daemon", "--config", cfg, "--log-format", "json", "--no-web", "--lease-ttl", ttl.String())
+		cmd.Env = append(os.Environ(), "ANNALIST_DATABASE="+db)
+		stderr, err := cmd.StderrPipe()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		l := &logLines{}
+		go l.read(stderr)
+		t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+		workers = append(workers, cmd)
+		logs = append(logs, l)
+	}
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+
+	// Kill the first worker as soon as it holds a poll in flight.
+	victim := workers[0]
+	suffix := fmt.Sprintf("-%d", victim.Process.Pid)
+	var held []string
+	deadline := time.Now().Add(60 * time.Second)
+	for len(held) == 0 {
+		if time.Now().After(deadline) {
+			t.Fatalf("the first worker never claimed a poll; its log:\n%s", logs[0].raw.String())
+		}
+		rows, err := conn.Query(ctx, `SELECT name FROM leases WHERE worker LIKE '%' || $1 AND name LIKE 'poll:%'`, suffix)
+		if err == nil {
+			for rows.Next() {
+				var n string
+				rows.Scan(&n)
+				held = append(held, n)
+			}
+			rows.Close()
+		}
+		if len(held) == 0 {
+			time.Sleep(20 * time.Millisecond)
+		}
+	}
+	if err := victim.Process.Kill(); err != nil { // SIGKILL: no clean-up at all
+		t.Fatal(err)
+	}
+	killed := time.Now()
+	victim.Wait()
+	// What it held at its death (it may have finished some in between).
+	held = held[:0]
+	rows, err := conn.Query(ctx, `SELECT name FROM leases WHERE worker LIKE '%' || $1 AND name LIKE 'poll:%'`, suffix)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var n string
+		rows.Scan(&n)
+		held = append(held, n)
+	}
+	rows.Close()
+
+	// Every source's poll finishes once.
+	for {
+		var done int
+		if err := conn.QueryRow(ctx, `SELECT count(*) FROM leases WHERE name LIKE 'poll:%' AND runs >= 1`).Scan(&done); err != nil {
+			t.Fatal(err)
+		}
+		if done == sources {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d of %d sources polled; logs:\n%s\n%s", done, sources, logs[1].raw.String(), logs[2].raw.String())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	var runs, snapshots, articles, dups int
+	conn.QueryRow(ctx, `SELECT coalesce(sum(runs), 0) FROM leases WHERE name LIKE 'poll:%'`).Scan(&runs)
+	conn.QueryRow(ctx, `SELECT count(*) FROM snapshots`).Scan(&snapshots)
+	conn.QueryRow(ctx, `SELECT count(*) FROM articles`).Scan(&articles)
+	conn.QueryRow(ctx, `SELECT count(*) FROM (SELECT article_id FROM snapshots GROUP BY article_id, fingerprint HAVING count(*) > 1) d`).Scan(&dups)
+	if runs != sources {
+		t.Errorf("%d poll runs finished, want %d (one per source)", runs, sources)
+	}
+	if articles != 2*sources || snapshots != 2*sources || dups != 0 {
+		t.Errorf("%d articles, %d snapshots, %d stored twice; want %d, %d, 0", articles, snapshots, dups, 2*sources, 2*sources)
+	}
+	heldSet := map[string]bool{}
+	for _, n := range held {
+		heldSet[n] = true
+	}
+	reqs := farm.requests()
+	for i := range sources {
+		name := fmt.Sprintf("poll:s%02d", i)
+		got := reqs[i]
+		switch {
+		case heldSet[name]:
+			// Claimed by the dead worker (its feed perhaps fetched already),
+			// then taken over after its lease ran out: polled once more.
+			if len(got) < 1 || len(got) > 2 {
+				t.Errorf("%s (held by the killed worker): feed fetched %d times, want 1 or 2", name, len(got))
+				continue
+			}
+			last := got[len(got)-1]
+			if late := last.Sub(killed); late < 0 || late > ttl+2*time.Second {
+				t.Errorf("%s polled again %v after the kill; the lease time is %v", name, late, ttl)
+			}
+		case len(got) != 1:
+			t.Errorf("%s: feed fetched %d times, want exactly once", name, len(got))
+		}
+	}
+	farm.mu.Lock()
+	all := append([]time.Time(nil), farm.all...)
+	farm.mu.Unlock()
+	sort.Slice(all, func(i, j int) bool { return all[i].Before(all[j]) })
+	// Starts are booked pace apart across the workers; a timer firing late
+	// under load shortens one gap, not the span of ten requests (three
+	// workers pacing each on its own would cut it to a third).
+	for i := 0; i+9 < len(all); i++ {
+		if span := all[i+9].Sub(all[i]); span < 9*pace*7/10 {
+			t.Errorf("requests %d to %d to the one host within %v; per_host_interval %v allows no fewer than %v", i, i+9, span, pace, 9*pace)
+			break
+		}
+	}
+	t.Logf("killed worker held %v; taken over; %d polls, %d snapshots, %d requests paced", held, runs, snapshots, len(all))
+}

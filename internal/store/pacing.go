@@ -1,0 +1,52 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// Pacing is the per-host pacing shared by the workers of a PostgreSQL
+// index (fetch.SharedPacing): request starts to a host are booked in one
+// table, so that N workers keep one host's interval, not N times its rate.
+type Pacing struct{ s *Store }
+
+// Pacing returns the shared pacing table; ErrNoLeases on SQLite.
+func (s *Store) Pacing() (*Pacing, error) {
+	if !s.pg {
+		return nil, ErrNoLeases
+	}
+	return &Pacing{s: s}, nil
+}
+
+// Reserve books the next start to host (see fetch.SharedPacing).
+func (p *Pacing) Reserve(ctx context.Context, host string, interval, patience time.Duration) (start, blocked time.Time, err error) {
+	if _, err := p.s.rdb.ExecContext(ctx, `INSERT INTO host_pacing (host, next_at) VALUES (?, clock_timestamp()) ON CONFLICT (host) DO NOTHING`, host); err != nil {
+		return time.Time{}, time.Time{}, err
+	}
+	err = p.s.rdb.QueryRowContext(ctx, `UPDATE host_pacing
+		SET next_at = GREATEST(next_at, clock_timestamp(), coalesce(blocked_until, '-infinity')) + make_interval(secs => ?)
+		WHERE host = ? AND coalesce(blocked_until, '-infinity') <= clock_timestamp() + make_interval(secs => ?)
+		RETURNING next_at - make_interval(secs => ?)`,
+		interval.Seconds(), host, patience.Seconds(), interval.Seconds()).Scan(&start)
+	if errors.Is(err, sql.ErrNoRows) {
+		if err := p.s.rdb.QueryRowContext(ctx, `SELECT blocked_until FROM host_pacing WHERE host = ?`, host).Scan(&blocked); err != nil {
+			return time.Time{}, time.Time{}, fmt.Errorf("read host pacing: %w", err)
+		}
+		return time.Time{}, blocked, nil
+	}
+	if err != nil {
+		return time.Time{}, time.Time{}, fmt.Errorf("book host pacing: %w", err)
+	}
+	return start, time.Time{}, nil
+}
+
+// Block records the host's Retry-After for every worker.
+func (p *Pacing) Block(ctx context.Context, host string, until time.Time) error {
+	_, err := p.s.rdb.ExecContext(ctx, `INSERT INTO host_pacing (host, next_at, blocked_until) VALUES (?, clock_timestamp(), ?)
+		ON CONFLICT (host) DO UPDATE SET blocked_until = GREATEST(coalesce(host_pacing.blocked_until, '-infinity'), excluded.blocked_until)`,
+		host, until.UTC())
+	return err
+}

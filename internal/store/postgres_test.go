@@ -1,0 +1,20 @@
+package store
+
+import "testing"
+
+func TestPGSQLRewrite(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{`SELECT a FROM t WHERE x = ? AND y = ?`, `SELECT a FROM t WHERE x = $1 AND y = $2`},
+		{`VALUES (?1, ?2, (SELECT z FROM t WHERE id = ?1))`, `VALUES ($1, $2, (SELECT z FROM t WHERE id = $1))`},
+		{`SELECT '?' , ?`, `SELECT '?' , $1`},
+		{`SET a = max(coalesce(a, ''), ?)`, `SET a = GREATEST(coalesce(a, ''), $1)`},
+		{`SELECT max(warc_offset) FROM s`, `SELECT max(warc_offset) FROM s`},
+		{`SELECT min(a, max(b, c))`, `SELECT LEAST(a, GREATEST(b, c))`},
+		{`(SELECT json_group_array(u.url) FROM u)`, `(SELECT coalesce(json_agg(u.url)::text, '[]') FROM u)`},
+		{`SELECT sum(fetch_ms <= 100) FROM c`, `SELECT sum((fetch_ms <= 100)::int) FROM c`},
+	} {
+		if got := pgSQL(tc.in); got != tc.want {
+			t.Errorf("pgSQL(%q)\n got %q\nwant %q", tc.in, got, tc.want)
+		}
+	}
+}
