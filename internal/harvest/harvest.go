@@ -68,6 +68,9 @@ type Harvester struct {
 	// a page that exceeds it is recorded as an error. Default
 	// extract.DefaultDeadline.
 	ExtractTimeout time.Duration
+	// NoTemplates turns per-source template learning off: nothing is
+	// learned and no block is dropped as a source's furniture.
+	NoTemplates bool
 
 	healthMu sync.Mutex
 	health   map[string]*SourceHealth

@@ -185,6 +185,11 @@ func (h *Harvester) examine(ctx context.Context, src *config.Source, g *gathered
 		// The next page is found in the parse extraction makes (morePages).
 		rules.Next = &extract.NextRules{Selector: src.Selectors.NextPage}
 	}
+	tmpl, err := h.template(ctx, src)
+	if err != nil {
+		return err
+	}
+	rules.Template = tmpl
 	body, _ := resp.UTF8()
 	h.extractions.Add(1)
 	ectx, cancel := h.extractContext(ctx)
@@ -269,6 +274,12 @@ func (h *Harvester) examine(ctx context.Context, src *config.Source, g *gathered
 				}
 			}
 			f.Latest = &Latest{ID: latest.ID, Fingerprint: fp, Words: latest.Words, RevisionDate: latest.RevisionDate}
+			if fp != f.Page.Fingerprint && len(art.Template) > 0 && len(g.more) == 0 &&
+				templateOnlyChange(ectx, body, resp.URL, rules, g.title, src, fp) {
+				// Blocks that became furniture since the snapshot was
+				// stored are no revision: the page is what was stored.
+				f.Page.Fingerprint = fp
+			}
 		}
 	}
 	return nil
@@ -379,6 +390,9 @@ func (h *Harvester) record(ctx context.Context, src *config.Source, g *gathered,
 		return pr, err
 	}
 	pr.ArticleID, pr.Outcome, pr.SnapshotID = saved.ArticleID, saved.Outcome, saved.SnapshotID
+	if saved.SnapshotID != "" {
+		h.learn(ctx, src, page.Canonical, art)
+	}
 	pr.Moved, pr.Back = v.MovedFrom != "", v.Back
 	for _, w := range art.Warnings {
 		h.logger().Warn("extraction warning", "source", src.Name, "article", saved.ArticleID, "warning", w)

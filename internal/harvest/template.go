@@ -1,0 +1,87 @@
+package harvest
+
+import (
+	"context"
+	"fmt"
+
+	"annalist/internal/config"
+	"annalist/internal/extract"
+	"annalist/internal/store"
+)
+
+// TemplateStore is what per-source template learning needs of the store
+// (extract/template.go). It is a separate interface so that a Store
+// without it still harvests, with no learning.
+type TemplateStore interface {
+	TemplateBlocks(ctx context.Context, source string, minArticles int) (int, []store.TemplateBlock, error)
+	LearnTemplate(ctx context.Context, source, articleURL string, blocks []store.TemplateBlock) (bool, error)
+}
+
+var _ TemplateStore = (*store.Store)(nil)
+
+// LoadTemplate is source's learned template as extraction applies it, the
+// same for `fetch` and `extract --source`. The manual source gathers pages
+// of any site and has none (nil).
+func LoadTemplate(ctx context.Context, st TemplateStore, source string) (*extract.Template, error) {
+	if st == nil || source == ManualSource {
+		return nil, nil
+	}
+	learned, blocks, err := st.TemplateBlocks(ctx, source, extract.TemplateMinArticles)
+	if err != nil {
+		return nil, err
+	}
+	t := &extract.Template{Learned: learned, Blocks: make(map[string]extract.BlockStat, len(blocks))}
+	for _, b := range blocks {
+		t.Blocks[b.Key] = extract.BlockStat{Articles: b.Articles, Sample: b.Sample}
+	}
+	return t, nil
+}
+
+// template loads src's template for a page; nil without learning.
+func (h *Harvester) template(ctx context.Context, src *config.Source) (*extract.Template, error) {
+	ts, ok := h.Store.(TemplateStore)
+	if !ok || h.NoTemplates {
+		return nil, nil
+	}
+	t, err := LoadTemplate(ctx, ts, src.Name)
+	if err != nil {
+		return nil, fmt.Errorf("load the template of %s: %w", src.Name, err)
+	}
+	return t, nil
+}
+
+// learn adds an archived article's blocks to its source's statistics (once
+// per article: LearnTemplate ignores one already learned from). A failure
+// costs learning, not the capture: it is logged.
+func (h *Harvester) learn(ctx context.Context, src *config.Source, canonical string, art *extract.Result) {
+	ts, ok := h.Store.(TemplateStore)
+	if !ok || h.NoTemplates || src.Name == ManualSource || art == nil || len(art.Blocks) == 0 {
+		return
+	}
+	blocks := make([]store.TemplateBlock, len(art.Blocks))
+	for i, b := range art.Blocks {
+		blocks[i] = store.TemplateBlock{Key: b.Key, Sample: b.Sample}
+	}
+	if _, err := ts.LearnTemplate(ctx, src.Name, canonical, blocks); err != nil {
+		h.logger().Error("learn template", "source", src.Name, "url", canonical, "error", err)
+	}
+}
+
+// templateOnlyChange reports whether page's fingerprint differs from the
+// latest snapshot's only because the template dropped blocks the snapshot
+// kept (they became furniture after it was stored): the page extracted
+// without the template fingerprints as the snapshot did. Such a page is
+// unchanged, not a revision.
+func templateOnlyChange(ctx context.Context, body []byte, pageURL string, rules extract.Rules, title string, src *config.Source, latestFP string) bool {
+	rules.Template = nil
+	rules.Next = nil
+	art, err := extract.ArticleContext(ctx, body, pageURL, rules)
+	if err != nil {
+		return false
+	}
+	if title == "" {
+		title = art.Title
+	}
+	fp, err := extract.FingerprintContext(ctx, title, art.Text, art.HTML, src.IgnoreRE)
+	return err == nil && fp == latestFP
+}

@@ -1,0 +1,102 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+)
+
+// TemplateMaxBlocks bounds the template statistics kept per source: past
+// it, the blocks seen in fewest articles go first, the least recently seen
+// among them first. Furniture recurs, so it climbs out of the eviction
+// zone within a few articles, while an article's own paragraphs (seen
+// once) are what gets evicted.
+const TemplateMaxBlocks = 5000
+
+// TemplateBlock is one block of a page offered to LearnTemplate, or one row
+// of a source's statistics.
+type TemplateBlock struct {
+	Key      string
+	Sample   string
+	Articles int // distinct articles that held it (from TemplateBlocks)
+}
+
+// TemplateBlocks returns how many articles source's statistics were learned
+// from and its blocks seen in at least minArticles of them.
+func (s *Store) TemplateBlocks(ctx context.Context, source string, minArticles int) (int, []TemplateBlock, error) {
+	var learned int
+	err := s.rdb.QueryRowContext(ctx, `SELECT COALESCE(MAX(seq), 0) FROM template_learned WHERE source = ?`, source).Scan(&learned)
+	if err != nil {
+		return 0, nil, fmt.Errorf("read template of %s: %w", source, err)
+	}
+	rows, err := s.rdb.QueryContext(ctx, `SELECT key, sample, articles FROM template_blocks
+		WHERE source = ? AND articles >= ? ORDER BY key`, source, minArticles)
+	if err != nil {
+		return 0, nil, fmt.Errorf("read template of %s: %w", source, err)
+	}
+	defer rows.Close()
+	var out []TemplateBlock
+	for rows.Next() {
+		var b TemplateBlock
+		if err := rows.Scan(&b.Key, &b.Sample, &b.Articles); err != nil {
+			return 0, nil, fmt.Errorf("read template of %s: %w", source, err)
+		}
+		out = append(out, b)
+	}
+	if err := rows.Err(); err != nil {
+		return 0, nil, fmt.Errorf("read template of %s: %w", source, err)
+	}
+	return learned, out, nil
+}
+
+// LearnTemplate adds the blocks of one article of source (named by its
+// canonical URL) to the source's statistics, once per article: it returns
+// false, changing nothing, when that article was learned from before (a
+// re-check or a revision is not a new article). Duplicate keys in blocks
+// count once.
+func (s *Store) LearnTemplate(ctx context.Context, source, articleURL string, blocks []TemplateBlock) (bool, error) {
+	if err := s.writable(); err != nil {
+		return false, fmt.Errorf("learn template of %s: %w", source, err)
+	}
+	tx, err := s.wdb.BeginTx(ctx, nil)
+	if err != nil {
+		return false, fmt.Errorf("learn template of %s: %w", source, err)
+	}
+	defer tx.Rollback()
+	var one int
+	err = tx.QueryRowContext(ctx, `SELECT 1 FROM template_learned WHERE source = ? AND url = ?`, source, articleURL).Scan(&one)
+	if err == nil {
+		return false, nil
+	}
+	if !errors.Is(err, sql.ErrNoRows) {
+		return false, fmt.Errorf("learn template of %s: %w", source, err)
+	}
+	var seq int
+	if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(seq), 0) + 1 FROM template_learned WHERE source = ?`, source).Scan(&seq); err != nil {
+		return false, fmt.Errorf("learn template of %s: %w", source, err)
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO template_learned (source, url, seq) VALUES (?, ?, ?)`, source, articleURL, seq); err != nil {
+		return false, fmt.Errorf("learn template of %s: %w", source, err)
+	}
+	seen := map[string]bool{}
+	for _, b := range blocks {
+		if seen[b.Key] {
+			continue
+		}
+		seen[b.Key] = true
+		if _, err := tx.ExecContext(ctx, `INSERT INTO template_blocks (source, key, articles, last_seq, sample) VALUES (?1, ?2, 1, ?3, ?4)
+			ON CONFLICT (source, key) DO UPDATE SET articles = articles + 1, last_seq = ?3`, source, b.Key, seq, b.Sample); err != nil {
+			return false, fmt.Errorf("learn template of %s: %w", source, err)
+		}
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM template_blocks WHERE source = ?1 AND key IN (
+		SELECT key FROM template_blocks WHERE source = ?1 ORDER BY articles, last_seq
+		LIMIT max(0, (SELECT count(*) FROM template_blocks WHERE source = ?1) - ?2))`, source, TemplateMaxBlocks); err != nil {
+		return false, fmt.Errorf("learn template of %s: evict: %w", source, err)
+	}
+	if err := tx.Commit(); err != nil {
+		return false, fmt.Errorf("learn template of %s: %w", source, err)
+	}
+	return true, nil
+}
