@@ -235,3 +235,29 @@ func shorten(s string) string {
 	r := []rune(s)
 	return string(r[:sampleRunes]) + "…"
 }
+
+// StripText drops from text (an extracted body's text: blocks separated by
+// blank lines) the blocks t says are furniture. A snapshot stored before
+// some of its blocks became furniture, so stripped, is what the same page
+// extracts to under t: harvest compares the two to tell a template learned
+// since from a revision.
+func (t *Template) StripText(text string) string {
+	if t == nil || text == "" {
+		return text
+	}
+	paras := strings.Split(text, "\n\n")
+	kept := paras[:0]
+	for _, p := range paras {
+		folded := strings.ToLower(foldSpace(p))
+		if _, ok := t.Furniture("t" + hash64(folded)); ok {
+			continue
+		}
+		if item, ok := strings.CutPrefix(folded, "- "); ok {
+			if _, ok := t.Furniture("t" + hash64(item)); ok {
+				continue
+			}
+		}
+		kept = append(kept, p)
+	}
+	return strings.Join(kept, "\n\n")
+}

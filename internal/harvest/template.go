@@ -67,21 +67,20 @@ func (h *Harvester) learn(ctx context.Context, src *config.Source, canonical str
 	}
 }
 
-// templateOnlyChange reports whether page's fingerprint differs from the
-// latest snapshot's only because the template dropped blocks the snapshot
-// kept (they became furniture after it was stored): the page extracted
-// without the template fingerprints as the snapshot did. Such a page is
-// unchanged, not a revision.
-func templateOnlyChange(ctx context.Context, body []byte, pageURL string, rules extract.Rules, title string, src *config.Source, latestFP string) bool {
-	rules.Template = nil
-	rules.Next = nil
-	art, err := extract.ArticleContext(ctx, body, pageURL, rules)
-	if err != nil {
+// templateOnlyChange reports whether a page whose fingerprint (fp, under
+// template t) differs from the latest snapshot's differs only in blocks
+// that became furniture after the snapshot was stored: the snapshot's text
+// without t's furniture fingerprints as the page does. Such a page is
+// unchanged, not a revision; a change to any block that is not furniture
+// still shows.
+func templateOnlyChange(ctx context.Context, t *extract.Template, latest *store.Snapshot, fp string, src *config.Source) bool {
+	if t == nil || latest == nil || latest.Damaged != "" {
 		return false
 	}
-	if title == "" {
-		title = art.Title
+	stripped := t.StripText(latest.Text)
+	if stripped == latest.Text {
+		return false
 	}
-	fp, err := extract.FingerprintContext(ctx, title, art.Text, art.HTML, src.IgnoreRE)
-	return err == nil && fp == latestFP
+	old, err := extract.FingerprintContext(ctx, latest.Title, stripped, latest.HTML, src.IgnoreRE)
+	return err == nil && old == fp
 }
