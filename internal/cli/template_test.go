@@ -88,7 +88,7 @@ func (s *pastSite) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	j, k := i%pastArticles+1, (i+1)%pastArticles+1
 	fmt.Fprintf(&b, `<div class="box-a"><h3>Get the Dispatch</h3><p>Every Friday, one long read about the past, straight to your inbox. Sign up with your email address below.</p></div>
 <div class="box-b"><p>%s</p></div>
-<div class="more-reading"><div class="tile"><h4><a href="/a/%d">Town council %d: the ledgers</a></h4></div><div class="tile"><h4><a href="/a/%d">Town council %d: the walls</a></h4></div></div>
+<div class="more-reading"><div class="tile"><h4><a href="/a/%d">Town council %d: the ledgers</a></h4><p>What the clerks wrote down, and what they left out.</p></div><div class="tile"><h4><a href="/a/%d">Town council %d: the walls</a></h4><p>Who paid for the towers, and who paid again.</p></div></div>
 <div class="box-c"><p>The Quarterly Past is free to read because readers like you chip in. If you can, give five pounds a month and keep it that way.</p></div>
 <p class="small">© 2026 The Quarterly Past Ltd. Reproduction in whole or in part without written permission is prohibited.</p>
 </article><!-- served %d --></body></html>`, pastAuthors[i%3], j, j, k, k, s.served.Add(1))
@@ -98,7 +98,8 @@ func (s *pastSite) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // pastFurniture are the texts of the template's blocks.
 var pastFurniture = []string{"Get the Dispatch", "Every Friday, one long read", "readers like you chip in",
-	"Reproduction in whole or in part", pastAuthors[2][:30]} // article 2's author
+	"Reproduction in whole or in part", pastAuthors[2][:30], // article 2's author
+	"Town council 3: the ledgers"} // a related card's title, known by its place
 
 func newPastFixture(t *testing.T) (*fixture, *pastSite, string) {
 	t.Helper()

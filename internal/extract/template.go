@@ -79,7 +79,8 @@ type Block struct {
 
 // TemplateDrop is a block extraction dropped as the source's template.
 type TemplateDrop struct {
-	Key      string
+	Key      string // the key that made it furniture (text or shape)
+	TextKey  string // the key of its text
 	Text     string // the block's text, shortened
 	Articles int    // distinct articles of the source holding it
 	Learned  int    // articles the source's statistics come from
@@ -116,7 +117,7 @@ func applyTemplate(bodyNodes []*html.Node, t *Template, res *Result) {
 				res.Blocks = append(res.Blocks, k)
 			}
 			if st, ok := t.Furniture(k.Key); ok && furn == nil {
-				furn = &TemplateDrop{Key: k.Key, Text: shorten(lb.text), Articles: st.Articles, Learned: t.Learned}
+				furn = &TemplateDrop{Key: k.Key, TextKey: lb.keys[0].Key, Text: shorten(lb.text), Articles: st.Articles, Learned: t.Learned}
 			}
 		}
 		if furn != nil && !isBodyNode(lb.n, bodyNodes) {
@@ -236,26 +237,29 @@ func shorten(s string) string {
 	return string(r[:sampleRunes]) + "…"
 }
 
-// StripText drops from text (an extracted body's text: blocks separated by
-// blank lines) the blocks t says are furniture. A snapshot stored before
-// some of its blocks became furniture, so stripped, is what the same page
-// extracts to under t: harvest compares the two to tell a template learned
-// since from a revision.
-func (t *Template) StripText(text string) string {
-	if t == nil || text == "" {
+// StripDropped drops from text (an extracted body's text: blocks separated
+// by blank lines) the blocks whose text is that of a block in drops. A
+// snapshot stored before some blocks of its page became furniture, so
+// stripped of those the page now drops, is what the page extracts to
+// today: harvest compares the two to tell a template learned since from a
+// revision.
+func StripDropped(text string, drops []TemplateDrop) string {
+	if len(drops) == 0 || text == "" {
 		return text
+	}
+	gone := make(map[string]bool, len(drops))
+	for _, d := range drops {
+		gone[d.TextKey] = true
 	}
 	paras := strings.Split(text, "\n\n")
 	kept := paras[:0]
 	for _, p := range paras {
 		folded := strings.ToLower(foldSpace(p))
-		if _, ok := t.Furniture("t" + hash64(folded)); ok {
+		if gone["t"+hash64(folded)] {
 			continue
 		}
-		if item, ok := strings.CutPrefix(folded, "- "); ok {
-			if _, ok := t.Furniture("t" + hash64(item)); ok {
-				continue
-			}
+		if item, ok := strings.CutPrefix(folded, "- "); ok && gone["t"+hash64(item)] {
+			continue
 		}
 		kept = append(kept, p)
 	}

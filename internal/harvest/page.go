@@ -274,7 +274,7 @@ func (h *Harvester) examine(ctx context.Context, src *config.Source, g *gathered
 				}
 			}
 			f.Latest = &Latest{ID: latest.ID, Fingerprint: fp, Words: latest.Words, RevisionDate: latest.RevisionDate}
-			if fp != f.Page.Fingerprint && len(art.Template) > 0 && templateOnlyChange(ectx, tmpl, latest, f.Page.Fingerprint, src) {
+			if fp != f.Page.Fingerprint && len(art.Template) > 0 && templateOnlyChange(ectx, art.Template, latest, f.Page.Fingerprint, src) {
 				// Blocks that became furniture since the snapshot was
 				// stored are no revision: the page is what was stored.
 				f.Page.Fingerprint = fp

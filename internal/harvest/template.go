@@ -67,17 +67,17 @@ func (h *Harvester) learn(ctx context.Context, src *config.Source, canonical str
 	}
 }
 
-// templateOnlyChange reports whether a page whose fingerprint (fp, under
-// template t) differs from the latest snapshot's differs only in blocks
-// that became furniture after the snapshot was stored: the snapshot's text
-// without t's furniture fingerprints as the page does. Such a page is
-// unchanged, not a revision; a change to any block that is not furniture
-// still shows.
-func templateOnlyChange(ctx context.Context, t *extract.Template, latest *store.Snapshot, fp string, src *config.Source) bool {
-	if t == nil || latest == nil || latest.Damaged != "" {
+// templateOnlyChange reports whether a page whose fingerprint (fp, with
+// the blocks drops dropped as template) differs from the latest snapshot's
+// only in those blocks, kept when the snapshot was stored because they
+// were not yet known as furniture: the snapshot's text without them
+// fingerprints as the page does. Such a page is unchanged, not a revision;
+// a change to any other block still shows.
+func templateOnlyChange(ctx context.Context, drops []extract.TemplateDrop, latest *store.Snapshot, fp string, src *config.Source) bool {
+	if len(drops) == 0 || latest == nil || latest.Damaged != "" {
 		return false
 	}
-	stripped := t.StripText(latest.Text)
+	stripped := extract.StripDropped(latest.Text, drops)
 	if stripped == latest.Text {
 		return false
 	}

@@ -91,7 +91,7 @@ func (s *Store) LearnTemplate(ctx context.Context, source, articleURL string, bl
 		}
 	}
 	if _, err := tx.ExecContext(ctx, `DELETE FROM template_blocks WHERE source = ?1 AND key IN (
-		SELECT key FROM template_blocks WHERE source = ?1 ORDER BY articles, last_seq
+		SELECT key FROM template_blocks WHERE source = ?1 ORDER BY articles, last_seq, key
 		LIMIT max(0, (SELECT count(*) FROM template_blocks WHERE source = ?1) - ?2))`, source, TemplateMaxBlocks); err != nil {
 		return false, fmt.Errorf("learn template of %s: evict: %w", source, err)
 	}
