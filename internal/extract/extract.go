@@ -10,7 +10,9 @@ import (
 // Version names the extraction rules; it is recorded with each snapshot.
 // 3: rows of teaser cards are furniture; revision stamps and dates in eleven
 // languages; hAtom "updated" dates.
-const Version = "3"
+// 4: elements the page's own <style> rules hide are dropped; a source's
+// learned template (Rules.Template) drops its furniture.
+const Version = "4"
 
 // Sentinel errors; callers test them with errors.Is.
 var (
