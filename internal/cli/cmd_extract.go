@@ -105,7 +105,7 @@ func runExtract(ctx context.Context, m *Main, args []string) error {
 	defer cancel()
 	rules := extractRules(src)
 	if src != nil {
-		rules.Template = m.sourceTemplate(ctx, cfg, src.Name)
+		rules.Template = m.sourceTemplate(ctx, cfg, src.Name, base)
 	}
 	art, err := extract.ArticleContext(ectx, page, base, rules)
 	if err != nil {
@@ -146,9 +146,10 @@ func runExtract(ctx context.Context, m *Main, args []string) error {
 }
 
 // sourceTemplate is the template the archive has learned for source, as
-// fetch applies it; nil, with a warning, when it cannot be read (no
+// fetch applies it to pageURL (for an archived article, only to the blocks
+// its latest snapshot had); nil, with a warning, when it cannot be read (no
 // archive yet means nothing learned, silently).
-func (m *Main) sourceTemplate(ctx context.Context, cfg *config.Config, source string) *extract.Template {
+func (m *Main) sourceTemplate(ctx context.Context, cfg *config.Config, source, pageURL string) *extract.Template {
 	st, err := store.OpenReadOnly(ctx, cfg.DataDir, store.Options{Logger: m.logger, Now: m.Now})
 	if errors.Is(err, store.ErrNoArchive) {
 		return nil
@@ -162,6 +163,14 @@ func (m *Main) sourceTemplate(ctx context.Context, cfg *config.Config, source st
 	if err != nil {
 		fmt.Fprintf(m.Stderr, "warning: source %s: template not applied: %v\n", source, err)
 		return nil
+	}
+	if a, err := st.ResolveArticle(ctx, pageURL); err == nil {
+		if latest, err := st.LatestSnapshot(ctx, a.ID); err == nil {
+			if err := harvest.PriorBlocks(ctx, st, t, latest); err != nil {
+				fmt.Fprintf(m.Stderr, "warning: source %s: template not applied: %v\n", source, err)
+				return nil
+			}
+		}
 	}
 	return t
 }

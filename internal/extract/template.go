@@ -24,9 +24,9 @@ const (
 	// articles share is not.
 	TemplateMinArticles = 3
 	// TemplateMinShare: and in at least this share of the articles the
-	// source's statistics were learned from, so that a quotation a few
-	// articles of a large site share stays text.
-	TemplateMinShare = 0.1
+	// source's statistics were learned from, so that a quotation, or a
+	// paragraph a site adds to a handful of its articles, stays text.
+	TemplateMinShare = 0.2
 	// templateMaxDrop: a template that would drop more than this share of
 	// the body's text is not trusted for that page (the page is kept
 	// whole, with a warning): learning only ever trims furniture.
@@ -54,6 +54,13 @@ type BlockStat struct {
 type Template struct {
 	Learned int                  // distinct articles the statistics come from
 	Blocks  map[string]BlockStat // block key -> stat (only blocks seen in TemplateMinArticles or more need be here)
+	// Prior, for a page of an article already archived, holds the text
+	// keys (TextKeys) of the blocks its latest snapshot held or dropped
+	// as template: only those may be dropped. A block new to the article
+	// is part of a revision, however common it is on the site's other
+	// pages ("Correction: …" added to several articles). nil for a new
+	// article.
+	Prior map[string]bool
 }
 
 // Furniture reports whether the block with key is template furniture:
@@ -119,6 +126,10 @@ func applyTemplate(bodyNodes []*html.Node, t *Template, res *Result) {
 			if st, ok := t.Furniture(k.Key); ok && furn == nil {
 				furn = &TemplateDrop{Key: k.Key, TextKey: lb.keys[0].Key, Text: shorten(lb.text), Articles: st.Articles, Learned: t.Learned}
 			}
+		}
+		if furn != nil && t.Prior != nil && !t.Prior[lb.keys[0].Key] {
+			furn = nil
+			res.Warnings = append(res.Warnings, fmt.Sprintf("template: kept %q, common on the source's pages but new to this article", shorten(lb.text)))
 		}
 		if furn != nil && !isBodyNode(lb.n, bodyNodes) {
 			drop += len(lb.text)
@@ -235,6 +246,24 @@ func shorten(s string) string {
 	}
 	r := []rune(s)
 	return string(r[:sampleRunes]) + "…"
+}
+
+// TextKeys are the text keys of text's blocks (an extracted body's text:
+// blocks separated by blank lines), as Block.Key gives them to blocks whose
+// text they are; a list item's also without its "- ".
+func TextKeys(text string) []string {
+	var keys []string
+	for _, p := range strings.Split(text, "\n\n") {
+		folded := strings.ToLower(foldSpace(p))
+		if folded == "" {
+			continue
+		}
+		keys = append(keys, "t"+hash64(folded))
+		if item, ok := strings.CutPrefix(folded, "- "); ok {
+			keys = append(keys, "t"+hash64(item))
+		}
+	}
+	return keys
 }
 
 // StripDropped drops from text (an extracted body's text: blocks separated

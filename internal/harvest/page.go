@@ -185,7 +185,7 @@ func (h *Harvester) examine(ctx context.Context, src *config.Source, g *gathered
 		// The next page is found in the parse extraction makes (morePages).
 		rules.Next = &extract.NextRules{Selector: src.Selectors.NextPage}
 	}
-	tmpl, err := h.template(ctx, src)
+	tmpl, err := h.template(ctx, src, known)
 	if err != nil {
 		return err
 	}
@@ -390,6 +390,7 @@ func (h *Harvester) record(ctx context.Context, src *config.Source, g *gathered,
 	}
 	pr.ArticleID, pr.Outcome, pr.SnapshotID = saved.ArticleID, saved.Outcome, saved.SnapshotID
 	if saved.SnapshotID != "" {
+		h.recordDrops(ctx, saved.SnapshotID, art)
 		h.learn(ctx, src, page.Canonical, art)
 	}
 	pr.Moved, pr.Back = v.MovedFrom != "", v.Back

@@ -2,6 +2,7 @@ package harvest
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"annalist/internal/config"
@@ -15,6 +16,8 @@ import (
 type TemplateStore interface {
 	TemplateBlocks(ctx context.Context, source string, minArticles int) (int, []store.TemplateBlock, error)
 	LearnTemplate(ctx context.Context, source, articleURL string, blocks []store.TemplateBlock) (bool, error)
+	RecordTemplateDrops(ctx context.Context, snapshot string, keys []string) error
+	TemplateDrops(ctx context.Context, snapshot string) ([]string, error)
 }
 
 var _ TemplateStore = (*store.Store)(nil)
@@ -37,8 +40,29 @@ func LoadTemplate(ctx context.Context, st TemplateStore, source string) (*extrac
 	return t, nil
 }
 
-// template loads src's template for a page; nil without learning.
-func (h *Harvester) template(ctx context.Context, src *config.Source) (*extract.Template, error) {
+// PriorBlocks sets t.Prior for a page of an archived article whose latest
+// snapshot is latest: the blocks that snapshot held or dropped as template.
+func PriorBlocks(ctx context.Context, st TemplateStore, t *extract.Template, latest *store.Snapshot) error {
+	if t == nil || latest == nil {
+		return nil
+	}
+	dropped, err := st.TemplateDrops(ctx, latest.ID)
+	if err != nil {
+		return err
+	}
+	t.Prior = map[string]bool{}
+	for _, k := range extract.TextKeys(latest.Text) {
+		t.Prior[k] = true
+	}
+	for _, k := range dropped {
+		t.Prior[k] = true
+	}
+	return nil
+}
+
+// template loads src's template for a page of known (nil: a new
+// article); nil without learning.
+func (h *Harvester) template(ctx context.Context, src *config.Source, known *store.Article) (*extract.Template, error) {
 	ts, ok := h.Store.(TemplateStore)
 	if !ok || h.NoTemplates {
 		return nil, nil
@@ -47,7 +71,37 @@ func (h *Harvester) template(ctx context.Context, src *config.Source) (*extract.
 	if err != nil {
 		return nil, fmt.Errorf("load the template of %s: %w", src.Name, err)
 	}
+	if t == nil || known == nil {
+		return t, nil
+	}
+	latest, err := h.Store.LatestSnapshot(ctx, known.ID)
+	if errors.Is(err, store.ErrNotFound) {
+		return t, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("latest snapshot of %s: %w", known.ID, err)
+	}
+	if err := PriorBlocks(ctx, ts, t, latest); err != nil {
+		return nil, fmt.Errorf("template of %s: %w", src.Name, err)
+	}
 	return t, nil
+}
+
+// recordDrops records which blocks a stored snapshot's page dropped as
+// template (for PriorBlocks); a failure is logged: the next re-check of
+// the article then keeps them, a revision that is only furniture.
+func (h *Harvester) recordDrops(ctx context.Context, snapshot string, art *extract.Result) {
+	ts, ok := h.Store.(TemplateStore)
+	if !ok || art == nil || len(art.Template) == 0 {
+		return
+	}
+	keys := make([]string, len(art.Template))
+	for i, d := range art.Template {
+		keys[i] = d.TextKey
+	}
+	if err := ts.RecordTemplateDrops(ctx, snapshot, keys); err != nil {
+		h.logger().Error("record template drops", "snapshot", snapshot, "error", err)
+	}
 }
 
 // learn adds an archived article's blocks to its source's statistics (once

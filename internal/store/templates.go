@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 )
 
 // TemplateMaxBlocks bounds the template statistics kept per source: past
@@ -99,4 +100,34 @@ func (s *Store) LearnTemplate(ctx context.Context, source, articleURL string, bl
 		return false, fmt.Errorf("learn template of %s: %w", source, err)
 	}
 	return true, nil
+}
+
+// RecordTemplateDrops records the text keys of the blocks dropped as
+// template from the page of snapshot (nothing when keys is empty).
+func (s *Store) RecordTemplateDrops(ctx context.Context, snapshot string, keys []string) error {
+	if len(keys) == 0 {
+		return nil
+	}
+	if err := s.writable(); err != nil {
+		return fmt.Errorf("record template drops of %s: %w", snapshot, err)
+	}
+	if _, err := s.wdb.ExecContext(ctx, `INSERT OR REPLACE INTO template_dropped (snapshot, keys) VALUES (?, ?)`,
+		snapshot, strings.Join(keys, " ")); err != nil {
+		return fmt.Errorf("record template drops of %s: %w", snapshot, err)
+	}
+	return nil
+}
+
+// TemplateDrops returns what RecordTemplateDrops recorded for snapshot (nil
+// if nothing).
+func (s *Store) TemplateDrops(ctx context.Context, snapshot string) ([]string, error) {
+	var keys string
+	err := s.rdb.QueryRowContext(ctx, `SELECT keys FROM template_dropped WHERE snapshot = ?`, snapshot).Scan(&keys)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read template drops of %s: %w", snapshot, err)
+	}
+	return strings.Fields(keys), nil
 }

@@ -24,3 +24,11 @@ CREATE TABLE template_blocks (
 	PRIMARY KEY (source, key)
 ) WITHOUT ROWID;
 CREATE INDEX template_blocks_evict ON template_blocks (source, articles, last_seq);
+
+-- template_dropped: the text keys of the blocks a snapshot's page dropped as
+-- template, so that a re-check drops only blocks the article already had
+-- (a block new to an article is a revision, however common elsewhere).
+CREATE TABLE template_dropped (
+	snapshot TEXT PRIMARY KEY,
+	keys     TEXT NOT NULL -- space-separated
+) WITHOUT ROWID;
