@@ -15,7 +15,7 @@ import (
 // pastSite is a loopback history magazine of twelve articles whose pages
 // carry a template of varied furniture inside the <article>, under class
 // names that say nothing (so no single-page rule can know it): a
-// newsletter box, an "about the author" blurb (three authors in turn), two
+// newsletter box, an "about the author" blurb (two authors in turn), two
 // "more reading" cards whose titles change with every article, a
 // support-us appeal and a legal line. Every response differs in its bytes
 // (a counter in a comment), so a re-check extracts the page again.
@@ -29,7 +29,6 @@ const pastArticles = 12
 
 var pastAuthors = []string{
 	"Maria Okafor is a historian of the Atlantic world and writes about ports, ships and the people who worked them.",
-	"Tomás Herrera teaches medieval history and has written two books on the Castilian frontier in the thirteenth century.",
 	"Ingrid Solberg is an archivist in Bergen whose research follows Hanseatic merchants through their letters and ledgers.",
 }
 
@@ -46,7 +45,7 @@ func newPastSite() *pastSite {
 		if i == 8 || i == 9 {
 			ps = append(ps, pastSharedQuote)
 		}
-		if i <= 4 {
+		if i <= pastArticles/2 {
 			ps = append(ps, pastNote)
 		}
 		s.paras[i] = ps
@@ -54,8 +53,8 @@ func newPastSite() *pastSite {
 	return s
 }
 
-// An editor's note four of the twelve articles are born with: furniture by
-// its counts.
+// An editor's note half the articles are born with: furniture by its
+// counts.
 const pastNote = "Editor's note: this article has been corrected since it was first published; the corrections are listed at the end."
 
 func (s *pastSite) addParagraph(article int, text string) {
@@ -104,14 +103,14 @@ func (s *pastSite) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 <div class="more-reading"><div class="tile"><h4><a href="/a/%d">Town council %d: the ledgers</a></h4><p>What the clerks wrote down, and what they left out.</p></div><div class="tile"><h4><a href="/a/%d">Town council %d: the walls</a></h4><p>Who paid for the towers, and who paid again.</p></div></div>
 <div class="box-c"><p>The Quarterly Past is free to read because readers like you chip in. If you can, give five pounds a month and keep it that way.</p></div>
 <p class="small">© 2026 The Quarterly Past Ltd. Reproduction in whole or in part without written permission is prohibited.</p>
-</article><!-- served %d --></body></html>`, pastAuthors[i%3], j, j, k, k, s.served.Add(1))
+</article><!-- served %d --></body></html>`, pastAuthors[i%2], j, j, k, k, s.served.Add(1))
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	fmt.Fprint(w, b.String())
 }
 
 // pastFurniture are the texts of the template's blocks.
 var pastFurniture = []string{"Get the Dispatch", "Every Friday, one long read", "readers like you chip in",
-	"Reproduction in whole or in part", pastAuthors[2][:30], // article 2's author
+	"Reproduction in whole or in part", pastAuthors[0][:30], // article 2's author
 	"Town council 3: the ledgers"} // a related card's title, known by its place
 
 func newPastFixture(t *testing.T) (*fixture, *pastSite, string) {
@@ -200,8 +199,8 @@ func TestTemplateLearnedFromArchivedArticles(t *testing.T) {
 	if n := why("Get the Dispatch"); n != pastArticles {
 		t.Errorf("newsletter heading: dropped as seen in %d articles, want %d (%+v)", n, pastArticles, x.Template)
 	}
-	if n := why(pastAuthors[2]); n != pastArticles/3 {
-		t.Errorf("author blurb: dropped as seen in %d articles, want %d (%+v)", n, pastArticles/3, x.Template)
+	if n := why(pastAuthors[0]); n != pastArticles/2 {
+		t.Errorf("author blurb: dropped as seen in %d articles, want %d (%+v)", n, pastArticles/2, x.Template)
 	}
 
 	// A paragraph two articles share is the articles' own.

@@ -25,8 +25,14 @@ const (
 	TemplateMinArticles = 3
 	// TemplateMinShare: and in at least this share of the articles the
 	// source's statistics were learned from, so that a quotation, or a
-	// paragraph a site adds to a handful of its articles, stays text.
-	TemplateMinShare = 0.2
+	// paragraph a site adds to a handful of its articles, stays text:
+	// furniture is on most of a site's pages. A wrong drop hides words
+	// from the archive, a wrong keep only archives some furniture, so the
+	// bar is high.
+	TemplateMinShare = 0.5
+	// TemplateMinLearned: nothing is furniture before the source's
+	// statistics come from this many articles (3 of 4 says little).
+	TemplateMinLearned = 10
 	// templateMaxDrop: a template that would drop more than this share of
 	// the body's text is not trusted for that page (the page is kept
 	// whole, with a warning): learning only ever trims furniture.
@@ -65,14 +71,15 @@ type Template struct {
 
 // Furniture reports whether the block with key is template furniture:
 // seen in at least TemplateMinArticles distinct articles and in at least
-// TemplateMinShare of those learned from. It depends only on the counts,
-// never on the order the articles came in.
+// TemplateMinShare of those learned from, once TemplateMinLearned articles
+// were. It depends only on the counts, never on the order the articles
+// came in.
 func (t *Template) Furniture(key string) (BlockStat, bool) {
 	if t == nil {
 		return BlockStat{}, false
 	}
 	b, ok := t.Blocks[key]
-	if !ok || b.Articles < TemplateMinArticles || float64(b.Articles) < TemplateMinShare*float64(t.Learned) {
+	if !ok || t.Learned < TemplateMinLearned || b.Articles < TemplateMinArticles || float64(b.Articles) < TemplateMinShare*float64(t.Learned) {
 		return b, false
 	}
 	return b, true

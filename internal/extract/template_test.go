@@ -50,10 +50,13 @@ func TestTemplateDropsOnlyWidelyRecurringBlocks(t *testing.T) {
 	}{
 		{"seen once", 1, 1, false},
 		{"shared by two articles", 2, 2, false},
-		{"in three of three", 3, 3, true},
-		{"in three of fifty (under a fifth)", 3, 50, false},
-		{"in nine of fifty", 9, 50, false},
-		{"in ten of fifty", 10, 50, true},
+		{"in three of three (too few learned)", 3, 3, false},
+		{"in two of ten", 2, 10, false},
+		{"in four of ten", 4, 10, false},
+		{"in five of ten", 5, 10, true},
+		{"in ten of fifty (under half)", 10, 50, false},
+		{"in twenty-four of fifty", 24, 50, false},
+		{"in twenty-five of fifty", 25, 50, true},
 	} {
 		tmpl := &Template{Learned: c.learned, Blocks: map[string]BlockStat{news: {Articles: c.articles}, shape: {Articles: c.articles}}}
 		res, err := Article([]byte(templatePage), "https://example.com/a/1", Rules{Template: tmpl})
