@@ -18,33 +18,64 @@ import (
 // styleHidden returns the classes and IDs the page's <style> elements hide
 // ("." or "#" + name); nil when none.
 func styleHidden(doc *goquery.Document) map[string]bool {
-	var css strings.Builder
+	var sheets []string
 	for _, n := range doc.Find("style").Nodes {
 		for c := n.FirstChild; c != nil; c = c.NextSibling {
-			if c.Type == html.TextNode {
-				css.WriteString(c.Data)
-				css.WriteByte('\n')
+			if c.Type == html.TextNode && strings.Contains(c.Data, "{") {
+				sheets = append(sheets, stripCSSComments(c.Data))
 			}
 		}
 	}
-	if css.Len() == 0 {
+	if len(sheets) == 0 {
 		return nil
 	}
-	hidden := map[string]bool{}
+	eachRule := func(fn func(selectors, decls string, nested bool)) {
+		for _, sheet := range sheets {
+			forEachRule(sheet, fn)
+		}
+	}
+	// Most pages hide nothing by a plain rule: a first pass looks only at
+	// declarations that could hide, a second only at rules naming what
+	// the first found.
+	var hidden map[string]bool
+	eachRule(func(selectors, decls string, nested bool) {
+		if nested || !(strings.Contains(decls, "none") || strings.Contains(decls, "hidden")) || !hides(decls) {
+			return
+		}
+		for _, sel := range strings.Split(selectors, ",") {
+			if sel = strings.TrimSpace(sel); simpleName(sel) {
+				if hidden == nil {
+					hidden = map[string]bool{}
+				}
+				hidden[sel] = true
+			}
+		}
+	})
+	if hidden == nil {
+		return nil
+	}
 	shown := map[string]bool{}
-	forEachRule(stripCSSComments(css.String()), func(selectors, decls string, nested bool) {
-		d := strings.ToLower(strings.Join(strings.Fields(decls), ""))
-		hides := strings.Contains(d, "display:none") || strings.Contains(d, "visibility:hidden")
-		shows := strings.Contains(d, "display:") && !strings.Contains(d, "display:none")
+	eachRule(func(selectors, decls string, nested bool) {
+		named := false
+		for name := range hidden {
+			if strings.Contains(selectors, name) {
+				named = true
+				break
+			}
+		}
+		if !named {
+			return
+		}
+		// Any other rule naming the class or ID (a state, a descendant, a
+		// media query) may show it: only a plain hiding rule does not.
+		hiding := !nested && hides(decls)
 		for _, sel := range strings.Split(selectors, ",") {
 			sel = strings.TrimSpace(sel)
-			for _, name := range cssNames(sel) {
-				if shows || nested || !hides {
-					shown[name] = true
-				}
+			if hiding && simpleName(sel) {
+				continue
 			}
-			if !nested && hides && simpleName(sel) {
-				hidden[sel] = true
+			for _, name := range cssNames(sel) {
+				shown[name] = true
 			}
 		}
 	})
@@ -57,6 +88,13 @@ func styleHidden(doc *goquery.Document) map[string]bool {
 		return nil
 	}
 	return hidden
+}
+
+// hides: the declarations hide the element (display:none or
+// visibility:hidden, any case and spacing).
+func hides(decls string) bool {
+	d := strings.ToLower(strings.Join(strings.Fields(decls), ""))
+	return strings.Contains(d, "display:none") || strings.Contains(d, "visibility:hidden")
 }
 
 // forEachRule calls fn for every rule of css with its selector list and
@@ -98,16 +136,24 @@ func forEachRule(css string, fn func(selectors, decls string, nested bool)) {
 }
 
 func stripCSSComments(css string) string {
+	if !strings.Contains(css, "/*") {
+		return css
+	}
+	var b strings.Builder
+	b.Grow(len(css))
 	for {
 		i := strings.Index(css, "/*")
 		if i < 0 {
-			return css
+			b.WriteString(css)
+			return b.String()
 		}
+		b.WriteString(css[:i])
+		b.WriteByte(' ')
 		j := strings.Index(css[i+2:], "*/")
 		if j < 0 {
-			return css[:i]
+			return b.String()
 		}
-		css = css[:i] + " " + css[i+2+j+2:]
+		css = css[i+2+j+2:]
 	}
 }
 
