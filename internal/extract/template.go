@@ -39,6 +39,10 @@ const (
 	templateMaxDrop = 0.5
 	// maxPageBlocks bounds what one page adds to the statistics.
 	maxPageBlocks = 400
+	// templateMaxRunes: longer blocks are prose, never furniture (an
+	// author's blurb or a legal line is a few sentences); leaving them out
+	// keeps learning cheap.
+	templateMaxRunes = 600
 	// Shape keys: a short, mostly-link block (a related card's title) is
 	// also known by its place in the page, since its words change with
 	// every article while its place does not.
@@ -188,7 +192,7 @@ func collectLeaves(root, n *html.Node, out *[]leafBlock) bool {
 		return true
 	}
 	text := foldedText(n)
-	if utf8.RuneCountInString(text) < 3 {
+	if runes := utf8.RuneCountInString(text); runes < 3 || runes > templateMaxRunes {
 		return true
 	}
 	lb := leafBlock{n: n, text: text, keys: []Block{{Key: "t" + hash64(strings.ToLower(text)), Sample: shorten(text)}}}

@@ -9,6 +9,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"annalist/internal/extract"
 	"annalist/internal/fetch"
 	"annalist/internal/store"
 )
@@ -74,6 +75,10 @@ type Harvester struct {
 
 	healthMu sync.Mutex
 	health   map[string]*SourceHealth
+
+	learnMu   sync.Mutex
+	learning  map[string][]store.TemplateLearning // by source, not yet written (template.go)
+	templates map[string]*extract.Template        // by source, as read since the last flush
 
 	// extractions counts pages run through the extractor (for tests: a
 	// page whose body key matches must not be).

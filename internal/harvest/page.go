@@ -83,6 +83,7 @@ func (h *Harvester) CaptureURL(ctx context.Context, src *config.Source, rawURL s
 	} else if a, err := h.Store.ArticleByURL(ctx, rawURL); err == nil {
 		known = a
 	}
+	defer h.flushLearning(ctx)
 	return h.capturePage(ctx, src, rawURL, nil, known)
 }
 
@@ -390,8 +391,7 @@ func (h *Harvester) record(ctx context.Context, src *config.Source, g *gathered,
 	}
 	pr.ArticleID, pr.Outcome, pr.SnapshotID = saved.ArticleID, saved.Outcome, saved.SnapshotID
 	if saved.SnapshotID != "" {
-		h.recordDrops(ctx, saved.SnapshotID, art)
-		h.learn(ctx, src, page.Canonical, art)
+		h.learn(ctx, src, page.Canonical, saved.SnapshotID, art)
 	}
 	pr.Moved, pr.Back = v.MovedFrom != "", v.Back
 	for _, w := range art.Warnings {

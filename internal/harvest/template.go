@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sort"
 
 	"annalist/internal/config"
 	"annalist/internal/extract"
@@ -15,8 +16,7 @@ import (
 // without it still harvests, with no learning.
 type TemplateStore interface {
 	TemplateBlocks(ctx context.Context, source string, minArticles int) (int, []store.TemplateBlock, error)
-	LearnTemplate(ctx context.Context, source, articleURL string, blocks []store.TemplateBlock) (bool, error)
-	RecordTemplateDrops(ctx context.Context, snapshot string, keys []string) error
+	LearnTemplates(ctx context.Context, source string, arts []store.TemplateLearning) (int, error)
 	TemplateDrops(ctx context.Context, snapshot string) ([]string, error)
 }
 
@@ -67,7 +67,7 @@ func (h *Harvester) template(ctx context.Context, src *config.Source, known *sto
 	if !ok || h.NoTemplates {
 		return nil, nil
 	}
-	t, err := LoadTemplate(ctx, ts, src.Name)
+	t, err := h.cachedTemplate(ctx, ts, src.Name)
 	if err != nil {
 		return nil, fmt.Errorf("load the template of %s: %w", src.Name, err)
 	}
@@ -87,38 +87,100 @@ func (h *Harvester) template(ctx context.Context, src *config.Source, known *sto
 	return t, nil
 }
 
-// recordDrops records which blocks a stored snapshot's page dropped as
-// template (for PriorBlocks); a failure is logged: the next re-check of
-// the article then keeps them, a revision that is only furniture.
-func (h *Harvester) recordDrops(ctx context.Context, snapshot string, art *extract.Result) {
-	ts, ok := h.Store.(TemplateStore)
-	if !ok || art == nil || len(art.Template) == 0 {
+// learnBatch: what archived articles add to their source's statistics is
+// written in batches of this many (and at the end of each poll or
+// capture), one transaction each, not one per article.
+const learnBatch = 32
+
+// learn queues what an archived article (its snapshot just stored) adds to
+// its source's template: its blocks (learned from once per article), and
+// the blocks its page dropped as template (for PriorBlocks). Losing it (a
+// crash before the flush) costs learning, never a capture.
+func (h *Harvester) learn(ctx context.Context, src *config.Source, canonical, snapshot string, art *extract.Result) {
+	if _, ok := h.Store.(TemplateStore); !ok || h.NoTemplates || src.Name == ManualSource || art == nil {
 		return
 	}
-	keys := make([]string, len(art.Template))
-	for i, d := range art.Template {
-		keys[i] = d.TextKey
+	l := store.TemplateLearning{URL: canonical, Snapshot: snapshot}
+	for _, b := range art.Blocks {
+		l.Blocks = append(l.Blocks, store.TemplateBlock{Key: b.Key, Sample: b.Sample})
 	}
-	if err := ts.RecordTemplateDrops(ctx, snapshot, keys); err != nil {
-		h.logger().Error("record template drops", "snapshot", snapshot, "error", err)
+	for _, d := range art.Template {
+		l.Dropped = append(l.Dropped, d.TextKey)
+	}
+	if len(l.Blocks) == 0 && len(l.Dropped) == 0 {
+		return
+	}
+	h.learnMu.Lock()
+	if h.learning == nil {
+		h.learning = map[string][]store.TemplateLearning{}
+	}
+	h.learning[src.Name] = append(h.learning[src.Name], l)
+	full := len(h.learning[src.Name]) >= learnBatch
+	h.learnMu.Unlock()
+	if full {
+		h.flushLearning(ctx)
 	}
 }
 
-// learn adds an archived article's blocks to its source's statistics (once
-// per article: LearnTemplate ignores one already learned from). A failure
-// costs learning, not the capture: it is logged.
-func (h *Harvester) learn(ctx context.Context, src *config.Source, canonical string, art *extract.Result) {
+// cachedTemplate is LoadTemplate, read once between two flushes of this
+// harvester's learning (which is when it changes; another process
+// learning at the same time is seen after the next flush). Each call gets
+// its own copy, to set Prior on; Blocks is shared, read-only.
+func (h *Harvester) cachedTemplate(ctx context.Context, ts TemplateStore, source string) (*extract.Template, error) {
+	h.learnMu.Lock()
+	t, ok := h.templates[source]
+	h.learnMu.Unlock()
+	if !ok {
+		var err error
+		if t, err = LoadTemplate(ctx, ts, source); err != nil {
+			return nil, err
+		}
+		h.learnMu.Lock()
+		if h.templates == nil {
+			h.templates = map[string]*extract.Template{}
+		}
+		h.templates[source] = t
+		h.learnMu.Unlock()
+	}
+	if t == nil {
+		return nil, nil
+	}
+	c := *t
+	return &c, nil
+}
+
+// flushLearning writes the queued learning.
+func (h *Harvester) flushLearning(ctx context.Context) {
 	ts, ok := h.Store.(TemplateStore)
-	if !ok || h.NoTemplates || src.Name == ManualSource || art == nil || len(art.Blocks) == 0 {
+	if !ok {
 		return
 	}
-	blocks := make([]store.TemplateBlock, len(art.Blocks))
-	for i, b := range art.Blocks {
-		blocks[i] = store.TemplateBlock{Key: b.Key, Sample: b.Sample}
+	h.learnMu.Lock()
+	queued := h.learning
+	h.learning = nil
+	h.learnMu.Unlock()
+	defer func() {
+		// Forgotten only once written: a page extracted meanwhile may
+		// cache the old statistics until the next flush, no longer.
+		h.learnMu.Lock()
+		h.templates = nil
+		h.learnMu.Unlock()
+	}()
+	ctx = context.WithoutCancel(ctx)
+	for _, source := range sortedSources(queued) {
+		if _, err := ts.LearnTemplates(ctx, source, queued[source]); err != nil {
+			h.logger().Error("learn template", "source", source, "articles", len(queued[source]), "error", err)
+		}
 	}
-	if _, err := ts.LearnTemplate(ctx, src.Name, canonical, blocks); err != nil {
-		h.logger().Error("learn template", "source", src.Name, "url", canonical, "error", err)
+}
+
+func sortedSources(m map[string][]store.TemplateLearning) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
 	}
+	sort.Strings(out)
+	return out
 }
 
 // templateOnlyChange reports whether a page whose fingerprint (fp, with

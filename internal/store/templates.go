@@ -51,75 +51,89 @@ func (s *Store) TemplateBlocks(ctx context.Context, source string, minArticles i
 	return learned, out, nil
 }
 
+// TemplateLearning is what one archived article of a source adds to the
+// source's template statistics.
+type TemplateLearning struct {
+	URL      string          // the article's canonical URL: it is learned from once
+	Blocks   []TemplateBlock // its body's blocks (duplicate keys count once)
+	Snapshot string          // the snapshot stored; "" = none
+	Dropped  []string        // text keys of the blocks its page dropped as template
+}
+
 // LearnTemplate adds the blocks of one article of source (named by its
 // canonical URL) to the source's statistics, once per article: it returns
 // false, changing nothing, when that article was learned from before (a
 // re-check or a revision is not a new article). Duplicate keys in blocks
 // count once.
 func (s *Store) LearnTemplate(ctx context.Context, source, articleURL string, blocks []TemplateBlock) (bool, error) {
+	n, err := s.LearnTemplates(ctx, source, []TemplateLearning{{URL: articleURL, Blocks: blocks}})
+	return n == 1, err
+}
+
+// LearnTemplates adds several articles of source in one transaction (see
+// LearnTemplate) and records the blocks each snapshot dropped (see
+// TemplateDrops); it returns how many articles were new to the
+// statistics.
+func (s *Store) LearnTemplates(ctx context.Context, source string, arts []TemplateLearning) (int, error) {
 	if err := s.writable(); err != nil {
-		return false, fmt.Errorf("learn template of %s: %w", source, err)
+		return 0, fmt.Errorf("learn template of %s: %w", source, err)
 	}
 	tx, err := s.wdb.BeginTx(ctx, nil)
 	if err != nil {
-		return false, fmt.Errorf("learn template of %s: %w", source, err)
+		return 0, fmt.Errorf("learn template of %s: %w", source, err)
 	}
 	defer tx.Rollback()
-	var one int
-	err = tx.QueryRowContext(ctx, `SELECT 1 FROM template_learned WHERE source = ? AND url = ?`, source, articleURL).Scan(&one)
-	if err == nil {
-		return false, nil
-	}
-	if !errors.Is(err, sql.ErrNoRows) {
-		return false, fmt.Errorf("learn template of %s: %w", source, err)
-	}
 	var seq int
-	if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(seq), 0) + 1 FROM template_learned WHERE source = ?`, source).Scan(&seq); err != nil {
-		return false, fmt.Errorf("learn template of %s: %w", source, err)
+	if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(seq), 0) FROM template_learned WHERE source = ?`, source).Scan(&seq); err != nil {
+		return 0, fmt.Errorf("learn template of %s: %w", source, err)
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO template_learned (source, url, seq) VALUES (?, ?, ?)`, source, articleURL, seq); err != nil {
-		return false, fmt.Errorf("learn template of %s: %w", source, err)
-	}
-	seen := map[string]bool{}
-	for _, b := range blocks {
-		if seen[b.Key] {
+	learned := 0
+	for _, a := range arts {
+		if a.Snapshot != "" && len(a.Dropped) > 0 {
+			if _, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO template_dropped (snapshot, keys) VALUES (?, ?)`,
+				a.Snapshot, strings.Join(a.Dropped, " ")); err != nil {
+				return 0, fmt.Errorf("record template drops of %s: %w", a.Snapshot, err)
+			}
+		}
+		if a.URL == "" || len(a.Blocks) == 0 {
 			continue
 		}
-		seen[b.Key] = true
-		if _, err := tx.ExecContext(ctx, `INSERT INTO template_blocks (source, key, articles, last_seq, sample) VALUES (?1, ?2, 1, ?3, ?4)
-			ON CONFLICT (source, key) DO UPDATE SET articles = articles + 1, last_seq = ?3`, source, b.Key, seq, b.Sample); err != nil {
-			return false, fmt.Errorf("learn template of %s: %w", source, err)
+		res, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO template_learned (source, url, seq) VALUES (?, ?, ?)`, source, a.URL, seq+1)
+		if err != nil {
+			return 0, fmt.Errorf("learn template of %s: %w", source, err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			continue // learned from before
+		}
+		seq++
+		learned++
+		seen := map[string]bool{}
+		for _, b := range a.Blocks {
+			if seen[b.Key] {
+				continue
+			}
+			seen[b.Key] = true
+			if _, err := tx.ExecContext(ctx, `INSERT INTO template_blocks (source, key, articles, last_seq, sample) VALUES (?1, ?2, 1, ?3, ?4)
+				ON CONFLICT (source, key) DO UPDATE SET articles = articles + 1, last_seq = ?3`, source, b.Key, seq, b.Sample); err != nil {
+				return 0, fmt.Errorf("learn template of %s: %w", source, err)
+			}
 		}
 	}
-	if _, err := tx.ExecContext(ctx, `DELETE FROM template_blocks WHERE source = ?1 AND key IN (
-		SELECT key FROM template_blocks WHERE source = ?1 ORDER BY articles, last_seq, key
-		LIMIT max(0, (SELECT count(*) FROM template_blocks WHERE source = ?1) - ?2))`, source, TemplateMaxBlocks); err != nil {
-		return false, fmt.Errorf("learn template of %s: evict: %w", source, err)
+	if learned > 0 {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM template_blocks WHERE source = ?1 AND key IN (
+			SELECT key FROM template_blocks WHERE source = ?1 ORDER BY articles, last_seq, key
+			LIMIT max(0, (SELECT count(*) FROM template_blocks WHERE source = ?1) - ?2))`, source, TemplateMaxBlocks); err != nil {
+			return 0, fmt.Errorf("learn template of %s: evict: %w", source, err)
+		}
 	}
 	if err := tx.Commit(); err != nil {
-		return false, fmt.Errorf("learn template of %s: %w", source, err)
+		return 0, fmt.Errorf("learn template of %s: %w", source, err)
 	}
-	return true, nil
+	return learned, nil
 }
 
-// RecordTemplateDrops records the text keys of the blocks dropped as
-// template from the page of snapshot (nothing when keys is empty).
-func (s *Store) RecordTemplateDrops(ctx context.Context, snapshot string, keys []string) error {
-	if len(keys) == 0 {
-		return nil
-	}
-	if err := s.writable(); err != nil {
-		return fmt.Errorf("record template drops of %s: %w", snapshot, err)
-	}
-	if _, err := s.wdb.ExecContext(ctx, `INSERT OR REPLACE INTO template_dropped (snapshot, keys) VALUES (?, ?)`,
-		snapshot, strings.Join(keys, " ")); err != nil {
-		return fmt.Errorf("record template drops of %s: %w", snapshot, err)
-	}
-	return nil
-}
-
-// TemplateDrops returns what RecordTemplateDrops recorded for snapshot (nil
-// if nothing).
+// TemplateDrops returns the text keys LearnTemplates recorded as dropped
+// from snapshot's page (nil if none).
 func (s *Store) TemplateDrops(ctx context.Context, snapshot string) ([]string, error) {
 	var keys string
 	err := s.rdb.QueryRowContext(ctx, `SELECT keys FROM template_dropped WHERE snapshot = ?`, snapshot).Scan(&keys)

@@ -12,6 +12,7 @@ CREATE TABLE template_learned (
 	seq    INTEGER NOT NULL, -- 1, 2, … within the source: the order learned
 	PRIMARY KEY (source, url)
 ) WITHOUT ROWID;
+CREATE INDEX template_learned_seq ON template_learned (source, seq);
 
 -- template_blocks: one row per block key, bounded per source (the store
 -- evicts the blocks seen in fewest articles, least recently first).
