@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -12,6 +13,8 @@ import (
 	"annalist/internal/config"
 	"annalist/internal/extract"
 	"annalist/internal/fetch"
+	"annalist/internal/harvest"
+	"annalist/internal/store"
 	"annalist/internal/view"
 )
 
@@ -44,9 +47,19 @@ type extractJSON struct {
 	Words        int               `json:"words"`
 	Fingerprint  string            `json:"fingerprint"`
 	NextPage     string            `json:"next_page"` // a paginated article's next page, "" if none (not fetched here)
-	Text         string            `json:"text"`
-	Markdown     string            `json:"markdown"`
-	HTML         string            `json:"html"`
+	// The source's learned template (--source): the articles it was
+	// learned from, and the blocks dropped as its furniture.
+	TemplateLearned int            `json:"template_learned"`
+	Template        []templateJSON `json:"template"`
+	Text            string         `json:"text"`
+	Markdown        string         `json:"markdown"`
+	HTML            string         `json:"html"`
+}
+
+type templateJSON struct {
+	Text     string `json:"text"`
+	Articles int    `json:"articles"`
+	Key      string `json:"key"`
 }
 
 func runExtract(ctx context.Context, m *Main, args []string) error {
@@ -90,7 +103,11 @@ func runExtract(ctx context.Context, m *Main, args []string) error {
 	// The same deadline as `fetch` (harvest.Harvester.ExtractTimeout's default).
 	ectx, cancel := context.WithTimeout(ctx, extract.DefaultDeadline)
 	defer cancel()
-	art, err := extract.ArticleContext(ectx, page, base, extractRules(src))
+	rules := extractRules(src)
+	if src != nil {
+		rules.Template = m.sourceTemplate(ctx, cfg, src.Name, base)
+	}
+	art, err := extract.ArticleContext(ectx, page, base, rules)
 	if err != nil {
 		return within(arg, err)
 	}
@@ -106,7 +123,15 @@ func runExtract(ctx context.Context, m *Main, args []string) error {
 		return fmt.Errorf("fingerprint %s: %w", arg, err)
 	}
 	if *format == "json" {
-		return m.writeJSON(extractJSON{Title: art.Title, Byline: art.Byline, SiteName: art.SiteName, Lang: art.Lang,
+		learned := 0
+		if rules.Template != nil {
+			learned = rules.Template.Learned
+		}
+		tj := []templateJSON{}
+		for _, d := range art.Template {
+			tj = append(tj, templateJSON{Text: d.Text, Articles: d.Articles, Key: d.Key})
+		}
+		return m.writeJSON(extractJSON{TemplateLearned: learned, Template: tj, Title: art.Title, Byline: art.Byline, SiteName: art.SiteName, Lang: art.Lang,
 			CanonicalURL: art.CanonicalURL, Published: view.Time(art.Published), Revised: view.Time(art.Revised),
 			RevisionText: art.RevisionText, LeadImage: art.LeadImage, Extractor: art.Extractor, Fallback: art.Fallback,
 			Matched: art.Matched, Removed: art.Removed, RemovedBy: art.RemovedBy, Dropped: art.Dropped, Cleaned: art.Cleaned,
@@ -118,6 +143,36 @@ func runExtract(ctx context.Context, m *Main, args []string) error {
 		fmt.Fprintf(m.Stderr, "warning: %s\n", termLine(w))
 	}
 	return nil
+}
+
+// sourceTemplate is the template the archive has learned for source, as
+// fetch applies it to pageURL (for an archived article, only to the blocks
+// its latest snapshot had); nil, with a warning, when it cannot be read (no
+// archive yet means nothing learned, silently).
+func (m *Main) sourceTemplate(ctx context.Context, cfg *config.Config, source, pageURL string) *extract.Template {
+	st, err := store.OpenReadOnly(ctx, cfg.DataDir, store.Options{Logger: m.logger, Now: m.Now})
+	if errors.Is(err, store.ErrNoArchive) {
+		return nil
+	}
+	if err != nil {
+		fmt.Fprintf(m.Stderr, "warning: source %s: template not applied: open archive %s: %v\n", source, cfg.DataDir, err)
+		return nil
+	}
+	defer st.Close()
+	t, err := harvest.LoadTemplate(ctx, st, source)
+	if err != nil {
+		fmt.Fprintf(m.Stderr, "warning: source %s: template not applied: %v\n", source, err)
+		return nil
+	}
+	if a, err := st.ResolveArticle(ctx, pageURL); err == nil {
+		if latest, err := st.LatestSnapshot(ctx, a.ID); err == nil {
+			if err := harvest.PriorBlocks(ctx, st, t, latest); err != nil {
+				fmt.Fprintf(m.Stderr, "warning: source %s: template not applied: %v\n", source, err)
+				return nil
+			}
+		}
+	}
+	return t
 }
 
 // readExtractPage reads the page extract works on (a URL fetched as fetch
@@ -222,6 +277,12 @@ func writeExtractReport(w io.Writer, art *extract.Result) {
 	}
 	for _, sel := range sortedKeys(art.RemovedBy) {
 		fmt.Fprintf(w, "  removed %d × %s\n", art.RemovedBy[sel], termLine(sel))
+	}
+	if len(art.Template) > 0 {
+		fmt.Fprintf(w, "  dropped %d blocks as the source's template (learned from %d articles):\n", len(art.Template), art.Template[0].Learned)
+		for _, d := range art.Template {
+			fmt.Fprintf(w, "    in %d articles: %s\n", d.Articles, termLine(d.Text))
+		}
 	}
 	if len(art.Dropped) > 0 {
 		total := 0

@@ -78,6 +78,7 @@ func ArticleContext(ctx context.Context, page []byte, pageURL string, rules Rule
 	}
 	ruleFields(doc, rules, sels, res)
 	applyRemove(doc, rules, sels, res)
+	dropStyleHidden(doc, res.Dropped)
 
 	// Stamps in the page outside the body are looked for before generic
 	// extraction strips the page, but with its furniture (related boxes
@@ -92,6 +93,7 @@ func ArticleContext(ctx context.Context, page []byte, pageURL string, rules Rule
 	if err != nil {
 		return nil, err
 	}
+	applyTemplate(bodyNodes, rules.Template, res)
 	if err := finishBody(ctx, bodyNodes, base, res); err != nil {
 		return nil, err
 	}

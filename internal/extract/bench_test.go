@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -50,6 +51,18 @@ func benchPages(b *testing.B, pages [][]byte) {
 func BenchmarkExtract(b *testing.B) {
 	pages := loadDevPages(b)
 	benchMedian(b, pages, func(p devPage) { _, _ = Article(p.html, p.url, Rules{}) })
+}
+
+// BenchmarkExtractTemplate is BenchmarkExtract as the harvester runs it,
+// with a source template: the body's blocks are listed (for learning) and
+// looked up (to drop furniture).
+func BenchmarkExtractTemplate(b *testing.B) {
+	pages := loadDevPages(b)
+	tmpl := &Template{Learned: 100, Blocks: map[string]BlockStat{}}
+	for i := 0; i < 500; i++ {
+		tmpl.Blocks["t"+strconv.Itoa(i)] = BlockStat{Articles: 50}
+	}
+	benchMedian(b, pages, func(p devPage) { _, _ = Article(p.html, p.url, Rules{Template: tmpl}) })
 }
 
 // BenchmarkFingerprint times Fingerprint (title, text and captions) of each

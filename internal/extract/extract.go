@@ -10,7 +10,9 @@ import (
 // Version names the extraction rules; it is recorded with each snapshot.
 // 3: rows of teaser cards are furniture; revision stamps and dates in eleven
 // languages; hAtom "updated" dates.
-const Version = "3"
+// 4: elements the page's own <style> rules hide are dropped; a source's
+// learned template (Rules.Template) drops its furniture.
+const Version = "4"
 
 // Sentinel errors; callers test them with errors.Is.
 var (
@@ -44,6 +46,12 @@ type Rules struct {
 	// parsed, before extraction changes it: one parse serves both. Not
 	// part of what the page extracts to, so not in its JSON.
 	Next *NextRules `json:"-"`
+	// Template, when set, is the source's learned template (template.go):
+	// Article drops the body's blocks it names as furniture (Result.Template)
+	// and lists the body's blocks for learning (Result.Blocks). Not part
+	// of the rules' JSON: a template learned since is no reason to
+	// extract an unchanged page again.
+	Template *Template `json:"-"`
 }
 
 // NextRules is what NextPage needs besides the page and its URL.
@@ -83,6 +91,11 @@ type Result struct {
 	// does not stop the extraction).
 	Next    string
 	NextErr error
+	// With Rules.Template: the body's blocks before the template was
+	// applied (sorted by key, at most maxPageBlocks), and the blocks it
+	// dropped as the source's furniture, in page order.
+	Blocks   []Block
+	Template []TemplateDrop
 }
 
 // Article extracts the article from page (UTF-8 HTML) fetched from pageURL

@@ -9,6 +9,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"annalist/internal/extract"
 	"annalist/internal/fetch"
 	"annalist/internal/store"
 )
@@ -72,9 +73,16 @@ type Harvester struct {
 	// itself (annalist fetch prints them): they are then logged at debug,
 	// not as warnings that would say each one twice.
 	ReportsFailures bool
+	// NoTemplates turns per-source template learning off: nothing is
+	// learned and no block is dropped as a source's furniture.
+	NoTemplates bool
 
 	healthMu sync.Mutex
 	health   map[string]*SourceHealth
+
+	learnMu   sync.Mutex
+	learning  map[string][]store.TemplateLearning // by source, not yet written (template.go)
+	templates map[string]*extract.Template        // by source, as read since the last flush
 
 	// extractions counts pages run through the extractor (for tests: a
 	// page whose body key matches must not be).

@@ -83,6 +83,7 @@ func (h *Harvester) CaptureURL(ctx context.Context, src *config.Source, rawURL s
 	} else if a, err := h.Store.ArticleByURL(ctx, rawURL); err == nil {
 		known = a
 	}
+	defer h.flushLearning(ctx)
 	return h.capturePage(ctx, src, rawURL, nil, known)
 }
 
@@ -185,6 +186,11 @@ func (h *Harvester) examine(ctx context.Context, src *config.Source, g *gathered
 		// The next page is found in the parse extraction makes (morePages).
 		rules.Next = &extract.NextRules{Selector: src.Selectors.NextPage}
 	}
+	tmpl, err := h.template(ctx, src, known)
+	if err != nil {
+		return err
+	}
+	rules.Template = tmpl
 	body, _ := resp.UTF8()
 	h.extractions.Add(1)
 	ectx, cancel := h.extractContext(ctx)
@@ -269,6 +275,11 @@ func (h *Harvester) examine(ctx context.Context, src *config.Source, g *gathered
 				}
 			}
 			f.Latest = &Latest{ID: latest.ID, Fingerprint: fp, Words: latest.Words, RevisionDate: latest.RevisionDate}
+			if fp != f.Page.Fingerprint && len(art.Template) > 0 && templateOnlyChange(ectx, art.Template, latest, f.Page.Fingerprint, src) {
+				// Blocks that became furniture since the snapshot was
+				// stored are no revision: the page is what was stored.
+				f.Page.Fingerprint = fp
+			}
 		}
 	}
 	return nil
@@ -379,6 +390,9 @@ func (h *Harvester) record(ctx context.Context, src *config.Source, g *gathered,
 		return pr, err
 	}
 	pr.ArticleID, pr.Outcome, pr.SnapshotID = saved.ArticleID, saved.Outcome, saved.SnapshotID
+	if saved.SnapshotID != "" {
+		h.learn(ctx, src, page.Canonical, saved.SnapshotID, art)
+	}
 	pr.Moved, pr.Back = v.MovedFrom != "", v.Back
 	for _, w := range art.Warnings {
 		h.logger().Warn("extraction warning", "source", src.Name, "article", saved.ArticleID, "warning", w)

@@ -103,6 +103,7 @@ func (h *Harvester) morePages(ctx context.Context, src *config.Source, rules ext
 			break
 		}
 		texts, htmls, mds = append(texts, pa.Text), append(htmls, pa.HTML), append(mds, pa.Markdown)
+		art.Template = append(art.Template, pa.Template...) // what the joined snapshot dropped (template.go)
 		more = append(more, store.Response{URL: r.URL, StatusCode: r.StatusCode, Proto: r.Proto, Header: r.Header,
 			Body: r.Body, RawRequest: r.RawRequest, FetchedAt: r.FetchedAt})
 		curURL, cur = r.URL, pa

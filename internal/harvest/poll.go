@@ -454,6 +454,7 @@ func (h *Harvester) runJobs(ctx context.Context, src config.Source, jobs []job, 
 	if len(jobs) == 0 {
 		return nil, 0
 	}
+	defer h.flushLearning(ctx) // what the pages taught their source's template (template.go)
 	var (
 		mu      sync.Mutex
 		done    int

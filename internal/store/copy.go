@@ -22,7 +22,7 @@ type TableCount struct {
 }
 
 // copyTables are the index's tables in an order foreign keys accept.
-var copyTables = []string{"sources", "articles", "article_urls", "snapshots", "captures", "feed_items", "article_events", "notify_outbox"}
+var copyTables = []string{"sources", "articles", "article_urls", "snapshots", "captures", "feed_items", "article_events", "notify_outbox", "template_learned", "template_blocks", "template_dropped"}
 
 // CopyToPostgres copies the SQLite index of the archive in dir into the
 // empty PostgreSQL database (migrating it first), rebuilds the full-text

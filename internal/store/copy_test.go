@@ -59,7 +59,7 @@ func TestCopyToPostgres(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !rep.OK || len(rep.Tables) != 9 {
+	if !rep.OK || len(rep.Tables) != 12 {
 		t.Fatalf("report: %+v", rep)
 	}
 	for _, c := range rep.Tables {

@@ -57,6 +57,7 @@ func Run(t *testing.T, open Opener) {
 		{"Life", testLife},
 		{"FeedItemsAndWatch", testFeedItemsAndWatch},
 		{"Evidence", testEvidence},
+		{"Templates", testTemplates},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			ix := open(t, t.TempDir())
@@ -444,5 +445,50 @@ func testEvidence(t *testing.T, ix store.Index) {
 	rep, err := ix.Verify(ctx, nil)
 	if err != nil || len(rep.Damaged) != 0 || rep.Snapshots != 1 {
 		t.Errorf("Verify = %+v, %v", rep, err)
+	}
+}
+
+// templateIndex is what harvest's per-source template learning asks of
+// an index (harvest.TemplateStore).
+type templateIndex interface {
+	LearnTemplates(ctx context.Context, source string, arts []store.TemplateLearning) (int, error)
+	TemplateBlocks(ctx context.Context, source string, minArticles int) (int, []store.TemplateBlock, error)
+	TemplateDrops(ctx context.Context, snapshot string) ([]string, error)
+}
+
+// testTemplates: template statistics count distinct articles once each
+// (a re-check adds nothing), a block's count grows per article, another
+// source has none, and the blocks a snapshot dropped are kept (replaced
+// when recorded again).
+func testTemplates(t *testing.T, ix store.Index) {
+	ctx := context.Background()
+	tx, ok := ix.(templateIndex)
+	if !ok {
+		t.Fatal("the index does not keep template statistics")
+	}
+	var arts []store.TemplateLearning
+	for i := range 4 {
+		arts = append(arts, store.TemplateLearning{
+			URL:    fmt.Sprintf("https://news.example/%d", i),
+			Blocks: []store.TemplateBlock{{Key: "tlegal", Sample: "© legal"}, {Key: fmt.Sprintf("town%d", i), Sample: "own"}, {Key: "tlegal", Sample: "twice"}},
+		})
+	}
+	arts[0].Snapshot, arts[0].Dropped = "snap-0", []string{"tlegal"}
+	if n, err := tx.LearnTemplates(ctx, "news", arts); err != nil || n != 4 {
+		t.Fatalf("LearnTemplates = %d, %v; want 4 new articles", n, err)
+	}
+	again := []store.TemplateLearning{{URL: arts[1].URL, Blocks: arts[1].Blocks, Snapshot: "snap-0", Dropped: []string{"tlegal", "town0"}}}
+	if n, err := tx.LearnTemplates(ctx, "news", again); err != nil || n != 0 {
+		t.Fatalf("a re-check learned again: %d, %v", n, err)
+	}
+	learned, blocks, err := tx.TemplateBlocks(ctx, "news", 2)
+	if err != nil || learned != 4 || len(blocks) != 1 || blocks[0].Key != "tlegal" || blocks[0].Articles != 4 {
+		t.Errorf("TemplateBlocks(min 2) = %d, %+v, %v; want 4 articles, tlegal in 4", learned, blocks, err)
+	}
+	if n, b, err := tx.TemplateBlocks(ctx, "other", 1); err != nil || n != 0 || len(b) != 0 {
+		t.Errorf("another source has statistics: %d, %+v, %v", n, b, err)
+	}
+	if keys, err := tx.TemplateDrops(ctx, "snap-0"); err != nil || strings.Join(keys, " ") != "tlegal town0" {
+		t.Errorf("TemplateDrops = %v, %v; want the last recorded [tlegal town0]", keys, err)
 	}
 }

@@ -1,0 +1,222 @@
+package extract
+
+import (
+	"strings"
+
+	"github.com/PuerkitoBio/goquery"
+	"golang.org/x/net/html"
+)
+
+// Elements the page's own <style> rules hide. A reader never sees them
+// (print-only blocks, off-canvas menus, pre-rendered pop-ups), so they are
+// not the article. Only plain rules count: one class or ID as the whole
+// selector, outside @media and other at-rules (a block hidden on small
+// screens is shown on large ones), and no other rule of the page naming
+// that class or ID shows it again (tabs, accordions and pop-ups that
+// scripts toggle with a second class).
+
+// styleHidden returns the classes and IDs the page's <style> elements hide
+// ("." or "#" + name); nil when none.
+func styleHidden(doc *goquery.Document) map[string]bool {
+	var sheets []string
+	for _, n := range doc.Find("style").Nodes {
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			if c.Type == html.TextNode && strings.Contains(c.Data, "{") {
+				sheets = append(sheets, stripCSSComments(c.Data))
+			}
+		}
+	}
+	if len(sheets) == 0 {
+		return nil
+	}
+	eachRule := func(fn func(selectors, decls string, nested bool)) {
+		for _, sheet := range sheets {
+			forEachRule(sheet, fn)
+		}
+	}
+	// Most pages hide nothing by a plain rule: a first pass looks only at
+	// declarations that could hide, a second only at rules naming what
+	// the first found.
+	var hidden map[string]bool
+	eachRule(func(selectors, decls string, nested bool) {
+		if nested || !(strings.Contains(decls, "none") || strings.Contains(decls, "hidden")) || !hides(decls) {
+			return
+		}
+		for _, sel := range strings.Split(selectors, ",") {
+			if sel = strings.TrimSpace(sel); simpleName(sel) {
+				if hidden == nil {
+					hidden = map[string]bool{}
+				}
+				hidden[sel] = true
+			}
+		}
+	})
+	if hidden == nil {
+		return nil
+	}
+	shown := map[string]bool{}
+	eachRule(func(selectors, decls string, nested bool) {
+		named := false
+		for name := range hidden {
+			if strings.Contains(selectors, name) {
+				named = true
+				break
+			}
+		}
+		if !named {
+			return
+		}
+		// Any other rule naming the class or ID (a state, a descendant, a
+		// media query) may show it: only a plain hiding rule does not.
+		hiding := !nested && hides(decls)
+		for _, sel := range strings.Split(selectors, ",") {
+			sel = strings.TrimSpace(sel)
+			if hiding && simpleName(sel) {
+				continue
+			}
+			for _, name := range cssNames(sel) {
+				shown[name] = true
+			}
+		}
+	})
+	for name := range hidden {
+		if shown[name] {
+			delete(hidden, name)
+		}
+	}
+	if len(hidden) == 0 {
+		return nil
+	}
+	return hidden
+}
+
+// hides: the declarations hide the element (display:none or
+// visibility:hidden, any case and spacing).
+func hides(decls string) bool {
+	d := strings.ToLower(strings.Join(strings.Fields(decls), ""))
+	return strings.Contains(d, "display:none") || strings.Contains(d, "visibility:hidden")
+}
+
+// forEachRule calls fn for every rule of css with its selector list and
+// declarations; nested says the rule sits inside an at-rule block.
+func forEachRule(css string, fn func(selectors, decls string, nested bool)) {
+	depth, atDepth := 0, []int{}
+	start := 0
+	for i := 0; i < len(css); i++ {
+		switch css[i] {
+		case '{':
+			prelude := strings.TrimSpace(css[start:i])
+			if strings.HasPrefix(prelude, "@") {
+				atDepth = append(atDepth, depth)
+				depth++
+				start = i + 1
+				continue
+			}
+			end := strings.IndexByte(css[i:], '}')
+			if end < 0 {
+				return
+			}
+			fn(prelude, css[i+1:i+end], len(atDepth) > 0)
+			i += end
+			start = i + 1
+		case '}':
+			if depth > 0 {
+				depth--
+				if len(atDepth) > 0 && atDepth[len(atDepth)-1] == depth {
+					atDepth = atDepth[:len(atDepth)-1]
+				}
+			}
+			start = i + 1
+		case ';':
+			if depth == 0 || strings.HasPrefix(strings.TrimSpace(css[start:i]), "@") {
+				start = i + 1 // @import …; @charset …;
+			}
+		}
+	}
+}
+
+func stripCSSComments(css string) string {
+	if !strings.Contains(css, "/*") {
+		return css
+	}
+	var b strings.Builder
+	b.Grow(len(css))
+	for {
+		i := strings.Index(css, "/*")
+		if i < 0 {
+			b.WriteString(css)
+			return b.String()
+		}
+		b.WriteString(css[:i])
+		b.WriteByte(' ')
+		j := strings.Index(css[i+2:], "*/")
+		if j < 0 {
+			return b.String()
+		}
+		css = css[i+2+j+2:]
+	}
+}
+
+// simpleName: the selector is one class or ID and nothing else.
+func simpleName(sel string) bool {
+	if len(sel) < 2 || (sel[0] != '.' && sel[0] != '#') {
+		return false
+	}
+	for _, c := range sel[1:] {
+		if !(c == '-' || c == '_' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c > 127) {
+			return false
+		}
+	}
+	return true
+}
+
+// cssNames are the classes and IDs a selector names (".a.b:hover > #c" ->
+// .a, .b, #c).
+func cssNames(sel string) []string {
+	var out []string
+	for i := 0; i < len(sel); i++ {
+		if sel[i] != '.' && sel[i] != '#' {
+			continue
+		}
+		j := i + 1
+		for j < len(sel) && (sel[j] == '-' || sel[j] == '_' || sel[j] >= '0' && sel[j] <= '9' || sel[j] >= 'a' && sel[j] <= 'z' || sel[j] >= 'A' && sel[j] <= 'Z' || sel[j] > 127) {
+			j++
+		}
+		if j > i+1 {
+			out = append(out, sel[i:j])
+		}
+		i = j - 1
+	}
+	return out
+}
+
+// dropStyleHidden removes the elements of the page's <body> that its own
+// style rules hide, counting them in dropped.
+func dropStyleHidden(doc *goquery.Document, dropped map[string]int) {
+	hidden := styleHidden(doc)
+	if hidden == nil {
+		return
+	}
+	for _, body := range doc.Find("body").Nodes {
+		walk(body, func(n *html.Node) bool {
+			if n.Type != html.ElementNode || n == body {
+				return true
+			}
+			hit := false
+			if id := attr(n, "id"); id != "" && hidden["#"+id] {
+				hit = true
+			}
+			for _, c := range strings.Fields(attr(n, "class")) {
+				if hidden["."+c] {
+					hit = true
+				}
+			}
+			if hit && !holdsArticle(n) {
+				note(dropped, "hidden by the page's style", n)
+				removeNode(n)
+				return false
+			}
+			return true
+		})
+	}
+}
