@@ -348,7 +348,7 @@ func (w *warcWriter) createLocked() error {
 		if ok, err := tryLock(f); !ok && lockSupported {
 			return fail(fmt.Errorf("lock: %v", err))
 		}
-		info, err := buildWarcinfo(name, w.now())
+		info, err := buildWarcinfo(name, w.now(), newRecordID())
 		if err != nil {
 			return fail(err)
 		}
@@ -375,9 +375,9 @@ func (w *warcWriter) createLocked() error {
 	return errors.New("create warc: no free file name")
 }
 
-func buildWarcinfo(name string, now time.Time) ([]byte, error) {
+func buildWarcinfo(name string, now time.Time, recordID string) ([]byte, error) {
 	b := newRecordBuilder(gowarc.Warcinfo)
-	b.AddWarcHeader(gowarc.WarcRecordID, newRecordID())
+	b.AddWarcHeader(gowarc.WarcRecordID, recordID)
 	b.AddWarcHeaderTime(gowarc.WarcDate, now.UTC())
 	b.AddWarcHeader(gowarc.WarcFilename, name)
 	b.AddWarcHeader(gowarc.ContentType, gowarc.ApplicationWarcFields)

@@ -6,7 +6,9 @@ package store
 
 import (
 	"context"
+	"crypto/sha256"
 	"database/sql"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -155,7 +157,23 @@ func (s *Store) openWARC(name string) (*os.File, error) {
 }
 
 // WarcinfoRecord builds a warcinfo record, gzipped as its own member, for
-// the start of a WARC file named name (an export's).
-func WarcinfoRecord(name string, now time.Time) ([]byte, error) {
-	return buildWarcinfo(name, now)
+// the start of a WARC file named name (an export's). An empty recordID
+// draws a random one; a given one makes the record the same bytes every
+// time (an export served by byte range must not change between requests).
+func WarcinfoRecord(name string, now time.Time, recordID string) ([]byte, error) {
+	if recordID == "" {
+		recordID = newRecordID()
+	}
+	return buildWarcinfo(name, now, recordID)
+}
+
+// DerivedRecordID is a UUID URN (version 5 layout) derived from key: the
+// same key gives the same record ID.
+func DerivedRecordID(key string) string {
+	sum := sha256.Sum256([]byte(key))
+	b := sum[:16]
+	b[6] = b[6]&0x0f | 0x50
+	b[8] = b[8]&0x3f | 0x80
+	h := hex.EncodeToString(b)
+	return "<urn:uuid:" + h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:] + ">"
 }

@@ -2,11 +2,15 @@ package web
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"net/http"
 	"os"
+	"strings"
 	"time"
 
 	"annalist/internal/export"
+	"annalist/internal/store"
 )
 
 // exportsSoftware names us in the files we export.
@@ -63,9 +67,20 @@ func (s *Server) handleArticleWACZ(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ids := make([]string, len(infos))
+	var last time.Time
 	for i, si := range infos {
 		ids[i] = si.ID
+		if si.CapturedAt.After(last) {
+			last = si.CapturedAt
+		}
 	}
+	// Replay tools read a WACZ by many range requests, each of which
+	// builds it again: every build must be the same bytes, so its dates
+	// are the latest capture's and its warcinfo record ID is derived from
+	// the snapshots it holds, which also name it (ETag, for If-Range).
+	key := a.ID + "\x00" + strings.Join(ids, "\x00")
+	sum := sha256.Sum256([]byte(key))
+	etag := `"` + hex.EncodeToString(sum[:16]) + `"`
 	f, err := os.CreateTemp("", "annalist-web-*.wacz")
 	if err != nil {
 		s.serverError(w, r, err)
@@ -77,7 +92,9 @@ func (s *Server) handleArticleWACZ(w http.ResponseWriter, r *http.Request) {
 	if title == "" {
 		title = a.URL
 	}
-	if _, err := export.WriteWACZ(r.Context(), f, s.st, ids, export.Options{Now: s.now, Software: exportsSoftware, Title: title}); err != nil {
+	if _, err := export.WriteWACZ(r.Context(), f, s.st, ids, export.Options{
+		Now: func() time.Time { return last }, Software: exportsSoftware, Title: title, WarcinfoID: store.DerivedRecordID(key),
+	}); err != nil {
 		if r.Context().Err() != nil {
 			return
 		}
@@ -89,5 +106,6 @@ func (s *Server) handleArticleWACZ(w http.ResponseWriter, r *http.Request) {
 	h.Set("Content-Security-Policy", "sandbox; default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'")
 	h.Set("Content-Type", "application/wacz")
 	h.Set("Content-Disposition", `attachment; filename="`+a.ID+`.wacz"`)
-	http.ServeContent(w, r, "", time.Time{}, f)
+	h.Set("ETag", etag)
+	http.ServeContent(w, r, "", last, f)
 }

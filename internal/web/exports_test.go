@@ -147,3 +147,31 @@ func TestArticleWACZDownload(t *testing.T) {
 		t.Errorf("WACZ of an unknown article: %d", resp.StatusCode)
 	}
 }
+
+// TestArticleWACZSameBytesEveryRequest: a replay tool reads a WACZ by
+// many range requests, each of which builds the package again; every
+// build must be the same bytes (the length and the central directory at
+// the end included), or its offsets point into another file.
+func TestArticleWACZSameBytesEveryRequest(t *testing.T) {
+	f := newFixture(t)
+	first := f.get("/a/" + f.grain + "/export.wacz")
+	whole := body(t, first)
+	etag := first.Header.Get("ETag")
+	if etag == "" {
+		t.Error("no ETag: a range reader cannot tell the file changed (If-Range)")
+	}
+	for i := range 3 {
+		resp := f.get("/a/" + f.grain + "/export.wacz")
+		if again := body(t, resp); again != whole {
+			t.Fatalf("request %d: %d bytes, differing from the first request's %d", i+2, len(again), len(whole))
+		}
+		if resp.Header.Get("ETag") != etag {
+			t.Errorf("request %d: ETag %q, first %q", i+2, resp.Header.Get("ETag"), etag)
+		}
+	}
+	// The end of central directory, read on its own as a zip reader does.
+	resp := f.get("/a/"+f.grain+"/export.wacz", "Range", "bytes=-22", "If-Range", etag)
+	if tail := body(t, resp); resp.StatusCode != http.StatusPartialContent || tail != whole[len(whole)-22:] {
+		t.Errorf("the last 22 bytes by range: %d %q, want 206 and %q", resp.StatusCode, tail, whole[len(whole)-22:])
+	}
+}
