@@ -65,6 +65,7 @@ func runFetch(ctx context.Context, m *Main, args []string) error {
 	if err != nil {
 		return err
 	}
+	m.abandonRemovedHooks(ctx, cfg, st)
 
 	// The first SIGINT/SIGTERM closes stop: no new page is taken, the pages
 	// in flight are stored, the polls are recorded as interrupted and the
