@@ -14,7 +14,9 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
+	"unicode"
 )
 
 // RawRecord is one WARC record of a snapshot: its gzip member as stored,
@@ -164,6 +166,14 @@ func WarcinfoRecord(name string, now time.Time, recordID string) ([]byte, error)
 	if recordID == "" {
 		recordID = newRecordID()
 	}
+	// The name is a header value: a CR or LF in it (a file named so by
+	// the user) would end the header and forge others.
+	name = strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) {
+			return '_'
+		}
+		return r
+	}, name)
 	return buildWarcinfo(name, now, recordID)
 }
 
