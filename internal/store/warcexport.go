@@ -112,7 +112,14 @@ func (s *Store) SnapshotRecords(ctx context.Context, snapshotID string) (*Snapsh
 			if responses < max(pages, 1) {
 				return nil, fmt.Errorf("snapshot %s: page %d of %d: %s: %w", snapshotID, responses+1, pages, where(off), err)
 			}
-			break // damage after the snapshot's records is another capture's concern
+			// Damage after the snapshot's records is another capture's
+			// concern, but not damage among them: a record of this
+			// snapshot after it says the damaged one was ours too.
+			if _, next, _ := nextWholeMember(f, off+1, st.Size()); next != nil &&
+				(next.ConcurrentTo == lastResponse || next.RefersTo == first.RecordID) {
+				return nil, fmt.Errorf("snapshot %s: a record among its own: %s: %w", snapshotID, where(off), err)
+			}
+			break
 		}
 		mine := false
 		switch r.Type {
