@@ -238,7 +238,13 @@ func (d *Deliverer) DeliverDue(ctx context.Context) (Result, error) {
 				// not counted; the row is claimed again when its lease ends.
 				return res, nil
 			}
-			if err := d.Store.RecordNotifyAttempt(context.WithoutCancel(ctx), n.ID, a); err != nil {
+			if err := d.Store.RecordNotifyAttempt(context.WithoutCancel(ctx), n.ID, a); errors.Is(err, store.ErrNotFound) {
+				// No longer pending: given up meanwhile (its webhook was
+				// removed from the configuration by a reload) or recorded
+				// by another deliverer. Nothing to count; go on.
+				d.log().Warn("notification no longer pending; attempt not recorded", "hook", redact(n.Hook), "event", n.Event, "article", n.ArticleID)
+				continue
+			} else if err != nil {
 				return res, err
 			}
 			switch {

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -136,5 +137,37 @@ func TestHangingHookDoesNotHoldBackOthers(t *testing.T) {
 	}
 	if c := counts["example"]; c.Delivered != events || c.Pending != events || c.Retrying != 1 {
 		t.Errorf("counts = %+v, want %d delivered, %d pending of which 1 retrying (the oldest, tried twice)", c, events, events)
+	}
+}
+
+// A row given up while its attempt is under way (a reload removed its
+// webhook) cannot be recorded; the pass goes on with the other rows
+// instead of stopping with an error.
+func TestRowGivenUpMidAttemptDoesNotStopThePass(t *testing.T) {
+	clk := &clock{t: t0}
+	var stp atomic.Pointer[store.Store]
+	var once sync.Once
+	good := newCountingReceiver(t, 0, http.StatusOK)
+	removed := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		once.Do(func() {
+			if _, err := stp.Load().AbandonNotifications(req.Context(), []string{good.URL}, clk.Now()); err != nil {
+				t.Error(err)
+			}
+		})
+	}))
+	defer removed.Close()
+	hr, hg := hook(removed.URL), hook(good.URL)
+	st := openStore(t, t.TempDir(), clk, hr)
+	stp.Store(st)
+	defer st.Close()
+	save(t, st, page("p0", "Page 0", "Text of page 0.", t0))
+	st.SetNotifyHooks(notify.StoreHooks([]notify.Hook{hg}))
+	save(t, st, page("p1", "Page 1", "Text of page 1.", t0))
+	r, err := deliverer(st, clk, hr, hg).DeliverDue(context.Background())
+	if err != nil {
+		t.Fatalf("DeliverDue: %v", err)
+	}
+	if _, n := good.counts(); n != 1 || r.Delivered != 1 {
+		t.Errorf("the other webhook got %d requests (result %+v), want its notification delivered", n, r)
 	}
 }
