@@ -2,8 +2,11 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
+	"fmt"
 	"net/http"
 	"os"
 	"strings"
@@ -15,6 +18,13 @@ import (
 
 // exportsSoftware names us in the files we export.
 const exportsSoftware = "annalist (web UI)"
+
+// maxExports WACZ packages are built at once; a request waits up to
+// exportWait for its turn, then is answered 503.
+const (
+	maxExports = 2
+	exportWait = 30 * time.Second
+)
 
 // handleWARC offers a snapshot's records (response, request, metadata, and
 // a paginated article's later pages) as a WARC file, as `annalist export
@@ -81,21 +91,40 @@ func (s *Server) handleArticleWACZ(w http.ResponseWriter, r *http.Request) {
 	key := a.ID + "\x00" + strings.Join(ids, "\x00")
 	sum := sha256.Sum256([]byte(key))
 	etag := `"` + hex.EncodeToString(sum[:16]) + `"`
-	f, err := os.CreateTemp("", "annalist-web-*.wacz")
-	if err != nil {
-		s.serverError(w, r, err)
-		return
-	}
-	defer os.Remove(f.Name())
-	defer f.Close()
 	title := a.Title
 	if title == "" {
 		title = a.URL
 	}
-	if _, err := export.WriteWACZ(r.Context(), f, s.st, ids, export.Options{
-		Now: func() time.Time { return last }, Software: exportsSoftware, Title: title, WarcinfoID: store.DerivedRecordID(key),
-	}); err != nil {
+	var f *os.File
+	var tmpErr error
+	defer func() {
+		if f != nil {
+			f.Close()
+			os.Remove(f.Name())
+		}
+	}()
+	err = s.exports.doWithin(r.Context(), exportWait, func(ctx context.Context) error {
+		var err error
+		if f, err = os.CreateTemp("", "annalist-web-*.wacz"); err != nil {
+			tmpErr = fmt.Errorf("create WACZ file: %w", err)
+			return tmpErr
+		}
+		_, err = export.WriteWACZ(ctx, f, s.st, ids, export.Options{
+			Now: func() time.Time { return last }, Software: exportsSoftware, Title: title, WarcinfoID: store.DerivedRecordID(key),
+		})
+		return err
+	})
+	if err != nil {
 		if r.Context().Err() != nil {
+			return
+		}
+		if errors.Is(err, errDiffBusy) {
+			w.Header().Set("Retry-After", "10")
+			s.errorPage(w, r, http.StatusServiceUnavailable, "The server is busy building other exports; try again in a few seconds.")
+			return
+		}
+		if tmpErr != nil {
+			s.serverError(w, r, tmpErr)
 			return
 		}
 		s.log.Warn("web: article export failed", "article", a.ID, "error", err)
