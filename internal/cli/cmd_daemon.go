@@ -50,6 +50,7 @@ func runDaemon(ctx context.Context, m *Main, args []string) error {
 	if err != nil {
 		return err
 	}
+	m.abandonRemovedHooks(ctx, cfg, st)
 	stopNotify := m.startNotify(deliverer)
 	defer func() { stopNotify() }() // the one a reload may have started
 	h := m.newHarvester(cfg, st)
@@ -133,6 +134,7 @@ func runDaemon(ctx context.Context, m *Main, args []string) error {
 				continue
 			}
 			st.SetNotifyHooks(storeHooks(newCfg))
+			m.abandonRemovedHooks(ctx, newCfg, st)
 			switch {
 			case deliverer != nil:
 				deliverer.SetHooks(newHooks)

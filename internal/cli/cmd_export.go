@@ -46,6 +46,12 @@ func runExport(ctx context.Context, m *Main, args []string) error {
 	if err != nil {
 		return err
 	}
+	if fi, err := os.Stat(*out); err == nil && fi.IsDir() {
+		return usageErr("-o %s is a directory: give the file to write", termLine(*out))
+	}
+	if _, err := os.Stat(filepath.Dir(*out)); errors.Is(err, os.ErrNotExist) {
+		return usageErr("-o %s: no directory %s", termLine(*out), termLine(filepath.Dir(*out)))
+	}
 	var from time.Time
 	if *since != "" {
 		if from, err = parseWhen(*since); err != nil {

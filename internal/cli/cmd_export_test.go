@@ -333,6 +333,8 @@ func TestExportErrors(t *testing.T) {
 		{"unknown source", []string{"export", "--source", "nope", "-o", filepath.Join(dir, "x")}, 2, `no source named "nope"`},
 		{"unknown article", []string{"export", "no-such-article", "-o", filepath.Join(dir, "x")}, 1, `no article "no-such-article"`},
 		{"nothing since", []string{"export", "--since", "2999-01-01", "-o", filepath.Join(dir, "x")}, 1, "no snapshot matches"},
+		{"output is a directory", []string{"export", "-o", dir}, 2, "is a directory"},
+		{"output in a missing directory", []string{"export", "-o", filepath.Join(dir, "missing", "x.wacz")}, 2, "no directory " + filepath.Join(dir, "missing")},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

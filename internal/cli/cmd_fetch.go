@@ -82,6 +82,7 @@ func runFetch(ctx context.Context, m *Main, args []string) error {
 		return err
 	}
 	h.ReportsFailures = true // printed below, once
+	m.abandonRemovedHooks(ctx, cfg, st)
 
 	// The first SIGINT/SIGTERM closes stop: no new page is taken, the pages
 	// in flight are stored, the polls are recorded as interrupted and the

@@ -88,3 +88,21 @@ func (m *Main) deliverAfterFetch(ctx context.Context, d *notify.Deliverer) {
 		m.logger.Info("notifications delivered", "delivered", res.Delivered)
 	}
 }
+
+// abandonRemovedHooks gives up the pending notifications of webhooks no
+// longer in cfg's notify: (else they would stay pending, unsent, forever),
+// with a warning; the store records why.
+func (m *Main) abandonRemovedHooks(ctx context.Context, cfg *config.Config, st *store.Store) {
+	keep := make([]string, 0, len(cfg.Notify))
+	for _, n := range cfg.Notify {
+		keep = append(keep, n.URL)
+	}
+	n, err := st.AbandonNotifications(ctx, keep, m.Now())
+	if err != nil {
+		m.logger.Error("give up the notifications of removed webhooks", "error", err)
+		return
+	}
+	if n > 0 {
+		m.logger.Warn("notifications of webhooks removed from notify: given up (failed)", "notifications", n)
+	}
+}

@@ -363,7 +363,7 @@ func (w *Writer) createLocked() error {
 		if ok, err := TryLock(f); !ok && LockSupported {
 			return fail(fmt.Errorf("lock: %v", err))
 		}
-		info, err := BuildWarcinfo(name, w.now())
+		info, err := BuildWarcinfo(name, w.now(), newRecordID())
 		if err != nil {
 			return fail(err)
 		}
@@ -391,10 +391,14 @@ func (w *Writer) createLocked() error {
 }
 
 // BuildWarcinfo builds a warcinfo record for the start of the WARC file
-// named name, gzipped as its own member.
-func BuildWarcinfo(name string, now time.Time) ([]byte, error) {
+// named name, gzipped as its own member, with the given record ID ("" =
+// a random one).
+func BuildWarcinfo(name string, now time.Time, recordID string) ([]byte, error) {
+	if recordID == "" {
+		recordID = newRecordID()
+	}
 	b := newRecordBuilder(gowarc.Warcinfo)
-	b.AddWarcHeader(gowarc.WarcRecordID, newRecordID())
+	b.AddWarcHeader(gowarc.WarcRecordID, recordID)
 	b.AddWarcHeaderTime(gowarc.WarcDate, now.UTC())
 	b.AddWarcHeader(gowarc.WarcFilename, name)
 	b.AddWarcHeader(gowarc.ContentType, gowarc.ApplicationWarcFields)

@@ -110,7 +110,7 @@ func ScanFile(path string, fn func(m *Member) error) error {
 			continue
 		}
 		// Damaged: the stretch runs to the next whole record, if any.
-		next, nrec, nend := nextWholeMember(f, pos+1, size)
+		next, nrec, nend := NextWholeMember(f, pos+1, size)
 		if next < 0 {
 			return fn(&Member{Offset: pos, End: size, Err: err})
 		}
@@ -145,9 +145,9 @@ func ReadMemberAt(f *os.File, off int64) (*ScannedRecord, int64, error) {
 	return rec, off + cr.n, nil
 }
 
-// nextWholeMember looks from off for a gzip header that starts a whole
+// NextWholeMember looks from off for a gzip header that starts a whole
 // record; next is -1 when there is none before size.
-func nextWholeMember(f *os.File, off, size int64) (next int64, rec *ScannedRecord, end int64) {
+func NextWholeMember(f *os.File, off, size int64) (next int64, rec *ScannedRecord, end int64) {
 	magic := []byte{0x1f, 0x8b, 0x08}
 	buf := make([]byte, 64<<10)
 	for off < size {

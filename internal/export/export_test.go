@@ -2,8 +2,10 @@ package export_test
 
 import (
 	"bytes"
+	"compress/gzip"
 	"context"
 	"errors"
+	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -77,5 +79,28 @@ func TestProgressAndEmptySelection(t *testing.T) {
 	_, err = export.WriteWARC(context.Background(), &buf, "x", st, []string{"zz/20240101000000"}, export.Options{})
 	if !errors.Is(err, store.ErrNotFound) || !strings.Contains(err.Error(), "zz/20240101000000") {
 		t.Errorf("unknown snapshot: %v", err)
+	}
+}
+
+// A file name with a CR/LF (the user's -o) cannot forge warcinfo headers.
+func TestWARCFileNameCannotForgeHeaders(t *testing.T) {
+	st := store.MustOpen(t)
+	id := savePage(t, st, "https://example.org/a", "Alpha", time.Date(2024, 1, 31, 8, 0, 0, 0, time.UTC))
+	var buf bytes.Buffer
+	if _, err := export.WriteWARC(context.Background(), &buf, "evil\r\nWARC-Type: forged\n.warc.gz", st, []string{id}, export.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	zr, err := gzip.NewReader(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	zr.Multistream(false)
+	info, err := io.ReadAll(zr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	head, _, _ := strings.Cut(string(info), "\r\n\r\n")
+	if n := strings.Count(head, "\r\nWARC-Type:"); n != 1 || !strings.Contains(head, "WARC-Filename: evil__WARC-Type: forged_.warc.gz\r\n") {
+		t.Errorf("warcinfo headers:\n%s", head)
 	}
 }

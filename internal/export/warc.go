@@ -32,6 +32,9 @@ type Options struct {
 	Software string           // e.g. "annalist 0.1.0"
 	Title    string           // the WACZ's title
 	TempDir  string           // where a WACZ's WARC is staged ("" = os.TempDir())
+	// WarcinfoID is the warcinfo record's WARC-Record-ID ("" = random).
+	// With a fixed Now it makes the export the same bytes every time.
+	WarcinfoID string
 	// Progress, when set, is called after each snapshot is written.
 	Progress func(Progress)
 }
@@ -95,7 +98,7 @@ func writeWARC(ctx context.Context, w io.Writer, name string, src Records, ids [
 		now = o.Now
 	}
 	res := &warcResult{}
-	info, err := store.WarcinfoRecord(name, now())
+	info, err := store.WarcinfoRecord(name, now(), o.WarcinfoID)
 	if err != nil {
 		return nil, fmt.Errorf("build warcinfo record: %w", err)
 	}

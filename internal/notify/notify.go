@@ -13,6 +13,7 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -196,15 +197,23 @@ type Result struct {
 // DeliverDue sends every notification due now, one after another, until
 // none is left or ctx ends. Failed attempts are recorded, not returned: the
 // error is the store's.
+//
+// A webhook that times out, refuses or answers 5xx/429 gets no further
+// attempt in this pass (its other rows wait for their lease to end), so
+// that one hanging receiver does not hold back every other webhook's
+// deliveries by a timeout per queued event.
 func (d *Deliverer) DeliverDue(ctx context.Context) (Result, error) {
 	var res Result
 	hooks, urls := d.hookSet()
-	if len(urls) == 0 {
-		return res, nil
-	}
 	pol := d.Policy.withDefaults()
-	for ctx.Err() == nil {
-		batch, err := d.Store.ClaimNotifications(ctx, urls, d.now(), pol.Lease, batchSize)
+	// A claim holds no more rows than can be attempted within its lease:
+	// a row whose lease ends before we reach it could be claimed and sent
+	// by another deliverer (the daemon and a fetch) at the same time.
+	limit := max(1, min(batchSize, int(pol.Lease/pol.Timeout)-1))
+	down := map[string]bool{}
+	for ctx.Err() == nil && len(urls) > 0 {
+		claimed := d.now()
+		batch, err := d.Store.ClaimNotifications(ctx, urls, claimed, pol.Lease, limit)
 		if err != nil {
 			return res, err
 		}
@@ -216,13 +225,26 @@ func (d *Deliverer) DeliverDue(ctx context.Context) (Result, error) {
 				// Left leased; claimed again when the lease ends.
 				return res, nil
 			}
-			a := d.attempt(ctx, hooks[n.Hook], n, pol)
+			if down[n.Hook] {
+				continue
+			}
+			if d.now().Add(pol.Timeout).After(claimed.Add(pol.Lease)) {
+				// Its lease could end mid-attempt: claim it again.
+				break
+			}
+			a, hookDown := d.attempt(ctx, hooks[n.Hook], n, pol)
 			if !a.Delivered && ctx.Err() != nil {
 				// Cut short by our own deadline, not the receiver's fault:
 				// not counted; the row is claimed again when its lease ends.
 				return res, nil
 			}
-			if err := d.Store.RecordNotifyAttempt(context.WithoutCancel(ctx), n.ID, a); err != nil {
+			if err := d.Store.RecordNotifyAttempt(context.WithoutCancel(ctx), n.ID, a); errors.Is(err, store.ErrNotFound) {
+				// No longer pending: given up meanwhile (its webhook was
+				// removed from the configuration by a reload) or recorded
+				// by another deliverer. Nothing to count; go on.
+				d.log().Warn("notification no longer pending; attempt not recorded", "hook", redact(n.Hook), "event", n.Event, "article", n.ArticleID)
+				continue
+			} else if err != nil {
 				return res, err
 			}
 			switch {
@@ -232,6 +254,10 @@ func (d *Deliverer) DeliverDue(ctx context.Context) (Result, error) {
 				res.Dead++
 			default:
 				res.Retrying++
+			}
+			if hookDown {
+				down[n.Hook] = true
+				urls = slices.DeleteFunc(urls, func(u string) bool { return u == n.Hook })
 			}
 		}
 	}
@@ -254,23 +280,27 @@ func (d *Deliverer) Run(ctx context.Context, interval time.Duration) {
 	}
 }
 
-// attempt makes one delivery attempt and says what to record.
-func (d *Deliverer) attempt(ctx context.Context, h Hook, n store.Notification, pol Policy) store.NotifyAttempt {
+// attempt makes one delivery attempt and says what to record, and
+// whether the webhook itself is failing (no answer, 5xx or 429), not just
+// this notification.
+func (d *Deliverer) attempt(ctx context.Context, h Hook, n store.Notification, pol Policy) (store.NotifyAttempt, bool) {
 	body, err := d.payload(ctx, n)
-	status := 0
+	status, posted := 0, false
 	if err == nil {
+		posted = true
 		status, err = d.post(ctx, h, n, body, pol.Timeout)
 	}
 	at := d.now()
 	if err == nil {
 		d.log().Info("notification delivered", "hook", redact(h.URL), "event", n.Event, "article", n.ArticleID, "status", status)
-		return store.NotifyAttempt{At: at, Delivered: true, Status: status}
+		return store.NotifyAttempt{At: at, Delivered: true, Status: status}, false
 	}
+	hookDown := posted && (status == 0 || status >= 500 || status == http.StatusTooManyRequests)
 	a := store.NotifyAttempt{At: at, Status: status, Error: err.Error()}
 	if n.Attempts+1 >= pol.MaxAttempts {
 		a.Dead = true
 		d.log().Error("notification given up", "hook", redact(h.URL), "event", n.Event, "article", n.ArticleID, "attempts", n.Attempts+1, "error", err)
-		return a
+		return a, hookDown
 	}
 	r := rand.Float64
 	if d.Rand != nil {
@@ -278,7 +308,7 @@ func (d *Deliverer) attempt(ctx context.Context, h Hook, n store.Notification, p
 	}
 	a.NextAttempt = at.Add(pol.Backoff(n.Attempts+1, r()))
 	d.log().Warn("notification failed; will retry", "hook", redact(h.URL), "event", n.Event, "article", n.ArticleID, "attempt", n.Attempts+1, "next_attempt", a.NextAttempt, "error", err)
-	return a
+	return a, hookDown
 }
 
 // DeliveryID names one (webhook, event) for every attempt, so that a

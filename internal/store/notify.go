@@ -246,3 +246,33 @@ func (s *Store) ArticleEvent(ctx context.Context, id int64) (*Event, error) {
 	}
 	return &evs[0], nil
 }
+
+// NotifyHookRemoved is the last error of a notification given up because
+// its webhook is no longer configured.
+const NotifyHookRemoved = "webhook no longer in notify: (removed from the configuration); not sent"
+
+// AbandonNotifications marks dead the pending notifications of every
+// webhook not in keep (removed from the configuration), which no
+// deliverer would ever claim, and returns how many.
+func (s *Store) AbandonNotifications(ctx context.Context, keep []string, at time.Time) (int, error) {
+	if err := s.writable(); err != nil {
+		return 0, fmt.Errorf("abandon notifications: %w", err)
+	}
+	args := []any{NotifyDead, fmtTime(at), NotifyHookRemoved, NotifyPending}
+	q := `UPDATE notify_outbox SET state = ?, next_attempt_at = ?, lease_until = NULL, last_error = ? WHERE state = ?`
+	if len(keep) > 0 {
+		q += ` AND hook NOT IN (?` + strings.Repeat(", ?", len(keep)-1) + `)`
+		for _, h := range keep {
+			args = append(args, h)
+		}
+	}
+	res, err := s.wdb.ExecContext(ctx, q, args...)
+	if err != nil {
+		return 0, fmt.Errorf("abandon notifications: %w", err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return 0, fmt.Errorf("abandon notifications: %w", err)
+	}
+	return int(n), nil
+}

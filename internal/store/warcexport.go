@@ -6,13 +6,17 @@ package store
 
 import (
 	"context"
+	"crypto/sha256"
 	"database/sql"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
+	"unicode"
 
 	"annalist/internal/evidence"
 )
@@ -110,7 +114,14 @@ func (s *Store) SnapshotRecords(ctx context.Context, snapshotID string) (*Snapsh
 			if responses < max(pages, 1) {
 				return nil, fmt.Errorf("snapshot %s: page %d of %d: %s: %w", snapshotID, responses+1, pages, where(off), err)
 			}
-			break // damage after the snapshot's records is another capture's concern
+			// Damage after the snapshot's records is another capture's
+			// concern, but not damage among them: a record of this
+			// snapshot after it says the damaged one was ours too.
+			if _, next, _ := evidence.NextWholeMember(f, off+1, st.Size()); next != nil &&
+				(next.ConcurrentTo == lastResponse || next.RefersTo == first.RecordID) {
+				return nil, fmt.Errorf("snapshot %s: a record among its own: %s: %w", snapshotID, where(off), err)
+			}
+			break
 		}
 		mine := false
 		switch r.Type {
@@ -157,7 +168,28 @@ func (s *Store) openWARC(name string) (*os.File, error) {
 }
 
 // WarcinfoRecord builds a warcinfo record, gzipped as its own member, for
-// the start of a WARC file named name (an export's).
-func WarcinfoRecord(name string, now time.Time) ([]byte, error) {
-	return evidence.BuildWarcinfo(name, now)
+// the start of a WARC file named name (an export's). An empty recordID
+// draws a random one; a given one makes the record the same bytes every
+// time (an export served by byte range must not change between requests).
+func WarcinfoRecord(name string, now time.Time, recordID string) ([]byte, error) {
+	// The name is a header value: a CR or LF in it (a file named so by
+	// the user) would end the header and forge others.
+	name = strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) {
+			return '_'
+		}
+		return r
+	}, name)
+	return evidence.BuildWarcinfo(name, now, recordID)
+}
+
+// DerivedRecordID is a UUID URN (version 5 layout) derived from key: the
+// same key gives the same record ID.
+func DerivedRecordID(key string) string {
+	sum := sha256.Sum256([]byte(key))
+	b := sum[:16]
+	b[6] = b[6]&0x0f | 0x50
+	b[8] = b[8]&0x3f | 0x80
+	h := hex.EncodeToString(b)
+	return "<urn:uuid:" + h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:] + ">"
 }

@@ -5,6 +5,7 @@ import (
 	"compress/gzip"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"os"
@@ -82,5 +83,35 @@ func TestSnapshotRecordsOfAPaginatedArticle(t *testing.T) {
 	_, err = s.SnapshotRecords(ctx, long.SnapshotID)
 	if err == nil || !strings.Contains(err.Error(), long.SnapshotID) || !strings.Contains(err.Error(), sn.WARCFile) || !strings.Contains(err.Error(), "page 2 of 2") {
 		t.Errorf("truncated later page: %v", err)
+	}
+}
+
+// The request record right after a snapshot's response is the
+// snapshot's: when it is damaged the export fails naming the file and
+// offset, instead of leaving the snapshot's request and metadata out.
+func TestSnapshotRecordsDamagedRequestFails(t *testing.T) {
+	ctx := context.Background()
+	s := MustOpenDir(t, t.TempDir(), Options{NoSync: true})
+	res := mustSave(t, s, page("one", "One", "just one page", t0))
+	sr, err := s.SnapshotRecords(ctx, res.SnapshotID)
+	if err != nil || len(sr.Records) != 3 || sr.Records[1].Type != "request" {
+		t.Fatalf("records %+v, %v", sr, err)
+	}
+	path := filepath.Join(s.WARCDir(), sr.WARCFile)
+	if _, err := os.Stat(path); err != nil {
+		path += evidence.OpenSuffix
+	}
+	f, err := os.OpenFile(path, os.O_RDWR, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	reqOff := sr.WARCOffset + int64(len(sr.Records[0].Member))
+	if _, err := f.WriteAt([]byte("garbage!"), reqOff+int64(len(sr.Records[1].Member))/2); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	_, err = s.SnapshotRecords(ctx, res.SnapshotID)
+	if err == nil || !strings.Contains(err.Error(), sr.WARCFile) || !strings.Contains(err.Error(), fmt.Sprint(reqOff)) {
+		t.Fatalf("damaged request record: %v; want an error naming %s at offset %d", err, sr.WARCFile, reqOff)
 	}
 }

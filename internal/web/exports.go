@@ -2,15 +2,29 @@ package web
 
 import (
 	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
 	"net/http"
 	"os"
+	"strings"
 	"time"
 
 	"annalist/internal/export"
+	"annalist/internal/store"
 )
 
 // exportsSoftware names us in the files we export.
 const exportsSoftware = "annalist (web UI)"
+
+// maxExports WACZ packages are built at once; a request waits up to
+// exportWait for its turn, then is answered 503.
+const (
+	maxExports = 2
+	exportWait = 30 * time.Second
+)
 
 // handleWARC offers a snapshot's records (response, request, metadata, and
 // a paginated article's later pages) as a WARC file, as `annalist export
@@ -63,22 +77,54 @@ func (s *Server) handleArticleWACZ(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ids := make([]string, len(infos))
+	var last time.Time
 	for i, si := range infos {
 		ids[i] = si.ID
+		if si.CapturedAt.After(last) {
+			last = si.CapturedAt
+		}
 	}
-	f, err := os.CreateTemp("", "annalist-web-*.wacz")
-	if err != nil {
-		s.serverError(w, r, err)
-		return
-	}
-	defer os.Remove(f.Name())
-	defer f.Close()
+	// Replay tools read a WACZ by many range requests, each of which
+	// builds it again: every build must be the same bytes, so its dates
+	// are the latest capture's and its warcinfo record ID is derived from
+	// the snapshots it holds, which also name it (ETag, for If-Range).
+	key := a.ID + "\x00" + strings.Join(ids, "\x00")
+	sum := sha256.Sum256([]byte(key))
+	etag := `"` + hex.EncodeToString(sum[:16]) + `"`
 	title := a.Title
 	if title == "" {
 		title = a.URL
 	}
-	if _, err := export.WriteWACZ(r.Context(), f, s.st, ids, export.Options{Now: s.now, Software: exportsSoftware, Title: title}); err != nil {
+	var f *os.File
+	var tmpErr error
+	defer func() {
+		if f != nil {
+			f.Close()
+			os.Remove(f.Name())
+		}
+	}()
+	err = s.exports.doWithin(r.Context(), exportWait, func(ctx context.Context) error {
+		var err error
+		if f, err = os.CreateTemp("", "annalist-web-*.wacz"); err != nil {
+			tmpErr = fmt.Errorf("create WACZ file: %w", err)
+			return tmpErr
+		}
+		_, err = export.WriteWACZ(ctx, f, s.st, ids, export.Options{
+			Now: func() time.Time { return last }, Software: exportsSoftware, Title: title, WarcinfoID: store.DerivedRecordID(key),
+		})
+		return err
+	})
+	if err != nil {
 		if r.Context().Err() != nil {
+			return
+		}
+		if errors.Is(err, errDiffBusy) {
+			w.Header().Set("Retry-After", "10")
+			s.errorPage(w, r, http.StatusServiceUnavailable, "The server is busy building other exports; try again in a few seconds.")
+			return
+		}
+		if tmpErr != nil {
+			s.serverError(w, r, tmpErr)
 			return
 		}
 		s.log.Warn("web: article export failed", "article", a.ID, "error", err)
@@ -89,5 +135,6 @@ func (s *Server) handleArticleWACZ(w http.ResponseWriter, r *http.Request) {
 	h.Set("Content-Security-Policy", "sandbox; default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'")
 	h.Set("Content-Type", "application/wacz")
 	h.Set("Content-Disposition", `attachment; filename="`+a.ID+`.wacz"`)
-	http.ServeContent(w, r, "", time.Time{}, f)
+	h.Set("ETag", etag)
+	http.ServeContent(w, r, "", last, f)
 }

@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"bytes"
 	"compress/gzip"
+	"context"
 	"crypto/sha1"
 	"crypto/sha256"
 	"encoding/base32"
@@ -11,9 +12,12 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"net/http/httptest"
+	"os"
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 )
 
 // warcMembers splits a WARC file into its gzip members and returns each
@@ -145,5 +149,65 @@ func TestArticleWACZDownload(t *testing.T) {
 	}
 	if resp := f.get("/a/zzz/export.wacz"); resp.StatusCode != http.StatusNotFound {
 		t.Errorf("WACZ of an unknown article: %d", resp.StatusCode)
+	}
+}
+
+// TestArticleWACZSameBytesEveryRequest: a replay tool reads a WACZ by
+// many range requests, each of which builds the package again; every
+// build must be the same bytes (the length and the central directory at
+// the end included), or its offsets point into another file.
+func TestArticleWACZSameBytesEveryRequest(t *testing.T) {
+	f := newFixture(t)
+	first := f.get("/a/" + f.grain + "/export.wacz")
+	whole := body(t, first)
+	etag := first.Header.Get("ETag")
+	if etag == "" {
+		t.Error("no ETag: a range reader cannot tell the file changed (If-Range)")
+	}
+	for i := range 3 {
+		resp := f.get("/a/" + f.grain + "/export.wacz")
+		if again := body(t, resp); again != whole {
+			t.Fatalf("request %d: %d bytes, differing from the first request's %d", i+2, len(again), len(whole))
+		}
+		if resp.Header.Get("ETag") != etag {
+			t.Errorf("request %d: ETag %q, first %q", i+2, resp.Header.Get("ETag"), etag)
+		}
+	}
+	// The end of central directory, read on its own as a zip reader does.
+	resp := f.get("/a/"+f.grain+"/export.wacz", "Range", "bytes=-22", "If-Range", etag)
+	if tail := body(t, resp); resp.StatusCode != http.StatusPartialContent || tail != whole[len(whole)-22:] {
+		t.Errorf("the last 22 bytes by range: %d %q, want 206 and %q", resp.StatusCode, tail, whole[len(whole)-22:])
+	}
+}
+
+// TestArticleWACZExportsWaitForASlot: while every export slot is taken a
+// request builds nothing (no temporary file) until one frees; a client
+// that gives up meanwhile costs nothing.
+func TestArticleWACZExportsWaitForASlot(t *testing.T) {
+	f := newFixture(t)
+	tmp := t.TempDir()
+	t.Setenv("TMPDIR", tmp)
+	for range cap(f.srv.exports) {
+		f.srv.exports <- struct{}{}
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+	defer cancel()
+	req := httptest.NewRequest(http.MethodGet, "http://archive.test/a/"+f.grain+"/export.wacz", nil).WithContext(ctx)
+	rec := httptest.NewRecorder()
+	f.srv.Handler().ServeHTTP(rec, req)
+	if rec.Code == http.StatusOK && rec.Body.Len() > 0 {
+		t.Errorf("with every slot taken, the WACZ was built and sent (%d bytes)", rec.Body.Len())
+	}
+	if left, _ := os.ReadDir(tmp); len(left) != 0 {
+		t.Errorf("temporary files left: %v", left)
+	}
+	for range cap(f.srv.exports) {
+		<-f.srv.exports
+	}
+	if resp := f.get("/a/" + f.grain + "/export.wacz"); resp.StatusCode != http.StatusOK {
+		t.Errorf("with a free slot: %d", resp.StatusCode)
+	}
+	if left, _ := os.ReadDir(tmp); len(left) != 0 {
+		t.Errorf("temporary files left after a download: %v", left)
 	}
 }

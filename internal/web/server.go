@@ -42,6 +42,9 @@ type Server struct {
 	baseURL  string
 	pages    *pages
 	diffs    diffSlots
+	// exports bounds the WACZ packages built at once: each one reads the
+	// article's records and writes two temporary files of their size.
+	exports diffSlots
 	// Diffs started, in progress, and the most at once: for tests.
 	diffsRun, diffsActive, diffsPeak atomic.Int64
 	metrics                          *requestMetrics
@@ -74,6 +77,7 @@ func New(o Options) (*Server, error) {
 		baseURL:  strings.TrimRight(o.BaseURL, "/"),
 		pages:    p,
 		diffs:    newDiffSlots(o.MaxDiffs),
+		exports:  newDiffSlots(maxExports),
 		metrics:  newRequestMetrics(),
 	}
 	s.handler = s.routes()
