@@ -78,7 +78,8 @@ func runSourcesImport(ctx context.Context, m *Main, args []string) error {
 	file := pos[0]
 	f, err := os.Open(file)
 	if err != nil {
-		return fmt.Errorf("open %s: %w", file, err)
+		// The *PathError names the file already.
+		return fmt.Errorf("sources import: %w", err)
 	}
 	doc, err := opml.Parse(f, file)
 	f.Close()

@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"time"
 )
@@ -371,6 +372,11 @@ func usageValue(usage, name string) string {
 }
 
 // parseArgs parses flags and positional arguments in any order.
+// flagDashes finds the flag package's "-name" in its errors ("not
+// defined: -x", "for flag -limit", "needs an argument: -listen", "for
+// -json").
+var flagDashes = regexp.MustCompile(`((?:not defined|needs an argument): |for (?:flag )?)-`)
+
 func (m *Main) parseArgs(fs *flag.FlagSet, args []string) ([]string, error) {
 	var pos []string
 	for {
@@ -384,7 +390,7 @@ func (m *Main) parseArgs(fs *flag.FlagSet, args []string) ([]string, error) {
 				return nil, err
 			}
 			// The flag package spells flags -name; the docs spell them --name.
-			msg := strings.Replace(err.Error(), "not defined: -", "not defined: --", 1)
+			msg := flagDashes.ReplaceAllString(err.Error(), "$1--")
 			return nil, usageErr("%s", msg)
 		}
 		args = fs.Args()

@@ -140,3 +140,33 @@ func TestBadFlagPrintsUsageOnce(t *testing.T) {
 		t.Errorf("error printed %d times:\n%s", n, stderr)
 	}
 }
+
+// Every flag error names the flag as the docs and usage lines spell it
+// (--limit), not as the flag package does (-limit): a bad value, a
+// missing value, a bad boolean.
+func TestFlagErrorsSpellFlagsWithTwoDashes(t *testing.T) {
+	f := newFixture(t)
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"list", "--limit", "x"}, "for flag --limit"},
+		{[]string{"serve", "--listen"}, "needs an argument: --listen"},
+		{[]string{"list", "--json=maybe"}, "for --json"},
+		{[]string{"fetch", "--bogus"}, "not defined: --bogus"},
+	} {
+		_, stderr, code := f.run(tc.args...)
+		if code != 2 || !strings.Contains(stderr, tc.want) {
+			t.Errorf("annalist %v: exit %d, stderr %q; want exit 2 and %q", tc.args, code, stderr, tc.want)
+		}
+	}
+}
+
+// A missing OPML file is named once, not "open F: open F: …".
+func TestSourcesImportMissingFile(t *testing.T) {
+	f := newFixture(t)
+	_, stderr, code := f.run("sources", "import", "nosuch.opml")
+	if code != 1 || strings.Count(stderr, "nosuch.opml") != 1 {
+		t.Fatalf("sources import nosuch.opml: exit %d, stderr %q; want exit 1 naming the file once", code, stderr)
+	}
+}
