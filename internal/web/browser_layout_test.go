@@ -67,6 +67,11 @@ func TestBrowserLayout(t *testing.T) {
 	if err := f.st.RecordPoll(context.Background(), "broken", t0.Add(day(23)), store.PollError, chain, "", ""); err != nil {
 		t.Fatal(err)
 	}
+	// A feed's link with a long slug and a long tracking value: one
+	// token of 50 characters with no place to break.
+	longURL := "https://mondo.example/history/the-extraordinarily-long-and-descriptive-slug-of-an-article-about-byzantine-administrative-reforms.html?ref=aVeryLongTrackingValue1234567890abcdefghijklmnop"
+	long := save(t, f.st, pageOf("mondo-history", longURL, "Genoa, Venice and the Emperors",
+		[]string{"Merchants from Genoa and Venice competed for the privileges granted by the emperors in Constantinople."}, t0.Add(day(4)), nil, ""))
 	srv := httptest.NewServer(f.srv.Handler())
 	defer srv.Close()
 
@@ -97,6 +102,9 @@ func TestBrowserLayout(t *testing.T) {
 		{"diff", "/a/" + f.grain + "/diff", ".inline-diff"},
 		{"diff-side", "/a/" + f.grain + "/diff?view=side", "table.side-diff"},
 		{"search", "/search?q=grain", "ol.hits"},
+		{"article-long-url", "/a/" + long.ArticleID, "ol.timeline"},
+		{"snapshot-long-url", "/a/" + long.SnapshotID, "main"},
+		{"search-long-url", "/search?q=Genoa", "ol.hits"},
 	}
 	for _, w := range []struct {
 		width, height int64
