@@ -167,3 +167,31 @@ func TestRecheckAllCoversItemsOfARenamedSource(t *testing.T) {
 		t.Fatalf("fetch --recheck all renamed = %+v, want all %d known items re-checked", all, n)
 	}
 }
+
+// TestSourcesSaysWhichAreNoLongerConfigured: a source removed from feeds/
+// stays listed with its archived articles; its row said "never polled"
+// or a last poll with "-" to run next, and nothing said why it is never
+// polled again.
+func TestSourcesSaysWhichAreNoLongerConfigured(t *testing.T) {
+	f := newFixture(t)
+	fetchJSON(t, f)
+	feeds := filepath.Join(filepath.Dir(f.cfg), "feeds")
+	if err := os.Rename(filepath.Join(feeds, "mondo-history.yaml"), filepath.Join(feeds, "renamed.yaml")); err != nil {
+		t.Fatal(err)
+	}
+	out, stderr, code := f.run("sources")
+	if code != 0 {
+		t.Fatalf("sources: exit %d\n%s", code, stderr)
+	}
+	for _, l := range strings.Split(out, "\n") {
+		if strings.HasPrefix(l, "mondo-history ") && !strings.Contains(l, "not configured") {
+			t.Errorf("the removed source's row does not say so: %q", l)
+		}
+		if strings.HasPrefix(l, "renamed ") && strings.Contains(l, "not configured") {
+			t.Errorf("a configured source's row says it is not: %q", l)
+		}
+	}
+	if !strings.Contains(out, "mondo-history ") {
+		t.Fatalf("the removed source is not listed:\n%s", out)
+	}
+}
