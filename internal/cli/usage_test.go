@@ -170,3 +170,28 @@ func TestSourcesImportMissingFile(t *testing.T) {
 		t.Fatalf("sources import nosuch.opml: exit %d, stderr %q; want exit 1 naming the file once", code, stderr)
 	}
 }
+
+// Errors about files name each file once, the one the user gave, and a
+// bad --recheck reads like the other bad flag values.
+func TestFileErrorsNameTheFileOnce(t *testing.T) {
+	f := newFixture(t)
+	f.run("fetch")
+	missing := filepath.Join(t.TempDir(), "nosuch")
+	for _, tc := range []struct {
+		args    []string
+		want    string
+		notWant string
+	}{
+		{[]string{"extract", missing + ".html"}, missing + ".html", "read " + missing},
+		{[]string{"export", "-o", filepath.Join(missing, "x.wacz")}, "create " + filepath.Join(missing, "x.wacz") + " (in " + missing + "): no such file", ".tmp"},
+		{[]string{"fetch", "--recheck", "sometimes"}, "--recheck sometimes: must be none, due or all", "recheck must"},
+	} {
+		_, stderr, code := f.run(tc.args...)
+		if code == 0 || !strings.Contains(stderr, tc.want) || strings.Contains(stderr, tc.notWant) {
+			t.Errorf("annalist %v: exit %d, stderr %q; want %q and not %q", tc.args, code, stderr, tc.want, tc.notWant)
+		}
+		if strings.Count(stderr, missing) > 1 && !strings.Contains(stderr, "(in "+missing) {
+			t.Errorf("annalist %v names the file more than once: %q", tc.args, stderr)
+		}
+	}
+}
