@@ -251,7 +251,7 @@ func TestErrorsAndExitCodes(t *testing.T) {
 	}{
 		{[]string{"nosuch"}, 2, `unknown command "nosuch"`},
 		{[]string{"fetch", "nosuch"}, 2, `no source named "nosuch"`},
-		{[]string{"fetch", "--recheck", "sometimes"}, 2, "recheck must be none, due or all"},
+		{[]string{"fetch", "--recheck", "sometimes"}, 2, "--recheck sometimes: must be none, due or all"},
 		{[]string{"history"}, 2, "history takes one ARTICLE"},
 		{[]string{"history", "ffffffffffff"}, 1, `no article "ffffffffffff"`},
 		{[]string{"show", "x", "--format", "pdf"}, 2, "--format"},
