@@ -251,7 +251,7 @@ func TestErrorsAndExitCodes(t *testing.T) {
 	}{
 		{[]string{"nosuch"}, 2, `unknown command "nosuch"`},
 		{[]string{"fetch", "nosuch"}, 2, `no source named "nosuch"`},
-		{[]string{"fetch", "--recheck", "sometimes"}, 2, "recheck must be none, due or all"},
+		{[]string{"fetch", "--recheck", "sometimes"}, 2, "--recheck sometimes: must be none, due or all"},
 		{[]string{"history"}, 2, "history takes one ARTICLE"},
 		{[]string{"history", "ffffffffffff"}, 1, `no article "ffffffffffff"`},
 		{[]string{"show", "x", "--format", "pdf"}, 2, "--format"},
@@ -382,6 +382,29 @@ func TestDemo(t *testing.T) {
 	}
 	if snaps != len(list)+1 {
 		t.Fatalf("demo archive: %d articles, %d snapshots; want exactly one revision stored", len(list), snaps)
+	}
+}
+
+// TestDemoRefusesAUsedDirectory: a second demo into the first one's
+// directory told a false story ("First poll: every article is new", then
+// "0 new … 5 moved", each article's history doubled); it is now refused
+// before anything runs, exit 2, naming the directory.
+func TestDemoRefusesAUsedDirectory(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "config.yaml"), []byte("data_dir: archive\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var out, errb bytes.Buffer
+	m := &cli.Main{Stdout: &out, Stderr: &errb, Getenv: func(string) string { return "" }}
+	code := m.Run(context.Background(), []string{"demo", "--data", dir})
+	if code != 2 || !strings.Contains(errb.String(), dir) || !strings.Contains(errb.String(), "not empty") {
+		t.Fatalf("demo into a used directory: exit %d, stderr %q; want exit 2 naming %s", code, errb.String(), dir)
+	}
+	if out.Len() != 0 {
+		t.Errorf("demo ran anyway:\n%s", out.String())
+	}
+	if _, err := os.Stat(filepath.Join(dir, "archive")); err == nil {
+		t.Errorf("demo wrote an archive into the used directory")
 	}
 }
 

@@ -89,24 +89,41 @@ func (m *Main) completionTable(ctx context.Context) ([]compCommand, error) {
 		case extractCommand.name:
 			cc.files = true
 		}
-		var got *flag.FlagSet
-		sub := &Main{Stdout: io.Discard, Stderr: io.Discard, Getenv: m.Getenv, Now: m.Now, current: c,
-			logger: slog.New(slog.NewTextHandler(io.Discard, nil)), flagSink: func(fs *flag.FlagSet) { got = fs }}
-		if err := c.run(ctx, sub, []string{"--help"}); got == nil {
-			return nil, fmt.Errorf("completion: read the flags of %s: %v", c.name, err)
+		// A command with subcommands (sources import|export) completes
+		// them after its name, and the flags of all of them.
+		calls := [][]string{{"--help"}}
+		if c.name == sourcesCommand.name {
+			cc.args = []string{"import", "export"}
+			cc.files = true // the OPML file of sources import
+			calls = append(calls, []string{"import", "--help"}, []string{"export", "--help"})
 		}
-		got.VisitAll(func(f *flag.Flag) {
-			cf := compFlag{name: f.Name, usage: firstSentence(f.Usage)}
-			if bf, ok := f.Value.(interface{ IsBoolFlag() bool }); ok && bf.IsBoolFlag() {
-				cf.bool = true
+		seen := map[string]bool{}
+		for _, call := range calls {
+			var got *flag.FlagSet
+			sub := &Main{Stdout: io.Discard, Stderr: io.Discard, Getenv: m.Getenv, Now: m.Now, current: c,
+				logger: slog.New(slog.NewTextHandler(io.Discard, nil)), flagSink: func(fs *flag.FlagSet) { got = fs }}
+			if err := c.run(ctx, sub, call); got == nil {
+				return nil, fmt.Errorf("completion: read the flags of %s %s: %v", c.name, strings.Join(call, " "), err)
 			}
-			if v := usageValue(c.usage, f.Name); strings.Contains(v, "|") {
-				cf.values = strings.Split(v, "|")
-			} else if v == "DIR" || v == "PATH" || v == "FILE" {
-				cf.file = true
-			}
-			cc.flags = append(cc.flags, cf)
-		})
+			got.VisitAll(func(f *flag.Flag) {
+				if seen[f.Name] {
+					return
+				}
+				seen[f.Name] = true
+				cf := compFlag{name: f.Name, usage: firstSentence(f.Usage)}
+				if bf, ok := f.Value.(interface{ IsBoolFlag() bool }); ok && bf.IsBoolFlag() {
+					cf.bool = true
+				}
+				if v := usageValue(c.usage, f.Name); strings.Contains(v, "|") {
+					cf.values = strings.Split(v, "|")
+				} else if v == "DIR" || v == "PATH" || v == "FILE" {
+					cf.file = true
+				} else if v, _ := flag.UnquoteUsage(f); v == "FILE" || v == "DIR" {
+					cf.file = true // a subcommand's flag, not in the command's usage line
+				}
+				cc.flags = append(cc.flags, cf)
+			})
+		}
 		out = append(out, cc)
 	}
 	out = append(out, compCommand{name: "help", summary: "show help for annalist or one command"})
@@ -124,7 +141,7 @@ func (m *Main) completionTable(ctx context.Context) ([]compCommand, error) {
 // firstSentence shortens a flag's usage for a completion menu.
 func firstSentence(s string) string {
 	s, _, _ = strings.Cut(s, "; ")
-	return s
+	return strings.ReplaceAll(s, "`", "") // the flag package's value-name quotes
 }
 
 func commandNames(cmds []compCommand) string {
@@ -168,17 +185,17 @@ _annalist() {
 	for _, c := range cmds {
 		var names []string
 		for _, f := range c.flags {
-			names = append(names, "--"+f.name)
+			names = append(names, spellFlag(f.name))
 		}
 		fmt.Fprintf(w, "        %s)\n", c.name)
 		for _, f := range c.flags {
 			switch {
 			case len(f.values) > 0:
-				fmt.Fprintf(w, "            if [[ \"$prev\" == --%s ]]; then COMPREPLY=($(compgen -W %q -- \"$cur\")); return; fi\n", f.name, strings.Join(f.values, " "))
+				fmt.Fprintf(w, "            if [[ \"$prev\" == %s ]]; then COMPREPLY=($(compgen -W %q -- \"$cur\")); return; fi\n", spellFlag(f.name), strings.Join(f.values, " "))
 			case f.file:
-				fmt.Fprintf(w, "            if [[ \"$prev\" == --%s ]]; then COMPREPLY=($(compgen -f -- \"$cur\")); return; fi\n", f.name)
+				fmt.Fprintf(w, "            if [[ \"$prev\" == %s ]]; then COMPREPLY=($(compgen -f -- \"$cur\")); return; fi\n", spellFlag(f.name))
 			case !f.bool:
-				fmt.Fprintf(w, "            if [[ \"$prev\" == --%s ]]; then COMPREPLY=(); return; fi\n", f.name)
+				fmt.Fprintf(w, "            if [[ \"$prev\" == %s ]]; then COMPREPLY=(); return; fi\n", spellFlag(f.name))
 			}
 		}
 		fmt.Fprintf(w, "            flags=%q; words=%q ;;\n", strings.Join(names, " "), strings.Join(c.args, " "))
@@ -186,7 +203,7 @@ _annalist() {
 	fmt.Fprint(w, `    esac
     if [[ "$cur" == -* ]]; then
         COMPREPLY=($(compgen -W "$flags $globals" -- "$cur"))
-    elif [[ -n "$words" ]]; then
+    elif [[ -n "$words" && "$prev" == "$cmd" ]]; then
         COMPREPLY=($(compgen -W "$words" -- "$cur"))
     fi
 }
@@ -237,14 +254,14 @@ _annalist() {
 		fmt.Fprintf(w, "        %s)\n", c.name)
 		var names []string
 		for _, f := range c.flags {
-			names = append(names, "--"+f.name)
+			names = append(names, spellFlag(f.name))
 			switch {
 			case len(f.values) > 0:
-				fmt.Fprintf(w, "            if [[ \"$prev\" == --%s ]]; then compadd %s; return; fi\n", f.name, strings.Join(f.values, " "))
+				fmt.Fprintf(w, "            if [[ \"$prev\" == %s ]]; then compadd %s; return; fi\n", spellFlag(f.name), strings.Join(f.values, " "))
 			case f.file:
-				fmt.Fprintf(w, "            if [[ \"$prev\" == --%s ]]; then _files; return; fi\n", f.name)
+				fmt.Fprintf(w, "            if [[ \"$prev\" == %s ]]; then _files; return; fi\n", spellFlag(f.name))
 			case !f.bool:
-				fmt.Fprintf(w, "            if [[ \"$prev\" == --%s ]]; then return; fi\n", f.name)
+				fmt.Fprintf(w, "            if [[ \"$prev\" == %s ]]; then return; fi\n", spellFlag(f.name))
 			}
 		}
 		fmt.Fprintf(w, "            flags=(%s); args=(%s) ;;\n", strings.Join(names, " "), strings.Join(c.args, " "))
@@ -252,7 +269,7 @@ _annalist() {
 	fmt.Fprint(w, `    esac
     if [[ "$cur" == -* ]]; then
         compadd -- $flags $globals
-    elif (( ${#args} )); then
+    elif (( ${#args} )) && [[ "$prev" == "$cmd" ]]; then
         compadd -- $args
     else
         _files
@@ -301,7 +318,11 @@ complete -c annalist -f
 			fmt.Fprintf(w, "complete -c annalist -n %s -F\n", cond)
 		}
 		for _, f := range c.flags {
-			line := fmt.Sprintf("complete -c annalist -n %s -l %s", cond, f.name)
+			opt := "-l"
+			if len(f.name) == 1 {
+				opt = "-s"
+			}
+			line := fmt.Sprintf("complete -c annalist -n %s %s %s", cond, opt, f.name)
 			switch {
 			case len(f.values) > 0:
 				line += " -x -a " + fishQuote(strings.Join(f.values, " "))

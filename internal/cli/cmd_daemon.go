@@ -28,7 +28,7 @@ var daemonCommand = command{
 
 func runDaemon(ctx context.Context, m *Main, args []string) error {
 	fs := m.newFlagSet()
-	noInitial := fs.Bool("no-initial-poll", false, "do not poll the sources that are overdue at start-up; wait for their schedule")
+	noInitial := fs.Bool("no-initial-poll", false, "do not poll the sources that are overdue at start-up or after a reload (SIGHUP); wait for their schedule")
 	grace := fs.Duration("shutdown-grace", 30*time.Second, "on SIGTERM/SIGINT, how long to wait for runs in flight")
 	noWeb := fs.Bool("no-web", false, "do not serve the web UI on web.listen")
 	leaseTTL := fs.Duration("lease-ttl", 60*time.Second, "with a PostgreSQL index: how long a worker's claim on a source lasts unless renewed; a dead worker's sources are taken over within it")
@@ -146,6 +146,12 @@ func runDaemon(ctx context.Context, m *Main, args []string) error {
 			cfg = newCfg
 			liveCfg.Store(cfg)
 			log.Info("configuration reloaded", "sources", len(cfg.Sources))
+			// A source just added is polled now, as at start-up, not at
+			// its first scheduled run (up to an interval later); a source
+			// whose run is going is skipped by the scheduler.
+			if !*noInitial {
+				go m.pollOverdue(ctx, cfg, st, sched)
+			}
 		}
 	}
 }
@@ -212,8 +218,8 @@ func (m *Main) firstDue(ctx context.Context, st *store.Store, src config.Source,
 	return spec.Next(*s.LastPollAt)
 }
 
-// pollOverdue polls, once at start-up, each source never polled or whose
-// scheduled run passed while the daemon was not running.
+// pollOverdue polls, at start-up and after a reload, each source never
+// polled or whose scheduled run passed while the daemon was not running.
 func (m *Main) pollOverdue(ctx context.Context, cfg *config.Config, st *store.Store, sched *schedule.Scheduler) {
 	now := m.Now().UTC()
 	for _, src := range cfg.Sources {

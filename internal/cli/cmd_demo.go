@@ -66,6 +66,10 @@ func runDemo(ctx context.Context, m *Main, args []string) error {
 		if !*keep {
 			defer os.RemoveAll(dir)
 		}
+	} else if ents, err := os.ReadDir(dir); err == nil && len(ents) > 0 {
+		// A second demo over the first one's archive would tell a false
+		// story (the site's new port makes every article "moved").
+		return usageErr("demo --data %s: the directory is not empty (an earlier demo?): the demo needs a new archive; remove it or name another directory", dir)
 	} else if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("--data %s: %w", dir, err)
 	}

@@ -200,7 +200,10 @@ func (m *Main) readExtractPage(ctx context.Context, cfg *config.Config, arg, bas
 		raw, err = os.ReadFile(arg)
 	}
 	if err != nil {
-		return nil, "", fmt.Errorf("read %s: %w", arg, err)
+		if arg == "-" {
+			return nil, "", fmt.Errorf("read stdin: %w", err)
+		}
+		return nil, "", fmt.Errorf("page file: %w", err) // the *PathError names it
 	}
 	page, _ := fetch.ToUTF8(raw, "")
 	if base == "" {

@@ -60,7 +60,7 @@ func runFetch(ctx context.Context, m *Main, args []string) error {
 	}
 	mode, err := harvest.ParseRecheck(*recheck)
 	if err != nil {
-		return usageErr("--recheck: %v", err)
+		return usageErr("--recheck %s: must be none, due or all", *recheck)
 	}
 	if *pageURL == "" && *sourceName != "" {
 		return usageErr("--source goes with --url; to poll a source, name it: annalist fetch %s", *sourceName)

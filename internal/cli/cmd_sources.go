@@ -28,6 +28,7 @@ type sourceRow struct {
 	Category string      `json:"category,omitempty"`
 	Notify   *notifyJSON `json:"notify,omitempty"`
 	failures int         // shown in the table; not in the JSON contract
+	removed  bool        // only in the archive: no longer in the configuration
 }
 
 // notifyJSON is a source's webhook notifications by state (`sources
@@ -104,7 +105,12 @@ func runSources(ctx context.Context, m *Main, args []string) error {
 			// The short cause here; the whole error below the table.
 			outcome += ": " + cause.OfText(r.LastError)
 		}
-		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%s\t%s\t%s\t%s", termLine(r.Name), r.Articles, r.Snapshots, r.Gone, deref(r.LastPollAt, "-"), termLine(outcome), deref(r.NextRun, "-"), termLine(r.Feed))
+		next := deref(r.NextRun, "-")
+		if r.removed {
+			// Its articles stay in the archive; nothing polls it any more.
+			next = "not configured"
+		}
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%s\t%s\t%s\t%s", termLine(r.Name), r.Articles, r.Snapshots, r.Gone, deref(r.LastPollAt, "-"), termLine(outcome), next, termLine(r.Feed))
 		if categories {
 			fmt.Fprintf(tw, "\t%s", termLine(r.Category))
 		}
@@ -177,7 +183,7 @@ func sourceRows(ctx context.Context, cfg *config.Config, st *store.Store, now ti
 		if _, ok := byName[s.Name]; !ok {
 			continue
 		}
-		rows = append(rows, sourceRow{Source: view.NewSource(s, "", nil), Notify: noteOf(s.Name), failures: s.Failures})
+		rows = append(rows, sourceRow{Source: view.NewSource(s, "", nil), Notify: noteOf(s.Name), failures: s.Failures, removed: true})
 	}
 	return rows, nil
 }

@@ -30,7 +30,7 @@ func TestCompletionScripts(t *testing.T) {
 	if len(cmds) < 10 {
 		t.Fatalf("help lists %d commands:\n%s", len(cmds), help)
 	}
-	flagRE := regexp.MustCompile(`(?m)^  (--[a-z-]+)`)
+	flagRE := regexp.MustCompile(`(?m)^  (--?[a-z-]+)`)
 	flags := map[string][]string{}
 	for _, c := range cmds {
 		out, _, _ := f.run("help", c)
@@ -52,8 +52,8 @@ func TestCompletionScripts(t *testing.T) {
 					t.Errorf("the %s script does not name the command %s", shell, c)
 				}
 				for _, fl := range flags[c] {
-					name := strings.TrimPrefix(fl, "--")
-					if !strings.Contains(script, fl) && !strings.Contains(script, "-l "+name+" ") {
+					name := strings.TrimLeft(fl, "-")
+					if !strings.Contains(script, fl) && !strings.Contains(script, "-l "+name+" ") && !strings.Contains(script, "-s "+name+" ") {
 						t.Errorf("the %s script does not name %s %s", shell, c, fl)
 					}
 				}
@@ -97,6 +97,12 @@ func TestBashCompletionCompletes(t *testing.T) {
 		{"annalist help hi", "history"},
 		{"annalist completion ", "bash zsh fish"},
 		{"annalist --log-level w", "warn"},
+		// export's output flag is -o, as its usage line says, not --o.
+		{"annalist export -o", "-o"},
+		// sources' subcommands and their flags.
+		{"annalist sources im", "import"},
+		{"annalist sources import --w", "--write"},
+		{"annalist sources import ", ""}, // the OPML file: bash's default (files)
 	} {
 		words := strings.Split(tc.line, " ")
 		prog := `source "$1"; shift; COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); _annalist; echo "${COMPREPLY[*]}"`

@@ -223,3 +223,51 @@ func TestServeIsReadOnlyAndStops(t *testing.T) {
 		t.Fatalf("serve exit after SIGTERM: %v", err)
 	}
 }
+
+// TestDaemonPollsASourceAddedOnReload: the daemon's own advice is "copy
+// one of feeds/examples/*.yaml into feeds/ … then send SIGHUP"; the source
+// so added waited for its first scheduled run (an hour by default) before
+// anything was archived. It is now polled at once, as at start-up.
+func TestDaemonPollsASourceAddedOnReload(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	f := newFixture(t)
+	feeds := filepath.Join(filepath.Dir(f.cfg), "feeds")
+	aside := filepath.Join(t.TempDir(), "mondo-history.yaml")
+	if err := os.Rename(filepath.Join(feeds, "mondo-history.yaml"), aside); err != nil {
+		t.Fatal(err)
+	}
+	bin := annalistBinary(t)
+	cmd := exec.Command(bin, "daemon", "--config", f.cfg, "--log-format", "json", "--no-web")
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var logs logLines
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan struct{})
+	go func() { logs.read(stderr); close(done) }()
+	t.Cleanup(func() { cmd.Process.Kill() })
+	logs.wait(t, "annalist daemon started")
+
+	if err := os.Rename(aside, filepath.Join(feeds, "mondo-history.yaml")); err != nil {
+		t.Fatal(err)
+	}
+	cmd.Process.Signal(syscall.SIGHUP)
+	logs.wait(t, "configuration reloaded")
+	logs.wait(t, "poll done")
+
+	cmd.Process.Signal(syscall.SIGTERM)
+	<-done
+	if err := cmd.Wait(); err != nil {
+		t.Fatalf("daemon exit after SIGTERM: %v\n%s", err, logs.raw.String())
+	}
+	var list []map[string]any
+	f.runJSON(&list, "list", "--json")
+	if len(list) != len(f.site.Slugs()) {
+		t.Fatalf("daemon archived %d articles after the reload, want %d", len(list), len(f.site.Slugs()))
+	}
+}

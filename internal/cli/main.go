@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"time"
 )
@@ -341,7 +342,7 @@ func (m *Main) printFlagHelp(fs *flag.FlagSet) {
 			first = false
 		}
 		typ, usage := flag.UnquoteUsage(f)
-		line := "  --" + f.Name
+		line := "  " + spellFlag(f.Name)
 		if v := usageValue(c.usage, f.Name); v != "" && typ != "" {
 			line += " " + v
 		} else if typ != "" {
@@ -358,7 +359,12 @@ func (m *Main) printFlagHelp(fs *flag.FlagSet) {
 // usageValue returns the value name a usage line gives a flag
 // ("--limit N" gives "N"), so that help and usage line agree.
 func usageValue(usage, name string) string {
-	_, after, ok := strings.Cut(usage, "--"+name+" ")
+	key := "--" + name + " "
+	if len(name) == 1 {
+		key = " -" + name + " " // not the tail of a --long-o
+		usage = " " + strings.ReplaceAll(usage, "[-", "[ -")
+	}
+	_, after, ok := strings.Cut(usage, key)
 	if !ok {
 		return ""
 	}
@@ -369,6 +375,11 @@ func usageValue(usage, name string) string {
 	}
 	return v
 }
+
+// flagDashes finds the flag package's "-name" in its errors ("not
+// defined: -x", "for flag -limit", "needs an argument: -listen", "for
+// -json").
+var flagDashes = regexp.MustCompile(`((?:not defined|needs an argument): |for (?:flag )?)-`)
 
 // parseArgs parses flags and positional arguments in any order.
 func (m *Main) parseArgs(fs *flag.FlagSet, args []string) ([]string, error) {
@@ -384,7 +395,7 @@ func (m *Main) parseArgs(fs *flag.FlagSet, args []string) ([]string, error) {
 				return nil, err
 			}
 			// The flag package spells flags -name; the docs spell them --name.
-			msg := strings.Replace(err.Error(), "not defined: -", "not defined: --", 1)
+			msg := flagDashes.ReplaceAllString(err.Error(), "$1--")
 			return nil, usageErr("%s", msg)
 		}
 		args = fs.Args()
@@ -437,4 +448,13 @@ func shellQuote(s string) string {
 // package prefixes of sentinel errors ("store: ", "fetch: "…).
 func forPeople(name, msg string) string {
 	return withoutPackage(strings.TrimPrefix(msg, name+": "))
+}
+
+// spellFlag spells a flag as the usage lines do: a one-letter flag with
+// one dash (-o), the others with two (--limit).
+func spellFlag(name string) string {
+	if len(name) == 1 {
+		return "-" + name
+	}
+	return "--" + name
 }

@@ -2,6 +2,7 @@ package cli_test
 
 import (
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -140,5 +141,57 @@ func TestFetchCountsItemsLaterAndNoLink(t *testing.T) {
 	out, _, _ := f.run("fetch")
 	if !strings.Contains(out, "left for the next poll (http.max_items)") || !strings.Contains(out, "1 without a link") {
 		t.Errorf("fetch text does not name the items left and without a link:\n%s", out)
+	}
+}
+
+// TestRecheckAllCoversItemsOfARenamedSource: after a source's file was
+// renamed (or its feed added again by 'annalist add' under another name),
+// its articles stay filed under the old name; "fetch --recheck all NEW"
+// still counted them not due and told the user to run the very command
+// just run. Every known item of the feed is now re-checked.
+func TestRecheckAllCoversItemsOfARenamedSource(t *testing.T) {
+	f := newFixture(t)
+	n := len(f.site.Slugs())
+	if first := fetchJSON(t, f); first.New != n {
+		t.Fatalf("first fetch = %+v, want %d new", first, n)
+	}
+	feeds := filepath.Join(filepath.Dir(f.cfg), "feeds")
+	if err := os.Rename(filepath.Join(feeds, "mondo-history.yaml"), filepath.Join(feeds, "renamed.yaml")); err != nil {
+		t.Fatal(err)
+	}
+	// The first poll under the new name reads every item as new to it;
+	// the second finds them known.
+	fetchJSON(t, f, "--recheck", "all", "renamed")
+	all := fetchJSON(t, f, "--recheck", "all", "renamed")
+	if all.NotDue != 0 || all.Unchanged+all.NotModified != n {
+		t.Fatalf("fetch --recheck all renamed = %+v, want all %d known items re-checked", all, n)
+	}
+}
+
+// TestSourcesSaysWhichAreNoLongerConfigured: a source removed from feeds/
+// stays listed with its archived articles; its row said "never polled"
+// or a last poll with "-" to run next, and nothing said why it is never
+// polled again.
+func TestSourcesSaysWhichAreNoLongerConfigured(t *testing.T) {
+	f := newFixture(t)
+	fetchJSON(t, f)
+	feeds := filepath.Join(filepath.Dir(f.cfg), "feeds")
+	if err := os.Rename(filepath.Join(feeds, "mondo-history.yaml"), filepath.Join(feeds, "renamed.yaml")); err != nil {
+		t.Fatal(err)
+	}
+	out, stderr, code := f.run("sources")
+	if code != 0 {
+		t.Fatalf("sources: exit %d\n%s", code, stderr)
+	}
+	for _, l := range strings.Split(out, "\n") {
+		if strings.HasPrefix(l, "mondo-history ") && !strings.Contains(l, "not configured") {
+			t.Errorf("the removed source's row does not say so: %q", l)
+		}
+		if strings.HasPrefix(l, "renamed ") && strings.Contains(l, "not configured") {
+			t.Errorf("a configured source's row says it is not: %q", l)
+		}
+	}
+	if !strings.Contains(out, "mondo-history ") {
+		t.Fatalf("the removed source is not listed:\n%s", out)
 	}
 }

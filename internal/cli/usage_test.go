@@ -140,3 +140,49 @@ func TestBadFlagPrintsUsageOnce(t *testing.T) {
 		t.Errorf("error printed %d times:\n%s", n, stderr)
 	}
 }
+
+// Every flag error names the flag as the docs and usage lines spell it
+// (--limit), not as the flag package does (-limit): a bad value, a
+// missing value, a bad boolean.
+func TestFlagErrorsSpellFlagsWithTwoDashes(t *testing.T) {
+	f := newFixture(t)
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"list", "--limit", "x"}, "for flag --limit"},
+		{[]string{"serve", "--listen"}, "needs an argument: --listen"},
+		{[]string{"list", "--json=maybe"}, "for --json"},
+		{[]string{"fetch", "--bogus"}, "not defined: --bogus"},
+	} {
+		_, stderr, code := f.run(tc.args...)
+		if code != 2 || !strings.Contains(stderr, tc.want) {
+			t.Errorf("annalist %v: exit %d, stderr %q; want exit 2 and %q", tc.args, code, stderr, tc.want)
+		}
+	}
+}
+
+// Errors about files name each file once, the one the user gave, and a
+// bad --recheck reads like the other bad flag values.
+func TestFileErrorsNameTheFileOnce(t *testing.T) {
+	f := newFixture(t)
+	f.run("fetch")
+	missing := filepath.Join(t.TempDir(), "nosuch")
+	for _, tc := range []struct {
+		args    []string
+		want    string
+		notWant string
+	}{
+		{[]string{"extract", missing + ".html"}, missing + ".html", "read " + missing},
+		{[]string{"export", "-o", filepath.Join(missing, "x.wacz")}, "-o " + filepath.Join(missing, "x.wacz") + ": no directory " + missing, ".tmp"},
+		{[]string{"fetch", "--recheck", "sometimes"}, "--recheck sometimes: must be none, due or all", "recheck must"},
+	} {
+		_, stderr, code := f.run(tc.args...)
+		if code == 0 || !strings.Contains(stderr, tc.want) || strings.Contains(stderr, tc.notWant) {
+			t.Errorf("annalist %v: exit %d, stderr %q; want %q and not %q", tc.args, code, stderr, tc.want, tc.notWant)
+		}
+		if strings.Count(stderr, missing) > 1 && !strings.Contains(stderr, "no directory "+missing) {
+			t.Errorf("annalist %v names the file more than once: %q", tc.args, stderr)
+		}
+	}
+}

@@ -210,6 +210,23 @@ func (h *Harvester) PollSource(ctx context.Context, src config.Source, opts Poll
 			}
 		}
 	}
+	if opts.Recheck == RecheckAll {
+		// The feed's known items whose article another source archived
+		// first (a source renamed, or its feed added again under a new
+		// name): not in recheckList, yet "all" means them too.
+		for _, id := range res.idle {
+			if planned[id] {
+				continue
+			}
+			a, err := h.Store.Article(ctx, id)
+			if err != nil {
+				log.Warn("look up a known article to re-check", "article", id, "error", err)
+				continue
+			}
+			planned[id] = true
+			jobs = append(jobs, job{url: a.FetchURL, article: a})
+		}
+	}
 	h.countNotDue(ctx, &res, planned)
 
 	res.Pages = len(jobs)

@@ -82,6 +82,11 @@ func TestBrowserLayout(t *testing.T) {
 	}
 	l1 := save(t, f.st, pageOf("lang", longURL, long+" 1873", []string{"Erste Fassung " + long + ".", "Unverändert."}, t0, nil, ""))
 	save(t, f.st, pageOf("lang", longURL, long+" 1873", []string{"Zweite Fassung " + long + ".", "Unverändert."}, t0.Add(day(1)), nil, ""))
+	// A feed's link with a long slug and a long tracking value: one
+	// token of 50 characters with no place to break.
+	longArtURL := "https://mondo.example/history/the-extraordinarily-long-and-descriptive-slug-of-an-article-about-byzantine-administrative-reforms.html?ref=aVeryLongTrackingValue1234567890abcdefghijklmnop"
+	longArt := save(t, f.st, pageOf("mondo-history", longArtURL, "Genoa, Venice and the Emperors",
+		[]string{"Merchants from Genoa and Venice competed for the privileges granted by the emperors in Constantinople."}, t0.Add(day(4)), nil, ""))
 	srv := httptest.NewServer(f.srv.Handler())
 	defer srv.Close()
 
@@ -116,6 +121,9 @@ func TestBrowserLayout(t *testing.T) {
 		{"article-long-words", "/a/" + l1.ArticleID, "ol.timeline"},
 		{"diff-long-words", "/a/" + l1.ArticleID + "/diff?view=side", "table.side-diff"},
 		{"search-long-words", "/search?q=Fassung", "ol.hits"},
+		{"article-long-url", "/a/" + longArt.ArticleID, "ol.timeline"},
+		{"snapshot-long-url", "/a/" + longArt.SnapshotID, "main"},
+		{"search-long-url", "/search?q=Genoa", "ol.hits"},
 	}
 	for _, w := range []struct {
 		width, height int64

@@ -13,6 +13,9 @@ type sourceRow struct {
 	store.Source
 	Schedule string
 	NextRun  *time.Time
+	// Removed: the configuration no longer has it (its articles stay);
+	// nothing will poll it.
+	Removed bool
 }
 
 type homeData struct {
@@ -34,6 +37,8 @@ func (s *Server) sourceRows(r *http.Request) ([]sourceRow, error) {
 				if !next.IsZero() {
 					row.NextRun = &next
 				}
+			} else {
+				row.Removed = true
 			}
 		}
 		rows = append(rows, row)

@@ -21,7 +21,15 @@ func TestHomeShowsSourceHealthAndLatestChanges(t *testing.T) {
 		!strings.Contains(text(broken.Find(".error-text")), "HTTP 503") {
 		t.Errorf("broken source row lacks its error: %q", text(broken))
 	}
+	// A source the configuration no longer has (the fixture's schedule
+	// does not know "broken") says so instead of a bare dash.
+	if !strings.Contains(text(broken.Find(".removed")), "not configured") {
+		t.Errorf("a source no longer configured does not say so: %q", text(broken))
+	}
 	mondo := rows.Eq(1)
+	if mondo.Find(".removed").Length() != 0 {
+		t.Errorf("a configured source says it is not: %q", text(mondo))
+	}
 	if got := text(mondo.Find("td.num").First()); got != "3" {
 		t.Errorf("mondo articles = %q, want 3", got)
 	}
