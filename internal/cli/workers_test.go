@@ -216,8 +216,10 @@ func TestWorkersShareOneIndex(t *testing.T) {
 				continue
 			}
 			last := got[len(got)-1]
-			if late := last.Sub(killed); late < 0 || late > ttl+2*time.Second {
-				t.Errorf("%s polled again %v after the kill; the lease time is %v", name, late, ttl)
+			// The README's bound: the lease time plus the 1-5 s between
+			// claims.
+			if late := last.Sub(killed); late < 0 || late > ttl+5*time.Second {
+				t.Errorf("%s polled again %v after the kill; the lease time is %v (+ up to 5 s between claims)", name, late, ttl)
 			}
 		case len(got) != 1:
 			t.Errorf("%s: feed fetched %d times, want exactly once", name, len(got))
@@ -227,14 +229,17 @@ func TestWorkersShareOneIndex(t *testing.T) {
 	all := append([]time.Time(nil), farm.all...)
 	farm.mu.Unlock()
 	sort.Slice(all, func(i, j int) bool { return all[i].Before(all[j]) })
-	// Starts are booked pace apart across the workers; a timer firing late
-	// under load shortens one gap, not the span of ten requests (three
-	// workers pacing each on its own would cut it to a third).
-	for i := 0; i+9 < len(all); i++ {
-		if span := all[i+9].Sub(all[i]); span < 9*pace*7/10 {
-			t.Errorf("requests %d to %d to the one host within %v; per_host_interval %v allows no fewer than %v", i, i+9, span, pace, 9*pace)
-			break
-		}
+	// Starts are booked pace apart across the workers. Timers firing late
+	// on a loaded machine can bunch a few requests together, so each gap
+	// counts up to one interval and their sum is checked: a long pause (the
+	// takeover) adds nothing, and three workers pacing each on its own
+	// would leave about a third of it.
+	var paced time.Duration
+	for i := 1; i < len(all); i++ {
+		paced += min(all[i].Sub(all[i-1]), pace)
+	}
+	if want := time.Duration(len(all)-1) * pace; len(all) > 1 && paced < want*7/10 {
+		t.Errorf("%d requests to the one host: gaps capped at per_host_interval %v sum to %v, want at least 70%% of %v", len(all), pace, paced, want)
 	}
 	t.Logf("killed worker held %v; taken over; %d polls, %d snapshots, %d requests paced", held, runs, snapshots, len(all))
 }
