@@ -43,6 +43,7 @@ func (d *decoder) decodeConfig(body ast.Node) rawConfig {
 					d.errorf(e.line, e.path, "%v", err)
 				}
 				rc.Database = s
+				rc.DatabaseFrom = fmt.Sprintf("%s:%d", d.file, e.line)
 			}
 		case "feeds_dir":
 			d.nonEmptyString(e, &rc.feedsDir)
