@@ -253,6 +253,13 @@ func testArticlesAndPages(t *testing.T, ix store.Index) {
 	if err != nil || total != 5 || len(page) != 2 {
 		t.Fatalf("ArticlePage = %d of %d, %v", len(page), total, err)
 	}
+	// Limit 0 is no limit, with or without an offset.
+	if rest, total, err := ix.ArticlePage(ctx, store.ArticleQuery{Offset: 2}); err != nil || total != 5 || len(rest) != 3 {
+		t.Errorf("ArticlePage(no limit, offset 2) = %d of %d, %v; want 3 of 5", len(rest), total, err)
+	}
+	if rest, err := ix.Articles(ctx, store.ArticleFilter{Offset: 4}); err != nil || len(rest) != 1 {
+		t.Errorf("Articles(no limit, offset 4) = %d, %v; want 1", len(rest), err)
+	}
 	first, _, err := ix.ArticlePage(ctx, store.ArticleQuery{Limit: 2})
 	if err != nil || len(first) != 2 || first[0].ID == page[0].ID {
 		t.Errorf("pages overlap: %v %v (%v)", first, page, err)
