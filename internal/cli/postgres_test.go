@@ -121,3 +121,29 @@ func TestDatabaseUnreachableNamesConfigLine(t *testing.T) {
 		t.Errorf("list with $ANNALIST_DATABASE: exit %d; want 1 and an error naming $ANNALIST_DATABASE without the password:\n%s", code, stderr)
 	}
 }
+
+// TestExtractSourceTemplateOnPostgres: `extract --source` applies the
+// template learned in the configured PostgreSQL index, not in an absent
+// annalist.db.
+func TestExtractSourceTemplateOnPostgres(t *testing.T) {
+	f := newFixture(t)
+	env := map[string]string{"ANNALIST_DATABASE": pgtest.NewDatabase(t)}
+	if out, stderr, code := f.runEnv(env, "fetch", "--json"); code != 0 {
+		t.Fatalf("fetch: exit %d\n%s\n%s", code, out, stderr)
+	}
+	var arts []map[string]any
+	out, stderr, code := f.runEnv(env, "list", "--json")
+	if code != 0 || json.Unmarshal([]byte(out), &arts) != nil || len(arts) == 0 {
+		t.Fatalf("list: exit %d\n%s", code, stderr)
+	}
+	out, stderr, code = f.runEnv(env, "extract", "--source", "mondo-history", "--format", "json", arts[0]["url"].(string))
+	var ex struct {
+		Learned int `json:"template_learned"`
+	}
+	if code != 0 || json.Unmarshal([]byte(out), &ex) != nil {
+		t.Fatalf("extract: exit %d\n%s\n%s", code, out, stderr)
+	}
+	if ex.Learned != len(arts) {
+		t.Errorf("extract --source: template learned from %d articles, want the %d archived in PostgreSQL\n%s", ex.Learned, len(arts), stderr)
+	}
+}
