@@ -110,7 +110,7 @@ func TestDatabaseUnreachableNamesConfigLine(t *testing.T) {
 		t.Fatal(err)
 	}
 	where := fmt.Sprintf("config.yaml:%d", lines+1)
-	for _, args := range [][]string{{"fetch"}, {"list"}, {"sources"}} {
+	for _, args := range [][]string{{"fetch"}, {"list"}, {"sources"}, {"verify"}, {"reindex", "--from-warc"}} {
 		_, stderr, code := f.run(args...)
 		if code != 1 || !strings.Contains(stderr, where) || strings.Contains(stderr, "hunter2") {
 			t.Errorf("%s: exit %d; want 1 and an error naming %s without the password:\n%s", args[0], code, where, stderr)
