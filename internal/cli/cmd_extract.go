@@ -150,7 +150,7 @@ func runExtract(ctx context.Context, m *Main, args []string) error {
 // its latest snapshot had); nil, with a warning, when it cannot be read (no
 // archive yet means nothing learned, silently).
 func (m *Main) sourceTemplate(ctx context.Context, cfg *config.Config, source, pageURL string) *extract.Template {
-	st, err := store.OpenReadOnly(ctx, cfg.DataDir, store.Options{Logger: m.logger, Now: m.Now})
+	st, err := store.OpenReadOnly(ctx, cfg.DataDir, m.storeOptions(cfg)) // the configured index: SQLite or PostgreSQL
 	if errors.Is(err, store.ErrNoArchive) {
 		return nil
 	}

@@ -28,16 +28,16 @@ func runReindex(ctx context.Context, m *Main, args []string) error {
 	if !*fromWARC {
 		return usageErr("say where to rebuild from: --from-warc")
 	}
-	dir, database, err := m.dataDir(*data)
+	dir, db, err := m.dataDir(*data)
 	if err != nil {
 		return err
 	}
 
 	pp := m.newProgress("reindex")
-	rep, err := store.Reindex(ctx, dir, store.Options{Logger: m.logger, Now: m.Now, Database: database}, store.ReindexOptions{Force: *force, Progress: pp.report})
+	rep, err := store.Reindex(ctx, dir, store.Options{Logger: m.logger, Now: m.Now, Database: db.Database}, store.ReindexOptions{Force: *force, Progress: pp.report})
 	pp.done()
 	if err != nil {
-		return fmt.Errorf("rebuild %s: %w", dir, err)
+		return dbErr(db, fmt.Errorf("rebuild %s: %w", dir, err))
 	}
 	if *asJSON {
 		return m.writeJSON(rep)

@@ -67,7 +67,7 @@ func runSources(ctx context.Context, m *Main, args []string) error {
 	if st, err = store.OpenReadOnly(ctx, cfg.DataDir, m.storeOptions(cfg)); errors.Is(err, store.ErrNoArchive) {
 		st = nil
 	} else if err != nil {
-		return fmt.Errorf("open archive %s read-only: %w", cfg.DataDir, err)
+		return dbErr(cfg, fmt.Errorf("open archive %s read-only: %w", cfg.DataDir, err))
 	} else {
 		defer st.Close()
 	}

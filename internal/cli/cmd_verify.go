@@ -33,16 +33,16 @@ func runVerify(ctx context.Context, m *Main, args []string) error {
 	} else if len(pos) > 0 {
 		return usageErr("verify takes no arguments")
 	}
-	dir, database, err := m.dataDir(*data)
+	dir, db, err := m.dataDir(*data)
 	if err != nil {
 		return err
 	}
-	st, err := store.OpenReadOnly(ctx, dir, store.Options{Logger: m.logger, Now: m.Now, Database: database})
+	st, err := store.OpenReadOnly(ctx, dir, store.Options{Logger: m.logger, Now: m.Now, Database: db.Database})
 	if errors.Is(err, store.ErrNoArchive) {
 		return noArchive(dir, err)
 	}
 	if err != nil {
-		return fmt.Errorf("open archive %s read-only: %w", dir, err)
+		return dbErr(db, fmt.Errorf("open archive %s read-only: %w", dir, err))
 	}
 	defer st.Close()
 	pp := m.newProgress("verify")
@@ -83,22 +83,22 @@ func runVerify(ctx context.Context, m *Main, args []string) error {
 
 // dataDir is --data when given, else the config's data_dir.
 // The database is the config's (or $ANNALIST_DATABASE); with --data DIR
-// only $ANNALIST_DATABASE.
-func (m *Main) dataDir(flagValue string) (dir, database string, err error) {
+// only $ANNALIST_DATABASE. db carries it with where it was set (dbErr).
+func (m *Main) dataDir(flagValue string) (dir string, db *config.Config, err error) {
 	if flagValue != "" {
-		database = m.Getenv("ANNALIST_DATABASE")
-		if database != "" {
-			if err := config.CheckDatabase(database); err != nil {
-				return "", "", &exitError{code: 2, msg: "ANNALIST_DATABASE: " + err.Error()}
+		db = &config.Config{Database: m.Getenv("ANNALIST_DATABASE"), DatabaseFrom: "$ANNALIST_DATABASE"}
+		if db.Database != "" {
+			if err := config.CheckDatabase(db.Database); err != nil {
+				return "", nil, &exitError{code: 2, msg: "ANNALIST_DATABASE: " + err.Error()}
 			}
 		}
-		return flagValue, database, nil
+		return flagValue, db, nil
 	}
 	cfg, err := m.loadConfig()
 	if err != nil {
-		return "", "", fmt.Errorf("%w (or pass --data DIR)", err)
+		return "", nil, fmt.Errorf("%w (or pass --data DIR)", err)
 	}
-	return cfg.DataDir, cfg.Database, nil
+	return cfg.DataDir, cfg, nil
 }
 
 // progress prints "verb: 42% file" on stderr when it is a terminal, at

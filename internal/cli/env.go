@@ -34,9 +34,19 @@ func (m *Main) loadConfig() (*config.Config, error) {
 		if err := config.CheckDatabase(db); err != nil {
 			return nil, &exitError{code: 2, msg: "ANNALIST_DATABASE: " + err.Error()}
 		}
-		cfg.Database = db
+		cfg.Database, cfg.DatabaseFrom = db, "$ANNALIST_DATABASE"
 	}
 	return cfg, nil
+}
+
+// dbErr adds to an error opening the archive where its database was set
+// (config file and line, or $ANNALIST_DATABASE), so that a wrong password
+// or an unreachable server points at the line to fix.
+func dbErr(cfg *config.Config, err error) error {
+	if cfg.Database == "" || cfg.DatabaseFrom == "" {
+		return err
+	}
+	return fmt.Errorf("%w (database: set at %s)", err, cfg.DatabaseFrom)
 }
 
 // storeOptions are the store options of cfg's archive: its database, and
@@ -70,7 +80,7 @@ func workerID() string {
 func (m *Main) openStore(ctx context.Context, cfg *config.Config) (*store.Store, error) {
 	st, err := store.Open(ctx, cfg.DataDir, m.storeOptions(cfg))
 	if err != nil {
-		return nil, fmt.Errorf("open archive %s: %w", cfg.DataDir, err)
+		return nil, dbErr(cfg, fmt.Errorf("open archive %s: %w", cfg.DataDir, err))
 	}
 	return st, nil
 }
@@ -103,7 +113,7 @@ func (m *Main) openArchiveReadOnly(ctx context.Context, live bool) (*config.Conf
 		return nil, nil, noArchive(cfg.DataDir, err)
 	}
 	if err != nil {
-		return nil, nil, fmt.Errorf("open archive %s read-only: %w", cfg.DataDir, err)
+		return nil, nil, dbErr(cfg, fmt.Errorf("open archive %s read-only: %w", cfg.DataDir, err))
 	}
 	return cfg, st, nil
 }

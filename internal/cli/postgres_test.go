@@ -2,6 +2,7 @@ package cli_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -90,5 +91,59 @@ func TestMigrateArchive(t *testing.T) {
 	}
 	if _, stderr, code := f.run("migrate-archive", "--to", db); code != 1 || !strings.Contains(stderr, "not empty") {
 		t.Errorf("second copy: exit %d, %s", code, stderr)
+	}
+}
+
+// TestDatabaseUnreachableNamesConfigLine: a database: that cannot be
+// reached (here a closed port; a wrong password is alike) fails the
+// commands with exit 1, naming the config line to fix (or
+// $ANNALIST_DATABASE) and never printing the password.
+func TestDatabaseUnreachableNamesConfigLine(t *testing.T) {
+	f := newFixture(t)
+	body, err := os.ReadFile(f.cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Count(string(body), "\n")
+	body = append(body, "database: postgres://annalist:hunter2@127.0.0.1:1/archive?connect_timeout=5\n"...)
+	if err := os.WriteFile(f.cfg, body, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	where := fmt.Sprintf("config.yaml:%d", lines+1)
+	for _, args := range [][]string{{"fetch"}, {"list"}, {"sources"}, {"verify"}, {"reindex", "--from-warc"}} {
+		_, stderr, code := f.run(args...)
+		if code != 1 || !strings.Contains(stderr, where) || strings.Contains(stderr, "hunter2") {
+			t.Errorf("%s: exit %d; want 1 and an error naming %s without the password:\n%s", args[0], code, where, stderr)
+		}
+	}
+	env := map[string]string{"ANNALIST_DATABASE": "postgres://annalist:hunter2@127.0.0.1:1/archive?connect_timeout=5"}
+	if _, stderr, code := f.runEnv(env, "list"); code != 1 || !strings.Contains(stderr, "$ANNALIST_DATABASE") || strings.Contains(stderr, "hunter2") {
+		t.Errorf("list with $ANNALIST_DATABASE: exit %d; want 1 and an error naming $ANNALIST_DATABASE without the password:\n%s", code, stderr)
+	}
+}
+
+// TestExtractSourceTemplateOnPostgres: `extract --source` applies the
+// template learned in the configured PostgreSQL index, not in an absent
+// annalist.db.
+func TestExtractSourceTemplateOnPostgres(t *testing.T) {
+	f := newFixture(t)
+	env := map[string]string{"ANNALIST_DATABASE": pgtest.NewDatabase(t)}
+	if out, stderr, code := f.runEnv(env, "fetch", "--json"); code != 0 {
+		t.Fatalf("fetch: exit %d\n%s\n%s", code, out, stderr)
+	}
+	var arts []map[string]any
+	out, stderr, code := f.runEnv(env, "list", "--json")
+	if code != 0 || json.Unmarshal([]byte(out), &arts) != nil || len(arts) == 0 {
+		t.Fatalf("list: exit %d\n%s", code, stderr)
+	}
+	out, stderr, code = f.runEnv(env, "extract", "--source", "mondo-history", "--format", "json", arts[0]["url"].(string))
+	var ex struct {
+		Learned int `json:"template_learned"`
+	}
+	if code != 0 || json.Unmarshal([]byte(out), &ex) != nil {
+		t.Fatalf("extract: exit %d\n%s\n%s", code, out, stderr)
+	}
+	if ex.Learned != len(arts) {
+		t.Errorf("extract --source: template learned from %d articles, want the %d archived in PostgreSQL\n%s", ex.Learned, len(arts), stderr)
 	}
 }

@@ -16,13 +16,16 @@ type Config struct {
 	// Database is the index's database: "" = SQLite (annalist.db in
 	// DataDir); a postgres:// URL = that PostgreSQL database, shared by
 	// every worker (key `database`, overridden by $ANNALIST_DATABASE).
-	Database  string
-	FeedsDir  string // absolute
-	UserAgent string
-	HTTP      HTTP
-	Defaults  Defaults
-	Web       Web
-	Sources   []Source // sorted by Name; names unique
+	Database string
+	// DatabaseFrom says where Database was set, for errors: "FILE:LINE"
+	// of the database key, or "$ANNALIST_DATABASE".
+	DatabaseFrom string
+	FeedsDir     string // absolute
+	UserAgent    string
+	HTTP         HTTP
+	Defaults     Defaults
+	Web          Web
+	Sources      []Source // sorted by Name; names unique
 	// Notify lists the webhooks told of archive events (config key `notify`).
 	Notify []Notify
 }

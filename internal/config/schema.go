@@ -1,6 +1,7 @@
 package config
 
 import (
+	"errors"
 	"fmt"
 	"net/url"
 	"regexp"
@@ -42,6 +43,7 @@ func (d *decoder) decodeConfig(body ast.Node) rawConfig {
 					d.errorf(e.line, e.path, "%v", err)
 				}
 				rc.Database = s
+				rc.DatabaseFrom = fmt.Sprintf("%s:%d", d.file, e.line)
 			}
 		case "feeds_dir":
 			d.nonEmptyString(e, &rc.feedsDir)
@@ -344,6 +346,11 @@ func (d *decoder) decodeIgnore(e entry, src *Source) {
 // postgres:// or postgresql:// URL with a host and a database name.
 func CheckDatabase(s string) error {
 	u, err := url.Parse(s)
+	var ue *url.Error
+	if errors.As(err, &ue) && (strings.HasPrefix(s, "postgres://") || strings.HasPrefix(s, "postgresql://")) {
+		// ue.Error() would quote the whole value, password and all.
+		return fmt.Errorf("%q is not a valid URL: %v (a password with %%, @, : or / in it must be %%-escaped)", redactDB(s), ue.Err)
+	}
 	if err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
 		return fmt.Errorf("%q is not a postgres:// URL (leave database out to keep SQLite in data_dir)", redactDB(s))
 	}
@@ -353,13 +360,26 @@ func CheckDatabase(s string) error {
 	return nil
 }
 
-// redactDB hides a password in a database URL shown in an error.
+// redactDB hides a password in a database value shown in an error, also
+// in a value that does not parse as a URL (a typo, a bad % escape, a
+// key=value string): whatever stands between the user name's ':' and the
+// '@', and a password= field.
 func redactDB(s string) string {
-	if u, err := url.Parse(s); err == nil && u.User != nil {
-		if _, has := u.User.Password(); has {
-			u.User = url.UserPassword(u.User.Username(), "xxxxx")
-			return u.String()
+	if u, err := url.Parse(s); err == nil {
+		if u.User != nil {
+			if _, has := u.User.Password(); has {
+				u.User = url.UserPassword(u.User.Username(), "xxxxx")
+				return u.String()
+			}
 		}
 	}
-	return s
+	if at := strings.LastIndex(s, "@"); at >= 0 {
+		start := strings.LastIndex(s[:at], "/") + 1
+		if c := strings.Index(s[start:at], ":"); c >= 0 {
+			s = s[:start+c+1] + "xxxxx" + s[at:]
+		}
+	}
+	return passwordField.ReplaceAllString(s, "${1}xxxxx")
 }
+
+var passwordField = regexp.MustCompile(`(?i)(password\s*=\s*)(?:'[^']*'|\S+)`)

@@ -74,6 +74,13 @@ func (h *Harvester) noteFeedPoll(ctx context.Context, source string, started tim
 	if feedErr != nil && ctx.Err() != nil && errors.Is(feedErr, ctx.Err()) {
 		return // a shutdown is not the source's fault
 	}
+	var fe *feedError
+	if feedErr != nil && !errors.As(feedErr, &fe) {
+		// Nor is an index that cannot be read or written (a PostgreSQL
+		// server restarting under the workers): the site was not asked,
+		// or answered; backing it off would hold its next poll for minutes.
+		return
+	}
 	h.healthMu.Lock()
 	defer h.healthMu.Unlock()
 	if h.health == nil {

@@ -1,10 +1,12 @@
 package harvest_test
 
 import (
+	"context"
 	"testing"
 	"time"
 
 	"annalist/internal/faultsite"
+	"annalist/internal/harvest"
 )
 
 // TestBackoffAfterRepeatedFailures: each failed feed poll doubles the pause
@@ -86,5 +88,28 @@ func TestFeedFreshnessIsALowerBound(t *testing.T) {
 				t.Fatalf("next poll allowed after %v, want %v", got.Sub(now), tc.want)
 			}
 		})
+	}
+}
+
+// TestIndexFailureIsNotTheSourcesFault: when the index cannot be read (a
+// PostgreSQL server restarting under several workers, a closed archive),
+// the poll fails but the source's health is left as it was: no backoff
+// that would hold off its next scheduled poll for minutes, no failure
+// counted against a site that answered.
+func TestIndexFailureIsNotTheSourcesFault(t *testing.T) {
+	r := newRig(t, rigOptions{})
+	src := r.source("steady", faultsite.FeedGood)
+	if res := r.pollWithGood(src); res.Failed() {
+		t.Fatalf("first poll: %v", res.Err)
+	}
+	if err := r.st.Close(); err != nil {
+		t.Fatal(err)
+	}
+	res := r.h.PollSource(context.Background(), src, harvest.PollOptions{Recheck: harvest.RecheckDue})
+	if res.Err == nil {
+		t.Fatal("a poll on a closed index did not fail")
+	}
+	if h := r.h.Health("steady"); h.Failing() || !h.BackoffUntil.IsZero() || !r.h.NextPollAllowed("steady").IsZero() {
+		t.Errorf("an index failure (%v) counted against the source: %+v", res.Err, h)
 	}
 }

@@ -168,6 +168,13 @@ func (s *Scheduler) runLeased(name string, src config.Source, sched cron.Schedul
 			next = until
 		}
 	})
+	if !ran && s.ctx.Err() == nil {
+		// This worker still runs the job (its lease ran out while the
+		// renewals failed, and it claimed it back): the run in flight
+		// keeps the lease, renews it and frees it when done. Freeing it
+		// here would let another worker poll the source at the same time.
+		return
+	}
 	if !ran || s.ctx.Err() != nil || next.IsZero() {
 		// Stopped (or the job never ran): due again now, for another worker.
 		next = s.now()

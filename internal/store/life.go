@@ -83,6 +83,13 @@ func (s *Store) RecordGone(ctx context.Context, g Gone) error {
 		return fmt.Errorf("record gone: begin: %w", err)
 	}
 	defer tx.Rollback()
+	if s.pg {
+		// The read of the state and the gone event must not interleave
+		// with another worker's check of the article (see lockArticles).
+		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(hashtextextended(?::text, 0))`, g.ArticleID); err != nil {
+			return fmt.Errorf("record gone: lock article: %w", err)
+		}
+	}
 	var state string
 	err = tx.QueryRowContext(ctx, `SELECT state FROM articles WHERE id = ?`, g.ArticleID).Scan(&state)
 	if errors.Is(err, sql.ErrNoRows) {

@@ -201,18 +201,22 @@ type NotifyCount struct {
 // NotifyCounts counts the notifications of every source that has any,
 // by source name.
 func (s *Store) NotifyCounts(ctx context.Context) (map[string]NotifyCount, error) {
-	// A read-only store may open an archive made before migration 0008.
-	var one int
-	err := s.rdb.QueryRowContext(ctx, `SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'notify_outbox'`).Scan(&one)
-	if errors.Is(err, sql.ErrNoRows) {
-		return map[string]NotifyCount{}, nil
+	// A read-only store may open an SQLite archive made before migration
+	// 0008 (a PostgreSQL index is opened only at the current schema).
+	if !s.pg {
+		var one int
+		err := s.rdb.QueryRowContext(ctx, `SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'notify_outbox'`).Scan(&one)
+		if errors.Is(err, sql.ErrNoRows) {
+			return map[string]NotifyCount{}, nil
+		}
+		if err != nil {
+			return nil, fmt.Errorf("count notifications: %w", err)
+		}
 	}
-	if err != nil {
-		return nil, fmt.Errorf("count notifications: %w", err)
-	}
+	// CASE rather than sum(condition): PostgreSQL has no sum of booleans.
 	rows, err := s.rdb.QueryContext(ctx, `SELECT source,
-			sum(state = 'delivered'), sum(state = 'pending'), sum(state = 'dead'),
-			sum(state = 'pending' AND attempts > 0),
+			sum(CASE WHEN state = 'delivered' THEN 1 ELSE 0 END), sum(CASE WHEN state = 'pending' THEN 1 ELSE 0 END),
+			sum(CASE WHEN state = 'dead' THEN 1 ELSE 0 END), sum(CASE WHEN state = 'pending' AND attempts > 0 THEN 1 ELSE 0 END),
 			coalesce((SELECT o2.last_error FROM notify_outbox o2 WHERE o2.source = o.source AND o2.state != 'delivered' AND o2.last_error != ''
 				ORDER BY o2.next_attempt_at DESC, o2.id DESC LIMIT 1), '')
 		FROM notify_outbox o GROUP BY source`)

@@ -124,7 +124,7 @@ func open(ctx context.Context, dir string, opts Options, repair bool) (*Store, e
 		}
 	} else {
 		if opts.Database != "" {
-			return nil, fmt.Errorf("open database: %q is not a postgres:// URL (leave database unset for SQLite in the data directory)", opts.Database)
+			return nil, fmt.Errorf("open database: %q is not a postgres:// URL (leave database unset for SQLite in the data directory)", redactURL(opts.Database))
 		}
 		if fs := detectNetworkFS(dir); fs != "" {
 			opts.Logger.Warn("archive is on a network file system; SQLite locking may be unreliable there",

@@ -18,6 +18,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -164,20 +165,33 @@ func (c *pgConn) QueryContext(ctx context.Context, query string, args []driver.N
 	return c.Conn.QueryContext(ctx, pgSQL(query), args)
 }
 
-var pgCache sync.Map // SQLite text -> PostgreSQL text
+var (
+	pgCache     sync.Map // SQLite text -> PostgreSQL text
+	pgCacheSize atomic.Int64
+)
+
+// pgCacheMax bounds pgCache: some statements carry values in their text
+// (LIMIT and OFFSET from a web request), which must not grow it forever.
+const pgCacheMax = 1024
 
 // pgSQL rewrites a statement written for SQLite into PostgreSQL's dialect:
 // ? placeholders become $1, $2…; two-argument max/min become
 // GREATEST/LEAST; json_group_array becomes json_agg (as text, [] when
-// empty); sum over a comparison counts it as an integer.
+// empty); sum over a comparison counts it as an integer; SQLite's
+// LIMIT -1 (no limit, before an OFFSET) becomes LIMIT ALL.
 func pgSQL(q string) string {
 	if v, ok := pgCache.Load(q); ok {
 		return v.(string)
 	}
 	out := rewriteCalls(q)
 	out = sumBool.ReplaceAllString(out, "sum(($1)::int)")
+	out = strings.ReplaceAll(out, " LIMIT -1 ", " LIMIT ALL ")
 	out = placeholders(out)
-	pgCache.Store(q, out)
+	if pgCacheSize.Load() < pgCacheMax {
+		if _, loaded := pgCache.LoadOrStore(q, out); !loaded {
+			pgCacheSize.Add(1)
+		}
+	}
 	return out
 }
 

@@ -83,6 +83,15 @@ func (s *Store) LearnTemplates(ctx context.Context, source string, arts []Templa
 		return 0, fmt.Errorf("learn template of %s: %w", source, err)
 	}
 	defer tx.Rollback()
+	if s.pg {
+		// Workers sharing the index may learn one source at once (a poll
+		// here, the revision watch there): one at a time per source, as
+		// SQLite's single writer has it, or their upserts of shared blocks
+		// deadlock and both read the same MAX(seq).
+		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(hashtextextended('template:' || ?::text, 0))`, source); err != nil {
+			return 0, fmt.Errorf("learn template of %s: lock: %w", source, err)
+		}
+	}
 	var seq int
 	if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(seq), 0) FROM template_learned WHERE source = ?`, source).Scan(&seq); err != nil {
 		return 0, fmt.Errorf("learn template of %s: %w", source, err)

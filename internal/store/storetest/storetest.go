@@ -58,6 +58,7 @@ func Run(t *testing.T, open Opener) {
 		{"FeedItemsAndWatch", testFeedItemsAndWatch},
 		{"Evidence", testEvidence},
 		{"Templates", testTemplates},
+		{"Notifications", testNotifications},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			ix := open(t, t.TempDir())
@@ -251,6 +252,13 @@ func testArticlesAndPages(t *testing.T, ix store.Index) {
 	page, total, err := ix.ArticlePage(ctx, store.ArticleQuery{Limit: 2, Offset: 2})
 	if err != nil || total != 5 || len(page) != 2 {
 		t.Fatalf("ArticlePage = %d of %d, %v", len(page), total, err)
+	}
+	// Limit 0 is no limit, with or without an offset.
+	if rest, total, err := ix.ArticlePage(ctx, store.ArticleQuery{Offset: 2}); err != nil || total != 5 || len(rest) != 3 {
+		t.Errorf("ArticlePage(no limit, offset 2) = %d of %d, %v; want 3 of 5", len(rest), total, err)
+	}
+	if rest, err := ix.Articles(ctx, store.ArticleFilter{Offset: 4}); err != nil || len(rest) != 1 {
+		t.Errorf("Articles(no limit, offset 4) = %d, %v; want 1", len(rest), err)
 	}
 	first, _, err := ix.ArticlePage(ctx, store.ArticleQuery{Limit: 2})
 	if err != nil || len(first) != 2 || first[0].ID == page[0].ID {
@@ -490,5 +498,48 @@ func testTemplates(t *testing.T, ix store.Index) {
 	}
 	if keys, err := tx.TemplateDrops(ctx, "snap-0"); err != nil || strings.Join(keys, " ") != "tlegal town0" {
 		t.Errorf("TemplateDrops = %v, %v; want the last recorded [tlegal town0]", keys, err)
+	}
+}
+
+// notifyIndex is what the webhook deliverer (internal/notify), `annalist
+// sources` and /metrics ask of an index.
+type notifyIndex interface {
+	SetNotifyHooks(hooks []store.NotifyHook)
+	ClaimNotifications(ctx context.Context, hooks []string, now time.Time, lease time.Duration, limit int) ([]store.Notification, error)
+	RecordNotifyAttempt(ctx context.Context, id int64, a store.NotifyAttempt) error
+	NotifyCounts(ctx context.Context) (map[string]store.NotifyCount, error)
+}
+
+// testNotifications: a new article and a revision queue one notification
+// each; claimed, one delivered and one failed, they are counted by state
+// with the failure's error.
+func testNotifications(t *testing.T, ix store.Index) {
+	ctx := context.Background()
+	nx, ok := ix.(notifyIndex)
+	if !ok {
+		t.Fatal("the index keeps no webhook outbox")
+	}
+	if c, err := nx.NotifyCounts(ctx); err != nil || len(c) != 0 {
+		t.Fatalf("NotifyCounts on an empty outbox = %+v, %v", c, err)
+	}
+	const hook = "https://hooks.example/annalist"
+	nx.SetNotifyHooks([]store.NotifyHook{{URL: hook, Events: []string{store.OutcomeNew, store.OutcomeRevised}}})
+	save(t, ix, Page("rome", "forum", "The Forum", "The forum was the centre of Roman life.", t0))
+	save(t, ix, Page("rome", "forum", "The Forum", "The forum was the heart of Roman public life.", t0.Add(time.Hour)))
+	now := time.Now().Add(time.Second) // the outbox is stamped with the index's clock, not the pages' times
+	got, err := nx.ClaimNotifications(ctx, []string{hook}, now, time.Minute, 10)
+	if err != nil || len(got) != 2 || got[0].Event != store.OutcomeNew || got[1].Event != store.OutcomeRevised {
+		t.Fatalf("ClaimNotifications = %+v, %v; want new then revised", got, err)
+	}
+	if err := nx.RecordNotifyAttempt(ctx, got[0].ID, store.NotifyAttempt{At: now, Delivered: true, Status: 200}); err != nil {
+		t.Fatal(err)
+	}
+	if err := nx.RecordNotifyAttempt(ctx, got[1].ID, store.NotifyAttempt{At: now, NextAttempt: now.Add(time.Minute), Status: 503, Error: "HTTP 503"}); err != nil {
+		t.Fatal(err)
+	}
+	c, err := nx.NotifyCounts(ctx)
+	want := store.NotifyCount{Source: "rome", Delivered: 1, Pending: 1, Retrying: 1, LastError: "HTTP 503"}
+	if err != nil || len(c) != 1 || c["rome"] != want {
+		t.Errorf("NotifyCounts = %+v, %v; want rome: %+v", c, err, want)
 	}
 }
