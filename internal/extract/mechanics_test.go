@@ -157,3 +157,57 @@ func loadDevPagesIfAny(t *testing.T) []devPage {
 	t.Run("devpages", func(t *testing.T) { pages = loadDevPages(t) })
 	return pages
 }
+
+// isNextLinkReference is the link test of nextPageIn as written before
+// it rejected long labels without building them.
+func isNextLinkReference(s *goquery.Selection) bool {
+	label := s.Text()
+	if strings.TrimSpace(label) == "" {
+		label = s.AttrOr("aria-label", s.AttrOr("title", ""))
+	}
+	return nextWords[normLabel(label)]
+}
+
+// TestIsNextLinkSameAsReference: every link, of tricky labels and of the
+// development pages, is a "next" link exactly when it was before.
+func TestIsNextLinkSameAsReference(t *testing.T) {
+	links := []string{
+		`<a href=x>Next</a>`, `<a href=x>  Next   page  »</a>`, `<a href=x>»»»»»»»»»»»»»»»»»»»»»»»»»»»»»»»»»»»»»»» next ›››››››››››››››››››››››››››››››››</a>`,
+		`<a href=x>следующая <b>страница</b></a>`, `<a href=x>Следующая страница →</a>`, `<a href=x>NÄCHSTE SEITE</a>`,
+		`<a href=x>Next page of a very long headline that is not a next link at all</a>`,
+		`<a href=x aria-label="Next page"> <img src=a.png> </a>`, `<a href=x title="weiter"></a>`,
+		`<a href=x>n` + "\xc3" + `<b>` + "\xa9" + `</b>xt</a>`, `<a href=x>` + strings.Repeat("\xff", 40) + `next</a>`,
+		`<a href=x>` + strings.Repeat("-–—|", 20) + `continue reading` + strings.Repeat(" .:…", 20) + `</a>`,
+		`<a href=x>下一页</a>`, `<a href=x>次のページ</a>`, `<a href=x>` + strings.Repeat("x", 36) + `</a>`,
+	}
+	var pages [][]byte
+	for _, l := range links {
+		pages = append(pages, []byte("<html><body>"+l+"</body></html>"))
+	}
+	if !testing.Short() {
+		for _, p := range loadDevPagesIfAny(t) {
+			pages = append(pages, p.html)
+		}
+	}
+	n, next := 0, 0
+	for i, p := range pages {
+		doc, err := goquery.NewDocumentFromReader(bytes.NewReader(p))
+		if err != nil {
+			t.Fatal(err)
+		}
+		doc.Find("a[href]").Each(func(_ int, s *goquery.Selection) {
+			n++
+			want := isNextLinkReference(s)
+			if want {
+				next++
+			}
+			if got := isNextLink(s); got != want {
+				t.Errorf("page %d: link %.80q: isNextLink = %v, want %v", i, s.Text(), got, want)
+			}
+		})
+	}
+	if next < 10 {
+		t.Errorf("only %d of %d links read as next links: the cases do not test the reading", next, n)
+	}
+	t.Logf("%d links, %d next", n, next)
+}
