@@ -6,6 +6,8 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
+	"unicode/utf8"
 
 	"github.com/PuerkitoBio/goquery"
 	"golang.org/x/net/html"
@@ -210,4 +212,139 @@ func TestIsNextLinkSameAsReference(t *testing.T) {
 		t.Errorf("only %d of %d links read as next links: the cases do not test the reading", next, n)
 	}
 	t.Logf("%d links, %d next", n, next)
+}
+
+// findStampBeforeReference is findStampBefore as written before it
+// scanned the text once for all needles.
+func findStampBeforeReference(text string, limit int) (start, end int, t time.Time, ok bool) {
+	scan := text
+	if cut := limit + stampReach + maxNeedle; cut < len(text) {
+		scan = text[:cut] // a needle cut in two cannot be one that counts
+	}
+	lower := asciiLower(scan)
+	// next[i] is where stampNeedles[i] next occurs at or after off (-1:
+	// nowhere), so that the text is scanned once per needle, not once per
+	// needle and occurrence.
+	var next [len(stampNeedleList)]int
+	for i, needle := range stampNeedles {
+		next[i] = strings.Index(lower, needle)
+	}
+	for off := 0; off < len(lower); {
+		p, n := -1, 0
+		for i, needle := range stampNeedles {
+			if next[i] >= 0 && next[i] < off {
+				if k := strings.Index(lower[off:], needle); k >= 0 {
+					next[i] = off + k
+				} else {
+					next[i] = -1
+				}
+			}
+			if next[i] >= 0 && (p < 0 || next[i] < p) {
+				p, n = next[i], len(needle)
+			}
+		}
+		if p < 0 {
+			break
+		}
+		// Match the keyword regexp on a window around the needle: from a
+		// word start up to 24 bytes before it ("last ", "последнее "), to
+		// one rune after it (so the word's end can be checked).
+		from := max(0, p-24)
+		for from > 0 && !utf8.RuneStart(text[from]) {
+			from--
+		}
+		for from > 0 && isASCIILetter(text[from-1]) {
+			from--
+		}
+		to := min(len(text), p+n+24) // "aggiorna|mento", "更新|日時"
+		for to < len(text) && !utf8.RuneStart(text[to]) {
+			to++
+		}
+		off = p + n
+		var loc []int // the keyword match that covers this needle
+		for _, l := range stampKeyword().FindAllStringIndex(text[from:to], -1) {
+			if from+l[1] >= p+n && wordEdge(text, from+l[0], from+l[1]) {
+				loc = l
+				break
+			}
+		}
+		if loc == nil {
+			continue
+		}
+		kStart, kEnd := from+loc[0], from+loc[1]
+		rest := text[kEnd:]
+		glue := stampGlue().FindStringIndex(rest)
+		if t, dn, ok := parseDateAt(rest[glue[1]:], dayFirstKeyword(text[kStart:kEnd])); ok {
+			return kStart, kEnd + glue[1] + dn, t, true
+		}
+	}
+	return 0, 0, time.Time{}, false
+}
+
+// TestFindStampSameAsReference: the stamp found (where, and its time) is
+// the reference's, on tricky texts, at several limits, and on every
+// development page's text as ArticleContext searches it.
+func TestFindStampSameAsReference(t *testing.T) {
+	texts := []string{
+		"", "Updated", "UPDATED on 2024-01-31", "Last updated: 3 March 2023, by the editors",
+		"modified modifica modificato il 12/03/2022", "We updated nothing. Revised 2021-05-06 and updated 2022-01-02",
+		"Mis à jour le 12 mars 2024", "MIS À JOUR le 12 mars 2024", "Обновлено 12.03.2024", "ОБНОВЛЕНО 12.03.2024",
+		"最終更新日：2024年3月12日", "更新于 2024-03-12", "aggiornamento aggiornato il 5 maggio 2021",
+		"zaktualizowano 2024-01-01", "bijgewerkt op 3 januari 2024", "Zuletzt aktualisiert am 3. Januar 2024",
+		"the outdated update", "x" + strings.Repeat("updated ", 50) + "Updated on 2020-02-02", "updat", "\xc3updated 2020-01-01",
+	}
+	check := func(name, text string) {
+		t.Helper()
+		for _, limit := range []int{0, 10, 100, len(text) / 2, len(text)} {
+			s1, e1, t1, ok1 := findStampBefore(text, limit)
+			s2, e2, t2, ok2 := findStampBeforeReference(text, limit)
+			if s1 != s2 || e1 != e2 || !t1.Equal(t2) || ok1 != ok2 {
+				t.Errorf("%s, limit %d: findStampBefore = %d %d %v %v, want %d %d %v %v", name, limit, s1, e1, t1, ok1, s2, e2, t2, ok2)
+			}
+		}
+	}
+	for i, s := range texts {
+		check(fmt.Sprintf("text %d", i), s)
+	}
+	if testing.Short() {
+		return
+	}
+	found := 0
+	for _, p := range loadDevPagesIfAny(t) {
+		doc, err := goquery.NewDocumentFromReader(bytes.NewReader(p.html))
+		if err != nil {
+			t.Fatal(err)
+		}
+		page := plainText(doc.Find("body").Nodes, func(n *html.Node) bool { return isChrome(n, false) })
+		check(p.id, page)
+		if _, _, _, ok := findStampBeforeReference(page, len(page)); ok {
+			found++
+		}
+	}
+	t.Logf("stamps in %d development pages", found)
+}
+
+// BenchmarkFindStampPage: the stamp search over every development page's
+// text, as ArticleContext runs it (/reference: the search before).
+func BenchmarkFindStampPage(b *testing.B) {
+	var texts []string
+	for _, p := range loadDevPages(b) {
+		doc, err := goquery.NewDocumentFromReader(bytes.NewReader(p.html))
+		if err != nil {
+			b.Fatal(err)
+		}
+		texts = append(texts, plainText(doc.Find("body").Nodes, func(n *html.Node) bool { return isChrome(n, false) }))
+	}
+	for _, c := range []struct {
+		name string
+		find func(string, int) (int, int, time.Time, bool)
+	}{{"now", findStampBefore}, {"reference", findStampBeforeReference}} {
+		b.Run(c.name, func(b *testing.B) {
+			for range b.N {
+				for _, s := range texts {
+					c.find(s, len(s))
+				}
+			}
+		})
+	}
 }
