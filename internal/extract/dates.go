@@ -378,26 +378,18 @@ func findStampBefore(text string, limit int) (start, end int, t time.Time, ok bo
 	if cut := limit + stampReach + maxNeedle; cut < len(text) {
 		scan = text[:cut] // a needle cut in two cannot be one that counts
 	}
-	lower := asciiLower(scan)
-	// next[i] is where stampNeedles[i] next occurs at or after off (-1:
-	// nowhere), so that the text is scanned once per needle, not once per
-	// needle and occurrence.
-	var next [len(stampNeedleList)]int
-	for i, needle := range stampNeedles {
-		next[i] = strings.Index(lower, needle)
-	}
-	for off := 0; off < len(lower); {
+	for off := 0; off < len(scan); {
+		// The first needle at or after off (the first listed, where two
+		// start at one byte), in one pass over the text rather than one
+		// search a needle: most text holds none.
 		p, n := -1, 0
-		for i, needle := range stampNeedles {
-			if next[i] >= 0 && next[i] < off {
-				if k := strings.Index(lower[off:], needle); k >= 0 {
-					next[i] = off + k
-				} else {
-					next[i] = -1
-				}
+		for q := off; q < len(scan); q++ {
+			if needlesFrom[asciiLowerByte(scan[q])] == nil {
+				continue
 			}
-			if next[i] >= 0 && (p < 0 || next[i] < p) {
-				p, n = next[i], len(needle)
+			if k := needleAt(scan[q:]); k > 0 {
+				p, n = q, k
+				break
 			}
 		}
 		if p < 0 {
@@ -436,6 +428,40 @@ func findStampBefore(text string, limit int) (start, end int, t time.Time, ok bo
 		}
 	}
 	return 0, 0, time.Time{}, false
+}
+
+// needlesFrom lists, for each byte, the stamp needles that start with it,
+// in stampNeedles' order.
+var needlesFrom = func() (t [256][]string) {
+	for _, s := range stampNeedleList {
+		t[s[0]] = append(t[s[0]], s)
+	}
+	return t
+}()
+
+// needleAt is the length of the first of stampNeedles that s starts with,
+// ASCII letters in any case; 0 if none.
+func needleAt(s string) int {
+	for _, needle := range needlesFrom[asciiLowerByte(s[0])] {
+		if len(s) < len(needle) {
+			continue
+		}
+		i := 1
+		for i < len(needle) && asciiLowerByte(s[i]) == needle[i] {
+			i++
+		}
+		if i == len(needle) {
+			return len(needle)
+		}
+	}
+	return 0
+}
+
+func asciiLowerByte(c byte) byte {
+	if 'A' <= c && c <= 'Z' {
+		return c + 'a' - 'A'
+	}
+	return c
 }
 
 // asciiLower lower-cases ASCII letters only, so byte offsets stay valid.

@@ -8,8 +8,12 @@ import (
 	"strconv"
 	"strings"
 
+	"unicode"
+	"unicode/utf8"
+
 	"github.com/PuerkitoBio/goquery"
 	"github.com/andybalholm/cascadia"
+	"golang.org/x/net/html"
 )
 
 // NextPage finds the link to the next page of a paginated article on page
@@ -93,11 +97,7 @@ func nextPageIn(doc *goquery.Document, base *url.URL, pageURL, articleURL, selec
 		return found, nil
 	}
 	doc.Find("a[href]").EachWithBreak(func(i int, s *goquery.Selection) bool {
-		label := s.Text()
-		if strings.TrimSpace(label) == "" {
-			label = s.AttrOr("aria-label", s.AttrOr("title", ""))
-		}
-		if !nextWords[normLabel(label)] {
+		if !isNextLink(s) {
 			return true
 		}
 		return try(i, s)
@@ -117,11 +117,67 @@ var nextWords = map[string]bool{
 	"下一页": true, "下一頁": true, "次へ": true, "次のページ": true,
 }
 
+// isNextLink: the link's label (its text, else its aria-label or title)
+// is one of nextWords.
+func isNextLink(s *goquery.Selection) bool {
+	if len(s.Nodes) == 1 && longerThanNextWords(s.Nodes[0]) {
+		return false // most links of a page: headlines, not "Next »"
+	}
+	label := s.Text()
+	if strings.TrimSpace(label) == "" {
+		label = s.AttrOr("aria-label", s.AttrOr("title", ""))
+	}
+	return nextWords[normLabel(label)]
+}
+
+// labelCut is what normLabel trims from a label's ends.
+const labelCut = " »›→>.:…-–—|"
+
+// maxNextRunes is the length of the longest of nextWords, in runes.
+var maxNextRunes = func() int {
+	n := 0
+	for w := range nextWords {
+		n = max(n, utf8.RuneCountInString(w))
+	}
+	return n
+}()
+
+// longerThanNextWords: n's text has more runes than any of nextWords
+// could, after normLabel, without building that text. It counts only
+// runes normLabel keeps wherever they are (neither white space nor
+// labelCut, nor U+FFFD; lower-casing maps a rune to one rune), so it
+// never rejects a label normLabel would make one of nextWords. Its text being non-blank,
+// the link's aria-label or title does not count.
+func longerThanNextWords(n *html.Node) bool {
+	count := 0
+	var over func(*html.Node) bool
+	over = func(n *html.Node) bool {
+		if n.Type == html.TextNode {
+			for _, r := range n.Data {
+				// U+FFFD is not counted: invalid bytes split between two
+				// text nodes may make one rune of the joined label.
+				if r != utf8.RuneError && !unicode.IsSpace(r) && !strings.ContainsRune(labelCut, r) {
+					if count++; count > maxNextRunes {
+						return true
+					}
+				}
+			}
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			if over(c) {
+				return true
+			}
+		}
+		return false
+	}
+	return over(n)
+}
+
 // normLabel lower-cases a link label, folds white space and drops arrows
 // and punctuation around it ("Next page »" → "next page").
 func normLabel(s string) string {
 	s = strings.ToLower(strings.Join(strings.Fields(s), " "))
-	return strings.Trim(s, " »›→>.:…-–—|")
+	return strings.Trim(s, labelCut)
 }
 
 func hasToken(list, tok string) bool {

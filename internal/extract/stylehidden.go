@@ -56,14 +56,7 @@ func styleHidden(doc *goquery.Document) map[string]bool {
 	}
 	shown := map[string]bool{}
 	eachRule(func(selectors, decls string, nested bool) {
-		named := false
-		for name := range hidden {
-			if strings.Contains(selectors, name) {
-				named = true
-				break
-			}
-		}
-		if !named {
+		if !namesAny(selectors, hidden) {
 			return
 		}
 		// Any other rule naming the class or ID (a state, a descendant, a
@@ -188,6 +181,31 @@ func cssNames(sel string) []string {
 		i = j - 1
 	}
 	return out
+}
+
+// namesAny: one of the classes or IDs selectors names (as cssNames reads
+// them) is in set. It looks each name up instead of searching the
+// selectors for every name of set: pages with large style sheets hide
+// hundreds of names.
+func namesAny(selectors string, set map[string]bool) bool {
+	for i := 0; i < len(selectors); i++ {
+		if selectors[i] != '.' && selectors[i] != '#' {
+			continue
+		}
+		j := i + 1
+		for j < len(selectors) && cssNameByte(selectors[j]) {
+			j++
+		}
+		if j > i+1 && set[selectors[i:j]] {
+			return true
+		}
+		i = j - 1
+	}
+	return false
+}
+
+func cssNameByte(c byte) bool {
+	return c == '-' || c == '_' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c > 127
 }
 
 // dropStyleHidden removes the elements of the page's <body> that its own

@@ -96,6 +96,14 @@ func (s *Store) LearnTemplates(ctx context.Context, source string, arts []Templa
 	if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(seq), 0) FROM template_learned WHERE source = ?`, source).Scan(&seq); err != nil {
 		return 0, fmt.Errorf("learn template of %s: %w", source, err)
 	}
+	// Prepared once: a batch upserts a few hundred blocks an article, and
+	// parsing the statement again for each was most of this call's CPU.
+	upsertBlock, err := tx.PrepareContext(ctx, `INSERT INTO template_blocks (source, key, articles, last_seq, sample) VALUES (?1, ?2, 1, ?3, ?4)
+				ON CONFLICT (source, key) DO UPDATE SET articles = template_blocks.articles + 1, last_seq = ?3`)
+	if err != nil {
+		return 0, fmt.Errorf("learn template of %s: %w", source, err)
+	}
+	defer upsertBlock.Close()
 	learned := 0
 	for _, a := range arts {
 		if a.Snapshot != "" && len(a.Dropped) > 0 {
@@ -123,8 +131,7 @@ func (s *Store) LearnTemplates(ctx context.Context, source string, arts []Templa
 				continue
 			}
 			seen[b.Key] = true
-			if _, err := tx.ExecContext(ctx, `INSERT INTO template_blocks (source, key, articles, last_seq, sample) VALUES (?1, ?2, 1, ?3, ?4)
-				ON CONFLICT (source, key) DO UPDATE SET articles = template_blocks.articles + 1, last_seq = ?3`, source, b.Key, seq, b.Sample); err != nil {
+			if _, err := upsertBlock.ExecContext(ctx, source, b.Key, seq, b.Sample); err != nil {
 				return 0, fmt.Errorf("learn template of %s: %w", source, err)
 			}
 		}
