@@ -1,0 +1,150 @@
+package cli_test
+
+import (
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+)
+
+// wpSite is a loopback WordPress-style site for the outside check of
+// template learning: n articles, each with its own paragraphs, and a
+// template (newsletter, author blurb, legal line) that can be changed
+// between polls. Every response differs in its bytes (a counter), so
+// each re-check extracts the page again.
+type wpSite struct {
+	mu       sync.Mutex
+	n        int
+	paras    map[int][]string // article -> its own paragraphs
+	extra    map[int]string   // article -> raw HTML appended inside the entry content
+	letter   string           // the newsletter box's text
+	noCanon  bool
+	served   atomic.Int64
+	feedFrom int // first article listed in the feed (1-based); 0 = 1
+}
+
+func newWPSite(n int) *wpSite {
+	s := &wpSite{n: n, paras: map[int][]string{}, extra: map[int]string{},
+		letter: "Every Friday, one long read about the past, straight to your inbox. Sign up with your email address below."}
+	for i := 1; i <= n; i++ {
+		for k := 1; k <= 3; k++ {
+			s.paras[i] = append(s.paras[i], fmt.Sprintf("Article %d, paragraph %d: in the year %d the council of the town met again, argued over grain prices, tolls and the upkeep of the walls, and recorded its decisions in a ledger.", i, k, 1300+i*7+k))
+		}
+	}
+	return s
+}
+
+func (s *wpSite) set(f func(s *wpSite)) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	f(s)
+}
+
+func (s *wpSite) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	base := "http://" + r.Host
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if r.URL.Path == "/feed.xml" {
+		w.Header().Set("Content-Type", "application/rss+xml")
+		fmt.Fprint(w, `<?xml version="1.0"?><rss version="2.0"><channel><title>Ledger Notes</title><link>`+base+`/</link>`)
+		for i := 1; i <= s.n; i++ {
+			fmt.Fprintf(w, `<item><title>Ledger %d</title><link>%s/a/%d</link><guid>%s/a/%d</guid></item>`, i, base, i, base, i)
+		}
+		fmt.Fprint(w, `</channel></rss>`)
+		return
+	}
+	var i int
+	if _, err := fmt.Sscanf(r.URL.Path, "/a/%d", &i); err != nil || i < 1 || i > s.n {
+		http.NotFound(w, r)
+		return
+	}
+	var b strings.Builder
+	canon := ""
+	if !s.noCanon {
+		canon = fmt.Sprintf(`<link rel="canonical" href="%s/a/%d">`, base, i)
+	}
+	fmt.Fprintf(&b, `<!DOCTYPE html><html lang="en"><head><title>Ledger %d | Ledger Notes</title>%s</head><body>
+<div class="top"><a href="/">Ledger Notes</a> <a href="/archive">Archive</a></div>
+<article class="post"><h1 class="entry-title">Ledger %d</h1><div class="entry-content">
+`, i, canon, i)
+	for _, p := range s.paras[i] {
+		fmt.Fprintf(&b, "<p>%s</p>\n", p)
+	}
+	b.WriteString(s.extra[i])
+	fmt.Fprintf(&b, `</div>
+<div class="box-a"><p>%s</p></div>
+<div class="box-b"><p>Maria Okafor is a historian of the Atlantic world and writes about ports, ships and the people who worked them.</p></div>
+<p class="small">© 2026 Ledger Notes Ltd. Reproduction in whole or in part without written permission is prohibited.</p>
+</article><!-- served %d --></body></html>`, s.letter, s.served.Add(1))
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	fmt.Fprint(w, b.String())
+}
+
+func newWPFixture(t *testing.T, n int, yaml ...string) (*fixture, *wpSite, string) {
+	t.Helper()
+	f := newFixture(t)
+	site := newWPSite(n)
+	srv := httptest.NewServer(site)
+	t.Cleanup(srv.Close)
+	src := "title: Ledger Notes\nfeed: " + srv.URL + "/feed.xml\nschedule: \"0 * * * *\"\n" + strings.Join(yaml, "")
+	if err := os.WriteFile(filepath.Join(filepath.Dir(f.cfg), "feeds", "ledger.yaml"), []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return f, site, srv.URL
+}
+
+func (f *fixture) fetchLedger(args ...string) (n, rev, unch int) {
+	f.t.Helper()
+	var fetched templateFetchJSON
+	f.runJSON(&fetched, append([]string{"fetch", "ledger", "--json"}, args...)...)
+	s := fetched.Sources[0]
+	if s.Errors != 0 {
+		f.t.Fatalf("fetch errors: %+v", s)
+	}
+	return s.New, s.Revised, s.Unchanged
+}
+
+// A short list of links that is each article's own (its sources, off the
+// site), in the same classed place on every page (WordPress's
+// ul.wp-block-list, kept by a body selector), is not template: each item
+// occurs once. Its place recurring made it "furniture" by shape before.
+func TestTemplateKeepsOwnOffSiteLinkLists(t *testing.T) {
+	f, site, base := newWPFixture(t, 12, "selectors:\n  body: .entry-content\n")
+	site.set(func(s *wpSite) {
+		for i := 1; i <= s.n; i++ {
+			s.extra[i] = fmt.Sprintf(`<h2 class="wp-block-heading">Sources</h2><ul class="wp-block-list"><li><a href="https://books.example/%d">Register of the town council, volume %d</a></li><li><a href="https://books.example/%d-b">Letters of clerk %d, 1340-1355</a></li></ul>`, i, i, i, i)
+		}
+	})
+	f.fetchLedger()
+	var x extractTemplateJSON
+	f.runJSON(&x, "extract", "--format", "json", "--source", "ledger", base+"/a/5")
+	if !strings.Contains(x.Text, "Register of the town council, volume 5") {
+		t.Errorf("an article's own reference (seen once) was dropped as template:\n%s", x.Text)
+	}
+	// A new article's own source is archived.
+	site.set(func(s *wpSite) {
+		s.n = 13
+		s.paras[13] = []string{"Article 13: a new story about the toll bridge and its keepers, told from the accounts of the bridge wardens over forty years."}
+		s.extra[13] = `<ul class="wp-block-list"><li><a href="https://books.example/13">Bridge wardens' accounts, 1390-1430</a></li></ul>`
+	})
+	f.fetchLedger()
+	var list []struct {
+		ID  string `json:"id"`
+		URL string `json:"url"`
+	}
+	f.runJSON(&list, "list", "--source", "ledger", "--json")
+	for _, a := range list {
+		if strings.HasSuffix(a.URL, "/a/13") {
+			var shown map[string]any
+			f.runJSON(&shown, "show", a.ID, "--format", "json")
+			if text, _ := shown["text"].(string); !strings.Contains(text, "Bridge wardens' accounts") {
+				t.Errorf("new article's own reference dropped from its snapshot:\n%s", text)
+			}
+		}
+	}
+}
