@@ -1,6 +1,9 @@
 package cli_test
 
 import (
+	"bytes"
+	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -10,6 +13,9 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
+
+	"annalist/internal/cli"
 )
 
 // wpSite is a loopback WordPress-style site for the outside check of
@@ -24,12 +30,13 @@ type wpSite struct {
 	extra    map[int]string   // article -> raw HTML appended inside the entry content
 	letter   string           // the newsletter box's text
 	noCanon  bool
+	feedLink map[int]string // article -> the link the feed gives, when not /a/N
 	served   atomic.Int64
 	feedFrom int // first article listed in the feed (1-based); 0 = 1
 }
 
 func newWPSite(n int) *wpSite {
-	s := &wpSite{n: n, paras: map[int][]string{}, extra: map[int]string{},
+	s := &wpSite{n: n, paras: map[int][]string{}, extra: map[int]string{}, feedLink: map[int]string{},
 		letter: "Every Friday, one long read about the past, straight to your inbox. Sign up with your email address below."}
 	for i := 1; i <= n; i++ {
 		for k := 1; k <= 3; k++ {
@@ -53,7 +60,11 @@ func (s *wpSite) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/rss+xml")
 		fmt.Fprint(w, `<?xml version="1.0"?><rss version="2.0"><channel><title>Ledger Notes</title><link>`+base+`/</link>`)
 		for i := 1; i <= s.n; i++ {
-			fmt.Fprintf(w, `<item><title>Ledger %d</title><link>%s/a/%d</link><guid>%s/a/%d</guid></item>`, i, base, i, base, i)
+			link := fmt.Sprintf("%s/a/%d", base, i)
+			if l, ok := s.feedLink[i]; ok {
+				link = base + l
+			}
+			fmt.Fprintf(w, `<item><title>Ledger %d</title><link>%s</link><guid>%s</guid></item>`, i, link, link)
 		}
 		fmt.Fprint(w, `</channel></rss>`)
 		return
@@ -76,11 +87,11 @@ func (s *wpSite) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		fmt.Fprintf(&b, "<p>%s</p>\n", p)
 	}
 	b.WriteString(s.extra[i])
-	fmt.Fprintf(&b, `</div>
+	fmt.Fprintf(&b, `
 <div class="box-a"><p>%s</p></div>
 <div class="box-b"><p>Maria Okafor is a historian of the Atlantic world and writes about ports, ships and the people who worked them.</p></div>
 <p class="small">© 2026 Ledger Notes Ltd. Reproduction in whole or in part without written permission is prohibited.</p>
-</article><!-- served %d --></body></html>`, s.letter, s.served.Add(1))
+</div></article><!-- served %d --></body></html>`, s.letter, s.served.Add(1))
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	fmt.Fprint(w, b.String())
 }
@@ -98,10 +109,34 @@ func newWPFixture(t *testing.T, n int, yaml ...string) (*fixture, *wpSite, strin
 	return f, site, srv.URL
 }
 
+// ledgerClock moves on an hour at each poll, as polls do; polls within one
+// second of each other are judged as late captures (store.judgeSame).
+var ledgerClock = struct {
+	sync.Mutex
+	t time.Time
+}{t: time.Now()}
+
 func (f *fixture) fetchLedger(args ...string) (n, rev, unch int) {
 	f.t.Helper()
+	ledgerClock.Lock()
+	ledgerClock.t = ledgerClock.t.Add(time.Hour)
+	now := ledgerClock.t
+	ledgerClock.Unlock()
+	var out, errb bytes.Buffer
+	m := &cli.Main{Stdout: &out, Stderr: &errb, Stdin: strings.NewReader(""), Now: func() time.Time { return now },
+		Getenv: func(k string) string {
+			if k == "ANNALIST_CONFIG" {
+				return f.cfg
+			}
+			return ""
+		}}
+	if code := m.Run(context.Background(), append([]string{"fetch", "ledger", "--json"}, args...)); code != 0 {
+		f.t.Fatalf("fetch: exit %d: %s", code, errb.String())
+	}
 	var fetched templateFetchJSON
-	f.runJSON(&fetched, append([]string{"fetch", "ledger", "--json"}, args...)...)
+	if err := json.Unmarshal(out.Bytes(), &fetched); err != nil {
+		f.t.Fatal(err)
+	}
 	s := fetched.Sources[0]
 	if s.Errors != 0 {
 		f.t.Fatalf("fetch errors: %+v", s)
@@ -146,5 +181,91 @@ func TestTemplateKeepsOwnOffSiteLinkLists(t *testing.T) {
 				t.Errorf("new article's own reference dropped from its snapshot:\n%s", text)
 			}
 		}
+	}
+}
+
+func TestProbeTemplateChange(t *testing.T) {
+	f, site, base := newWPFixture(t, 12)
+	n, r, u := f.fetchLedger()
+	t.Logf("first: new %d rev %d unch %d", n, r, u)
+	n, r, u = f.fetchLedger("--recheck", "all")
+	t.Logf("recheck: new %d rev %d unch %d", n, r, u)
+	var x extractTemplateJSON
+	f.runJSON(&x, "extract", "--format", "json", "--source", "ledger", base+"/a/5")
+	t.Logf("learned %d dropped %+v", x.TemplateLearned, x.Template)
+	site.set(func(s *wpSite) {
+		s.letter = "New: our monthly newsletter, The Ledger Letter, brings you three stories from the archives every month."
+	})
+	n, r, u = f.fetchLedger("--recheck", "all")
+	t.Logf("after newsletter change: new %d rev %d unch %d", n, r, u)
+	n, r, u = f.fetchLedger("--recheck", "all")
+	t.Logf("again: new %d rev %d unch %d", n, r, u)
+	// an update note in many articles, edited in one
+	site.set(func(s *wpSite) {
+		for i := 1; i <= 12; i++ {
+			s.paras[i] = append(s.paras[i], "Update: this article was revised in 2025 to take account of the newly catalogued ledgers.")
+		}
+	})
+	n, r, u = f.fetchLedger("--recheck", "all")
+	t.Logf("note added to all: new %d rev %d unch %d", n, r, u)
+	site.set(func(s *wpSite) {
+		s.paras[3][3] = "Update: this article was revised in 2026 to take account of the newly catalogued ledgers."
+	})
+	n, r, u = f.fetchLedger("--recheck", "all")
+	t.Logf("note edited in 3: new %d rev %d unch %d", n, r, u)
+	{
+		var list []struct {
+			ID  string `json:"id"`
+			URL string `json:"url"`
+		}
+		f.runJSON(&list, "list", "--source", "ledger", "--json")
+		for _, a := range list {
+			if strings.HasSuffix(a.URL, "/a/5") {
+				out, _, _ := f.run("history", a.ID)
+				t.Logf("%s", out)
+				out, _, _ = f.run("history", a.ID, "--json")
+				t.Logf("%s", out)
+				var h []map[string]any
+				f.runJSON(&h, "history", a.ID, "--json")
+				for _, sn := range h[2:] {
+					out, _, _ = f.run("show", sn["id"].(string), "--format", "json")
+					t.Logf("%s", out)
+				}
+			}
+		}
+	}
+	site.set(func(s *wpSite) {
+		s.paras[4] = s.paras[4][:3]
+	})
+	n, r, u = f.fetchLedger("--recheck", "all")
+	t.Logf("note removed from 4: new %d rev %d unch %d", n, r, u)
+	f.runJSON(&x, "extract", "--format", "json", "--source", "ledger", base+"/a/5")
+	t.Logf("learned %d dropped %+v", x.TemplateLearned, x.Template)
+}
+
+// A block new to an archived article is a revision of it, however common
+// on the site's other pages, also when the page is reached through a URL
+// the archive does not know yet (the feed's link changed) and only its
+// canonical URL names the archived article.
+func TestTemplateNewBlockRevisesArticleReachedByNewURL(t *testing.T) {
+	f, site, _ := newWPFixture(t, 12)
+	const note = "Correction: an earlier version of this article gave the wrong year for the council's first meeting in the new hall."
+	site.set(func(s *wpSite) {
+		for i := 1; i <= 8; i++ {
+			s.paras[i] = append(s.paras[i], note)
+		}
+	})
+	if n, _, _ := f.fetchLedger(); n != 12 {
+		t.Fatalf("first poll: %d new", n)
+	}
+	// The note is now template by its counts (8 of 12); article 10 gets it,
+	// and the feed links article 10 with a tracking parameter.
+	site.set(func(s *wpSite) {
+		s.paras[10] = append(s.paras[10], note)
+		s.feedLink[10] = "/a/10?from=feed"
+	})
+	n, rev, unch := f.fetchLedger("--recheck", "none")
+	if n != 0 || rev != 1 {
+		t.Fatalf("the note added to article 10 (reached by a new URL): %d new, %d revised; want 0 new, 1 revised (%d unchanged)", n, rev, unch)
 	}
 }

@@ -200,3 +200,24 @@ func templateOnlyChange(ctx context.Context, drops []extract.TemplateDrop, lates
 	old, err := extract.FingerprintContext(ctx, latest.Title, stripped, latest.HTML, src.IgnoreRE)
 	return err == nil && old == fp
 }
+
+// dropsNewTo reports whether drops (what the template dropped from a page
+// applied as to a new article) hold a block the archived article whose
+// latest snapshot is latest did not have: the page must then be extracted
+// again with that article's prior blocks (PriorBlocks).
+func (h *Harvester) dropsNewTo(ctx context.Context, drops []extract.TemplateDrop, latest *store.Snapshot) (bool, error) {
+	ts, ok := h.Store.(TemplateStore)
+	if !ok || len(drops) == 0 {
+		return false, nil
+	}
+	t := &extract.Template{}
+	if err := PriorBlocks(ctx, ts, t, latest); err != nil {
+		return false, fmt.Errorf("template of %s: %w", latest.ID, err)
+	}
+	for _, d := range drops {
+		if !t.Prior[d.TextKey] {
+			return true, nil
+		}
+	}
+	return false, nil
+}
