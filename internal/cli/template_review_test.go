@@ -269,3 +269,19 @@ func TestTemplateNewBlockRevisesArticleReachedByNewURL(t *testing.T) {
 		t.Fatalf("the note added to article 10 (reached by a new URL): %d new, %d revised; want 0 new, 1 revised (%d unchanged)", n, rev, unch)
 	}
 }
+
+func TestProbeOrdering(t *testing.T) {
+	for _, n := range []int{3, 10, 50} {
+		f, _, base := newWPFixture(t, n)
+		a, r, u := f.fetchLedger()
+		var hits []map[string]any
+		f.runJSON(&hits, "search", "Friday", "--limit", "1000", "--json")
+		t.Logf("n=%d first: new %d rev %d unch %d; snapshots with the newsletter: %d", n, a, r, u, len(hits))
+		a, r, u = f.fetchLedger("--recheck", "all")
+		f.runJSON(&hits, "search", "Friday", "--limit", "1000", "--json")
+		t.Logf("n=%d recheck: new %d rev %d unch %d; snapshots with the newsletter: %d", n, a, r, u, len(hits))
+		var x extractTemplateJSON
+		f.runJSON(&x, "extract", "--format", "json", "--source", "ledger", base+"/a/1")
+		t.Logf("learned %d dropped %d", x.TemplateLearned, len(x.Template))
+	}
+}

@@ -87,6 +87,19 @@ func (s *Store) LearnTemplates(ctx context.Context, source string, arts []Templa
 	if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(seq), 0) FROM template_learned WHERE source = ?`, source).Scan(&seq); err != nil {
 		return 0, fmt.Errorf("learn template of %s: %w", source, err)
 	}
+	// Prepared once a batch: an article adds some twenty blocks, and
+	// parsing the statement again for each cost as much as running it.
+	insLearned, err := tx.PrepareContext(ctx, `INSERT INTO template_learned (source, url, seq) VALUES (?, ?, ?) ON CONFLICT (source, url) DO NOTHING`)
+	if err != nil {
+		return 0, fmt.Errorf("learn template of %s: %w", source, err)
+	}
+	defer insLearned.Close()
+	upBlock, err := tx.PrepareContext(ctx, `INSERT INTO template_blocks (source, key, articles, last_seq, sample) VALUES (?1, ?2, 1, ?3, ?4)
+		ON CONFLICT (source, key) DO UPDATE SET articles = template_blocks.articles + 1, last_seq = ?3`)
+	if err != nil {
+		return 0, fmt.Errorf("learn template of %s: %w", source, err)
+	}
+	defer upBlock.Close()
 	learned := 0
 	for _, a := range arts {
 		if a.Snapshot != "" && len(a.Dropped) > 0 {
@@ -99,7 +112,7 @@ func (s *Store) LearnTemplates(ctx context.Context, source string, arts []Templa
 		if a.URL == "" || len(a.Blocks) == 0 {
 			continue
 		}
-		res, err := tx.ExecContext(ctx, `INSERT INTO template_learned (source, url, seq) VALUES (?, ?, ?) ON CONFLICT (source, url) DO NOTHING`, source, a.URL, seq+1)
+		res, err := insLearned.ExecContext(ctx, source, a.URL, seq+1)
 		if err != nil {
 			return 0, fmt.Errorf("learn template of %s: %w", source, err)
 		}
@@ -114,8 +127,7 @@ func (s *Store) LearnTemplates(ctx context.Context, source string, arts []Templa
 				continue
 			}
 			seen[b.Key] = true
-			if _, err := tx.ExecContext(ctx, `INSERT INTO template_blocks (source, key, articles, last_seq, sample) VALUES (?1, ?2, 1, ?3, ?4)
-				ON CONFLICT (source, key) DO UPDATE SET articles = template_blocks.articles + 1, last_seq = ?3`, source, b.Key, seq, b.Sample); err != nil {
+			if _, err := upBlock.ExecContext(ctx, source, b.Key, seq, b.Sample); err != nil {
 				return 0, fmt.Errorf("learn template of %s: %w", source, err)
 			}
 		}
