@@ -193,7 +193,7 @@ func (h *Harvester) examine(ctx context.Context, src *config.Source, g *gathered
 	if g.priorOf != nil {
 		tmplFor = g.priorOf
 	}
-	tmpl, err := h.template(ctx, src, tmplFor)
+	tmpl, tmplLatest, err := h.template(ctx, src, tmplFor)
 	if err != nil {
 		return err
 	}
@@ -267,9 +267,12 @@ func (h *Harvester) examine(ctx context.Context, src *config.Source, g *gathered
 		judged = f.Named
 	}
 	if judged != nil {
-		latest, err := h.Store.LatestSnapshot(ctx, judged.ID)
-		if err != nil && !errors.Is(err, store.ErrNotFound) {
-			return fmt.Errorf("latest snapshot of %s: %w", judged.ID, err)
+		latest := tmplLatest // read for the template already (nil if not)
+		if latest == nil || latest.ArticleID != judged.ID {
+			latest, err = h.Store.LatestSnapshot(ctx, judged.ID)
+			if err != nil && !errors.Is(err, store.ErrNotFound) {
+				return fmt.Errorf("latest snapshot of %s: %w", judged.ID, err)
+			}
 		}
 		if latest != nil {
 			fp := latest.Fingerprint

@@ -61,30 +61,32 @@ func PriorBlocks(ctx context.Context, st TemplateStore, t *extract.Template, lat
 }
 
 // template loads src's template for a page of known (nil: a new
-// article); nil without learning.
-func (h *Harvester) template(ctx context.Context, src *config.Source, known *store.Article) (*extract.Template, error) {
+// article); nil without learning. It also returns known's latest snapshot
+// when it read it (examine compares the page with it: read once, since
+// reading a snapshot decompresses its text and HTML).
+func (h *Harvester) template(ctx context.Context, src *config.Source, known *store.Article) (*extract.Template, *store.Snapshot, error) {
 	ts, ok := h.Store.(TemplateStore)
 	if !ok || h.NoTemplates {
-		return nil, nil
+		return nil, nil, nil
 	}
 	t, err := h.cachedTemplate(ctx, ts, src.Name)
 	if err != nil {
-		return nil, fmt.Errorf("load the template of %s: %w", src.Name, err)
+		return nil, nil, fmt.Errorf("load the template of %s: %w", src.Name, err)
 	}
 	if t == nil || known == nil {
-		return t, nil
+		return t, nil, nil
 	}
 	latest, err := h.Store.LatestSnapshot(ctx, known.ID)
 	if errors.Is(err, store.ErrNotFound) {
-		return t, nil
+		return t, nil, nil
 	}
 	if err != nil {
-		return nil, fmt.Errorf("latest snapshot of %s: %w", known.ID, err)
+		return nil, nil, fmt.Errorf("latest snapshot of %s: %w", known.ID, err)
 	}
 	if err := PriorBlocks(ctx, ts, t, latest); err != nil {
-		return nil, fmt.Errorf("template of %s: %w", src.Name, err)
+		return nil, nil, fmt.Errorf("template of %s: %w", src.Name, err)
 	}
-	return t, nil
+	return t, latest, nil
 }
 
 // learnBatch: what archived articles add to their source's statistics is
