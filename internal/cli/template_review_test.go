@@ -248,7 +248,7 @@ func TestProbeTemplateChange(t *testing.T) {
 // the archive does not know yet (the feed's link changed) and only its
 // canonical URL names the archived article.
 func TestTemplateNewBlockRevisesArticleReachedByNewURL(t *testing.T) {
-	f, site, _ := newWPFixture(t, 12)
+	f, site, base := newWPFixture(t, 12)
 	const note = "Correction: an earlier version of this article gave the wrong year for the council's first meeting in the new hall."
 	site.set(func(s *wpSite) {
 		for i := 1; i <= 8; i++ {
@@ -264,9 +264,28 @@ func TestTemplateNewBlockRevisesArticleReachedByNewURL(t *testing.T) {
 		s.paras[10] = append(s.paras[10], note)
 		s.feedLink[10] = "/a/10?from=feed"
 	})
+	var x extractTemplateJSON
+	f.runJSON(&x, "extract", "--format", "json", "--source", "ledger", base+"/a/10?from=feed")
+	if !strings.Contains(x.Text, note) {
+		t.Errorf("extract --source drops the note new to article 10:\n%s", x.Text)
+	}
 	n, rev, unch := f.fetchLedger("--recheck", "none")
 	if n != 0 || rev != 1 {
 		t.Fatalf("the note added to article 10 (reached by a new URL): %d new, %d revised; want 0 new, 1 revised (%d unchanged)", n, rev, unch)
+	}
+	var list []struct {
+		ID  string `json:"id"`
+		URL string `json:"url"`
+	}
+	f.runJSON(&list, "list", "--source", "ledger", "--json")
+	for _, a := range list {
+		if strings.HasSuffix(a.URL, "/a/10") {
+			var h []map[string]any
+			f.runJSON(&h, "history", a.ID, "--json")
+			if fp := h[len(h)-1]["fingerprint"]; fp != x.Fingerprint {
+				t.Errorf("extract --source gave fingerprint %s, fetch stored %v", x.Fingerprint, fp)
+			}
+		}
 	}
 }
 
