@@ -102,3 +102,32 @@ func TestLearnTemplateIsBounded(t *testing.T) {
 		t.Error("the newest article's blocks were evicted")
 	}
 }
+
+// A block seen in one article keeps no sample (nothing reads it, and such
+// rows are most of the bounded statistics); from its second article on it
+// has one.
+func TestLearnTemplateSampleFromSecondArticle(t *testing.T) {
+	ctx := context.Background()
+	s := MustOpen(t)
+	learnAll(t, s, []int{1, 2}, map[int][]TemplateBlock{
+		1: {{Key: "tfooter", Sample: "© footer"}, {Key: "town1", Sample: "article one's own paragraph"}},
+		2: {{Key: "tfooter", Sample: "© footer"}, {Key: "town2", Sample: "article two's own paragraph"}},
+	})
+	got := map[string]string{}
+	rows, err := s.rdb.QueryContext(ctx, `SELECT key, sample FROM template_blocks WHERE source = 'src'`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var k, v string
+		if err := rows.Scan(&k, &v); err != nil {
+			t.Fatal(err)
+		}
+		got[k] = v
+	}
+	want := map[string]string{"tfooter": "© footer", "town1": "", "town2": ""}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("samples = %q, want %q", got, want)
+	}
+}
