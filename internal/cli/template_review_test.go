@@ -59,7 +59,10 @@ func (s *wpSite) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.URL.Path == "/feed.xml" {
 		w.Header().Set("Content-Type", "application/rss+xml")
 		fmt.Fprint(w, `<?xml version="1.0"?><rss version="2.0"><channel><title>Ledger Notes</title><link>`+base+`/</link>`)
-		for i := 1; i <= s.n; i++ {
+		from, to := 1, s.n
+		fmt.Sscan(r.URL.Query().Get("from"), &from)
+		fmt.Sscan(r.URL.Query().Get("to"), &to)
+		for i := from; i <= to; i++ {
 			link := fmt.Sprintf("%s/a/%d", base, i)
 			if l, ok := s.feedLink[i]; ok {
 				link = base + l
@@ -287,5 +290,47 @@ func TestTemplateNewBlockRevisesArticleReachedByNewURL(t *testing.T) {
 				t.Errorf("extract --source gave fingerprint %s, fetch stored %v", x.Fingerprint, fp)
 			}
 		}
+	}
+}
+
+// Two sources on one host learn apart: the blurb every article of one
+// carries is furniture there, and stays text in the two articles of the
+// other source that quote it.
+func TestTemplateTwoSourcesOneHost(t *testing.T) {
+	f, site, base := newWPFixture(t, 24)
+	const blurb = "Maria Okafor is a historian of the Atlantic world and writes about ports, ships and the people who worked them."
+	site.set(func(s *wpSite) {
+		for i := 13; i <= 24; i++ {
+			s.paras[i] = append(s.paras[i], "Ledger Notes Weekly is the letter of the second desk; it reviews one new book on town history each week.")
+		}
+		s.paras[13] = append(s.paras[13], blurb)
+		s.paras[14] = append(s.paras[14], blurb)
+	})
+	dir := filepath.Join(filepath.Dir(f.cfg), "feeds")
+	// Source ledger lists articles 1-12 only; source desk2 13-24, on the same host.
+	if err := os.WriteFile(filepath.Join(dir, "ledger.yaml"), []byte("title: Ledger Notes\nfeed: "+base+"/feed.xml?from=1&to=12\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "desk2.yaml"), []byte("title: Second desk\nfeed: "+base+"/feed.xml?from=13&to=24\nselectors:\n  body: .entry-content\n  remove: [.box-b]\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var fetched templateFetchJSON
+	f.runJSON(&fetched, "fetch", "ledger", "desk2", "--json")
+	for _, s := range fetched.Sources {
+		if s.New != 12 || s.Errors != 0 {
+			t.Fatalf("fetch: %+v", fetched)
+		}
+	}
+	var a, b extractTemplateJSON
+	f.runJSON(&a, "extract", "--format", "json", "--source", "ledger", base+"/a/5")
+	f.runJSON(&b, "extract", "--format", "json", "--source", "desk2", base+"/a/13")
+	if a.TemplateLearned != 12 || b.TemplateLearned != 12 || strings.Contains(a.Text, blurb) {
+		t.Fatalf("ledger: learned %d, blurb dropped %v; desk2 learned %d", a.TemplateLearned, !strings.Contains(a.Text, blurb), b.TemplateLearned)
+	}
+	if !strings.Contains(b.Text, blurb) {
+		t.Errorf("the blurb quoted in 2 of desk2's 12 articles was dropped there as the other source's template:\n%s", b.Text)
+	}
+	if strings.Contains(b.Text, "Ledger Notes Weekly is the letter") {
+		t.Errorf("desk2's own furniture kept:\n%s", b.Text)
 	}
 }
