@@ -30,6 +30,7 @@ type wpSite struct {
 	extra    map[int]string   // article -> raw HTML appended inside the entry content
 	letter   string           // the newsletter box's text
 	noCanon  bool
+	moved    bool // /a/N answers 301 to /b/N, whose canonical URL it is
 	feedLink map[int]string // article -> the link the feed gives, when not /a/N
 	served   atomic.Int64
 	feedFrom int // first article listed in the feed (1-based); 0 = 1
@@ -73,14 +74,22 @@ func (s *wpSite) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var i int
-	if _, err := fmt.Sscanf(r.URL.Path, "/a/%d", &i); err != nil || i < 1 || i > s.n {
+	prefix := "a"
+	if s.moved {
+		if _, err := fmt.Sscanf(r.URL.Path, "/a/%d", &i); err == nil {
+			http.Redirect(w, r, fmt.Sprintf("/b/%d", i), http.StatusMovedPermanently)
+			return
+		}
+		prefix = "b"
+	}
+	if _, err := fmt.Sscanf(r.URL.Path, "/"+prefix+"/%d", &i); err != nil || i < 1 || i > s.n {
 		http.NotFound(w, r)
 		return
 	}
 	var b strings.Builder
 	canon := ""
 	if !s.noCanon {
-		canon = fmt.Sprintf(`<link rel="canonical" href="%s/a/%d">`, base, i)
+		canon = fmt.Sprintf(`<link rel="canonical" href="%s/%s/%d">`, base, prefix, i)
 	}
 	fmt.Fprintf(&b, `<!DOCTYPE html><html lang="en"><head><title>Ledger %d | Ledger Notes</title>%s</head><body>
 <div class="top"><a href="/">Ledger Notes</a> <a href="/archive">Archive</a></div>
@@ -332,5 +341,28 @@ func TestTemplateTwoSourcesOneHost(t *testing.T) {
 	}
 	if strings.Contains(b.Text, "Ledger Notes Weekly is the letter") {
 		t.Errorf("desk2's own furniture kept:\n%s", b.Text)
+	}
+}
+
+// An article counts once in its source's statistics, also when it moves
+// to a new URL with new text (a revision under a new canonical URL).
+func TestTemplateMovedArticlesCountOnce(t *testing.T) {
+	f, site, base := newWPFixture(t, 12)
+	if n, _, _ := f.fetchLedger(); n != 12 {
+		t.Fatalf("first poll: %d new", n)
+	}
+	site.set(func(s *wpSite) {
+		s.moved = true
+		for i := 1; i <= s.n; i++ {
+			s.paras[i] = append(s.paras[i], fmt.Sprintf("Added when the site moved: a note on ledger %d and where its pages are kept now.", i))
+		}
+	})
+	if n, rev, _ := f.fetchLedger("--recheck", "all"); n != 0 || rev != 12 {
+		t.Fatalf("moved with new text: %d new, %d revised; want 0, 12", n, rev)
+	}
+	var x extractTemplateJSON
+	f.runJSON(&x, "extract", "--format", "json", "--source", "ledger", base+"/b/5")
+	if x.TemplateLearned != 12 {
+		t.Errorf("after 12 articles moved, the statistics count %d articles, want 12", x.TemplateLearned)
 	}
 }

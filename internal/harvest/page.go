@@ -415,7 +415,7 @@ func (h *Harvester) record(ctx context.Context, src *config.Source, g *gathered,
 	}
 	pr.ArticleID, pr.Outcome, pr.SnapshotID = saved.ArticleID, saved.Outcome, saved.SnapshotID
 	if saved.SnapshotID != "" {
-		h.learn(ctx, src, page.Canonical, saved.SnapshotID, art)
+		h.learn(ctx, src, page.Canonical, saved.ArticleID, saved.SnapshotID, art)
 	}
 	pr.Moved, pr.Back = v.MovedFrom != "", v.Back
 	for _, w := range art.Warnings {

@@ -98,11 +98,11 @@ const learnBatch = 32
 // its source's template: its blocks (learned from once per article), and
 // the blocks its page dropped as template (for PriorBlocks). Losing it (a
 // crash before the flush) costs learning, never a capture.
-func (h *Harvester) learn(ctx context.Context, src *config.Source, canonical, snapshot string, art *extract.Result) {
+func (h *Harvester) learn(ctx context.Context, src *config.Source, canonical, articleID, snapshot string, art *extract.Result) {
 	if _, ok := h.Store.(TemplateStore); !ok || h.NoTemplates || src.Name == ManualSource || art == nil {
 		return
 	}
-	l := store.TemplateLearning{URL: canonical, Snapshot: snapshot}
+	l := store.TemplateLearning{URL: canonical, Article: articleID, Snapshot: snapshot}
 	for _, b := range art.Blocks {
 		l.Blocks = append(l.Blocks, store.TemplateBlock{Key: b.Key, Sample: b.Sample})
 	}

@@ -55,6 +55,10 @@ func (s *Store) TemplateBlocks(ctx context.Context, source string, minArticles i
 // source's template statistics.
 type TemplateLearning struct {
 	URL      string          // the article's canonical URL: it is learned from once
+	// Article, when set, is the article's ID, which names it across moves:
+	// the article is then learned from once by its ID (and not at all when
+	// its URL was learned from, as archives learned by URL alone).
+	Article string
 	Blocks   []TemplateBlock // its body's blocks (duplicate keys count once)
 	Snapshot string          // the snapshot stored; "" = none
 	Dropped  []string        // text keys of the blocks its page dropped as template
@@ -116,7 +120,19 @@ func (s *Store) LearnTemplates(ctx context.Context, source string, arts []Templa
 		if a.URL == "" || len(a.Blocks) == 0 {
 			continue
 		}
-		res, err := insLearned.ExecContext(ctx, source, a.URL, seq+1)
+		key := a.URL
+		if a.Article != "" {
+			key = "article:" + a.Article
+			var one int
+			err := tx.QueryRowContext(ctx, `SELECT 1 FROM template_learned WHERE source = ? AND url = ?`, source, a.URL).Scan(&one)
+			if err == nil {
+				continue // learned from by its URL before
+			}
+			if !errors.Is(err, sql.ErrNoRows) {
+				return 0, fmt.Errorf("learn template of %s: %w", source, err)
+			}
+		}
+		res, err := insLearned.ExecContext(ctx, source, key, seq+1)
 		if err != nil {
 			return 0, fmt.Errorf("learn template of %s: %w", source, err)
 		}

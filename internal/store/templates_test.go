@@ -131,3 +131,32 @@ func TestLearnTemplateSampleFromSecondArticle(t *testing.T) {
 		t.Errorf("samples = %q, want %q", got, want)
 	}
 }
+
+// An article named by its ID counts once across moves (a new canonical
+// URL), and an article learned from by its URL alone (before IDs were
+// used) is not learned from again.
+func TestLearnTemplatesOncePerArticleAcrossMoves(t *testing.T) {
+	ctx := context.Background()
+	s := MustOpen(t)
+	blocks := []TemplateBlock{{Key: "tfooter", Sample: "© footer"}}
+	if _, err := s.LearnTemplate(ctx, "src", "https://example.com/legacy", blocks); err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range []TemplateLearning{
+		{URL: "https://example.com/a/1", Article: "aaaaaaaaaaaa", Blocks: blocks},
+		{URL: "https://example.com/b/1", Article: "aaaaaaaaaaaa", Blocks: blocks}, // moved
+		{URL: "https://example.com/legacy", Article: "bbbbbbbbbbbb", Blocks: blocks},
+		{URL: "https://example.com/c/2", Article: "cccccccccccc", Blocks: blocks},
+	} {
+		if _, err := s.LearnTemplates(ctx, "src", []TemplateLearning{l}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	learned, got, err := s.TemplateBlocks(ctx, "src", 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if learned != 3 || len(got) != 1 || got[0].Articles != 3 {
+		t.Errorf("learned from %d articles, blocks %+v; want 3 articles, the footer in 3", learned, got)
+	}
+}
