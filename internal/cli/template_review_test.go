@@ -30,7 +30,7 @@ type wpSite struct {
 	extra    map[int]string   // article -> raw HTML appended inside the entry content
 	letter   string           // the newsletter box's text
 	noCanon  bool
-	moved    bool // /a/N answers 301 to /b/N, whose canonical URL it is
+	moved    bool           // /a/N answers 301 to /b/N, whose canonical URL it is
 	feedLink map[int]string // article -> the link the feed gives, when not /a/N
 	served   atomic.Int64
 	feedFrom int // first article listed in the feed (1-based); 0 = 1

@@ -54,11 +54,11 @@ func (s *Store) TemplateBlocks(ctx context.Context, source string, minArticles i
 // TemplateLearning is what one archived article of a source adds to the
 // source's template statistics.
 type TemplateLearning struct {
-	URL      string          // the article's canonical URL: it is learned from once
+	URL string // the article's canonical URL: it is learned from once
 	// Article, when set, is the article's ID, which names it across moves:
 	// the article is then learned from once by its ID (and not at all when
 	// its URL was learned from, as archives learned by URL alone).
-	Article string
+	Article  string
 	Blocks   []TemplateBlock // its body's blocks (duplicate keys count once)
 	Snapshot string          // the snapshot stored; "" = none
 	Dropped  []string        // text keys of the blocks its page dropped as template
