@@ -111,6 +111,17 @@ func runExtract(ctx context.Context, m *Main, args []string) error {
 	if err != nil {
 		return within(arg, err)
 	}
+	if t := rules.Template; t != nil && t.Prior == nil && len(art.Template) > 0 && art.CanonicalURL != "" && art.CanonicalURL != base {
+		// A page at a URL the archive does not know may name an archived
+		// article by its canonical URL: fetch then drops only the blocks
+		// that article already had (harvest examine), and so does this.
+		if named := m.sourceTemplate(ctx, cfg, src.Name, art.CanonicalURL); named != nil && named.Prior != nil {
+			rules.Template = named
+			if art, err = extract.ArticleContext(ectx, page, base, rules); err != nil {
+				return within(arg, err)
+			}
+		}
+	}
 	if art.NextErr != nil {
 		return within(arg, art.NextErr)
 	}

@@ -93,7 +93,7 @@ func ArticleContext(ctx context.Context, page []byte, pageURL string, rules Rule
 	if err != nil {
 		return nil, err
 	}
-	applyTemplate(bodyNodes, rules.Template, res)
+	applyTemplate(bodyNodes, base, rules.Template, res)
 	if err := finishBody(ctx, bodyNodes, base, res); err != nil {
 		return nil, err
 	}

@@ -3,6 +3,7 @@ package extract
 import (
 	"fmt"
 	"hash/fnv"
+	"net/url"
 	"sort"
 	"strconv"
 	"strings"
@@ -113,13 +114,13 @@ type leafBlock struct {
 
 // applyTemplate computes the body's blocks (res.Blocks, for learning) and
 // drops those t says are furniture (res.Template).
-func applyTemplate(bodyNodes []*html.Node, t *Template, res *Result) {
+func applyTemplate(bodyNodes []*html.Node, base *url.URL, t *Template, res *Result) {
 	if t == nil {
 		return
 	}
 	var leaves []leafBlock
 	for _, root := range bodyNodes {
-		collectLeaves(root, root, &leaves)
+		collectLeaves(root, root, base, &leaves)
 	}
 	seen := map[string]bool{}
 	total, drop := 0, 0
@@ -174,14 +175,14 @@ func isBodyNode(n *html.Node, bodyNodes []*html.Node) bool {
 
 // collectLeaves appends the leaf blocks under n (in document order) with
 // their keys, and reports whether n's subtree holds a block element.
-func collectLeaves(root, n *html.Node, out *[]leafBlock) bool {
+func collectLeaves(root, n *html.Node, base *url.URL, out *[]leafBlock) bool {
 	if n.Type != html.ElementNode || invisibleTags[n.Data] {
 		return false
 	}
 	mark := len(*out)
 	hasBlock := false
 	for c := n.FirstChild; c != nil; c = c.NextSibling {
-		if collectLeaves(root, c, out) {
+		if collectLeaves(root, c, base, out) {
 			hasBlock = true
 		}
 	}
@@ -196,7 +197,7 @@ func collectLeaves(root, n *html.Node, out *[]leafBlock) bool {
 		return true
 	}
 	lb := leafBlock{n: n, text: text, keys: []Block{{Key: "t" + hash64(strings.ToLower(text)), Sample: shorten(text)}}}
-	if place := shapePlace(root, n, text); place != "" {
+	if place := shapePlace(root, n, base, text); place != "" {
 		lb.keys = append(lb.keys, Block{Key: "s" + hash64(place), Sample: shorten(place + " (links)")})
 	}
 	*out = append(*out, lb)
@@ -204,10 +205,13 @@ func collectLeaves(root, n *html.Node, out *[]leafBlock) bool {
 }
 
 // shapePlace is where a short, mostly-link block sits ("div.related >
-// div.card > h3"), or "" when it is not such a block or its place names no
-// class to recognise it by.
-func shapePlace(root, n *html.Node, text string) string {
-	if n.Data == "p" || utf8.RuneCountInString(text) > shapeTextMax || linkShare(n) < shapeLinkShare {
+// div.card > h3"), or "" when it is not such a block, its place names no
+// class to recognise it by, or it links off the site: a related card
+// names another article of the site, while a short list of links to
+// other sites in the same place on every page is each article's own
+// sources (its texts occur once each and must stay).
+func shapePlace(root, n *html.Node, base *url.URL, text string) string {
+	if n.Data == "p" || utf8.RuneCountInString(text) > shapeTextMax || linkShare(n) < shapeLinkShare || !linksOnSite(n, base) {
 		return ""
 	}
 	if n.Parent != nil && elementCount(n.Parent) > shapeMaxSibs {
@@ -233,6 +237,29 @@ func shapePlace(root, n *html.Node, text string) string {
 		parts[i], parts[j] = parts[j], parts[i]
 	}
 	return strings.Join(parts, " > ")
+}
+
+// linksOnSite reports whether every link under n leads to base's site
+// (a relative link does; "www." aside).
+func linksOnSite(n *html.Node, base *url.URL) bool {
+	if base == nil {
+		return true
+	}
+	site := strings.TrimPrefix(strings.ToLower(base.Hostname()), "www.")
+	if n.Type == html.ElementNode && n.Data == "a" {
+		if href := strings.TrimSpace(attr(n, "href")); href != "" {
+			u, err := base.Parse(href)
+			if err != nil || strings.TrimPrefix(strings.ToLower(u.Hostname()), "www.") != site {
+				return false
+			}
+		}
+	}
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		if !linksOnSite(c, base) {
+			return false
+		}
+	}
+	return true
 }
 
 func elementCount(n *html.Node) int {

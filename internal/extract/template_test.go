@@ -132,3 +132,32 @@ func TestTemplateKeepsBlocksNewToTheArticle(t *testing.T) {
 		}
 	}
 }
+
+// A short block of links is known by its place only when its links stay
+// on the site (a related card); links to other sites in the same place on
+// every page are each article's own sources, known by their text alone.
+func TestTemplateShapeKeysOnlyForLinksOnTheSite(t *testing.T) {
+	for _, c := range []struct {
+		name, card9, card10 string
+		want                int
+	}{
+		{"both cards off the site", "https://books.example/9", "https://books.example/10", 0},
+		{"one card off the site, one on www. of the page's host", "https://books.example/9", "//www.example.com/a/10", 1},
+		{"both on the site", "/a/9", "/a/10", 1},
+	} {
+		page := strings.NewReplacer(`href="/a/9"`, `href="`+c.card9+`"`, `href="/a/10"`, `href="`+c.card10+`"`).Replace(templatePage)
+		res, err := Article([]byte(page), "https://example.com/a/1", Rules{Template: &Template{}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		shapes := 0
+		for _, b := range res.Blocks {
+			if strings.HasPrefix(b.Key, "s") {
+				shapes++
+			}
+		}
+		if shapes != c.want {
+			t.Errorf("%s: %d shape keys, want %d: %+v", c.name, shapes, c.want, res.Blocks)
+		}
+	}
+}

@@ -138,6 +138,9 @@ type gathered struct {
 	key      string           // body key ("" = none)
 	declared string           // off-site rel=canonical, canonicalised
 	more     []store.Response // a paginated article's later pages (pages.go)
+	// priorOf is the archived article the template was applied for when
+	// it is not known: the one the page turned out to name (examine).
+	priorOf *store.Article
 }
 
 // gather fetches the page and finds out what decide needs: the response,
@@ -186,7 +189,11 @@ func (h *Harvester) examine(ctx context.Context, src *config.Source, g *gathered
 		// The next page is found in the parse extraction makes (morePages).
 		rules.Next = &extract.NextRules{Selector: src.Selectors.NextPage}
 	}
-	tmpl, err := h.template(ctx, src, known)
+	tmplFor := known
+	if g.priorOf != nil {
+		tmplFor = g.priorOf
+	}
+	tmpl, tmplLatest, err := h.template(ctx, src, tmplFor)
 	if err != nil {
 		return err
 	}
@@ -260,9 +267,12 @@ func (h *Harvester) examine(ctx context.Context, src *config.Source, g *gathered
 		judged = f.Named
 	}
 	if judged != nil {
-		latest, err := h.Store.LatestSnapshot(ctx, judged.ID)
-		if err != nil && !errors.Is(err, store.ErrNotFound) {
-			return fmt.Errorf("latest snapshot of %s: %w", judged.ID, err)
+		latest := tmplLatest // read for the template already (nil if not)
+		if latest == nil || latest.ArticleID != judged.ID {
+			latest, err = h.Store.LatestSnapshot(ctx, judged.ID)
+			if err != nil && !errors.Is(err, store.ErrNotFound) {
+				return fmt.Errorf("latest snapshot of %s: %w", judged.ID, err)
+			}
 		}
 		if latest != nil {
 			fp := latest.Fingerprint
@@ -275,6 +285,20 @@ func (h *Harvester) examine(ctx context.Context, src *config.Source, g *gathered
 				}
 			}
 			f.Latest = &Latest{ID: latest.ID, Fingerprint: fp, Words: latest.Words, RevisionDate: latest.RevisionDate}
+			if g.priorOf == nil && (tmplFor == nil || tmplFor.ID != judged.ID) {
+				// The template was applied as to a new article (or another
+				// one), yet the page names an archived article: only blocks
+				// that article already had may be dropped, so a block new to
+				// it (a correction common on the site) stays a revision.
+				redo, err := h.dropsNewTo(ctx, art.Template, latest)
+				if err != nil {
+					return err
+				}
+				if redo {
+					g.priorOf = judged
+					return h.examine(ctx, src, g)
+				}
+			}
 			if fp != f.Page.Fingerprint && len(art.Template) > 0 && templateOnlyChange(ectx, art.Template, latest, f.Page.Fingerprint, src) {
 				// Blocks that became furniture since the snapshot was
 				// stored are no revision: the page is what was stored.
@@ -391,7 +415,7 @@ func (h *Harvester) record(ctx context.Context, src *config.Source, g *gathered,
 	}
 	pr.ArticleID, pr.Outcome, pr.SnapshotID = saved.ArticleID, saved.Outcome, saved.SnapshotID
 	if saved.SnapshotID != "" {
-		h.learn(ctx, src, page.Canonical, saved.SnapshotID, art)
+		h.learn(ctx, src, page.Canonical, saved.ArticleID, saved.SnapshotID, art)
 	}
 	pr.Moved, pr.Back = v.MovedFrom != "", v.Back
 	for _, w := range art.Warnings {

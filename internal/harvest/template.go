@@ -61,30 +61,32 @@ func PriorBlocks(ctx context.Context, st TemplateStore, t *extract.Template, lat
 }
 
 // template loads src's template for a page of known (nil: a new
-// article); nil without learning.
-func (h *Harvester) template(ctx context.Context, src *config.Source, known *store.Article) (*extract.Template, error) {
+// article); nil without learning. It also returns known's latest snapshot
+// when it read it (examine compares the page with it: read once, since
+// reading a snapshot decompresses its text and HTML).
+func (h *Harvester) template(ctx context.Context, src *config.Source, known *store.Article) (*extract.Template, *store.Snapshot, error) {
 	ts, ok := h.Store.(TemplateStore)
 	if !ok || h.NoTemplates {
-		return nil, nil
+		return nil, nil, nil
 	}
 	t, err := h.cachedTemplate(ctx, ts, src.Name)
 	if err != nil {
-		return nil, fmt.Errorf("load the template of %s: %w", src.Name, err)
+		return nil, nil, fmt.Errorf("load the template of %s: %w", src.Name, err)
 	}
 	if t == nil || known == nil {
-		return t, nil
+		return t, nil, nil
 	}
 	latest, err := h.Store.LatestSnapshot(ctx, known.ID)
 	if errors.Is(err, store.ErrNotFound) {
-		return t, nil
+		return t, nil, nil
 	}
 	if err != nil {
-		return nil, fmt.Errorf("latest snapshot of %s: %w", known.ID, err)
+		return nil, nil, fmt.Errorf("latest snapshot of %s: %w", known.ID, err)
 	}
 	if err := PriorBlocks(ctx, ts, t, latest); err != nil {
-		return nil, fmt.Errorf("template of %s: %w", src.Name, err)
+		return nil, nil, fmt.Errorf("template of %s: %w", src.Name, err)
 	}
-	return t, nil
+	return t, latest, nil
 }
 
 // learnBatch: what archived articles add to their source's statistics is
@@ -96,11 +98,11 @@ const learnBatch = 32
 // its source's template: its blocks (learned from once per article), and
 // the blocks its page dropped as template (for PriorBlocks). Losing it (a
 // crash before the flush) costs learning, never a capture.
-func (h *Harvester) learn(ctx context.Context, src *config.Source, canonical, snapshot string, art *extract.Result) {
+func (h *Harvester) learn(ctx context.Context, src *config.Source, canonical, articleID, snapshot string, art *extract.Result) {
 	if _, ok := h.Store.(TemplateStore); !ok || h.NoTemplates || src.Name == ManualSource || art == nil {
 		return
 	}
-	l := store.TemplateLearning{URL: canonical, Snapshot: snapshot}
+	l := store.TemplateLearning{URL: canonical, Article: articleID, Snapshot: snapshot}
 	for _, b := range art.Blocks {
 		l.Blocks = append(l.Blocks, store.TemplateBlock{Key: b.Key, Sample: b.Sample})
 	}
@@ -199,4 +201,25 @@ func templateOnlyChange(ctx context.Context, drops []extract.TemplateDrop, lates
 	}
 	old, err := extract.FingerprintContext(ctx, latest.Title, stripped, latest.HTML, src.IgnoreRE)
 	return err == nil && old == fp
+}
+
+// dropsNewTo reports whether drops (what the template dropped from a page
+// applied as to a new article) hold a block the archived article whose
+// latest snapshot is latest did not have: the page must then be extracted
+// again with that article's prior blocks (PriorBlocks).
+func (h *Harvester) dropsNewTo(ctx context.Context, drops []extract.TemplateDrop, latest *store.Snapshot) (bool, error) {
+	ts, ok := h.Store.(TemplateStore)
+	if !ok || len(drops) == 0 {
+		return false, nil
+	}
+	t := &extract.Template{}
+	if err := PriorBlocks(ctx, ts, t, latest); err != nil {
+		return false, fmt.Errorf("template of %s: %w", latest.ID, err)
+	}
+	for _, d := range drops {
+		if !t.Prior[d.TextKey] {
+			return true, nil
+		}
+	}
+	return false, nil
 }

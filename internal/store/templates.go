@@ -54,7 +54,11 @@ func (s *Store) TemplateBlocks(ctx context.Context, source string, minArticles i
 // TemplateLearning is what one archived article of a source adds to the
 // source's template statistics.
 type TemplateLearning struct {
-	URL      string          // the article's canonical URL: it is learned from once
+	URL string // the article's canonical URL: it is learned from once
+	// Article, when set, is the article's ID, which names it across moves:
+	// the article is then learned from once by its ID (and not at all when
+	// its URL was learned from, as archives learned by URL alone).
+	Article  string
 	Blocks   []TemplateBlock // its body's blocks (duplicate keys count once)
 	Snapshot string          // the snapshot stored; "" = none
 	Dropped  []string        // text keys of the blocks its page dropped as template
@@ -96,14 +100,23 @@ func (s *Store) LearnTemplates(ctx context.Context, source string, arts []Templa
 	if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(seq), 0) FROM template_learned WHERE source = ?`, source).Scan(&seq); err != nil {
 		return 0, fmt.Errorf("learn template of %s: %w", source, err)
 	}
-	// Prepared once: a batch upserts a few hundred blocks an article, and
-	// parsing the statement again for each was most of this call's CPU.
-	upsertBlock, err := tx.PrepareContext(ctx, `INSERT INTO template_blocks (source, key, articles, last_seq, sample) VALUES (?1, ?2, 1, ?3, ?4)
-				ON CONFLICT (source, key) DO UPDATE SET articles = template_blocks.articles + 1, last_seq = ?3`)
+	// Prepared once a batch: an article adds some twenty blocks, and
+	// parsing the statement again for each cost as much as running it.
+	insLearned, err := tx.PrepareContext(ctx, `INSERT INTO template_learned (source, url, seq) VALUES (?, ?, ?) ON CONFLICT (source, url) DO NOTHING`)
 	if err != nil {
 		return 0, fmt.Errorf("learn template of %s: %w", source, err)
 	}
-	defer upsertBlock.Close()
+	defer insLearned.Close()
+	// A block's sample is stored from its second article on: most rows
+	// are an article's own paragraphs, seen once, whose sample nothing
+	// reads (TemplateBlocks returns blocks seen in several articles);
+	// leaving it out keeps the bounded statistics a third smaller.
+	upBlock, err := tx.PrepareContext(ctx, `INSERT INTO template_blocks (source, key, articles, last_seq, sample) VALUES (?1, ?2, 1, ?3, '')
+		ON CONFLICT (source, key) DO UPDATE SET articles = template_blocks.articles + 1, last_seq = ?3, sample = ?4`)
+	if err != nil {
+		return 0, fmt.Errorf("learn template of %s: %w", source, err)
+	}
+	defer upBlock.Close()
 	learned := 0
 	for _, a := range arts {
 		if a.Snapshot != "" && len(a.Dropped) > 0 {
@@ -116,7 +129,19 @@ func (s *Store) LearnTemplates(ctx context.Context, source string, arts []Templa
 		if a.URL == "" || len(a.Blocks) == 0 {
 			continue
 		}
-		res, err := tx.ExecContext(ctx, `INSERT INTO template_learned (source, url, seq) VALUES (?, ?, ?) ON CONFLICT (source, url) DO NOTHING`, source, a.URL, seq+1)
+		key := a.URL
+		if a.Article != "" {
+			key = "article:" + a.Article
+			var one int
+			err := tx.QueryRowContext(ctx, `SELECT 1 FROM template_learned WHERE source = ? AND url = ?`, source, a.URL).Scan(&one)
+			if err == nil {
+				continue // learned from by its URL before
+			}
+			if !errors.Is(err, sql.ErrNoRows) {
+				return 0, fmt.Errorf("learn template of %s: %w", source, err)
+			}
+		}
+		res, err := insLearned.ExecContext(ctx, source, key, seq+1)
 		if err != nil {
 			return 0, fmt.Errorf("learn template of %s: %w", source, err)
 		}
@@ -131,7 +156,7 @@ func (s *Store) LearnTemplates(ctx context.Context, source string, arts []Templa
 				continue
 			}
 			seen[b.Key] = true
-			if _, err := upsertBlock.ExecContext(ctx, source, b.Key, seq, b.Sample); err != nil {
+			if _, err := upBlock.ExecContext(ctx, source, b.Key, seq, b.Sample); err != nil {
 				return 0, fmt.Errorf("learn template of %s: %w", source, err)
 			}
 		}

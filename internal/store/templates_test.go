@@ -102,3 +102,61 @@ func TestLearnTemplateIsBounded(t *testing.T) {
 		t.Error("the newest article's blocks were evicted")
 	}
 }
+
+// A block seen in one article keeps no sample (nothing reads it, and such
+// rows are most of the bounded statistics); from its second article on it
+// has one.
+func TestLearnTemplateSampleFromSecondArticle(t *testing.T) {
+	ctx := context.Background()
+	s := MustOpen(t)
+	learnAll(t, s, []int{1, 2}, map[int][]TemplateBlock{
+		1: {{Key: "tfooter", Sample: "© footer"}, {Key: "town1", Sample: "article one's own paragraph"}},
+		2: {{Key: "tfooter", Sample: "© footer"}, {Key: "town2", Sample: "article two's own paragraph"}},
+	})
+	got := map[string]string{}
+	rows, err := s.rdb.QueryContext(ctx, `SELECT key, sample FROM template_blocks WHERE source = 'src'`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var k, v string
+		if err := rows.Scan(&k, &v); err != nil {
+			t.Fatal(err)
+		}
+		got[k] = v
+	}
+	want := map[string]string{"tfooter": "© footer", "town1": "", "town2": ""}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("samples = %q, want %q", got, want)
+	}
+}
+
+// An article named by its ID counts once across moves (a new canonical
+// URL), and an article learned from by its URL alone (before IDs were
+// used) is not learned from again.
+func TestLearnTemplatesOncePerArticleAcrossMoves(t *testing.T) {
+	ctx := context.Background()
+	s := MustOpen(t)
+	blocks := []TemplateBlock{{Key: "tfooter", Sample: "© footer"}}
+	if _, err := s.LearnTemplate(ctx, "src", "https://example.com/legacy", blocks); err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range []TemplateLearning{
+		{URL: "https://example.com/a/1", Article: "aaaaaaaaaaaa", Blocks: blocks},
+		{URL: "https://example.com/b/1", Article: "aaaaaaaaaaaa", Blocks: blocks}, // moved
+		{URL: "https://example.com/legacy", Article: "bbbbbbbbbbbb", Blocks: blocks},
+		{URL: "https://example.com/c/2", Article: "cccccccccccc", Blocks: blocks},
+	} {
+		if _, err := s.LearnTemplates(ctx, "src", []TemplateLearning{l}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	learned, got, err := s.TemplateBlocks(ctx, "src", 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if learned != 3 || len(got) != 1 || got[0].Articles != 3 {
+		t.Errorf("learned from %d articles, blocks %+v; want 3 articles, the footer in 3", learned, got)
+	}
+}
