@@ -66,6 +66,7 @@ func cleanBody(nodes []*html.Node, dropped map[string]int) int {
 			removeNode(n)
 		}
 		removed += len(drop)
+		removed += dropTrailingCardPair(root, dropped)
 	}
 	return removed
 }

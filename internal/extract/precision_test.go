@@ -1,0 +1,62 @@
+package extract
+
+import (
+	"strings"
+	"testing"
+)
+
+// precisionCase is a page fragment after three paragraphs of prose, what
+// must leave the body, and what must stay.
+type precisionCase struct {
+	name, extra string
+	gone, kept  []string
+}
+
+func runPrecisionCases(t *testing.T, cases []precisionCase) {
+	t.Helper()
+	body := prose("Ashby") + prose("Bolton") + prose("Carew")
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			res := genericText(t, `<html><body><article><h1>Archives</h1>`+body+tc.extra+`</article></body></html>`)
+			if !strings.Contains(res.Text, "Carew") {
+				t.Fatalf("lost the article: %q", res.Text)
+			}
+			for _, g := range tc.gone {
+				if strings.Contains(res.Text, g) {
+					t.Errorf("kept %q:\n%s", g, res.Text)
+				}
+			}
+			for _, k := range tc.kept {
+				if !strings.Contains(res.Text, k) {
+					t.Errorf("lost %q:\n%s", k, res.Text)
+				}
+			}
+		})
+	}
+}
+
+// nextPrevCard is a teaser box linking to one other story, as a site's
+// "Next story" / "Previous story" navigation shows it.
+func nextPrevCard(label, href, title string) string {
+	return `<div class="x"><p><a href="` + href + `">` + label + `</a></p>` +
+		`<div><a href="` + href + `"><img src="/i/` + href[1:] + `.jpg" alt=""></a></div>` +
+		`<div><a href="` + href + `"><h5>` + title + `</h5></a><p>How the papers of the inquiry came to the county office in 1911.</p></div></div>`
+}
+
+func TestDropTrailingCardPair(t *testing.T) {
+	pair := `<div class="y">` + nextPrevCard("Next story", "/next", "The wreck of the Royal Charter") +
+		nextPrevCard("Previous story", "/prev", "The Tay Bridge inquiry") + `</div>`
+	runPrecisionCases(t, []precisionCase{
+		{"next and previous cards closing the article", pair,
+			[]string{"Royal Charter", "Tay Bridge", "Next story", "Previous story"}, nil},
+		{"a tag list after them does not save them", pair + `<p>Tags: <a href="/t/1">ships</a>, <a href="/t/2">bridges</a></p>`,
+			[]string{"Royal Charter", "Tay Bridge"}, nil},
+		// Two cards with the article going on after them are a pair of
+		// illustrated references, not the navigation between stories.
+		{"a pair in the middle of the article is kept", pair + prose("Dacre"),
+			nil, []string{"Royal Charter", "Tay Bridge", "Dacre"}},
+		{"two cards for the same story are kept", `<div>` + nextPrevCard("See the plan", "/plan", "The plan of the Royal Charter") +
+			nextPrevCard("See the plan", "/plan", "The plan of the Tay Bridge") + `</div>`,
+			nil, []string{"Royal Charter", "Tay Bridge"}},
+	})
+}
