@@ -67,6 +67,7 @@ func cleanBody(nodes []*html.Node, dropped map[string]int) int {
 		}
 		removed += len(drop)
 		removed += dropTrailingCardPair(root, dropped)
+		removed += dropAuthorBoxes(root, dropped)
 	}
 	return removed
 }

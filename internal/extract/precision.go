@@ -2,6 +2,7 @@ package extract
 
 import (
 	"strings"
+	"unicode/utf8"
 
 	"golang.org/x/net/html"
 )
@@ -75,3 +76,53 @@ func nothingAfter(n, root *html.Node) bool {
 	}
 	return true
 }
+
+// authorBoxMax is the most text (runes) an author box holds: a name, a few
+// lines of biography and the author's links.
+const authorBoxMax = 600
+
+// dropAuthorBoxes removes "About the author" boxes: the largest block
+// around a link marked rel="author" that is short and holds no article
+// heading. HTML's own vocabulary names the author's link whatever the
+// page's language or class names; the box around it is biography, not the
+// article.
+func dropAuthorBoxes(root *html.Node, dropped map[string]int) int {
+	var boxes []*html.Node
+	walk(root, func(n *html.Node) bool {
+		if n.Type != html.ElementNode || invisibleTags[n.Data] {
+			return false
+		}
+		if n.Data != "a" || !hasToken(attr(n, "rel"), "author") {
+			return true
+		}
+		var box *html.Node
+		for p := n.Parent; p != nil && p != root; p = p.Parent {
+			if p.Data == "p" || !textWithin(p, 4*authorBoxMax) || utf8.RuneCountInString(foldedText(p)) > authorBoxMax || holdsArticle(p) {
+				break
+			}
+			if authorBoxTags[p.Data] {
+				box = p
+			}
+		}
+		if box != nil {
+			boxes = append(boxes, box)
+		}
+		return false
+	})
+	removed := 0
+	rootProse := proseLength(root)
+	for _, b := range boxes {
+		// A short article may be all "box": never the body's main prose.
+		if !attached(b, root) || 2*proseLength(b) > rootProse {
+			continue
+		}
+		note(dropped, "author box", b)
+		removeNode(b)
+		removed++
+	}
+	return removed
+}
+
+// authorBoxTags may be an author box; a paragraph is not (a byline inside
+// the article's first paragraph takes the paragraph with it).
+var authorBoxTags = map[string]bool{"div": true, "section": true, "aside": true, "footer": true, "header": true, "address": true}

@@ -60,3 +60,27 @@ func TestDropTrailingCardPair(t *testing.T) {
 			nil, []string{"Royal Charter", "Tay Bridge"}},
 	})
 }
+
+func TestDropAuthorBoxes(t *testing.T) {
+	runPrecisionCases(t, []precisionCase{
+		{"about the author box", `<div class="x"><div><h5><a href="/people/mary" rel="author">Mary Lyle</a></h5>` +
+			`<p>Mary Lyle is a Cheshire native who writes on estate papers, and loves walking, reading and coffee.</p>` +
+			`<a href="https://social.example/mary">Follow Mary</a></div></div>`,
+			[]string{"Mary Lyle", "Cheshire native", "Follow Mary"}, nil},
+		// A byline inside the article's first paragraph must not take the
+		// paragraph with it.
+		{"a byline in a paragraph keeps the paragraph", `<p>Written by <a href="/people/mary" rel="author">Mary Lyle</a> for the county society, whose papers were catalogued in 1911.</p>`,
+			nil, []string{"county society"}},
+		{"an author's link in long prose is kept", `<div><p>The inventory was drawn up by <a href="/people/mary" rel="author">Mary Lyle</a>.</p>` + prose("Dacre") + `</div>`,
+			nil, []string{"Mary Lyle", "Dacre"}},
+	})
+}
+
+func TestDropAuthorBoxesShortArticle(t *testing.T) {
+	// A note of a few lines signed with the author's link is the article.
+	res := genericText(t, `<html><body><div><div><p>The Ashby papers were catalogued in 1911, and bound in forty volumes that survive today.</p>`+
+		`<div>Signed at Ashby Hall on the first of May, <a href="/people/mary" rel="author">Mary Lyle</a></div></div></div></body></html>`)
+	if !strings.Contains(res.Text, "forty volumes") {
+		t.Errorf("lost the article: %q", res.Text)
+	}
+}
