@@ -66,9 +66,9 @@ func cleanBody(nodes []*html.Node, dropped map[string]int) int {
 			removeNode(n)
 		}
 		removed += len(drop)
-		removed += dropTrailingCardPair(root, dropped)
-		removed += dropAuthorBoxes(root, dropped)
 	}
+	removed += dropTrailingCardPair(nodes, dropped)
+	removed += dropAuthorBoxes(nodes, dropped)
 	return removed
 }
 

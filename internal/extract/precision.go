@@ -17,7 +17,35 @@ import (
 // linking to another story. Two cards anywhere else are too few to call a
 // row (minCardRun); at the article's end, with nothing after them, they
 // are the navigation between stories.
-func dropTrailingCardPair(root *html.Node, dropped map[string]int) int {
+func dropTrailingCardPair(nodes []*html.Node, dropped map[string]int) int {
+	var pair []*html.Node
+	for i, root := range nodes {
+		if pair == nil && laterText(nodes[i+1:]) == "" {
+			pair = trailingCardPair(root)
+		}
+	}
+	if pair == nil {
+		return 0
+	}
+	note(dropped, "teaser cards", pair[0].Parent)
+	for _, c := range pair {
+		removeNode(c)
+	}
+	return len(pair)
+}
+
+// laterText is the text of the body's nodes after the one looked at.
+func laterText(nodes []*html.Node) string {
+	for _, n := range nodes {
+		if t := foldedText(n); t != "" {
+			return t
+		}
+	}
+	return ""
+}
+
+// trailingCardPair finds the two cards that close root, if any.
+func trailingCardPair(root *html.Node) []*html.Node {
 	var pair []*html.Node
 	walk(root, func(n *html.Node) bool {
 		if pair != nil || n.Type != html.ElementNode || isNotes(n) || invisibleTags[n.Data] {
@@ -42,14 +70,7 @@ func dropTrailingCardPair(root *html.Node, dropped map[string]int) int {
 		}
 		return true
 	})
-	if pair == nil {
-		return 0
-	}
-	note(dropped, "teaser cards", pair[0].Parent)
-	for _, c := range pair {
-		removeNode(c)
-	}
-	return len(pair)
+	return pair
 }
 
 // cardHref is the one address a card links to.
@@ -86,41 +107,70 @@ const authorBoxMax = 600
 // heading. HTML's own vocabulary names the author's link whatever the
 // page's language or class names; the box around it is biography, not the
 // article.
-func dropAuthorBoxes(root *html.Node, dropped map[string]int) int {
+func dropAuthorBoxes(nodes []*html.Node, dropped map[string]int) int {
 	var boxes []*html.Node
-	walk(root, func(n *html.Node) bool {
-		if n.Type != html.ElementNode || invisibleTags[n.Data] {
+	isRoot := map[*html.Node]bool{}
+	for _, root := range nodes {
+		isRoot[root] = true
+	}
+	bodyProse := 0
+	for _, root := range nodes {
+		bodyProse += proseLength(root)
+		walk(root, func(n *html.Node) bool {
+			if n.Type != html.ElementNode || invisibleTags[n.Data] {
+				return false
+			}
+			if n.Data != "a" || !hasToken(attr(n, "rel"), "author") {
+				return true
+			}
+			// The box may be one of the body's nodes (a sibling the
+			// extractor kept beside the article), never the only one.
+			var box *html.Node
+			for p := n.Parent; p != nil && (!isRoot[p] || len(nodes) > 1); p = p.Parent {
+				if p.Data == "p" || !textWithin(p, 4*authorBoxMax) || utf8.RuneCountInString(foldedText(p)) > authorBoxMax || holdsArticle(p) {
+					break
+				}
+				if authorBoxTags[p.Data] {
+					box = p
+				}
+				if isRoot[p] {
+					break
+				}
+			}
+			if box != nil {
+				boxes = append(boxes, box)
+			}
 			return false
-		}
-		if n.Data != "a" || !hasToken(attr(n, "rel"), "author") {
-			return true
-		}
-		var box *html.Node
-		for p := n.Parent; p != nil && p != root; p = p.Parent {
-			if p.Data == "p" || !textWithin(p, 4*authorBoxMax) || utf8.RuneCountInString(foldedText(p)) > authorBoxMax || holdsArticle(p) {
-				break
-			}
-			if authorBoxTags[p.Data] {
-				box = p
-			}
-		}
-		if box != nil {
-			boxes = append(boxes, box)
-		}
-		return false
-	})
+		})
+	}
 	removed := 0
-	rootProse := proseLength(root)
 	for _, b := range boxes {
 		// A short article may be all "box": never the body's main prose.
-		if !attached(b, root) || 2*proseLength(b) > rootProse {
+		if !attachedAny(b, nodes) || 2*proseLength(b) > bodyProse {
 			continue
 		}
 		note(dropped, "author box", b)
-		removeNode(b)
+		if isRoot[b] {
+			// The caller renders its nodes: empty this one in place.
+			for c := b.FirstChild; c != nil; c = b.FirstChild {
+				b.RemoveChild(c)
+			}
+		} else {
+			removeNode(b)
+		}
 		removed++
 	}
 	return removed
+}
+
+// attachedAny reports whether n is still under one of roots.
+func attachedAny(n *html.Node, roots []*html.Node) bool {
+	for _, r := range roots {
+		if attached(n, r) {
+			return true
+		}
+	}
+	return false
 }
 
 // authorBoxTags may be an author box; a paragraph is not (a byline inside

@@ -84,3 +84,23 @@ func TestDropAuthorBoxesShortArticle(t *testing.T) {
 		t.Errorf("lost the article: %q", res.Text)
 	}
 }
+
+func TestDropAuthorBoxBesideTheArticle(t *testing.T) {
+	// The extractor keeps a sibling of the article's block that shares its
+	// class: the author box may be such a sibling, a body node of its own,
+	// or sit inside one.
+	box := `<h5><a href="/people/mary" rel="author">Mary Lyle</a></h5>` +
+		`<p>Mary Lyle is a Cheshire native who writes on estate papers, and loves walking, reading and coffee.</p>`
+	for name, sibling := range map[string]string{
+		"inside the sibling": `<div class="entry"><div>` + box + `</div></div>`,
+		"the sibling itself": `<div class="entry">` + box + `</div>`,
+	} {
+		t.Run(name, func(t *testing.T) {
+			page := `<html><body><div><div class="entry">` + prose("Ashby") + prose("Bolton") + prose("Carew") + `</div>` + sibling + `</div></body></html>`
+			res := genericText(t, page)
+			if !strings.Contains(res.Text, "Carew") || strings.Contains(res.Text, "Cheshire native") {
+				t.Errorf("Text = %q, Dropped = %v", res.Text, res.Dropped)
+			}
+		})
+	}
+}
