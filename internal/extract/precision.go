@@ -176,3 +176,41 @@ func attachedAny(n *html.Node, roots []*html.Node) bool {
 // authorBoxTags may be an author box; a paragraph is not (a byline inside
 // the article's first paragraph takes the paragraph with it).
 var authorBoxTags = map[string]bool{"div": true, "section": true, "aside": true, "footer": true, "header": true, "address": true}
+
+// dropInlineCards removes pop-over cards nested in a paragraph's flow: an
+// inline element holding a picture and several links and little else, as
+// sites show on hovering a person's or topic's name (the picture, the name
+// again, their latest stories). Read as text they splice a list of
+// headlines into the sentence.
+func dropInlineCards(nodes []*html.Node, dropped map[string]int) int {
+	var cards []*html.Node
+	for _, root := range nodes {
+		walk(root, func(n *html.Node) bool {
+			if n.Type != html.ElementNode || invisibleTags[n.Data] {
+				return false
+			}
+			if n.Data != "p" {
+				return true
+			}
+			walk(n, func(c *html.Node) bool {
+				if c == n || c.Type != html.ElementNode {
+					return true
+				}
+				if c.Data == "a" {
+					return false
+				}
+				if c.Data == "span" && hasImage(c) && countLinks(c) >= 2 && linkShare(c) >= 0.9 {
+					cards = append(cards, c)
+					return false
+				}
+				return true
+			})
+			return false
+		})
+	}
+	for _, c := range cards {
+		note(dropped, "inline card", c)
+		removeNode(c)
+	}
+	return len(cards)
+}

@@ -104,3 +104,17 @@ func TestDropAuthorBoxBesideTheArticle(t *testing.T) {
 		})
 	}
 }
+
+func TestDropInlineCards(t *testing.T) {
+	card := `<span class="pop"><span><img src="/i/mary.jpg" alt=""><a href="/people/mary">Mary Lyle</a>` +
+		`<a href="/s/1">Estate papers found in a barn at Ashby</a> <a href="/s/2">The Bolton inventory goes on show</a>` +
+		` <a href="/people/mary">MORE</a></span></span>`
+	runPrecisionCases(t, []precisionCase{
+		{"a pop-over card in a sentence", `<p>The letters were read by <a href="/people/mary">Mary Lyle</a>` + card + ` at the county office in 1911, and bound.</p>`,
+			[]string{"found in a barn", "goes on show", "MORE"}, []string{"The letters were read by Mary Lyle", "at the county office in 1911"}},
+		// Links and a picture in a paragraph, with words between them, are
+		// the article's own.
+		{"a span of prose with links and a picture is kept", `<p><span><img src="/i/map.jpg" alt="">The map shows <a href="/a">Ashby</a> and <a href="/b">Bolton</a> on either side of the river, as the survey of 1911 drew them.</span></p>`,
+			nil, []string{"on either side of the river"}},
+	})
+}
