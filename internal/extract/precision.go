@@ -214,3 +214,59 @@ func dropInlineCards(nodes []*html.Node, dropped map[string]int) int {
 	}
 	return len(cards)
 }
+
+// dateLineMax is the longest (in runes) a line holding only a date is.
+const dateLineMax = 48
+
+// dropDateLines removes blocks whose whole text is a date ("November 20,
+// 2019 - 11:28 AMT"): the article's dateline, which the page's metadata
+// and the revision search read, not its text. A <time> element is left for
+// the published-date fallback (firstTimeIn), which runs after cleaning.
+func dropDateLines(nodes []*html.Node, dropped map[string]int) int {
+	var lines []*html.Node
+	for _, root := range nodes {
+		walk(root, func(n *html.Node) bool {
+			if n == root || n.Type != html.ElementNode || invisibleTags[n.Data] {
+				return true
+			}
+			if !dateLineTags[n.Data] || !textWithin(n, 4*dateLineMax) {
+				return !dateLineTags[n.Data] || !textWithin(n, 4*dateLineMax)
+			}
+			if isDateLine(n) {
+				lines = append(lines, n)
+			}
+			return false
+		})
+	}
+	for _, n := range lines {
+		note(dropped, "date line", n)
+		removeNode(n)
+	}
+	return len(lines)
+}
+
+var dateLineTags = map[string]bool{"p": true, "div": true}
+
+// isDateLine reports a short block of a few words, no link and no <time>,
+// that parses as a date and is no revision stamp.
+func isDateLine(n *html.Node) bool {
+	text := foldedText(n)
+	if text == "" || utf8.RuneCountInString(text) > dateLineMax || len(strings.Fields(text)) > 7 {
+		return false
+	}
+	inner := false
+	walk(n, func(c *html.Node) bool {
+		if isElement(c, "a") || isElement(c, "time") || isElement(c, "img") {
+			inner = true
+		}
+		return !inner
+	})
+	if inner {
+		return false
+	}
+	if _, _, stamp := FindRevisionStamp(text); stamp {
+		return false // a revision stamp stays in the text (TestArticleStampInsideBodyStaysInText)
+	}
+	_, ok := ParseDate(text)
+	return ok
+}

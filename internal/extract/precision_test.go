@@ -118,3 +118,18 @@ func TestDropInlineCards(t *testing.T) {
 			nil, []string{"on either side of the river"}},
 	})
 }
+
+func TestDropDateLines(t *testing.T) {
+	runPrecisionCases(t, []precisionCase{
+		{"a dateline", `<div class="d">November 20, 2019 - 11:28 AMT</div>`, []string{"November 20"}, nil},
+		{"a dateline paragraph", `<p>20.11.2019</p>`, []string{"20.11.2019"}, nil},
+		// A sentence that holds a date is the article's.
+		{"a sentence with a date is kept", `<p>The sale closed on 3 March 1954, after two weeks.</p>`, nil, []string{"3 March 1954"}},
+		{"a linked date is kept", `<p><a href="/1954">3 March 1954</a></p>`, nil, []string{"3 March 1954"}},
+	})
+	// A <time> is left for the published-date fallback.
+	res := genericText(t, `<html><body><article><h1>Archives</h1>`+prose("Ashby")+prose("Bolton")+`<div><time datetime="2019-11-20T11:28:00Z">November 20, 2019</time></div>`+prose("Carew")+`</article></body></html>`)
+	if res.Published == nil || res.Published.Format("2006-01-02") != "2019-11-20" {
+		t.Errorf("Published = %v", res.Published)
+	}
+}
