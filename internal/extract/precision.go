@@ -270,3 +270,20 @@ func isDateLine(n *html.Node) bool {
 	_, ok := ParseDate(text)
 	return ok
 }
+
+// chromeRoles are the ARIA landmark and widget roles of page furniture:
+// the same in every language and whatever the class names.
+var chromeRoles = map[string]bool{
+	"navigation": true, "complementary": true, "contentinfo": true, "banner": true,
+	"dialog": true, "alertdialog": true, "search": true, "menu": true, "menubar": true, "toolbar": true,
+}
+
+// chromeRole reports an element whose role names it furniture.
+func chromeRole(n *html.Node) bool {
+	for _, r := range strings.Fields(strings.ToLower(attr(n, "role"))) {
+		if chromeRoles[r] {
+			return true
+		}
+	}
+	return false
+}

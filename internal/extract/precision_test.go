@@ -133,3 +133,17 @@ func TestDropDateLines(t *testing.T) {
 		t.Errorf("Published = %v", res.Published)
 	}
 }
+
+func TestChromeRoles(t *testing.T) {
+	runPrecisionCases(t, []precisionCase{
+		{"a cookie dialog", `<div role="dialog"><p>We use cookies to improve your visit to the society's pages, and to count readers.</p></div>`,
+			[]string{"cookies"}, nil},
+		{"a complementary box", `<div role="complementary"><p>The society's annual lecture is given in the county hall each spring, and is free.</p></div>`,
+			[]string{"annual lecture"}, nil},
+		{"a page footer", `<div role="contentinfo"><p>The county record society, registered charity, founded in 1911 at Ashby.</p></div>`,
+			[]string{"registered charity"}, nil},
+		// A banner that holds the article's heading is not furniture.
+		{"a banner holding the heading is kept", `<div role="banner"><h1>The Ashby papers</h1><p>The letters were sorted in 1911 by the county archivist, who listed each one.</p></div>`,
+			nil, []string{"sorted in 1911"}},
+	})
+}
