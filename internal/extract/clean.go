@@ -72,6 +72,7 @@ func cleanBody(nodes []*html.Node, dropped map[string]int) int {
 	removed += dropTrailingCardPair(nodes, dropped)
 	removed += dropAuthorBoxes(nodes, dropped)
 	removed += dropDateLines(nodes, dropped)
+	removed += dropTagLists(nodes, dropped)
 
 	return removed
 }

@@ -287,3 +287,48 @@ func chromeRole(n *html.Node) bool {
 	}
 	return false
 }
+
+// tagListOther is the most text (runes) a tag list holds beside its tag
+// links: a label ("Tags:", "Schlagwörter") and separators.
+const tagListOther = 40
+
+// dropTagLists removes lists of the article's tags: links marked
+// rel="tag" (HTML's own word for them, in any language) with little else
+// around them. A line of tags inside a paragraph of prose is left.
+func dropTagLists(nodes []*html.Node, dropped map[string]int) int {
+	var lists []*html.Node
+	for _, root := range nodes {
+		walk(root, func(n *html.Node) bool {
+			if n.Type != html.ElementNode || invisibleTags[n.Data] || n.Data == "a" {
+				return false
+			}
+			if n == root || !textWithin(n, 4000) {
+				return true
+			}
+			tags, tagText := 0, 0
+			walk(n, func(c *html.Node) bool {
+				if isElement(c, "a") {
+					if hasToken(attr(c, "rel"), "tag") {
+						tags++
+						tagText += utf8.RuneCountInString(foldedText(c))
+					}
+					return false
+				}
+				return true
+			})
+			if tags == 0 {
+				return false
+			}
+			if tags >= 2 && utf8.RuneCountInString(foldedText(n))-tagText <= tagListOther+tags*2 {
+				lists = append(lists, n)
+				return false
+			}
+			return true
+		})
+	}
+	for _, n := range lists {
+		note(dropped, "tag list", n)
+		removeNode(n)
+	}
+	return len(lists)
+}

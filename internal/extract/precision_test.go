@@ -147,3 +147,13 @@ func TestChromeRoles(t *testing.T) {
 			nil, []string{"sorted in 1911"}},
 	})
 }
+
+func TestDropTagLists(t *testing.T) {
+	runPrecisionCases(t, []precisionCase{
+		{"tags under a bold label", `<strong>Schlagwörter<br><a href="/t/1" rel="tag">Ashby estate papers</a>, <a href="/t/2" rel="tag">county record office</a>, <a href="/t/3" rel="tag">Bolton inventory of 1911</a></strong>`,
+			[]string{"Schlagwörter", "estate papers", "Bolton inventory"}, nil},
+		// Tag links inside a sentence are the article's.
+		{"tag links in prose are kept", `<p>The papers, now filed under <a href="/t/1" rel="tag">Ashby</a> and <a href="/t/2" rel="tag">Bolton</a>, were bound in forty volumes in the county office in 1911.</p>`,
+			nil, []string{"filed under Ashby and Bolton"}},
+	})
+}
