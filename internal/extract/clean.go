@@ -73,6 +73,7 @@ func cleanBody(nodes []*html.Node, dropped map[string]int) int {
 	removed += dropAuthorBoxes(nodes, dropped)
 	removed += dropDateLines(nodes, dropped)
 	removed += dropTagLists(nodes, dropped)
+	removed += dropMetadataItems(nodes, dropped)
 
 	return removed
 }

@@ -332,3 +332,44 @@ func dropTagLists(nodes []*html.Node, dropped map[string]int) int {
 	}
 	return len(lists)
 }
+
+// metadataItems are the schema.org microdata properties of the article's
+// metadata lines; readMeta reads them from the whole page, so the body
+// need not repeat them.
+var metadataItems = map[string]bool{"datepublished": true, "datecreated": true, "author": true}
+
+// dropMetadataItems removes the date and author lines that microdata marks
+// (itemprop="datePublished", "author"), unless they sit in a paragraph of
+// prose ("as <span itemprop=author>Mary Lyle</span> wrote in 1911"). The
+// modified date stays: a revision stamp belongs in the text.
+func dropMetadataItems(nodes []*html.Node, dropped map[string]int) int {
+	var items []*html.Node
+	for _, root := range nodes {
+		walk(root, func(n *html.Node) bool {
+			if n.Type != html.ElementNode || invisibleTags[n.Data] || n.Data == "p" {
+				return false
+			}
+			if n == root || !isMetadataItem(n) {
+				return true
+			}
+			if textWithin(n, 4*authorBoxMax) && utf8.RuneCountInString(foldedText(n)) <= authorBoxMax && !holdsArticle(n) {
+				items = append(items, n)
+			}
+			return false
+		})
+	}
+	for _, n := range items {
+		note(dropped, "metadata line", n)
+		removeNode(n)
+	}
+	return len(items)
+}
+
+func isMetadataItem(n *html.Node) bool {
+	for _, p := range strings.Fields(strings.ToLower(attr(n, "itemprop"))) {
+		if metadataItems[p] {
+			return true
+		}
+	}
+	return false
+}

@@ -157,3 +157,18 @@ func TestDropTagLists(t *testing.T) {
 			nil, []string{"filed under Ashby and Bolton"}},
 	})
 }
+
+func TestDropMetadataItems(t *testing.T) {
+	runPrecisionCases(t, []precisionCase{
+		{"a microdata date line", `<span itemprop="datePublished">segunda-feira, 22 de janeiro de 2018 às 0:13</span>`,
+			[]string{"segunda-feira"}, nil},
+		{"a microdata author line", `<div itemprop="author">Mary Lyle, county archivist</div>`,
+			[]string{"county archivist"}, nil},
+		// In a sentence the author's name is the article's.
+		{"an author named in prose is kept", `<p>As <span itemprop="author">Mary Lyle</span> wrote in the catalogue of 1911, the letters were bound in forty volumes.</p>`,
+			nil, []string{"As Mary Lyle wrote"}},
+		// The modified date is a revision stamp, which stays in the text.
+		{"a microdata modified date is kept", `<div itemprop="dateModified">Updated on 2024-01-31</div>`,
+			nil, []string{"Updated on 2024-01-31"}},
+	})
+}
