@@ -373,3 +373,67 @@ func isMetadataItem(n *html.Node) bool {
 	}
 	return false
 }
+
+// looseCaptionMax is the longest (runes) a caption under a picture is.
+const looseCaptionMax = 200
+
+// markLooseCaptions makes a caption of the short, wholly italic or small
+// paragraph right under a picture that stands alone ("<p><img></p><p><em>
+// Light a Wish by OGE Group</em></p>"), as the page's class names would
+// (isCaptionClass): like a <figcaption>, it stays in the HTML and the
+// fingerprint but not in the text. It returns how many it marked.
+func markLooseCaptions(nodes []*html.Node, dropped map[string]int) int {
+	var caps []*html.Node
+	for _, root := range nodes {
+		walk(root, func(n *html.Node) bool {
+			if n.Type != html.ElementNode || invisibleTags[n.Data] {
+				return false
+			}
+			if n != root && (n.Data == "p" || n.Data == "div") && isLooseCaption(n) {
+				caps = append(caps, n)
+				return false
+			}
+			return true
+		})
+	}
+	for _, n := range caps {
+		note(dropped, "caption (out of the text only)", n)
+		rename(n, "figcaption")
+	}
+	return len(caps)
+}
+
+func isLooseCaption(n *html.Node) bool {
+	prev := n.PrevSibling
+	for prev != nil && (prev.Type == html.TextNode && strings.TrimSpace(prev.Data) == "" || prev.Type == html.CommentNode) {
+		prev = prev.PrevSibling
+	}
+	if prev == nil || prev.Type != html.ElementNode || !hasImage(prev) || foldedText(prev) != "" {
+		return false
+	}
+	if !textWithin(n, 4*looseCaptionMax) {
+		return false
+	}
+	text := foldedText(n)
+	if text == "" || utf8.RuneCountInString(text) > looseCaptionMax {
+		return false
+	}
+	// All its text is in italic or small print.
+	plain := false
+	var visit func(c *html.Node)
+	visit = func(c *html.Node) {
+		for k := c.FirstChild; k != nil && !plain; k = k.NextSibling {
+			switch {
+			case k.Type == html.TextNode && strings.TrimSpace(k.Data) != "":
+				plain = true
+			case k.Type == html.ElementNode && !captionInline[k.Data]:
+				visit(k)
+			}
+		}
+	}
+	visit(n)
+	return !plain
+}
+
+// captionInline mark print set apart from the prose: a caption's.
+var captionInline = map[string]bool{"em": true, "i": true, "small": true}

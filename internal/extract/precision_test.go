@@ -172,3 +172,18 @@ func TestDropMetadataItems(t *testing.T) {
 			nil, []string{"Updated on 2024-01-31"}},
 	})
 }
+
+func TestMarkLooseCaptions(t *testing.T) {
+	img := `<p><a href="/i/wish.jpg"><img src="/i/wish.jpg" alt=""></a></p>`
+	runPrecisionCases(t, []precisionCase{
+		{"an italic line under a picture", img + `<p><em>Light a Wish, by the OGE Group</em></p>`, []string{"Light a Wish"}, nil},
+		// Prose under a picture, or italics after prose, are the article's.
+		{"a paragraph under a picture is kept", img + `<p>The <em>Wish</em> was lit in 1911 for the county's fair.</p>`, nil, []string{"lit in 1911"}},
+		{"italics after prose are kept", `<p><em>Light a Wish, by the OGE Group</em></p>`, nil, []string{"Light a Wish"}},
+	})
+	// Like a <figcaption>, it stays in the HTML.
+	res := genericText(t, `<html><body><article><h1>Archives</h1>`+prose("Ashby")+img+`<p><em>Light a Wish, by the OGE Group</em></p>`+prose("Carew")+`</article></body></html>`)
+	if !strings.Contains(res.HTML, "Light a Wish") || strings.Contains(res.Text, "Light a Wish") {
+		t.Errorf("HTML %q\nText %q", res.HTML, res.Text)
+	}
+}
