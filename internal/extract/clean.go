@@ -74,6 +74,7 @@ func cleanBody(nodes []*html.Node, dropped map[string]int) int {
 	removed += dropDateLines(nodes, dropped)
 	removed += dropTagLists(nodes, dropped)
 	removed += dropMetadataItems(nodes, dropped)
+	removed += dropPostscripts(nodes, dropped)
 	markLooseCaptions(nodes, dropped) // kept in the HTML: not counted as removed
 
 	return removed

@@ -437,3 +437,107 @@ func isLooseCaption(n *html.Node) bool {
 
 // captionInline mark print set apart from the prose: a caption's.
 var captionInline = map[string]bool{"em": true, "i": true, "small": true}
+
+// postscriptMax is the most text (runes) after a typed rule that may be
+// taken for a postscript.
+const postscriptMax = 400
+
+// dropPostscripts removes a typed rule ("___", "* * *") near the article's
+// end and the short notes after it: "Associated Press writers … contributed",
+// "Follow our full coverage at …". Wire copy closes so; a rule followed by
+// more than a few lines is a section break, and stays.
+func dropPostscripts(nodes []*html.Node, dropped map[string]int) int {
+	var rule *html.Node
+	for _, root := range nodes {
+		walk(root, func(n *html.Node) bool {
+			if n.Type != html.ElementNode || invisibleTags[n.Data] {
+				return false
+			}
+			if n != root && (n.Data == "p" || n.Data == "div") && isTypedRule(foldedText(n)) {
+				rule = n // the last one wins
+				return false
+			}
+			return true
+		})
+	}
+	if rule == nil {
+		return 0
+	}
+	var after []*html.Node
+	size := 0
+	for p := rule; p != nil; p = p.Parent {
+		for s := p.NextSibling; s != nil; s = s.NextSibling {
+			if s.Type == html.ElementNode {
+				after = append(after, s)
+				size += utf8.RuneCountInString(foldedText(s))
+			} else if s.Type == html.TextNode {
+				size += utf8.RuneCountInString(strings.TrimSpace(s.Data))
+			}
+		}
+		if isRootOf(p, nodes) {
+			for _, later := range nodesAfter(p, nodes) {
+				after = append(after, later)
+				size += utf8.RuneCountInString(foldedText(later))
+			}
+			break
+		}
+	}
+	total := 0
+	for _, root := range nodes {
+		total += utf8.RuneCountInString(foldedText(root))
+	}
+	// A few lines, a small share of the text: notes, not a last section.
+	if size == 0 || size > postscriptMax || len(after) > 3 || 8*size > total {
+		return 0
+	}
+	note(dropped, "postscript", rule)
+	removeNode(rule)
+	removed := 1
+	for _, n := range after {
+		if isRootOf(n, nodes) {
+			// The caller renders its nodes: empty this one in place.
+			for c := n.FirstChild; c != nil; c = n.FirstChild {
+				n.RemoveChild(c)
+			}
+		} else {
+			removeNode(n)
+		}
+		removed++
+	}
+	return removed
+}
+
+func isRootOf(n *html.Node, nodes []*html.Node) bool {
+	for _, r := range nodes {
+		if r == n {
+			return true
+		}
+	}
+	return false
+}
+
+// nodesAfter is the body's nodes after n.
+func nodesAfter(n *html.Node, nodes []*html.Node) []*html.Node {
+	for i, r := range nodes {
+		if r == n {
+			return nodes[i+1:]
+		}
+	}
+	return nil
+}
+
+// isTypedRule reports a line of only underscores, dashes, asterisks or
+// tildes (at least three): a rule typed as text.
+func isTypedRule(text string) bool {
+	k := 0
+	for _, r := range text {
+		switch r {
+		case '_', '-', '*', '~', '—', '–', '=':
+			k++
+		case ' ':
+		default:
+			return false
+		}
+	}
+	return k >= 3
+}

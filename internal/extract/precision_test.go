@@ -187,3 +187,19 @@ func TestMarkLooseCaptions(t *testing.T) {
 		t.Errorf("HTML %q\nText %q", res.HTML, res.Text)
 	}
 }
+
+func TestDropPostscripts(t *testing.T) {
+	runPrecisionCases(t, []precisionCase{
+		{"wire copy's closing notes", `<p>___</p><p>Associated Press writers Alan Fram and Zeke Miller contributed.</p>`,
+			[]string{"___", "contributed"}, nil},
+		{"a starred rule and a follow line", prose("Dacre") + prose("Eyre") + `<p>* * *</p><p>Follow our coverage of the county's archives at <a href="https://site.example/archives">site.example/archives</a></p>`,
+			[]string{"Follow our coverage"}, nil},
+		// A rule followed by more of the article is a section break.
+		{"a section break is kept", `<p>***</p>` + prose("Dacre") + prose("Eyre") + prose("Fane"),
+			nil, []string{"Dacre", "Eyre", "Fane"}},
+		{"a short last section of a short article is kept", `<p>***</p><p>The ledger was found again in 1912, in the steward's house at Bolton.</p>`,
+			nil, []string{"found again in 1912"}},
+		{"dashes inside a sentence are kept", `<p>The ledger reads - - - where the page is torn, and resumes in 1912.</p>`,
+			nil, []string{"resumes in 1912"}},
+	})
+}
