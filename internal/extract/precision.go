@@ -2,6 +2,7 @@ package extract
 
 import (
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"golang.org/x/net/html"
@@ -267,8 +268,34 @@ func isDateLine(n *html.Node) bool {
 	if _, _, stamp := FindRevisionStamp(text); stamp {
 		return false // a revision stamp stays in the text (TestArticleStampInsideBodyStaysInText)
 	}
-	_, ok := ParseDate(text)
-	return ok
+	if _, ok := ParseDate(text); !ok {
+		return false
+	}
+	return lettersBesideDates(text) <= dateLineWords
+}
+
+// dateLineWords is the most letters a date line holds besides its dates: a
+// weekday, "at", a time zone ("segunda-feira", "AMT"); a timeline's entry
+// ("10 May 1940: Germany invades the Low Countries") has more.
+const dateLineWords = 15
+
+// lettersBesideDates counts the letters of text outside the dates in it.
+func lettersBesideDates(text string) int {
+	b := []byte(text)
+	for _, p := range datePatterns() {
+		for _, loc := range p.re.FindAllStringIndex(text, 8) {
+			for i := loc[0]; i < loc[1]; i++ {
+				b[i] = ' '
+			}
+		}
+	}
+	k := 0
+	for _, r := range string(b) {
+		if unicode.IsLetter(r) {
+			k++
+		}
+	}
+	return k
 }
 
 // chromeRoles are the ARIA landmark and widget roles of page furniture:
