@@ -568,3 +568,42 @@ func isTypedRule(text string) bool {
 	}
 	return k >= 3
 }
+
+// dropLeadingH1 removes the page's <h1> when it opens the body, whatever
+// the title says: the headline is Result.Title's business, and the page's
+// h1 often words it otherwise than <title> or og:title ("High School
+// Roundup: …" under "HS Roundup: …"), which dropTitleHeading requires to
+// match. Only the first text of the body, and only the page's first h1.
+func dropLeadingH1(nodes []*html.Node, pageH1 string, dropped map[string]int) int {
+	if pageH1 == "" {
+		return 0
+	}
+	for _, root := range nodes {
+		var first *html.Node
+		walk(root, func(n *html.Node) bool {
+			if first != nil {
+				return false
+			}
+			switch {
+			case n.Type == html.TextNode && strings.TrimSpace(n.Data) != "":
+				first = n
+			case n.Type == html.ElementNode && (invisibleTags[n.Data] || isHeading(n)):
+				if isHeading(n) {
+					first = n
+				}
+				return false
+			}
+			return true
+		})
+		if first == nil {
+			continue
+		}
+		if isElement(first, "h1") && foldedText(first) == pageH1 {
+			note(dropped, "headline", first)
+			removeNode(first)
+			return 1
+		}
+		return 0
+	}
+	return 0
+}

@@ -204,3 +204,20 @@ func TestDropPostscripts(t *testing.T) {
 			nil, []string{"resumes in 1912"}},
 	})
 }
+
+func TestDropLeadingH1(t *testing.T) {
+	page := func(article string) string {
+		return `<html><head><meta property="og:title" content="HS Roundup: Ashby beats Bolton"></head><body><article>` + article + `</article></body></html>`
+	}
+	body := prose("Ashby") + prose("Bolton") + prose("Carew")
+	// The page's h1 opening the body words the headline otherwise.
+	res := genericText(t, page(`<h1>High School Roundup: Ashby beats Bolton</h1>`+body))
+	if res.Title != "HS Roundup: Ashby beats Bolton" || strings.Contains(res.Text, "High School Roundup") || !strings.Contains(res.Text, "Carew") {
+		t.Errorf("Title %q, Text %q", res.Title, res.Text)
+	}
+	// An h1 after the article's first words is the article's.
+	res = genericText(t, page(prose("Dacre")+`<h1>The second part</h1>`+body))
+	if !strings.Contains(res.Text, "The second part") {
+		t.Errorf("lost a later h1: %q", res.Text)
+	}
+}
