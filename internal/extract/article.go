@@ -154,6 +154,7 @@ func chooseBody(ctx context.Context, doc *goquery.Document, page []byte, base *u
 		}
 		if !selectorMode {
 			dropTitleHeading(bodyNodes, res.Title)
+			res.Cleaned += dropLeadingH1(bodyNodes, res.PageH1, res.Dropped)
 		}
 		res.Cleaned += cleanBody(bodyNodes, res.Dropped) + crossCheck(bodyNodes, meta.ldBody, res.Dropped)
 	}

@@ -14,7 +14,9 @@ import (
 // "Comments") and lone labels ("Advertisement", "Close"). It reports how
 // many elements it removed and counts them in dropped by reason and element.
 func cleanBody(nodes []*html.Node, dropped map[string]int) int {
-	removed := 0
+	// Pop-over cards first: their links would make a paragraph look like
+	// a link list.
+	removed := dropInlineCards(nodes, dropped)
 	for _, root := range nodes {
 		removed += dropCardRows(root, dropped)
 		var headings, drop []*html.Node
@@ -67,6 +69,14 @@ func cleanBody(nodes []*html.Node, dropped map[string]int) int {
 		}
 		removed += len(drop)
 	}
+	removed += dropTrailingCardPair(nodes, dropped)
+	removed += dropAuthorBoxes(nodes, dropped)
+	removed += dropDateLines(nodes, dropped)
+	removed += dropTagLists(nodes, dropped)
+	removed += dropMetadataItems(nodes, dropped)
+	removed += dropPostscripts(nodes, dropped)
+	markLooseCaptions(nodes, dropped) // kept in the HTML: not counted as removed
+
 	return removed
 }
 

@@ -12,7 +12,10 @@ import (
 // languages; hAtom "updated" dates.
 // 4: elements the page's own <style> rules hide are dropped; a source's
 // learned template (Rules.Template) drops its furniture.
-const Version = "4"
+// 5: precision rules (precision.go): next/previous card pairs closing the
+// body, author boxes, pop-over cards, date lines, tag lists, microdata
+// metadata lines, ARIA furniture roles, the page's h1 opening the body.
+const Version = "5"
 
 // Sentinel errors; callers test them with errors.Is.
 var (

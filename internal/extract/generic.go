@@ -72,7 +72,7 @@ func isChrome(n *html.Node, forBody bool) bool {
 	if invisibleTags[n.Data] {
 		return true
 	}
-	if chromeTags[n.Data] || attr(n, "role") == "navigation" {
+	if chromeTags[n.Data] || chromeRole(n) {
 		return !holdsArticle(n)
 	}
 	if attr(n, "itemprop") == "articleBody" {
