@@ -110,6 +110,7 @@ func StoreHooks(hooks []Hook) []store.NotifyHook {
 type Store interface {
 	ClaimNotifications(ctx context.Context, hooks []string, now time.Time, lease time.Duration, limit int) ([]store.Notification, error)
 	RecordNotifyAttempt(ctx context.Context, id int64, a store.NotifyAttempt) error
+	RenewNotifyLease(ctx context.Context, n *store.Notification, until time.Time) (bool, error)
 	Article(ctx context.Context, id string) (*store.Article, error)
 	Snapshot(ctx context.Context, id string) (*store.Snapshot, error)
 	SnapshotAt(ctx context.Context, articleID string, t time.Time) (*store.Snapshot, error)
@@ -232,7 +233,12 @@ func (d *Deliverer) DeliverDue(ctx context.Context) (Result, error) {
 				// Its lease could end mid-attempt: claim it again.
 				break
 			}
-			a, hookDown := d.attempt(ctx, hooks[n.Hook], n, pol)
+			a, hookDown, lost := d.attempt(ctx, hooks[n.Hook], n, pol)
+			if lost {
+				// Its lease ran out before the attempt (a slow pass) and
+				// another deliverer claimed it: that one sends it.
+				continue
+			}
 			if !a.Delivered && ctx.Err() != nil {
 				// Cut short by our own deadline, not the receiver's fault:
 				// not counted; the row is claimed again when its lease ends.
@@ -283,24 +289,36 @@ func (d *Deliverer) Run(ctx context.Context, interval time.Duration) {
 // attempt makes one delivery attempt and says what to record, and
 // whether the webhook itself is failing (no answer, 5xx or 429), not just
 // this notification.
-func (d *Deliverer) attempt(ctx context.Context, h Hook, n store.Notification, pol Policy) (store.NotifyAttempt, bool) {
+func (d *Deliverer) attempt(ctx context.Context, h Hook, n store.Notification, pol Policy) (a store.NotifyAttempt, hookDown, lost bool) {
 	body, err := d.payload(ctx, n)
 	status, posted := 0, false
 	if err == nil {
+		// The lease is renewed from now, just before the POST, and only if
+		// no other deliverer has claimed the row since: the time spent
+		// since the claim (building the payload, earlier rows, a loaded
+		// machine) can no longer let two deliverers send one row.
+		ok, rerr := d.Store.RenewNotifyLease(context.WithoutCancel(ctx), &n, d.now().Add(pol.Lease))
+		if rerr != nil {
+			d.log().Warn("renew notification lease", "hook", redact(h.URL), "event", n.Event, "article", n.ArticleID, "error", rerr)
+			return store.NotifyAttempt{}, false, true
+		}
+		if !ok {
+			return store.NotifyAttempt{}, false, true
+		}
 		posted = true
 		status, err = d.post(ctx, h, n, body, pol.Timeout)
 	}
 	at := d.now()
 	if err == nil {
 		d.log().Info("notification delivered", "hook", redact(h.URL), "event", n.Event, "article", n.ArticleID, "status", status)
-		return store.NotifyAttempt{At: at, Delivered: true, Status: status}, false
+		return store.NotifyAttempt{At: at, Delivered: true, Status: status}, false, false
 	}
-	hookDown := posted && (status == 0 || status >= 500 || status == http.StatusTooManyRequests)
-	a := store.NotifyAttempt{At: at, Status: status, Error: err.Error()}
+	hookDown = posted && (status == 0 || status >= 500 || status == http.StatusTooManyRequests)
+	a = store.NotifyAttempt{At: at, Status: status, Error: err.Error()}
 	if n.Attempts+1 >= pol.MaxAttempts {
 		a.Dead = true
 		d.log().Error("notification given up", "hook", redact(h.URL), "event", n.Event, "article", n.ArticleID, "attempts", n.Attempts+1, "error", err)
-		return a, hookDown
+		return a, hookDown, false
 	}
 	r := rand.Float64
 	if d.Rand != nil {
@@ -308,7 +326,7 @@ func (d *Deliverer) attempt(ctx context.Context, h Hook, n store.Notification, p
 	}
 	a.NextAttempt = at.Add(pol.Backoff(n.Attempts+1, r()))
 	d.log().Warn("notification failed; will retry", "hook", redact(h.URL), "event", n.Event, "article", n.ArticleID, "attempt", n.Attempts+1, "next_attempt", a.NextAttempt, "error", err)
-	return a, hookDown
+	return a, hookDown, false
 }
 
 // DeliveryID names one (webhook, event) for every attempt, so that a

@@ -90,6 +90,9 @@ type Notification struct {
 	EventID    int64  // gone, back, moved
 	CreatedAt  time.Time
 	Attempts   int // made before this one
+	// LeaseUntil is the lease this claim holds; RenewNotifyLease checks
+	// it is still this one (no other deliverer has claimed the row since).
+	LeaseUntil time.Time
 }
 
 // ClaimNotifications leases up to limit pending notifications for the
@@ -142,6 +145,7 @@ func (s *Store) ClaimNotifications(ctx context.Context, hooks []string, now time
 		if n.CreatedAt, err = parseTime(created); err != nil {
 			return nil, fmt.Errorf("claim notifications: %w", err)
 		}
+		n.LeaseUntil = now.Add(lease)
 		out = append(out, n)
 	}
 	if err := rows.Err(); err != nil {
@@ -186,6 +190,26 @@ func (s *Store) RecordNotifyAttempt(ctx context.Context, id int64, a NotifyAttem
 		return fmt.Errorf("record notification attempt %d: %w", id, ErrNotFound)
 	}
 	return nil
+}
+
+// RenewNotifyLease extends n's lease to until, just before an attempt,
+// if n is still pending under the lease its claim took (n.LeaseUntil):
+// false when the lease ran out and another deliverer claimed the row, which
+// is then that deliverer's to send. On success n.LeaseUntil is until.
+func (s *Store) RenewNotifyLease(ctx context.Context, n *Notification, until time.Time) (bool, error) {
+	if err := s.writable(); err != nil {
+		return false, fmt.Errorf("renew notification lease: %w", err)
+	}
+	res, err := s.wdb.ExecContext(ctx, `UPDATE notify_outbox SET lease_until = ? WHERE id = ? AND state = ? AND lease_until = ?`,
+		fmtTime(until), n.ID, NotifyPending, fmtTime(n.LeaseUntil))
+	if err != nil {
+		return false, fmt.Errorf("renew notification lease %d: %w", n.ID, err)
+	}
+	if k, _ := res.RowsAffected(); k == 0 {
+		return false, nil
+	}
+	n.LeaseUntil = until
+	return true, nil
 }
 
 // NotifyCount is the webhook notifications of one source by state.

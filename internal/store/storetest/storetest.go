@@ -508,6 +508,7 @@ type notifyIndex interface {
 	ClaimNotifications(ctx context.Context, hooks []string, now time.Time, lease time.Duration, limit int) ([]store.Notification, error)
 	RecordNotifyAttempt(ctx context.Context, id int64, a store.NotifyAttempt) error
 	NotifyCounts(ctx context.Context) (map[string]store.NotifyCount, error)
+	RenewNotifyLease(ctx context.Context, n *store.Notification, until time.Time) (bool, error)
 }
 
 // testNotifications: a new article and a revision queue one notification
@@ -530,6 +531,19 @@ func testNotifications(t *testing.T, ix store.Index) {
 	got, err := nx.ClaimNotifications(ctx, []string{hook}, now, time.Minute, 10)
 	if err != nil || len(got) != 2 || got[0].Event != store.OutcomeNew || got[1].Event != store.OutcomeRevised {
 		t.Fatalf("ClaimNotifications = %+v, %v; want new then revised", got, err)
+	}
+	// A claim renews its lease just before an attempt; once its lease ran
+	// out and another deliverer claimed the row, the renewal is refused.
+	if ok, err := nx.RenewNotifyLease(ctx, &got[0], now.Add(2*time.Minute)); err != nil || !ok || !got[0].LeaseUntil.Equal(now.Add(2*time.Minute)) {
+		t.Fatalf("RenewNotifyLease of a held claim = %v, %v (lease %v)", ok, err, got[0].LeaseUntil)
+	}
+	stale := got[1]
+	again, err := nx.ClaimNotifications(ctx, []string{hook}, now.Add(90*time.Second), time.Minute, 10)
+	if err != nil || len(again) != 1 || again[0].ID != got[1].ID {
+		t.Fatalf("claim after the first lease ran out = %+v, %v; want only the unrenewed row", again, err)
+	}
+	if ok, err := nx.RenewNotifyLease(ctx, &stale, now.Add(3*time.Minute)); err != nil || ok {
+		t.Fatalf("RenewNotifyLease by a deliverer whose row was claimed again = %v, %v; want false", ok, err)
 	}
 	if err := nx.RecordNotifyAttempt(ctx, got[0].ID, store.NotifyAttempt{At: now, Delivered: true, Status: 200}); err != nil {
 		t.Fatal(err)
