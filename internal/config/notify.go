@@ -2,7 +2,6 @@ package config
 
 import (
 	"fmt"
-	"net/url"
 	"regexp"
 	"slices"
 	"strings"
@@ -28,7 +27,7 @@ func (d *decoder) decodeNotify(it entry) (Notify, bool) {
 		case "url":
 			if s, set, ok := d.str(e); set && ok {
 				n.URL = s
-				if err := checkWebhookURL(s); err != nil {
+				if err := checkHTTPURL(s); err != nil {
 					d.errorf(e.line, e.path, "%v", err)
 				}
 			}
@@ -94,22 +93,6 @@ func (d *decoder) decodeNotify(it entry) (Notify, bool) {
 		n.Events = slices.Clone(DefaultNotifyEvents)
 	}
 	return n, true
-}
-
-// checkWebhookURL wants an absolute http(s) URL with a host (a query,
-// which often carries the receiver's token, is allowed).
-func checkWebhookURL(s string) error {
-	u, err := url.Parse(s)
-	if err != nil {
-		return fmt.Errorf("invalid URL %q: %v", s, unwrapURLError(err))
-	}
-	if u.Scheme != "http" && u.Scheme != "https" {
-		return fmt.Errorf("invalid URL %q: want an absolute http or https URL", s)
-	}
-	if u.Host == "" || u.Hostname() == "" {
-		return fmt.Errorf("invalid URL %q: no host", s)
-	}
-	return nil
 }
 
 // checkNotify reports webhooks listed twice and source names that name no

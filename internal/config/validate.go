@@ -33,6 +33,12 @@ func checkFeedURL(s string) error {
 	if s == "" {
 		return errors.New("required: the URL of the source's RSS or Atom feed")
 	}
+	return checkHTTPURL(s)
+}
+
+// checkHTTPURL wants an absolute http(s) URL with a host: a feed, a site,
+// a webhook (whose query, often the receiver's token, is allowed).
+func checkHTTPURL(s string) error {
 	u, err := url.Parse(s)
 	if err != nil {
 		return fmt.Errorf("invalid URL %q: %v", s, unwrapURLError(err))
