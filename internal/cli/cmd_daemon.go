@@ -46,15 +46,16 @@ func runDaemon(ctx context.Context, m *Main, args []string) error {
 		return err
 	}
 	log := m.logger
-	deliverer, err := m.newDeliverer(cfg, st)
-	if err != nil {
+	d := &daemonRun{m: m, st: st, noInitial: *noInitial}
+	if d.deliverer, err = m.newDeliverer(cfg, st); err != nil {
 		return err
 	}
 	m.abandonRemovedHooks(ctx, cfg, st)
-	stopNotify := m.startNotify(deliverer)
-	defer func() { stopNotify() }() // the one a reload may have started
+	d.stopNotify = m.startNotify(d.deliverer)
+	defer func() { d.stopNotify() }() // the one a reload may have started
 	h := m.newHarvester(cfg, st)
 	sched := schedule.New(h, log, m.Now)
+	d.sched = sched
 	sched.OnPanic = func(source string, v any) {
 		c := store.Capture{Source: source, CapturedAt: m.Now().UTC(), Outcome: store.OutcomeError, Error: fmt.Sprintf("panic: %v", v)}
 		if err := st.RecordCapture(context.Background(), c); err != nil {
@@ -63,19 +64,9 @@ func runDaemon(ctx context.Context, m *Main, args []string) error {
 	}
 	shared := cfg.Database != ""
 	if shared {
-		// Several daemons share the PostgreSQL index: each due poll and
-		// watch goes to one of them through the lease table.
-		if *leaseTTL < 3*time.Second {
-			return usageErr("--lease-ttl: %v is too short (3s at least)", *leaseTTL)
-		}
-		leases, err := st.Leases(fmt.Sprintf("%s-%d", workerID(), os.Getpid()))
-		if err != nil {
+		if err := m.shareIndex(ctx, st, sched, *leaseTTL, *noInitial); err != nil {
 			return err
 		}
-		sched.Shared, sched.LeaseTTL = leases, *leaseTTL
-		sched.ClaimEvery = min(5*time.Second, max(time.Second, *leaseTTL/10))
-		sched.FirstDue = func(src config.Source) time.Time { return m.firstDue(ctx, st, src, *noInitial) }
-		log.Info("sharing the index with other workers", "worker", leases.Worker(), "lease_ttl", leaseTTL.String())
 	}
 	if err := sched.Start(cfg); err != nil {
 		return err
@@ -87,11 +78,11 @@ func runDaemon(ctx context.Context, m *Main, args []string) error {
 	if !*noInitial && !shared {
 		go m.pollOverdue(ctx, cfg, st, sched)
 	}
-	var liveCfg atomic.Pointer[config.Config]
-	liveCfg.Store(cfg)
+	d.cfg = cfg
+	d.liveCfg.Store(cfg)
 	stopWeb := func() {}
 	if !*noWeb {
-		stopWeb = m.startWeb(st, &liveCfg, cfg.Web.Listen)
+		stopWeb = m.startWeb(st, &d.liveCfg, cfg.Web.Listen)
 	}
 	defer stopWeb()
 
@@ -102,58 +93,96 @@ func runDaemon(ctx context.Context, m *Main, args []string) error {
 		select {
 		case <-ctx.Done():
 			stopWeb()
-			stopNotify()
+			d.stopNotify()
 			return m.stopDaemon(sched, *grace)
 		case sig := <-sigs:
 			if sig != syscall.SIGHUP {
 				log.Info("stopping", "signal", sig.String())
 				stopWeb()
-				stopNotify()
+				d.stopNotify()
 				return m.stopDaemon(sched, *grace)
 			}
-			newCfg, err := m.loadConfig()
-			if err != nil {
-				log.Error("reload refused: the new configuration is invalid; keeping the old one", "error", err)
-				continue
-			}
-			if err := syncSources(ctx, newCfg, st); err != nil {
-				log.Error("reload: record sources", "error", err)
-				continue
-			}
-			newHooks, err := m.notifyHooks(newCfg)
-			if err != nil {
-				log.Error("reload refused: the new configuration is invalid; keeping the old one", "error", err)
-				continue
-			}
-			if newCfg.HTTP != cfg.HTTP || newCfg.UserAgent != cfg.UserAgent || newCfg.DataDir != cfg.DataDir {
-				log.Warn("reload: http, user_agent and data_dir changes take effect at the next start")
-			}
-			if err := sched.Start(newCfg); err != nil {
-				log.Error("reload refused; keeping the old schedule", "error", err)
-				_ = sched.Start(cfg)
-				continue
-			}
-			st.SetNotifyHooks(storeHooks(newCfg))
-			m.abandonRemovedHooks(ctx, newCfg, st)
-			switch {
-			case deliverer != nil:
-				deliverer.SetHooks(newHooks)
-			case len(newHooks) > 0:
-				if deliverer, err = m.newDeliverer(newCfg, st); err == nil {
-					stopNotify = m.startNotify(deliverer)
-				}
-			}
-			cfg = newCfg
-			liveCfg.Store(cfg)
-			log.Info("configuration reloaded", "sources", len(cfg.Sources))
-			// A source just added is polled now, as at start-up, not at
-			// its first scheduled run (up to an interval later); a source
-			// whose run is going is skipped by the scheduler.
-			if !*noInitial {
-				go m.pollOverdue(ctx, cfg, st, sched)
-			}
+			d.reload(ctx)
 		}
 	}
+}
+
+// daemonRun is what a running daemon changes on a reload (SIGHUP).
+type daemonRun struct {
+	m          *Main
+	st         *store.Store
+	sched      *schedule.Scheduler
+	noInitial  bool
+	cfg        *config.Config
+	liveCfg    atomic.Pointer[config.Config] // what the web UI reads
+	deliverer  *notify.Deliverer
+	stopNotify func()
+}
+
+// reload reads the configuration again and applies it: sources and
+// schedules, webhooks; an invalid new configuration is refused and the old
+// one kept.
+func (d *daemonRun) reload(ctx context.Context) {
+	log := d.m.logger
+	newCfg, err := d.m.loadConfig()
+	if err != nil {
+		log.Error("reload refused: the new configuration is invalid; keeping the old one", "error", err)
+		return
+	}
+	if err := syncSources(ctx, newCfg, d.st); err != nil {
+		log.Error("reload: record sources", "error", err)
+		return
+	}
+	newHooks, err := d.m.notifyHooks(newCfg)
+	if err != nil {
+		log.Error("reload refused: the new configuration is invalid; keeping the old one", "error", err)
+		return
+	}
+	if newCfg.HTTP != d.cfg.HTTP || newCfg.UserAgent != d.cfg.UserAgent || newCfg.DataDir != d.cfg.DataDir {
+		log.Warn("reload: http, user_agent and data_dir changes take effect at the next start")
+	}
+	if err := d.sched.Start(newCfg); err != nil {
+		log.Error("reload refused; keeping the old schedule", "error", err)
+		_ = d.sched.Start(d.cfg)
+		return
+	}
+	d.st.SetNotifyHooks(storeHooks(newCfg))
+	d.m.abandonRemovedHooks(ctx, newCfg, d.st)
+	switch {
+	case d.deliverer != nil:
+		d.deliverer.SetHooks(newHooks)
+	case len(newHooks) > 0:
+		if d.deliverer, err = d.m.newDeliverer(newCfg, d.st); err == nil {
+			d.stopNotify = d.m.startNotify(d.deliverer)
+		}
+	}
+	d.cfg = newCfg
+	d.liveCfg.Store(newCfg)
+	log.Info("configuration reloaded", "sources", len(newCfg.Sources))
+	// A source just added is polled now, as at start-up, not at its first
+	// scheduled run (up to an interval later); a source whose run is going
+	// is skipped by the scheduler.
+	if !d.noInitial {
+		go d.m.pollOverdue(ctx, newCfg, d.st, d.sched)
+	}
+}
+
+// shareIndex makes sched take its polls and watches from the lease table
+// of the PostgreSQL index that several daemons share: each due job goes to
+// one of them.
+func (m *Main) shareIndex(ctx context.Context, st *store.Store, sched *schedule.Scheduler, ttl time.Duration, noInitial bool) error {
+	if ttl < 3*time.Second {
+		return usageErr("--lease-ttl: %v is too short (3s at least)", ttl)
+	}
+	leases, err := st.Leases(fmt.Sprintf("%s-%d", workerID(), os.Getpid()))
+	if err != nil {
+		return err
+	}
+	sched.Shared, sched.LeaseTTL = leases, ttl
+	sched.ClaimEvery = min(5*time.Second, max(time.Second, ttl/10))
+	sched.FirstDue = func(src config.Source) time.Time { return m.firstDue(ctx, st, src, noInitial) }
+	m.logger.Info("sharing the index with other workers", "worker", leases.Worker(), "lease_ttl", ttl.String())
+	return nil
 }
 
 // startWeb serves the web UI on addr in the background and returns a

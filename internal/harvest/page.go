@@ -252,6 +252,21 @@ func (h *Harvester) examine(ctx context.Context, src *config.Source, g *gathered
 	}
 	g.declared = offSiteCanonical(art.CanonicalURL, resp.URL)
 
+	redo, err := h.compareLatest(ctx, ectx, src, g, tmplFor, tmplLatest)
+	if err != nil || !redo {
+		return err
+	}
+	return h.examine(ctx, src, g)
+}
+
+// compareLatest finds which archived article the examined page names (if
+// another than the one it was fetched for) and sets g's Latest from that
+// article's latest snapshot, comparing fingerprints of one normaliser
+// version. redo says the page must be examined again with that article's
+// template (g.priorOf set): the template was applied as to another one.
+// ectx carries the extraction deadline, for fingerprinting.
+func (h *Harvester) compareLatest(ctx, ectx context.Context, src *config.Source, g *gathered, tmplFor *store.Article, tmplLatest *store.Snapshot) (redo bool, err error) {
+	f, known, art := &g.facts, g.facts.Known, g.art
 	// Which archived article the page names, if another than known.
 	if known == nil || f.Page.Canonical != known.URL {
 		if a, err := h.Store.ArticleByURL(ctx, f.Page.Canonical); err == nil {
@@ -259,7 +274,7 @@ func (h *Harvester) examine(ctx context.Context, src *config.Source, g *gathered
 				f.Named = a
 			}
 		} else if !errors.Is(err, store.ErrNotFound) {
-			return fmt.Errorf("look up %s: %w", f.Page.Canonical, err)
+			return false, fmt.Errorf("look up %s: %w", f.Page.Canonical, err)
 		}
 	}
 	judged := known
@@ -271,7 +286,7 @@ func (h *Harvester) examine(ctx context.Context, src *config.Source, g *gathered
 		if latest == nil || latest.ArticleID != judged.ID {
 			latest, err = h.Store.LatestSnapshot(ctx, judged.ID)
 			if err != nil && !errors.Is(err, store.ErrNotFound) {
-				return fmt.Errorf("latest snapshot of %s: %w", judged.ID, err)
+				return false, fmt.Errorf("latest snapshot of %s: %w", judged.ID, err)
 			}
 		}
 		if latest != nil {
@@ -281,7 +296,7 @@ func (h *Harvester) examine(ctx context.Context, src *config.Source, g *gathered
 				// the stored HTML too: captions count since n2).
 				if fp, err = extract.FingerprintContext(ectx, latest.Title, latest.Text, latest.HTML, src.IgnoreRE); err != nil {
 					f.ExtractErr = fmt.Errorf("fingerprint the latest snapshot %s again: %w", latest.ID, err)
-					return nil
+					return false, nil
 				}
 			}
 			f.Latest = &Latest{ID: latest.ID, Fingerprint: fp, Words: latest.Words, RevisionDate: latest.RevisionDate}
@@ -290,13 +305,11 @@ func (h *Harvester) examine(ctx context.Context, src *config.Source, g *gathered
 				// one), yet the page names an archived article: only blocks
 				// that article already had may be dropped, so a block new to
 				// it (a correction common on the site) stays a revision.
-				redo, err := h.dropsNewTo(ctx, art.Template, latest)
-				if err != nil {
-					return err
-				}
-				if redo {
-					g.priorOf = judged
-					return h.examine(ctx, src, g)
+				if redo, err = h.dropsNewTo(ctx, art.Template, latest); err != nil || redo {
+					if redo {
+						g.priorOf = judged
+					}
+					return redo, err
 				}
 			}
 			if fp != f.Page.Fingerprint && len(art.Template) > 0 && templateOnlyChange(ectx, art.Template, latest, f.Page.Fingerprint, src) {
@@ -306,7 +319,7 @@ func (h *Harvester) examine(ctx context.Context, src *config.Source, g *gathered
 			}
 		}
 	}
-	return nil
+	return false, nil
 }
 
 // record stores what decide said.
