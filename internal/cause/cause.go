@@ -30,6 +30,7 @@ const (
 	Timeout         = "timed out"
 	TLS             = "TLS certificate error"
 	Robots          = "robots.txt disallows"
+	RobotsDown      = "robots.txt unavailable"
 	PrivateNetwork  = "private address refused"
 	Deferred        = "host asked to wait (Retry-After)"
 	TooLarge        = "response too large"
@@ -60,6 +61,8 @@ func Of(err error) string {
 		return httpCause(se.Code)
 	case errors.Is(err, fetch.ErrRobots):
 		return Robots
+	case errors.Is(err, fetch.ErrRobotsUnavailable):
+		return RobotsDown
 	case errors.Is(err, fetch.ErrPrivateNetwork):
 		return PrivateNetwork
 	case errors.Is(err, fetch.ErrDeferred):
@@ -103,6 +106,7 @@ var textRules = []struct {
 	cause string
 }{
 	{regexp.MustCompile(`disallowed by robots\.txt`), Robots},
+	{regexp.MustCompile(`robots\.txt unavailable`), RobotsDown},
 	{regexp.MustCompile(`refused \S+ \(.*address.*\)|refused private network address|allow_private_networks`), PrivateNetwork},
 	{regexp.MustCompile(`asked to wait until|Retry-After`), Deferred},
 	{regexp.MustCompile(`no such host|server misbehaving|lookup \S+( on \S+)?: `), DNS},

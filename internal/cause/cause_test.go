@@ -42,6 +42,13 @@ func TestOfRealFailures(t *testing.T) {
 	tlsSrv := httptest.NewTLSServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {}))
 	defer tlsSrv.Close()
 
+	robotsDown := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/robots.txt" {
+			http.Error(w, "down", http.StatusServiceUnavailable)
+		}
+	}))
+	defer robotsDown.Close()
+
 	// A generous timeout for all but the timeout case: the race detector
 	// slows a TLS handshake down a lot.
 	open := fetch.New(fetch.Options{AllowPrivateNetworks: true, RespectRobots: true, Timeout: 10 * time.Second})
@@ -58,6 +65,7 @@ func TestOfRealFailures(t *testing.T) {
 		{"connection refused", open, closedURL + "/", cause.Refused},
 		{"no such host", open, "http://no-such-host.invalid/feed", cause.DNS},
 		{"robots.txt", open, srv.URL + "/private/page", cause.Robots},
+		{"robots.txt answers 503", open, robotsDown.URL + "/page", cause.RobotsDown},
 		{"loopback refused", guarded, srv.URL + "/", cause.PrivateNetwork},
 		{"timeout", short, srv.URL + "/slow", cause.Timeout},
 		{"untrusted certificate", open, tlsSrv.URL + "/", cause.TLS},
@@ -108,6 +116,8 @@ func TestOfTextStoredErrors(t *testing.T) {
 		{"fetch: GET https://x.example/a/404-page: status 599", "HTTP 599"},
 		{"feed: fetch: GET http://127.0.0.1:9/rss: dial tcp 127.0.0.1:9: connect: connection refused", cause.Refused},
 		{"fetch: GET https://x.example/private/a: disallowed by robots.txt", cause.Robots},
+		{"fetch: GET https://x.example/a: fetch: robots.txt unavailable: https://x.example/robots.txt answered 503 Service Unavailable; nothing is fetched from this host until it answers (RFC 9309 says to assume disallow)", cause.RobotsDown},
+		{"fetch: GET https://x.example/a: fetch: robots.txt unavailable: https://x.example/robots.txt timed out; nothing is fetched from this host until it answers (RFC 9309 says to assume disallow)", cause.RobotsDown},
 		{"feed: fetch: GET https://x.example/rss: context deadline exceeded (Client.Timeout exceeded while awaiting headers)", cause.Timeout},
 		{"feed: fetch: GET http://127.0.0.1:8/rss.xml: GET http://127.0.0.1:8/robots.txt: refused 127.0.0.1: loopback address (set allow_private_networks to allow)", cause.PrivateNetwork},
 		{"feed: fetch: GET https://x.example/rss: tls: failed to verify certificate: x509: certificate signed by unknown authority", cause.TLS},

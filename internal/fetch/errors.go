@@ -16,8 +16,14 @@ var (
 	ErrScheme           = errors.New("fetch: unsupported URL scheme")
 	ErrPrivateNetwork   = errors.New("fetch: refused private network address")
 	ErrRobots           = errors.New("fetch: disallowed by robots.txt")
-	ErrContentEncoding  = errors.New("fetch: unsupported Content-Encoding")
-	ErrTooManyCodings   = errors.New("fetch: too many content codings")
+	// ErrRobotsUnavailable: robots.txt answered a server error (5xx, 429)
+	// or timed out, and no earlier copy is held. RFC 9309 §2.3.1.4 says to
+	// assume complete disallow then, so nothing is fetched from the host
+	// until robots.txt answers; unlike ErrRobots it is no lasting wish of
+	// the site, and the page is tried again later. See RobotsUnavailableError.
+	ErrRobotsUnavailable = errors.New("fetch: robots.txt unavailable")
+	ErrContentEncoding   = errors.New("fetch: unsupported Content-Encoding")
+	ErrTooManyCodings    = errors.New("fetch: too many content codings")
 	// ErrDeferred: the host asked (Retry-After) to be left alone past the
 	// request's deadline, so the request was not sent; see DeferredError.
 	ErrDeferred = errors.New("fetch: deferred by the host's Retry-After")
@@ -41,6 +47,23 @@ func (e *StatusError) Error() string {
 	}
 	return fmt.Sprintf("fetch: GET %s: %d %s", e.URL, e.Code, text)
 }
+
+// RobotsUnavailableError says which robots.txt could not be read and why.
+// It matches ErrRobotsUnavailable.
+type RobotsUnavailableError struct {
+	URL  string // the robots.txt URL
+	Code int    // its HTTP status, or 0 when it timed out
+}
+
+func (e *RobotsUnavailableError) Error() string {
+	why := "timed out"
+	if e.Code != 0 {
+		why = fmt.Sprintf("answered %d %s", e.Code, http.StatusText(e.Code))
+	}
+	return fmt.Sprintf("fetch: robots.txt unavailable: %s %s; nothing is fetched from this host until it answers (RFC 9309 says to assume disallow)", e.URL, why)
+}
+
+func (e *RobotsUnavailableError) Is(target error) bool { return target == ErrRobotsUnavailable }
 
 // DeferredError reports a request not sent because its host asked, with
 // Retry-After, to be left alone until Until, later than the request could

@@ -31,6 +31,8 @@ type robotsCache struct {
 type robotsEntry struct {
 	lock         chan struct{} // a mutex that waiting callers can abandon
 	data         *robotstxt.RobotsData
+	known        bool  // robots.txt answered (rules, or none) at least once
+	unavailable  error // set while robots.txt fails and nothing is known
 	expires      time.Time
 	etag         string
 	lastModified string
@@ -41,7 +43,11 @@ func newRobotsCache(c *Client) *robotsCache {
 }
 
 // check returns an error wrapping ErrRobots when robots.txt of u's host
-// disallows u for our agent. An unreachable robots.txt allows everything.
+// disallows u for our agent, and a *RobotsUnavailableError while it
+// answers a server error or times out and no earlier answer is held
+// (RFC 9309 §2.3.1.4: assume complete disallow). A host that cannot be
+// reached at all is let through: the page request fails with the same
+// cause, and says it about the page.
 func (rc *robotsCache) check(ctx context.Context, u *url.URL) error {
 	origin := strings.ToLower(u.Scheme) + "://" + strings.ToLower(u.Host)
 	rc.mu.Lock()
@@ -63,6 +69,9 @@ func (rc *robotsCache) check(ctx context.Context, u *url.URL) error {
 		if err := rc.refresh(ctx, origin, e); err != nil {
 			return err
 		}
+	}
+	if e.unavailable != nil {
+		return e.unavailable
 	}
 	if e.data != nil && !e.data.TestAgent(u.RequestURI(), rc.c.opts.RobotsAgent) {
 		return ErrRobots
@@ -102,6 +111,7 @@ func (rc *robotsCache) refresh(ctx context.Context, origin string, e *robotsEntr
 		return err
 	case err == nil && res.NotModified:
 		e.expires = now.Add(robotsTTL)
+		e.known, e.unavailable = true, nil
 	case err == nil:
 		data, perr := robotstxt.FromBytes(res.Body)
 		if perr != nil {
@@ -112,12 +122,27 @@ func (rc *robotsCache) refresh(ctx context.Context, origin string, e *robotsEntr
 		e.etag = res.Header.Get("ETag")
 		e.lastModified = res.Header.Get("Last-Modified")
 		e.expires = now.Add(robotsTTL)
+		e.known, e.unavailable = true, nil
 	case errors.As(err, &se) && se.Code >= 400 && se.Code < 500 && se.Code != http.StatusTooManyRequests:
 		// No robots.txt: everything is allowed.
 		e.data, e.etag, e.lastModified = nil, "", ""
 		e.expires = now.Add(robotsTTL)
+		e.known, e.unavailable = true, nil
+	case !e.known && unavailable(err):
+		// RFC 9309 §2.3.1.4: a server error or a timeout leaves the rules
+		// undefined, and the crawler must assume complete disallow until
+		// robots.txt answers; asked again after robotsErrorTTL.
+		code := 0
+		if errors.As(err, &se) {
+			code = se.Code
+		}
+		e.unavailable = &RobotsUnavailableError{URL: robotsURL, Code: code}
+		c.log.Warn("fetch: robots.txt unavailable, nothing fetched from the host until it answers", "url", robotsURL, "err", err)
+		e.expires = now.Add(robotsErrorTTL)
 	default:
-		// Server trouble: keep the rules we had (if any), try again soon.
+		// Server trouble with an earlier answer held (RFC 9309 lets a
+		// cached copy stand), or a host that cannot be reached: keep the
+		// rules we had, try again soon.
 		// A host that cannot be reached at all fails the page request
 		// too, with the same cause: a warning here would say it twice.
 		level := slog.LevelWarn
@@ -130,4 +155,17 @@ func (rc *robotsCache) refresh(ctx context.Context, origin string, e *robotsEntr
 		e.expires = now.Add(robotsErrorTTL)
 	}
 	return nil
+}
+
+// unavailable reports whether a robots.txt failure is one RFC 9309 counts
+// as "unreachable" for the host's rules: a 5xx or 429 answer, or a request
+// that timed out. Connection-level failures (DNS, refused) are left to the
+// page request, which fails with the same cause.
+func unavailable(err error) bool {
+	var se *StatusError
+	if errors.As(err, &se) {
+		return se.Code >= 500 || se.Code == http.StatusTooManyRequests
+	}
+	var ne net.Error
+	return errors.Is(err, context.DeadlineExceeded) || (errors.As(err, &ne) && ne.Timeout())
 }

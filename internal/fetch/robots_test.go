@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -93,8 +94,8 @@ func TestRobotsOverriddenPerRequest(t *testing.T) {
 	}
 }
 
-func TestRobotsMissingOrBrokenAllows(t *testing.T) {
-	for _, status := range []int{404, 410, 500, 503} {
+func TestRobotsMissingAllows(t *testing.T) {
+	for _, status := range []int{404, 410} {
 		rs := newRobotsServer(t, status, "User-agent: *\nDisallow: /\n")
 		c := testClient(t, Options{RespectRobots: true})
 		if _, err := c.Get(context.Background(), Request{URL: rs.url + "/page"}); err != nil {
@@ -103,8 +104,76 @@ func TestRobotsMissingOrBrokenAllows(t *testing.T) {
 	}
 }
 
-func TestRobotsUnreachableAllows(t *testing.T) {
-	// robots.txt that hangs until the per-request timeout: the page is still fetched.
+// RFC 9309 §2.3.1.4: a robots.txt answering a server error leaves the
+// rules undefined and the crawler must assume complete disallow; the page
+// is not requested, and the error names robots.txt and its status.
+func TestRobotsServerErrorDisallows(t *testing.T) {
+	for _, status := range []int{500, 503, 429} {
+		rs := newRobotsServer(t, status, "User-agent: *\nAllow: /\n")
+		c := testClient(t, Options{RespectRobots: true})
+		_, err := c.Get(context.Background(), Request{URL: rs.url + "/page"})
+		var ru *RobotsUnavailableError
+		if !errors.As(err, &ru) || !errors.Is(err, ErrRobotsUnavailable) || errors.Is(err, ErrRobots) {
+			t.Fatalf("robots.txt %d: err = %v, want a RobotsUnavailableError (not ErrRobots)", status, err)
+		}
+		if ru.Code != status || !strings.Contains(err.Error(), rs.url+"/robots.txt") {
+			t.Errorf("robots.txt %d: error %q does not name robots.txt and its status", status, err)
+		}
+		if rs.pageHits.Load() != 0 {
+			t.Errorf("robots.txt %d: page requested %d times, want none", status, rs.pageHits.Load())
+		}
+		// Cached for robotsErrorTTL: a second page does not ask again.
+		_, _ = c.Get(context.Background(), Request{URL: rs.url + "/other"})
+		if rs.hits.Load() != 1 {
+			t.Errorf("robots.txt %d: fetched %d times, want 1", status, rs.hits.Load())
+		}
+	}
+}
+
+// Once robots.txt has answered, a later server error keeps the rules held
+// (RFC 9309 lets a cached copy stand), and a robots.txt that answers again
+// lifts the disallow.
+func TestRobotsServerErrorKeepsKnownRulesAndRecovers(t *testing.T) {
+	var status atomic.Int32
+	status.Store(200)
+	var pages atomic.Int32
+	srv := testServer(t, func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/robots.txt" {
+			w.WriteHeader(int(status.Load()))
+			io.WriteString(w, "User-agent: *\nDisallow: /private\n")
+			return
+		}
+		pages.Add(1)
+	})
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	c := testClient(t, Options{RespectRobots: true, Now: func() time.Time { return now }})
+	ctx := context.Background()
+	if _, err := c.Get(ctx, Request{URL: srv.URL + "/a"}); err != nil {
+		t.Fatal(err)
+	}
+	status.Store(503)
+	now = now.Add(robotsTTL + time.Minute)
+	if _, err := c.Get(ctx, Request{URL: srv.URL + "/b"}); err != nil {
+		t.Errorf("known rules, robots.txt now 503: %v, want allowed by the rules held", err)
+	}
+	if _, err := c.Get(ctx, Request{URL: srv.URL + "/private/x"}); !errors.Is(err, ErrRobots) {
+		t.Errorf("known rules, robots.txt now 503: /private/x err = %v, want ErrRobots", err)
+	}
+
+	c2 := testClient(t, Options{RespectRobots: true, Now: func() time.Time { return now }})
+	if _, err := c2.Get(ctx, Request{URL: srv.URL + "/c"}); !errors.Is(err, ErrRobotsUnavailable) {
+		t.Fatalf("nothing known, robots.txt 503: err = %v, want ErrRobotsUnavailable", err)
+	}
+	status.Store(200)
+	now = now.Add(robotsErrorTTL + time.Second)
+	if _, err := c2.Get(ctx, Request{URL: srv.URL + "/c"}); err != nil {
+		t.Errorf("robots.txt answers again: %v, want allowed", err)
+	}
+}
+
+func TestRobotsTimeoutDisallows(t *testing.T) {
+	// robots.txt that hangs until the per-request timeout: undefined rules,
+	// so the page is not fetched (RFC 9309 §2.3.1.4).
 	var pages atomic.Int32
 	srv := testServer(t, func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == "/robots.txt" {
@@ -114,11 +183,11 @@ func TestRobotsUnreachableAllows(t *testing.T) {
 		pages.Add(1)
 	})
 	c := testClient(t, Options{RespectRobots: true, Timeout: 200 * time.Millisecond})
-	if _, err := c.Get(context.Background(), Request{URL: srv.URL + "/page"}); err != nil {
-		t.Fatalf("err = %v, want allowed", err)
+	if _, err := c.Get(context.Background(), Request{URL: srv.URL + "/page"}); !errors.Is(err, ErrRobotsUnavailable) {
+		t.Fatalf("err = %v, want ErrRobotsUnavailable", err)
 	}
-	if pages.Load() != 1 {
-		t.Errorf("page hits = %d", pages.Load())
+	if pages.Load() != 0 {
+		t.Errorf("page hits = %d, want 0", pages.Load())
 	}
 }
 
