@@ -221,6 +221,13 @@ func TestFetchAndBrowseJSONContract(t *testing.T) {
 	if got, want := keys(t, out), sorted("article", "snapshot", "source", "title", "url", "captured_at", "snippet", "revision_date"); !reflect.DeepEqual(got, want) {
 		t.Fatalf("search keys = %v, want %v", got, want)
 	}
+	// Text output groups an article's matching versions, as the web page
+	// does: the newest with its snippet, then the earlier ones.
+	out, _, _ = f.run("search", "Yalta")
+	if !strings.HasPrefix(out, hist[1].SnapID+"  ") || !strings.Contains(out, "\n  also in 1 earlier version: "+hist[0].SnapID) ||
+		strings.Count(out, hist[0].SnapID) != 1 {
+		t.Fatalf("search text output not grouped by article (latest %s, earlier %s):\n%s", hist[1].SnapID, hist[0].SnapID, out)
+	}
 	var hits []map[string]any
 	f.runJSON(&hits, "search", "worn", "out", "--json")
 	if len(hits) != 1 || hits[0]["article"] != id {

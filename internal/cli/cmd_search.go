@@ -61,8 +61,34 @@ func runSearch(ctx context.Context, m *Main, args []string) error {
 		fmt.Fprintf(m.Stdout, "no snapshot matches %s\n", termLine(strconv.Quote(query)))
 		return nil
 	}
-	for _, r := range rows {
-		fmt.Fprintf(m.Stdout, "%s  %s\n  %s\n  %s\n\n", r.Snapshot, termLine(r.Title), termLine(r.URL), termLine(strings.Join(strings.Fields(r.Snippet), " ")))
+	groups, _ := view.GroupHits(hits, func(h store.Hit) store.Hit { return h }, len(hits), false)
+	for _, g := range groups {
+		printHitGroup(m, g)
 	}
 	return nil
+}
+
+// printHitGroup prints an article's matching versions as the web's search
+// page shows them: the newest with its snippet, then the earlier ones by
+// snapshot ID (and revision date, when declared).
+func printHitGroup(m *Main, g []store.Hit) {
+	h := g[0]
+	fmt.Fprintf(m.Stdout, "%s  %s\n  %s\n  %s\n", h.SnapshotID, termLine(h.Title), termLine(h.URL),
+		termLine(strings.Join(strings.Fields(h.Snippet), " ")))
+	if len(g) > 1 {
+		ids := make([]string, 0, len(g)-1)
+		for _, e := range g[1:] {
+			id := e.SnapshotID
+			if e.RevisionDate != nil {
+				id += " (revised " + e.RevisionDate.UTC().Format("2006-01-02") + ")"
+			}
+			ids = append(ids, id)
+		}
+		versions := "version"
+		if len(ids) > 1 {
+			versions += "s"
+		}
+		fmt.Fprintf(m.Stdout, "  also in %d earlier %s: %s\n", len(ids), versions, strings.Join(ids, ", "))
+	}
+	fmt.Fprintln(m.Stdout)
 }

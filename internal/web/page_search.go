@@ -4,11 +4,11 @@ import (
 	"errors"
 	"html/template"
 	"net/http"
-	"slices"
 	"strings"
 	"time"
 
 	"annalist/internal/store"
+	jsonview "annalist/internal/view"
 )
 
 // searchLimit is the most hits /api/search answers and the most articles
@@ -111,31 +111,13 @@ func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, status, "search", view{Title: title, Nav: "search", Query: d.Query, Up: "/", Data: d})
 }
 
-// groupHits folds hits, most recently archived first, into one entry per
-// article, in the order of each article's newest matching version; at
+// groupHits folds hits into one entry per article (jsonview.GroupHits); at
 // most max articles (capped is then set).
 func groupHits(hits []searchHit, max int, capped bool) ([]hitGroup, bool) {
-	var groups []hitGroup
-	at := map[string]int{}
-	for _, h := range hits {
-		i, ok := at[h.ArticleID]
-		if !ok {
-			if len(groups) == max {
-				capped = true
-				continue
-			}
-			at[h.ArticleID] = len(groups)
-			groups = append(groups, hitGroup{searchHit: h})
-			continue
-		}
-		groups[i].Earlier = append(groups[i].Earlier, h)
-	}
-	for i := range groups {
-		// The store lists hits in archiving order; a reindexed archive
-		// may have archived an older capture later.
-		all := append([]searchHit{groups[i].searchHit}, groups[i].Earlier...)
-		slices.SortStableFunc(all, func(a, b searchHit) int { return b.CapturedAt.Compare(a.CapturedAt) })
-		groups[i].searchHit, groups[i].Earlier = all[0], all[1:]
+	gs, capped := jsonview.GroupHits(hits, func(h searchHit) store.Hit { return h.Hit }, max, capped)
+	groups := make([]hitGroup, len(gs))
+	for i, g := range gs {
+		groups[i] = hitGroup{searchHit: g[0], Earlier: g[1:]}
 	}
 	return groups, capped
 }

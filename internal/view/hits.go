@@ -1,0 +1,38 @@
+package view
+
+import (
+	"slices"
+
+	"annalist/internal/store"
+)
+
+// GroupHits folds search hits, in the store's order (most recently
+// archived first), into one group per article, in the order of each
+// article's newest matching version; within a group the newest version
+// comes first. At most max groups are kept (capped is then set, as it is
+// when it comes in set). hit gives a T's store.Hit, so that the web page
+// (hits with marked-up snippets) and the CLI group by the same rule.
+func GroupHits[T any](hits []T, hit func(T) store.Hit, max int, capped bool) ([][]T, bool) {
+	var groups [][]T
+	at := map[string]int{}
+	for _, h := range hits {
+		id := hit(h).ArticleID
+		i, ok := at[id]
+		if !ok {
+			if len(groups) == max {
+				capped = true
+				continue
+			}
+			at[id] = len(groups)
+			groups = append(groups, []T{h})
+			continue
+		}
+		groups[i] = append(groups[i], h)
+	}
+	for _, g := range groups {
+		// The store lists hits in archiving order; a reindexed archive
+		// may have archived an older capture later.
+		slices.SortStableFunc(g, func(a, b T) int { return hit(b).CapturedAt.Compare(hit(a).CapturedAt) })
+	}
+	return groups, capped
+}
