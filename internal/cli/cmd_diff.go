@@ -128,9 +128,9 @@ func printChunks(w io.Writer, chunks []worddiff.Chunk, full, color bool) {
 	for i, c := range chunks {
 		switch c.Op {
 		case worddiff.Delete:
-			fmt.Fprint(w, del+termText(c.Text)+delEnd)
+			fmt.Fprint(w, marked(del, termText(c.Text), delEnd))
 		case worddiff.Insert:
-			fmt.Fprint(w, ins+termText(c.Text)+insEnd)
+			fmt.Fprint(w, marked(ins, termText(c.Text), insEnd))
 		default:
 			text := c.Text
 			if !full {
@@ -149,4 +149,17 @@ func printChunks(w io.Writer, chunks []worddiff.Chunk, full, color bool) {
 		}
 	}
 	fmt.Fprintln(w)
+}
+
+// marked wraps a changed stretch in its markers with the white space at
+// its edges left outside, as git's --word-diff does: "alpha [-beta-] gamma",
+// not "alpha [-beta -]gamma". A stretch of white space only (a paragraph
+// break added or removed) keeps it inside, so the change stays visible.
+func marked(open, text, end string) string {
+	core := strings.TrimSpace(text)
+	if core == "" {
+		return open + text + end
+	}
+	i := strings.Index(text, core)
+	return text[:i] + open + core + end + text[i+len(core):]
 }
