@@ -13,6 +13,9 @@ const sourcePageSize = 50
 
 type sourceData struct {
 	Source     store.Source
+	Schedule   string     // its cron spec, when the configuration has it
+	NextRun    *time.Time // its next poll, when scheduled
+	Removed    bool       // the configuration no longer has it: nothing polls it
 	Articles   []store.Article
 	Total      int
 	From, To   string // as typed, for the form
@@ -57,6 +60,16 @@ func (s *Server) handleSource(w http.ResponseWriter, r *http.Request) {
 	}
 	d := sourceData{Source: *src, Articles: arts, Total: total, From: q.Get("from"), To: q.Get("to"),
 		First: aq.Offset + 1, Last: aq.Offset + len(arts)}
+	if s.schedule != nil {
+		if spec, next, ok := s.schedule(name); ok {
+			d.Schedule = spec
+			if !next.IsZero() {
+				d.NextRun = &next
+			}
+		} else {
+			d.Removed = true
+		}
+	}
 	link := func(p int) string {
 		v := url.Values{}
 		if d.From != "" {

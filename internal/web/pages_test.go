@@ -30,6 +30,14 @@ func TestHomeShowsSourceHealthAndLatestChanges(t *testing.T) {
 	if mondo.Find(".removed").Length() != 0 {
 		t.Errorf("a configured source says it is not: %q", text(mondo))
 	}
+	// The source's own page says the same.
+	if p := f.page("/s/broken", http.StatusOK); !strings.Contains(text(p.Find(".removed").Parent()), "no longer names this source") {
+		t.Errorf("/s/broken does not say it is not configured: %q", text(p.Find("main")))
+	}
+	if p := f.page("/s/mondo-history", http.StatusOK); p.Find(".removed").Length() != 0 ||
+		!strings.Contains(text(p.Find("main")), "0 */2 * * *") {
+		t.Errorf("/s/mondo-history: a configured source should show its schedule and not say it is not configured: %q", text(p.Find("main")))
+	}
 	if got := text(mondo.Find("td.num").First()); got != "3" {
 		t.Errorf("mondo articles = %q, want 3", got)
 	}
