@@ -122,12 +122,18 @@ func (m *Main) openArchiveReadOnly(ctx context.Context, live bool) (*config.Conf
 func (m *Main) newHarvester(cfg *config.Config, st *store.Store) *harvest.Harvester {
 	// On a PostgreSQL index the per-host pacing and Retry-After are kept
 	// in the database, for every worker sharing it.
+	// On SQLite a host's Retry-After is kept in the archive, so that the
+	// next run honours it too.
 	var shared fetch.SharedPacing
+	var kept fetch.Deferrals
 	if p, err := st.Pacing(); err == nil {
 		shared = p
+	} else if d := st.Deferrals(); d != nil {
+		kept = d
 	}
 	fc := fetch.New(fetch.Options{
 		SharedPacing:         shared,
+		Deferrals:            kept,
 		UserAgent:            cfg.UserAgent,
 		Timeout:              cfg.HTTP.Timeout,
 		MaxBody:              cfg.HTTP.MaxBody,

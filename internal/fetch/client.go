@@ -97,7 +97,7 @@ func newClient(opts Options, exempt func(netip.AddrPort) bool) *Client {
 			// scheme-checked, robots-checked and paced.
 			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 		},
-		pacer: newPacer(opts.PerHostInterval, opts.PerHostConcurrency, opts.Now, opts.SharedPacing),
+		pacer: newPacer(opts.PerHostInterval, opts.PerHostConcurrency, opts.Now, opts.SharedPacing, opts.Deferrals, opts.Logger),
 	}
 	c.robots = newRobotsCache(c)
 	return c

@@ -39,6 +39,20 @@ type Options struct {
 	// holds a host's Retry-After for all of them; the per-process pacing
 	// still applies too.
 	SharedPacing SharedPacing
+	// Deferrals, when set, keeps the hosts' Retry-After beyond this
+	// process (store.Deferrals on a SQLite index), so that a later
+	// `annalist fetch` or a restarted daemon still leaves the host alone.
+	Deferrals Deferrals
+}
+
+// Deferrals is where the hosts' Retry-After outlives the process.
+type Deferrals interface {
+	// Deferrals returns the hosts (as Retry-After was booked for them)
+	// asked to be left alone past now, with the time each asked for.
+	Deferrals(ctx context.Context, now time.Time) (map[string]time.Time, error)
+	// Defer records that host asked to be left alone until until; an
+	// earlier, longer wish stands.
+	Defer(ctx context.Context, host string, until time.Time) error
 }
 
 // SharedPacing is the per-host pacing shared by several workers.

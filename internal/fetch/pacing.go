@@ -3,6 +3,7 @@ package fetch
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"sync"
 	"time"
 )
@@ -14,6 +15,9 @@ type pacer struct {
 	concurrency int
 	now         func() time.Time
 	shared      SharedPacing // nil: this process only
+	kept        Deferrals    // nil: Retry-After lives as long as the process
+	log         *slog.Logger
+	loadKept    sync.Once
 
 	mu    sync.Mutex
 	hosts map[string]*hostPace
@@ -25,8 +29,35 @@ type hostPace struct {
 	blockedUntil time.Time     // from Retry-After
 }
 
-func newPacer(interval time.Duration, concurrency int, now func() time.Time, shared SharedPacing) *pacer {
-	return &pacer{interval: interval, concurrency: concurrency, now: now, shared: shared, hosts: map[string]*hostPace{}}
+func newPacer(interval time.Duration, concurrency int, now func() time.Time, shared SharedPacing, kept Deferrals, log *slog.Logger) *pacer {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return &pacer{interval: interval, concurrency: concurrency, now: now, shared: shared, kept: kept, log: log, hosts: map[string]*hostPace{}}
+}
+
+// loadDeferrals reads, once, the Retry-After wishes an earlier process was
+// given and has not seen end. A failure to read them is logged: the
+// requests go on under this process's own pacing.
+func (p *pacer) loadDeferrals(ctx context.Context) {
+	if p.kept == nil {
+		return
+	}
+	p.loadKept.Do(func() {
+		kept, err := p.kept.Deferrals(ctx, p.now())
+		if err != nil {
+			p.log.Warn("fetch: hosts' earlier Retry-After could not be read; not honoured in this run", "err", err)
+			return
+		}
+		for key, until := range kept {
+			h := p.host(key)
+			p.mu.Lock()
+			if until.After(h.blockedUntil) {
+				h.blockedUntil = until
+			}
+			p.mu.Unlock()
+		}
+	})
 }
 
 func (p *pacer) host(key string) *hostPace {
@@ -47,6 +78,7 @@ func (p *pacer) host(key string) *hostPace {
 // past ctx's deadline, is not waited for at all: the error is a
 // *DeferredError naming the time, before and after waiting for a slot.
 func (p *pacer) acquire(ctx context.Context, key, name string, patience time.Duration) (release func(), err error) {
+	p.loadDeferrals(ctx)
 	h := p.host(key)
 	if err := p.deferred(ctx, h, name, patience); err != nil {
 		return nil, err
@@ -119,21 +151,31 @@ func (p *pacer) acquire(ctx context.Context, key, name string, patience time.Dur
 	}
 }
 
-// pushBack makes later requests to the host wait until now+d (Retry-After).
+// pushBack makes later requests to the host wait until now+d (Retry-After),
+// in this process and, through Deferrals, in the next ones.
 func (p *pacer) pushBack(key string, d time.Duration) {
 	h := p.host(key)
 	p.mu.Lock()
-	defer p.mu.Unlock()
 	until := p.now().Add(d)
 	if until.After(h.blockedUntil) {
 		h.blockedUntil = until
 	}
+	p.mu.Unlock()
 	if p.shared != nil {
 		go func() { // best effort: the local push-back holds regardless
 			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 			defer cancel()
 			_ = p.shared.Block(ctx, key, until)
 		}()
+	}
+	if p.kept != nil {
+		// Written before the response is handed on, so that a one-off
+		// command that exits next has recorded it.
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		if err := p.kept.Defer(ctx, key, until); err != nil {
+			p.log.Warn("fetch: host's Retry-After not recorded for later runs", "host", key, "until", until, "err", err)
+		}
 	}
 }
 

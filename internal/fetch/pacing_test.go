@@ -208,7 +208,7 @@ func TestPerHostInterval(t *testing.T) {
 }
 
 func TestPacerSeparatesHosts(t *testing.T) {
-	p := newPacer(time.Hour, 1, time.Now, nil)
+	p := newPacer(time.Hour, 1, time.Now, nil, nil, nil)
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	a, _ := url.Parse("http://a.example/")

@@ -50,3 +50,60 @@ func (p *Pacing) Block(ctx context.Context, host string, until time.Time) error 
 		host, until.UTC())
 	return err
 }
+
+// Deferrals keeps the hosts' Retry-After in a SQLite index beyond the
+// process that was given it (fetch.Deferrals); a PostgreSQL index keeps
+// it in Pacing instead.
+type Deferrals struct{ s *Store }
+
+// Deferrals returns the Retry-After table; nil on PostgreSQL, whose
+// Pacing holds the same for every worker.
+func (s *Store) Deferrals() *Deferrals {
+	if s.pg {
+		return nil
+	}
+	return &Deferrals{s: s}
+}
+
+// Deferrals returns the hosts asked to be left alone past now.
+func (d *Deferrals) Deferrals(ctx context.Context, now time.Time) (map[string]time.Time, error) {
+	rows, err := d.s.rdb.QueryContext(ctx, `SELECT host, blocked_until FROM host_deferrals WHERE blocked_until > ?`, fmtTime(now))
+	if err != nil {
+		return nil, fmt.Errorf("read host deferrals: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]time.Time{}
+	for rows.Next() {
+		var host, until string
+		if err := rows.Scan(&host, &until); err != nil {
+			return nil, fmt.Errorf("read host deferrals: %w", err)
+		}
+		t, err := parseTime(until)
+		if err != nil {
+			return nil, fmt.Errorf("host deferral of %s: %w", host, err)
+		}
+		out[host] = t
+	}
+	return out, rows.Err()
+}
+
+// Defer records that host asked to be left alone until until; a later
+// time already recorded stands. Rows long over are cleared on the way.
+func (d *Deferrals) Defer(ctx context.Context, host string, until time.Time) error {
+	tx, err := d.s.wdb.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("record host deferral: %w", err)
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, `INSERT INTO host_deferrals (host, blocked_until) VALUES (?, ?)
+		ON CONFLICT (host) DO UPDATE SET blocked_until = max(blocked_until, excluded.blocked_until)`, host, fmtTime(until)); err != nil {
+		return fmt.Errorf("record host deferral of %s: %w", host, err)
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM host_deferrals WHERE blocked_until < ?`, fmtTime(d.s.now().Add(-24*time.Hour))); err != nil {
+		return fmt.Errorf("clear old host deferrals: %w", err)
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("record host deferral of %s: %w", host, err)
+	}
+	return nil
+}

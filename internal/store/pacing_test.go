@@ -95,3 +95,45 @@ func TestSharedPacing(t *testing.T) {
 		time.Sleep(50 * time.Millisecond) // the block is recorded in the background
 	}
 }
+
+// On SQLite a host's Retry-After is kept in the archive: a later Store on
+// the same directory reads it back, a shorter later wish does not cut a
+// longer one, and wishes already over are not returned.
+func TestDeferralsKeptInSQLite(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	now := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+	clock := func() time.Time { return now }
+	s, err := store.Open(ctx, dir, store.Options{NoSync: true, Now: clock})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := s.Deferrals()
+	for _, w := range []struct {
+		host  string
+		until time.Time
+	}{
+		{"a.example:443", now.Add(time.Hour)},
+		{"a.example:443", now.Add(time.Minute)}, // shorter: the hour stands
+		{"b.example:80", now.Add(-48 * time.Hour)},
+		{"c.example:80", now.Add(-time.Minute)},
+	} {
+		if err := d.Defer(ctx, w.host, w.until); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s.Close()
+
+	s2, err := store.Open(ctx, dir, store.Options{NoSync: true, Now: clock})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s2.Close()
+	got, err := s2.Deferrals().Deferrals(ctx, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 1 || !got["a.example:443"].Equal(now.Add(time.Hour)) {
+		t.Errorf("deferrals after reopening = %v, want only a.example:443 until %v", got, now.Add(time.Hour))
+	}
+}
