@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net/http"
 	"path/filepath"
+	"reflect"
 	"strconv"
 	"strings"
 	"testing"
@@ -251,4 +252,27 @@ func checkRecord(t *testing.T, rec gowarc.Record) {
 func sha1Base32(b []byte) string {
 	sum := sha1.Sum(b)
 	return "sha1:" + base32.StdEncoding.EncodeToString(sum[:])
+}
+
+// The metadata record keeps markup unescaped (a smaller block), and reads
+// back to the same snapshot.
+func TestMetaRecordKeepsMarkup(t *testing.T) {
+	m := &SnapshotMeta{Format: MetaFormat, SnapshotID: "a/1", Text: "a & b", HTML: "<p>a &amp; b</p>", Markdown: "a & b"}
+	gz, err := BuildMetaRecord(m, "http://example.test/a", time.Now(), "<urn:uuid:1>")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec := gunzip(t, gz)
+	_, block, ok := bytes.Cut(rec, []byte("\r\n\r\n"))
+	if !ok {
+		t.Fatal("no end of WARC header")
+	}
+	block = bytes.TrimSuffix(block, []byte("\r\n\r\n"))
+	if !bytes.Contains(block, []byte(`"html":"<p>a &amp; b</p>"`)) || bytes.HasSuffix(block, []byte("\n")) {
+		t.Errorf("block %q", block)
+	}
+	got, ok := ParseSnapshotMeta(block)
+	if !ok || !reflect.DeepEqual(got, m) {
+		t.Errorf("read back %+v, want %+v", got, m)
+	}
 }
