@@ -76,8 +76,9 @@ func newRecordID() string {
 	return "<urn:uuid:" + h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:] + ">"
 }
 
-// recordOptions are used for every record we build: SHA-1 digests in
-// Base32 as other WARC tools expect, computed by gowarc.
+// recordOptions are used for the records gowarc builds (warcinfo; the
+// others are written by buildRecord): SHA-1 digests in Base32 as other
+// WARC tools expect, computed by gowarc.
 func recordOptions() []gowarc.WarcRecordOption {
 	return []gowarc.WarcRecordOption{
 		gowarc.WithAddMissingDigest(true),
