@@ -76,8 +76,9 @@ func newRecordID() string {
 	return "<urn:uuid:" + h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:] + ">"
 }
 
-// recordOptions are used for every record we build: SHA-1 digests in
-// Base32 as other WARC tools expect, computed by gowarc.
+// recordOptions are used for the records gowarc builds (warcinfo; the
+// others are written by buildRecord): SHA-1 digests in Base32 as other
+// WARC tools expect, computed by gowarc.
 func recordOptions() []gowarc.WarcRecordOption {
 	return []gowarc.WarcRecordOption{
 		gowarc.WithAddMissingDigest(true),
@@ -171,60 +172,6 @@ func responseHead(p *Page) []byte {
 	_ = h.Write(&b)
 	b.WriteString("\r\n")
 	return b.Bytes()
-}
-
-type builtRecord struct {
-	gz            []byte
-	id            string
-	payloadDigest string
-}
-
-// buildRecord builds one record and gzips it as its own member.
-// concurrentTo and refersTo name a related record ("" for none). The
-// block is the parts one after the other.
-func buildRecord(typ gowarc.RecordType, target string, date time.Time, contentType, concurrentTo, refersTo string, block ...[]byte) (*builtRecord, error) {
-	b := newRecordBuilder(typ)
-	b.AddWarcHeader(gowarc.WarcRecordID, newRecordID())
-	if target != "" {
-		b.AddWarcHeader(gowarc.WarcTargetURI, target)
-	}
-	b.AddWarcHeaderTime(gowarc.WarcDate, date.UTC())
-	b.AddWarcHeader(gowarc.ContentType, contentType)
-	if concurrentTo != "" {
-		b.AddWarcHeader(gowarc.WarcConcurrentTo, concurrentTo)
-	}
-	if refersTo != "" {
-		b.AddWarcHeader(gowarc.WarcRefersTo, refersTo)
-	}
-	size := 0
-	for _, part := range block {
-		if _, err := b.Write(part); err != nil {
-			b.Close()
-			return nil, err
-		}
-		size += len(part)
-	}
-	rec, _, err := b.Build()
-	if err != nil {
-		return nil, err
-	}
-	defer rec.Close()
-	var buf bytes.Buffer
-	buf.Grow(size/3 + 512)
-	zw := gzippers.Get().(*kgzip.Writer)
-	defer gzippers.Put(zw)
-	zw.Reset(&buf)
-	if _, _, err := gowarc.NewMarshaler().Marshal(zw, rec, 0); err != nil {
-		return nil, err
-	}
-	if err := zw.Close(); err != nil {
-		return nil, err
-	}
-	return &builtRecord{
-		gz:            buf.Bytes(),
-		id:            rec.WarcHeader().Get(gowarc.WarcRecordID),
-		payloadDigest: rec.WarcHeader().Get(gowarc.WarcPayloadDigest),
-	}, nil
 }
 
 // warcLevel is the gzip level of WARC records, chosen on the

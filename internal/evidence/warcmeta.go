@@ -47,10 +47,15 @@ type SnapshotMeta struct {
 // record is responseID: its own gzip member, concurrent to and referring
 // to the response.
 func BuildMetaRecord(m *SnapshotMeta, target string, date time.Time, responseID string) ([]byte, error) {
-	block, err := json.Marshal(m)
-	if err != nil {
+	// Markup is kept as it is rather than as \u003c escapes: the same JSON
+	// to any reader, a smaller block to compress (and to store).
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(m); err != nil {
 		return nil, fmt.Errorf("build warc metadata: %w", err)
 	}
+	block := bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
 	rec, err := buildRecord(gowarc.Metadata, target, date, "application/json", responseID, responseID, block)
 	if err != nil {
 		return nil, fmt.Errorf("build warc metadata: %w", err)
