@@ -1,0 +1,95 @@
+package extract
+
+import (
+	"strings"
+	"unicode/utf8"
+
+	"golang.org/x/net/html"
+)
+
+// tailMaxDrops bounds how many headings dropTail peels off the body's end.
+const tailMaxDrops = 3
+
+// dropTail removes headings that close the body with nothing after them:
+// their section (comments, a sign-up form, related links, a podcast
+// player) was dropped as chrome or never was text ("Tell us what YOU
+// think…", "How to listen to …"). No article ends on a heading; the rule
+// reads position and structure, not words, so it holds in any language.
+// (Short wholly linked blocks closing the body were tried too: the dev
+// pages' truth keeps as many of them as it drops, so they stay.)
+func dropTail(nodes []*html.Node, dropped map[string]int) int {
+	total := 0
+	for _, root := range nodes {
+		total += foldedLen(root)
+	}
+	removed := 0
+	for removed < tailMaxDrops {
+		last := lastBlock(nodes)
+		if last == nil || !isTailFurniture(last) || 2*foldedLen(last) > total {
+			break
+		}
+		note(dropped, "heading closing the body", last)
+		if isRootOf(last, nodes) {
+			// The caller renders its nodes: empty this one in place.
+			for c := last.FirstChild; c != nil; c = last.FirstChild {
+				last.RemoveChild(c)
+			}
+		} else {
+			removeNode(last)
+		}
+		removed++
+	}
+	return removed
+}
+
+// isTailFurniture reports a heading, or a lone bold line short enough to
+// be one and holding no link (a bold link closing the article, "Get
+// started with … here", is its call to action, which the truth keeps).
+func isTailFurniture(n *html.Node) bool {
+	if isHeading(n) {
+		return true
+	}
+	return isLoneStrong(n) && textWithin(n, 4*tailHeadingMax) && utf8.RuneCountInString(foldedText(n)) <= tailHeadingMax && countLinks(n) == 0
+}
+
+// tailHeadingMax is the longest (runes) a bold line taken for a heading is.
+const tailHeadingMax = 80
+
+// lastBlock is the body's last block holding text: the deepest element
+// whose text closes the body and that is a block of its own (a paragraph,
+// or a heading).
+func lastBlock(nodes []*html.Node) *html.Node {
+	for i := len(nodes) - 1; i >= 0; i-- {
+		if foldedLen(nodes[i]) == 0 {
+			continue
+		}
+		n := nodes[i]
+		for {
+			c := lastTextChild(n)
+			if c == nil || c.Type == html.TextNode {
+				return n
+			}
+			if !blockTags[c.Data] {
+				return n // inline: n's own line closes the body
+			}
+			if isHeading(c) || c.Data == "p" {
+				return c
+			}
+			n = c
+		}
+	}
+	return nil
+}
+
+// lastTextChild is n's last child holding visible text.
+func lastTextChild(n *html.Node) *html.Node {
+	for c := n.LastChild; c != nil; c = c.PrevSibling {
+		switch {
+		case c.Type == html.TextNode && strings.TrimSpace(c.Data) != "":
+			return c
+		case c.Type == html.ElementNode && !invisibleTags[c.Data] && foldedLen(c) > 0:
+			return c
+		}
+	}
+	return nil
+}
