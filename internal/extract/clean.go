@@ -76,6 +76,7 @@ func cleanBody(nodes []*html.Node, dropped map[string]int) int {
 	removed += dropMetadataItems(nodes, dropped)
 	removed += dropPostscripts(nodes, dropped)
 	removed += dropTail(nodes, dropped)
+	removed += dropFinePrint(nodes, dropped)
 	markLooseCaptions(nodes, dropped) // kept in the HTML: not counted as removed
 
 	return removed
