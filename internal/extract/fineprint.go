@@ -13,10 +13,6 @@ import (
 // the credits. The page's own typography says they are not the article,
 // in any language.
 func dropFinePrint(nodes []*html.Node, dropped map[string]int) int {
-	total := 0
-	for _, root := range nodes {
-		total += foldedLen(root)
-	}
 	var small []*html.Node
 	for _, root := range nodes {
 		walk(root, func(n *html.Node) bool {
@@ -26,18 +22,30 @@ func dropFinePrint(nodes []*html.Node, dropped map[string]int) int {
 			if n == root || n.Data != "p" && n.Data != "div" {
 				return true
 			}
-			if isFinePrint(attr(n, "style")) && 2*foldedLen(n) <= total {
+			if isFinePrint(attr(n, "style")) {
 				small = append(small, n)
 				return false
 			}
 			return true
 		})
 	}
+	if len(small) == 0 {
+		return 0
+	}
+	total := 0
+	for _, root := range nodes {
+		total += foldedLen(root)
+	}
+	removed := 0
 	for _, n := range small {
+		if 2*foldedLen(n) > total {
+			continue // most of the body: the page's own size for its article
+		}
+		removed++
 		note(dropped, "fine print", n)
 		removeNode(n)
 	}
-	return len(small)
+	return removed
 }
 
 // finePrintPx is the font size (CSS pixels) under which text is fine print.

@@ -18,14 +18,20 @@ const tailMaxDrops = 3
 // (Short wholly linked blocks closing the body were tried too: the dev
 // pages' truth keeps as many of them as it drops, so they stay.)
 func dropTail(nodes []*html.Node, dropped map[string]int) int {
-	total := 0
-	for _, root := range nodes {
-		total += foldedLen(root)
-	}
 	removed := 0
+	total := -1 // the body's text length, measured once a heading closes it
 	for removed < tailMaxDrops {
 		last := lastBlock(nodes)
-		if last == nil || !isTailFurniture(last) || 2*foldedLen(last) > total {
+		if last == nil || !isTailFurniture(last) {
+			break
+		}
+		if total < 0 {
+			total = 0
+			for _, root := range nodes {
+				total += foldedLen(root)
+			}
+		}
+		if 2*foldedLen(last) > total {
 			break
 		}
 		note(dropped, "heading closing the body", last)
@@ -60,7 +66,7 @@ const tailHeadingMax = 80
 // or a heading).
 func lastBlock(nodes []*html.Node) *html.Node {
 	for i := len(nodes) - 1; i >= 0; i-- {
-		if foldedLen(nodes[i]) == 0 {
+		if !hasText(nodes[i]) {
 			continue
 		}
 		n := nodes[i]
@@ -87,9 +93,28 @@ func lastTextChild(n *html.Node) *html.Node {
 		switch {
 		case c.Type == html.TextNode && strings.TrimSpace(c.Data) != "":
 			return c
-		case c.Type == html.ElementNode && !invisibleTags[c.Data] && foldedLen(c) > 0:
+		case c.Type == html.ElementNode && hasText(c):
 			return c
 		}
 	}
 	return nil
+}
+
+// hasText reports whether n holds visible text (foldedLen(n) > 0), looking
+// no further than the first.
+func hasText(n *html.Node) bool {
+	switch n.Type {
+	case html.TextNode:
+		return strings.TrimSpace(n.Data) != ""
+	case html.ElementNode:
+		if invisibleTags[n.Data] {
+			return false
+		}
+	}
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		if hasText(c) {
+			return true
+		}
+	}
+	return false
 }
