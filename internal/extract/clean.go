@@ -77,6 +77,7 @@ func cleanBody(nodes []*html.Node, dropped map[string]int) int {
 	removed += dropPostscripts(nodes, dropped)
 	removed += dropTail(nodes, dropped)
 	removed += dropFinePrint(nodes, dropped)
+	removed += dropButtons(nodes, dropped)
 	markLooseCaptions(nodes, dropped) // kept in the HTML: not counted as removed
 
 	return removed
