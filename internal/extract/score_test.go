@@ -12,7 +12,7 @@ import (
 
 // TestGenericScore scores the generic extractor on the extraction-dev pages
 // with the benchmark's own method (4-token shingles; see the data README).
-// It holds a floor just under today's score (0.985), so that a change that
+// It holds a floor just under today's score (0.988), so that a change that
 // costs extraction quality fails here rather than unseen.
 //
 // The pages are also split in two halves by a stable hash of their file
@@ -68,8 +68,8 @@ func TestGenericScore(t *testing.T) {
 	}
 	prec, rec, f1 := total.score()
 	t.Logf("generic extractor on %d pages: precision %.3f, recall %.3f, F1 %.3f, errors %d", len(pages), prec, rec, f1, total.failed)
-	if f1 < 0.98 {
-		t.Errorf("F1 %.3f fell below the 0.98 floor", f1)
+	if f1 < 0.985 {
+		t.Errorf("F1 %.3f fell below the 0.985 floor", f1)
 	}
 }
 
