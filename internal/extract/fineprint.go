@@ -8,7 +8,7 @@ import (
 )
 
 // dropFinePrint removes blocks the page itself sets in small print by an
-// inline style (font-size under finePrintPx, or a "small" keyword): the
+// inline style (font-size under finePrintPx, or x-small): the
 // notes for moderators, the company boilerplate under a press release,
 // the credits. The page's own typography says they are not the article,
 // in any language.
@@ -32,21 +32,28 @@ func dropFinePrint(nodes []*html.Node, dropped map[string]int) int {
 	if len(small) == 0 {
 		return 0
 	}
-	total := 0
+	total, fine := 0, 0
 	for _, root := range nodes {
 		total += foldedLen(root)
 	}
-	removed := 0
 	for _, n := range small {
-		if 2*foldedLen(n) > total {
-			continue // most of the body: the page's own size for its article
-		}
-		removed++
+		fine += foldedLen(n)
+	}
+	if finePrintShare*fine > total {
+		// A good part of the body in small print is the page's own size
+		// for its article (a post pasted from a word processor in 9pt).
+		return 0
+	}
+	for _, n := range small {
 		note(dropped, "fine print", n)
 		removeNode(n)
 	}
-	return removed
+	return len(small)
 }
+
+// finePrintShare: the fine print all together must be under one part in
+// finePrintShare of the body's text.
+const finePrintShare = 3
 
 // finePrintPx is the font size (CSS pixels) under which text is fine print.
 const finePrintPx = 12.5
@@ -67,8 +74,8 @@ func isFinePrint(style string) bool {
 	}
 	v = strings.TrimSpace(v)
 	switch v {
-	case "small", "x-small", "xx-small", "smaller":
-		return true
+	case "x-small", "xx-small":
+		return true // "small" is 13px, no finer than many sites' body text
 	}
 	for _, u := range []struct {
 		unit string

@@ -2,7 +2,6 @@ package extract
 
 import (
 	"strings"
-	"unicode/utf8"
 
 	"golang.org/x/net/html"
 )
@@ -48,18 +47,12 @@ func dropTail(nodes []*html.Node, dropped map[string]int) int {
 	return removed
 }
 
-// isTailFurniture reports a heading, or a lone bold line short enough to
-// be one and holding no link (a bold link closing the article, "Get
-// started with … here", is its call to action, which the truth keeps).
+// isTailFurniture reports a heading. (A lone bold line closing the body
+// is not one: a sign-off or a call to action, "Get started here", which
+// the truth keeps.)
 func isTailFurniture(n *html.Node) bool {
-	if isHeading(n) {
-		return true
-	}
-	return isLoneStrong(n) && textWithin(n, 4*tailHeadingMax) && utf8.RuneCountInString(foldedText(n)) <= tailHeadingMax && countLinks(n) == 0
+	return isHeading(n)
 }
-
-// tailHeadingMax is the longest (runes) a bold line taken for a heading is.
-const tailHeadingMax = 80
 
 // lastBlock is the body's last block holding text: the deepest element
 // whose text closes the body and that is a block of its own (a paragraph,

@@ -11,13 +11,14 @@ func TestDropTail(t *testing.T) {
 			[]string{"How to listen"}, nil},
 		{"two headings in a row, the outer in another block", `<h2><a href="/subscribe">Our newsletter</a></h2><div><h3>Leave a word</h3></div>`,
 			[]string{"Our newsletter", "Leave a word"}, nil},
-		{"a bold line standing for a heading", `<p><strong>Write to the editor</strong></p>`,
-			[]string{"Write to the editor"}, nil},
+
 		// Not at the end, or not a heading: the article's own.
 		{"a heading followed by prose stays", `<h3>The second inquiry</h3>` + prose("Dacre"),
 			nil, []string{"The second inquiry", "Dacre"}},
 		{"a bold link closing the article stays", `<p><strong><a href="/archive">Browse the whole archive here.</a></strong></p>`,
 			nil, []string{"Browse the whole archive here."}},
+		{"a bold sign-off stays", `<p><strong>Mary Lyle, county archivist</strong></p>`,
+			nil, []string{"Mary Lyle"}},
 		{"a closing short paragraph stays", `<p>Ends.</p>`,
 			nil, []string{"Ends."}},
 	})
