@@ -75,6 +75,9 @@ func cleanBody(nodes []*html.Node, dropped map[string]int) int {
 	removed += dropTagLists(nodes, dropped)
 	removed += dropMetadataItems(nodes, dropped)
 	removed += dropPostscripts(nodes, dropped)
+	removed += dropTail(nodes, dropped)
+	removed += dropFinePrint(nodes, dropped)
+	removed += dropButtons(nodes, dropped)
 	markLooseCaptions(nodes, dropped) // kept in the HTML: not counted as removed
 
 	return removed

@@ -15,7 +15,9 @@ import (
 // 5: precision rules (precision.go): next/previous card pairs closing the
 // body, author boxes, pop-over cards, date lines, tag lists, microdata
 // metadata lines, ARIA furniture roles, the page's h1 opening the body.
-const Version = "5"
+// 6: headings closing the body (tail.go), inline-styled fine print
+// (fineprint.go), labels of elements named buttons (buttons.go).
+const Version = "6"
 
 // Sentinel errors; callers test them with errors.Is.
 var (

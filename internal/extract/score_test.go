@@ -1,6 +1,7 @@
 package extract
 
 import (
+	"fmt"
 	"hash/fnv"
 	"os"
 	"regexp"
@@ -11,7 +12,7 @@ import (
 
 // TestGenericScore scores the generic extractor on the extraction-dev pages
 // with the benchmark's own method (4-token shingles; see the data README).
-// It holds a floor just under today's score (0.985), so that a change that
+// It holds a floor just under today's score (0.988), so that a change that
 // costs extraction quality fails here rather than unseen.
 //
 // The pages are also split in two halves by a stable hash of their file
@@ -21,7 +22,9 @@ import (
 func TestGenericScore(t *testing.T) {
 	pages := loadDevPages(t)
 	var halves [2]devScore
+	var folds [devFolds]devScore
 	var total devScore
+	var tsv strings.Builder
 	var each [2][]pageScore
 	for _, p := range pages {
 		pred := ""
@@ -33,8 +36,10 @@ func TestGenericScore(t *testing.T) {
 		}
 		total.add(p.truth, pred, failed)
 		halves[devHalf(p.id)].add(p.truth, pred, failed)
+		folds[devFold(p.id)].add(p.truth, pred, failed)
 		tp, fp, fn := shingleCounts(p.truth, strings.ReplaceAll(pred, "\u00ad", ""))
 		each[devHalf(p.id)] = append(each[devHalf(p.id)], pageScore{id: p.id, prec: ratio(tp, tp+fp), rec: ratio(tp, tp+fn)})
+		fmt.Fprintf(&tsv, "%s\t%c\t%d\t%.4f\t%.4f\n", p.id, 'A'+devHalf(p.id), devFold(p.id), ratio(tp, tp+fp), ratio(tp, tp+fn))
 		if os.Getenv("ANNALIST_SCORE_DUMP") == p.id {
 			t.Logf("%s: kept wrongly:\n%s", p.id, strings.Join(falsePositiveRuns(p.truth, pred), "\n---\n"))
 		}
@@ -51,10 +56,20 @@ func TestGenericScore(t *testing.T) {
 			}
 		}
 	}
+	for i, f := range folds {
+		prec, rec, f1 := f.score()
+		t.Logf("fold %d (%d pages): precision %.3f, recall %.3f, F1 %.3f", i, f.pages, prec, rec, f1)
+	}
+	if path := os.Getenv("ANNALIST_SCORE_TSV"); path != "" {
+		// Per-page figures, to compare two builds page by page.
+		if err := os.WriteFile(path, []byte(tsv.String()), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
 	prec, rec, f1 := total.score()
 	t.Logf("generic extractor on %d pages: precision %.3f, recall %.3f, F1 %.3f, errors %d", len(pages), prec, rec, f1, total.failed)
-	if f1 < 0.98 {
-		t.Errorf("F1 %.3f fell below the 0.98 floor", f1)
+	if f1 < 0.985 {
+		t.Errorf("F1 %.3f fell below the 0.985 floor", f1)
 	}
 }
 
@@ -103,6 +118,18 @@ func devHalf(id string) int {
 	h := fnv.New32a()
 	h.Write([]byte(id))
 	return int(h.Sum32() % 2)
+}
+
+// devFolds is the number of folds of the k-fold view: a rule should help
+// (or not hurt) the folds it was not written on, not only the total.
+const devFolds = 4
+
+// devFold puts a dev page in one of devFolds folds by the same hash as
+// devHalf (folds 0 and 2 make half A).
+func devFold(id string) int {
+	h := fnv.New32a()
+	h.Write([]byte(id))
+	return int(h.Sum32() % devFolds)
 }
 
 // devScore accumulates the benchmark's per-page precision and recall.
