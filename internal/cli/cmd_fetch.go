@@ -77,6 +77,7 @@ func runFetch(ctx context.Context, m *Main, args []string) error {
 		return err
 	}
 	h := m.newHarvester(cfg, st)
+	defer limitMemory(h.Workers)()
 	deliverer, err := m.newDeliverer(cfg, st)
 	if err != nil {
 		return err

@@ -76,6 +76,9 @@ type Harvester struct {
 	// NoTemplates turns per-source template learning off: nothing is
 	// learned and no block is dropped as a source's furniture.
 	NoTemplates bool
+	// Extracting is how many pages are extracted at once, over all polls
+	// of this Harvester (gate.go). Default GOMAXPROCS.
+	Extracting int
 
 	healthMu sync.Mutex
 	health   map[string]*SourceHealth
@@ -87,6 +90,10 @@ type Harvester struct {
 	// extractions counts pages run through the extractor (for tests: a
 	// page whose body key matches must not be).
 	extractions atomic.Int64
+
+	gateOnce                      sync.Once
+	gate                          chan struct{} // extractSlot's slots
+	inExtraction, maxInExtraction atomic.Int64  // pages in extraction now, and at most so far (for tests)
 }
 
 func (h *Harvester) now() time.Time {

@@ -198,11 +198,16 @@ func (h *Harvester) examine(ctx context.Context, src *config.Source, g *gathered
 		return err
 	}
 	rules.Template = tmpl
+	release, err := h.extractSlot(ctx)
+	if err != nil {
+		return err
+	}
 	body, _ := resp.UTF8()
 	h.extractions.Add(1)
-	ectx, cancel := h.extractContext(ctx)
+	ectx, cancel := h.extractContext(ctx) // after the wait for a slot: the deadline is the extraction's own
 	defer cancel()
 	art, err := extract.ArticleContext(ectx, body, resp.URL, rules)
+	release()
 	if err != nil {
 		f.ExtractErr = fmt.Errorf("extract %s: %w", resp.URL, err)
 		f.NotFoundPage = notFoundPage(body, nil)
