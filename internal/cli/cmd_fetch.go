@@ -77,7 +77,6 @@ func runFetch(ctx context.Context, m *Main, args []string) error {
 		return err
 	}
 	h := m.newHarvester(cfg, st)
-	defer limitMemory(h.Workers)()
 	deliverer, err := m.newDeliverer(cfg, st)
 	if err != nil {
 		return err
@@ -103,6 +102,7 @@ func runFetch(ctx context.Context, m *Main, args []string) error {
 	}()
 
 	if *pageURL != "" {
+		defer limitMemory(1)()
 		return m.fetchOne(ctx, cfg, st, h, *pageURL, *sourceName, *asJSON)
 	}
 
@@ -110,6 +110,7 @@ func runFetch(ctx context.Context, m *Main, args []string) error {
 	if err != nil {
 		return err
 	}
+	defer limitMemory(h.Workers * len(srcs))() // the sources are polled at once
 	progress := m.progress()
 	results := make([]harvest.PollResult, len(srcs))
 	var wg sync.WaitGroup
