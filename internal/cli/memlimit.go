@@ -26,9 +26,10 @@ func pollHeadroom(workers int) int64 {
 // freed pages go back to the system slowly, which on 2 cores made about a
 // third of `annalist fetch`'s peak RSS; the limit makes the collector run
 // sooner and return them. It is soft: a poll that needs more gets it, at
-// the cost of more collections. A limit already set (GOMEMLIMIT) is kept.
-func limitMemory(workers int) (restore func()) {
-	if debug.SetMemoryLimit(-1) != math.MaxInt64 {
+// the cost of more collections. A limit already set, or GOMEMLIMIT in the
+// environment (even "off"), is left alone.
+func (m *Main) limitMemory(workers int) (restore func()) {
+	if m.Getenv("GOMEMLIMIT") != "" || debug.SetMemoryLimit(-1) != math.MaxInt64 {
 		return func() {}
 	}
 	s := []metrics.Sample{{Name: "/memory/classes/total:bytes"}, {Name: "/memory/classes/heap/released:bytes"}}

@@ -1,6 +1,8 @@
 package cli_test
 
 import (
+	"bytes"
+	"context"
 	"fmt"
 	"math"
 	"net/http"
@@ -9,11 +11,14 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+
+	"annalist/internal/cli"
 )
 
 // TestFetchLimitsMemory: `annalist fetch` runs under a soft memory limit
 // (the collector returns freed pages sooner) and restores the one before
-// it afterwards; a limit already set, as GOMEMLIMIT sets it, is kept.
+// it afterwards; a limit already set, or GOMEMLIMIT in the environment,
+// is left alone.
 func TestFetchLimitsMemory(t *testing.T) {
 	var during atomic.Int64
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -41,6 +46,25 @@ func TestFetchLimitsMemory(t *testing.T) {
 	}
 	if got := debug.SetMemoryLimit(-1); got != math.MaxInt64 {
 		t.Errorf("memory limit after fetch = %d, want none again", got)
+	}
+
+	// GOMEMLIMIT=off in the environment: the user's word, no limit.
+	var out, errb bytes.Buffer
+	m := &cli.Main{Stdout: &out, Stderr: &errb, Stdin: strings.NewReader(""),
+		Getenv: func(k string) string {
+			switch k {
+			case "ANNALIST_CONFIG":
+				return f.cfg
+			case "GOMEMLIMIT":
+				return "off"
+			}
+			return ""
+		}}
+	if code := m.Run(context.Background(), []string{"fetch", "--url", srv.URL + "/article?off", "--json"}); code != 0 {
+		t.Fatalf("fetch: exit %d\n%s", code, errb.String())
+	}
+	if got := during.Load(); got != math.MaxInt64 {
+		t.Errorf("memory limit during fetch with GOMEMLIMIT=off = %d, want none", got)
 	}
 
 	const set = 1 << 40
