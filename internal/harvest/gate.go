@@ -3,6 +3,9 @@ package harvest
 import (
 	"context"
 	"runtime"
+	"sync/atomic"
+
+	"golang.org/x/sync/semaphore"
 )
 
 // extracting is how many pages may be extracted at once
@@ -28,7 +31,7 @@ func (h *Harvester) extractSlot(ctx context.Context) (release func(), err error)
 		return nil, ctx.Err()
 	}
 	if n := h.inExtraction.Add(1); n > h.maxInExtraction.Load() {
-		h.noteInExtraction(n)
+		raise(&h.maxInExtraction, n)
 	}
 	return func() {
 		h.inExtraction.Add(-1)
@@ -36,13 +39,45 @@ func (h *Harvester) extractSlot(ctx context.Context) (release func(), err error)
 	}, nil
 }
 
-// noteInExtraction raises the highest count of pages in extraction at
-// once seen so far to n (for tests).
-func (h *Harvester) noteInExtraction(n int64) {
+// raise sets the highest value seen, *m, to n if n is higher (for tests).
+func raise(m *atomic.Int64, n int64) {
 	for {
-		m := h.maxInExtraction.Load()
-		if n <= m || h.maxInExtraction.CompareAndSwap(m, n) {
+		old := m.Load()
+		if n <= old || m.CompareAndSwap(old, n) {
 			return
 		}
 	}
+}
+
+// DefaultInHand is Harvester.InHand's default: 16 MiB of page bodies.
+const DefaultInHand = 16 << 20
+
+func (h *Harvester) inHandLimit() int64 {
+	if h.InHand > 0 {
+		return h.InHand
+	}
+	return DefaultInHand
+}
+
+// holdBody waits until a fetched body of n bytes fits in the bytes of
+// bodies in hand (Harvester.InHand, over every poll of h) and returns its
+// release, for when the page is stored. A page in hand costs several times
+// its body while it is extracted, built into records and waits for the
+// writer; the workers bound how many pages that is, this bounds their
+// bytes, so that a few large pages are taken one after another rather than
+// all at once. A body larger than the whole budget waits for all of it.
+func (h *Harvester) holdBody(ctx context.Context, n int) (release func(), err error) {
+	limit := h.inHandLimit()
+	h.inHandOnce.Do(func() { h.inHandSem = semaphore.NewWeighted(limit) })
+	w := min(int64(n), limit)
+	if err := h.inHandSem.Acquire(ctx, w); err != nil {
+		return nil, err
+	}
+	if b := h.inHandBytes.Add(w); b > h.maxInHandBytes.Load() {
+		raise(&h.maxInHandBytes, b)
+	}
+	return func() {
+		h.inHandBytes.Add(-w)
+		h.inHandSem.Release(w)
+	}, nil
 }

@@ -12,6 +12,8 @@ import (
 	"annalist/internal/extract"
 	"annalist/internal/fetch"
 	"annalist/internal/store"
+
+	"golang.org/x/sync/semaphore"
 )
 
 // Fetcher is the HTTP client harvest needs (fetch.Client).
@@ -79,6 +81,10 @@ type Harvester struct {
 	// Extracting is how many pages are extracted at once, over all polls
 	// of this Harvester (gate.go). Default GOMAXPROCS.
 	Extracting int
+	// InHand bounds the bytes of the bodies of pages fetched and not yet
+	// stored, over all polls of this Harvester (gate.go). Default
+	// DefaultInHand.
+	InHand int64
 
 	healthMu sync.Mutex
 	health   map[string]*SourceHealth
@@ -94,6 +100,9 @@ type Harvester struct {
 	gateOnce                      sync.Once
 	gate                          chan struct{} // extractSlot's slots
 	inExtraction, maxInExtraction atomic.Int64  // pages in extraction now, and at most so far (for tests)
+	inHandOnce                    sync.Once
+	inHandSem                     *semaphore.Weighted // holdBody's bytes
+	inHandBytes, maxInHandBytes   atomic.Int64        // bytes of bodies in hand now, and at most so far (for tests)
 }
 
 func (h *Harvester) now() time.Time {
