@@ -102,6 +102,7 @@ func runFetch(ctx context.Context, m *Main, args []string) error {
 	}()
 
 	if *pageURL != "" {
+		defer m.limitMemory(1)()
 		return m.fetchOne(ctx, cfg, st, h, *pageURL, *sourceName, *asJSON)
 	}
 
@@ -109,6 +110,7 @@ func runFetch(ctx context.Context, m *Main, args []string) error {
 	if err != nil {
 		return err
 	}
+	defer m.limitMemory(h.Workers * len(srcs))() // the sources are polled at once
 	progress := m.progress()
 	results := make([]harvest.PollResult, len(srcs))
 	var wg sync.WaitGroup

@@ -12,6 +12,8 @@ import (
 	"annalist/internal/extract"
 	"annalist/internal/fetch"
 	"annalist/internal/store"
+
+	"golang.org/x/sync/semaphore"
 )
 
 // Fetcher is the HTTP client harvest needs (fetch.Client).
@@ -76,6 +78,13 @@ type Harvester struct {
 	// NoTemplates turns per-source template learning off: nothing is
 	// learned and no block is dropped as a source's furniture.
 	NoTemplates bool
+	// Extracting is how many pages are extracted at once, over all polls
+	// of this Harvester (gate.go). Default GOMAXPROCS.
+	Extracting int
+	// InHand bounds the bytes of the bodies of pages fetched and not yet
+	// stored, over all polls of this Harvester (gate.go). Default
+	// DefaultInHand.
+	InHand int64
 
 	healthMu sync.Mutex
 	health   map[string]*SourceHealth
@@ -87,6 +96,13 @@ type Harvester struct {
 	// extractions counts pages run through the extractor (for tests: a
 	// page whose body key matches must not be).
 	extractions atomic.Int64
+
+	gateOnce                      sync.Once
+	gate                          chan struct{} // extractSlot's slots
+	inExtraction, maxInExtraction atomic.Int64  // pages in extraction now, and at most so far (for tests)
+	inHandOnce                    sync.Once
+	inHandSem                     *semaphore.Weighted // holdBody's bytes
+	inHandBytes, maxInHandBytes   atomic.Int64        // bytes of bodies in hand now, and at most so far (for tests)
 }
 
 func (h *Harvester) now() time.Time {

@@ -108,6 +108,9 @@ func (h *Harvester) capturePage(ctx context.Context, src *config.Source, pageURL
 		}
 	}()
 	g, err := h.gather(ctx, src, pageURL, item, known)
+	if g != nil && g.release != nil {
+		defer g.release() // its body's bytes in hand (holdBody)
+	}
 	if err != nil {
 		return h.pageFailed(ctx, src, pageURL, known, err, 0)
 	}
@@ -141,6 +144,7 @@ type gathered struct {
 	// priorOf is the archived article the template was applied for when
 	// it is not known: the one the page turned out to name (examine).
 	priorOf *store.Article
+	release func() // the body's bytes in hand, once the page is stored (holdBody)
 }
 
 // gather fetches the page and finds out what decide needs: the response,
@@ -162,6 +166,9 @@ func (h *Harvester) gather(ctx context.Context, src *config.Source, pageURL stri
 	g.resp, f.Status, f.FinalURL, f.NotModified = resp, resp.StatusCode, resp.URL, resp.NotModified
 	if resp.NotModified {
 		return g, nil
+	}
+	if g.release, err = h.holdBody(ctx, len(resp.Body)); err != nil {
+		return g, err
 	}
 	if !resp.IsHTML() {
 		ct, _, _ := mime.ParseMediaType(resp.Header.Get("Content-Type"))
@@ -198,11 +205,16 @@ func (h *Harvester) examine(ctx context.Context, src *config.Source, g *gathered
 		return err
 	}
 	rules.Template = tmpl
+	release, err := h.extractSlot(ctx)
+	if err != nil {
+		return err
+	}
 	body, _ := resp.UTF8()
 	h.extractions.Add(1)
-	ectx, cancel := h.extractContext(ctx)
+	ectx, cancel := h.extractContext(ctx) // after the wait for a slot: the deadline is the extraction's own
 	defer cancel()
 	art, err := extract.ArticleContext(ectx, body, resp.URL, rules)
+	release()
 	if err != nil {
 		f.ExtractErr = fmt.Errorf("extract %s: %w", resp.URL, err)
 		f.NotFoundPage = notFoundPage(body, nil)

@@ -90,11 +90,16 @@ func (h *Harvester) morePages(ctx context.Context, src *config.Source, rules ext
 			ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 			return nil, fmt.Errorf("page %d of %s: %w: %s is %q", n, first, ErrNotHTML, r.URL, ct)
 		}
+		release, err := h.extractSlot(ctx)
+		if err != nil {
+			return nil, err
+		}
 		b, _ := r.UTF8()
 		h.extractions.Add(1)
 		ectx, cancel := h.extractContext(ctx) // each page its own deadline, as page 1
 		pa, err := extract.ArticleContext(ectx, b, r.URL, rules)
 		cancel()
+		release()
 		if err != nil {
 			return nil, fmt.Errorf("page %d of %s: extract %s: %w", n, first, r.URL, err)
 		}

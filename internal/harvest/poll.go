@@ -392,9 +392,9 @@ func (h *Harvester) lastFeedItems(ctx context.Context, source string, res *PollR
 // URLs were reached by, else the one its guid was stored as (the item's
 // link changed: a move), else nil.
 func (h *Harvester) itemArticle(ctx context.Context, it *feed.Item, articleID string) *store.Article {
-	for _, u := range []string{it.Canonical, it.Link} {
-		if u == "" {
-			continue
+	for i, u := range []string{it.Canonical, it.Link} {
+		if u == "" || i == 1 && u == it.Canonical {
+			continue // a link already canonical is looked up once
 		}
 		if a, err := h.Store.ArticleByURL(ctx, u); err == nil {
 			return a

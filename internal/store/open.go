@@ -80,6 +80,9 @@ type Store struct {
 	closed  bool
 	queue   chan *saveReq
 	writerD chan struct{}
+	// prepSlots bounds the callers of SaveCapture building records at
+	// once (prepareSlot); nil: no bound.
+	prepSlots chan struct{}
 
 	// Statements of the writer's hot path, prepared on wdb by Open
 	// (see saveUnchanged); closed by Close after the writer ends.
@@ -162,6 +165,8 @@ func open(ctx context.Context, dir string, opts Options, repair bool) (*Store, e
 		rstmts:  newStmtCache(rdb),
 		queue:   make(chan *saveReq, 256),
 		writerD: make(chan struct{}),
+
+		prepSlots: make(chan struct{}, runtime.GOMAXPROCS(0)),
 
 		legacyText: opts.LegacyTextFormat,
 		pg:         pg,

@@ -129,7 +129,12 @@ func (s *Store) SaveCapture(ctx context.Context, p *Page) (*SaveResult, error) {
 	// so, compress and build the WARC records here, in parallel with other
 	// callers, rather than in the single writer.
 	if latest, err := latestSnapshotInfo(ctx, cachedDB{s.rstmts}, req.id); err != nil || !sameState(latest, p) {
+		release, err := s.prepareSlot(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("save capture %s: %w", p.Canonical, err)
+		}
 		prep, err := prepare(p, s.legacyText)
+		release()
 		if err != nil {
 			return nil, fmt.Errorf("save capture %s: %w", p.Canonical, err)
 		}
@@ -137,6 +142,25 @@ func (s *Store) SaveCapture(ctx context.Context, p *Page) (*SaveResult, error) {
 		req.prep = prep
 	}
 	return s.enqueue(ctx, req)
+}
+
+// prepareSlot waits for one of GOMAXPROCS slots to build a page's records
+// in and returns its release. Compressing is CPU-bound: more callers
+// building at once than there are processors go no faster, since the
+// scheduler time-slices them, but each holds its compressors' windows and
+// half-built records meanwhile (about 1.5 MB a page), which the
+// collector's goal then doubles: with 16 callers on 2 cores, half the
+// live heap.
+func (s *Store) prepareSlot(ctx context.Context) (release func(), err error) {
+	if s.prepSlots == nil {
+		return func() {}, nil
+	}
+	select {
+	case s.prepSlots <- struct{}{}:
+		return func() { <-s.prepSlots }, nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
 }
 
 // enqueue hands req to the group committer and waits for its answer.

@@ -1,0 +1,83 @@
+package harvest
+
+import (
+	"context"
+	"runtime"
+	"sync/atomic"
+
+	"golang.org/x/sync/semaphore"
+)
+
+// extracting is how many pages may be extracted at once
+// (Harvester.Extracting, else GOMAXPROCS).
+func (h *Harvester) extracting() int {
+	if h.Extracting > 0 {
+		return h.Extracting
+	}
+	return runtime.GOMAXPROCS(0)
+}
+
+// extractSlot waits for one of the extracting() slots shared by every
+// poll of h and returns its release. Extraction is CPU-bound: more pages
+// in it than there are processors extract no faster, since the scheduler
+// time-slices them, but each holds its parse tree meanwhile, and the
+// collector's goal doubles what is live (16 workers at per_host_concurrency
+// 8 on 2 cores). Fetching and storing stay as concurrent as before.
+func (h *Harvester) extractSlot(ctx context.Context) (release func(), err error) {
+	h.gateOnce.Do(func() { h.gate = make(chan struct{}, h.extracting()) })
+	select {
+	case h.gate <- struct{}{}:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	if n := h.inExtraction.Add(1); n > h.maxInExtraction.Load() {
+		raise(&h.maxInExtraction, n)
+	}
+	return func() {
+		h.inExtraction.Add(-1)
+		<-h.gate
+	}, nil
+}
+
+// raise sets the highest value seen, *m, to n if n is higher (for tests).
+func raise(m *atomic.Int64, n int64) {
+	for {
+		old := m.Load()
+		if n <= old || m.CompareAndSwap(old, n) {
+			return
+		}
+	}
+}
+
+// DefaultInHand is Harvester.InHand's default: 16 MiB of page bodies.
+const DefaultInHand = 16 << 20
+
+func (h *Harvester) inHandLimit() int64 {
+	if h.InHand > 0 {
+		return h.InHand
+	}
+	return DefaultInHand
+}
+
+// holdBody waits until a fetched body of n bytes fits in the bytes of
+// bodies in hand (Harvester.InHand, over every poll of h) and returns its
+// release, for when the page is stored. A page in hand costs several times
+// its body while it is extracted, built into records and waits for the
+// writer; the workers bound how many pages that is, this bounds their
+// bytes, so that a few large pages are taken one after another rather than
+// all at once. A body larger than the whole budget waits for all of it.
+func (h *Harvester) holdBody(ctx context.Context, n int) (release func(), err error) {
+	limit := h.inHandLimit()
+	h.inHandOnce.Do(func() { h.inHandSem = semaphore.NewWeighted(limit) })
+	w := min(int64(n), limit)
+	if err := h.inHandSem.Acquire(ctx, w); err != nil {
+		return nil, err
+	}
+	if b := h.inHandBytes.Add(w); b > h.maxInHandBytes.Load() {
+		raise(&h.maxInHandBytes, b)
+	}
+	return func() {
+		h.inHandBytes.Add(-w)
+		h.inHandSem.Release(w)
+	}, nil
+}

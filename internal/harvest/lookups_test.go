@@ -1,0 +1,69 @@
+package harvest_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"annalist/internal/config"
+	"annalist/internal/fetch"
+	"annalist/internal/harvest"
+	"annalist/internal/store"
+)
+
+// countingStore is the real store, counting ArticleByURL calls.
+type countingStore struct {
+	*store.Store
+	byURL atomic.Int64
+}
+
+func (c *countingStore) ArticleByURL(ctx context.Context, u string) (*store.Article, error) {
+	c.byURL.Add(1)
+	return c.Store.ArticleByURL(ctx, u)
+}
+
+// TestNewPageLookups: a new page whose feed link is already canonical is
+// looked up by URL twice, not three times: once for the feed item (its
+// link and canonical form being one URL) and once for the canonical URL
+// the page declares.
+func TestNewPageLookups(t *testing.T) {
+	const n = 3
+	var base string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/rss.xml" {
+			w.Header().Set("Content-Type", "application/rss+xml")
+			fmt.Fprint(w, `<?xml version="1.0"?><rss version="2.0"><channel><title>T</title><link>`+base+`/</link><description>d</description>`)
+			for i := range n {
+				fmt.Fprintf(w, "<item><title>Battle %d</title><link>%s/battle-%d</link></item>", i, base, i)
+			}
+			fmt.Fprint(w, "</channel></rss>")
+			return
+		}
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		fmt.Fprintf(w, "<!DOCTYPE html><html><head><title>%s</title></head><body><article><h1>%s</h1>%s</article></body></html>", r.URL.Path, r.URL.Path,
+			strings.Repeat("<p>The armies met at dawn on the plain below the river, and by noon the field was decided.</p>", 10))
+	}))
+	defer srv.Close()
+	base = srv.URL
+	st, err := store.Open(context.Background(), t.TempDir(), store.Options{NoSync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	cs := &countingStore{Store: st}
+	h := &harvest.Harvester{Store: cs, Now: time.Now, Workers: 2,
+		Fetch: fetch.New(fetch.Options{UserAgent: "annalist-test", Timeout: 10 * time.Second, AllowPrivateNetworks: true, Now: time.Now})}
+	src := config.Source{Name: "battles", Feed: srv.URL + "/rss.xml"}
+	r := h.PollSource(context.Background(), src, harvest.PollOptions{Recheck: harvest.RecheckNone})
+	if r.New != n {
+		t.Fatalf("new = %d, want %d (%v %v)", r.New, n, r.Err, r.PageErrors)
+	}
+	if got := cs.byURL.Load(); got != 2*n {
+		t.Errorf("%d lookups by URL for %d new pages, want %d", got, n, 2*n)
+	}
+}
