@@ -68,6 +68,11 @@ func runDaemon(ctx context.Context, m *Main, args []string) error {
 			return err
 		}
 	}
+	// Signals are caught before the daemon says it started: a SIGHUP sent
+	// on seeing that line must reload, not kill it (the default action).
+	sigs := make(chan os.Signal, 2)
+	signal.Notify(sigs, syscall.SIGTERM, syscall.SIGINT, syscall.SIGHUP)
+	defer signal.Stop(sigs)
 	if err := sched.Start(cfg); err != nil {
 		return err
 	}
@@ -86,9 +91,6 @@ func runDaemon(ctx context.Context, m *Main, args []string) error {
 	}
 	defer stopWeb()
 
-	sigs := make(chan os.Signal, 2)
-	signal.Notify(sigs, syscall.SIGTERM, syscall.SIGINT, syscall.SIGHUP)
-	defer signal.Stop(sigs)
 	for {
 		select {
 		case <-ctx.Done():
