@@ -4,6 +4,7 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/net/html"
 )
@@ -35,20 +36,55 @@ type mdInline struct {
 }
 
 func (w *mdInline) text(s string) {
-	for _, c := range s {
-		if unicode.IsSpace(c) {
-			if w.b.Len() == 0 {
-				w.lead = true
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if isASCIISpace(c) {
+				w.spaceRune()
+				i++
+				continue
 			}
-			w.space = true
+			w.owe()
+			if mdEscaped[c] {
+				w.b.WriteByte('\\')
+				w.b.WriteByte(c)
+				i++
+				continue
+			}
+			// A run of plain visible ASCII is copied whole.
+			j := i + 1
+			for j < len(s) && s[j] < utf8.RuneSelf && !isASCIISpace(s[j]) && !mdEscaped[s[j]] {
+				j++
+			}
+			w.b.WriteString(s[i:j])
+			i = j
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:]) // an invalid byte: U+FFFD, as ranging gives
+		i += size
+		if unicode.IsSpace(r) {
+			w.spaceRune()
 			continue
 		}
 		w.owe()
-		if strings.ContainsRune("\\*_`[]<", c) {
-			w.b.WriteByte('\\')
-		}
-		w.b.WriteRune(c)
+		w.b.WriteRune(r)
 	}
+}
+
+// mdEscaped marks the ASCII characters that Markdown would read as syntax.
+var mdEscaped = func() (t [utf8.RuneSelf]bool) {
+	for _, c := range []byte("\\*_`[]<") {
+		t[c] = true
+	}
+	return t
+}()
+
+// spaceRune records a white-space rune of the text.
+func (w *mdInline) spaceRune() {
+	if w.b.Len() == 0 {
+		w.lead = true
+	}
+	w.space = true
 }
 
 // owe writes the space owed before the next visible content.
@@ -298,9 +334,16 @@ func longestRun(s string, c byte) int {
 	return best
 }
 
+// mdURLEscaper is built once: a Replacer costs kilobytes to set up, and
+// every link and image of a body goes through it.
+var mdURLEscaper = strings.NewReplacer(" ", "%20", "(", "%28", ")", "%29")
+
 // mdURL makes a URL safe inside (…): spaces and parentheses are escaped.
 func mdURL(u string) string {
-	return strings.NewReplacer(" ", "%20", "(", "%28", ")", "%29").Replace(u)
+	if !strings.ContainsAny(u, " ()") {
+		return u
+	}
+	return mdURLEscaper.Replace(u)
 }
 
 func indentItem(marker string, blocks []string) string {
