@@ -83,8 +83,13 @@ func ArticleContext(ctx context.Context, page []byte, pageURL string, rules Rule
 	// Stamps in the page outside the body are looked for before generic
 	// extraction strips the page, but with its furniture (related boxes
 	// listing other articles' dates) left out.
-	pageText := plainText(doc.Find("body").Nodes, func(n *html.Node) bool { return isChrome(n, false) })
-	stampText, stampTime, stampOK := FindRevisionStamp(pageText)
+	var stampText string
+	var stampTime time.Time
+	var stampOK bool
+	if body := doc.Find("body").Nodes; pageMayHoldStamp(body) {
+		pageText := plainText(body, func(n *html.Node) bool { return isChrome(n, false) })
+		stampText, stampTime, stampOK = FindRevisionStamp(pageText)
+	}
 	if err := expired(ctx); err != nil {
 		return nil, err
 	}

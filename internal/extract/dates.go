@@ -382,16 +382,7 @@ func findStampBefore(text string, limit int) (start, end int, t time.Time, ok bo
 		// The first needle at or after off (the first listed, where two
 		// start at one byte), in one pass over the text rather than one
 		// search a needle: most text holds none.
-		p, n := -1, 0
-		for q := off; q < len(scan); q++ {
-			if needlesFrom[asciiLowerByte(scan[q])] == nil {
-				continue
-			}
-			if k := needleAt(scan[q:]); k > 0 {
-				p, n = q, k
-				break
-			}
-		}
+		p, n := nextNeedle(scan, off)
 		if p < 0 {
 			break
 		}
