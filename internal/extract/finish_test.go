@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 	"unicode"
+
+	"golang.org/x/net/html"
 )
 
 // finishSamples are texts with what the finishing's fast paths must treat
@@ -90,6 +92,85 @@ func TestMdURL(t *testing.T) {
 	} {
 		if got := mdURL(in); got != want {
 			t.Errorf("mdURL(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// isNotesReference is isNotes as it was, building the lower-cased names.
+func isNotesReference(n *html.Node) bool {
+	names := strings.ToLower(attr(n, "class") + " " + attr(n, "id") + " " + attr(n, "role"))
+	return strings.Contains(names, "footnote") || strings.Contains(names, "endnote") ||
+		strings.Contains(names, "reference") || strings.Contains(names, "citation") ||
+		strings.Contains(names, "bibliograph") || strings.Contains(names, "doc-")
+}
+
+// TestIsNotesUnchanged: the attribute-by-attribute test answers as the
+// joined, lower-cased names did, in any case and with the runes that
+// lower-case to ASCII (the Kelvin sign).
+func TestIsNotesUnchanged(t *testing.T) {
+	vals := []string{"", "x", "Footnotes", "FOOTNOTE", "end-note", "endnote-1", "refs reference-list", "Citation",
+		"bibliography", "BIBLIOGRAPHIE", "doc-endnotes", "doc", "DOC-", "foot note", "\u212aeynote", "footnote\u212a",
+		"bibliograph\u0130", "\u0130reference", "c\u0130tation", "ﬁle doc-x", "references\xff", "\xffdoc-"}
+	check := func(n *html.Node) {
+		t.Helper()
+		if got, want := isNotes(n), isNotesReference(n); got != want {
+			t.Errorf("isNotes(%v) = %v, want %v", n.Attr, got, want)
+		}
+	}
+	for _, v := range vals {
+		for _, key := range []string{"class", "id", "role", "data-x"} {
+			check(&html.Node{Type: html.ElementNode, Data: "div", Attr: []html.Attribute{{Key: key, Val: v}}})
+		}
+		// The first of two attributes of one name is the one read.
+		check(&html.Node{Type: html.ElementNode, Data: "div", Attr: []html.Attribute{{Key: "class", Val: "plain"}, {Key: "class", Val: v}}})
+		check(&html.Node{Type: html.ElementNode, Data: "div", Attr: []html.Attribute{{Key: "class", Val: v}, {Key: "id", Val: "foot"}, {Key: "role", Val: "note"}}})
+	}
+}
+
+// TestIsTypedRuleNodeUnchanged: the early-stopping scan answers as
+// isTypedRule of the gathered, folded text, with runes cut between
+// elements, invisible elements, odd white space and invalid bytes.
+func TestIsTypedRuleNodeUnchanged(t *testing.T) {
+	for _, body := range []string{
+		"***", "* * *", "---", "--", "— — —", "–––", "___ ", "~~~", "===", "_ - * ~ = — –",
+		"***x", "x***", "** <b>*</b>", "**<script>x</script>*", "<span>—</span><span>—</span>—",
+		"\u00a0*\u3000*\u2028*\u0085", "*\xe2\x80<b>\x94</b>*", "**\xe2\x80", "**\xe2\x80<b></b>", "*\xe2<i>\x80</i>\x94*",
+		"**\xff*", "***\ufffd", "", " ", "<br>", "<img> ***", "+++", "···", "* * * <em>end</em>",
+		"\xe2\x80<b>\x94\xe2</b>\x80\x93*",
+	} {
+		doc, err := html.Parse(strings.NewReader("<div>" + body + "</div>"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var div *html.Node
+		walk(doc, func(n *html.Node) bool {
+			if div == nil && isElement(n, "div") {
+				div = n
+			}
+			return div == nil
+		})
+		if got, want := isTypedRuleNode(div), isTypedRule(foldedText(div)); got != want {
+			t.Errorf("isTypedRuleNode(%q) = %v, want %v", body, got, want)
+		}
+	}
+}
+
+// TestParseDateYearDigits: no text without four digits in a row is a date,
+// so ParseDate may answer those without trying the layouts.
+func TestParseDateYearDigits(t *testing.T) {
+	texts := append([]string{
+		"123-01-01", "+123-01-01T00:00:00Z", "-123-01-01T00:00:00Z", "0123-01-01", "202-01-31T08:00:00Z",
+		"Jan 31, 202", "31.01.24", "31 January 24", "24年1月31日", "31 января 202", "٢٠٢٤-٠١-٣١", "２０２４年１月３１日",
+		"Updated on 2024-01-31", "Updated 1/2/2024", "2024", "x2024y", "12 3456", "Jan 3 2024",
+	}, finishSamples...)
+	for _, s := range texts {
+		t1, ok1 := ParseDate(s)
+		t2, ok2 := parseDateText(s)
+		if ok1 != ok2 || !t1.Equal(t2) {
+			t.Errorf("ParseDate(%q) = %v %v, want %v %v", s, t1, ok1, t2, ok2)
+		}
+		if ok2 && !hasYearDigits(s) {
+			t.Errorf("%q is a date without four digits in a row", s)
 		}
 	}
 }
