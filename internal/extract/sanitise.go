@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 
@@ -73,10 +74,52 @@ func prepareBody(nodes []*html.Node, base *url.URL) {
 			case "img":
 				setAttr(n, "src", absURL(base, imageSrc(n)))
 			}
+			dropUnsanitary(n)
 			return true
 		})
 		paragraphise(root)
 	}
+}
+
+// sanitaryAttrs are the attributes bodyPolicy may keep, by element (the
+// global "id" aside): TestSanitaryAttrs checks them against the policy.
+var sanitaryAttrs = map[string][]string{
+	"a":    {"href", "title"},
+	"img":  {"src", "alt", "title", "width", "height"},
+	"abbr": {"title"},
+	"time": {"datetime"},
+	"td":   {"colspan", "rowspan"},
+	"th":   {"colspan", "rowspan"},
+	"code": {"class"},
+}
+
+// dropUnsanitary removes, once n's own attributes have been read, those the
+// sanitiser would drop whatever their value (class, style, data-*, srcset,
+// …): they are most of a page's markup, and the sanitiser tokenises all it
+// is given. The policy stays the judge of what is kept; "id" is always
+// left to it, as a container renamed to a paragraph later may keep one.
+func dropUnsanitary(n *html.Node) {
+	if n.Namespace != "" {
+		return // SVG and MathML: left as they are
+	}
+	allowed := sanitaryAttrs[n.Data]
+	kept := n.Attr[:0]
+	for _, a := range n.Attr {
+		if a.Namespace != "" || a.Key == "id" || hasUpper(a.Key) || slices.Contains(allowed, a.Key) {
+			kept = append(kept, a)
+		}
+	}
+	clear(n.Attr[len(kept):])
+	n.Attr = kept
+}
+
+func hasUpper(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if 'A' <= s[i] && s[i] <= 'Z' {
+			return true
+		}
+	}
+	return false
 }
 
 func isHidden(n *html.Node) bool {

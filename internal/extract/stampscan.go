@@ -19,11 +19,25 @@ var needlePairs = func() (t [1 << 16 / 64]uint64) {
 	return t
 }()
 
+// needleFirst marks the bytes a stamp needle starts with, in either case.
+var needleFirst = func() (t [256]bool) {
+	for _, s := range stampNeedleList {
+		t[s[0]] = true
+		if 'a' <= s[0] && s[0] <= 'z' {
+			t[s[0]-'a'+'A'] = true
+		}
+	}
+	return t
+}()
+
 // nextNeedle is the position and length of the first stamp needle in s at
 // or after off (the first listed, where two start at one byte), as
 // needleAt finds them byte by byte; -1, 0 if there is none.
 func nextNeedle(s string, off int) (p, n int) {
 	for q := off; q+1 < len(s); q++ {
+		if !needleFirst[s[q]] {
+			continue
+		}
 		pair := int(asciiLowerByte(s[q]))<<8 | int(asciiLowerByte(s[q+1]))
 		if needlePairs[pair/64]&(1<<(pair%64)) == 0 {
 			continue
