@@ -50,8 +50,8 @@ func cleanBody(nodes []*html.Node, dropped map[string]int) int {
 				return false // footnotes and references are link-heavy by nature
 			}
 			// The text itself only matters when it is short: a long one is
-			// only measured, not built.
-			size, text := foldedLen(n), ""
+			// neither built nor measured to its end.
+			size, text := foldedLenUpTo(n, 200), ""
 			if size == 0 {
 				return false
 			}
@@ -367,4 +367,85 @@ func (r *ruleScan) text(s string) bool {
 		i += size
 	}
 	return true
+}
+
+// foldedLenUpTo is min(foldedLen(n), limit), reading n's text only until
+// the limit is reached: cleaning asks it of every element of the body,
+// nested ones included, where a whole measure read the text again at
+// every level.
+func foldedLenUpTo(n *html.Node, limit int) int {
+	f := foldCounter{limit: limit}
+	if f.node(n) {
+		f.finish()
+	}
+	return min(f.n, limit)
+}
+
+// foldCounter counts foldInto's output over the concatenated text nodes it
+// is given, a rune cut between two nodes carried to the next.
+type foldCounter struct {
+	n, limit int
+	space    bool
+	carry    string
+}
+
+// node reports false once the count has reached the limit.
+func (f *foldCounter) node(n *html.Node) bool {
+	if n.Type == html.TextNode {
+		return f.text(n.Data)
+	}
+	if n.Type == html.ElementNode && invisibleTags[n.Data] {
+		return true
+	}
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		if !f.node(c) {
+			return false
+		}
+	}
+	return true
+}
+
+func (f *foldCounter) text(s string) bool {
+	if f.carry != "" {
+		s, f.carry = f.carry+s, ""
+	}
+	for i := 0; i < len(s); {
+		size, r := 1, rune(s[i])
+		if r >= utf8.RuneSelf {
+			if !utf8.FullRuneInString(s[i:]) {
+				f.carry = s[i:]
+				return true
+			}
+			r, size = utf8.DecodeRuneInString(s[i:])
+		}
+		i += size
+		if !f.rune(r) {
+			return false
+		}
+	}
+	return true
+}
+
+// rune counts one rune as foldInto does (an invalid byte is U+FFFD).
+func (f *foldCounter) rune(r rune) bool {
+	if r < utf8.RuneSelf && isASCIISpace(byte(r)) || r >= utf8.RuneSelf && unicode.IsSpace(r) {
+		f.space = true
+		return true
+	}
+	if f.space && f.n > 0 {
+		f.n++
+	}
+	f.space = false
+	f.n += utf8.RuneLen(r)
+	return f.n < f.limit
+}
+
+// finish counts a rune left unfinished at the end: each of its bytes is
+// an invalid one.
+func (f *foldCounter) finish() {
+	for range len(f.carry) {
+		if !f.rune(utf8.RuneError) {
+			return
+		}
+	}
 }

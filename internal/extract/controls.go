@@ -24,6 +24,9 @@ func dropControls(s string) string {
 // decoding every rune of them was a visible cost.
 func hasDroppedControl(s string) bool {
 	for i := 0; i < len(s); i++ {
+		if !controlByte[s[i]] {
+			continue
+		}
 		switch c := s[i]; {
 		case c < 0x20:
 			if c != '\t' && c != '\n' {
@@ -39,6 +42,16 @@ func hasDroppedControl(s string) bool {
 	}
 	return false
 }
+
+// controlByte marks the bytes that may start a dropped control: C0 but tab
+// and newline, DEL, and 0xC2 (the lead byte of a C1 control).
+var controlByte = func() (t [256]bool) {
+	for c := 0; c < 0x20; c++ {
+		t[c] = c != '\t' && c != '\n'
+	}
+	t[0x7f], t[0xc2] = true, true
+	return t
+}()
 
 func isDroppedControl(r rune) bool {
 	return (r < 0x20 && r != '\t' && r != '\n') || (r >= 0x7f && r <= 0x9f)

@@ -10,7 +10,7 @@ import (
 // (finishBody: sanitising, text, Markdown), the page's parse and the
 // body's choice left out of the timing, in ms/page:
 //
-//	ANNALIST_EXTRACTION_DATA=../shared/data/extraction-dev go test -run '^$' -bench 'Finish|PageStamp' ./internal/extract
+//	ANNALIST_EXTRACTION_DATA=../shared/data/extraction-dev go test -run '^$' -bench 'Finish|Clean|PageStamp' ./internal/extract
 func BenchmarkFinish(b *testing.B) {
 	pages := loadDevPages(b)
 	benchStage(b, pages, func(p devPage) func() {
@@ -26,6 +26,24 @@ func BenchmarkFinish(b *testing.B) {
 			return nil
 		}
 		return func() { _ = finishBody(context.Background(), nodes, base, res) }
+	})
+}
+
+// BenchmarkClean times cleanBody on each extraction-dev page's generic
+// body, the parse and the choice left out, in ms/page.
+func BenchmarkClean(b *testing.B) {
+	pages := loadDevPages(b)
+	benchStage(b, pages, func(p devPage) func() {
+		doc, err := parsePage(p.html)
+		if err != nil {
+			b.Fatal(err)
+		}
+		res := &Result{Matched: map[string]string{}, RemovedBy: map[string]int{}, Dropped: map[string]int{}}
+		nodes := genericNodes(doc, res)
+		if nodes == nil {
+			return nil
+		}
+		return func() { _ = cleanBody(nodes, res.Dropped) }
 	})
 }
 

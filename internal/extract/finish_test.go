@@ -1,6 +1,7 @@
 package extract
 
 import (
+	"math/rand"
 	"strings"
 	"testing"
 	"unicode"
@@ -171,6 +172,37 @@ func TestParseDateYearDigits(t *testing.T) {
 		}
 		if ok2 && !hasYearDigits(s) {
 			t.Errorf("%q is a date without four digits in a row", s)
+		}
+	}
+}
+
+// TestFoldedLenUpTo: the bounded measure is foldedLen below the limit and
+// the limit above it, with runes cut between elements, invalid bytes and
+// white space of every kind at the edges of the nodes.
+func TestFoldedLenUpTo(t *testing.T) {
+	pieces := []string{"a", " ", "\u00a0", "\u3000", "é", "\xc3", "\xa9", "\xe2\x80", "\x94", "\xff", "中", "\n\t", "word ", "<b>", "</b>", "<i>x</i>", "<script>no</script>", "<br>"}
+	rng := rand.New(rand.NewSource(7))
+	for i := 0; i < 4000; i++ {
+		var b strings.Builder
+		for k := rng.Intn(12); k >= 0; k-- {
+			b.WriteString(pieces[rng.Intn(len(pieces))])
+		}
+		doc, err := html.Parse(strings.NewReader("<div>" + b.String() + "</div>"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var div *html.Node
+		walk(doc, func(n *html.Node) bool {
+			if div == nil && isElement(n, "div") {
+				div = n
+			}
+			return div == nil
+		})
+		full := foldedLen(div)
+		for _, limit := range []int{1, 2, 3, 5, 8, 200} {
+			if got, want := foldedLenUpTo(div, limit), min(full, limit); got != want {
+				t.Fatalf("foldedLenUpTo(%q, %d) = %d, want %d", b.String(), limit, got, want)
+			}
 		}
 	}
 }
