@@ -2,6 +2,7 @@ package extract
 
 import (
 	"context"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -89,4 +90,42 @@ func benchStage(b *testing.B, pages []devPage, prepare func(devPage) func()) {
 	}
 	b.ReportMetric(medianPerPage(kept), "ms/page")
 	b.ReportMetric(0, "ns/op")
+}
+
+// BenchmarkCPU reports the process's CPU time (user and system, the
+// garbage collector's included) per extraction-dev page for Article and
+// for the go-readability anchor: on a shared machine, wall time per page
+// measures the neighbours as much as the code.
+//
+//	ANNALIST_EXTRACTION_DATA=../shared/data/extraction-dev go test -run '^$' -bench CPU -benchtime 3x ./internal/extract
+func BenchmarkCPU(b *testing.B) {
+	pages := loadDevPages(b)
+	for _, c := range []struct {
+		name string
+		fn   func(devPage)
+	}{
+		{"extract", func(p devPage) { _, _ = Article(p.html, p.url, Rules{}) }},
+		{"readability", func(p devPage) { anchorText(p.html, p.url) }},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			b.ReportAllocs()
+			start := cpuTime()
+			for i := 0; i < b.N; i++ {
+				for _, p := range pages {
+					c.fn(p)
+				}
+			}
+			b.ReportMetric(float64((cpuTime()-start).Microseconds())/1e3/float64(b.N*len(pages)), "cpu-ms/page")
+			b.ReportMetric(0, "ns/op")
+		})
+	}
+}
+
+// cpuTime is the process's user and system CPU time so far.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }

@@ -188,13 +188,20 @@ func paragraphise(n *html.Node) bool {
 // parses the result back, dropping elements left empty. It returns the
 // clean HTML and its nodes (children of a detached body element).
 func sanitise(nodes []*html.Node) (string, []*html.Node, error) {
-	var raw bytes.Buffer
+	raw := sanitiseBufs.Get().(*bytes.Buffer)
+	defer putSanitiseBuf(raw)
 	for _, n := range nodes {
-		if err := html.Render(&raw, n); err != nil {
+		if err := html.Render(raw, n); err != nil {
 			return "", nil, err
 		}
 	}
-	clean := bodyPolicy().SanitizeReader(&raw)
+	clean := sanitiseBufs.Get().(*bytes.Buffer)
+	defer putSanitiseBuf(clean)
+	clean.Grow(raw.Len())
+	if err := bodyPolicy().SanitizeReaderToWriter(raw, clean); err != nil {
+		clean.Reset() // as SanitizeReader has it: nothing rather than a part
+	}
+	size := clean.Len()
 	body := &html.Node{Type: html.ElementNode, Data: "body", DataAtom: atom.Body}
 	parsed, err := html.ParseFragment(clean, body)
 	if err != nil {
@@ -216,7 +223,8 @@ func sanitise(nodes []*html.Node) (string, []*html.Node, error) {
 		}
 		c = next
 	}
-	var out bytes.Buffer
+	var out strings.Builder
+	out.Grow(size)
 	var kept []*html.Node
 	for c := body.FirstChild; c != nil; c = c.NextSibling {
 		kept = append(kept, c)
@@ -225,6 +233,19 @@ func sanitise(nodes []*html.Node) (string, []*html.Node, error) {
 		}
 	}
 	return strings.TrimSpace(out.String()), kept, nil
+}
+
+// sanitiseBufs holds the buffers sanitise renders the body into and the
+// sanitiser writes to: both are read to their end and dropped (the parser
+// copies what it keeps), and growing new ones for every page was a large
+// share of the finishing's allocation.
+var sanitiseBufs = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+func putSanitiseBuf(b *bytes.Buffer) {
+	if b.Cap() <= maxRawBuf {
+		b.Reset()
+		sanitiseBufs.Put(b)
+	}
 }
 
 // prunable elements mean nothing without content.

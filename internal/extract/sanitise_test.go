@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
 )
 
 // TestSanitaryAttrs: every attribute dropUnsanitary removes before the
@@ -98,4 +99,51 @@ func TestPrepareBodyReadsBeforeDropping(t *testing.T) {
 			t.Errorf("HTML holds %q:\n%s", bad, res.HTML)
 		}
 	}
+}
+
+// TestSanitiseConcurrent: the pooled buffers never carry one body into
+// another: pages finished at once, in any order, give what each gives
+// alone.
+func TestSanitiseConcurrent(t *testing.T) {
+	bodies := []string{
+		`<p>First <b>body</b> with a <a href="https://example.org/x">link</a>.</p>`,
+		`<div class="x"><p>Second</p><p style="color:red">body, longer: ` + strings.Repeat("words and more words ", 400) + `</p></div>`,
+		`<p>Third</p><script>bad()</script><img src="https://example.org/i.png" alt="an image">`,
+		`<table><tr><td colspan="2">Fourth</td></tr></table>`,
+	}
+	want := make([]string, len(bodies))
+	for i, b := range bodies {
+		want[i] = sanitiseString(t, b)
+	}
+	done := make(chan error, 8)
+	for g := 0; g < 8; g++ {
+		go func(g int) {
+			for k := 0; k < 50; k++ {
+				i := (g + k) % len(bodies)
+				if got := sanitiseString(t, bodies[i]); got != want[i] {
+					done <- fmt.Errorf("body %d: %q, alone %q", i, got, want[i])
+					return
+				}
+			}
+			done <- nil
+		}(g)
+	}
+	for g := 0; g < 8; g++ {
+		if err := <-done; err != nil {
+			t.Error(err)
+		}
+	}
+}
+
+func sanitiseString(t *testing.T, body string) string {
+	nodes, err := html.ParseFragment(strings.NewReader(body), &html.Node{Type: html.ElementNode, Data: "body", DataAtom: atom.Body})
+	if err != nil {
+		t.Error(err)
+		return ""
+	}
+	clean, _, err := sanitise(nodes)
+	if err != nil {
+		t.Error(err)
+	}
+	return clean
 }
