@@ -206,3 +206,40 @@ func TestFoldedLenUpTo(t *testing.T) {
 		}
 	}
 }
+
+// trimLinesReference is trimLines without its one-line short cut.
+func trimLinesReference(s string) string {
+	lines := strings.Split(s, "\n")
+	kept := lines[:0]
+	for _, l := range lines {
+		if l = strings.TrimSpace(l); l != "" && l != `\` {
+			kept = append(kept, l)
+		}
+	}
+	if n := len(kept); n > 0 {
+		kept[n-1] = strings.TrimSuffix(kept[n-1], `\`)
+	}
+	return strings.Join(kept, "\n")
+}
+
+// TestMarkdownBlockShortCuts: trimming a one-line block and escaping a
+// block's start give what the general code gives.
+func TestMarkdownBlockShortCuts(t *testing.T) {
+	for _, s := range append([]string{`\`, ` \ `, `a\`, `a \\`, `\a`, "# h", "#h", "> q", "- x", "-x", "+ y", "= z", "1. one", "12) two", "1.x",
+		"3 apples", "x # y", "\u00a0# z", "\\\n", "a\\\nb\\", " \n \\ \n x"}, finishSamples...) {
+		if got, want := trimLines(s), trimLinesReference(s); got != want {
+			t.Errorf("trimLines(%q) = %q, want %q", s, got, want)
+		}
+		want := s
+		if blockStartRe().MatchString(s) {
+			if d := strings.IndexAny(s, ".)"); d > 0 && s[0] >= '0' && s[0] <= '9' {
+				want = s[:d] + `\` + s[d:]
+			} else {
+				want = `\` + s
+			}
+		}
+		if got := escapeBlockStart(s); got != want {
+			t.Errorf("escapeBlockStart(%q) = %q, want %q", s, got, want)
+		}
+	}
+}

@@ -128,6 +128,12 @@ func (m *mdRenderer) addBlock(s string) {
 }
 
 func trimLines(s string) string {
+	if strings.IndexByte(s, '\n') < 0 { // most blocks: one line
+		if s = strings.TrimSpace(s); s == `\` {
+			return ""
+		}
+		return strings.TrimSuffix(s, `\`)
+	}
 	lines := strings.Split(s, "\n")
 	kept := lines[:0]
 	for _, l := range lines {
@@ -142,11 +148,22 @@ func trimLines(s string) string {
 	return strings.Join(kept, "\n")
 }
 
+// mayStartBlock marks the bytes blockStartRe's matches start with.
+var mayStartBlock = func() (t [256]bool) {
+	for _, c := range []byte("#>-+=0123456789") {
+		t[c] = true
+	}
+	return t
+}()
+
 var blockStartRe = lazyRegexp(`^(?:#|>|[-+=]\s|\d+[.)]\s)`)
 
 // escapeBlockStart keeps a paragraph that starts like a heading, quote or
 // list item from being read as one.
 func escapeBlockStart(s string) string {
+	if s == "" || !mayStartBlock[s[0]] {
+		return s // the pattern's every branch starts with one of these
+	}
 	if blockStartRe().MatchString(s) {
 		if d := strings.IndexAny(s, ".)"); d > 0 && s[0] >= '0' && s[0] <= '9' {
 			return s[:d] + `\` + s[d:]
