@@ -129,3 +129,25 @@ func cpuTime() time.Duration {
 	}
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
+
+// BenchmarkFingerprintMean times Fingerprint over all extraction-dev
+// pages and reports the mean ms/page: the median hides the few pages whose
+// lines send the relative-time expression over long text.
+func BenchmarkFingerprintMean(b *testing.B) {
+	var results []*Result
+	for _, p := range loadDevPages(b) {
+		if res, err := Article(p.html, p.url, Rules{}); err == nil {
+			results = append(results, res)
+		}
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	start := time.Now()
+	for i := 0; i < b.N; i++ {
+		for _, res := range results {
+			_ = Fingerprint(res.Title, res.Text, res.HTML, nil)
+		}
+	}
+	b.ReportMetric(float64(time.Since(start).Microseconds())/1e3/float64(b.N*len(results)), "ms/page")
+	b.ReportMetric(0, "ns/op")
+}
