@@ -83,8 +83,7 @@ func ArticleContext(ctx context.Context, page []byte, pageURL string, rules Rule
 	// Stamps in the page outside the body are looked for before generic
 	// extraction strips the page, but with its furniture (related boxes
 	// listing other articles' dates) left out.
-	pageText := plainText(doc.Find("body").Nodes, func(n *html.Node) bool { return isChrome(n, false) })
-	stampText, stampTime, stampOK := FindRevisionStamp(pageText)
+	stampText, stampTime, stampOK := pageStamp(doc)
 	if err := expired(ctx); err != nil {
 		return nil, err
 	}
@@ -109,6 +108,17 @@ func ArticleContext(ctx context.Context, page []byte, pageURL string, rules Rule
 	}
 	res.Title, res.Byline = dropControls(res.Title), dropControls(res.Byline)
 	return res, nil
+}
+
+// pageStamp is the first revision stamp in the text of the page's body,
+// its furniture left out. The text is only rendered when its text nodes
+// could hold a stamp (pageMayHoldStamp): most pages hold none.
+func pageStamp(doc *goquery.Document) (string, time.Time, bool) {
+	body := doc.Find("body").Nodes
+	if !pageMayHoldStamp(body) {
+		return "", time.Time{}, false
+	}
+	return FindRevisionStamp(plainText(body, func(n *html.Node) bool { return isChrome(n, false) }))
 }
 
 // chooseBody sets res's title and extractor and returns the body's nodes:

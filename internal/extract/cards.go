@@ -41,11 +41,12 @@ func dropCardRows(root *html.Node, dropped map[string]int) int {
 			run = nil
 		}
 		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			card := c.Type == html.ElementNode && isCard(c) // asked once: it reads the card's text
 			switch {
 			case c.Type == html.TextNode && strings.TrimSpace(c.Data) == "", c.Type == html.CommentNode:
-			case c.Type == html.ElementNode && isCard(c) && (len(run) == 0 || run[0].Data == c.Data):
+			case card && (len(run) == 0 || run[0].Data == c.Data):
 				run = append(run, c)
-			case c.Type == html.ElementNode && isCard(c):
+			case card:
 				flush()
 				run = append(run, c)
 			default:

@@ -3,6 +3,7 @@ package extract
 import (
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/net/html"
 )
@@ -48,16 +49,21 @@ func cleanBody(nodes []*html.Node, dropped map[string]int) int {
 			if isNotes(n) || invisibleTags[n.Data] || isHeading(n) {
 				return false // footnotes and references are link-heavy by nature
 			}
-			text := foldedText(n)
-			if text == "" {
+			// The text itself only matters when it is short: a long one is
+			// neither built nor measured to its end.
+			size, text := foldedLenUpTo(n, 200), ""
+			if size == 0 {
 				return false
+			}
+			if size < 200 {
+				text = foldedText(n)
 			}
 			if isFurnitureLabel(text) {
 				note(dropped, "label", n)
 				drop = append(drop, n)
 				return false
 			}
-			if linkListTags[n.Data] && linkShare(n) > 0.5 && (n.Data != "p" || len(text) < 200 && (countLinks(n) > 1 || labelled(text))) && 2*proseLength(n) <= rootProse {
+			if linkListTags[n.Data] && linkShare(n) > 0.5 && (n.Data != "p" || size < 200 && (countLinks(n) > 1 || labelled(text))) && 2*proseLength(n) <= rootProse {
 				note(dropped, "link list", n)
 				drop = append(drop, n)
 				return false
@@ -91,10 +97,45 @@ var linkListTags = map[string]bool{
 
 // isNotes reports footnote, endnote and reference sections.
 func isNotes(n *html.Node) bool {
-	names := strings.ToLower(attr(n, "class") + " " + attr(n, "id") + " " + attr(n, "role"))
-	return strings.Contains(names, "footnote") || strings.Contains(names, "endnote") ||
-		strings.Contains(names, "reference") || strings.Contains(names, "citation") ||
-		strings.Contains(names, "bibliograph") || strings.Contains(names, "doc-")
+	// Each attribute on its own, with no string built: no marker holds the
+	// space that used to join them.
+	for _, key := range [...]string{"class", "id", "role"} {
+		if v := attr(n, key); v != "" && notesName(v) {
+			return true
+		}
+	}
+	return false
+}
+
+// notesMarkers name footnote, endnote and reference sections.
+var notesMarkers = []string{"footnote", "endnote", "reference", "citation", "bibliograph", "doc-"}
+
+// notesName reports a notesMarker in strings.ToLower(v), lowering only
+// when v is not plain ASCII (ToLower maps a few other runes, such as the
+// Kelvin sign, to ASCII letters).
+func notesName(v string) bool {
+	for i := 0; i < len(v); i++ {
+		if v[i] >= utf8.RuneSelf {
+			return containsAny(strings.ToLower(v), notesMarkers)
+		}
+	}
+	for _, m := range notesMarkers {
+		if containsASCIIFold(v, m) {
+			return true
+		}
+	}
+	return false
+}
+
+// containsASCIIFold reports whether the ASCII string s holds the lower-case
+// marker m, with s's letters in any case.
+func containsASCIIFold(s, m string) bool {
+	for i := 0; i+len(m) <= len(s); i++ {
+		if asciiLowerByte(s[i]) == m[0] && asciiEqualFold(s[i:i+len(m)], m) {
+			return true
+		}
+	}
+	return false
 }
 
 // isLoneStrong reports a paragraph or div made only of bold text, which
@@ -262,4 +303,152 @@ func note(dropped map[string]int, reason string, n *html.Node) {
 		d = d[:80] + "…"
 	}
 	dropped[reason+": "+d]++
+}
+
+// isTypedRuleNode is isTypedRule(foldedText(n)) without gathering n's
+// text: it stops at the first rune that is neither a rule's nor white
+// space, which in a paragraph is its first, where the text was gathered
+// and folded for every paragraph and div of the body.
+func isTypedRuleNode(n *html.Node) bool {
+	r := ruleScan{}
+	if !r.node(n) || len(r.carry) > 0 {
+		return false // an unfinished rune at the end reads as U+FFFD
+	}
+	return r.marks >= 3
+}
+
+// ruleScan decodes the text nodes' runes as foldedText does over their
+// concatenation: a rune cut between two nodes is carried to the next.
+type ruleScan struct {
+	marks int
+	carry string
+}
+
+// node reports false as soon as n's text holds something else than rule
+// marks and white space.
+func (r *ruleScan) node(n *html.Node) bool {
+	if n.Type == html.TextNode {
+		return r.text(n.Data)
+	}
+	if n.Type == html.ElementNode && invisibleTags[n.Data] {
+		return true
+	}
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		if !r.node(c) {
+			return false
+		}
+	}
+	return true
+}
+
+func (r *ruleScan) text(s string) bool {
+	if r.carry != "" {
+		s, r.carry = r.carry+s, ""
+	}
+	for i := 0; i < len(s); {
+		if c := s[i]; c < utf8.RuneSelf {
+			switch {
+			case c == '_' || c == '-' || c == '*' || c == '~' || c == '=':
+				r.marks++
+			case !isASCIISpace(c):
+				return false
+			}
+			i++
+			continue
+		}
+		if !utf8.FullRuneInString(s[i:]) {
+			r.carry = s[i:]
+			return true
+		}
+		c, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case c == '—' || c == '–':
+			r.marks++
+		case !unicode.IsSpace(c):
+			return false
+		}
+		i += size
+	}
+	return true
+}
+
+// foldedLenUpTo is min(foldedLen(n), limit), reading n's text only until
+// the limit is reached: cleaning asks it of every element of the body,
+// nested ones included, where a whole measure read the text again at
+// every level.
+func foldedLenUpTo(n *html.Node, limit int) int {
+	f := foldCounter{limit: limit}
+	if f.node(n) {
+		f.finish()
+	}
+	return min(f.n, limit)
+}
+
+// foldCounter counts foldInto's output over the concatenated text nodes it
+// is given, a rune cut between two nodes carried to the next.
+type foldCounter struct {
+	n, limit int
+	space    bool
+	carry    string
+}
+
+// node reports false once the count has reached the limit.
+func (f *foldCounter) node(n *html.Node) bool {
+	if n.Type == html.TextNode {
+		return f.text(n.Data)
+	}
+	if n.Type == html.ElementNode && invisibleTags[n.Data] {
+		return true
+	}
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		if !f.node(c) {
+			return false
+		}
+	}
+	return true
+}
+
+func (f *foldCounter) text(s string) bool {
+	if f.carry != "" {
+		s, f.carry = f.carry+s, ""
+	}
+	for i := 0; i < len(s); {
+		size, r := 1, rune(s[i])
+		if r >= utf8.RuneSelf {
+			if !utf8.FullRuneInString(s[i:]) {
+				f.carry = s[i:]
+				return true
+			}
+			r, size = utf8.DecodeRuneInString(s[i:])
+		}
+		i += size
+		if !f.rune(r) {
+			return false
+		}
+	}
+	return true
+}
+
+// rune counts one rune as foldInto does (an invalid byte is U+FFFD).
+func (f *foldCounter) rune(r rune) bool {
+	if r < utf8.RuneSelf && isASCIISpace(byte(r)) || r >= utf8.RuneSelf && unicode.IsSpace(r) {
+		f.space = true
+		return true
+	}
+	if f.space && f.n > 0 {
+		f.n++
+	}
+	f.space = false
+	f.n += utf8.RuneLen(r)
+	return f.n < f.limit
+}
+
+// finish counts a rune left unfinished at the end: each of its bytes is
+// an invalid one.
+func (f *foldCounter) finish() {
+	for range len(f.carry) {
+		if !f.rune(utf8.RuneError) {
+			return
+		}
+	}
 }

@@ -114,6 +114,16 @@ var datePatterns = sync.OnceValue(func() []datePattern {
 // taken as UTC; the result is always in UTC. It reports false if s holds no
 // valid date.
 func ParseDate(s string) (time.Time, bool) {
+	if !hasYearDigits(s) {
+		// Every layout, RFC 3339 included, has a four-digit year: the
+		// many short blocks tested for being a date line mostly have none.
+		return time.Time{}, false
+	}
+	return parseDateText(s)
+}
+
+// parseDateText is ParseDate without the check for a year's digits.
+func parseDateText(s string) (time.Time, bool) {
 	if t, err := time.Parse(time.RFC3339Nano, strings.TrimSpace(s)); err == nil {
 		return t.UTC(), true
 	}
@@ -147,6 +157,22 @@ func ParseDate(s string) (time.Time, bool) {
 		}
 	}
 	return time.Time{}, false
+}
+
+// hasYearDigits reports four ASCII digits in a row (\d is ASCII in Go's
+// regexps).
+func hasYearDigits(s string) bool {
+	run := 0
+	for i := 0; i < len(s); i++ {
+		if s[i] >= '0' && s[i] <= '9' {
+			if run++; run == 4 {
+				return true
+			}
+		} else {
+			run = 0
+		}
+	}
+	return false
 }
 
 // parseDateAt parses a date that starts exactly at s[0]; n is its length.
@@ -382,16 +408,7 @@ func findStampBefore(text string, limit int) (start, end int, t time.Time, ok bo
 		// The first needle at or after off (the first listed, where two
 		// start at one byte), in one pass over the text rather than one
 		// search a needle: most text holds none.
-		p, n := -1, 0
-		for q := off; q < len(scan); q++ {
-			if needlesFrom[asciiLowerByte(scan[q])] == nil {
-				continue
-			}
-			if k := needleAt(scan[q:]); k > 0 {
-				p, n = q, k
-				break
-			}
-		}
+		p, n := nextNeedle(scan, off)
 		if p < 0 {
 			break
 		}

@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/net/html"
 )
@@ -113,11 +114,11 @@ func textReference(r *textRenderer, s string) {
 			r.space = true
 			continue
 		}
-		if r.space && r.line.Len() > 0 && !strings.HasSuffix(r.line.String(), "\n") {
-			r.line.WriteByte(' ')
+		if r.space && len(r.line) > 0 && !strings.HasSuffix(string(r.line), "\n") {
+			r.line = append(r.line, ' ')
 		}
 		r.space = false
-		r.line.WriteRune(c)
+		r.line = utf8.AppendRune(r.line, c)
 	}
 }
 
@@ -131,13 +132,13 @@ func TestRendererTextSameAsBefore(t *testing.T) {
 			for _, s := range texts {
 				got := &textRenderer{space: owed}
 				want := &textRenderer{space: owed}
-				got.line.WriteString(before)
-				want.line.WriteString(before)
+				got.line = append(got.line, before...)
+				want.line = append(want.line, before...)
 				got.text(s)
 				textReference(want, s)
-				if got.line.String() != want.line.String() || got.space != want.space {
+				if string(got.line) != string(want.line) || got.space != want.space {
 					t.Errorf("after %q (owed %v), text(%q) = %q (owed %v), want %q (owed %v)",
-						before, owed, s, got.line.String(), got.space, want.line.String(), want.space)
+						before, owed, s, got.line, got.space, want.line, want.space)
 				}
 			}
 		}

@@ -4,6 +4,7 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/net/html"
 )
@@ -35,20 +36,55 @@ type mdInline struct {
 }
 
 func (w *mdInline) text(s string) {
-	for _, c := range s {
-		if unicode.IsSpace(c) {
-			if w.b.Len() == 0 {
-				w.lead = true
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if isASCIISpace(c) {
+				w.spaceRune()
+				i++
+				continue
 			}
-			w.space = true
+			w.owe()
+			if mdEscaped[c] {
+				w.b.WriteByte('\\')
+				w.b.WriteByte(c)
+				i++
+				continue
+			}
+			// A run of plain visible ASCII is copied whole.
+			j := i + 1
+			for j < len(s) && s[j] < utf8.RuneSelf && !isASCIISpace(s[j]) && !mdEscaped[s[j]] {
+				j++
+			}
+			w.b.WriteString(s[i:j])
+			i = j
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:]) // an invalid byte: U+FFFD, as ranging gives
+		i += size
+		if unicode.IsSpace(r) {
+			w.spaceRune()
 			continue
 		}
 		w.owe()
-		if strings.ContainsRune("\\*_`[]<", c) {
-			w.b.WriteByte('\\')
-		}
-		w.b.WriteRune(c)
+		w.b.WriteRune(r)
 	}
+}
+
+// mdEscaped marks the ASCII characters that Markdown would read as syntax.
+var mdEscaped = func() (t [utf8.RuneSelf]bool) {
+	for _, c := range []byte("\\*_`[]<") {
+		t[c] = true
+	}
+	return t
+}()
+
+// spaceRune records a white-space rune of the text.
+func (w *mdInline) spaceRune() {
+	if w.b.Len() == 0 {
+		w.lead = true
+	}
+	w.space = true
 }
 
 // owe writes the space owed before the next visible content.
@@ -92,6 +128,12 @@ func (m *mdRenderer) addBlock(s string) {
 }
 
 func trimLines(s string) string {
+	if strings.IndexByte(s, '\n') < 0 { // most blocks: one line
+		if s = strings.TrimSpace(s); s == `\` {
+			return ""
+		}
+		return strings.TrimSuffix(s, `\`)
+	}
 	lines := strings.Split(s, "\n")
 	kept := lines[:0]
 	for _, l := range lines {
@@ -106,11 +148,22 @@ func trimLines(s string) string {
 	return strings.Join(kept, "\n")
 }
 
+// mayStartBlock marks the bytes blockStartRe's matches start with.
+var mayStartBlock = func() (t [256]bool) {
+	for _, c := range []byte("#>-+=0123456789") {
+		t[c] = true
+	}
+	return t
+}()
+
 var blockStartRe = lazyRegexp(`^(?:#|>|[-+=]\s|\d+[.)]\s)`)
 
 // escapeBlockStart keeps a paragraph that starts like a heading, quote or
 // list item from being read as one.
 func escapeBlockStart(s string) string {
+	if s == "" || !mayStartBlock[s[0]] {
+		return s // the pattern's every branch starts with one of these
+	}
 	if blockStartRe().MatchString(s) {
 		if d := strings.IndexAny(s, ".)"); d > 0 && s[0] >= '0' && s[0] <= '9' {
 			return s[:d] + `\` + s[d:]
@@ -298,9 +351,16 @@ func longestRun(s string, c byte) int {
 	return best
 }
 
+// mdURLEscaper is built once: a Replacer costs kilobytes to set up, and
+// every link and image of a body goes through it.
+var mdURLEscaper = strings.NewReplacer(" ", "%20", "(", "%28", ")", "%29")
+
 // mdURL makes a URL safe inside (…): spaces and parentheses are escaped.
 func mdURL(u string) string {
-	return strings.NewReplacer(" ", "%20", "(", "%28", ")", "%29").Replace(u)
+	if !strings.ContainsAny(u, " ()") {
+		return u
+	}
+	return mdURLEscaper.Replace(u)
 }
 
 func indentItem(marker string, blocks []string) string {

@@ -480,7 +480,7 @@ func dropPostscripts(nodes []*html.Node, dropped map[string]int) int {
 			if n.Type != html.ElementNode || invisibleTags[n.Data] {
 				return false
 			}
-			if n != root && (n.Data == "p" || n.Data == "div") && isTypedRule(foldedText(n)) {
+			if n != root && (n.Data == "p" || n.Data == "div") && isTypedRuleNode(n) {
 				rule = n // the last one wins
 				return false
 			}

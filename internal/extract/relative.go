@@ -23,7 +23,12 @@ const relClock = `(?:` + sp + `*(?:,|at|um|à|a` + sp + `+las|alle|às|om|o|в)?
 // introduce it ("Updated 3 hours ago", "Aktualisiert vor 3 Stunden"): a site
 // that says so on one day and "Updated on 2024-01-31" on the next must
 // leave the same text behind.
-var relativeTime = lazyRegexp(`(?i)(?:(?:` + stampKeywordExpr + `)` + sp + `*[:：,\-–—]?` + sp + `*)?(?:` +
+var relativeTime = lazyRegexp(relativeExpr)
+
+// relativeTimeAt is relativeTime anchored at the text's start.
+var relativeTimeAt = lazyRegexp(`^(?:` + relativeExpr + `)`)
+
+const relativeExpr = `(?i)(?:(?:` + stampKeywordExpr + `)` + sp + `*[:：,\-–—]?` + sp + `*)?(?:` +
 	// English: 3 hours ago, an hour ago, 3h ago, 5 mins ago
 	relNum + sp + `*(?:s|secs?|seconds?|m|mins?|minutes?|h|hrs?|hours?|d|days?|w|wks?|weeks?|mos?|months?|y|yrs?|years?)\.?` + sp + `+ago` +
 	`|(?:yesterday|just` + sp + `+now|moments?` + sp + `+ago)` + relClock +
@@ -56,7 +61,7 @@ var relativeTime = lazyRegexp(`(?i)(?:(?:` + stampKeywordExpr + `)` + sp + `*[:�
 	// Chinese and Japanese: 3 小时前, 3時間前, 2日前, 昨天, 刚刚, たった今
 	`|(?:\d+|[一二两兩三四五六七八九十百几幾半数數]+|一个|一個)` + sp + `*(?:秒|秒钟|秒鐘|分钟|分鐘|分|小时|小時|時間|个小时|個小時|天|日|周|週|週間|星期|个星期|個星期|个月|個月|か月|ヶ月|ヵ月|カ月|年)` + sp + `*前` +
 	`|(?:昨天|昨日|刚刚|剛剛|刚才|たった今)` + relClock +
-	`)`)
+	`)`
 
 // relativeNeedles are literal pieces of every relativeTime match (ASCII
 // lower-cased), to skip the expensive regexp on the lines that hold none.
@@ -91,7 +96,12 @@ func removeLineRelative(s string) string {
 	var b strings.Builder
 	rest, done := s, 0 // done: bytes of s consumed so far
 	for {
-		loc := relativeTime().FindStringIndex(rest)
+		var loc []int
+		if short {
+			loc = relativeTime().FindStringIndex(rest)
+		} else {
+			loc = relativeMatchBefore(rest, lead+stampLeadMax-done)
+		}
 		if loc == nil {
 			break
 		}
@@ -120,6 +130,24 @@ func removeLineRelative(s string) string {
 	}
 	b.WriteString(rest)
 	return b.String()
+}
+
+// relativeMatchBefore is relativeTime's leftmost match in s when it starts
+// at or before limit, else nil. A long line's relative time only counts at
+// its start: trying the few starts there is far cheaper than searching the
+// whole paragraph with this large expression.
+func relativeMatchBefore(s string, limit int) []int {
+	for p := 0; p <= limit && p <= len(s); {
+		if loc := relativeTimeAt().FindStringIndex(s[p:]); loc != nil {
+			return []int{p, p + loc[1]}
+		}
+		if p == len(s) {
+			break
+		}
+		_, size := utf8.DecodeRuneInString(s[p:]) // as the regexp steps
+		p += size
+	}
+	return nil
 }
 
 // hasRelativeNeedle reports whether s holds one of relativeNeedles as a

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 
@@ -73,10 +74,52 @@ func prepareBody(nodes []*html.Node, base *url.URL) {
 			case "img":
 				setAttr(n, "src", absURL(base, imageSrc(n)))
 			}
+			dropUnsanitary(n)
 			return true
 		})
 		paragraphise(root)
 	}
+}
+
+// sanitaryAttrs are the attributes bodyPolicy may keep, by element (the
+// global "id" aside): TestSanitaryAttrs checks them against the policy.
+var sanitaryAttrs = map[string][]string{
+	"a":    {"href", "title"},
+	"img":  {"src", "alt", "title", "width", "height"},
+	"abbr": {"title"},
+	"time": {"datetime"},
+	"td":   {"colspan", "rowspan"},
+	"th":   {"colspan", "rowspan"},
+	"code": {"class"},
+}
+
+// dropUnsanitary removes, once n's own attributes have been read, those the
+// sanitiser would drop whatever their value (class, style, data-*, srcset,
+// …): they are most of a page's markup, and the sanitiser tokenises all it
+// is given. The policy stays the judge of what is kept; "id" is always
+// left to it, as a container renamed to a paragraph later may keep one.
+func dropUnsanitary(n *html.Node) {
+	if n.Namespace != "" {
+		return // SVG and MathML: left as they are
+	}
+	allowed := sanitaryAttrs[n.Data]
+	kept := n.Attr[:0]
+	for _, a := range n.Attr {
+		if a.Namespace != "" || a.Key == "id" || hasUpper(a.Key) || slices.Contains(allowed, a.Key) {
+			kept = append(kept, a)
+		}
+	}
+	clear(n.Attr[len(kept):])
+	n.Attr = kept
+}
+
+func hasUpper(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if 'A' <= s[i] && s[i] <= 'Z' {
+			return true
+		}
+	}
+	return false
 }
 
 func isHidden(n *html.Node) bool {
@@ -145,13 +188,20 @@ func paragraphise(n *html.Node) bool {
 // parses the result back, dropping elements left empty. It returns the
 // clean HTML and its nodes (children of a detached body element).
 func sanitise(nodes []*html.Node) (string, []*html.Node, error) {
-	var raw bytes.Buffer
+	raw := sanitiseBufs.Get().(*bytes.Buffer)
+	defer putSanitiseBuf(raw)
 	for _, n := range nodes {
-		if err := html.Render(&raw, n); err != nil {
+		if err := html.Render(raw, n); err != nil {
 			return "", nil, err
 		}
 	}
-	clean := bodyPolicy().SanitizeReader(&raw)
+	clean := sanitiseBufs.Get().(*bytes.Buffer)
+	defer putSanitiseBuf(clean)
+	clean.Grow(raw.Len())
+	if err := bodyPolicy().SanitizeReaderToWriter(raw, clean); err != nil {
+		clean.Reset() // as SanitizeReader has it: nothing rather than a part
+	}
+	size := clean.Len()
 	body := &html.Node{Type: html.ElementNode, Data: "body", DataAtom: atom.Body}
 	parsed, err := html.ParseFragment(clean, body)
 	if err != nil {
@@ -173,7 +223,8 @@ func sanitise(nodes []*html.Node) (string, []*html.Node, error) {
 		}
 		c = next
 	}
-	var out bytes.Buffer
+	var out strings.Builder
+	out.Grow(size)
 	var kept []*html.Node
 	for c := body.FirstChild; c != nil; c = c.NextSibling {
 		kept = append(kept, c)
@@ -182,6 +233,19 @@ func sanitise(nodes []*html.Node) (string, []*html.Node, error) {
 		}
 	}
 	return strings.TrimSpace(out.String()), kept, nil
+}
+
+// sanitiseBufs holds the buffers sanitise renders the body into and the
+// sanitiser writes to: both are read to their end and dropped (the parser
+// copies what it keeps), and growing new ones for every page was a large
+// share of the finishing's allocation.
+var sanitiseBufs = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+func putSanitiseBuf(b *bytes.Buffer) {
+	if b.Cap() <= maxRawBuf {
+		b.Reset()
+		sanitiseBufs.Put(b)
+	}
 }
 
 // prunable elements mean nothing without content.

@@ -1,6 +1,7 @@
 package extract
 
 import (
+	"bytes"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -13,22 +14,44 @@ import (
 // string, with white space folded inside it and <br> kept as a line break.
 type textRenderer struct {
 	blocks []string
-	line   strings.Builder
+	out    *strings.Builder      // where the top renderer writes its blocks, blank lines between; nil: to blocks
+	wrote  bool                  // out holds a block
+	line   []byte                // the block being written, reused from block to block
 	space  bool                  // a space is owed before the next visible rune
 	skip   func(*html.Node) bool // nodes to leave out entirely; may be nil
 }
 
 // plainText renders nodes as blocks separated by blank lines.
 func plainText(nodes []*html.Node, skip func(*html.Node) bool) string {
-	r := &textRenderer{skip: skip}
+	var out strings.Builder
+	r := &textRenderer{skip: skip, out: &out}
 	for _, n := range nodes {
 		r.node(n)
 	}
 	r.flush()
-	return strings.Join(r.blocks, "\n\n")
+	return out.String()
 }
 
 func (r *textRenderer) sub() *textRenderer { return &textRenderer{skip: r.skip} }
+
+// addBlock adds one finished block.
+func (r *textRenderer) addBlock(s string) {
+	if r.out == nil {
+		r.blocks = append(r.blocks, s)
+		return
+	}
+	r.startBlock()
+	r.out.WriteString(s)
+}
+
+// startBlock writes the blank line that separates a block from the one
+// before it in out.
+func (r *textRenderer) startBlock() {
+	if r.wrote {
+		r.out.WriteString("\n\n")
+	}
+	r.wrote = true
+}
 
 // text adds s with its white space folded. Runs of visible ASCII are
 // copied whole: this runs over every text node of the page.
@@ -46,7 +69,7 @@ func (r *textRenderer) text(s string) {
 				j++
 			}
 			r.owedSpace()
-			r.line.WriteString(s[i:j])
+			r.line = append(r.line, s[i:j]...)
 			i = j
 			continue
 		}
@@ -57,7 +80,7 @@ func (r *textRenderer) text(s string) {
 			continue
 		}
 		r.owedSpace()
-		r.line.WriteRune(c2)
+		r.line = utf8.AppendRune(r.line, c2)
 	}
 }
 
@@ -66,31 +89,40 @@ func isASCIISpace(c byte) bool { return c == ' ' || '\t' <= c && c <= '\r' }
 
 // owedSpace writes the space owed before a visible rune, if any.
 func (r *textRenderer) owedSpace() {
-	if r.space && r.line.Len() > 0 && !strings.HasSuffix(r.line.String(), "\n") {
-		r.line.WriteByte(' ')
+	if r.space && len(r.line) > 0 && r.line[len(r.line)-1] != '\n' {
+		r.line = append(r.line, ' ')
 	}
 	r.space = false
 }
 
+// flush ends the block being written: its lines trimmed, blank ones
+// dropped, nothing if nothing is left.
 func (r *textRenderer) flush() {
-	s := r.line.String()
-	r.line.Reset()
+	line := r.line
+	r.line = r.line[:0]
 	r.space = false
-	if !strings.Contains(s, "\n") { // most blocks: one line, no split needed
-		if s = strings.TrimSpace(s); s != "" {
-			r.blocks = append(r.blocks, s)
+	if bytes.IndexByte(line, '\n') < 0 { // most blocks: one line, no split needed
+		if line = bytes.TrimSpace(line); len(line) > 0 {
+			if r.out == nil {
+				r.blocks = append(r.blocks, string(line))
+				return
+			}
+			r.startBlock()
+			r.out.Write(line)
 		}
 		return
 	}
-	lines := strings.Split(s, "\n")
-	kept := lines[:0]
-	for _, l := range lines {
-		if l = strings.TrimSpace(l); l != "" {
-			kept = append(kept, l)
+	var b strings.Builder
+	for l := range bytes.SplitSeq(line, []byte("\n")) {
+		if l = bytes.TrimSpace(l); len(l) > 0 {
+			if b.Len() > 0 {
+				b.WriteByte('\n')
+			}
+			b.Write(l)
 		}
 	}
-	if len(kept) > 0 {
-		r.blocks = append(r.blocks, strings.Join(kept, "\n"))
+	if b.Len() > 0 {
+		r.addBlock(b.String())
 	}
 }
 
@@ -117,14 +149,14 @@ func (r *textRenderer) node(n *html.Node) {
 	}
 	switch n.Data {
 	case "br":
-		r.line.WriteByte('\n')
+		r.line = append(r.line, '\n')
 		r.space = false
 	case "pre":
 		r.flush()
 		var b strings.Builder
 		rawText(&b, n)
 		if s := strings.Trim(b.String(), "\n"); strings.TrimSpace(s) != "" {
-			r.blocks = append(r.blocks, s)
+			r.addBlock(s)
 		}
 	case "li":
 		r.flush()
@@ -133,7 +165,7 @@ func (r *textRenderer) node(n *html.Node) {
 		s.flush()
 		if len(s.blocks) > 0 {
 			item := "- " + strings.ReplaceAll(strings.Join(s.blocks, "\n"), "\n", "\n  ")
-			r.blocks = append(r.blocks, item)
+			r.addBlock(item)
 		}
 	case "tr":
 		r.flush()
@@ -169,6 +201,6 @@ func (r *textRenderer) row(tr *html.Node) {
 		cells = append(cells, strings.Join(s.blocks, " "))
 	}
 	if strings.TrimSpace(strings.Join(cells, "")) != "" {
-		r.blocks = append(r.blocks, strings.Join(cells, " | "))
+		r.addBlock(strings.Join(cells, " | "))
 	}
 }
