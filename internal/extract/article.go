@@ -49,7 +49,10 @@ func ArticleContext(ctx context.Context, page []byte, pageURL string, rules Rule
 	if err := expired(ctx); err != nil {
 		return nil, err
 	}
-	base := baseURL(doc, pageURL)
+	// One walk of the page finds what baseURL, readMeta and
+	// dropStyleHidden would otherwise each Find in the whole tree.
+	h := scanPage(doc)
+	base := resolveBase(pageURL, attrOr(h.base, "href"))
 	var next string
 	var nextErr error
 	if rules.Next != nil {
@@ -60,7 +63,7 @@ func ArticleContext(ctx context.Context, page []byte, pageURL string, rules Rule
 		next, nextErr = nextPageIn(doc, base, pageURL, articleURL, rules.Next.Selector)
 	}
 
-	meta := readMeta(doc, base)
+	meta := readMeta(h, base)
 	res = &Result{
 		Byline:       meta.author,
 		SiteName:     meta.siteName,
@@ -78,12 +81,14 @@ func ArticleContext(ctx context.Context, page []byte, pageURL string, rules Rule
 	}
 	ruleFields(doc, rules, sels, res)
 	applyRemove(doc, rules, sels, res)
-	dropStyleHidden(doc, res.Dropped)
+	// The Remove rules may have taken out some of the elements found.
+	bodies := attachedOnly(h.bodies, doc.Nodes[0])
+	dropStyleHidden(bodies, attachedOnly(h.styles, doc.Nodes[0]), res.Dropped)
 
 	// Stamps in the page outside the body are looked for before generic
 	// extraction strips the page, but with its furniture (related boxes
 	// listing other articles' dates) left out.
-	pageText := plainText(doc.Find("body").Nodes, func(n *html.Node) bool { return isChrome(n, false) })
+	pageText := plainText(bodies, func(n *html.Node) bool { return isChrome(n, false) })
 	stampText, stampTime, stampOK := FindRevisionStamp(pageText)
 	if err := expired(ctx); err != nil {
 		return nil, err
@@ -197,8 +202,13 @@ func parsePage(page []byte) (*goquery.Document, error) {
 
 // baseURL is the page's URL, or its <base href> resolved against it.
 func baseURL(doc *goquery.Document, pageURL string) *url.URL {
+	return resolveBase(pageURL, doc.Find("base[href]").First().AttrOr("href", ""))
+}
+
+// resolveBase is pageURL, or href (a <base href>) resolved against it.
+func resolveBase(pageURL, href string) *url.URL {
 	base, _ := url.Parse(pageURL)
-	if b := strings.TrimSpace(doc.Find("base[href]").First().AttrOr("href", "")); b != "" {
+	if b := strings.TrimSpace(href); b != "" {
 		if u, err := url.Parse(b); err == nil {
 			if base != nil {
 				u = base.ResolveReference(u)
@@ -207,6 +217,17 @@ func baseURL(doc *goquery.Document, pageURL string) *url.URL {
 		}
 	}
 	return base
+}
+
+// attachedOnly is the nodes still under root.
+func attachedOnly(nodes []*html.Node, root *html.Node) []*html.Node {
+	out := nodes[:0:0]
+	for _, n := range nodes {
+		if attached(n, root) {
+			out = append(out, n)
+		}
+	}
+	return out
 }
 
 func applyRemove(doc *goquery.Document, rules Rules, sels map[string]cascadia.Selector, res *Result) {

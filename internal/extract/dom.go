@@ -3,6 +3,8 @@ package extract
 import (
 	"strings"
 	"sync"
+	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
@@ -27,6 +29,69 @@ var invisibleTags = map[string]bool{
 	"head": true, "title": true, "svg": true, "math": true, "iframe": true,
 	"object": true, "embed": true, "canvas": true, "select": true,
 	"textarea": true, "button": true, "input": true, "link": true, "meta": true,
+}
+
+// invisible is invisibleTags[tag] as a switch: the choice of the body asks
+// it of every element several times, and a switch on the name costs a
+// fraction of a map lookup (TestInvisibleSameAsTags keeps the two in step).
+func invisible(tag string) bool {
+	switch tag {
+	case "script", "style", "noscript", "template", "head", "title", "svg", "math", "iframe",
+		"object", "embed", "canvas", "select", "textarea", "button", "input", "link", "meta":
+		return true
+	}
+	return false
+}
+
+// nextField splits the first white-space separated field off s, as
+// strings.Fields splits (unicode.IsSpace), without building a slice:
+// "" when none is left.
+//
+//	for tok, rest := nextField(s); tok != ""; tok, rest = nextField(rest) {…}
+func nextField(s string) (tok, rest string) {
+	i := 0
+	for i < len(s) {
+		r, size := rune(s[i]), 1
+		if r >= utf8.RuneSelf {
+			r, size = utf8.DecodeRuneInString(s[i:])
+		}
+		if !unicode.IsSpace(r) {
+			break
+		}
+		i += size
+	}
+	j := i
+	for j < len(s) {
+		r, size := rune(s[j]), 1
+		if r >= utf8.RuneSelf {
+			r, size = utf8.DecodeRuneInString(s[j:])
+		}
+		if unicode.IsSpace(r) {
+			break
+		}
+		j += size
+	}
+	return s[i:j], s[j:]
+}
+
+// allText is n's text as goquery's Selection.Text gives it: every text
+// node under n, scripts and styles included ("" for nil).
+func allText(n *html.Node) string {
+	if n == nil {
+		return ""
+	}
+	var b strings.Builder
+	var add func(*html.Node)
+	add = func(n *html.Node) {
+		if n.Type == html.TextNode {
+			b.WriteString(n.Data)
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			add(c)
+		}
+	}
+	add(n)
+	return b.String()
 }
 
 func attr(n *html.Node, key string) string {

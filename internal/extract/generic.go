@@ -6,13 +6,6 @@ import (
 	"golang.org/x/net/html"
 )
 
-// chromeTags are page furniture, never article text. Headers and bylines
-// are furniture for the body but not for the revision-stamp search: they
-// are where stamps usually sit.
-var chromeTags = map[string]bool{
-	"nav": true, "footer": true, "aside": true, "form": true, "dialog": true,
-}
-
 // Class and id names are matched by substring on lower-cased tokens; plain
 // string search is several times faster than case-insensitive regexps, and
 // this runs on every element of the page.
@@ -56,7 +49,9 @@ func isAdToken(tok string) bool {
 }
 
 // isChrome reports whether n is furniture to leave out of the article;
-// forBody adds headers and bylines.
+// forBody adds headers and bylines. It runs on every element of the page
+// twice, so it reads the class and id tokens in place rather than joining,
+// lower-casing and splitting them (isChromeReference in the tests).
 func isChrome(n *html.Node, forBody bool) bool {
 	if n.Type != html.ElementNode {
 		return false
@@ -68,35 +63,49 @@ func isChrome(n *html.Node, forBody bool) bool {
 		if forBody {
 			return true
 		}
+	case "nav", "footer", "aside", "form", "dialog":
+		// Page furniture, never article text. Headers (above) and bylines
+		// are furniture for the body but not for the revision-stamp
+		// search: they are where stamps usually sit.
+		return !holdsArticle(n)
 	}
-	if invisibleTags[n.Data] {
+	if invisible(n.Data) {
 		return true
 	}
-	if chromeTags[n.Data] || chromeRole(n) {
+	if chromeRole(n) {
 		return !holdsArticle(n)
 	}
 	if attr(n, "itemprop") == "articleBody" {
 		return false
 	}
-	names := strings.ToLower(attr(n, "class") + " " + attr(n, "id"))
-	if strings.TrimSpace(names) == "" {
-		return false
+	names := [2]string{attr(n, "class"), attr(n, "id")}
+	if f, _ := nextField(names[0]); f == "" {
+		if f, _ := nextField(names[1]); f == "" {
+			return false
+		}
 	}
-	if hiddenByClass(names) {
-		return true
+	for _, s := range names {
+		for tok, rest := nextField(s); tok != ""; tok, rest = nextField(rest) {
+			if isHiddenClass(strings.ToLower(tok)) {
+				return true
+			}
+		}
 	}
 	furniture, content := false, false
-	for _, tok := range strings.Fields(names) {
-		if forBody && containsAny(tok, bylineWords) {
-			// "article-meta" names the metadata line, not the article.
-			return !holdsArticle(n)
-		}
-		ad := isAdToken(tok)
-		if ad || containsAny(tok, boilerplateWords) {
-			furniture = true
-		}
-		if !ad && containsAny(tok, contentWords) {
-			content = true
+	for _, s := range names {
+		for tok, rest := nextField(s); tok != ""; tok, rest = nextField(rest) {
+			tok = strings.ToLower(tok)
+			if forBody && containsAny(tok, bylineWords) {
+				// "article-meta" names the metadata line, not the article.
+				return !holdsArticle(n)
+			}
+			ad := isAdToken(tok)
+			if ad || containsAny(tok, boilerplateWords) {
+				furniture = true
+			}
+			if !ad && containsAny(tok, contentWords) {
+				content = true
+			}
 		}
 	}
 	if !furniture || holdsArticle(n) {
@@ -111,12 +120,10 @@ func isChrome(n *html.Node, forBody bool) bool {
 // shown (Bootstrap, WordPress, HTML5 Boilerplate).
 var hiddenClasses = []string{"hidden", "d-none", "hide", "is-hidden", "sr-only", "visually-hidden", "visuallyhidden", "screen-reader-text", "invisible", "off-screen", "offscreen"}
 
-func hiddenByClass(names string) bool {
-	for _, tok := range strings.Fields(names) {
-		for _, h := range hiddenClasses {
-			if tok == h {
-				return true
-			}
+func isHiddenClass(tok string) bool {
+	for _, h := range hiddenClasses {
+		if tok == h {
+			return true
 		}
 	}
 	return false
@@ -136,7 +143,7 @@ func linkShare(n *html.Node) float64 {
 			}
 			return
 		case html.ElementNode:
-			if invisibleTags[c.Data] {
+			if invisible(c.Data) {
 				return
 			}
 			inLink = inLink || c.Data == "a"

@@ -3,6 +3,7 @@ package extract
 import (
 	"bytes"
 	"fmt"
+	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
@@ -128,7 +129,7 @@ func TestStyleHiddenSameAsReference(t *testing.T) {
 		docs = append(docs, doc)
 	}
 	for i, doc := range docs {
-		if got, want := sortedKeys(styleHidden(doc)), sortedKeys(styleHiddenReference(doc)); got != want {
+		if got, want := sortedKeys(styleHidden(doc.Find("style").Nodes)), sortedKeys(styleHiddenReference(doc)); got != want {
 			t.Errorf("page %d: styleHidden = %s, want %s", i, got, want)
 		}
 	}
@@ -142,7 +143,7 @@ func TestStyleHiddenSameAsReference(t *testing.T) {
 			t.Fatal(err)
 		}
 		want := styleHiddenReference(doc)
-		if got := styleHidden(doc); sortedKeys(got) != sortedKeys(want) {
+		if got := styleHidden(doc.Find("style").Nodes); sortedKeys(got) != sortedKeys(want) {
 			t.Errorf("%s: styleHidden = %s, want %s", p.id, sortedKeys(got), sortedKeys(want))
 		}
 		if len(want) > 0 {
@@ -346,5 +347,147 @@ func BenchmarkFindStampPage(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// isChromeReference is isChrome as it joined, lower-cased and split the
+// class and id names.
+func isChromeReference(n *html.Node, forBody bool) bool {
+	if n.Type != html.ElementNode {
+		return false
+	}
+	switch n.Data {
+	case "html", "body", "article", "main":
+		return false
+	case "header":
+		if forBody {
+			return true
+		}
+	}
+	if invisibleTags[n.Data] {
+		return true
+	}
+	if map[string]bool{"nav": true, "footer": true, "aside": true, "form": true, "dialog": true}[n.Data] || chromeRole(n) {
+		return !holdsArticle(n)
+	}
+	if attr(n, "itemprop") == "articleBody" {
+		return false
+	}
+	names := strings.ToLower(attr(n, "class") + " " + attr(n, "id"))
+	if strings.TrimSpace(names) == "" {
+		return false
+	}
+	for _, tok := range strings.Fields(names) {
+		for _, h := range hiddenClasses {
+			if tok == h {
+				return true
+			}
+		}
+	}
+	furniture, content := false, false
+	for _, tok := range strings.Fields(names) {
+		if forBody && containsAny(tok, bylineWords) {
+			return !holdsArticle(n)
+		}
+		ad := isAdToken(tok)
+		if ad || containsAny(tok, boilerplateWords) {
+			furniture = true
+		}
+		if !ad && containsAny(tok, contentWords) {
+			content = true
+		}
+	}
+	if !furniture || holdsArticle(n) {
+		return false
+	}
+	return !content || linkShare(n) > 0.5
+}
+
+// TestIsChromeSameAsReference: isChrome decides as the reference on every
+// element of tricky names (case, Unicode and odd white space, invalid
+// UTF-8, hidden ids) and of every testdata and development page.
+func TestIsChromeSameAsReference(t *testing.T) {
+	pages := []string{
+		`<div class="Share-Bar">x</div><div id="HIDDEN">x</div><div class="a	related
+links">x</div><div class="\u00a0related\u0085">x</div><div class=" " id=" ">x</div>`,
+		"<div class=\"re\xfflated ad\">x</div><div class=\"\xff\" id=\"SIDEBAR\">x</div><div class=\"x\u2003menu\">x</div>",
+		`<div class="article-content related"><a href=/a>link text</a> and more</div><div class="ARTICLE-META">x</div>`,
+		`<header class="share">x</header><nav><h1>t</h1></nav><div role="navigation">x</div><p id="İd-menu">x</p>`,
+		`<div class="x" id="top_ad">x</div><div class="Ads">x</div><div itemprop="articleBody" class="share">x</div>`,
+	}
+	var docs []*goquery.Document
+	for _, p := range pages {
+		doc, err := goquery.NewDocumentFromReader(strings.NewReader(p))
+		if err != nil {
+			t.Fatal(err)
+		}
+		docs = append(docs, doc)
+	}
+	files, _ := filepath.Glob(filepath.Join("testdata", "*.html"))
+	for _, f := range files {
+		docs = append(docs, parseForTest(t, readTestdata(t, filepath.Base(f))))
+	}
+	if !testing.Short() {
+		for _, p := range loadDevPagesIfAny(t) {
+			docs = append(docs, parseForTest(t, p.html))
+		}
+	}
+	checked := 0
+	for i, doc := range docs {
+		walk(doc.Nodes[0], func(n *html.Node) bool {
+			for _, forBody := range []bool{false, true} {
+				if got, want := isChrome(n, forBody), isChromeReference(n, forBody); got != want {
+					t.Errorf("page %d: isChrome(<%s class=%q id=%q>, %v) = %v, want %v", i, n.Data, attr(n, "class"), attr(n, "id"), forBody, got, want)
+				}
+			}
+			checked++
+			return true
+		})
+	}
+	t.Logf("%d nodes checked", checked)
+}
+
+func parseForTest(t *testing.T, page []byte) *goquery.Document {
+	t.Helper()
+	doc, err := goquery.NewDocumentFromReader(bytes.NewReader(page))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return doc
+}
+
+// TestInvisibleSameAsTags: the switch and the map name the same tags.
+func TestInvisibleSameAsTags(t *testing.T) {
+	for tag := range invisibleTags {
+		if !invisible(tag) {
+			t.Errorf("invisible(%q) = false", tag)
+		}
+	}
+	for _, tag := range []string{"", "p", "div", "a", "body", "html", "img", "Script", "scripts", "header"} {
+		if invisible(tag) {
+			t.Errorf("invisible(%q) = true", tag)
+		}
+	}
+	n := 0
+	for _, tag := range strings.Fields("script style noscript template head title svg math iframe object embed canvas select textarea button input link meta") {
+		if invisible(tag) {
+			n++
+		}
+	}
+	if n != len(invisibleTags) {
+		t.Errorf("invisible names %d tags, invisibleTags %d", n, len(invisibleTags))
+	}
+}
+
+// TestNextFieldAsFields: nextField splits as strings.Fields.
+func TestNextFieldAsFields(t *testing.T) {
+	for _, s := range []string{"", " ", "a", " a  b\t\nc ", "\u00a0x\u0085y\u2003z", "\xffa b\xfe", "é ü", "\v\f\r"} {
+		var got []string
+		for tok, rest := nextField(s); tok != ""; tok, rest = nextField(rest) {
+			got = append(got, tok)
+		}
+		if want := strings.Fields(s); fmt.Sprint(got) != fmt.Sprint(want) || len(got) != len(want) {
+			t.Errorf("nextField(%q) = %q, want %q", s, got, want)
+		}
 	}
 }

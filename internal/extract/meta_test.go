@@ -33,7 +33,7 @@ func TestReadMetaOneWalk(t *testing.T) {
 		t.Fatal(err)
 	}
 	base, _ := url.Parse("https://example.org/a/b")
-	m := readMeta(doc, base)
+	m := readMeta(scanPage(doc), base)
 	for _, c := range []struct{ name, got, want string }{
 		{"canonical", m.canonical, "https://example.org/canon"},
 		{"siteName", m.siteName, "Site"},

@@ -3,7 +3,6 @@ package extract
 import (
 	"strings"
 
-	"github.com/PuerkitoBio/goquery"
 	"golang.org/x/net/html"
 )
 
@@ -15,11 +14,11 @@ import (
 // that class or ID shows it again (tabs, accordions and pop-ups that
 // scripts toggle with a second class).
 
-// styleHidden returns the classes and IDs the page's <style> elements hide
-// ("." or "#" + name); nil when none.
-func styleHidden(doc *goquery.Document) map[string]bool {
+// styleHidden returns the classes and IDs the page's <style> elements
+// (styles) hide ("." or "#" + name); nil when none.
+func styleHidden(styles []*html.Node) map[string]bool {
 	var sheets []string
-	for _, n := range doc.Find("style").Nodes {
+	for _, n := range styles {
 		for c := n.FirstChild; c != nil; c = c.NextSibling {
 			if c.Type == html.TextNode && strings.Contains(c.Data, "{") {
 				sheets = append(sheets, stripCSSComments(c.Data))
@@ -208,14 +207,14 @@ func cssNameByte(c byte) bool {
 	return c == '-' || c == '_' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c > 127
 }
 
-// dropStyleHidden removes the elements of the page's <body> that its own
-// style rules hide, counting them in dropped.
-func dropStyleHidden(doc *goquery.Document, dropped map[string]int) {
-	hidden := styleHidden(doc)
+// dropStyleHidden removes the elements of the page's <body> (bodies) that
+// its own style rules (styles) hide, counting them in dropped.
+func dropStyleHidden(bodies, styles []*html.Node, dropped map[string]int) {
+	hidden := styleHidden(styles)
 	if hidden == nil {
 		return
 	}
-	for _, body := range doc.Find("body").Nodes {
+	for _, body := range bodies {
 		walk(body, func(n *html.Node) bool {
 			if n.Type != html.ElementNode || n == body {
 				return true
