@@ -393,29 +393,27 @@ func selectorTitle(doc *goquery.Document, rules Rules, sels map[string]cascadia.
 // explicit articleBody, else the best-scoring block inside the one
 // <article> or <main> (else the body), else that container whole.
 func genericNodes(doc *goquery.Document, res *Result) []*html.Node {
-	for _, n := range doc.Find("body").Nodes {
-		dropChrome(n, res.Dropped)
-	}
-	if ab := doc.Find(`[itemprop="articleBody"]`); ab.Length() == 1 && foldSpace(ab.Text()) != "" {
+	p := stripChrome(doc, res.Dropped)
+	if len(p.articleBody) == 1 && foldSpace(allText(p.articleBody[0])) != "" {
 		res.Matched["body"] = `[itemprop="articleBody"]`
-		return ab.Nodes
+		return p.articleBody
 	}
 	var root *html.Node
 	var bodyProse int
-	if s := doc.Find("body"); s.Length() > 0 {
-		bodyProse = proseLength(s.Nodes[0])
+	if len(p.body) > 0 {
+		bodyProse = proseLength(p.body[0])
 	}
-	for _, sel := range []string{"article", "main", "body"} {
+	for _, found := range [][]*html.Node{p.article, p.main, p.body} {
 		// A lone <article> may be a teaser card beside the real story:
 		// it must hold most of the page's prose to be trusted.
-		if s := doc.Find(sel); s.Length() == 1 && 2*proseLength(s.Nodes[0]) >= bodyProse && foldSpace(s.Text()) != "" {
-			root = s.Nodes[0]
+		if len(found) == 1 && 2*proseLength(found[0]) >= bodyProse && foldSpace(allText(found[0])) != "" {
+			root = found[0]
 			break
 		}
 	}
 	if root == nil {
-		if s := doc.Find("body"); s.Length() > 0 {
-			root = s.Nodes[0]
+		if len(p.body) > 0 {
+			root = p.body[0]
 		} else {
 			return nil
 		}
@@ -433,6 +431,50 @@ func genericNodes(doc *goquery.Document, res *Result) []*html.Node {
 	}
 	res.Matched["body"] = strings.Join(names, ", ")
 	return nodes
+}
+
+// chromeFree is what genericNodes looks for in the page once its
+// furniture is gone, in document order: the elements matching
+// [itemprop="articleBody"], article, main and body.
+type chromeFree struct {
+	articleBody, article, main, body []*html.Node
+}
+
+// stripChrome removes the furniture (dropChrome) under every <body> and
+// finds chromeFree's elements in what is left, in the same one walk of
+// the page: the furniture is decided before the walk goes below it.
+func stripChrome(doc *goquery.Document, dropped map[string]int) chromeFree {
+	var p chromeFree
+	var visit func(n *html.Node, inBody bool)
+	visit = func(n *html.Node, inBody bool) {
+		if n.Type == html.ElementNode {
+			if inBody && isChrome(n, true) {
+				dropFurniture(n, dropped)
+				return
+			}
+			if attrIs(n, "itemprop", "articleBody") {
+				p.articleBody = append(p.articleBody, n)
+			}
+			switch n.Data {
+			case "article":
+				p.article = append(p.article, n)
+			case "main":
+				p.main = append(p.main, n)
+			case "body":
+				p.body = append(p.body, n)
+				inBody = true
+			}
+		}
+		for c := n.FirstChild; c != nil; {
+			next := c.NextSibling
+			visit(c, inBody)
+			c = next
+		}
+	}
+	for _, n := range doc.Nodes {
+		visit(n, false)
+	}
+	return p
 }
 
 // topLevel drops nodes nested in another node of the list, so that a

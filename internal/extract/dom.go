@@ -1,6 +1,7 @@
 package extract
 
 import (
+	"bytes"
 	"strings"
 	"sync"
 	"unicode"
@@ -51,27 +52,30 @@ func invisible(tag string) bool {
 func nextField(s string) (tok, rest string) {
 	i := 0
 	for i < len(s) {
-		r, size := rune(s[i]), 1
-		if r >= utf8.RuneSelf {
-			r, size = utf8.DecodeRuneInString(s[i:])
-		}
-		if !unicode.IsSpace(r) {
+		size, space := spaceAt(s, i)
+		if !space {
 			break
 		}
 		i += size
 	}
 	j := i
 	for j < len(s) {
-		r, size := rune(s[j]), 1
-		if r >= utf8.RuneSelf {
-			r, size = utf8.DecodeRuneInString(s[j:])
-		}
-		if unicode.IsSpace(r) {
+		size, space := spaceAt(s, j)
+		if space {
 			break
 		}
 		j += size
 	}
 	return s[i:j], s[j:]
+}
+
+// spaceAt reads the rune at s[i]: its size, and whether unicode.IsSpace.
+func spaceAt(s string, i int) (size int, space bool) {
+	if c := s[i]; c < utf8.RuneSelf {
+		return 1, c == ' ' || '\t' <= c && c <= '\r'
+	}
+	r, size := utf8.DecodeRuneInString(s[i:])
+	return size, unicode.IsSpace(r)
 }
 
 // allText is n's text as goquery's Selection.Text gives it: every text
@@ -204,6 +208,21 @@ func foldedText(n *html.Node) string {
 // foldedLen is len(foldedText(n)), without building the text.
 func foldedLen(n *html.Node) int {
 	return foldRaw(nil, n)
+}
+
+// foldedLenCommas is len(foldedText(n)) and the commas (ASCII and
+// full-width) in it, without building the text: folding changes white
+// space and invalid bytes only, never a comma.
+func foldedLenCommas(n *html.Node) (l, commas int) {
+	bp := rawBufs.Get().(*[]byte)
+	raw := appendRawText((*bp)[:0], n)
+	l = foldInto(nil, raw)
+	commas = bytes.Count(raw, []byte(",")) + bytes.Count(raw, []byte("，"))
+	if cap(raw) <= maxRawBuf {
+		*bp = raw[:0]
+		rawBufs.Put(bp)
+	}
+	return l, commas
 }
 
 // removeNode detaches n from its parent, if it has one.

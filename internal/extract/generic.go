@@ -20,6 +20,49 @@ var (
 	bylineWords = []string{"byline", "dateline", "article-meta", "post-meta", "entry-meta"}
 )
 
+// Flags of nameWords: the token contains one of these lists' words, or "ad".
+const (
+	nameBoilerplate = 1 << iota
+	nameContent
+	nameByline
+	nameAd
+)
+
+// namesByFirst holds the words of boilerplateWords, contentWords and
+// bylineWords (and "ad") by their first byte, with their list's flag.
+var namesByFirst = func() (t [256][]struct {
+	word string
+	flag uint8
+}) {
+	for _, l := range []struct {
+		words []string
+		flag  uint8
+	}{{boilerplateWords, nameBoilerplate}, {contentWords, nameContent}, {bylineWords, nameByline}, {[]string{"ad"}, nameAd}} {
+		for _, w := range l.words {
+			t[w[0]] = append(t[w[0]], struct {
+				word string
+				flag uint8
+			}{w, l.flag})
+		}
+	}
+	return t
+}()
+
+// nameWords tells which of the word lists have a word in tok, as
+// containsAny tells for each, in one pass over tok: isChrome asks it of
+// every class and id token of the page, twice.
+func nameWords(tok string) uint8 {
+	var f uint8
+	for i := 0; i < len(tok); i++ {
+		for _, w := range namesByFirst[tok[i]] {
+			if f&w.flag == 0 && strings.HasPrefix(tok[i:], w.word) {
+				f |= w.flag
+			}
+		}
+	}
+	return f
+}
+
 func containsAny(s string, words []string) bool {
 	for _, w := range words {
 		if strings.Contains(s, w) {
@@ -95,15 +138,17 @@ func isChrome(n *html.Node, forBody bool) bool {
 	for _, s := range names {
 		for tok, rest := nextField(s); tok != ""; tok, rest = nextField(rest) {
 			tok = strings.ToLower(tok)
-			if forBody && containsAny(tok, bylineWords) {
+			words := nameWords(tok)
+			if forBody && words&nameByline != 0 {
 				// "article-meta" names the metadata line, not the article.
 				return !holdsArticle(n)
 			}
-			ad := isAdToken(tok)
-			if ad || containsAny(tok, boilerplateWords) {
+			// Every ad token contains "ad".
+			ad := words&nameAd != 0 && isAdToken(tok)
+			if ad || words&nameBoilerplate != 0 {
 				furniture = true
 			}
-			if !ad && containsAny(tok, contentWords) {
+			if !ad && words&nameContent != 0 {
 				content = true
 			}
 		}
@@ -176,19 +221,13 @@ func holdsArticle(n *html.Node) bool {
 	return found
 }
 
-// dropChrome removes furniture (headers and bylines included) under root,
-// counting it in dropped (which may be nil).
-func dropChrome(root *html.Node, dropped map[string]int) {
-	walk(root, func(n *html.Node) bool {
-		if n != root && isChrome(n, true) {
-			if n.Data != "script" && n.Data != "style" && n.Data != "noscript" && n.Data != "link" && n.Data != "meta" {
-				note(dropped, "furniture", n)
-			}
-			removeNode(n)
-			return false
-		}
-		return true
-	})
+// dropFurniture removes n, counting it in dropped unless it is a script,
+// style or the like, which no reader would miss.
+func dropFurniture(n *html.Node, dropped map[string]int) {
+	if n.Data != "script" && n.Data != "style" && n.Data != "noscript" && n.Data != "link" && n.Data != "meta" {
+		note(dropped, "furniture", n)
+	}
+	removeNode(n)
 }
 
 var (
@@ -220,11 +259,11 @@ func genericBody(root *html.Node) []*html.Node {
 		if !(n.Data == "p" || n.Data == "pre" || n.Data == "td" || (n.Data == "div" && !hasBlock(n))) {
 			return true
 		}
-		text := foldedText(n)
-		if len(text) < 25 {
+		l, commas := foldedLenCommas(n)
+		if l < 25 {
 			return true
 		}
-		score := 1 + float64(strings.Count(text, ",")+strings.Count(text, "，")) + min(float64(len(text))/100, 3)
+		score := 1 + float64(commas) + min(float64(l)/100, 3)
 		anc := n.Parent
 		for level := 0; level < 3 && anc != nil && anc.Type == html.ElementNode; level++ {
 			if _, ok := scores[anc]; !ok {
@@ -349,12 +388,20 @@ func linkDensity(n *html.Node, textLen func(*html.Node) int) float64 {
 
 // describe names an element for Result.Matched: tag, id and classes.
 func describe(n *html.Node) string {
-	s := n.Data
-	if id := attr(n, "id"); id != "" {
-		s += "#" + id
+	id, class := attr(n, "id"), attr(n, "class")
+	if id == "" && class == "" {
+		return n.Data
 	}
-	for _, c := range strings.Fields(attr(n, "class")) {
-		s += "." + c
+	var b strings.Builder
+	b.Grow(len(n.Data) + 1 + len(id) + 1 + len(class))
+	b.WriteString(n.Data)
+	if id != "" {
+		b.WriteByte('#')
+		b.WriteString(id)
 	}
-	return s
+	for c, rest := nextField(class); c != ""; c, rest = nextField(rest) {
+		b.WriteByte('.')
+		b.WriteString(c)
+	}
+	return b.String()
 }

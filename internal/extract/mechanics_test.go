@@ -35,7 +35,7 @@ func styleHiddenReference(doc *goquery.Document) map[string]bool {
 	}
 	var hidden map[string]bool
 	eachRule(func(selectors, decls string, nested bool) {
-		if nested || !(strings.Contains(decls, "none") || strings.Contains(decls, "hidden")) || !hides(decls) {
+		if nested || !(strings.Contains(decls, "none") || strings.Contains(decls, "hidden")) || !hidesReference(decls) {
 			return
 		}
 		for _, sel := range strings.Split(selectors, ",") {
@@ -62,7 +62,7 @@ func styleHiddenReference(doc *goquery.Document) map[string]bool {
 		if !named {
 			return
 		}
-		hiding := !nested && hides(decls)
+		hiding := !nested && hidesReference(decls)
 		for _, sel := range strings.Split(selectors, ",") {
 			sel = strings.TrimSpace(sel)
 			if hiding && simpleName(sel) {
@@ -489,5 +489,104 @@ func TestNextFieldAsFields(t *testing.T) {
 		if want := strings.Fields(s); fmt.Sprint(got) != fmt.Sprint(want) || len(got) != len(want) {
 			t.Errorf("nextField(%q) = %q, want %q", s, got, want)
 		}
+	}
+}
+
+// TestNameWordsAsContainsAny: nameWords finds the words containsAny finds,
+// list by list, on every class and id token of the testdata and
+// development pages and on the words themselves.
+func TestNameWordsAsContainsAny(t *testing.T) {
+	toks := map[string]bool{"": true, "x-ad": true, "shadow-ad": true, "Related": true}
+	for _, l := range [][]string{boilerplateWords, contentWords, bylineWords} {
+		for _, w := range l {
+			toks[w], toks["x"+w+"y"], toks[w[:len(w)-1]] = true, true, true
+		}
+	}
+	var pages [][]byte
+	files, _ := filepath.Glob(filepath.Join("testdata", "*.html"))
+	for _, f := range files {
+		pages = append(pages, readTestdata(t, filepath.Base(f)))
+	}
+	if !testing.Short() {
+		for _, p := range loadDevPagesIfAny(t) {
+			pages = append(pages, p.html)
+		}
+	}
+	for _, p := range pages {
+		walk(parseForTest(t, p).Nodes[0], func(n *html.Node) bool {
+			for _, tok := range strings.Fields(strings.ToLower(attr(n, "class") + " " + attr(n, "id"))) {
+				toks[tok] = true
+			}
+			return true
+		})
+	}
+	for tok := range toks {
+		f := nameWords(tok)
+		for _, c := range []struct {
+			words []string
+			flag  uint8
+		}{{boilerplateWords, nameBoilerplate}, {contentWords, nameContent}, {bylineWords, nameByline}, {[]string{"ad"}, nameAd}} {
+			if got, want := f&c.flag != 0, containsAny(tok, c.words); got != want {
+				t.Errorf("nameWords(%q) & %d = %v, containsAny %v", tok, c.flag, got, want)
+			}
+		}
+		if isAdToken(tok) && f&nameAd == 0 {
+			t.Errorf("isAdToken(%q) without \"ad\"", tok)
+		}
+	}
+	t.Logf("%d tokens checked", len(toks))
+}
+
+// hidesReference is hides as it joined the fields and lower-cased them.
+func hidesReference(decls string) bool {
+	d := strings.ToLower(strings.Join(strings.Fields(decls), ""))
+	return strings.Contains(d, "display:none") || strings.Contains(d, "visibility:hidden")
+}
+
+// TestHidesSameAsReference: hides reads declarations as the reference on
+// tricky ones (case, Unicode space and letters, invalid UTF-8, long) and
+// on every rule of the development pages' style sheets.
+func TestHidesSameAsReference(t *testing.T) {
+	decls := []string{"", "display:none", "DISPLAY : NONE", "display:\u00a0none", "visibility:\thidden", "dİsplay:none",
+		"vİsİbİlİty:hİdden", "display:\xffnone", "display:no\u2003ne", "color:red;display:block", "display:nonE !important",
+		strings.Repeat("color: red; ", 40) + "display: none", strings.Repeat("é", 200) + "VISIBILITY:HIDDEN", "visibility:hidde"}
+	if !testing.Short() {
+		for _, p := range loadDevPagesIfAny(t) {
+			for _, n := range parseForTest(t, p.html).Find("style").Nodes {
+				forEachRule(allText(n), func(_, d string, _ bool) { decls = append(decls, d) })
+			}
+		}
+	}
+	for _, d := range decls {
+		if got, want := hides(d), hidesReference(d); got != want {
+			t.Errorf("hides(%q) = %v, want %v", d, got, want)
+		}
+	}
+	t.Logf("%d declarations checked", len(decls))
+}
+
+// TestFoldedLenCommas: the length and commas of an element's folded text
+// are those of foldedText, on tricky text and every element of the
+// testdata and development pages.
+func TestFoldedLenCommas(t *testing.T) {
+	pages := [][]byte{[]byte("<p> a,\u00a0b \xef\xbc\x8c c\xef\xbc \xe3\xef\xbc\x8c,\xff, </p><div>\u2003,<script>,</script>x</div>")}
+	files, _ := filepath.Glob(filepath.Join("testdata", "*.html"))
+	for _, f := range files {
+		pages = append(pages, readTestdata(t, filepath.Base(f)))
+	}
+	if !testing.Short() {
+		for _, p := range loadDevPagesIfAny(t) {
+			pages = append(pages, p.html)
+		}
+	}
+	for i, p := range pages {
+		walk(parseForTest(t, p).Nodes[0], func(n *html.Node) bool {
+			text := foldedText(n)
+			l, commas := foldedLenCommas(n)
+			if want := strings.Count(text, ",") + strings.Count(text, "，"); l != len(text) || commas != want {
+				t.Errorf("page %d: foldedLenCommas(<%s>) = %d, %d, want %d, %d", i, n.Data, l, commas, len(text), want)
+			}
+			return true
+		})
 	}
 }

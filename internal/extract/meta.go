@@ -134,23 +134,7 @@ func scanPage(doc *goquery.Document) *headParts {
 	var visit func(n *html.Node)
 	visit = func(n *html.Node) {
 		if n.Type == html.ElementNode {
-			if h.relAuthor == nil && attrHasWord(n, "rel", "author") {
-				h.relAuthor = n
-			}
-			if attrIs(n, "itemprop", "author") || attrHasWord(n, "class", "byline") || attrHasWord(n, "class", "author") {
-				h.authors = append(h.authors, n)
-			}
-			if v, ok := attrOK(n, "itemprop"); ok {
-				if v == "datePublished" && h.published == nil {
-					h.published = n
-				}
-				if v == "dateModified" && h.modified == nil {
-					h.modified = n
-				}
-			}
-			if c, ok := attrOK(n, "class"); ok && hasWord(c, "updated") {
-				h.updated = append(h.updated, n)
-			}
+			h.scanAttrs(n)
 			switch n.Data {
 			case "script":
 				if v, _ := attrOK(n, "type"); v == "application/ld+json" {
@@ -204,22 +188,62 @@ func scanPage(doc *goquery.Document) *headParts {
 	return h
 }
 
+// scanAttrs is scanPage's look at n's attributes, in one pass over them
+// (the tokenizer keeps only the first of an attribute's names, so the
+// first is the only one): itemprop dates and author, rel~=author, and the
+// classes "updated", "byline" and "author".
+func (h *headParts) scanAttrs(n *html.Node) {
+	author := false
+	for _, a := range n.Attr {
+		switch a.Key {
+		case "itemprop":
+			switch a.Val {
+			case "datePublished":
+				if h.published == nil {
+					h.published = n
+				}
+			case "dateModified":
+				if h.modified == nil {
+					h.modified = n
+				}
+			case "author":
+				author = true
+			}
+		case "rel":
+			if h.relAuthor == nil && hasWord(a.Val, "author") {
+				h.relAuthor = n
+			}
+		case "class":
+			updated := false
+			for s := a.Val; s != ""; {
+				w := s
+				if i := strings.IndexAny(s, htmlSpace); i >= 0 {
+					w, s = s[:i], s[i+1:]
+				} else {
+					s = ""
+				}
+				switch w {
+				case "updated":
+					updated = true
+				case "byline", "author":
+					author = true
+				}
+			}
+			if updated {
+				h.updated = append(h.updated, n)
+			}
+		}
+	}
+	if author {
+		h.authors = append(h.authors, n)
+	}
+}
+
 // attrIs: one of n's attributes named key has the value val, as the CSS
 // [key="val"] selector matches.
 func attrIs(n *html.Node, key, val string) bool {
 	for _, a := range n.Attr {
 		if a.Key == key && a.Val == val {
-			return true
-		}
-	}
-	return false
-}
-
-// attrHasWord: one of n's attributes named key holds the word w, as the
-// CSS [key~="w"] selector (and a class selector for key "class") matches.
-func attrHasWord(n *html.Node, key, w string) bool {
-	for _, a := range n.Attr {
-		if a.Key == key && hasWord(a.Val, w) {
 			return true
 		}
 	}

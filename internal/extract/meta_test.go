@@ -1,9 +1,14 @@
 package extract
 
 import (
+	"fmt"
 	"net/url"
+	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/PuerkitoBio/goquery"
+	"golang.org/x/net/html"
 )
 
 // TestReadMetaOneWalk pins what readMeta reads, now from one walk of the
@@ -54,5 +59,53 @@ func TestReadMetaOneWalk(t *testing.T) {
 	}
 	if m.modified == nil || m.modified.Format("2006-01-02") != "2024-02-03" {
 		t.Errorf("modified = %v, want 2024-02-03", m.modified)
+	}
+}
+
+// TestScanPageAsFind: scanPage's one walk finds what the whole-tree Finds
+// it replaced find, on tricky markup and on every testdata and
+// development page.
+func TestScanPageAsFind(t *testing.T) {
+	pages := [][]byte{[]byte(`<html><head><base target=x><base href="/b/"><link rel="Author" href=/x><style>.a{}</style></head>
+<body><a rel="me	author" href=/me>Me</a><p class="x byline">By Me</p><span itemprop="author">A</span><div class="author updated">B</div>
+<div class="authors">no</div><style>.b{}</style><p itemprop="datePublished dateModified">no</p></body></html>`)}
+	files, _ := filepath.Glob(filepath.Join("testdata", "*.html"))
+	for _, f := range files {
+		pages = append(pages, readTestdata(t, filepath.Base(f)))
+	}
+	if !testing.Short() {
+		for _, p := range loadDevPagesIfAny(t) {
+			pages = append(pages, p.html)
+		}
+	}
+	first := func(s *goquery.Selection) *html.Node {
+		if s.Length() == 0 {
+			return nil
+		}
+		return s.Nodes[0]
+	}
+	for i, p := range pages {
+		doc, err := parsePage(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		h := scanPage(doc)
+		for _, c := range []struct {
+			name      string
+			got, want []*html.Node
+		}{
+			{"base", []*html.Node{h.base}, []*html.Node{first(doc.Find("base[href]"))}},
+			{"relAuthor", []*html.Node{h.relAuthor}, []*html.Node{first(doc.Find(`[rel~="author"]`))}},
+			{"authors", h.authors, doc.Find(`[itemprop="author"], .byline, .author`).Nodes},
+			{"updated", h.updated, doc.Find(".updated").Nodes},
+			{"published", []*html.Node{h.published}, []*html.Node{first(doc.Find(`[itemprop="datePublished"]`))}},
+			{"modified", []*html.Node{h.modified}, []*html.Node{first(doc.Find(`[itemprop="dateModified"]`))}},
+			{"styles", h.styles, doc.Find("style").Nodes},
+			{"bodies", h.bodies, doc.Find("body").Nodes},
+		} {
+			if fmt.Sprint(c.got) != fmt.Sprint(c.want) {
+				t.Errorf("page %d: %s = %v, want %v", i, c.name, c.got, c.want)
+			}
+		}
 	}
 }

@@ -1,7 +1,10 @@
 package extract
 
 import (
+	"bytes"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/net/html"
 )
@@ -85,8 +88,30 @@ func styleHidden(styles []*html.Node) map[string]bool {
 // hides: the declarations hide the element (display:none or
 // visibility:hidden, any case and spacing).
 func hides(decls string) bool {
-	d := strings.ToLower(strings.Join(strings.Fields(decls), ""))
-	return strings.Contains(d, "display:none") || strings.Contains(d, "visibility:hidden")
+	// The declarations lower-cased without their white space, built in a
+	// buffer on the stack for most rules (hidesReference in the tests).
+	var arr [256]byte
+	d := arr[:0]
+	for i := 0; i < len(decls); {
+		if c := decls[i]; c < utf8.RuneSelf {
+			i++
+			if c == ' ' || '\t' <= c && c <= '\r' {
+				continue
+			}
+			if 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			d = append(d, c)
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(decls[i:])
+		i += size
+		if !unicode.IsSpace(r) {
+			// As strings.ToLower: an invalid byte becomes U+FFFD.
+			d = utf8.AppendRune(d, unicode.ToLower(r))
+		}
+	}
+	return bytes.Contains(d, []byte("display:none")) || bytes.Contains(d, []byte("visibility:hidden"))
 }
 
 // forEachRule calls fn for every rule of css with its selector list and
@@ -219,16 +244,7 @@ func dropStyleHidden(bodies, styles []*html.Node, dropped map[string]int) {
 			if n.Type != html.ElementNode || n == body {
 				return true
 			}
-			hit := false
-			if id := attr(n, "id"); id != "" && hidden["#"+id] {
-				hit = true
-			}
-			for _, c := range strings.Fields(attr(n, "class")) {
-				if hidden["."+c] {
-					hit = true
-				}
-			}
-			if hit && !holdsArticle(n) {
+			if hiddenByStyle(n, hidden) && !holdsArticle(n) {
 				note(dropped, "hidden by the page's style", n)
 				removeNode(n)
 				return false
@@ -236,4 +252,21 @@ func dropStyleHidden(bodies, styles []*html.Node, dropped map[string]int) {
 			return true
 		})
 	}
+}
+
+// hiddenByStyle: n's id ("#" + id) or one of its classes ("." + class) is
+// in hidden. The keys are built in a buffer on the stack, and a map
+// lookup by string(bytes) does not copy them.
+func hiddenByStyle(n *html.Node, hidden map[string]bool) bool {
+	var arr [64]byte
+	if id := attr(n, "id"); id != "" && hidden[string(append(append(arr[:0], '#'), id...))] {
+		return true
+	}
+	class := attr(n, "class")
+	for tok, rest := nextField(class); tok != ""; tok, rest = nextField(rest) {
+		if hidden[string(append(append(arr[:0], '.'), tok...))] {
+			return true
+		}
+	}
+	return false
 }
