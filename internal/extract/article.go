@@ -394,7 +394,7 @@ func selectorTitle(doc *goquery.Document, rules Rules, sels map[string]cascadia.
 // <article> or <main> (else the body), else that container whole.
 func genericNodes(doc *goquery.Document, res *Result) []*html.Node {
 	p := stripChrome(doc, res.Dropped)
-	if len(p.articleBody) == 1 && foldSpace(allText(p.articleBody[0])) != "" {
+	if len(p.articleBody) == 1 && hasText(p.articleBody[0]) {
 		res.Matched["body"] = `[itemprop="articleBody"]`
 		return p.articleBody
 	}
@@ -406,7 +406,7 @@ func genericNodes(doc *goquery.Document, res *Result) []*html.Node {
 	for _, found := range [][]*html.Node{p.article, p.main, p.body} {
 		// A lone <article> may be a teaser card beside the real story:
 		// it must hold most of the page's prose to be trusted.
-		if len(found) == 1 && 2*proseLength(found[0]) >= bodyProse && foldSpace(allText(found[0])) != "" {
+		if len(found) == 1 && 2*proseLength(found[0]) >= bodyProse && hasText(found[0]) {
 			root = found[0]
 			break
 		}

@@ -225,6 +225,46 @@ func foldedLenCommas(n *html.Node) (l, commas int) {
 	return l, commas
 }
 
+// hasText is foldSpace(allText(n)) != "" (some text under n, scripts
+// included, that is not white space) without building the text, which
+// for a page's body is all of it.
+func hasText(n *html.Node) bool {
+	found, invalid := false, false
+	walkText(n, func(s string) bool {
+		if !utf8.ValidString(s) {
+			// Invalid bytes of neighbouring text nodes may join into
+			// a space: only the whole text tells.
+			invalid = true
+			return false
+		}
+		for _, r := range s {
+			if !unicode.IsSpace(r) {
+				found = true
+				return false
+			}
+		}
+		return true
+	})
+	if invalid {
+		return foldSpace(allText(n)) != ""
+	}
+	return found
+}
+
+// walkText calls fn on the text nodes under n in document order (as
+// allText reads them) until fn returns false.
+func walkText(n *html.Node, fn func(string) bool) bool {
+	if n.Type == html.TextNode && !fn(n.Data) {
+		return false
+	}
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		if !walkText(c, fn) {
+			return false
+		}
+	}
+	return true
+}
+
 // removeNode detaches n from its parent, if it has one.
 func removeNode(n *html.Node) {
 	if n.Parent != nil {

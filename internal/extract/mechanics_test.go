@@ -590,3 +590,27 @@ func TestFoldedLenCommas(t *testing.T) {
 		})
 	}
 }
+
+// TestHasText: hasText is foldSpace(allText(n)) != "" on tricky text
+// (white space only, scripts, a no-break space split over two elements)
+// and on every element of the testdata and development pages.
+func TestHasText(t *testing.T) {
+	pages := [][]byte{[]byte("<div> \u00a0<b>\u2003</b></div><div> <script>x</script></div><div><b>\xc2</b>\xa0</div><div>\xc2<i>a</i></div><div>\xff</div><div><!-- c --></div>")}
+	files, _ := filepath.Glob(filepath.Join("testdata", "*.html"))
+	for _, f := range files {
+		pages = append(pages, readTestdata(t, filepath.Base(f)))
+	}
+	if !testing.Short() {
+		for _, p := range loadDevPagesIfAny(t) {
+			pages = append(pages, p.html)
+		}
+	}
+	for i, p := range pages {
+		walk(parseForTest(t, p).Nodes[0], func(n *html.Node) bool {
+			if got, want := hasText(n), foldSpace(allText(n)) != ""; got != want {
+				t.Errorf("page %d: hasText(<%s>%q) = %v, want %v", i, n.Data, allText(n), got, want)
+			}
+			return true
+		})
+	}
+}
