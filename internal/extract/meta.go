@@ -215,19 +215,19 @@ func (h *headParts) scanAttrs(n *html.Node) {
 			}
 		case "class":
 			updated := false
-			for s := a.Val; s != ""; {
-				w := s
-				if i := strings.IndexAny(s, htmlSpace); i >= 0 {
-					w, s = s[:i], s[i+1:]
-				} else {
-					s = ""
+			// The words split at HTML white space, as hasWord splits.
+			for s, start := a.Val, 0; start <= len(s); {
+				end := start
+				for end < len(s) && !isHTMLSpace(s[end]) {
+					end++
 				}
-				switch w {
+				switch s[start:end] {
 				case "updated":
 					updated = true
 				case "byline", "author":
 					author = true
 				}
+				start = end + 1
 			}
 			if updated {
 				h.updated = append(h.updated, n)
@@ -286,6 +286,10 @@ func hasWord(s, w string) bool {
 }
 
 const htmlSpace = " \t\n\r\f"
+
+func isHTMLSpace(c byte) bool {
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'
+}
 
 // itempropDate reads the date of n, the first element of an itemprop.
 func itempropDate(n *html.Node) string {

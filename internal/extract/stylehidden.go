@@ -3,7 +3,6 @@ package extract
 import (
 	"bytes"
 	"strings"
-	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -32,48 +31,40 @@ func styleHidden(styles []*html.Node) map[string]bool {
 	if len(sheets) == 0 {
 		return nil
 	}
+	eachRule := func(fn func(selectors, decls string, nested bool)) {
+		for _, sheet := range sheets {
+			forEachRule(sheet, fn)
+		}
+	}
 	// Most pages hide nothing by a plain rule: a first pass looks only at
 	// declarations that could hide, a second only at rules naming what
-	// the first found. The first keeps the rules (in a reused slice) so
-	// that the second need not read the sheets again.
-	rp := cssRules.Get().(*[]cssRule)
-	rules := (*rp)[:0]
-	defer func() {
-		if cap(rules) <= maxCSSRules {
-			clear(rules) // the slice is kept, not the page's style sheets
-			*rp = rules[:0]
-			cssRules.Put(rp)
-		}
-	}()
+	// the first found.
 	var hidden map[string]bool
-	for _, sheet := range sheets {
-		forEachRule(sheet, func(selectors, decls string, nested bool) {
-			rules = append(rules, cssRule{selectors, decls, nested})
-			if nested || !(strings.Contains(decls, "none") || strings.Contains(decls, "hidden")) || !hides(decls) {
-				return
-			}
-			for _, sel := range strings.Split(selectors, ",") {
-				if sel = strings.TrimSpace(sel); simpleName(sel) {
-					if hidden == nil {
-						hidden = map[string]bool{}
-					}
-					hidden[sel] = true
+	eachRule(func(selectors, decls string, nested bool) {
+		if nested || !(strings.Contains(decls, "none") || strings.Contains(decls, "hidden")) || !hides(decls) {
+			return
+		}
+		for _, sel := range strings.Split(selectors, ",") {
+			if sel = strings.TrimSpace(sel); simpleName(sel) {
+				if hidden == nil {
+					hidden = map[string]bool{}
 				}
+				hidden[sel] = true
 			}
-		})
-	}
+		}
+	})
 	if hidden == nil {
 		return nil
 	}
 	shown := map[string]bool{}
-	for _, r := range rules {
-		if !namesAny(r.selectors, hidden) {
-			continue
+	eachRule(func(selectors, decls string, nested bool) {
+		if !namesAny(selectors, hidden) {
+			return
 		}
 		// Any other rule naming the class or ID (a state, a descendant, a
 		// media query) may show it: only a plain hiding rule does not.
-		hiding := !r.nested && hides(r.decls)
-		for _, sel := range strings.Split(r.selectors, ",") {
+		hiding := !nested && hides(decls)
+		for _, sel := range strings.Split(selectors, ",") {
 			sel = strings.TrimSpace(sel)
 			if hiding && simpleName(sel) {
 				continue
@@ -82,7 +73,7 @@ func styleHidden(styles []*html.Node) map[string]bool {
 				shown[name] = true
 			}
 		}
-	}
+	})
 	for name := range hidden {
 		if shown[name] {
 			delete(hidden, name)
@@ -93,18 +84,6 @@ func styleHidden(styles []*html.Node) map[string]bool {
 	}
 	return hidden
 }
-
-// cssRule is a rule forEachRule found.
-type cssRule struct {
-	selectors, decls string
-	nested           bool
-}
-
-// cssRules holds the slices styleHidden keeps a page's rules in.
-var cssRules = sync.Pool{New: func() any { return new([]cssRule) }}
-
-// maxCSSRules bounds the slices kept in cssRules (40 bytes a rule).
-const maxCSSRules = 1 << 15
 
 // hides: the declarations hide the element (display:none or
 // visibility:hidden, any case and spacing).
