@@ -403,10 +403,16 @@ func genericNodes(doc *goquery.Document, res *Result) []*html.Node {
 	if len(p.body) > 0 {
 		bodyProse = proseLength(p.body[0])
 	}
+	prose := func(n *html.Node) int {
+		if len(p.body) > 0 && n == p.body[0] {
+			return bodyProse
+		}
+		return proseLength(n)
+	}
 	for _, found := range [][]*html.Node{p.article, p.main, p.body} {
 		// A lone <article> may be a teaser card beside the real story:
 		// it must hold most of the page's prose to be trusted.
-		if len(found) == 1 && 2*proseLength(found[0]) >= bodyProse && hasText(found[0]) {
+		if len(found) == 1 && 2*prose(found[0]) >= bodyProse && hasText(found[0]) {
 			root = found[0]
 			break
 		}

@@ -286,8 +286,13 @@ func genericBody(root *html.Node) []*html.Node {
 	})
 	var top *html.Node
 	best := 0.0
+	links := linkLengths(root, scores, textLen)
 	for _, n := range order {
-		s := scores[n] * (1 - linkDensity(n, textLen))
+		density := 0.0 // linkDensity(n, textLen), from one walk for all
+		if total := textLen(n); total != 0 {
+			density = float64(links[n]) / float64(total)
+		}
+		s := scores[n] * (1 - density)
 		scores[n] = s
 		if top == nil || s > best {
 			top, best = n, s
@@ -367,6 +372,30 @@ func initialScore(n *html.Node) float64 {
 		s += 50
 	}
 	return s
+}
+
+// linkLengths is, for each node of scored, the length of its text inside
+// links as linkDensity sums it, from one walk of root (which holds them
+// all) instead of one walk of each: the scored nodes nest.
+func linkLengths(root *html.Node, scored map[*html.Node]float64, textLen func(*html.Node) int) map[*html.Node]int {
+	links := make(map[*html.Node]int, len(scored))
+	var sum func(n *html.Node) int
+	sum = func(n *html.Node) int {
+		k := 0
+		if isElement(n, "a") {
+			k = textLen(n)
+		} else {
+			for c := n.FirstChild; c != nil; c = c.NextSibling {
+				k += sum(c)
+			}
+		}
+		if _, ok := scored[n]; ok {
+			links[n] = k
+		}
+		return k
+	}
+	sum(root)
+	return links
 }
 
 // linkDensity is the share of n's text that sits inside links.

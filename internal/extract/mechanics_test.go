@@ -614,3 +614,97 @@ func TestHasText(t *testing.T) {
 		})
 	}
 }
+
+// TestStripChromeAsFind: stripChrome's one walk leaves the page, counts
+// the furniture and finds the articleBody, article, main and body
+// elements as dropping the furniture under each body and then Finding
+// them did, on every testdata and development page.
+func TestStripChromeAsFind(t *testing.T) {
+	pages := [][]byte{[]byte(`<html><head><meta itemprop="articleBody" content="x"></head><body><nav><article>a</article></nav>
+<div class="share"><main>m</main></div><aside>x</aside><article itemprop="articleBody">b</article><main>c</main></body></html>`)}
+	files, _ := filepath.Glob(filepath.Join("testdata", "*.html"))
+	for _, f := range files {
+		pages = append(pages, readTestdata(t, filepath.Base(f)))
+	}
+	if !testing.Short() {
+		for _, p := range loadDevPagesIfAny(t) {
+			pages = append(pages, p.html)
+		}
+	}
+	names := func(nodes []*html.Node) string {
+		var out []string
+		for _, n := range nodes {
+			out = append(out, describe(n))
+		}
+		return strings.Join(out, " ")
+	}
+	render := func(doc *goquery.Document) string {
+		var b bytes.Buffer
+		if err := html.Render(&b, doc.Nodes[0]); err != nil {
+			t.Fatal(err)
+		}
+		return b.String()
+	}
+	for i, p := range pages {
+		old, doc := parseForTest(t, p), parseForTest(t, p)
+		oldDropped, dropped := map[string]int{}, map[string]int{}
+		for _, body := range old.Find("body").Nodes {
+			walk(body, func(n *html.Node) bool {
+				if n != body && isChrome(n, true) {
+					dropFurniture(n, oldDropped)
+					return false
+				}
+				return true
+			})
+		}
+		got := stripChrome(doc, dropped)
+		for _, c := range []struct{ name, got, want string }{
+			{"articleBody", names(got.articleBody), names(old.Find(`[itemprop="articleBody"]`).Nodes)},
+			{"article", names(got.article), names(old.Find("article").Nodes)},
+			{"main", names(got.main), names(old.Find("main").Nodes)},
+			{"body", names(got.body), names(old.Find("body").Nodes)},
+			{"dropped", fmt.Sprint(dropped), fmt.Sprint(oldDropped)},
+			{"page", render(doc), render(old)},
+		} {
+			if c.got != c.want {
+				t.Errorf("page %d: %s = %.200q, want %.200q", i, c.name, c.got, c.want)
+			}
+		}
+	}
+}
+
+// TestLinkLengthsAsLinkDensity: the one walk of linkLengths gives every
+// element the link density linkDensity's walk of it gives, on every
+// testdata and development page.
+func TestLinkLengthsAsLinkDensity(t *testing.T) {
+	pages := [][]byte{[]byte(`<div><a href=/x>a <a href=/y>nested</a></a> text <p><a>b</a> c</p><script>x</script></div>`)}
+	files, _ := filepath.Glob(filepath.Join("testdata", "*.html"))
+	for _, f := range files {
+		pages = append(pages, readTestdata(t, filepath.Base(f)))
+	}
+	if !testing.Short() {
+		for _, p := range loadDevPagesIfAny(t) {
+			pages = append(pages, p.html)
+		}
+	}
+	for i, p := range pages {
+		body := parseForTest(t, p).Find("body").Nodes[0]
+		scored := map[*html.Node]float64{}
+		walk(body, func(n *html.Node) bool {
+			if n.Type == html.ElementNode {
+				scored[n] = 0
+			}
+			return true
+		})
+		links := linkLengths(body, scored, foldedLen)
+		for n := range scored {
+			density := 0.0
+			if total := foldedLen(n); total != 0 {
+				density = float64(links[n]) / float64(total)
+			}
+			if want := linkDensity(n, foldedLen); density != want {
+				t.Errorf("page %d: <%s> link density %v, want %v", i, n.Data, density, want)
+			}
+		}
+	}
+}
