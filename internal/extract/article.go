@@ -446,9 +446,10 @@ type chromeFree struct {
 	articleBody, article, main, body []*html.Node
 }
 
-// stripChrome removes the furniture (dropChrome) under every <body> and
-// finds chromeFree's elements in what is left, in the same one walk of
-// the page: the furniture is decided before the walk goes below it.
+// stripChrome removes the furniture (isChrome, headers and bylines
+// included) under every <body>, counting it in dropped, and finds
+// chromeFree's elements in what is left, in the same one walk of the
+// page: an element is judged before the walk goes below it.
 func stripChrome(doc *goquery.Document, dropped map[string]int) chromeFree {
 	var p chromeFree
 	var visit func(n *html.Node, inBody bool)

@@ -3,7 +3,6 @@ package extract
 import (
 	"fmt"
 	"net/url"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -66,29 +65,16 @@ func TestReadMetaOneWalk(t *testing.T) {
 // it replaced find, on tricky markup and on every testdata and
 // development page.
 func TestScanPageAsFind(t *testing.T) {
-	pages := [][]byte{[]byte(`<html><head><base target=x><base href="/b/"><link rel="Author" href=/x><style>.a{}</style></head>
+	docs := choiceDocs(t, `<html><head><base target=x><base href="/b/"><link rel="Author" href=/x><style>.a{}</style></head>
 <body><a rel="me	author" href=/me>Me</a><p class="x byline">By Me</p><span itemprop="author">A</span><div class="author updated">B</div>
-<div class="authors">no</div><style>.b{}</style><p itemprop="datePublished dateModified">no</p></body></html>`)}
-	files, _ := filepath.Glob(filepath.Join("testdata", "*.html"))
-	for _, f := range files {
-		pages = append(pages, readTestdata(t, filepath.Base(f)))
-	}
-	if !testing.Short() {
-		for _, p := range loadDevPagesIfAny(t) {
-			pages = append(pages, p.html)
-		}
-	}
+<div class="authors">no</div><style>.b{}</style><p itemprop="datePublished dateModified">no</p></body></html>`)
 	first := func(s *goquery.Selection) *html.Node {
 		if s.Length() == 0 {
 			return nil
 		}
 		return s.Nodes[0]
 	}
-	for i, p := range pages {
-		doc, err := parsePage(p)
-		if err != nil {
-			t.Fatal(err)
-		}
+	for i, doc := range docs {
 		h := scanPage(doc)
 		for _, c := range []struct {
 			name      string
