@@ -55,7 +55,8 @@ func nameWords(tok string) uint8 {
 	var f uint8
 	for i := 0; i < len(tok); i++ {
 		for _, w := range namesByFirst[tok[i]] {
-			if f&w.flag == 0 && strings.HasPrefix(tok[i:], w.word) {
+			// Every word has a second byte, which rules most out.
+			if f&w.flag == 0 && i+1 < len(tok) && tok[i+1] == w.word[1] && strings.HasPrefix(tok[i:], w.word) {
 				f |= w.flag
 			}
 		}
@@ -121,28 +122,18 @@ func isChrome(n *html.Node, forBody bool) bool {
 	if attr(n, "itemprop") == "articleBody" {
 		return false
 	}
-	names := [2]string{attr(n, "class"), attr(n, "id")}
-	if f, _ := nextField(names[0]); f == "" {
-		if f, _ := nextField(names[1]); f == "" {
-			return false
-		}
-	}
-	for _, s := range names {
-		for tok, rest := nextField(s); tok != ""; tok, rest = nextField(rest) {
-			if isHiddenClass(strings.ToLower(tok)) {
-				return true
-			}
-		}
-	}
-	furniture, content := false, false
-	for _, s := range names {
+	// One pass over the tokens: a hidden class decides at once, a byline
+	// word (for the body) once all are read, as the reference decides
+	// hidden classes before anything else.
+	furniture, content, byline := false, false, false
+	for _, s := range [2]string{attr(n, "class"), attr(n, "id")} {
 		for tok, rest := nextField(s); tok != ""; tok, rest = nextField(rest) {
 			tok = strings.ToLower(tok)
-			words := nameWords(tok)
-			if forBody && words&nameByline != 0 {
-				// "article-meta" names the metadata line, not the article.
-				return !holdsArticle(n)
+			if isHiddenClass(tok) {
+				return true
 			}
+			words := nameWords(tok)
+			byline = byline || words&nameByline != 0
 			// Every ad token contains "ad".
 			ad := words&nameAd != 0 && isAdToken(tok)
 			if ad || words&nameBoilerplate != 0 {
@@ -152,6 +143,10 @@ func isChrome(n *html.Node, forBody bool) bool {
 				content = true
 			}
 		}
+	}
+	if forBody && byline {
+		// "article-meta" names the metadata line, not the article.
+		return !holdsArticle(n)
 	}
 	if !furniture || holdsArticle(n) {
 		return false
