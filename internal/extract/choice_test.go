@@ -374,3 +374,63 @@ func TestLinkLengthsAsLinkDensity(t *testing.T) {
 		}
 	}
 }
+
+// forEachRuleReference is forEachRule as it read the sheet byte by byte.
+func forEachRuleReference(css string, fn func(selectors, decls string, nested bool)) {
+	depth, atDepth := 0, []int{}
+	start := 0
+	for i := 0; i < len(css); i++ {
+		switch css[i] {
+		case '{':
+			prelude := strings.TrimSpace(css[start:i])
+			if strings.HasPrefix(prelude, "@") {
+				atDepth = append(atDepth, depth)
+				depth++
+				start = i + 1
+				continue
+			}
+			end := strings.IndexByte(css[i:], '}')
+			if end < 0 {
+				return
+			}
+			fn(prelude, css[i+1:i+end], len(atDepth) > 0)
+			i += end
+			start = i + 1
+		case '}':
+			if depth > 0 {
+				depth--
+				if len(atDepth) > 0 && atDepth[len(atDepth)-1] == depth {
+					atDepth = atDepth[:len(atDepth)-1]
+				}
+			}
+			start = i + 1
+		case ';':
+			if depth == 0 || strings.HasPrefix(strings.TrimSpace(css[start:i]), "@") {
+				start = i + 1 // @import …; @charset …;
+			}
+		}
+	}
+}
+
+// TestForEachRuleSameAsReference: forEachRule reports the rules the
+// reference reports, in order, on tricky sheets (at-rules nested and
+// unclosed, @import and @charset, stray braces and semicolons, a rule
+// left open) and on every style sheet of the shared pages.
+func TestForEachRuleSameAsReference(t *testing.T) {
+	sheets := []string{"", "a{b}", "@charset \"x\";@import url(a);.a{display:none}", "@media print{.a{x:y}.b{}}.c{d}",
+		"}};;.a{b:c}}{", "@supports (x){@media y{.a{b}}}.c{d}", ".a{b", "a;b{c}", " @media x { ; .a { b } } ; .c{d;e}",
+		"@font-face{x:y}.a,.b{c}@page :first{m:0}", "{}{}", ".a{x}@media", "a { b } c"}
+	for _, doc := range choiceDocs(t) {
+		for _, n := range doc.Find("style").Nodes {
+			sheets = append(sheets, allText(n), stripCSSComments(allText(n)))
+		}
+	}
+	for i, css := range sheets {
+		var got, want []string
+		forEachRule(css, func(s, d string, nested bool) { got = append(got, fmt.Sprintf("%q{%q}%v", s, d, nested)) })
+		forEachRuleReference(css, func(s, d string, nested bool) { want = append(want, fmt.Sprintf("%q{%q}%v", s, d, nested)) })
+		if g, w := strings.Join(got, "\n"), strings.Join(want, "\n"); g != w {
+			t.Errorf("sheet %d: forEachRule found\n%.300s\nwant\n%.300s", i, g, w)
+		}
+	}
+}

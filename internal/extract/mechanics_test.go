@@ -29,7 +29,7 @@ func styleHiddenReference(doc *goquery.Document) map[string]bool {
 	}
 	eachRule := func(fn func(selectors, decls string, nested bool)) {
 		for _, sheet := range sheets {
-			forEachRule(sheet, fn)
+			forEachRuleReference(sheet, fn)
 		}
 	}
 	var hidden map[string]bool

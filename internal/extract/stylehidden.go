@@ -119,7 +119,23 @@ func hides(decls string) bool {
 func forEachRule(css string, fn func(selectors, decls string, nested bool)) {
 	depth, atDepth := 0, []int{}
 	start := 0
+	// The next '{', '}' and ';' at or after i (len(css) when none), each
+	// found with IndexByte and kept until passed: the bytes between them,
+	// most of a sheet, are not looked at one by one.
+	next := [3]int{-1, -1, -1}
+	find := func(k int, c byte, i int) int {
+		if next[k] < i {
+			next[k] = len(css)
+			if j := strings.IndexByte(css[i:], c); j >= 0 {
+				next[k] = i + j
+			}
+		}
+		return next[k]
+	}
 	for i := 0; i < len(css); i++ {
+		if i = min(find(0, '{', i), find(1, '}', i), find(2, ';', i)); i == len(css) {
+			return
+		}
 		switch css[i] {
 		case '{':
 			prelude := strings.TrimSpace(css[start:i])
@@ -129,12 +145,12 @@ func forEachRule(css string, fn func(selectors, decls string, nested bool)) {
 				start = i + 1
 				continue
 			}
-			end := strings.IndexByte(css[i:], '}')
-			if end < 0 {
+			end := find(1, '}', i)
+			if end == len(css) {
 				return
 			}
-			fn(prelude, css[i+1:i+end], len(atDepth) > 0)
-			i += end
+			fn(prelude, css[i+1:end], len(atDepth) > 0)
+			i = end
 			start = i + 1
 		case '}':
 			if depth > 0 {
