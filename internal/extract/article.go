@@ -49,7 +49,10 @@ func ArticleContext(ctx context.Context, page []byte, pageURL string, rules Rule
 	if err := expired(ctx); err != nil {
 		return nil, err
 	}
-	base := baseURL(doc, pageURL)
+	// One walk of the page finds what baseURL, readMeta and
+	// dropStyleHidden would otherwise each Find in the whole tree.
+	h := scanPage(doc)
+	base := resolveBase(pageURL, attrOr(h.base, "href"))
 	var next string
 	var nextErr error
 	if rules.Next != nil {
@@ -60,7 +63,7 @@ func ArticleContext(ctx context.Context, page []byte, pageURL string, rules Rule
 		next, nextErr = nextPageIn(doc, base, pageURL, articleURL, rules.Next.Selector)
 	}
 
-	meta := readMeta(doc, base)
+	meta := readMeta(h, base)
 	res = &Result{
 		Byline:       meta.author,
 		SiteName:     meta.siteName,
@@ -78,12 +81,14 @@ func ArticleContext(ctx context.Context, page []byte, pageURL string, rules Rule
 	}
 	ruleFields(doc, rules, sels, res)
 	applyRemove(doc, rules, sels, res)
-	dropStyleHidden(doc, res.Dropped)
+	// The Remove rules may have taken out some of the elements found.
+	bodies := attachedOnly(h.bodies, doc.Nodes[0])
+	dropStyleHidden(bodies, attachedOnly(h.styles, doc.Nodes[0]), res.Dropped)
 
 	// Stamps in the page outside the body are looked for before generic
 	// extraction strips the page, but with its furniture (related boxes
 	// listing other articles' dates) left out.
-	stampText, stampTime, stampOK := pageStamp(doc)
+	stampText, stampTime, stampOK := pageStamp(bodies)
 	if err := expired(ctx); err != nil {
 		return nil, err
 	}
@@ -110,11 +115,11 @@ func ArticleContext(ctx context.Context, page []byte, pageURL string, rules Rule
 	return res, nil
 }
 
-// pageStamp is the first revision stamp in the text of the page's body,
+// pageStamp is the first revision stamp in the text of the page's body
+// (the <body> elements still in the page),
 // its furniture left out. The text is only rendered when its text nodes
 // could hold a stamp (pageMayHoldStamp): most pages hold none.
-func pageStamp(doc *goquery.Document) (string, time.Time, bool) {
-	body := doc.Find("body").Nodes
+func pageStamp(body []*html.Node) (string, time.Time, bool) {
 	if !pageMayHoldStamp(body) {
 		return "", time.Time{}, false
 	}
@@ -207,8 +212,13 @@ func parsePage(page []byte) (*goquery.Document, error) {
 
 // baseURL is the page's URL, or its <base href> resolved against it.
 func baseURL(doc *goquery.Document, pageURL string) *url.URL {
+	return resolveBase(pageURL, doc.Find("base[href]").First().AttrOr("href", ""))
+}
+
+// resolveBase is pageURL, or href (a <base href>) resolved against it.
+func resolveBase(pageURL, href string) *url.URL {
 	base, _ := url.Parse(pageURL)
-	if b := strings.TrimSpace(doc.Find("base[href]").First().AttrOr("href", "")); b != "" {
+	if b := strings.TrimSpace(href); b != "" {
 		if u, err := url.Parse(b); err == nil {
 			if base != nil {
 				u = base.ResolveReference(u)
@@ -217,6 +227,17 @@ func baseURL(doc *goquery.Document, pageURL string) *url.URL {
 		}
 	}
 	return base
+}
+
+// attachedOnly is the nodes still under root.
+func attachedOnly(nodes []*html.Node, root *html.Node) []*html.Node {
+	out := nodes[:0:0]
+	for _, n := range nodes {
+		if attached(n, root) {
+			out = append(out, n)
+		}
+	}
+	return out
 }
 
 func applyRemove(doc *goquery.Document, rules Rules, sels map[string]cascadia.Selector, res *Result) {
@@ -382,29 +403,33 @@ func selectorTitle(doc *goquery.Document, rules Rules, sels map[string]cascadia.
 // explicit articleBody, else the best-scoring block inside the one
 // <article> or <main> (else the body), else that container whole.
 func genericNodes(doc *goquery.Document, res *Result) []*html.Node {
-	for _, n := range doc.Find("body").Nodes {
-		dropChrome(n, res.Dropped)
-	}
-	if ab := doc.Find(`[itemprop="articleBody"]`); ab.Length() == 1 && foldSpace(ab.Text()) != "" {
+	p := stripChrome(doc, res.Dropped)
+	if len(p.articleBody) == 1 && hasText(p.articleBody[0]) {
 		res.Matched["body"] = `[itemprop="articleBody"]`
-		return ab.Nodes
+		return p.articleBody
 	}
 	var root *html.Node
 	var bodyProse int
-	if s := doc.Find("body"); s.Length() > 0 {
-		bodyProse = proseLength(s.Nodes[0])
+	if len(p.body) > 0 {
+		bodyProse = proseLength(p.body[0])
 	}
-	for _, sel := range []string{"article", "main", "body"} {
+	prose := func(n *html.Node) int {
+		if len(p.body) > 0 && n == p.body[0] {
+			return bodyProse
+		}
+		return proseLength(n)
+	}
+	for _, found := range [][]*html.Node{p.article, p.main, p.body} {
 		// A lone <article> may be a teaser card beside the real story:
 		// it must hold most of the page's prose to be trusted.
-		if s := doc.Find(sel); s.Length() == 1 && 2*proseLength(s.Nodes[0]) >= bodyProse && foldSpace(s.Text()) != "" {
-			root = s.Nodes[0]
+		if len(found) == 1 && 2*prose(found[0]) >= bodyProse && hasText(found[0]) {
+			root = found[0]
 			break
 		}
 	}
 	if root == nil {
-		if s := doc.Find("body"); s.Length() > 0 {
-			root = s.Nodes[0]
+		if len(p.body) > 0 {
+			root = p.body[0]
 		} else {
 			return nil
 		}
@@ -422,6 +447,51 @@ func genericNodes(doc *goquery.Document, res *Result) []*html.Node {
 	}
 	res.Matched["body"] = strings.Join(names, ", ")
 	return nodes
+}
+
+// chromeFree is what genericNodes looks for in the page once its
+// furniture is gone, in document order: the elements matching
+// [itemprop="articleBody"], article, main and body.
+type chromeFree struct {
+	articleBody, article, main, body []*html.Node
+}
+
+// stripChrome removes the furniture (isChrome, headers and bylines
+// included) under every <body>, counting it in dropped, and finds
+// chromeFree's elements in what is left, in the same one walk of the
+// page: an element is judged before the walk goes below it.
+func stripChrome(doc *goquery.Document, dropped map[string]int) chromeFree {
+	var p chromeFree
+	var visit func(n *html.Node, inBody bool)
+	visit = func(n *html.Node, inBody bool) {
+		if n.Type == html.ElementNode {
+			if inBody && isChrome(n, true) {
+				dropFurniture(n, dropped)
+				return
+			}
+			if attrIs(n, "itemprop", "articleBody") {
+				p.articleBody = append(p.articleBody, n)
+			}
+			switch n.Data {
+			case "article":
+				p.article = append(p.article, n)
+			case "main":
+				p.main = append(p.main, n)
+			case "body":
+				p.body = append(p.body, n)
+				inBody = true
+			}
+		}
+		for c := n.FirstChild; c != nil; {
+			next := c.NextSibling
+			visit(c, inBody)
+			c = next
+		}
+	}
+	for _, n := range doc.Nodes {
+		visit(n, false)
+	}
+	return p
 }
 
 // topLevel drops nodes nested in another node of the list, so that a

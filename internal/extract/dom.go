@@ -1,8 +1,11 @@
 package extract
 
 import (
+	"bytes"
 	"strings"
 	"sync"
+	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
@@ -27,6 +30,72 @@ var invisibleTags = map[string]bool{
 	"head": true, "title": true, "svg": true, "math": true, "iframe": true,
 	"object": true, "embed": true, "canvas": true, "select": true,
 	"textarea": true, "button": true, "input": true, "link": true, "meta": true,
+}
+
+// invisible is invisibleTags[tag] as a switch: the choice of the body asks
+// it of every element several times, and a switch on the name costs a
+// fraction of a map lookup (TestInvisibleSameAsTags keeps the two in step).
+func invisible(tag string) bool {
+	switch tag {
+	case "script", "style", "noscript", "template", "head", "title", "svg", "math", "iframe",
+		"object", "embed", "canvas", "select", "textarea", "button", "input", "link", "meta":
+		return true
+	}
+	return false
+}
+
+// nextField splits the first white-space separated field off s, as
+// strings.Fields splits (unicode.IsSpace), without building a slice:
+// "" when none is left.
+//
+//	for tok, rest := nextField(s); tok != ""; tok, rest = nextField(rest) {…}
+func nextField(s string) (tok, rest string) {
+	i := 0
+	for i < len(s) {
+		size, space := spaceAt(s, i)
+		if !space {
+			break
+		}
+		i += size
+	}
+	j := i
+	for j < len(s) {
+		size, space := spaceAt(s, j)
+		if space {
+			break
+		}
+		j += size
+	}
+	return s[i:j], s[j:]
+}
+
+// spaceAt reads the rune at s[i]: its size, and whether unicode.IsSpace.
+func spaceAt(s string, i int) (size int, space bool) {
+	if c := s[i]; c < utf8.RuneSelf {
+		return 1, c == ' ' || '\t' <= c && c <= '\r'
+	}
+	r, size := utf8.DecodeRuneInString(s[i:])
+	return size, unicode.IsSpace(r)
+}
+
+// allText is n's text as goquery's Selection.Text gives it: every text
+// node under n, scripts and styles included ("" for nil).
+func allText(n *html.Node) string {
+	if n == nil {
+		return ""
+	}
+	var b strings.Builder
+	var add func(*html.Node)
+	add = func(n *html.Node) {
+		if n.Type == html.TextNode {
+			b.WriteString(n.Data)
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			add(c)
+		}
+	}
+	add(n)
+	return b.String()
 }
 
 func attr(n *html.Node, key string) string {
@@ -139,6 +208,61 @@ func foldedText(n *html.Node) string {
 // foldedLen is len(foldedText(n)), without building the text.
 func foldedLen(n *html.Node) int {
 	return foldRaw(nil, n)
+}
+
+// foldedLenCommas is len(foldedText(n)) and the commas (ASCII and
+// full-width) in it, without building the text: folding changes white
+// space and invalid bytes only, never a comma.
+func foldedLenCommas(n *html.Node) (l, commas int) {
+	bp := rawBufs.Get().(*[]byte)
+	raw := appendRawText((*bp)[:0], n)
+	l = foldInto(nil, raw)
+	commas = bytes.Count(raw, []byte(",")) + bytes.Count(raw, []byte("，"))
+	if cap(raw) <= maxRawBuf {
+		*bp = raw[:0]
+		rawBufs.Put(bp)
+	}
+	return l, commas
+}
+
+// hasText is foldSpace(allText(n)) != "" (some text under n, scripts
+// included, that is not white space) without building the text, which
+// for a page's body is all of it.
+func hasText(n *html.Node) bool {
+	found, invalid := false, false
+	walkText(n, func(s string) bool {
+		if !utf8.ValidString(s) {
+			// Invalid bytes of neighbouring text nodes may join into
+			// a space: only the whole text tells.
+			invalid = true
+			return false
+		}
+		for _, r := range s {
+			if !unicode.IsSpace(r) {
+				found = true
+				return false
+			}
+		}
+		return true
+	})
+	if invalid {
+		return foldSpace(allText(n)) != ""
+	}
+	return found
+}
+
+// walkText calls fn on the text nodes under n in document order (as
+// allText reads them) until fn returns false.
+func walkText(n *html.Node, fn func(string) bool) bool {
+	if n.Type == html.TextNode && !fn(n.Data) {
+		return false
+	}
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		if !walkText(c, fn) {
+			return false
+		}
+	}
+	return true
 }
 
 // removeNode detaches n from its parent, if it has one.

@@ -19,8 +19,9 @@ func BenchmarkFinish(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		base := baseURL(doc, p.url)
-		meta := readMeta(doc, base)
+		h := scanPage(doc)
+		base := resolveBase(p.url, attrOr(h.base, "href"))
+		meta := readMeta(h, base)
 		res := &Result{Matched: map[string]string{}, RemovedBy: map[string]int{}, Dropped: map[string]int{}}
 		nodes, err := chooseBody(context.Background(), doc, p.html, base, Rules{}, nil, meta, res)
 		if err != nil {
@@ -57,7 +58,8 @@ func BenchmarkPageStamp(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		return func() { _, _, _ = pageStamp(doc) }
+		body := doc.Find("body").Nodes
+		return func() { _, _, _ = pageStamp(body) }
 	})
 }
 

@@ -6,13 +6,6 @@ import (
 	"golang.org/x/net/html"
 )
 
-// chromeTags are page furniture, never article text. Headers and bylines
-// are furniture for the body but not for the revision-stamp search: they
-// are where stamps usually sit.
-var chromeTags = map[string]bool{
-	"nav": true, "footer": true, "aside": true, "form": true, "dialog": true,
-}
-
 // Class and id names are matched by substring on lower-cased tokens; plain
 // string search is several times faster than case-insensitive regexps, and
 // this runs on every element of the page.
@@ -26,6 +19,50 @@ var (
 	// bylineWords name article metadata lines.
 	bylineWords = []string{"byline", "dateline", "article-meta", "post-meta", "entry-meta"}
 )
+
+// Flags of nameWords: the token contains one of these lists' words, or "ad".
+const (
+	nameBoilerplate = 1 << iota
+	nameContent
+	nameByline
+	nameAd
+)
+
+// namesByFirst holds the words of boilerplateWords, contentWords and
+// bylineWords (and "ad") by their first byte, with their list's flag.
+var namesByFirst = func() (t [256][]struct {
+	word string
+	flag uint8
+}) {
+	for _, l := range []struct {
+		words []string
+		flag  uint8
+	}{{boilerplateWords, nameBoilerplate}, {contentWords, nameContent}, {bylineWords, nameByline}, {[]string{"ad"}, nameAd}} {
+		for _, w := range l.words {
+			t[w[0]] = append(t[w[0]], struct {
+				word string
+				flag uint8
+			}{w, l.flag})
+		}
+	}
+	return t
+}()
+
+// nameWords tells which of the word lists have a word in tok, as
+// containsAny tells for each, in one pass over tok: isChrome asks it of
+// every class and id token of the page, twice.
+func nameWords(tok string) uint8 {
+	var f uint8
+	for i := 0; i < len(tok); i++ {
+		for _, w := range namesByFirst[tok[i]] {
+			// Every word has a second byte, which rules most out.
+			if f&w.flag == 0 && i+1 < len(tok) && tok[i+1] == w.word[1] && strings.HasPrefix(tok[i:], w.word) {
+				f |= w.flag
+			}
+		}
+	}
+	return f
+}
 
 func containsAny(s string, words []string) bool {
 	for _, w := range words {
@@ -56,7 +93,9 @@ func isAdToken(tok string) bool {
 }
 
 // isChrome reports whether n is furniture to leave out of the article;
-// forBody adds headers and bylines.
+// forBody adds headers and bylines. It runs on every element of the page
+// twice, so it reads the class and id tokens in place rather than joining,
+// lower-casing and splitting them (isChromeReference in the tests).
 func isChrome(n *html.Node, forBody bool) bool {
 	if n.Type != html.ElementNode {
 		return false
@@ -68,36 +107,46 @@ func isChrome(n *html.Node, forBody bool) bool {
 		if forBody {
 			return true
 		}
+	case "nav", "footer", "aside", "form", "dialog":
+		// Page furniture, never article text. Headers (above) and bylines
+		// are furniture for the body but not for the revision-stamp
+		// search: they are where stamps usually sit.
+		return !holdsArticle(n)
 	}
-	if invisibleTags[n.Data] {
+	if invisible(n.Data) {
 		return true
 	}
-	if chromeTags[n.Data] || chromeRole(n) {
+	if chromeRole(n) {
 		return !holdsArticle(n)
 	}
 	if attr(n, "itemprop") == "articleBody" {
 		return false
 	}
-	names := strings.ToLower(attr(n, "class") + " " + attr(n, "id"))
-	if strings.TrimSpace(names) == "" {
-		return false
+	// One pass over the tokens: a hidden class decides at once, a byline
+	// word (for the body) once all are read, as the reference decides
+	// hidden classes before anything else.
+	furniture, content, byline := false, false, false
+	for _, s := range [2]string{attr(n, "class"), attr(n, "id")} {
+		for tok, rest := nextField(s); tok != ""; tok, rest = nextField(rest) {
+			tok = strings.ToLower(tok)
+			if isHiddenClass(tok) {
+				return true
+			}
+			words := nameWords(tok)
+			byline = byline || words&nameByline != 0
+			// Every ad token contains "ad".
+			ad := words&nameAd != 0 && isAdToken(tok)
+			if ad || words&nameBoilerplate != 0 {
+				furniture = true
+			}
+			if !ad && words&nameContent != 0 {
+				content = true
+			}
+		}
 	}
-	if hiddenByClass(names) {
-		return true
-	}
-	furniture, content := false, false
-	for _, tok := range strings.Fields(names) {
-		if forBody && containsAny(tok, bylineWords) {
-			// "article-meta" names the metadata line, not the article.
-			return !holdsArticle(n)
-		}
-		ad := isAdToken(tok)
-		if ad || containsAny(tok, boilerplateWords) {
-			furniture = true
-		}
-		if !ad && containsAny(tok, contentWords) {
-			content = true
-		}
+	if forBody && byline {
+		// "article-meta" names the metadata line, not the article.
+		return !holdsArticle(n)
 	}
 	if !furniture || holdsArticle(n) {
 		return false
@@ -111,12 +160,10 @@ func isChrome(n *html.Node, forBody bool) bool {
 // shown (Bootstrap, WordPress, HTML5 Boilerplate).
 var hiddenClasses = []string{"hidden", "d-none", "hide", "is-hidden", "sr-only", "visually-hidden", "visuallyhidden", "screen-reader-text", "invisible", "off-screen", "offscreen"}
 
-func hiddenByClass(names string) bool {
-	for _, tok := range strings.Fields(names) {
-		for _, h := range hiddenClasses {
-			if tok == h {
-				return true
-			}
+func isHiddenClass(tok string) bool {
+	for _, h := range hiddenClasses {
+		if tok == h {
+			return true
 		}
 	}
 	return false
@@ -136,7 +183,7 @@ func linkShare(n *html.Node) float64 {
 			}
 			return
 		case html.ElementNode:
-			if invisibleTags[c.Data] {
+			if invisible(c.Data) {
 				return
 			}
 			inLink = inLink || c.Data == "a"
@@ -169,19 +216,13 @@ func holdsArticle(n *html.Node) bool {
 	return found
 }
 
-// dropChrome removes furniture (headers and bylines included) under root,
-// counting it in dropped (which may be nil).
-func dropChrome(root *html.Node, dropped map[string]int) {
-	walk(root, func(n *html.Node) bool {
-		if n != root && isChrome(n, true) {
-			if n.Data != "script" && n.Data != "style" && n.Data != "noscript" && n.Data != "link" && n.Data != "meta" {
-				note(dropped, "furniture", n)
-			}
-			removeNode(n)
-			return false
-		}
-		return true
-	})
+// dropFurniture removes n, counting it in dropped unless it is a script,
+// style or the like, which no reader would miss.
+func dropFurniture(n *html.Node, dropped map[string]int) {
+	if n.Data != "script" && n.Data != "style" && n.Data != "noscript" && n.Data != "link" && n.Data != "meta" {
+		note(dropped, "furniture", n)
+	}
+	removeNode(n)
 }
 
 var (
@@ -213,11 +254,11 @@ func genericBody(root *html.Node) []*html.Node {
 		if !(n.Data == "p" || n.Data == "pre" || n.Data == "td" || (n.Data == "div" && !hasBlock(n))) {
 			return true
 		}
-		text := foldedText(n)
-		if len(text) < 25 {
+		l, commas := foldedLenCommas(n)
+		if l < 25 {
 			return true
 		}
-		score := 1 + float64(strings.Count(text, ",")+strings.Count(text, "，")) + min(float64(len(text))/100, 3)
+		score := 1 + float64(commas) + min(float64(l)/100, 3)
 		anc := n.Parent
 		for level := 0; level < 3 && anc != nil && anc.Type == html.ElementNode; level++ {
 			if _, ok := scores[anc]; !ok {
@@ -240,8 +281,13 @@ func genericBody(root *html.Node) []*html.Node {
 	})
 	var top *html.Node
 	best := 0.0
+	links := linkLengths(root, scores, textLen)
 	for _, n := range order {
-		s := scores[n] * (1 - linkDensity(n, textLen))
+		density := 0.0 // linkDensity(n, textLen), from one walk for all
+		if total := textLen(n); total != 0 {
+			density = float64(links[n]) / float64(total)
+		}
+		s := scores[n] * (1 - density)
 		scores[n] = s
 		if top == nil || s > best {
 			top, best = n, s
@@ -323,6 +369,30 @@ func initialScore(n *html.Node) float64 {
 	return s
 }
 
+// linkLengths is, for each node of scored, the length of its text inside
+// links as linkDensity sums it, from one walk of root (which holds them
+// all) instead of one walk of each: the scored nodes nest.
+func linkLengths(root *html.Node, scored map[*html.Node]float64, textLen func(*html.Node) int) map[*html.Node]int {
+	links := make(map[*html.Node]int, len(scored))
+	var sum func(n *html.Node) int
+	sum = func(n *html.Node) int {
+		k := 0
+		if isElement(n, "a") {
+			k = textLen(n)
+		} else {
+			for c := n.FirstChild; c != nil; c = c.NextSibling {
+				k += sum(c)
+			}
+		}
+		if _, ok := scored[n]; ok {
+			links[n] = k
+		}
+		return k
+	}
+	sum(root)
+	return links
+}
+
 // linkDensity is the share of n's text that sits inside links.
 func linkDensity(n *html.Node, textLen func(*html.Node) int) float64 {
 	total := textLen(n)
@@ -342,12 +412,20 @@ func linkDensity(n *html.Node, textLen func(*html.Node) int) float64 {
 
 // describe names an element for Result.Matched: tag, id and classes.
 func describe(n *html.Node) string {
-	s := n.Data
-	if id := attr(n, "id"); id != "" {
-		s += "#" + id
+	id, class := attr(n, "id"), attr(n, "class")
+	if id == "" && class == "" {
+		return n.Data
 	}
-	for _, c := range strings.Fields(attr(n, "class")) {
-		s += "." + c
+	var b strings.Builder
+	b.Grow(len(n.Data) + 1 + len(id) + 1 + len(class))
+	b.WriteString(n.Data)
+	if id != "" {
+		b.WriteByte('#')
+		b.WriteString(id)
 	}
-	return s
+	for c, rest := nextField(class); c != ""; c, rest = nextField(rest) {
+		b.WriteByte('.')
+		b.WriteString(c)
+	}
+	return b.String()
 }

@@ -29,12 +29,12 @@ func styleHiddenReference(doc *goquery.Document) map[string]bool {
 	}
 	eachRule := func(fn func(selectors, decls string, nested bool)) {
 		for _, sheet := range sheets {
-			forEachRule(sheet, fn)
+			forEachRuleReference(sheet, fn)
 		}
 	}
 	var hidden map[string]bool
 	eachRule(func(selectors, decls string, nested bool) {
-		if nested || !(strings.Contains(decls, "none") || strings.Contains(decls, "hidden")) || !hides(decls) {
+		if nested || !(strings.Contains(decls, "none") || strings.Contains(decls, "hidden")) || !hidesReference(decls) {
 			return
 		}
 		for _, sel := range strings.Split(selectors, ",") {
@@ -61,7 +61,7 @@ func styleHiddenReference(doc *goquery.Document) map[string]bool {
 		if !named {
 			return
 		}
-		hiding := !nested && hides(decls)
+		hiding := !nested && hidesReference(decls)
 		for _, sel := range strings.Split(selectors, ",") {
 			sel = strings.TrimSpace(sel)
 			if hiding && simpleName(sel) {
@@ -128,7 +128,7 @@ func TestStyleHiddenSameAsReference(t *testing.T) {
 		docs = append(docs, doc)
 	}
 	for i, doc := range docs {
-		if got, want := sortedKeys(styleHidden(doc)), sortedKeys(styleHiddenReference(doc)); got != want {
+		if got, want := sortedKeys(styleHidden(doc.Find("style").Nodes)), sortedKeys(styleHiddenReference(doc)); got != want {
 			t.Errorf("page %d: styleHidden = %s, want %s", i, got, want)
 		}
 	}
@@ -142,7 +142,7 @@ func TestStyleHiddenSameAsReference(t *testing.T) {
 			t.Fatal(err)
 		}
 		want := styleHiddenReference(doc)
-		if got := styleHidden(doc); sortedKeys(got) != sortedKeys(want) {
+		if got := styleHidden(doc.Find("style").Nodes); sortedKeys(got) != sortedKeys(want) {
 			t.Errorf("%s: styleHidden = %s, want %s", p.id, sortedKeys(got), sortedKeys(want))
 		}
 		if len(want) > 0 {

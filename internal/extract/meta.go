@@ -20,12 +20,9 @@ type pageMeta struct {
 	ldBody                           string // JSON-LD articleBody
 }
 
-// readMeta reads the page's metadata; it does not modify doc.
-func readMeta(doc *goquery.Document, base *url.URL) pageMeta {
+// readMeta reads the page's metadata from h (scanPage's walk).
+func readMeta(h *headParts, base *url.URL) pageMeta {
 	var m pageMeta
-	// One walk gathers what would otherwise cost a whole-tree Find each
-	// (fourteen meta keys, the canonical link, html, h1 and title).
-	h := scanHead(doc)
 	metaContent := h.meta
 	if v := strings.TrimSpace(attrOr(h.canonical, "href")); v != "" {
 		m.canonical = httpURL(base, v)
@@ -42,10 +39,10 @@ func readMeta(doc *goquery.Document, base *url.URL) pageMeta {
 		}
 	}
 	m.ogTitle = foldSpace(metaContent("og:title"))
-	m.h1 = foldSpace(nodeText(doc, h.h1))
-	m.docTitle = foldSpace(nodeText(doc, h.title))
+	m.h1 = foldSpace(allText(h.h1))
+	m.docTitle = foldSpace(allText(h.title))
 
-	ld := readJSONLD(doc, h.ld)
+	ld := readJSONLD(h.ld)
 	m.ldBody = ld.body
 	m.author = metaContent("author")
 	if strings.Contains(m.author, "://") {
@@ -55,23 +52,22 @@ func readMeta(doc *goquery.Document, base *url.URL) pageMeta {
 		m.author = ld.author
 	}
 	if m.author == "" {
-		m.author = doc.Find(`[rel~="author"]`).First().Text()
+		m.author = allText(h.relAuthor)
 	}
 	if m.author == "" {
-		doc.Find(`[itemprop="author"], .byline, .author`).EachWithBreak(func(_ int, s *goquery.Selection) bool {
-			if t := foldSpace(s.Text()); t != "" && len(t) < 100 {
+		for _, n := range h.authors {
+			if t := foldSpace(allText(n)); t != "" && len(t) < 100 {
 				m.author = t
-				return false
+				break
 			}
-			return true
-		})
+		}
 	}
 	m.author = cleanByline(m.author)
 
 	m.published = firstDate(
 		metaContent("article:published_time"),
 		ld.published,
-		itempropDate(doc, h.published),
+		itempropDate(h.published),
 		metaContent("og:published_time"),
 		metaContent("pubdate"),
 		metaContent("date"),
@@ -80,8 +76,8 @@ func readMeta(doc *goquery.Document, base *url.URL) pageMeta {
 		metaContent("article:modified_time"),
 		metaContent("og:updated_time"),
 		ld.modified,
-		itempropDate(doc, h.modified),
-		hAtomUpdated(doc, h.updated),
+		itempropDate(h.modified),
+		hAtomUpdated(h.updated),
 	)
 	return m
 }
@@ -90,7 +86,7 @@ func readMeta(doc *goquery.Document, base *url.URL) pageMeta {
 // class="updated" datetime=…>`, `<abbr class="updated" title=…>`, or a short
 // element of class "updated" holding a date (WordPress themes print one).
 // updated are the page's elements of class "updated", in document order.
-func hAtomUpdated(doc *goquery.Document, updated []*html.Node) string {
+func hAtomUpdated(updated []*html.Node) string {
 	for _, n := range updated {
 		for _, k := range []string{"datetime", "title", "content"} {
 			if a := strings.TrimSpace(attrOr(n, k)); a != "" {
@@ -99,7 +95,7 @@ func hAtomUpdated(doc *goquery.Document, updated []*html.Node) string {
 				}
 			}
 		}
-		if t := foldSpace(nodeText(doc, n)); t != "" && len(t) < 100 {
+		if t := foldSpace(allText(n)); t != "" && len(t) < 100 {
 			if _, ok := ParseDate(t); ok {
 				return t
 			}
@@ -108,16 +104,21 @@ func hAtomUpdated(doc *goquery.Document, updated []*html.Node) string {
 	return ""
 }
 
-// headParts is what readMeta takes from the whole page in one walk: the
-// first html, h1, title, link rel~=canonical, [itemprop=datePublished]
-// and [itemprop=dateModified] elements (nil if none), the first non-empty
-// content of each <meta> property or name, and, in document order, the
-// JSON-LD scripts and the elements of class "updated".
+// headParts is what the extraction takes from the whole page in one walk
+// (scanPage), where each would otherwise cost a whole-tree Find: the first
+// html, h1, title, link rel~=canonical, base[href], [rel~=author],
+// [itemprop=datePublished] and [itemprop=dateModified] elements (nil if
+// none), the first non-empty content of each <meta> property or name, and,
+// in document order, the JSON-LD scripts, the elements of class "updated",
+// the [itemprop=author], .byline and .author elements, the <style>
+// elements and the <body> elements.
 type headParts struct {
 	html, h1, title, canonical *html.Node
+	base, relAuthor            *html.Node
 	published, modified        *html.Node
 	metas                      map[string]string // lower-cased key -> content
-	ld, updated                []*html.Node
+	ld, updated, authors       []*html.Node
+	styles, bodies             []*html.Node
 }
 
 // meta is the trimmed content of the first <meta> whose property or name
@@ -126,22 +127,14 @@ func (h *headParts) meta(key string) string {
 	return h.metas[strings.ToLower(key)]
 }
 
-func scanHead(doc *goquery.Document) *headParts {
+// scanPage walks the whole page once for headParts; it does not modify
+// doc.
+func scanPage(doc *goquery.Document) *headParts {
 	h := &headParts{metas: map[string]string{}}
 	var visit func(n *html.Node)
 	visit = func(n *html.Node) {
 		if n.Type == html.ElementNode {
-			if v, ok := attrOK(n, "itemprop"); ok {
-				if v == "datePublished" && h.published == nil {
-					h.published = n
-				}
-				if v == "dateModified" && h.modified == nil {
-					h.modified = n
-				}
-			}
-			if c, ok := attrOK(n, "class"); ok && hasWord(c, "updated") {
-				h.updated = append(h.updated, n)
-			}
+			h.scanAttrs(n)
 			switch n.Data {
 			case "script":
 				if v, _ := attrOK(n, "type"); v == "application/ld+json" {
@@ -151,6 +144,14 @@ func scanHead(doc *goquery.Document) *headParts {
 				if h.html == nil {
 					h.html = n
 				}
+			case "base":
+				if h.base == nil && hasAttr(n, "href") {
+					h.base = n
+				}
+			case "style":
+				h.styles = append(h.styles, n)
+			case "body":
+				h.bodies = append(h.bodies, n)
 			case "h1":
 				if h.h1 == nil {
 					h.h1 = n
@@ -185,6 +186,68 @@ func scanHead(doc *goquery.Document) *headParts {
 		visit(n)
 	}
 	return h
+}
+
+// scanAttrs is scanPage's look at n's attributes, in one pass over them
+// (the tokenizer keeps only the first of an attribute's names, so the
+// first is the only one): itemprop dates and author, rel~=author, and the
+// classes "updated", "byline" and "author".
+func (h *headParts) scanAttrs(n *html.Node) {
+	author := false
+	for _, a := range n.Attr {
+		switch a.Key {
+		case "itemprop":
+			switch a.Val {
+			case "datePublished":
+				if h.published == nil {
+					h.published = n
+				}
+			case "dateModified":
+				if h.modified == nil {
+					h.modified = n
+				}
+			case "author":
+				author = true
+			}
+		case "rel":
+			if h.relAuthor == nil && hasWord(a.Val, "author") {
+				h.relAuthor = n
+			}
+		case "class":
+			updated := false
+			// The words split at HTML white space, as hasWord splits.
+			for s, start := a.Val, 0; start <= len(s); {
+				end := start
+				for end < len(s) && !isHTMLSpace(s[end]) {
+					end++
+				}
+				switch s[start:end] {
+				case "updated":
+					updated = true
+				case "byline", "author":
+					author = true
+				}
+				start = end + 1
+			}
+			if updated {
+				h.updated = append(h.updated, n)
+			}
+		}
+	}
+	if author {
+		h.authors = append(h.authors, n)
+	}
+}
+
+// attrIs: one of n's attributes named key has the value val, as the CSS
+// [key="val"] selector matches.
+func attrIs(n *html.Node, key, val string) bool {
+	for _, a := range n.Attr {
+		if a.Key == key && a.Val == val {
+			return true
+		}
+	}
+	return false
 }
 
 // attrOK is the value of n's first attribute named key, as goquery's Attr.
@@ -224,22 +287,18 @@ func hasWord(s, w string) bool {
 
 const htmlSpace = " \t\n\r\f"
 
-// nodeText is n's text as goquery's Text gives it ("" for nil).
-func nodeText(doc *goquery.Document, n *html.Node) string {
-	if n == nil {
-		return ""
-	}
-	return doc.FindNodes(n).Text()
+func isHTMLSpace(c byte) bool {
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'
 }
 
 // itempropDate reads the date of n, the first element of an itemprop.
-func itempropDate(doc *goquery.Document, n *html.Node) string {
+func itempropDate(n *html.Node) string {
 	for _, k := range []string{"datetime", "content"} {
 		if v, ok := attrOK(n, k); ok && strings.TrimSpace(v) != "" {
 			return v
 		}
 	}
-	return nodeText(doc, n)
+	return allText(n)
 }
 
 // elementDate reads a date from an element chosen by a rule: its datetime
@@ -322,11 +381,11 @@ type ldFacts struct {
 // readJSONLD collects author and dates from the page's JSON-LD, preferring
 // an Article-like object over others (a WebSite or Organization may carry
 // dates of its own).
-func readJSONLD(doc *goquery.Document, scripts []*html.Node) ldFacts {
+func readJSONLD(scripts []*html.Node) ldFacts {
 	var best, other ldFacts
 	for _, n := range scripts {
 		var v any
-		if json.Unmarshal([]byte(nodeText(doc, n)), &v) != nil {
+		if json.Unmarshal([]byte(allText(n)), &v) != nil {
 			continue
 		}
 		walkJSON(v, func(obj map[string]any) {

@@ -1,9 +1,13 @@
 package extract
 
 import (
+	"fmt"
 	"net/url"
 	"testing"
 	"time"
+
+	"github.com/PuerkitoBio/goquery"
+	"golang.org/x/net/html"
 )
 
 // TestReadMetaOneWalk pins what readMeta reads, now from one walk of the
@@ -33,7 +37,7 @@ func TestReadMetaOneWalk(t *testing.T) {
 		t.Fatal(err)
 	}
 	base, _ := url.Parse("https://example.org/a/b")
-	m := readMeta(doc, base)
+	m := readMeta(scanPage(doc), base)
 	for _, c := range []struct{ name, got, want string }{
 		{"canonical", m.canonical, "https://example.org/canon"},
 		{"siteName", m.siteName, "Site"},
@@ -54,5 +58,40 @@ func TestReadMetaOneWalk(t *testing.T) {
 	}
 	if m.modified == nil || m.modified.Format("2006-01-02") != "2024-02-03" {
 		t.Errorf("modified = %v, want 2024-02-03", m.modified)
+	}
+}
+
+// TestScanPageAsFind: scanPage's one walk finds what the whole-tree Finds
+// it replaced find, on tricky markup and on every testdata and
+// development page.
+func TestScanPageAsFind(t *testing.T) {
+	docs := choiceDocs(t, `<html><head><base target=x><base href="/b/"><link rel="Author" href=/x><style>.a{}</style></head>
+<body><a rel="me	author" href=/me>Me</a><p class="x byline">By Me</p><span itemprop="author">A</span><div class="author updated">B</div>
+<div class="authors">no</div><style>.b{}</style><p itemprop="datePublished dateModified">no</p></body></html>`)
+	first := func(s *goquery.Selection) *html.Node {
+		if s.Length() == 0 {
+			return nil
+		}
+		return s.Nodes[0]
+	}
+	for i, doc := range docs {
+		h := scanPage(doc)
+		for _, c := range []struct {
+			name      string
+			got, want []*html.Node
+		}{
+			{"base", []*html.Node{h.base}, []*html.Node{first(doc.Find("base[href]"))}},
+			{"relAuthor", []*html.Node{h.relAuthor}, []*html.Node{first(doc.Find(`[rel~="author"]`))}},
+			{"authors", h.authors, doc.Find(`[itemprop="author"], .byline, .author`).Nodes},
+			{"updated", h.updated, doc.Find(".updated").Nodes},
+			{"published", []*html.Node{h.published}, []*html.Node{first(doc.Find(`[itemprop="datePublished"]`))}},
+			{"modified", []*html.Node{h.modified}, []*html.Node{first(doc.Find(`[itemprop="dateModified"]`))}},
+			{"styles", h.styles, doc.Find("style").Nodes},
+			{"bodies", h.bodies, doc.Find("body").Nodes},
+		} {
+			if fmt.Sprint(c.got) != fmt.Sprint(c.want) {
+				t.Errorf("page %d: %s = %v, want %v", i, c.name, c.got, c.want)
+			}
+		}
 	}
 }

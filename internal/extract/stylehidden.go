@@ -1,9 +1,11 @@
 package extract
 
 import (
+	"bytes"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
-	"github.com/PuerkitoBio/goquery"
 	"golang.org/x/net/html"
 )
 
@@ -15,11 +17,11 @@ import (
 // that class or ID shows it again (tabs, accordions and pop-ups that
 // scripts toggle with a second class).
 
-// styleHidden returns the classes and IDs the page's <style> elements hide
-// ("." or "#" + name); nil when none.
-func styleHidden(doc *goquery.Document) map[string]bool {
+// styleHidden returns the classes and IDs the page's <style> elements
+// (styles) hide ("." or "#" + name); nil when none.
+func styleHidden(styles []*html.Node) map[string]bool {
 	var sheets []string
-	for _, n := range doc.Find("style").Nodes {
+	for _, n := range styles {
 		for c := n.FirstChild; c != nil; c = c.NextSibling {
 			if c.Type == html.TextNode && strings.Contains(c.Data, "{") {
 				sheets = append(sheets, stripCSSComments(c.Data))
@@ -86,8 +88,30 @@ func styleHidden(doc *goquery.Document) map[string]bool {
 // hides: the declarations hide the element (display:none or
 // visibility:hidden, any case and spacing).
 func hides(decls string) bool {
-	d := strings.ToLower(strings.Join(strings.Fields(decls), ""))
-	return strings.Contains(d, "display:none") || strings.Contains(d, "visibility:hidden")
+	// The declarations lower-cased without their white space, built in a
+	// buffer on the stack for most rules (hidesReference in the tests).
+	var arr [256]byte
+	d := arr[:0]
+	for i := 0; i < len(decls); {
+		if c := decls[i]; c < utf8.RuneSelf {
+			i++
+			if c == ' ' || '\t' <= c && c <= '\r' {
+				continue
+			}
+			if 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			d = append(d, c)
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(decls[i:])
+		i += size
+		if !unicode.IsSpace(r) {
+			// As strings.ToLower: an invalid byte becomes U+FFFD.
+			d = utf8.AppendRune(d, unicode.ToLower(r))
+		}
+	}
+	return bytes.Contains(d, []byte("display:none")) || bytes.Contains(d, []byte("visibility:hidden"))
 }
 
 // forEachRule calls fn for every rule of css with its selector list and
@@ -95,7 +119,23 @@ func hides(decls string) bool {
 func forEachRule(css string, fn func(selectors, decls string, nested bool)) {
 	depth, atDepth := 0, []int{}
 	start := 0
+	// The next '{', '}' and ';' at or after i (len(css) when none), each
+	// found with IndexByte and kept until passed: the bytes between them,
+	// most of a sheet, are not looked at one by one.
+	next := [3]int{-1, -1, -1}
+	find := func(k int, c byte, i int) int {
+		if next[k] < i {
+			next[k] = len(css)
+			if j := strings.IndexByte(css[i:], c); j >= 0 {
+				next[k] = i + j
+			}
+		}
+		return next[k]
+	}
 	for i := 0; i < len(css); i++ {
+		if i = min(find(0, '{', i), find(1, '}', i), find(2, ';', i)); i == len(css) {
+			return
+		}
 		switch css[i] {
 		case '{':
 			prelude := strings.TrimSpace(css[start:i])
@@ -105,12 +145,12 @@ func forEachRule(css string, fn func(selectors, decls string, nested bool)) {
 				start = i + 1
 				continue
 			}
-			end := strings.IndexByte(css[i:], '}')
-			if end < 0 {
+			end := find(1, '}', i)
+			if end == len(css) {
 				return
 			}
-			fn(prelude, css[i+1:i+end], len(atDepth) > 0)
-			i += end
+			fn(prelude, css[i+1:end], len(atDepth) > 0)
+			i = end
 			start = i + 1
 		case '}':
 			if depth > 0 {
@@ -208,28 +248,19 @@ func cssNameByte(c byte) bool {
 	return c == '-' || c == '_' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c > 127
 }
 
-// dropStyleHidden removes the elements of the page's <body> that its own
-// style rules hide, counting them in dropped.
-func dropStyleHidden(doc *goquery.Document, dropped map[string]int) {
-	hidden := styleHidden(doc)
+// dropStyleHidden removes the elements of the page's <body> (bodies) that
+// its own style rules (styles) hide, counting them in dropped.
+func dropStyleHidden(bodies, styles []*html.Node, dropped map[string]int) {
+	hidden := styleHidden(styles)
 	if hidden == nil {
 		return
 	}
-	for _, body := range doc.Find("body").Nodes {
+	for _, body := range bodies {
 		walk(body, func(n *html.Node) bool {
 			if n.Type != html.ElementNode || n == body {
 				return true
 			}
-			hit := false
-			if id := attr(n, "id"); id != "" && hidden["#"+id] {
-				hit = true
-			}
-			for _, c := range strings.Fields(attr(n, "class")) {
-				if hidden["."+c] {
-					hit = true
-				}
-			}
-			if hit && !holdsArticle(n) {
+			if hiddenByStyle(n, hidden) && !holdsArticle(n) {
 				note(dropped, "hidden by the page's style", n)
 				removeNode(n)
 				return false
@@ -237,4 +268,21 @@ func dropStyleHidden(doc *goquery.Document, dropped map[string]int) {
 			return true
 		})
 	}
+}
+
+// hiddenByStyle: n's id ("#" + id) or one of its classes ("." + class) is
+// in hidden. The keys are built in a buffer on the stack, and a map
+// lookup by string(bytes) does not copy them.
+func hiddenByStyle(n *html.Node, hidden map[string]bool) bool {
+	var arr [64]byte
+	if id := attr(n, "id"); id != "" && hidden[string(append(append(arr[:0], '#'), id...))] {
+		return true
+	}
+	class := attr(n, "class")
+	for tok, rest := nextField(class); tok != ""; tok, rest = nextField(rest) {
+		if hidden[string(append(append(arr[:0], '.'), tok...))] {
+			return true
+		}
+	}
+	return false
 }

@@ -59,7 +59,7 @@ func isTailFurniture(n *html.Node) bool {
 // or a heading).
 func lastBlock(nodes []*html.Node) *html.Node {
 	for i := len(nodes) - 1; i >= 0; i-- {
-		if !hasText(nodes[i]) {
+		if !hasVisibleText(nodes[i]) {
 			continue
 		}
 		n := nodes[i]
@@ -86,16 +86,16 @@ func lastTextChild(n *html.Node) *html.Node {
 		switch {
 		case c.Type == html.TextNode && strings.TrimSpace(c.Data) != "":
 			return c
-		case c.Type == html.ElementNode && hasText(c):
+		case c.Type == html.ElementNode && hasVisibleText(c):
 			return c
 		}
 	}
 	return nil
 }
 
-// hasText reports whether n holds visible text (foldedLen(n) > 0), looking
+// hasVisibleText reports whether n holds visible text (foldedLen(n) > 0), looking
 // no further than the first.
-func hasText(n *html.Node) bool {
+func hasVisibleText(n *html.Node) bool {
 	switch n.Type {
 	case html.TextNode:
 		return strings.TrimSpace(n.Data) != ""
@@ -105,7 +105,7 @@ func hasText(n *html.Node) bool {
 		}
 	}
 	for c := n.FirstChild; c != nil; c = c.NextSibling {
-		if hasText(c) {
+		if hasVisibleText(c) {
 			return true
 		}
 	}
