@@ -40,7 +40,18 @@ type saveReq struct {
 	u    *Unchanged // instead of p: RecordUnchanged
 	id   string
 	prep *prepared
-	done chan saveAns
+	// appended is where the WARC records of this request went in a run of
+	// its batch that was rolled back; saveBatch's second run reuses them.
+	appended *appended
+	done     chan saveAns
+}
+
+// appended is one WARC append of a request's records.
+type appended struct {
+	snapID       string    // the snapshot ID its metadata record names
+	prep         *prepared // the records written
+	file         string
+	offset, size int64
 }
 
 // what names the request in errors.
@@ -207,6 +218,8 @@ func (s *Store) commitBatch(batch []*saveReq) {
 	}
 	s.log.Warn("group commit failed; saving pages one by one", "pages", len(live), "err", err)
 	for _, r := range live {
+		// The batch's WARC file may have failed: write the records afresh.
+		r.appended = nil
 		answers, err := s.saveBatch([]*saveReq{r})
 		if err != nil {
 			r.done <- saveAns{err: fmt.Errorf("%s: %w", r.what(), err)}
@@ -216,10 +229,36 @@ func (s *Store) commitBatch(batch []*saveReq) {
 	}
 }
 
-// saveBatch saves reqs in one transaction, each inside a savepoint so that
-// one failing page is answered with its error and the others still commit.
-// An error return means nothing was committed.
+// errPageFailed marks a batch run without savepoints in which one page
+// failed: nothing was committed, and the batch is run again with them.
+var errPageFailed = errors.New("a page of the batch failed")
+
+// saveBatch saves reqs in one transaction; one failing page is answered
+// with its error and the others still commit. An error return means
+// nothing was committed.
+//
+// The batch first runs without savepoints: a savepoint per page makes
+// SQLite copy every database page it touches to a statement journal and
+// FTS5 flush its pending terms as a segment of their own, a fifth of the
+// writer's CPU, spent only for the rare page that fails. When one does,
+// the transaction is rolled back and the batch run again with a savepoint
+// per page, reusing the WARC records the first run appended.
 func (s *Store) saveBatch(reqs []*saveReq) ([]saveAns, error) {
+	answers, err := s.runBatch(reqs, false)
+	if !errors.Is(err, errPageFailed) {
+		return answers, err
+	}
+	if len(reqs) == 1 {
+		// Alone in its batch: nothing else to commit.
+		return answers, nil
+	}
+	return s.runBatch(reqs, true)
+}
+
+// runBatch runs reqs in one transaction, each page inside a savepoint
+// when savepoints is set; without, a failing page ends the run with
+// errPageFailed, its error in its answer, and nothing is committed.
+func (s *Store) runBatch(reqs []*saveReq, savepoints bool) ([]saveAns, error) {
 	// Not the callers' contexts: one caller giving up must not roll back the others.
 	ctx := context.Background()
 	tx, err := s.wdb.BeginTx(ctx, nil)
@@ -238,8 +277,10 @@ func (s *Store) saveBatch(reqs []*saveReq) ([]saveAns, error) {
 	answers := make([]saveAns, len(reqs))
 	wroteWARC := false
 	for i, r := range reqs {
-		if _, err := tx.ExecContext(ctx, "SAVEPOINT page"); err != nil {
-			return nil, fmt.Errorf("savepoint: %w", err)
+		if savepoints {
+			if _, err := tx.ExecContext(ctx, "SAVEPOINT page"); err != nil {
+				return nil, fmt.Errorf("savepoint: %w", err)
+			}
 		}
 		res, err := s.saveOne(ctx, tx, r)
 		if res != nil && res.WARCBytes > 0 {
@@ -251,6 +292,10 @@ func (s *Store) saveBatch(reqs []*saveReq) ([]saveAns, error) {
 			// batch; the caller saves its pages one by one.
 			return nil, err
 		}
+		if err != nil && !savepoints {
+			answers[i] = saveAns{err: fmt.Errorf("%s: %w", r.what(), err)}
+			return answers, errPageFailed
+		}
 		if err != nil {
 			if _, rerr := tx.ExecContext(ctx, "ROLLBACK TO page"); rerr != nil {
 				return nil, fmt.Errorf("rollback to savepoint: %w", rerr)
@@ -259,8 +304,10 @@ func (s *Store) saveBatch(reqs []*saveReq) ([]saveAns, error) {
 		} else {
 			answers[i] = saveAns{res: res}
 		}
-		if _, err := tx.ExecContext(ctx, "RELEASE page"); err != nil {
-			return nil, fmt.Errorf("release savepoint: %w", err)
+		if savepoints {
+			if _, err := tx.ExecContext(ctx, "RELEASE page"); err != nil {
+				return nil, fmt.Errorf("release savepoint: %w", err)
+			}
 		}
 	}
 	// The WARC records must be durable before any snapshot points at them.
@@ -407,28 +454,11 @@ type newSnap struct {
 // search index, word changes and capture rows.
 func (s *Store) insertSnapshot(ctx context.Context, q queryer, r *saveReq, n newSnap) (*SaveResult, error) {
 	p, id := r.p, n.id
-	prep := r.prep
-	if prep == nil {
-		var err error
-		if prep, err = prepare(p, s.legacyText); err != nil {
-			return nil, err
-		}
-	}
-	if n.snapID != prep.metaSnapID {
-		// Its second was taken: the metadata record must name the ID the
-		// snapshot really gets.
-		meta, err := evidence.BuildMetaRecord(newSnapshotMeta(p, id, n.snapID, n.snapAt), prep.pair.Target, p.CapturedAt, prep.pair.RecordID)
-		if err != nil {
-			return nil, err
-		}
-		pair := *prep.pair
-		pair.Meta = meta
-		prep = &prepared{textZ: prep.textZ, mdZ: prep.mdZ, htmlZ: prep.htmlZ, pair: &pair, metaSnapID: n.snapID}
-	}
-	file, offset, written, err := s.warc.Append(prep.pair)
+	a, err := s.appendRecords(r, n)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %w", errWARCWrite, err)
+		return nil, err
 	}
+	prep, file, offset, written := a.prep, a.file, a.offset, a.size
 	res := &SaveResult{ArticleID: id, Outcome: n.outcome, SnapshotID: n.snapID, WARCBytes: written}
 	var seq int64
 	err = q.QueryRowContext(ctx, `
@@ -465,6 +495,40 @@ func (s *Store) insertSnapshot(ctx context.Context, q queryer, r *saveReq, n new
 		return res, err
 	}
 	return res, nil
+}
+
+// appendRecords writes r's WARC records naming snapshot n, or returns
+// where an earlier, rolled-back run of the batch wrote them for the same
+// snapshot ID (they are synced with this run's).
+func (s *Store) appendRecords(r *saveReq, n newSnap) (*appended, error) {
+	if a := r.appended; a != nil && a.snapID == n.snapID {
+		return a, nil
+	}
+	p := r.p
+	prep := r.prep
+	if prep == nil {
+		var err error
+		if prep, err = prepare(p, s.legacyText); err != nil {
+			return nil, err
+		}
+	}
+	if n.snapID != prep.metaSnapID {
+		// Its second was taken: the metadata record must name the ID the
+		// snapshot really gets.
+		meta, err := evidence.BuildMetaRecord(newSnapshotMeta(p, n.id, n.snapID, n.snapAt), prep.pair.Target, p.CapturedAt, prep.pair.RecordID)
+		if err != nil {
+			return nil, err
+		}
+		pair := *prep.pair
+		pair.Meta = meta
+		prep = &prepared{textZ: prep.textZ, mdZ: prep.mdZ, htmlZ: prep.htmlZ, pair: &pair, metaSnapID: n.snapID}
+	}
+	file, offset, written, err := s.warc.Append(prep.pair)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", errWARCWrite, err)
+	}
+	r.appended = &appended{snapID: n.snapID, prep: prep, file: file, offset: offset, size: written}
+	return r.appended, nil
 }
 
 // recordURLs remembers every URL the article was reached by. The canonical

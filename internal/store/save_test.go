@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/nlnwa/gowarc/v3"
 )
 
 // warcSize is the total size of the WARC directory.
@@ -565,6 +567,48 @@ func TestBatchIsolatesFailingPage(t *testing.T) {
 	}
 	if _, err := s.Article(ctx, bad.id); !errors.Is(err, ErrNotFound) {
 		t.Errorf("failed page left its article behind: %v", err)
+	}
+	// The batch ran twice (without savepoints, then with them after the
+	// failure): the good pages' records are in WARC once, where their
+	// snapshots point, and the failed page's once (an orphan).
+	responses := 0
+	for _, name := range warcFiles(t, s.WARCDir()) {
+		for _, rec := range readAllRecords(t, filepath.Join(s.WARCDir(), name)) {
+			if rec.WarcRecord.Type() == gowarc.Response {
+				responses++
+			}
+		}
+	}
+	if responses != 3 {
+		t.Errorf("%d response records in WARC, want 3 (one a page)", responses)
+	}
+	rep, err := s.Verify(ctx, nil)
+	if err != nil || len(rep.Damaged) != 0 || rep.Snapshots != 2 {
+		t.Errorf("verify: %+v, %v", rep, err)
+	}
+}
+
+// TestBatchOfOneFailingPage: a page alone in its batch that fails is
+// answered with its error and leaves nothing behind.
+func TestBatchOfOneFailingPage(t *testing.T) {
+	ctx := context.Background()
+	s := MustOpen(t)
+	p := page("bad", "bad", "bad text", t0)
+	if _, err := s.wdb.Exec(`CREATE TRIGGER fail_bad BEFORE INSERT ON snapshots
+		BEGIN SELECT RAISE(ABORT, 'injected failure'); END;`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.SaveCapture(ctx, p); err == nil || !strings.Contains(err.Error(), "injected failure") {
+		t.Fatalf("SaveCapture = %v, want the injected failure", err)
+	}
+	if _, err := s.Article(ctx, ArticleID(p.Canonical)); !errors.Is(err, ErrNotFound) {
+		t.Errorf("failed page left its article behind: %v", err)
+	}
+	if _, err := s.wdb.Exec(`DROP TRIGGER fail_bad`); err != nil {
+		t.Fatal(err)
+	}
+	if res := mustSave(t, s, p); res.Outcome != OutcomeNew {
+		t.Errorf("saved again: outcome %s, want new", res.Outcome)
 	}
 }
 
