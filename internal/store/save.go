@@ -341,7 +341,12 @@ func (s *Store) saveOne(ctx context.Context, tx *sql.Tx, r *saveReq) (*SaveResul
 	if !same {
 		// A snapshot's capture time is its ID's, to the second, so that
 		// what a citation names and what the page shows agree.
-		if snapID, snapAt, err = freeSnapshotID(ctx, q, id, p.CapturedAt); err != nil {
+		if latest == nil {
+			// The article has no snapshot, so no ID under its own is taken:
+			// spare the look-up.
+			snapAt = p.CapturedAt.UTC().Truncate(time.Second)
+			snapID = snapshotIDFor(id, snapAt)
+		} else if snapID, snapAt, err = freeSnapshotID(ctx, q, id, p.CapturedAt); err != nil {
 			return nil, err
 		}
 		captured = fmtTime(snapAt)
