@@ -482,7 +482,7 @@ func (s *Store) insertSnapshot(ctx context.Context, q queryer, r *saveReq, n new
 	if err := s.indexSnapshot(ctx, q, seq, p.Title, p.Text); err != nil {
 		return res, fmt.Errorf("index snapshot: %w", err)
 	}
-	if err := storeWordChanges(ctx, q, id, seq, n.captured, prep.changes); err != nil {
+	if err := storeWordChanges(ctx, q, id, seq, n.captured, prep.changes, n.latest); err != nil {
 		return res, err
 	}
 	if n.latest {
