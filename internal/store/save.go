@@ -72,6 +72,7 @@ type prepared struct {
 	textZ, mdZ, htmlZ []byte
 	pair              *evidence.Pair
 	metaSnapID        string       // the snapshot ID pair.Meta names
+	words             int          // WordCount of the text, counted outside the writer
 	changes           *wordChanges // since the latest snapshot when prepared; nil = left for later
 }
 
@@ -80,7 +81,7 @@ type prepared struct {
 // archives before migration 0003 did) and builds the WARC records,
 // assuming the snapshot gets the ID of its capture second.
 func prepare(p *Page, legacy bool) (*prepared, error) {
-	var pr prepared
+	pr := prepared{words: WordCount(p.Text)}
 	var err error
 	if legacy {
 		pr.textZ, err = compressWithBody(p.Text, p.Body)
@@ -473,7 +474,7 @@ func (s *Store) insertSnapshot(ctx context.Context, q queryer, r *saveReq, n new
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		RETURNING seq`,
 		n.snapID, id, n.captured, fmtTimePtr(p.RevisionDate), fmtTimePtr(p.PublishedDate), p.Title, p.Byline, n.fetched,
-		prep.htmlZ, prep.textZ, prep.mdZ, p.Fingerprint, fpVersion(p.Fingerprint), WordCount(p.Text), p.Extractor,
+		prep.htmlZ, prep.textZ, prep.mdZ, p.Fingerprint, fpVersion(p.Fingerprint), prep.words, p.Extractor,
 		file, offset, prep.pair.RecordID, prep.pair.PayloadDigest, 1+len(p.MorePages), p.DeclaredCanonical,
 	).Scan(&seq)
 	if err != nil {
@@ -526,7 +527,7 @@ func (s *Store) appendRecords(r *saveReq, n newSnap) (*appended, error) {
 		}
 		pair := *prep.pair
 		pair.Meta = meta
-		prep = &prepared{textZ: prep.textZ, mdZ: prep.mdZ, htmlZ: prep.htmlZ, pair: &pair, metaSnapID: n.snapID}
+		prep = &prepared{textZ: prep.textZ, mdZ: prep.mdZ, htmlZ: prep.htmlZ, pair: &pair, metaSnapID: n.snapID, words: prep.words}
 	}
 	file, offset, written, err := s.warc.Append(prep.pair)
 	if err != nil {
