@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"github.com/nlnwa/gowarc/v3"
+
+	"annalist/internal/pgtest"
 )
 
 // warcSize is the total size of the WARC directory.
@@ -535,10 +537,18 @@ func TestReopenKeepsDataAndSchema(t *testing.T) {
 }
 
 // TestBatchIsolatesFailingPage: one page failing inside a group commit is
-// answered with its error; the others in the batch are committed.
+// answered with its error; the others in the batch are committed, on
+// either backend.
 func TestBatchIsolatesFailingPage(t *testing.T) {
+	t.Run("sqlite", func(t *testing.T) { testBatchIsolatesFailingPage(t, MustOpen(t)) })
+	t.Run("postgres", func(t *testing.T) {
+		s := MustOpenDir(t, t.TempDir(), Options{NoSync: true, Database: pgtest.NewDatabase(t)})
+		testBatchIsolatesFailingPage(t, s)
+	})
+}
+
+func testBatchIsolatesFailingPage(t *testing.T, s *Store) {
 	ctx := context.Background()
-	s := MustOpen(t)
 	mk := func(slug string) *saveReq {
 		p := page(slug, slug, slug+" text", t0)
 		prep, err := prepare(p, false)
@@ -549,8 +559,14 @@ func TestBatchIsolatesFailingPage(t *testing.T) {
 	}
 	good1, bad, good2 := mk("good1"), mk("bad"), mk("good2")
 	// Fault injection: the database refuses the middle page's snapshot.
-	if _, err := s.wdb.Exec(`CREATE TRIGGER fail_bad BEFORE INSERT ON snapshots WHEN NEW.article_id = '` + bad.id + `'
-		BEGIN SELECT RAISE(ABORT, 'injected failure'); END;`); err != nil {
+	trigger := `CREATE TRIGGER fail_bad BEFORE INSERT ON snapshots WHEN NEW.article_id = '` + bad.id + `'
+		BEGIN SELECT RAISE(ABORT, 'injected failure'); END;`
+	if s.pg {
+		trigger = `CREATE FUNCTION fail_bad() RETURNS trigger LANGUAGE plpgsql AS $$
+			BEGIN IF NEW.article_id = '` + bad.id + `' THEN RAISE EXCEPTION 'injected failure'; END IF; RETURN NEW; END $$;
+			CREATE TRIGGER fail_bad BEFORE INSERT ON snapshots FOR EACH ROW EXECUTE FUNCTION fail_bad();`
+	}
+	if _, err := s.wdb.Exec(trigger); err != nil {
 		t.Fatal(err)
 	}
 	answers, err := s.saveBatch([]*saveReq{good1, bad, good2})
