@@ -20,6 +20,10 @@ var errWARCWrite = errors.New("write warc")
 // maxBatch bounds one group commit.
 const maxBatch = 64
 
+// defaultGroupWait bounds how long the writer holds a batch open for
+// callers still preparing their pages (gather).
+const defaultGroupWait = 4 * time.Millisecond
+
 // ArticleID names the article with the given canonical URL: the first 6
 // bytes of its SHA-256, as 12 lowercase hex digits. Stable across archives.
 func ArticleID(canonicalURL string) string {
@@ -40,6 +44,8 @@ type saveReq struct {
 	u    *Unchanged // instead of p: RecordUnchanged
 	id   string
 	prep *prepared
+	// preparing: counted in Store.preparing (SaveCapture, until queued).
+	preparing bool
 	// appended is where the WARC records of this request went in a run of
 	// its batch that was rolled back; saveBatch's second run reuses them.
 	appended *appended
@@ -136,13 +142,16 @@ func (s *Store) SaveCapture(ctx context.Context, p *Page) (*SaveResult, error) {
 	if id == "" {
 		id = ArticleID(p.Canonical)
 	}
-	req := &saveReq{ctx: ctx, p: p, id: id, done: make(chan saveAns, 1)}
+	// Counted as on its way to the writer (gather) until it is queued.
+	s.preparing.Add(1)
+	req := &saveReq{ctx: ctx, p: p, id: id, preparing: true, done: make(chan saveAns, 1)}
 	// Guess, outside the write lock, whether a snapshot will be stored: if
 	// so, compress and build the WARC records here, in parallel with other
 	// callers, rather than in the single writer.
 	if latest, err := latestSnapshotInfo(ctx, cachedDB{s.rstmts}, req.id); err != nil || !sameState(latest, p) {
 		prep, err := prepare(p, s.legacyText)
 		if err != nil {
+			s.queued(req)
 			return nil, fmt.Errorf("save capture %s: %w", p.Canonical, err)
 		}
 		prep.changes = s.changesSince(ctx, latest, p.Text)
@@ -153,23 +162,38 @@ func (s *Store) SaveCapture(ctx context.Context, p *Page) (*SaveResult, error) {
 
 // enqueue hands req to the group committer and waits for its answer.
 func (s *Store) enqueue(ctx context.Context, req *saveReq) (*SaveResult, error) {
+	if err := s.send(ctx, req); err != nil {
+		return nil, err
+	}
+	ans := <-req.done
+	return ans.res, ans.err
+}
+
+func (s *Store) send(ctx context.Context, req *saveReq) error {
+	// Before the send: the writer must not wait for a page it already holds.
+	s.queued(req)
 	if err := s.writable(); err != nil {
-		return nil, fmt.Errorf("%s: %w", req.what(), err)
+		return fmt.Errorf("%s: %w", req.what(), err)
 	}
 	s.mu.RLock()
+	defer s.mu.RUnlock()
 	if s.closed {
-		s.mu.RUnlock()
-		return nil, ErrClosed
+		return ErrClosed
 	}
 	select {
 	case s.queue <- req:
+		return nil
 	case <-ctx.Done():
-		s.mu.RUnlock()
-		return nil, ctx.Err()
+		return ctx.Err()
 	}
-	s.mu.RUnlock()
-	ans := <-req.done
-	return ans.res, ans.err
+}
+
+// queued stops counting req as being prepared.
+func (s *Store) queued(req *saveReq) {
+	if req.preparing {
+		req.preparing = false
+		s.preparing.Add(-1)
+	}
 }
 
 // runWriter is the group committer: it takes whatever is queued and
@@ -177,21 +201,48 @@ func (s *Store) enqueue(ctx context.Context, req *saveReq) (*SaveResult, error) 
 func (s *Store) runWriter() {
 	defer close(s.writerD)
 	for req := range s.queue {
-		batch := []*saveReq{req}
-	fill:
-		for len(batch) < maxBatch {
-			select {
-			case r, ok := <-s.queue:
-				if !ok {
-					break fill
-				}
-				batch = append(batch, r)
-			default:
-				break fill
-			}
-		}
-		s.commitBatch(batch)
+		s.commitBatch(s.gather([]*saveReq{req}))
 	}
+}
+
+// gather adds to batch what is queued and, while other SaveCapture callers
+// are still preparing their pages (compressing them and building WARC
+// records, a few milliseconds), waits for those too, up to s.groupWait: a
+// transaction costs the writer about as much again as a page (FTS5 writes
+// its pending terms as a new segment and merges segments, the WAL gets its
+// frames, WARC is fsynced), so one for several pages saves that on all but
+// one. Nobody is answered before the commit either way.
+func (s *Store) gather(batch []*saveReq) []*saveReq {
+	var timeout <-chan time.Time
+	for len(batch) < maxBatch {
+		select {
+		case r, ok := <-s.queue:
+			if !ok {
+				return batch
+			}
+			batch = append(batch, r)
+			continue
+		default:
+		}
+		if s.preparing.Load() == 0 {
+			return batch
+		}
+		if timeout == nil {
+			t := time.NewTimer(s.groupWait)
+			defer t.Stop()
+			timeout = t.C
+		}
+		select {
+		case r, ok := <-s.queue:
+			if !ok {
+				return batch
+			}
+			batch = append(batch, r)
+		case <-timeout:
+			return batch
+		}
+	}
+	return batch
 }
 
 func (s *Store) commitBatch(batch []*saveReq) {

@@ -705,3 +705,33 @@ func TestMigratesAVersion1Archive(t *testing.T) {
 		t.Fatalf("fetch latency after migration = %+v", stats.Fetches)
 	}
 }
+
+// TestGroupCommitWaitsForPreparingCallers: the writer holds its batch open
+// while another SaveCapture caller is still preparing its page, so that
+// both are committed in one transaction; with none preparing it does not
+// wait.
+func TestGroupCommitWaitsForPreparingCallers(t *testing.T) {
+	ctx := context.Background()
+	s := &Store{queue: make(chan *saveReq, 4), groupWait: time.Hour}
+	first, second := &saveReq{}, &saveReq{preparing: true}
+	if got := s.gather([]*saveReq{first}); len(got) != 1 {
+		t.Fatalf("nobody preparing: batch of %d", len(got))
+	}
+	// Two callers preparing: the second's page comes late; the third's
+	// never (the queue closes, as at Close, to end the wait).
+	s.preparing.Add(2)
+	go func() {
+		time.Sleep(20 * time.Millisecond)
+		if err := s.send(ctx, second); err != nil {
+			t.Error(err)
+		}
+		close(s.queue)
+	}()
+	got := s.gather([]*saveReq{first})
+	if len(got) != 2 || got[1] != second {
+		t.Fatalf("batch of %d, want the page of the caller that was preparing too", len(got))
+	}
+	if n := s.preparing.Load(); n != 1 {
+		t.Errorf("%d callers counted as preparing, want 1", n)
+	}
+}
