@@ -169,6 +169,7 @@ func (s *Store) enqueue(ctx context.Context, req *saveReq) (*SaveResult, error) 
 	return ans.res, ans.err
 }
 
+// send queues req for the writer.
 func (s *Store) send(ctx context.Context, req *saveReq) error {
 	// Before the send: the writer must not wait for a page it already holds.
 	s.queued(req)
@@ -291,8 +292,9 @@ var errPageFailed = errors.New("a page of the batch failed")
 //
 // The batch first runs without savepoints: a savepoint per page makes
 // SQLite copy every database page it touches to a statement journal and
-// FTS5 flush its pending terms as a segment of their own, a fifth of the
-// writer's CPU, spent only for the rare page that fails. When one does,
+// FTS5 flush its pending terms as a segment of their own: a tenth to a
+// fifth of the writer's CPU (BenchmarkWriterRealPages), spent only for the
+// rare page that fails. When one does,
 // the transaction is rolled back and the batch run again with a savepoint
 // per page, reusing the WARC records the first run appended.
 func (s *Store) saveBatch(reqs []*saveReq) ([]saveAns, error) {
