@@ -60,8 +60,9 @@ const previousSeqSQL = `SELECT p.seq FROM snapshots p WHERE p.article_id = ?
 // storeWordChanges records c for the snapshot just inserted (seq) when it
 // was computed against the snapshot now before it, and forgets the counts
 // of the snapshot after it, whose predecessor this one now is (a late
-// capture stored between two others).
-func storeWordChanges(ctx context.Context, tx queryer, articleID string, seq int64, captured string, c *wordChanges) error {
+// capture stored between two others). latest says the snapshot is the
+// article's latest: none follows it, and the look-up is spared.
+func storeWordChanges(ctx context.Context, tx queryer, articleID string, seq int64, captured string, c *wordChanges, latest bool) error {
 	if c != nil {
 		var prev int64
 		err := tx.QueryRowContext(ctx, previousSeqSQL, articleID, captured, captured, seq).Scan(&prev)
@@ -74,6 +75,9 @@ func storeWordChanges(ctx context.Context, tx queryer, articleID string, seq int
 				return fmt.Errorf("store word changes: %w", err)
 			}
 		}
+	}
+	if latest {
+		return nil
 	}
 	if _, err := tx.ExecContext(ctx, `UPDATE snapshots SET words_added = NULL, words_removed = NULL WHERE seq = (
 		SELECT n.seq FROM snapshots n WHERE n.article_id = ? AND (n.captured_at > ? OR (n.captured_at = ? AND n.seq > ?))

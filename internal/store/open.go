@@ -93,6 +93,11 @@ type Store struct {
 
 	// hooks are the webhooks events are queued for (SetNotifyHooks).
 	hooks atomic.Pointer[[]NotifyHook]
+
+	// preparing counts SaveCapture calls preparing a page for the writer;
+	// groupWait bounds the writer's wait for them (gather).
+	preparing atomic.Int64
+	groupWait time.Duration
 }
 
 // Open opens (creating if needed) the archive in dir, applies pending
@@ -156,15 +161,16 @@ func open(ctx context.Context, dir string, opts Options, repair bool) (*Store, e
 	}
 
 	s := &Store{
-		dir:     dir,
-		log:     opts.Logger,
-		now:     opts.Now,
-		wdb:     wdb,
-		rdb:     rdb,
-		wstmts:  newStmtCache(wdb),
-		rstmts:  newStmtCache(rdb),
-		queue:   make(chan *saveReq, 256),
-		writerD: make(chan struct{}),
+		dir:       dir,
+		log:       opts.Logger,
+		now:       opts.Now,
+		wdb:       wdb,
+		rdb:       rdb,
+		wstmts:    newStmtCache(wdb),
+		rstmts:    newStmtCache(rdb),
+		queue:     make(chan *saveReq, 256),
+		groupWait: defaultGroupWait,
+		writerD:   make(chan struct{}),
 
 		prepSlots: make(chan struct{}, runtime.GOMAXPROCS(0)),
 

@@ -20,6 +20,10 @@ var errWARCWrite = errors.New("write warc")
 // maxBatch bounds one group commit.
 const maxBatch = 64
 
+// defaultGroupWait bounds how long the writer holds a batch open for
+// callers still preparing their pages (gather).
+const defaultGroupWait = 4 * time.Millisecond
+
 // ArticleID names the article with the given canonical URL: the first 6
 // bytes of its SHA-256, as 12 lowercase hex digits. Stable across archives.
 func ArticleID(canonicalURL string) string {
@@ -40,7 +44,20 @@ type saveReq struct {
 	u    *Unchanged // instead of p: RecordUnchanged
 	id   string
 	prep *prepared
-	done chan saveAns
+	// preparing: counted in Store.preparing (SaveCapture, until queued).
+	preparing bool
+	// appended is where the WARC records of this request went in a run of
+	// its batch that was rolled back; saveBatch's second run reuses them.
+	appended *appended
+	done     chan saveAns
+}
+
+// appended is one WARC append of a request's records.
+type appended struct {
+	snapID       string    // the snapshot ID its metadata record names
+	prep         *prepared // the records written
+	file         string
+	offset, size int64
 }
 
 // what names the request in errors.
@@ -61,6 +78,7 @@ type prepared struct {
 	textZ, mdZ, htmlZ []byte
 	pair              *evidence.Pair
 	metaSnapID        string       // the snapshot ID pair.Meta names
+	words             int          // WordCount of the text, counted outside the writer
 	changes           *wordChanges // since the latest snapshot when prepared; nil = left for later
 }
 
@@ -69,7 +87,7 @@ type prepared struct {
 // archives before migration 0003 did) and builds the WARC records,
 // assuming the snapshot gets the ID of its capture second.
 func prepare(p *Page, legacy bool) (*prepared, error) {
-	var pr prepared
+	pr := prepared{words: WordCount(p.Text)}
 	var err error
 	if legacy {
 		pr.textZ, err = compressWithBody(p.Text, p.Body)
@@ -124,7 +142,9 @@ func (s *Store) SaveCapture(ctx context.Context, p *Page) (*SaveResult, error) {
 	if id == "" {
 		id = ArticleID(p.Canonical)
 	}
-	req := &saveReq{ctx: ctx, p: p, id: id, done: make(chan saveAns, 1)}
+	// Counted as on its way to the writer (gather) until it is queued.
+	s.preparing.Add(1)
+	req := &saveReq{ctx: ctx, p: p, id: id, preparing: true, done: make(chan saveAns, 1)}
 	// Guess, outside the write lock, whether a snapshot will be stored: if
 	// so, compress and build the WARC records here, in parallel with other
 	// callers, rather than in the single writer.
@@ -136,6 +156,7 @@ func (s *Store) SaveCapture(ctx context.Context, p *Page) (*SaveResult, error) {
 		prep, err := prepare(p, s.legacyText)
 		release()
 		if err != nil {
+			s.queued(req)
 			return nil, fmt.Errorf("save capture %s: %w", p.Canonical, err)
 		}
 		prep.changes = s.changesSince(ctx, latest, p.Text)
@@ -165,23 +186,39 @@ func (s *Store) prepareSlot(ctx context.Context) (release func(), err error) {
 
 // enqueue hands req to the group committer and waits for its answer.
 func (s *Store) enqueue(ctx context.Context, req *saveReq) (*SaveResult, error) {
+	if err := s.send(ctx, req); err != nil {
+		return nil, err
+	}
+	ans := <-req.done
+	return ans.res, ans.err
+}
+
+// send queues req for the writer.
+func (s *Store) send(ctx context.Context, req *saveReq) error {
+	// Before the send: the writer must not wait for a page it already holds.
+	s.queued(req)
 	if err := s.writable(); err != nil {
-		return nil, fmt.Errorf("%s: %w", req.what(), err)
+		return fmt.Errorf("%s: %w", req.what(), err)
 	}
 	s.mu.RLock()
+	defer s.mu.RUnlock()
 	if s.closed {
-		s.mu.RUnlock()
-		return nil, ErrClosed
+		return ErrClosed
 	}
 	select {
 	case s.queue <- req:
+		return nil
 	case <-ctx.Done():
-		s.mu.RUnlock()
-		return nil, ctx.Err()
+		return ctx.Err()
 	}
-	s.mu.RUnlock()
-	ans := <-req.done
-	return ans.res, ans.err
+}
+
+// queued stops counting req as being prepared.
+func (s *Store) queued(req *saveReq) {
+	if req.preparing {
+		req.preparing = false
+		s.preparing.Add(-1)
+	}
 }
 
 // runWriter is the group committer: it takes whatever is queued and
@@ -189,21 +226,48 @@ func (s *Store) enqueue(ctx context.Context, req *saveReq) (*SaveResult, error) 
 func (s *Store) runWriter() {
 	defer close(s.writerD)
 	for req := range s.queue {
-		batch := []*saveReq{req}
-	fill:
-		for len(batch) < maxBatch {
-			select {
-			case r, ok := <-s.queue:
-				if !ok {
-					break fill
-				}
-				batch = append(batch, r)
-			default:
-				break fill
-			}
-		}
-		s.commitBatch(batch)
+		s.commitBatch(s.gather([]*saveReq{req}))
 	}
+}
+
+// gather adds to batch what is queued and, while other SaveCapture callers
+// are still preparing their pages (compressing them and building WARC
+// records, a few milliseconds), waits for those too, up to s.groupWait: a
+// transaction costs the writer about as much again as a page (FTS5 writes
+// its pending terms as a new segment and merges segments, the WAL gets its
+// frames, WARC is fsynced), so one for several pages saves that on all but
+// one. Nobody is answered before the commit either way.
+func (s *Store) gather(batch []*saveReq) []*saveReq {
+	var timeout <-chan time.Time
+	for len(batch) < maxBatch {
+		select {
+		case r, ok := <-s.queue:
+			if !ok {
+				return batch
+			}
+			batch = append(batch, r)
+			continue
+		default:
+		}
+		if s.preparing.Load() == 0 {
+			return batch
+		}
+		if timeout == nil {
+			t := time.NewTimer(s.groupWait)
+			defer t.Stop()
+			timeout = t.C
+		}
+		select {
+		case r, ok := <-s.queue:
+			if !ok {
+				return batch
+			}
+			batch = append(batch, r)
+		case <-timeout:
+			return batch
+		}
+	}
+	return batch
 }
 
 func (s *Store) commitBatch(batch []*saveReq) {
@@ -231,6 +295,8 @@ func (s *Store) commitBatch(batch []*saveReq) {
 	}
 	s.log.Warn("group commit failed; saving pages one by one", "pages", len(live), "err", err)
 	for _, r := range live {
+		// The batch's WARC file may have failed: write the records afresh.
+		r.appended = nil
 		answers, err := s.saveBatch([]*saveReq{r})
 		if err != nil {
 			r.done <- saveAns{err: fmt.Errorf("%s: %w", r.what(), err)}
@@ -240,10 +306,37 @@ func (s *Store) commitBatch(batch []*saveReq) {
 	}
 }
 
-// saveBatch saves reqs in one transaction, each inside a savepoint so that
-// one failing page is answered with its error and the others still commit.
-// An error return means nothing was committed.
+// errPageFailed marks a batch run without savepoints in which one page
+// failed: nothing was committed, and the batch is run again with them.
+var errPageFailed = errors.New("a page of the batch failed")
+
+// saveBatch saves reqs in one transaction; one failing page is answered
+// with its error and the others still commit. An error return means
+// nothing was committed.
+//
+// The batch first runs without savepoints: a savepoint per page makes
+// SQLite copy every database page it touches to a statement journal and
+// FTS5 flush its pending terms as a segment of their own: a tenth to a
+// fifth of the writer's CPU (BenchmarkWriterRealPages), spent only for the
+// rare page that fails. When one does,
+// the transaction is rolled back and the batch run again with a savepoint
+// per page, reusing the WARC records the first run appended.
 func (s *Store) saveBatch(reqs []*saveReq) ([]saveAns, error) {
+	answers, err := s.runBatch(reqs, false)
+	if !errors.Is(err, errPageFailed) {
+		return answers, err
+	}
+	if len(reqs) == 1 {
+		// Alone in its batch: nothing else to commit.
+		return answers, nil
+	}
+	return s.runBatch(reqs, true)
+}
+
+// runBatch runs reqs in one transaction, each page inside a savepoint
+// when savepoints is set; without, a failing page ends the run with
+// errPageFailed, its error in its answer, and nothing is committed.
+func (s *Store) runBatch(reqs []*saveReq, savepoints bool) ([]saveAns, error) {
 	// Not the callers' contexts: one caller giving up must not roll back the others.
 	ctx := context.Background()
 	tx, err := s.wdb.BeginTx(ctx, nil)
@@ -262,8 +355,10 @@ func (s *Store) saveBatch(reqs []*saveReq) ([]saveAns, error) {
 	answers := make([]saveAns, len(reqs))
 	wroteWARC := false
 	for i, r := range reqs {
-		if _, err := tx.ExecContext(ctx, "SAVEPOINT page"); err != nil {
-			return nil, fmt.Errorf("savepoint: %w", err)
+		if savepoints {
+			if _, err := tx.ExecContext(ctx, "SAVEPOINT page"); err != nil {
+				return nil, fmt.Errorf("savepoint: %w", err)
+			}
 		}
 		res, err := s.saveOne(ctx, tx, r)
 		if res != nil && res.WARCBytes > 0 {
@@ -275,6 +370,10 @@ func (s *Store) saveBatch(reqs []*saveReq) ([]saveAns, error) {
 			// batch; the caller saves its pages one by one.
 			return nil, err
 		}
+		if err != nil && !savepoints {
+			answers[i] = saveAns{err: fmt.Errorf("%s: %w", r.what(), err)}
+			return answers, errPageFailed
+		}
 		if err != nil {
 			if _, rerr := tx.ExecContext(ctx, "ROLLBACK TO page"); rerr != nil {
 				return nil, fmt.Errorf("rollback to savepoint: %w", rerr)
@@ -283,8 +382,10 @@ func (s *Store) saveBatch(reqs []*saveReq) ([]saveAns, error) {
 		} else {
 			answers[i] = saveAns{res: res}
 		}
-		if _, err := tx.ExecContext(ctx, "RELEASE page"); err != nil {
-			return nil, fmt.Errorf("release savepoint: %w", err)
+		if savepoints {
+			if _, err := tx.ExecContext(ctx, "RELEASE page"); err != nil {
+				return nil, fmt.Errorf("release savepoint: %w", err)
+			}
 		}
 	}
 	// The WARC records must be durable before any snapshot points at them.
@@ -318,7 +419,12 @@ func (s *Store) saveOne(ctx context.Context, tx *sql.Tx, r *saveReq) (*SaveResul
 	if !same {
 		// A snapshot's capture time is its ID's, to the second, so that
 		// what a citation names and what the page shows agree.
-		if snapID, snapAt, err = freeSnapshotID(ctx, q, id, p.CapturedAt); err != nil {
+		if latest == nil {
+			// The article has no snapshot, so no ID under its own is taken:
+			// spare the look-up.
+			snapAt = p.CapturedAt.UTC().Truncate(time.Second)
+			snapID = snapshotIDFor(id, snapAt)
+		} else if snapID, snapAt, err = freeSnapshotID(ctx, q, id, p.CapturedAt); err != nil {
 			return nil, err
 		}
 		captured = fmtTime(snapAt)
@@ -431,28 +537,11 @@ type newSnap struct {
 // search index, word changes and capture rows.
 func (s *Store) insertSnapshot(ctx context.Context, q queryer, r *saveReq, n newSnap) (*SaveResult, error) {
 	p, id := r.p, n.id
-	prep := r.prep
-	if prep == nil {
-		var err error
-		if prep, err = prepare(p, s.legacyText); err != nil {
-			return nil, err
-		}
-	}
-	if n.snapID != prep.metaSnapID {
-		// Its second was taken: the metadata record must name the ID the
-		// snapshot really gets.
-		meta, err := evidence.BuildMetaRecord(newSnapshotMeta(p, id, n.snapID, n.snapAt), prep.pair.Target, p.CapturedAt, prep.pair.RecordID)
-		if err != nil {
-			return nil, err
-		}
-		pair := *prep.pair
-		pair.Meta = meta
-		prep = &prepared{textZ: prep.textZ, mdZ: prep.mdZ, htmlZ: prep.htmlZ, pair: &pair, metaSnapID: n.snapID}
-	}
-	file, offset, written, err := s.warc.Append(prep.pair)
+	a, err := s.appendRecords(r, n)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %w", errWARCWrite, err)
+		return nil, err
 	}
+	prep, file, offset, written := a.prep, a.file, a.offset, a.size
 	res := &SaveResult{ArticleID: id, Outcome: n.outcome, SnapshotID: n.snapID, WARCBytes: written}
 	var seq int64
 	err = q.QueryRowContext(ctx, `
@@ -462,7 +551,7 @@ func (s *Store) insertSnapshot(ctx context.Context, q queryer, r *saveReq, n new
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		RETURNING seq`,
 		n.snapID, id, n.captured, fmtTimePtr(p.RevisionDate), fmtTimePtr(p.PublishedDate), p.Title, p.Byline, n.fetched,
-		prep.htmlZ, prep.textZ, prep.mdZ, p.Fingerprint, fpVersion(p.Fingerprint), WordCount(p.Text), p.Extractor,
+		prep.htmlZ, prep.textZ, prep.mdZ, p.Fingerprint, fpVersion(p.Fingerprint), prep.words, p.Extractor,
 		file, offset, prep.pair.RecordID, prep.pair.PayloadDigest, 1+len(p.MorePages), p.DeclaredCanonical,
 	).Scan(&seq)
 	if err != nil {
@@ -471,7 +560,7 @@ func (s *Store) insertSnapshot(ctx context.Context, q queryer, r *saveReq, n new
 	if err := s.indexSnapshot(ctx, q, seq, p.Title, p.Text); err != nil {
 		return res, fmt.Errorf("index snapshot: %w", err)
 	}
-	if err := storeWordChanges(ctx, q, id, seq, n.captured, prep.changes); err != nil {
+	if err := storeWordChanges(ctx, q, id, seq, n.captured, prep.changes, n.latest); err != nil {
 		return res, err
 	}
 	if n.latest {
@@ -489,6 +578,40 @@ func (s *Store) insertSnapshot(ctx context.Context, q queryer, r *saveReq, n new
 		return res, err
 	}
 	return res, nil
+}
+
+// appendRecords writes r's WARC records naming snapshot n, or returns
+// where an earlier, rolled-back run of the batch wrote them for the same
+// snapshot ID (they are synced with this run's).
+func (s *Store) appendRecords(r *saveReq, n newSnap) (*appended, error) {
+	if a := r.appended; a != nil && a.snapID == n.snapID {
+		return a, nil
+	}
+	p := r.p
+	prep := r.prep
+	if prep == nil {
+		var err error
+		if prep, err = prepare(p, s.legacyText); err != nil {
+			return nil, err
+		}
+	}
+	if n.snapID != prep.metaSnapID {
+		// Its second was taken: the metadata record must name the ID the
+		// snapshot really gets.
+		meta, err := evidence.BuildMetaRecord(newSnapshotMeta(p, n.id, n.snapID, n.snapAt), prep.pair.Target, p.CapturedAt, prep.pair.RecordID)
+		if err != nil {
+			return nil, err
+		}
+		pair := *prep.pair
+		pair.Meta = meta
+		prep = &prepared{textZ: prep.textZ, mdZ: prep.mdZ, htmlZ: prep.htmlZ, pair: &pair, metaSnapID: n.snapID, words: prep.words}
+	}
+	file, offset, written, err := s.warc.Append(prep.pair)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", errWARCWrite, err)
+	}
+	r.appended = &appended{snapID: n.snapID, prep: prep, file: file, offset: offset, size: written}
+	return r.appended, nil
 }
 
 // recordURLs remembers every URL the article was reached by. The canonical

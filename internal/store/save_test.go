@@ -11,6 +11,10 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/nlnwa/gowarc/v3"
+
+	"annalist/internal/pgtest"
 )
 
 // warcSize is the total size of the WARC directory.
@@ -533,10 +537,18 @@ func TestReopenKeepsDataAndSchema(t *testing.T) {
 }
 
 // TestBatchIsolatesFailingPage: one page failing inside a group commit is
-// answered with its error; the others in the batch are committed.
+// answered with its error; the others in the batch are committed, on
+// either backend.
 func TestBatchIsolatesFailingPage(t *testing.T) {
+	t.Run("sqlite", func(t *testing.T) { testBatchIsolatesFailingPage(t, MustOpen(t)) })
+	t.Run("postgres", func(t *testing.T) {
+		s := MustOpenDir(t, t.TempDir(), Options{NoSync: true, Database: pgtest.NewDatabase(t)})
+		testBatchIsolatesFailingPage(t, s)
+	})
+}
+
+func testBatchIsolatesFailingPage(t *testing.T, s *Store) {
 	ctx := context.Background()
-	s := MustOpen(t)
 	mk := func(slug string) *saveReq {
 		p := page(slug, slug, slug+" text", t0)
 		prep, err := prepare(p, false)
@@ -547,8 +559,14 @@ func TestBatchIsolatesFailingPage(t *testing.T) {
 	}
 	good1, bad, good2 := mk("good1"), mk("bad"), mk("good2")
 	// Fault injection: the database refuses the middle page's snapshot.
-	if _, err := s.wdb.Exec(`CREATE TRIGGER fail_bad BEFORE INSERT ON snapshots WHEN NEW.article_id = '` + bad.id + `'
-		BEGIN SELECT RAISE(ABORT, 'injected failure'); END;`); err != nil {
+	trigger := `CREATE TRIGGER fail_bad BEFORE INSERT ON snapshots WHEN NEW.article_id = '` + bad.id + `'
+		BEGIN SELECT RAISE(ABORT, 'injected failure'); END;`
+	if s.pg {
+		trigger = `CREATE FUNCTION fail_bad() RETURNS trigger LANGUAGE plpgsql AS $$
+			BEGIN IF NEW.article_id = '` + bad.id + `' THEN RAISE EXCEPTION 'injected failure'; END IF; RETURN NEW; END $$;
+			CREATE TRIGGER fail_bad BEFORE INSERT ON snapshots FOR EACH ROW EXECUTE FUNCTION fail_bad();`
+	}
+	if _, err := s.wdb.Exec(trigger); err != nil {
 		t.Fatal(err)
 	}
 	answers, err := s.saveBatch([]*saveReq{good1, bad, good2})
@@ -565,6 +583,48 @@ func TestBatchIsolatesFailingPage(t *testing.T) {
 	}
 	if _, err := s.Article(ctx, bad.id); !errors.Is(err, ErrNotFound) {
 		t.Errorf("failed page left its article behind: %v", err)
+	}
+	// The batch ran twice (without savepoints, then with them after the
+	// failure): the good pages' records are in WARC once, where their
+	// snapshots point, and the failed page's once (an orphan).
+	responses := 0
+	for _, name := range warcFiles(t, s.WARCDir()) {
+		for _, rec := range readAllRecords(t, filepath.Join(s.WARCDir(), name)) {
+			if rec.WarcRecord.Type() == gowarc.Response {
+				responses++
+			}
+		}
+	}
+	if responses != 3 {
+		t.Errorf("%d response records in WARC, want 3 (one a page)", responses)
+	}
+	rep, err := s.Verify(ctx, nil)
+	if err != nil || len(rep.Damaged) != 0 || rep.Snapshots != 2 {
+		t.Errorf("verify: %+v, %v", rep, err)
+	}
+}
+
+// TestBatchOfOneFailingPage: a page alone in its batch that fails is
+// answered with its error and leaves nothing behind.
+func TestBatchOfOneFailingPage(t *testing.T) {
+	ctx := context.Background()
+	s := MustOpen(t)
+	p := page("bad", "bad", "bad text", t0)
+	if _, err := s.wdb.Exec(`CREATE TRIGGER fail_bad BEFORE INSERT ON snapshots
+		BEGIN SELECT RAISE(ABORT, 'injected failure'); END;`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.SaveCapture(ctx, p); err == nil || !strings.Contains(err.Error(), "injected failure") {
+		t.Fatalf("SaveCapture = %v, want the injected failure", err)
+	}
+	if _, err := s.Article(ctx, ArticleID(p.Canonical)); !errors.Is(err, ErrNotFound) {
+		t.Errorf("failed page left its article behind: %v", err)
+	}
+	if _, err := s.wdb.Exec(`DROP TRIGGER fail_bad`); err != nil {
+		t.Fatal(err)
+	}
+	if res := mustSave(t, s, p); res.Outcome != OutcomeNew {
+		t.Errorf("saved again: outcome %s, want new", res.Outcome)
 	}
 }
 
@@ -643,5 +703,35 @@ func TestMigratesAVersion1Archive(t *testing.T) {
 	}
 	if len(stats.Fetches) != 1 || stats.Fetches[0].Count != 1 || stats.Fetches[0].Buckets[3] != 0 || stats.Fetches[0].Buckets[4] != 1 {
 		t.Fatalf("fetch latency after migration = %+v", stats.Fetches)
+	}
+}
+
+// TestGroupCommitWaitsForPreparingCallers: the writer holds its batch open
+// while another SaveCapture caller is still preparing its page, so that
+// both are committed in one transaction; with none preparing it does not
+// wait.
+func TestGroupCommitWaitsForPreparingCallers(t *testing.T) {
+	ctx := context.Background()
+	s := &Store{queue: make(chan *saveReq, 4), groupWait: time.Hour}
+	first, second := &saveReq{}, &saveReq{preparing: true}
+	if got := s.gather([]*saveReq{first}); len(got) != 1 {
+		t.Fatalf("nobody preparing: batch of %d", len(got))
+	}
+	// Two callers preparing: the second's page comes late; the third's
+	// never (the queue closes, as at Close, to end the wait).
+	s.preparing.Add(2)
+	go func() {
+		time.Sleep(20 * time.Millisecond)
+		if err := s.send(ctx, second); err != nil {
+			t.Error(err)
+		}
+		close(s.queue)
+	}()
+	got := s.gather([]*saveReq{first})
+	if len(got) != 2 || got[1] != second {
+		t.Fatalf("batch of %d, want the page of the caller that was preparing too", len(got))
+	}
+	if n := s.preparing.Load(); n != 1 {
+		t.Errorf("%d callers counted as preparing, want 1", n)
 	}
 }
