@@ -215,3 +215,29 @@ func TestRobotsRefreshedConditionally(t *testing.T) {
 		t.Errorf("If-None-Match sent = %q, want the refresh to be conditional", rs.conditional)
 	}
 }
+
+// A robots.txt over the size cap is read up to the cap, not ignored: the
+// rules at its top hold (RFC 9309 §2.5), and a line cut at the cap is
+// dropped rather than read as a shorter (broader) path.
+func TestRobotsHugeFileKeepsRulesAtTop(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("User-agent: *\nDisallow: /private\n")
+	const cut = "\nDisallow: /pub" // what is left of the last line at the cap
+	for b.Len() < robotsMaxBody-len(cut)-100 {
+		b.WriteString("# padding that makes the file larger than the cap\n")
+	}
+	for b.Len() < robotsMaxBody-len(cut) {
+		b.WriteString("#")
+	}
+	b.WriteString(cut + "lic-page-cut-at-the-cap\n")
+	rs := newRobotsServer(t, 200, b.String())
+	c := testClient(t, Options{RespectRobots: true, UserAgent: "annalist/0.1"})
+	ctx := context.Background()
+
+	if _, err := c.Get(ctx, Request{URL: rs.url + "/private/page"}); !errors.Is(err, ErrRobots) {
+		t.Fatalf("/private/page: err = %v, want ErrRobots from the rules at the top", err)
+	}
+	if _, err := c.Get(ctx, Request{URL: rs.url + "/public"}); err != nil {
+		t.Fatalf("/public: %v (the line cut at the cap must not count)", err)
+	}
+}
