@@ -163,6 +163,13 @@ func (rc *robotsCache) refresh(ctx context.Context, origin string, e *robotsEntr
 		}
 		c.log.Log(ctx, level, "fetch: robots.txt unavailable, allowing", "url", robotsURL, "err", err)
 		e.expires = now.Add(robotsErrorTTL)
+		if !e.known && e.unavailable == nil && (netErr != nil || dnsErr != nil) {
+			// Nothing known and the host not reached: ask again with the
+			// next request, which fails the same way while the host is
+			// down, rather than let its pages through unchecked for
+			// robotsErrorTTL once it is back.
+			e.expires = now
+		}
 	}
 	return nil
 }
