@@ -102,7 +102,9 @@ func runFetch(ctx context.Context, m *Main, args []string) error {
 	}()
 
 	if *pageURL != "" {
-		defer m.limitMemory(1)()
+		restore, large := m.limitMemory(1)
+		defer restore()
+		h.LargeBody = large
 		return m.fetchOne(ctx, cfg, st, h, *pageURL, *sourceName, *asJSON)
 	}
 
@@ -110,7 +112,9 @@ func runFetch(ctx context.Context, m *Main, args []string) error {
 	if err != nil {
 		return err
 	}
-	defer m.limitMemory(h.Workers * len(srcs))() // the sources are polled at once
+	restore, large := m.limitMemory(h.Workers * len(srcs)) // the sources are polled at once
+	defer restore()
+	h.LargeBody = large
 	progress := m.progress()
 	results := make([]harvest.PollResult, len(srcs))
 	var wg sync.WaitGroup

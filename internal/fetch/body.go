@@ -24,11 +24,23 @@ const (
 
 // readBody decodes the Content-Encoding of resp and reads at most max bytes of
 // the decoded entity; the cap is applied after decompression so a
-// compression bomb stops at max, and memory stays bounded by max.
-func readBody(resp *http.Response, max int64) ([]byte, error) {
+// compression bomb stops at max, and memory stays bounded by max. With
+// truncate, a longer body is cut at max rather than refused.
+func readBody(resp *http.Response, max int64, truncate bool) ([]byte, error) {
 	codings, err := contentEncodings(resp.Header)
 	if err != nil {
 		return nil, err
+	}
+	if truncate {
+		r, err := decoder(resp.Body, codings)
+		if err != nil {
+			return nil, err
+		}
+		b, err := readAllInto(make([]byte, 0, min(max, 32<<10)), io.LimitReader(r, max), max)
+		if err != nil {
+			return nil, fmt.Errorf("read body: %w", err)
+		}
+		return b, nil
 	}
 	// An honest Content-Length over the cap saves reading anything.
 	if resp.ContentLength > max && codings == nil {

@@ -270,7 +270,7 @@ func (c *Client) exchange(ctx context.Context, u *url.URL, req Request, maxBody 
 
 	var body []byte
 	if resp.StatusCode != http.StatusNotModified {
-		body, err = readBody(resp, maxBody)
+		body, err = readBody(resp, maxBody, req.truncate)
 		if err != nil {
 			return nil, nil, err
 		}

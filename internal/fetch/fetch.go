@@ -79,6 +79,10 @@ type Request struct {
 	// slot (robots.txt included), gives it up with ErrStopped: a Ctrl-C
 	// sends nothing new. A request already sent is not affected.
 	Stop <-chan struct{}
+	// truncate cuts a body over the cap there instead of failing: a
+	// robots.txt is read up to its cap and the rest ignored (RFC 9309
+	// §2.5), so a padded file cannot hide the rules at its top.
+	truncate bool
 }
 
 // Response is a completed GET. Body is the entity after content-decoding,

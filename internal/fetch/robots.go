@@ -1,6 +1,7 @@
 package fetch
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"log/slog"
@@ -89,6 +90,7 @@ func (rc *robotsCache) refresh(ctx context.Context, origin string, e *robotsEntr
 		ETag:         e.etag,
 		LastModified: e.lastModified,
 		Accept:       "text/plain, */*;q=0.5",
+		truncate:     true,
 	}, false, robotsMaxBody)
 	now := c.opts.Now()
 	var se *StatusError
@@ -113,7 +115,15 @@ func (rc *robotsCache) refresh(ctx context.Context, origin string, e *robotsEntr
 		e.expires = now.Add(robotsTTL)
 		e.known, e.unavailable = true, nil
 	case err == nil:
-		data, perr := robotstxt.FromBytes(res.Body)
+		body := res.Body
+		if len(body) == robotsMaxBody {
+			// Cut at the cap: the last line may be partial, and a cut
+			// "Disallow: /private" must not read as "Disallow: /p".
+			if i := bytes.LastIndexByte(body, '\n'); i >= 0 {
+				body = body[:i+1]
+			}
+		}
+		data, perr := robotstxt.FromBytes(body)
 		if perr != nil {
 			c.log.Warn("fetch: robots.txt unparseable, allowing all", "url", robotsURL, "err", perr)
 			data = nil
@@ -153,6 +163,13 @@ func (rc *robotsCache) refresh(ctx context.Context, origin string, e *robotsEntr
 		}
 		c.log.Log(ctx, level, "fetch: robots.txt unavailable, allowing", "url", robotsURL, "err", err)
 		e.expires = now.Add(robotsErrorTTL)
+		if !e.known && e.unavailable == nil && (netErr != nil || dnsErr != nil) {
+			// Nothing known and the host not reached: ask again with the
+			// next request, which fails the same way while the host is
+			// down, rather than let its pages through unchecked for
+			// robotsErrorTTL once it is back.
+			e.expires = now
+		}
 	}
 	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"net"
 	"net/http"
 	"strings"
 	"sync"
@@ -213,5 +214,66 @@ func TestRobotsRefreshedConditionally(t *testing.T) {
 	}
 	if rs.conditional[0] != "" || rs.conditional[1] != `"r1"` {
 		t.Errorf("If-None-Match sent = %q, want the refresh to be conditional", rs.conditional)
+	}
+}
+
+// A robots.txt over the size cap is read up to the cap, not ignored: the
+// rules at its top hold (RFC 9309 §2.5), and a line cut at the cap is
+// dropped rather than read as a shorter (broader) path.
+func TestRobotsHugeFileKeepsRulesAtTop(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("User-agent: *\nDisallow: /private\n")
+	const cut = "\nDisallow: /pub" // what is left of the last line at the cap
+	for b.Len() < robotsMaxBody-len(cut)-100 {
+		b.WriteString("# padding that makes the file larger than the cap\n")
+	}
+	for b.Len() < robotsMaxBody-len(cut) {
+		b.WriteString("#")
+	}
+	b.WriteString(cut + "lic-page-cut-at-the-cap\n")
+	rs := newRobotsServer(t, 200, b.String())
+	c := testClient(t, Options{RespectRobots: true, UserAgent: "annalist/0.1"})
+	ctx := context.Background()
+
+	if _, err := c.Get(ctx, Request{URL: rs.url + "/private/page"}); !errors.Is(err, ErrRobots) {
+		t.Fatalf("/private/page: err = %v, want ErrRobots from the rules at the top", err)
+	}
+	if _, err := c.Get(ctx, Request{URL: rs.url + "/public"}); err != nil {
+		t.Fatalf("/public: %v (the line cut at the cap must not count)", err)
+	}
+}
+
+// A host whose robots.txt could not be reached at all (connection
+// refused) with nothing known is asked again at its next request: when it
+// is back a moment later, its rules hold at once, not after
+// robotsErrorTTL of pages fetched unchecked.
+func TestRobotsUnreachableHostAskedAgain(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close() // the host is down
+	c := testClient(t, Options{RespectRobots: true, UserAgent: "annalist/0.1"})
+	ctx := context.Background()
+	if _, err := c.Get(ctx, Request{URL: "http://" + addr + "/private/page"}); err == nil {
+		t.Fatal("a host that is down answered")
+	}
+
+	ln, err = net.Listen("tcp", addr) // back, on the same address
+	if err != nil {
+		t.Skipf("cannot listen on %s again: %v", addr, err)
+	}
+	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/robots.txt" {
+			io.WriteString(w, "User-agent: *\nDisallow: /private\n")
+			return
+		}
+		io.WriteString(w, "page")
+	})}
+	go srv.Serve(ln)
+	t.Cleanup(func() { srv.Close() })
+	if _, err := c.Get(ctx, Request{URL: "http://" + addr + "/private/page"}); !errors.Is(err, ErrRobots) {
+		t.Fatalf("err = %v once the host is back, want ErrRobots", err)
 	}
 }

@@ -76,8 +76,20 @@ func (h *Harvester) holdBody(ctx context.Context, n int) (release func(), err er
 	if b := h.inHandBytes.Add(w); b > h.maxInHandBytes.Load() {
 		raise(&h.maxInHandBytes, b)
 	}
+	large := func() {}
+	if n >= LargeBodyBytes && h.LargeBody != nil {
+		large = h.LargeBody(n)
+	}
 	return func() {
+		large()
 		h.inHandBytes.Add(-w)
 		h.inHandSem.Release(w)
 	}, nil
 }
+
+// LargeBodyBytes is the body size from which Harvester.LargeBody is told.
+// Extracting a page takes about ten times its body in live memory (a 5 MB
+// page: ~45 MB live, ~67 MB heap); a soft memory limit sized for ordinary
+// pages (~200 KB) would keep the collector running through it, and the
+// extraction would miss its deadline.
+const LargeBodyBytes = 1 << 20

@@ -5,6 +5,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"sync"
 	"testing"
 	"time"
 
@@ -76,5 +77,46 @@ func TestInHandBound(t *testing.T) {
 	}
 	if got := h.MaxInHand(); got > h.InHand || got < size/2 {
 		t.Errorf("at most %d bytes of bodies in hand at once, want some, and not over %d", got, h.InHand)
+	}
+}
+
+// TestLargeBodyTold: each body of LargeBodyBytes or more is told to
+// Harvester.LargeBody while in hand (fetch raises its memory limit for
+// it), and its done is called once the page is stored; a page larger
+// than the whole InHand budget is still archived, alone.
+func TestLargeBodyTold(t *testing.T) {
+	const n, size = 3, harvest.LargeBodyBytes + 200_000
+	h, src := gateRig(t, n, size)
+	h.InHand = size / 2
+	var mu sync.Mutex
+	told, open := 0, 0
+	h.LargeBody = func(b int) func() {
+		mu.Lock()
+		defer mu.Unlock()
+		if b < harvest.LargeBodyBytes {
+			t.Errorf("told of a body of %d bytes", b)
+		}
+		told++
+		open++
+		return func() {
+			mu.Lock()
+			open--
+			mu.Unlock()
+		}
+	}
+	r := h.PollSource(context.Background(), src, harvest.PollOptions{Recheck: harvest.RecheckNone})
+	if r.New != n {
+		t.Fatalf("new = %d, want %d (%v)", r.New, n, r.PageErrors)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if told != n || open != 0 {
+		t.Errorf("LargeBody told of %d bodies (want %d), %d not done", told, n, open)
+	}
+
+	small, src2 := gateRig(t, 4, 100_000)
+	small.LargeBody = func(b int) func() { t.Errorf("told of a body of %d bytes", b); return func() {} }
+	if r := small.PollSource(context.Background(), src2, harvest.PollOptions{Recheck: harvest.RecheckNone}); r.New != 4 {
+		t.Fatalf("new = %d, want 4 (%v)", r.New, r.PageErrors)
 	}
 }

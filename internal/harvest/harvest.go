@@ -85,6 +85,11 @@ type Harvester struct {
 	// stored, over all polls of this Harvester (gate.go). Default
 	// DefaultInHand.
 	InHand int64
+	// LargeBody, when set, is told of each body of LargeBodyBytes or more
+	// taken in hand, and calls the function it returns once the page is
+	// stored: `annalist fetch` raises its soft memory limit meanwhile
+	// (gate.go).
+	LargeBody func(n int) (done func())
 
 	healthMu sync.Mutex
 	health   map[string]*SourceHealth

@@ -60,7 +60,7 @@ func OpenReadOnly(ctx context.Context, dir string, opts Options) (*Store, error)
 	// see a daemon that starts later, so it uses the ordinary shared mode.
 	_, werr := os.Stat(dbPath + "-wal")
 	immutable := errors.Is(werr, fs.ErrNotExist) && !opts.ReadOnlyLive
-	want, err := latestMigration()
+	want, need, err := latestMigration()
 	if err != nil {
 		return nil, err
 	}
@@ -78,10 +78,10 @@ func OpenReadOnly(ctx context.Context, dir string, opts Options) (*Store, error)
 		return nil, err
 	}
 	switch {
-	case have < want:
+	case have < need:
 		rdb.Close()
 		return nil, fmt.Errorf("%w: %s has schema version %d, this annalist reads version %d; run a writing command once ('annalist fetch' or 'annalist daemon') to upgrade it",
-			ErrSchemaOld, dbPath, have, want)
+			ErrSchemaOld, dbPath, have, need)
 	case have > want:
 		rdb.Close()
 		return nil, fmt.Errorf("open database %s: schema version %d was written by a newer annalist (this one knows up to %d)", dbPath, have, want)
@@ -143,23 +143,32 @@ func readOnlyDSN(path string, immutable bool) string {
 	return "file:" + path + "?" + q.Encode()
 }
 
-// latestMigration is the schema version this binary migrates to.
-func latestMigration() (int, error) {
+// latestMigration returns the schema version this binary migrates to and
+// the one a reader needs (the newest migration not writer-only).
+func latestMigration() (latest, reader int, err error) {
 	names, err := migrationFS.ReadDir("migrations")
 	if err != nil {
-		return 0, fmt.Errorf("migrations: %w", err)
+		return 0, 0, fmt.Errorf("migrations: %w", err)
 	}
-	latest := 0
 	for _, e := range names {
 		v, _, _ := strings.Cut(e.Name(), "_")
 		n, err := strconv.Atoi(v)
 		if err != nil {
-			return 0, fmt.Errorf("migrations: bad name %q", e.Name())
+			return 0, 0, fmt.Errorf("migrations: bad name %q", e.Name())
 		}
 		latest = max(latest, n)
+		if !writerOnlyMigrations[n] {
+			reader = max(reader, n)
+		}
 	}
-	return latest, nil
+	return latest, reader, nil
 }
+
+// writerOnlyMigrations add tables that only a writing process reads
+// (0010 host_deferrals: the fetcher's Retry-After). A reader opens an
+// archive not yet migrated past them, so that list, search, verify or
+// serve keep working after annalist is upgraded, until the next fetch.
+var writerOnlyMigrations = map[int]bool{10: true}
 
 // ReadOnly reports whether the Store was opened with OpenReadOnly.
 func (s *Store) ReadOnly() bool { return s.readOnly }

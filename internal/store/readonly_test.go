@@ -235,3 +235,30 @@ func TestOpenOnAFullDiskSaysSo(t *testing.T) {
 		t.Fatalf("error %q does not say the disk may be full, naming %s", err, db)
 	}
 }
+
+// TestOpenReadOnlyBeforeWriterOnlyMigration: an archive migrated up to
+// just before a migration only writers read (0010 host_deferrals) opens
+// read-only, so that list, search and serve work on it after an upgrade;
+// the writer then migrates it as usual.
+func TestOpenReadOnlyBeforeWriterOnlyMigration(t *testing.T) {
+	dir := t.TempDir()
+	s := MustOpenDir(t, dir, Options{NoSync: true})
+	if _, err := s.wdb.Exec("DROP TABLE host_deferrals; PRAGMA user_version = 8"); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	r, err := OpenReadOnly(context.Background(), dir, Options{})
+	if err != nil {
+		t.Fatalf("read-only open of a version 8 archive: %v", err)
+	}
+	if _, err := r.Sources(context.Background()); err != nil {
+		t.Errorf("Sources on it: %v", err)
+	}
+	r.Close()
+	w := MustOpenDir(t, dir, Options{NoSync: true})
+	if err := w.Deferrals().Defer(context.Background(), "example.org:80", time.Now().Add(time.Hour)); err != nil {
+		t.Errorf("the writer did not migrate it: %v", err)
+	}
+}
