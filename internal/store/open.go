@@ -98,6 +98,8 @@ type Store struct {
 	// groupWait bounds the writer's wait for them (gather).
 	preparing atomic.Int64
 	groupWait time.Duration
+	// commits counts the group committer's committed transactions (tests).
+	commits atomic.Int64
 }
 
 // Open opens (creating if needed) the archive in dir, applies pending

@@ -397,6 +397,7 @@ func (s *Store) runBatch(reqs []*saveReq, savepoints bool) ([]saveAns, error) {
 	if err := tx.Commit(); err != nil {
 		return nil, fmt.Errorf("commit: %w", err)
 	}
+	s.commits.Add(1)
 	return answers, nil
 }
 

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 )
 
@@ -46,6 +47,19 @@ func (s *Store) RecordUnchanged(ctx context.Context, u Unchanged) error {
 	}
 	_, err := s.enqueue(ctx, &saveReq{ctx: ctx, u: &u, id: u.ArticleID, done: make(chan saveAns, 1)})
 	return err
+}
+
+// ExpectWrite tells the group committer that the caller is about to hand
+// it a write (a re-check that will most likely find its page unchanged),
+// so that a batch is held open for it as for a SaveCapture still being
+// prepared (gather, up to the group wait): a re-check of a whole source
+// then commits several pages a transaction instead of one each. The
+// returned func takes the expectation back; call it before the write is
+// sent, or when no write will come. Calling it more than once is harmless.
+func (s *Store) ExpectWrite() (done func()) {
+	s.preparing.Add(1)
+	var once sync.Once
+	return func() { once.Do(func() { s.preparing.Add(-1) }) }
 }
 
 // saveUnchanged is RecordUnchanged inside the group commit. The key is
