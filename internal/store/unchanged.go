@@ -91,6 +91,11 @@ func (s *Store) saveUnchanged(ctx context.Context, tx *sql.Tx, u *Unchanged) (*S
 	return &SaveResult{ArticleID: u.ArticleID, Outcome: OutcomeUnchanged}, nil
 }
 
+// lastReadRevision is the revision date recorded by the article ?1's last
+// capture that read a page.
+const lastReadRevision = `SELECT revision_date FROM captures
+	WHERE article_id = ?1 AND outcome IN ('new', 'revised', 'unchanged', 'moved', 'back') ORDER BY id DESC LIMIT 1`
+
 type unchangedStmts struct {
 	update, capture *sql.Stmt
 }
@@ -112,9 +117,10 @@ func prepareUnchanged(ctx context.Context, db *sql.DB) (*unchangedStmts, error) 
 	// The same bytes declare the same revision date: the one recorded by
 	// the capture that stored them (the last that fetched and read a page),
 	// so that the check still shows the date the page declares.
+	// The look-up walks captures_article_id backwards (migration 0011) and
+	// stops at the first match, however many checks the article has had.
 	if st.capture, err = db.PrepareContext(ctx, `INSERT INTO captures (article_id, source, url, captured_at, outcome, fetch_ms, http_status, revision_date)
-		VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, (SELECT revision_date FROM captures
-			WHERE article_id = ?1 AND outcome IN ('new', 'revised', 'unchanged', 'moved', 'back') ORDER BY id DESC LIMIT 1))`); err != nil {
+		VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, (`+lastReadRevision+`))`); err != nil {
 		st.update.Close()
 		return nil, fmt.Errorf("prepare: %w", err)
 	}

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 )
@@ -198,5 +199,36 @@ func TestRecordUnchangedExpectedWrite(t *testing.T) {
 		if want == 2 && (caps[0].Outcome != OutcomeUnchanged || !caps[0].CapturedAt.Equal(t0.Add(time.Duration(i+1)*time.Minute))) {
 			t.Fatalf("%s: capture %+v, want unchanged at +%dm", name, caps[0], i+1)
 		}
+	}
+}
+
+// The revision date an unchanged check copies is found through an index in
+// capture order, not by sorting all the article's captures: a re-check
+// must not cost more with every check before it.
+func TestLastReadRevisionUsesIndex(t *testing.T) {
+	s := MustOpen(t)
+	if s.pg {
+		t.Skip("SQLite's query plan")
+	}
+	rows, err := s.rdb.QueryContext(context.Background(), "EXPLAIN QUERY PLAN "+lastReadRevision, "000000000000")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var plan []string
+	for rows.Next() {
+		var id, parent, unused int
+		var detail string
+		if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
+			t.Fatal(err)
+		}
+		plan = append(plan, detail)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	joined := strings.Join(plan, "; ")
+	if !strings.Contains(joined, "captures_article_id") || strings.Contains(joined, "TEMP B-TREE") {
+		t.Fatalf("plan: %s", joined)
 	}
 }
