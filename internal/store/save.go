@@ -263,6 +263,8 @@ func (s *Store) gather(batch []*saveReq) []*saveReq {
 				return batch
 			}
 			batch = append(batch, r)
+		case <-s.unexpected:
+			// An expected write was taken back: look again.
 		case <-timeout:
 			return batch
 		}

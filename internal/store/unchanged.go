@@ -59,7 +59,16 @@ func (s *Store) RecordUnchanged(ctx context.Context, u Unchanged) error {
 func (s *Store) ExpectWrite() (done func()) {
 	s.preparing.Add(1)
 	var once sync.Once
-	return func() { once.Do(func() { s.preparing.Add(-1) }) }
+	return func() {
+		once.Do(func() {
+			if s.preparing.Add(-1) == 0 {
+				select {
+				case s.unexpected <- struct{}{}:
+				default: // a wake-up is pending already
+				}
+			}
+		})
+	}
 }
 
 // saveUnchanged is RecordUnchanged inside the group commit. The key is

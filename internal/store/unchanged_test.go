@@ -232,3 +232,32 @@ func TestLastReadRevisionUsesIndex(t *testing.T) {
 		t.Fatalf("plan: %s", joined)
 	}
 }
+
+// An expected write taken back without being sent does not leave the
+// batch held open for the whole group wait.
+func TestExpectWriteTakenBack(t *testing.T) {
+	ctx := context.Background()
+	s := MustOpen(t)
+	s.groupWait = time.Hour
+	p := page("tb", "T", "text", t0)
+	p.BodyKey = "key"
+	id := mustSave(t, s, p).ArticleID
+	expected := s.ExpectWrite()
+	u := &Unchanged{ArticleID: id, Source: "example", URL: "https://example.com/tb", CapturedAt: t0.Add(time.Hour), BodyKey: "key"}
+	req := &saveReq{ctx: ctx, u: u, id: id, done: make(chan saveAns, 1)}
+	if err := s.send(ctx, req); err != nil {
+		t.Fatal(err)
+	}
+	// Most likely the writer now waits in gather; either way the record
+	// must be answered without the group wait.
+	time.Sleep(100 * time.Millisecond)
+	expected() // the page turned out changed: no quick record comes
+	select {
+	case ans := <-req.done:
+		if ans.err != nil {
+			t.Fatal(ans.err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("the writer still waits for a write taken back")
+	}
+}
