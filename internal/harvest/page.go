@@ -111,6 +111,9 @@ func (h *Harvester) capturePage(ctx context.Context, src *config.Source, pageURL
 	if g != nil && g.release != nil {
 		defer g.release() // its body's bytes in hand (holdBody)
 	}
+	if g != nil && g.expected != nil {
+		defer g.expected() // if no record was sent
+	}
 	if err != nil {
 		return h.pageFailed(ctx, src, pageURL, known, err, 0)
 	}
@@ -145,6 +148,30 @@ type gathered struct {
 	// it is not known: the one the page turned out to name (examine).
 	priorOf *store.Article
 	release func() // the body's bytes in hand, once the page is stored (holdBody)
+	// expected takes back the store's expectation of an unchanged record
+	// (expectUnchanged); set only for a page found unchanged.
+	expected func()
+}
+
+// writeExpecter is the part of store.Store that lets the group committer
+// wait for a write on its way (store.Store.ExpectWrite).
+type writeExpecter interface {
+	ExpectWrite() (done func())
+}
+
+// expectUnchanged tells the store that a re-check of known is under way
+// and will most likely record "unchanged" (its page was stored with a body
+// key), so that the writer commits several such records together instead
+// of one transaction each. It returns the func that takes that back, or
+// nil when no such record is likely or the store cannot wait.
+func (h *Harvester) expectUnchanged(known *store.Article) func() {
+	if known == nil || known.Snapshots == 0 || known.BodyKey == "" || known.State == store.StateGone {
+		return nil
+	}
+	if ew, ok := h.Store.(writeExpecter); ok {
+		return ew.ExpectWrite()
+	}
+	return nil
 }
 
 // gather fetches the page and finds out what decide needs: the response,
@@ -153,6 +180,15 @@ type gathered struct {
 func (h *Harvester) gather(ctx context.Context, src *config.Source, pageURL string, item *feed.Item, known *store.Article) (*gathered, error) {
 	g := &gathered{item: item, facts: Facts{Known: known, AskedURL: pageURL, FinalURL: pageURL}}
 	f := &g.facts
+	if expected := h.expectUnchanged(known); expected != nil {
+		defer func() {
+			if f.SameBody {
+				g.expected = expected // taken back when its record is sent
+			} else {
+				expected() // a page to examine, or none: no quick record
+			}
+		}()
+	}
 	req := fetch.Request{URL: pageURL, RespectRobots: &src.RespectRobots,
 		Accept: "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5", Stop: stopOf(ctx)}
 	if known != nil {
@@ -368,6 +404,9 @@ func (h *Harvester) record(ctx context.Context, src *config.Source, g *gathered,
 		return pr, nil
 	}
 	if f.SameBody {
+		if g.expected != nil {
+			g.expected() // before the send: the writer must not wait for this record itself
+		}
 		err := h.Store.RecordUnchanged(ctx, store.Unchanged{
 			FetchDuration: duration,
 			ArticleID:     v.Article.ID, Source: src.Name, URL: g.resp.URL, CapturedAt: now, BodyKey: g.key,

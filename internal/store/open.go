@@ -98,6 +98,11 @@ type Store struct {
 	// groupWait bounds the writer's wait for them (gather).
 	preparing atomic.Int64
 	groupWait time.Duration
+	// commits counts the group committer's committed transactions (tests).
+	commits atomic.Int64
+	// unexpected wakes a writer holding a batch open when an expected
+	// write is taken back (ExpectWrite) and none is left to wait for.
+	unexpected chan struct{}
 }
 
 // Open opens (creating if needed) the archive in dir, applies pending
@@ -171,6 +176,8 @@ func open(ctx context.Context, dir string, opts Options, repair bool) (*Store, e
 		queue:     make(chan *saveReq, 256),
 		groupWait: defaultGroupWait,
 		writerD:   make(chan struct{}),
+
+		unexpected: make(chan struct{}, 1),
 
 		prepSlots: make(chan struct{}, runtime.GOMAXPROCS(0)),
 

@@ -263,6 +263,8 @@ func (s *Store) gather(batch []*saveReq) []*saveReq {
 				return batch
 			}
 			batch = append(batch, r)
+		case <-s.unexpected:
+			// An expected write was taken back: look again.
 		case <-timeout:
 			return batch
 		}
@@ -397,6 +399,7 @@ func (s *Store) runBatch(reqs []*saveReq, savepoints bool) ([]saveAns, error) {
 	if err := tx.Commit(); err != nil {
 		return nil, fmt.Errorf("commit: %w", err)
 	}
+	s.commits.Add(1)
 	return answers, nil
 }
 

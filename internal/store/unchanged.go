@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 )
 
@@ -48,6 +49,28 @@ func (s *Store) RecordUnchanged(ctx context.Context, u Unchanged) error {
 	return err
 }
 
+// ExpectWrite tells the group committer that the caller is about to hand
+// it a write (a re-check that will most likely find its page unchanged),
+// so that a batch is held open for it as for a SaveCapture still being
+// prepared (gather, up to the group wait): a re-check of a whole source
+// then commits several pages a transaction instead of one each. The
+// returned func takes the expectation back; call it before the write is
+// sent, or when no write will come. Calling it more than once is harmless.
+func (s *Store) ExpectWrite() (done func()) {
+	s.preparing.Add(1)
+	var once sync.Once
+	return func() {
+		once.Do(func() {
+			if s.preparing.Add(-1) == 0 {
+				select {
+				case s.unexpected <- struct{}{}:
+				default: // a wake-up is pending already
+				}
+			}
+		})
+	}
+}
+
 // saveUnchanged is RecordUnchanged inside the group commit. The key is
 // checked here, under the write lock: a page stored by another writer
 // since the caller read the article wins. A re-check of a whole source
@@ -77,6 +100,11 @@ func (s *Store) saveUnchanged(ctx context.Context, tx *sql.Tx, u *Unchanged) (*S
 	return &SaveResult{ArticleID: u.ArticleID, Outcome: OutcomeUnchanged}, nil
 }
 
+// lastReadRevision is the revision date recorded by the article ?1's last
+// capture that read a page.
+const lastReadRevision = `SELECT revision_date FROM captures
+	WHERE article_id = ?1 AND outcome IN ('new', 'revised', 'unchanged', 'moved', 'back') ORDER BY id DESC LIMIT 1`
+
 type unchangedStmts struct {
 	update, capture *sql.Stmt
 }
@@ -98,9 +126,10 @@ func prepareUnchanged(ctx context.Context, db *sql.DB) (*unchangedStmts, error) 
 	// The same bytes declare the same revision date: the one recorded by
 	// the capture that stored them (the last that fetched and read a page),
 	// so that the check still shows the date the page declares.
+	// The look-up walks captures_article_id backwards (migration 0011) and
+	// stops at the first match, however many checks the article has had.
 	if st.capture, err = db.PrepareContext(ctx, `INSERT INTO captures (article_id, source, url, captured_at, outcome, fetch_ms, http_status, revision_date)
-		VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, (SELECT revision_date FROM captures
-			WHERE article_id = ?1 AND outcome IN ('new', 'revised', 'unchanged', 'moved', 'back') ORDER BY id DESC LIMIT 1))`); err != nil {
+		VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, (`+lastReadRevision+`))`); err != nil {
 		st.update.Close()
 		return nil, fmt.Errorf("prepare: %w", err)
 	}

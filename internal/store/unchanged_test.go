@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 )
@@ -132,5 +133,131 @@ func TestRecordUnchangedKeepsDeclaredRevisionDate(t *testing.T) {
 		if c.RevisionDate == nil || !c.RevisionDate.Equal(rev) {
 			t.Errorf("%s capture at %s: revision date %v, want %s", c.Outcome, c.CapturedAt, c.RevisionDate, rev)
 		}
+	}
+}
+
+// While a write is expected (ExpectWrite), the group committer holds the
+// unchanged records already queued instead of committing each alone; once
+// it comes they commit together, each with its own capture time, and one
+// whose key went stale fails alone without losing the others.
+func TestRecordUnchangedExpectedWrite(t *testing.T) {
+	ctx := context.Background()
+	s := MustOpen(t)
+	s.groupWait = time.Hour // the expectation, not the clock, ends the wait
+	ids := map[string]string{}
+	for _, name := range []string{"ea", "eb", "ec", "ed"} {
+		p := page(name, "T "+name, "text of "+name, t0)
+		p.BodyKey = "key-" + name
+		ids[name] = mustSave(t, s, p).ArticleID
+	}
+	send := func(name, key string, at time.Time) *saveReq {
+		u := &Unchanged{ArticleID: ids[name], Source: "example", URL: "https://example.com/" + name, CapturedAt: at, BodyKey: key}
+		req := &saveReq{ctx: ctx, u: u, id: u.ArticleID, done: make(chan saveAns, 1)}
+		if err := s.send(ctx, req); err != nil {
+			t.Fatal(err)
+		}
+		return req
+	}
+	commits := s.commits.Load()
+	expected := s.ExpectWrite()
+	a := send("ea", "key-ea", t0.Add(1*time.Minute))
+	select {
+	case ans := <-a.done:
+		t.Fatalf("committed while a write was expected: %+v", ans)
+	case <-time.After(100 * time.Millisecond):
+	}
+	b := send("eb", "stale", t0.Add(2*time.Minute))
+	c := send("ec", "key-ec", t0.Add(3*time.Minute))
+	expected()
+	expected() // harmless
+	d := send("ed", "key-ed", t0.Add(4*time.Minute))
+	for name, r := range map[string]*saveReq{"ea": a, "ec": c, "ed": d} {
+		if ans := <-r.done; ans.err != nil {
+			t.Fatalf("%s: %v", name, ans.err)
+		}
+	}
+	if ans := <-b.done; !errors.Is(ans.err, ErrBodyKeyStale) {
+		t.Fatalf("stale key: err = %v, want ErrBodyKeyStale", ans.err)
+	}
+	// One transaction, or two if the last came just after the others were
+	// committed: never one each.
+	if n := s.commits.Load() - commits; n > 2 {
+		t.Fatalf("%d commits for 4 records", n)
+	}
+	for i, name := range []string{"ea", "eb", "ec", "ed"} {
+		caps, err := s.Captures(ctx, CaptureFilter{ArticleID: ids[name]})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := 2
+		if name == "eb" {
+			want = 1 // its stale record wrote nothing
+		}
+		if len(caps) != want {
+			t.Fatalf("%s: %d captures, want %d: %+v", name, len(caps), want, caps)
+		}
+		if want == 2 && (caps[0].Outcome != OutcomeUnchanged || !caps[0].CapturedAt.Equal(t0.Add(time.Duration(i+1)*time.Minute))) {
+			t.Fatalf("%s: capture %+v, want unchanged at +%dm", name, caps[0], i+1)
+		}
+	}
+}
+
+// The revision date an unchanged check copies is found through an index in
+// capture order, not by sorting all the article's captures: a re-check
+// must not cost more with every check before it.
+func TestLastReadRevisionUsesIndex(t *testing.T) {
+	s := MustOpen(t)
+	if s.pg {
+		t.Skip("SQLite's query plan")
+	}
+	rows, err := s.rdb.QueryContext(context.Background(), "EXPLAIN QUERY PLAN "+lastReadRevision, "000000000000")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var plan []string
+	for rows.Next() {
+		var id, parent, unused int
+		var detail string
+		if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
+			t.Fatal(err)
+		}
+		plan = append(plan, detail)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	joined := strings.Join(plan, "; ")
+	if !strings.Contains(joined, "captures_article_id") || strings.Contains(joined, "TEMP B-TREE") {
+		t.Fatalf("plan: %s", joined)
+	}
+}
+
+// An expected write taken back without being sent does not leave the
+// batch held open for the whole group wait.
+func TestExpectWriteTakenBack(t *testing.T) {
+	ctx := context.Background()
+	s := MustOpen(t)
+	s.groupWait = time.Hour
+	p := page("tb", "T", "text", t0)
+	p.BodyKey = "key"
+	id := mustSave(t, s, p).ArticleID
+	expected := s.ExpectWrite()
+	u := &Unchanged{ArticleID: id, Source: "example", URL: "https://example.com/tb", CapturedAt: t0.Add(time.Hour), BodyKey: "key"}
+	req := &saveReq{ctx: ctx, u: u, id: id, done: make(chan saveAns, 1)}
+	if err := s.send(ctx, req); err != nil {
+		t.Fatal(err)
+	}
+	// Most likely the writer now waits in gather; either way the record
+	// must be answered without the group wait.
+	time.Sleep(100 * time.Millisecond)
+	expected() // the page turned out changed: no quick record comes
+	select {
+	case ans := <-req.done:
+		if ans.err != nil {
+			t.Fatal(ans.err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("the writer still waits for a write taken back")
 	}
 }
