@@ -164,11 +164,13 @@ func latestMigration() (latest, reader int, err error) {
 	return latest, reader, nil
 }
 
-// writerOnlyMigrations add tables that only a writing process reads
-// (0010 host_deferrals: the fetcher's Retry-After). A reader opens an
-// archive not yet migrated past them, so that list, search, verify or
-// serve keep working after annalist is upgraded, until the next fetch.
-var writerOnlyMigrations = map[int]bool{10: true}
+// writerOnlyMigrations add what only a writing process needs (0010
+// host_deferrals: the fetcher's Retry-After; 0011 captures_article_id: an
+// index the unchanged re-check's look-up uses, which readers' queries do
+// without). A reader opens an archive not yet migrated past them, so that
+// list, search, verify or serve keep working after annalist is upgraded,
+// until the next fetch.
+var writerOnlyMigrations = map[int]bool{10: true, 11: true}
 
 // ReadOnly reports whether the Store was opened with OpenReadOnly.
 func (s *Store) ReadOnly() bool { return s.readOnly }

@@ -243,7 +243,7 @@ func TestOpenOnAFullDiskSaysSo(t *testing.T) {
 func TestOpenReadOnlyBeforeWriterOnlyMigration(t *testing.T) {
 	dir := t.TempDir()
 	s := MustOpenDir(t, dir, Options{NoSync: true})
-	if _, err := s.wdb.Exec("DROP TABLE host_deferrals; PRAGMA user_version = 8"); err != nil {
+	if _, err := s.wdb.Exec("DROP TABLE host_deferrals; DROP INDEX captures_article_id; PRAGMA user_version = 8"); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.Close(); err != nil {
@@ -261,4 +261,22 @@ func TestOpenReadOnlyBeforeWriterOnlyMigration(t *testing.T) {
 	if err := w.Deferrals().Defer(context.Background(), "example.org:80", time.Now().Add(time.Hour)); err != nil {
 		t.Errorf("the writer did not migrate it: %v", err)
 	}
+}
+
+// An archive at 0010, without 0011's index (readers' queries do without
+// it), also opens read-only.
+func TestOpenReadOnlyBeforeCapturesIndex(t *testing.T) {
+	dir := t.TempDir()
+	s := MustOpenDir(t, dir, Options{NoSync: true})
+	if _, err := s.wdb.Exec("DROP INDEX captures_article_id; PRAGMA user_version = 10"); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	r, err := OpenReadOnly(context.Background(), dir, Options{})
+	if err != nil {
+		t.Fatalf("read-only open of a version 10 archive: %v", err)
+	}
+	r.Close()
 }
