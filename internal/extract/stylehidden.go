@@ -3,6 +3,7 @@ package extract
 import (
 	"bytes"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -31,40 +32,44 @@ func styleHidden(styles []*html.Node) map[string]bool {
 	if len(sheets) == 0 {
 		return nil
 	}
-	eachRule := func(fn func(selectors, decls string, nested bool)) {
-		for _, sheet := range sheets {
-			forEachRule(sheet, fn)
-		}
-	}
 	// Most pages hide nothing by a plain rule: a first pass looks only at
 	// declarations that could hide, a second only at rules naming what
-	// the first found.
+	// the first found. The first keeps the rules it reads so that the
+	// second does not read the sheets again.
+	rp := cssRuleBufs.Get().(*[]cssRule)
+	defer putCSSRules(rp)
+	rules := (*rp)[:0]
 	var hidden map[string]bool
-	eachRule(func(selectors, decls string, nested bool) {
-		if nested || !(strings.Contains(decls, "none") || strings.Contains(decls, "hidden")) || !hides(decls) {
-			return
-		}
-		for _, sel := range strings.Split(selectors, ",") {
-			if sel = strings.TrimSpace(sel); simpleName(sel) {
-				if hidden == nil {
-					hidden = map[string]bool{}
-				}
-				hidden[sel] = true
+	for _, sheet := range sheets {
+		forEachRule(sheet, func(selectors, decls string, nested bool) {
+			rules = append(rules, cssRule{selectors, decls, nested})
+			if nested || !(strings.Contains(decls, "none") || strings.Contains(decls, "hidden")) || !hides(decls) {
+				return
 			}
-		}
-	})
+			for _, sel := range strings.Split(selectors, ",") {
+				if sel = strings.TrimSpace(sel); simpleName(sel) {
+					if hidden == nil {
+						hidden = map[string]bool{}
+					}
+					hidden[sel] = true
+				}
+			}
+		})
+	}
+	*rp = rules
 	if hidden == nil {
 		return nil
 	}
+	filter := newNameFilter(hidden)
 	shown := map[string]bool{}
-	eachRule(func(selectors, decls string, nested bool) {
-		if !namesAny(selectors, hidden) {
-			return
+	for _, r := range rules {
+		if !filter.namesAny(r.selectors, hidden) {
+			continue
 		}
 		// Any other rule naming the class or ID (a state, a descendant, a
 		// media query) may show it: only a plain hiding rule does not.
-		hiding := !nested && hides(decls)
-		for _, sel := range strings.Split(selectors, ",") {
+		hiding := !r.nested && hides(r.decls)
+		for _, sel := range strings.Split(r.selectors, ",") {
 			sel = strings.TrimSpace(sel)
 			if hiding && simpleName(sel) {
 				continue
@@ -73,7 +78,7 @@ func styleHidden(styles []*html.Node) map[string]bool {
 				shown[name] = true
 			}
 		}
-	})
+	}
 	for name := range hidden {
 		if shown[name] {
 			delete(hidden, name)
@@ -224,10 +229,34 @@ func cssNames(sel string) []string {
 }
 
 // namesAny: one of the classes or IDs selectors names (as cssNames reads
-// them) is in set. It looks each name up instead of searching the
-// selectors for every name of set: pages with large style sheets hide
-// hundreds of names.
+// them) is in set.
 func namesAny(selectors string, set map[string]bool) bool {
+	return newNameFilter(set).namesAny(selectors, set)
+}
+
+// nameFilter answers "surely not in the set" for most names of a style
+// sheet before the set is asked: the second byte and the length of every
+// name of the set.
+type nameFilter struct {
+	second [256]bool
+	lens   uint64 // bit min(len, 63)
+}
+
+func newNameFilter(set map[string]bool) *nameFilter {
+	f := &nameFilter{}
+	for name := range set {
+		if len(name) > 1 {
+			f.second[name[1]] = true
+			f.lens |= 1 << min(len(name), 63)
+		}
+	}
+	return f
+}
+
+// namesAny is namesAny(selectors, set), set being the filter's. It looks
+// each name up instead of searching the selectors for every name of set:
+// pages with large style sheets hide hundreds of names.
+func (f *nameFilter) namesAny(selectors string, set map[string]bool) bool {
 	for i := 0; i < len(selectors); i++ {
 		if selectors[i] != '.' && selectors[i] != '#' {
 			continue
@@ -236,12 +265,31 @@ func namesAny(selectors string, set map[string]bool) bool {
 		for j < len(selectors) && cssNameByte(selectors[j]) {
 			j++
 		}
-		if j > i+1 && set[selectors[i:j]] {
+		if j > i+1 && f.second[selectors[i+1]] && f.lens&(1<<min(j-i, 63)) != 0 && set[selectors[i:j]] {
 			return true
 		}
 		i = j - 1
 	}
 	return false
+}
+
+// cssRule is one rule forEachRule reported.
+type cssRule struct {
+	selectors, decls string
+	nested           bool
+}
+
+// cssRuleBufs holds the rule lists styleHidden keeps between its passes:
+// a large sheet has thousands of rules.
+var cssRuleBufs = sync.Pool{New: func() any { return new([]cssRule) }}
+
+func putCSSRules(rp *[]cssRule) {
+	if cap(*rp) > 1<<16 {
+		return
+	}
+	clear(*rp) // the pool must not keep the page's sheets
+	*rp = (*rp)[:0]
+	cssRuleBufs.Put(rp)
 }
 
 func cssNameByte(c byte) bool {
