@@ -60,10 +60,9 @@ func styleHidden(styles []*html.Node) map[string]bool {
 	if hidden == nil {
 		return nil
 	}
-	filter := newNameFilter(hidden)
 	shown := map[string]bool{}
 	for _, r := range rules {
-		if !filter.namesAny(r.selectors, hidden) {
+		if !namesAny(r.selectors, hidden) {
 			continue
 		}
 		// Any other rule naming the class or ID (a state, a descendant, a
@@ -229,34 +228,10 @@ func cssNames(sel string) []string {
 }
 
 // namesAny: one of the classes or IDs selectors names (as cssNames reads
-// them) is in set.
+// them) is in set. It looks each name up instead of searching the
+// selectors for every name of set: pages with large style sheets hide
+// hundreds of names.
 func namesAny(selectors string, set map[string]bool) bool {
-	return newNameFilter(set).namesAny(selectors, set)
-}
-
-// nameFilter answers "surely not in the set" for most names of a style
-// sheet before the set is asked: the second byte and the length of every
-// name of the set.
-type nameFilter struct {
-	second [256]bool
-	lens   uint64 // bit min(len, 63)
-}
-
-func newNameFilter(set map[string]bool) *nameFilter {
-	f := &nameFilter{}
-	for name := range set {
-		if len(name) > 1 {
-			f.second[name[1]] = true
-			f.lens |= 1 << min(len(name), 63)
-		}
-	}
-	return f
-}
-
-// namesAny is namesAny(selectors, set), set being the filter's. It looks
-// each name up instead of searching the selectors for every name of set:
-// pages with large style sheets hide hundreds of names.
-func (f *nameFilter) namesAny(selectors string, set map[string]bool) bool {
 	for i := 0; i < len(selectors); i++ {
 		if selectors[i] != '.' && selectors[i] != '#' {
 			continue
@@ -265,7 +240,7 @@ func (f *nameFilter) namesAny(selectors string, set map[string]bool) bool {
 		for j < len(selectors) && cssNameByte(selectors[j]) {
 			j++
 		}
-		if j > i+1 && f.second[selectors[i+1]] && f.lens&(1<<min(j-i, 63)) != 0 && set[selectors[i:j]] {
+		if j > i+1 && set[selectors[i:j]] {
 			return true
 		}
 		i = j - 1
