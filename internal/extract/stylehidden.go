@@ -39,9 +39,6 @@ func styleHidden(styles []*html.Node) map[string]bool {
 	rp := cssRuleBufs.Get().(*[]cssRule)
 	defer putCSSRules(rp)
 	rules := (*rp)[:0]
-	if n := braces(sheets); cap(rules) < n {
-		rules = make([]cssRule, 0, n) // at most one rule per '{'
-	}
 	var hidden map[string]bool
 	for _, sheet := range sheets {
 		forEachRule(sheet, func(selectors, decls string, nested bool) {
@@ -249,15 +246,6 @@ func namesAny(selectors string, set map[string]bool) bool {
 		i = j - 1
 	}
 	return false
-}
-
-// braces counts the '{' of sheets.
-func braces(sheets []string) int {
-	n := 0
-	for _, s := range sheets {
-		n += strings.Count(s, "{")
-	}
-	return n
 }
 
 // cssRule is one rule forEachRule reported.
