@@ -434,3 +434,49 @@ func TestForEachRuleSameAsReference(t *testing.T) {
 		}
 	}
 }
+
+// TestSubtreeLengthsAsFoldedLen: the one walk of subtreeLengths gives
+// foldedLen of every element it measures, on the shared pages and on text
+// whose white space and runes straddle elements; it measures every
+// element outside invisible ones whose text is valid UTF-8.
+func TestSubtreeLengthsAsFoldedLen(t *testing.T) {
+	docs := choiceDocs(t,
+		"<div> <p> a </p><p>b</p>\u00a0<span>\u3000</span><a href=x> c </a><script>zz</script>d<em></em> <i> </i>e</div>",
+		"<div><p>\t</p><p> x</p><b>y </b><b> </b><b></b>z\u2003</div><p>\u00a0\u00a0</p><a> <b>q</b> </a>",
+		"<div id=cut><p>a\xe2</p><p>\x80\x99b</p></div><div id=bad><p>\xff c</p><p>ok</p></div>",
+	)
+	for i, doc := range docs {
+		body := doc.Find("body").Nodes[0]
+		scored := map[*html.Node]float64{}
+		walk(body, func(n *html.Node) bool {
+			if n.Type == html.ElementNode {
+				scored[n] = 0
+			}
+			return true
+		})
+		lengths := map[*html.Node]int{}
+		subtreeLengths(body, scored, lengths)
+		for n := range scored {
+			got, ok := lengths[n]
+			if !ok {
+				if i < 2 && !hidden(n, body) {
+					t.Errorf("page %d: <%s> %q not measured", i, n.Data, foldedText(n))
+				}
+				continue
+			}
+			if want := foldedLen(n); got != want {
+				t.Errorf("page %d: <%s> %q: length %d, want %d", i, n.Data, foldedText(n), got, want)
+			}
+		}
+	}
+}
+
+// hidden: n is an invisible element or inside one below root.
+func hidden(n, root *html.Node) bool {
+	for ; n != nil && n != root; n = n.Parent {
+		if invisibleTags[n.Data] {
+			return true
+		}
+	}
+	return false
+}

@@ -2,6 +2,8 @@ package extract
 
 import (
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/net/html"
 )
@@ -281,6 +283,7 @@ func genericBody(root *html.Node) []*html.Node {
 	})
 	var top *html.Node
 	best := 0.0
+	subtreeLengths(root, scores, lengths)
 	links := linkLengths(root, scores, textLen)
 	for _, n := range order {
 		density := 0.0 // linkDensity(n, textLen), from one walk for all
@@ -428,4 +431,74 @@ func describe(n *html.Node) string {
 		b.WriteString(c)
 	}
 	return b.String()
+}
+
+// foldSum is what foldInto makes of a run of text, kept so that the folded
+// length of two runs joined is known from theirs: the length, whether it
+// holds any visible rune, and whether white space comes before its first
+// and after its last visible rune (for a run of white space only: both).
+type foldSum struct {
+	n                  int
+	visible, lead, end bool
+}
+
+// then is the foldSum of a's text followed by b's: one space joins them
+// when either side has white space at the seam.
+func (a foldSum) then(b foldSum) foldSum {
+	switch {
+	case !a.visible:
+		return foldSum{n: b.n, visible: b.visible, lead: a.lead || b.lead, end: b.end || !b.visible && a.end}
+	case !b.visible:
+		return foldSum{n: a.n, visible: true, lead: a.lead, end: a.end || b.lead}
+	}
+	n := a.n + b.n
+	if a.end || b.lead {
+		n++
+	}
+	return foldSum{n: n, visible: true, lead: a.lead, end: b.end}
+}
+
+// textFoldSum is the foldSum of s, which must be valid UTF-8 (a rune cut
+// between two text nodes would fold as one).
+func textFoldSum(s string) foldSum {
+	if s == "" {
+		return foldSum{}
+	}
+	first, _ := utf8.DecodeRuneInString(s)
+	last, _ := utf8.DecodeLastRuneInString(s)
+	n := foldInto(nil, s)
+	return foldSum{n: n, visible: n > 0, lead: unicode.IsSpace(first), end: unicode.IsSpace(last)}
+}
+
+// subtreeLengths puts into lengths foldedLen of every node of scored and
+// every link under root, from one walk: the scored nodes nest, and
+// measuring each read the text of the page's body several times over.
+// A node under which some text is not valid UTF-8 is left out (its
+// neighbouring text nodes' bytes may fold into one rune); so are nodes
+// inside invisible elements. The caller measures those itself.
+func subtreeLengths(root *html.Node, scored map[*html.Node]float64, lengths map[*html.Node]int) {
+	var sum func(n *html.Node) (foldSum, bool)
+	sum = func(n *html.Node) (foldSum, bool) {
+		switch {
+		case n.Type == html.TextNode:
+			if !utf8.ValidString(n.Data) {
+				return foldSum{}, false
+			}
+			return textFoldSum(n.Data), true
+		case n.Type == html.ElementNode && invisibleTags[n.Data]:
+			return foldSum{}, true
+		}
+		s, valid := foldSum{}, true
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			cs, ok := sum(c)
+			s, valid = s.then(cs), valid && ok
+		}
+		if valid && n.Type == html.ElementNode {
+			if _, ok := scored[n]; ok || n.Data == "a" {
+				lengths[n] = s.n
+			}
+		}
+		return s, valid
+	}
+	sum(root)
 }

@@ -100,6 +100,8 @@ func TestNamesAny(t *testing.T) {
 		".pq": true, "div.pq > p": true, "a, .x .pq:hover": true, "#later": true, "p#later.x": true,
 		".pq-x": false, ".pqr": false, "#later-x": false, "pq": false, "later": false, "": false, ".": false,
 		"..pq": true, ".é": true, ".éa": false, "[data-x='.pq']": true, ".x.pq": true,
+		// names the filter lets through (second byte, length) that the set has not
+		".pr": false, "#lateR": false, ".qq": false, "#l": false, ".p": false,
 	} {
 		if got := namesAny(sel, set); got != want {
 			t.Errorf("namesAny(%q) = %v, want %v", sel, got, want)

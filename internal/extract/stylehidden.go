@@ -3,6 +3,7 @@ package extract
 import (
 	"bytes"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -31,40 +32,43 @@ func styleHidden(styles []*html.Node) map[string]bool {
 	if len(sheets) == 0 {
 		return nil
 	}
-	eachRule := func(fn func(selectors, decls string, nested bool)) {
-		for _, sheet := range sheets {
-			forEachRule(sheet, fn)
-		}
-	}
 	// Most pages hide nothing by a plain rule: a first pass looks only at
 	// declarations that could hide, a second only at rules naming what
-	// the first found.
+	// the first found. The first keeps the rules it reads so that the
+	// second does not read the sheets again.
+	rp := cssRuleBufs.Get().(*[]cssRule)
+	defer putCSSRules(rp)
+	rules := (*rp)[:0]
 	var hidden map[string]bool
-	eachRule(func(selectors, decls string, nested bool) {
-		if nested || !(strings.Contains(decls, "none") || strings.Contains(decls, "hidden")) || !hides(decls) {
-			return
-		}
-		for _, sel := range strings.Split(selectors, ",") {
-			if sel = strings.TrimSpace(sel); simpleName(sel) {
-				if hidden == nil {
-					hidden = map[string]bool{}
-				}
-				hidden[sel] = true
+	for _, sheet := range sheets {
+		forEachRule(sheet, func(selectors, decls string, nested bool) {
+			rules = append(rules, cssRule{selectors, decls, nested})
+			if nested || !(strings.Contains(decls, "none") || strings.Contains(decls, "hidden")) || !hides(decls) {
+				return
 			}
-		}
-	})
+			for _, sel := range strings.Split(selectors, ",") {
+				if sel = strings.TrimSpace(sel); simpleName(sel) {
+					if hidden == nil {
+						hidden = map[string]bool{}
+					}
+					hidden[sel] = true
+				}
+			}
+		})
+	}
+	*rp = rules
 	if hidden == nil {
 		return nil
 	}
 	shown := map[string]bool{}
-	eachRule(func(selectors, decls string, nested bool) {
-		if !namesAny(selectors, hidden) {
-			return
+	for _, r := range rules {
+		if !namesAny(r.selectors, hidden) {
+			continue
 		}
 		// Any other rule naming the class or ID (a state, a descendant, a
 		// media query) may show it: only a plain hiding rule does not.
-		hiding := !nested && hides(decls)
-		for _, sel := range strings.Split(selectors, ",") {
+		hiding := !r.nested && hides(r.decls)
+		for _, sel := range strings.Split(r.selectors, ",") {
 			sel = strings.TrimSpace(sel)
 			if hiding && simpleName(sel) {
 				continue
@@ -73,7 +77,7 @@ func styleHidden(styles []*html.Node) map[string]bool {
 				shown[name] = true
 			}
 		}
-	})
+	}
 	for name := range hidden {
 		if shown[name] {
 			delete(hidden, name)
@@ -242,6 +246,25 @@ func namesAny(selectors string, set map[string]bool) bool {
 		i = j - 1
 	}
 	return false
+}
+
+// cssRule is one rule forEachRule reported.
+type cssRule struct {
+	selectors, decls string
+	nested           bool
+}
+
+// cssRuleBufs holds the rule lists styleHidden keeps between its passes:
+// a large sheet has thousands of rules.
+var cssRuleBufs = sync.Pool{New: func() any { return new([]cssRule) }}
+
+func putCSSRules(rp *[]cssRule) {
+	if cap(*rp) > 1<<16 {
+		return
+	}
+	clear(*rp) // the pool must not keep the page's sheets
+	*rp = (*rp)[:0]
+	cssRuleBufs.Put(rp)
 }
 
 func cssNameByte(c byte) bool {
