@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"testing"
 
@@ -48,9 +49,11 @@ func TestReliabilityStorageDaemonAndFetch(t *testing.T) {
 	t.Cleanup(func() { daemon.Process.Kill() })
 	done := make(chan struct{})
 	go func() { logs.read(stderr); close(done) }()
+	var fetchErr strings.Builder
+	fetch.Stderr = &fetchErr
 	out, err := fetch.Output() // starts while the daemon's first poll runs
 	if err != nil {
-		t.Fatalf("annalist fetch beside the daemon: %v\n%s", err, out)
+		t.Fatalf("annalist fetch beside the daemon: %v\n%s\n%s", err, out, fetchErr.String())
 	}
 	logs.wait(t, "poll done")
 	daemon.Process.Signal(syscall.SIGTERM)
