@@ -2,7 +2,6 @@ package extract
 
 import (
 	"strings"
-	"unicode/utf8"
 
 	"golang.org/x/net/html"
 )
@@ -15,26 +14,7 @@ const buttonTextMax = 40
 // class named for a button ("btn", "read-more-button"): "Read More",
 // "Click To Tweet", "Caption", "Show all".
 func dropButtons(nodes []*html.Node, dropped map[string]int) int {
-	var buttons []*html.Node
-	for _, root := range nodes {
-		walk(root, func(n *html.Node) bool {
-			if n.Type != html.ElementNode || invisibleTags[n.Data] {
-				return false
-			}
-			if n == root || !isButtonLike(n) {
-				return true
-			}
-			if textWithin(n, 4*buttonTextMax) && utf8.RuneCountInString(foldedText(n)) <= buttonTextMax {
-				buttons = append(buttons, n)
-			}
-			return false
-		})
-	}
-	for _, n := range buttons {
-		note(dropped, "button", n)
-		removeNode(n)
-	}
-	return len(buttons)
+	return dropShortMarked(nodes, dropped, "button", buttonTextMax, nil, isButtonLike, nil)
 }
 
 // isButtonLike reports an element that names itself a button. It runs

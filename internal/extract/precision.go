@@ -370,26 +370,37 @@ var metadataItems = map[string]bool{"datepublished": true, "datecreated": true, 
 // prose ("as <span itemprop=author>Mary Lyle</span> wrote in 1911"). The
 // modified date stays: a revision stamp belongs in the text.
 func dropMetadataItems(nodes []*html.Node, dropped map[string]int) int {
-	var items []*html.Node
+	return dropShortMarked(nodes, dropped, "metadata line", authorBoxMax,
+		func(n *html.Node) bool { return n.Data == "p" }, isMetadataItem,
+		func(n *html.Node) bool { return !holdsArticle(n) })
+}
+
+// dropShortMarked removes, under nodes, the outermost elements that marked
+// names (skip: elements not looked into at all) whose folded text holds
+// at most max runes and that keep accepts (nil: all), noting each under
+// label. Invisible elements are not looked into.
+func dropShortMarked(nodes []*html.Node, dropped map[string]int, label string, max int,
+	skip, marked, keep func(*html.Node) bool) int {
+	var found []*html.Node
 	for _, root := range nodes {
 		walk(root, func(n *html.Node) bool {
-			if n.Type != html.ElementNode || invisibleTags[n.Data] || n.Data == "p" {
+			if n.Type != html.ElementNode || invisibleTags[n.Data] || (skip != nil && skip(n)) {
 				return false
 			}
-			if n == root || !isMetadataItem(n) {
+			if n == root || !marked(n) {
 				return true
 			}
-			if textWithin(n, 4*authorBoxMax) && utf8.RuneCountInString(foldedText(n)) <= authorBoxMax && !holdsArticle(n) {
-				items = append(items, n)
+			if textWithin(n, 4*max) && utf8.RuneCountInString(foldedText(n)) <= max && (keep == nil || keep(n)) {
+				found = append(found, n)
 			}
 			return false
 		})
 	}
-	for _, n := range items {
-		note(dropped, "metadata line", n)
+	for _, n := range found {
+		note(dropped, label, n)
 		removeNode(n)
 	}
-	return len(items)
+	return len(found)
 }
 
 func isMetadataItem(n *html.Node) bool {
