@@ -189,7 +189,7 @@ func open(ctx context.Context, dir string, opts Options, repair bool) (*Store, e
 	if pg {
 		migrate = s.migratePG
 	}
-	if err := migrate(ctx); err != nil {
+	if err := retryBusy(ctx, 10*time.Second, migrate); err != nil {
 		wdb.Close()
 		rdb.Close()
 		if sharedMemoryFailed(err) {
@@ -359,3 +359,24 @@ func (s *Store) Close() error {
 
 // WARCDir is the directory holding the WARC files.
 func (s *Store) WARCDir() string { return filepath.Join(s.dir, "warc") }
+
+// retryBusy runs f again while it fails with SQLITE_BUSY, for up to wait.
+// Two processes opening a new archive at the same moment (a daemon and a
+// one-off fetch started together) meet locks SQLite answers at once even
+// with a busy timeout (the WAL index being set up by the other), and the
+// loser failed with "migrate: begin: database is locked" (seen once in
+// about 60 such starts).
+func retryBusy(ctx context.Context, wait time.Duration, f func(context.Context) error) error {
+	deadline := time.Now().Add(wait)
+	for delay := 10 * time.Millisecond; ; delay = min(2*delay, 500*time.Millisecond) {
+		err := f(ctx)
+		if err == nil || !isBusy(err) || time.Now().Add(delay).After(deadline) {
+			return err
+		}
+		select {
+		case <-time.After(delay):
+		case <-ctx.Done():
+			return err
+		}
+	}
+}

@@ -182,3 +182,9 @@ func (s *Store) writable() error {
 	}
 	return nil
 }
+
+// isBusy reports SQLite's SQLITE_BUSY (any extended code).
+func isBusy(err error) bool {
+	var se *sqlite.Error
+	return errors.As(err, &se) && se.Code()&0xff == sqlite3.SQLITE_BUSY
+}
