@@ -2,7 +2,6 @@ package evidence
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -74,9 +73,7 @@ func ReadRecord(ctx context.Context, dir, file string, offset int64) (*Record, e
 	}
 	var payload []byte
 	if _, ok := wr.Block().(gowarc.ProtocolHeaderBlock); ok {
-		if i := bytes.Index(block, []byte("\r\n\r\n")); i >= 0 {
-			payload = block[i+4:]
-		}
+		payload = httpBody(block)
 	}
 	h := wr.WarcHeader()
 	return &Record{

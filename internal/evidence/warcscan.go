@@ -45,10 +45,7 @@ func (r *ScannedRecord) Payload() []byte {
 	if !strings.HasPrefix(r.ContentType, "application/http") {
 		return nil
 	}
-	if i := bytes.Index(r.Block, []byte("\r\n\r\n")); i >= 0 {
-		return r.Block[i+4:]
-	}
-	return nil
+	return httpBody(r.Block)
 }
 
 // checkDigests compares the record's block and payload digests with its

@@ -116,6 +116,16 @@ func sha1Label(sum []byte) string {
 	return "sha1:" + base32.StdEncoding.EncodeToString(sum)
 }
 
+// httpBody is the payload of an HTTP block held whole: what follows its
+// header, ended as httpPayload ends it (so a payload digest is checked on
+// the bytes it was computed on); nil when the header never ends.
+func httpBody(block []byte) []byte {
+	if p := httpPayload([][]byte{block}); p != nil {
+		return p[0]
+	}
+	return nil
+}
+
 // httpPayload returns the parts of an HTTP block after its header. The
 // header ends as gowarc's reader ends it, so that the payload digest is
 // the one it checks: after the first line shorter than 3 bytes ("\r\n");
