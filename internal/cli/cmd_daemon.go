@@ -37,11 +37,23 @@ func runDaemon(ctx context.Context, m *Main, args []string) error {
 	} else if len(pos) > 0 {
 		return usageErr("daemon takes no arguments")
 	}
-	cfg, st, err := m.openArchive(ctx)
+	cfg, err := m.loadConfig()
+	if err != nil {
+		return err
+	}
+	// Each commit durable on its own: the daemon logs, notifies and serves
+	// what it stored as it goes, with no end at which to sync.
+	opts := m.storeOptions(cfg)
+	opts.SyncCommits = true
+	st, err := m.openStoreWith(ctx, cfg, opts)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
+	durable, err := st.Durability(ctx)
+	if err != nil {
+		return fmt.Errorf("archive %s: %w", cfg.DataDir, err)
+	}
 	if err := syncSources(ctx, cfg, st); err != nil {
 		return err
 	}
@@ -76,7 +88,7 @@ func runDaemon(ctx context.Context, m *Main, args []string) error {
 	if err := sched.Start(cfg); err != nil {
 		return err
 	}
-	log.Info("annalist daemon started", "version", Version, "config", cfg.Path, "archive", cfg.DataDir, "sources", len(cfg.Sources))
+	log.Info("annalist daemon started", "version", Version, "config", cfg.Path, "archive", cfg.DataDir, "sources", len(cfg.Sources), "durable", durable)
 	if len(cfg.Sources) == 0 {
 		log.Info(noSources(cfg) + "; then send SIGHUP to reload")
 	}

@@ -127,6 +127,10 @@ func runFetch(ctx context.Context, m *Main, args []string) error {
 	}
 	wg.Wait()
 	progress.done()
+	// What is reported must survive a power loss, not only a crash.
+	if err := st.Sync(context.WithoutCancel(ctx)); err != nil {
+		return fmt.Errorf("archive %s: %w", cfg.DataDir, err)
+	}
 
 	failed, interrupted := false, false
 	archived, planned := 0, 0
@@ -187,6 +191,9 @@ func (m *Main) fetchOne(ctx context.Context, cfg *config.Config, st *store.Store
 		src = &config.Source{Name: harvest.ManualSource, RespectRobots: cfg.HTTP.RespectRobots, Watch: cfg.Defaults.Watch}
 	}
 	r := h.CaptureURL(ctx, src, pageURL)
+	if err := st.Sync(context.WithoutCancel(ctx)); err != nil {
+		return fmt.Errorf("archive %s: %w", cfg.DataDir, err)
+	}
 	if asJSON {
 		if err := m.writeJSON(r); err != nil {
 			return err

@@ -126,6 +126,10 @@ func TestDaemonPollsReloadsAndStops(t *testing.T) {
 	t.Cleanup(func() { cmd.Process.Kill() })
 
 	logs.wait(t, "annalist daemon started")
+	// Each commit survives a power loss: the daemon has no end to sync at.
+	if got := logs.field("annalist daemon started", "durable"); got != "each commit" {
+		t.Errorf("daemon started with durable=%q, want each commit", got)
+	}
 	logs.wait(t, "poll done") // the never-polled source is polled at start-up
 
 	// The daemon serves the web UI on web.listen.

@@ -78,7 +78,12 @@ func workerID() string {
 
 // openStore opens the archive of cfg.
 func (m *Main) openStore(ctx context.Context, cfg *config.Config) (*store.Store, error) {
-	st, err := store.Open(ctx, cfg.DataDir, m.storeOptions(cfg))
+	return m.openStoreWith(ctx, cfg, m.storeOptions(cfg))
+}
+
+// openStoreWith opens the archive of cfg with opts.
+func (m *Main) openStoreWith(ctx context.Context, cfg *config.Config, opts store.Options) (*store.Store, error) {
+	st, err := store.Open(ctx, cfg.DataDir, opts)
 	if err != nil {
 		return nil, dbErr(cfg, fmt.Errorf("open archive %s: %w", cfg.DataDir, err))
 	}

@@ -38,6 +38,13 @@ type Options struct {
 	Now         func() time.Time
 	WARCMaxSize int64 // rotate WARC files past this size; default 1 GiB
 	NoSync      bool  // tests/benchmarks only: skip fsync
+	// SyncCommits makes every commit durable on its own (SQLite
+	// synchronous=FULL: the WAL is fsynced at each commit), for a
+	// long-running writer (the daemon) that tells of what it stored as it
+	// goes. Without it a commit survives a crash of the process at once
+	// but a power loss only after Sync or Close (synchronous=NORMAL), which
+	// saves an fsync a commit. PostgreSQL commits are durable either way.
+	SyncCommits bool
 	// LegacyTextFormat stores snapshot text compressed against its WARC
 	// payload, as archives made before migration 0003 hold it: tests of
 	// reading such archives only.
@@ -75,6 +82,7 @@ type Store struct {
 	legacyText bool // Options.LegacyTextFormat
 	pg         bool // the index is PostgreSQL (postgres.go)
 	readOnly   bool // OpenReadOnly: wdb, warc and the writer are nil
+	noSync     bool // Options.NoSync: no fsync anywhere
 
 	mu      sync.RWMutex // guards closed against sends on queue
 	closed  bool
@@ -144,6 +152,9 @@ func open(ctx context.Context, dir string, opts Options, repair bool) (*Store, e
 				"dir", dir, "fs", fs)
 		}
 		syncMode := "NORMAL"
+		if opts.SyncCommits {
+			syncMode = "FULL"
+		}
 		if opts.NoSync {
 			syncMode = "OFF"
 		}
@@ -183,6 +194,7 @@ func open(ctx context.Context, dir string, opts Options, repair bool) (*Store, e
 
 		legacyText: opts.LegacyTextFormat,
 		pg:         pg,
+		noSync:     opts.NoSync,
 	}
 	s.SetNotifyHooks(opts.Notify)
 	migrate := s.migrate
@@ -354,7 +366,79 @@ func (s *Store) Close() error {
 	if err := s.wdb.Close(); err != nil {
 		errs = append(errs, fmt.Errorf("close database: %w", err))
 	}
+	// The last connection to close checkpoints the WAL into the database
+	// and fsyncs it; with another process holding the archive open (a
+	// daemon beside a one-off fetch) the WAL stays, unsynced.
+	if err := s.syncFiles(); err != nil {
+		errs = append(errs, err)
+	}
 	return errors.Join(errs...)
+}
+
+// Sync makes every commit so far durable against a power loss: it fsyncs
+// the SQLite database and its WAL (with synchronous=NORMAL a commit is
+// written to the WAL but fsynced only at the next checkpoint). Commands
+// call it before they report what they stored; WARC records are fsynced
+// before the commits that point at them, so they need nothing here. A no-op
+// on PostgreSQL and with Options.NoSync.
+func (s *Store) Sync(ctx context.Context) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	return s.syncFiles()
+}
+
+// Durability says when a commit of this Store survives a power loss, as
+// the writer's connection is set: "each commit" (SQLite synchronous=FULL, or
+// PostgreSQL), "at sync" (NORMAL: at Sync, Close or a checkpoint) or "none"
+// (OFF: Options.NoSync).
+func (s *Store) Durability(ctx context.Context) (string, error) {
+	if s.pg {
+		return "each commit", nil
+	}
+	if s.readOnly {
+		return "", errors.New("durability: archive opened read-only")
+	}
+	var mode int
+	if err := s.wdb.QueryRowContext(ctx, "PRAGMA synchronous").Scan(&mode); err != nil {
+		return "", fmt.Errorf("durability: %w", err)
+	}
+	switch mode {
+	case 0:
+		return "none", nil
+	case 1:
+		return "at sync", nil
+	default: // 2 FULL, 3 EXTRA
+		return "each commit", nil
+	}
+}
+
+// syncFile is os.File.Sync; a variable so that a test can see which files
+// were synced and when.
+var syncFile = (*os.File).Sync
+
+// syncFiles fsyncs annalist.db, annalist.db-wal and their directory, each
+// where it exists.
+func (s *Store) syncFiles() error {
+	if s.pg || s.noSync || s.readOnly {
+		return nil
+	}
+	db := filepath.Join(s.dir, "annalist.db")
+	for _, name := range []string{db + "-wal", db, s.dir} {
+		f, err := os.Open(name)
+		if errors.Is(err, os.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			return fmt.Errorf("sync %s: %w", name, err)
+		}
+		err = syncFile(f)
+		f.Close()
+		if err != nil {
+			return fmt.Errorf("sync %s: %w", name, err)
+		}
+	}
+	return nil
 }
 
 // WARCDir is the directory holding the WARC files.

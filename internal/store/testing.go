@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"testing"
 )
 
@@ -26,4 +28,17 @@ func MustOpenDir(tb testing.TB, dir string, opts Options) *Store {
 		}
 	})
 	return s
+}
+
+// TraceSyncs calls f with the base name of each file that Sync or Close
+// fsyncs (annalist.db, its WAL, their directory) until restore is called:
+// for tests of commands that must make what they report durable first.
+// Not safe to use from parallel tests.
+func TraceSyncs(f func(name string)) (restore func()) {
+	prev := syncFile
+	syncFile = func(fl *os.File) error {
+		f(filepath.Base(fl.Name()))
+		return prev(fl)
+	}
+	return func() { syncFile = prev }
 }
