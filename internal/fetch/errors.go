@@ -53,12 +53,18 @@ func (e *StatusError) Error() string {
 type RobotsUnavailableError struct {
 	URL  string // the robots.txt URL
 	Code int    // its HTTP status, or 0 when it timed out
+	// Answered is the URL that answered Code when robots.txt redirected
+	// there ("" when it is URL).
+	Answered string
 }
 
 func (e *RobotsUnavailableError) Error() string {
 	why := "timed out"
 	if e.Code != 0 {
 		why = fmt.Sprintf("answered %d %s", e.Code, http.StatusText(e.Code))
+	}
+	if e.Answered != "" && e.Answered != e.URL {
+		why = "redirected to " + e.Answered + ", which " + why
 	}
 	return fmt.Sprintf("fetch: robots.txt unavailable: %s %s; nothing is fetched from this host until it answers (RFC 9309 says to assume disallow)", e.URL, why)
 }

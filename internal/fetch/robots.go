@@ -142,11 +142,11 @@ func (rc *robotsCache) refresh(ctx context.Context, origin string, e *robotsEntr
 		// RFC 9309 §2.3.1.4: a server error or a timeout leaves the rules
 		// undefined, and the crawler must assume complete disallow until
 		// robots.txt answers; asked again after robotsErrorTTL.
-		code := 0
+		ru := &RobotsUnavailableError{URL: robotsURL}
 		if errors.As(err, &se) {
-			code = se.Code
+			ru.Code, ru.Answered = se.Code, se.URL
 		}
-		e.unavailable = &RobotsUnavailableError{URL: robotsURL, Code: code}
+		e.unavailable = ru
 		c.log.Warn("fetch: robots.txt unavailable, nothing fetched from the host until it answers", "url", robotsURL, "err", err)
 		e.expires = now.Add(robotsErrorTTL)
 	default:

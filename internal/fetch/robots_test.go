@@ -131,6 +131,31 @@ func TestRobotsServerErrorDisallows(t *testing.T) {
 	}
 }
 
+// A robots.txt that redirects to a server error is named with the URL
+// that failed, not only /robots.txt, which did answer (with a redirect).
+func TestRobotsRedirectToServerErrorNamesTheTarget(t *testing.T) {
+	srv := testServer(t, func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/robots.txt":
+			http.Redirect(w, r, "/cdn/robots.txt", http.StatusMovedPermanently)
+		case "/cdn/robots.txt":
+			w.WriteHeader(http.StatusBadGateway)
+		default:
+			io.WriteString(w, "page")
+		}
+	})
+	c := testClient(t, Options{RespectRobots: true})
+	_, err := c.Get(context.Background(), Request{URL: srv.URL + "/page"})
+	var ru *RobotsUnavailableError
+	if !errors.As(err, &ru) || ru.Code != http.StatusBadGateway {
+		t.Fatalf("err = %v, want a RobotsUnavailableError with 502", err)
+	}
+	want := srv.URL + "/robots.txt redirected to " + srv.URL + "/cdn/robots.txt, which answered 502 Bad Gateway"
+	if !strings.Contains(err.Error(), want) {
+		t.Errorf("error %q\ndoes not say %q", err, want)
+	}
+}
+
 // Once robots.txt has answered, a later server error keeps the rules held
 // (RFC 9309 lets a cached copy stand), and a robots.txt that answers again
 // lifts the disallow.
