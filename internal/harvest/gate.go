@@ -59,32 +59,68 @@ func (h *Harvester) inHandLimit() int64 {
 	return DefaultInHand
 }
 
+// bodyHold is an article's bytes of bodies in hand: its first page's, and
+// a paginated article's later pages' as they are fetched (pages.go).
+type bodyHold struct {
+	h     *Harvester
+	w     int64    // bytes held in h.inHandSem
+	large []func() // Harvester.LargeBody's dones
+}
+
 // holdBody waits until a fetched body of n bytes fits in the bytes of
-// bodies in hand (Harvester.InHand, over every poll of h) and returns its
-// release, for when the page is stored. A page in hand costs several times
-// its body while it is extracted, built into records and waits for the
-// writer; the workers bound how many pages that is, this bounds their
+// bodies in hand (Harvester.InHand, over every poll of h) and returns the
+// hold, to release when the page is stored. A page in hand costs several
+// times its body while it is extracted, built into records and waits for
+// the writer; the workers bound how many pages that is, this bounds their
 // bytes, so that a few large pages are taken one after another rather than
 // all at once. A body larger than the whole budget waits for all of it.
-func (h *Harvester) holdBody(ctx context.Context, n int) (release func(), err error) {
-	limit := h.inHandLimit()
-	h.inHandOnce.Do(func() { h.inHandSem = semaphore.NewWeighted(limit) })
-	w := min(int64(n), limit)
-	if err := h.inHandSem.Acquire(ctx, w); err != nil {
+func (h *Harvester) holdBody(ctx context.Context, n int) (*bodyHold, error) {
+	b := &bodyHold{h: h}
+	if err := b.add(ctx, n); err != nil {
 		return nil, err
 	}
-	if b := h.inHandBytes.Add(w); b > h.maxInHandBytes.Load() {
-		raise(&h.maxInHandBytes, b)
+	return b, nil
+}
+
+// add waits until n more bytes fit, the whole capped at the budget. It
+// lets go of what it holds while it waits: two articles each holding part
+// of the budget and waiting for more would otherwise wait for each other
+// for ever. The count is short by those bytes only while it waits.
+func (b *bodyHold) add(ctx context.Context, n int) error {
+	h := b.h
+	limit := h.inHandLimit()
+	h.inHandOnce.Do(func() { h.inHandSem = semaphore.NewWeighted(limit) })
+	want := min(b.w+int64(n), limit)
+	b.let()
+	if err := h.inHandSem.Acquire(ctx, want); err != nil {
+		return err
 	}
-	large := func() {}
+	b.w = want
+	if c := h.inHandBytes.Add(want); c > h.maxInHandBytes.Load() {
+		raise(&h.maxInHandBytes, c)
+	}
 	if n >= LargeBodyBytes && h.LargeBody != nil {
-		large = h.LargeBody(n)
+		b.large = append(b.large, h.LargeBody(n))
 	}
-	return func() {
-		large()
-		h.inHandBytes.Add(-w)
-		h.inHandSem.Release(w)
-	}, nil
+	return nil
+}
+
+// let gives back the bytes held.
+func (b *bodyHold) let() {
+	if b.w > 0 {
+		b.h.inHandBytes.Add(-b.w)
+		b.h.inHandSem.Release(b.w)
+		b.w = 0
+	}
+}
+
+// release gives back everything: once the article is stored or failed.
+func (b *bodyHold) release() {
+	for _, done := range b.large {
+		done()
+	}
+	b.large = nil
+	b.let()
 }
 
 // LargeBodyBytes is the body size from which Harvester.LargeBody is told.

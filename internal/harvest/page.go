@@ -108,8 +108,8 @@ func (h *Harvester) capturePage(ctx context.Context, src *config.Source, pageURL
 		}
 	}()
 	g, err := h.gather(ctx, src, pageURL, item, known)
-	if g != nil && g.release != nil {
-		defer g.release() // its body's bytes in hand (holdBody)
+	if g != nil && g.hold != nil {
+		defer g.hold.release() // its bodies' bytes in hand (holdBody)
 	}
 	if g != nil && g.expected != nil {
 		defer g.expected() // if no record was sent
@@ -147,7 +147,7 @@ type gathered struct {
 	// priorOf is the archived article the template was applied for when
 	// it is not known: the one the page turned out to name (examine).
 	priorOf *store.Article
-	release func() // the body's bytes in hand, once the page is stored (holdBody)
+	hold    *bodyHold // the bodies' bytes in hand, released once the page is stored (holdBody)
 	// expected takes back the store's expectation of an unchanged record
 	// (expectUnchanged); set only for a page found unchanged.
 	expected func()
@@ -203,7 +203,7 @@ func (h *Harvester) gather(ctx context.Context, src *config.Source, pageURL stri
 	if resp.NotModified {
 		return g, nil
 	}
-	if g.release, err = h.holdBody(ctx, len(resp.Body)); err != nil {
+	if g.hold, err = h.holdBody(ctx, len(resp.Body)); err != nil {
 		return g, err
 	}
 	if !resp.IsHTML() {
@@ -258,7 +258,7 @@ func (h *Harvester) examine(ctx context.Context, src *config.Source, g *gathered
 	}
 	// A paginated article's later pages complete it before the fingerprint
 	// (pages.go); a later page that fails fails the whole capture.
-	if g.more, err = h.morePages(ctx, src, rules, resp, body, art); err != nil {
+	if g.more, err = h.morePages(ctx, src, rules, resp, body, art, g.hold); err != nil {
 		f.ExtractErr = err
 		return nil
 	}

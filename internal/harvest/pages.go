@@ -30,7 +30,9 @@ const MaxPages = 20
 // page that cannot be fetched or extracted is an error: half an article
 // stored as a revision would read as a cut, and the next capture as a
 // restoration.
-func (h *Harvester) morePages(ctx context.Context, src *config.Source, rules extract.Rules, resp *fetch.Response, body []byte, art *extract.Result) ([]store.Response, error) {
+// The later pages' bodies are counted in hold (nil: not counted) until
+// the article is stored.
+func (h *Harvester) morePages(ctx context.Context, src *config.Source, rules extract.Rules, resp *fetch.Response, body []byte, art *extract.Result, hold *bodyHold) ([]store.Response, error) {
 	if src.NoFollowPages {
 		return nil, nil
 	}
@@ -86,6 +88,11 @@ func (h *Harvester) morePages(ctx context.Context, src *config.Source, rules ext
 			break
 		}
 		seen[pageKey(r.URL)] = true
+		if hold != nil {
+			if err := hold.add(ctx, len(r.Body)); err != nil {
+				return nil, err
+			}
+		}
 		if !r.IsHTML() {
 			ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 			return nil, fmt.Errorf("page %d of %s: %w: %s is %q", n, first, ErrNotHTML, r.URL, ct)

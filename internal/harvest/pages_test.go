@@ -402,3 +402,33 @@ func TestSlowLaterPagesDoNotSpendTheExtractionDeadline(t *testing.T) {
 		t.Errorf("snapshot of %d pages, want 4", sn.Pages)
 	}
 }
+
+// TestLaterPagesCountInHand: a paginated article's later pages are held
+// with it until it is stored, so their bodies count against
+// Harvester.InHand too; an article larger than the whole budget is still
+// archived (its count capped at the budget).
+func TestLaterPagesCountInHand(t *testing.T) {
+	e := newPagedEnv(t)
+	resp, err := http.Get(e.base + "/long")
+	if err != nil {
+		t.Fatal(err)
+	}
+	one, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	size := int64(len(one))
+
+	e.h.InHand = 100 * size
+	e.capture("/long")
+	if got := e.h.MaxInHand(); got < 15*size {
+		t.Errorf("at most %d bytes in hand for a 20-page article of ~%d-byte pages, want the later pages counted too", got, size)
+	}
+
+	small := newPagedEnv(t)
+	small.h.InHand = 3 * size
+	if sn := small.snapshot(small.capture("/long").SnapshotID); sn.Pages != harvest.MaxPages {
+		t.Errorf("with a budget of 3 pages: %d pages archived, want %d", sn.Pages, harvest.MaxPages)
+	}
+	if got := small.h.MaxInHand(); got > small.h.InHand {
+		t.Errorf("%d bytes in hand, over the budget %d", got, small.h.InHand)
+	}
+}
