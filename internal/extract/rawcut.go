@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"strconv"
 	"strings"
+	"sync"
 
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
@@ -36,10 +37,13 @@ const minCut = 64
 // parseHTML is html.Parse of page, reading script and style bodies in
 // bulk (above).
 func parseHTML(page []byte) (*html.Node, error) {
-	cut, bodies := cutRawBodies(page)
+	buf := cutBufs.Get().(*[]byte)
+	defer putCutBuf(buf)
+	cut, bodies := cutRawBodies((*buf)[:0], page)
 	if bodies == nil {
 		return html.Parse(bytes.NewReader(page))
 	}
+	*buf = cut
 	doc, err := html.Parse(bytes.NewReader(cut))
 	if err == nil && restoreRawBodies(doc, bodies) {
 		return doc, nil
@@ -47,14 +51,27 @@ func parseHTML(page []byte) (*html.Node, error) {
 	return html.Parse(bytes.NewReader(page))
 }
 
-// cutRawBodies returns page with the script and style bodies it can cut
+// cutBufs holds the buffers parseHTML cuts pages into: the tree keeps no
+// reference to them (the parser copies what it keeps).
+var cutBufs = sync.Pool{New: func() any { return new([]byte) }}
+
+// maxPooledCut bounds a pooled buffer, so that one huge page does not
+// keep its copy alive between parses.
+const maxPooledCut = 1 << 20
+
+func putCutBuf(buf *[]byte) {
+	if cap(*buf) <= maxPooledCut {
+		cutBufs.Put(buf)
+	}
+}
+
+// cutRawBodies appends to out page with the script and style bodies it can cut
 // replaced by markers (cutMark and the body's index), and those bodies;
 // nil bodies when it cut none.
-func cutRawBodies(page []byte) ([]byte, [][]byte) {
+func cutRawBodies(out, page []byte) ([]byte, [][]byte) {
 	if bytes.Contains(page, []byte(cutMark)) {
 		return nil, nil
 	}
-	var out []byte
 	var bodies [][]byte
 	last := 0 // page[last:] is not yet copied to out
 	for i := 0; ; {
@@ -68,7 +85,7 @@ func cutRawBodies(page []byte) ([]byte, [][]byte) {
 			break // past what the scan can follow: leave the rest as it is
 		}
 		if end-start >= minCut {
-			if out == nil {
+			if cap(out) < len(page) {
 				out = make([]byte, 0, len(page))
 			}
 			out = append(out, page[last:start]...)
