@@ -14,12 +14,12 @@ var js = strings.Repeat("var x = 1 < 2 && a > b; ", 4)
 
 // hostilePages are pages where a "<script" is not a script start tag, a
 // body does not end at the first "</script>", or the bytes otherwise
-// trick a scan that does not tokenize. cut says whether the cut must
-// survive the check (true), must be refused by it (false) or may go
-// either way (absent from the map).
+// trick a scan that does not tokenize. cut is how many bodies the cut
+// keeps (its markers all came back); -1 or 0 when it keeps none (nothing
+// cut, or the check refused the cut and the page was parsed whole).
 var hostilePages = []struct {
 	name, page string
-	cut        int // -1: no cut expected to be kept; else the bodies kept
+	cut        int
 }{
 	{"plain", "<p>a</p><script>" + js + "</script><p>b</p>", 1},
 	{"style", "<style>p{color:red}" + js + "</style><p>b</p>", 1},
@@ -184,4 +184,15 @@ func BenchmarkParseHTML(b *testing.B) {
 			b.ReportMetric(0, "ns/op")
 		})
 	}
+}
+
+// FuzzParseHTML: parseHTML's tree is html.Parse's for any bytes, and a cut
+// that passes the check gives that tree (go test -fuzz FuzzParseHTML).
+func FuzzParseHTML(f *testing.F) {
+	for _, h := range hostilePages {
+		f.Add([]byte(h.page))
+	}
+	f.Fuzz(func(t *testing.T, page []byte) {
+		checkCut(t, page)
+	})
 }
