@@ -150,23 +150,35 @@ func skipMarkup(page []byte, p int) (next, start, end int) {
 	return e, 0, 0
 }
 
-// rawTagNames are the start tags after which the tokenizer reads raw
-// text or RCDATA up to the matching end tag, plus svg and math, whose
-// foreign content the scan skips whole (a <script> in it is not raw).
-var rawTagNames = []string{"script", "style", "textarea", "title", "xmp", "iframe",
-	"noembed", "noframes", "noscript", "plaintext", "svg", "math"}
-
-// rawTagAt is the name in rawTagNames that s ("<name...") opens, "" if none.
+// rawTagAt is the name that s ("<name...") opens when it is one of the
+// start tags after which the tokenizer reads raw text or RCDATA up to the
+// matching end tag, or svg or math, whose foreign content the scan skips
+// whole (a <script> in it is not raw); "" for any other.
 func rawTagAt(s []byte) string {
 	if len(s) < 2 {
 		return ""
 	}
-	c := s[1] | 0x20
-	for _, name := range rawTagNames {
-		if name[0] != c || len(s) < len(name)+2 {
-			continue
-		}
-		if bytes.EqualFold(s[1:1+len(name)], []byte(name)) && tagNameEnds(s[1+len(name)]) {
+	var names []string
+	switch s[1] | 0x20 {
+	case 's':
+		names = []string{"script", "style", "svg"}
+	case 't':
+		names = []string{"textarea", "title"}
+	case 'n':
+		names = []string{"noscript", "noembed", "noframes"}
+	case 'i':
+		names = []string{"iframe"}
+	case 'x':
+		names = []string{"xmp"}
+	case 'p':
+		names = []string{"plaintext"}
+	case 'm':
+		names = []string{"math"}
+	default:
+		return ""
+	}
+	for _, name := range names {
+		if len(s) >= len(name)+2 && bytes.EqualFold(s[1:1+len(name)], []byte(name)) && tagNameEnds(s[1+len(name)]) {
 			return name
 		}
 	}
