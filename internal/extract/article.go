@@ -1,7 +1,6 @@
 package extract
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"net/url"
@@ -203,11 +202,11 @@ func finishBody(ctx context.Context, bodyNodes []*html.Node, base *url.URL, res 
 }
 
 func parsePage(page []byte) (*goquery.Document, error) {
-	doc, err := goquery.NewDocumentFromReader(bytes.NewReader(page))
+	root, err := parseHTML(page)
 	if err != nil {
 		return nil, fmt.Errorf("extract: parse html: %w", err)
 	}
-	return doc, nil
+	return goquery.NewDocumentFromNode(root), nil
 }
 
 // baseURL is the page's URL, or its <base href> resolved against it.
