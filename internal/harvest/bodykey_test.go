@@ -146,12 +146,12 @@ type interleaved struct {
 	other func(articleID string)
 }
 
-func (s *interleaved) RecordUnchanged(ctx context.Context, u store.Unchanged) error {
+func (s *interleaved) SendUnchanged(ctx context.Context, u store.Unchanged) (wait func() error) {
 	if s.other != nil {
 		s.other(u.ArticleID)
 		s.other = nil
 	}
-	return s.Store.RecordUnchanged(ctx, u)
+	return s.Store.SendUnchanged(ctx, u)
 }
 
 // A stale body key (another writer stored a different page meanwhile)

@@ -39,14 +39,32 @@ type Unchanged struct {
 // ErrBodyKeyStale. It goes through SaveCapture's group committer, so a
 // re-check of many unchanged pages costs a few transactions, not one each.
 func (s *Store) RecordUnchanged(ctx context.Context, u Unchanged) error {
+	return s.SendUnchanged(ctx, u)()
+}
+
+// SendUnchanged is RecordUnchanged in two steps: it hands u to the group
+// committer and returns at once, and wait blocks until u is committed (or
+// not) and returns what RecordUnchanged would. A re-check of many
+// unchanged pages then fetches the next page while the rows of the last
+// ones are committed, instead of each worker standing idle for its row's
+// transaction. The row is written whether or not wait is called; the
+// caller calls it to learn the outcome (a stale key, a failed commit);
+// calling it again returns the same.
+func (s *Store) SendUnchanged(ctx context.Context, u Unchanged) (wait func() error) {
 	if u.ArticleID == "" || u.Source == "" || u.BodyKey == "" {
-		return errors.New("record unchanged: needs ArticleID, Source and BodyKey")
+		return func() error { return errors.New("record unchanged: needs ArticleID, Source and BodyKey") }
 	}
 	if u.CapturedAt.IsZero() {
 		u.CapturedAt = s.now()
 	}
-	_, err := s.enqueue(ctx, &saveReq{ctx: ctx, u: &u, id: u.ArticleID, done: make(chan saveAns, 1)})
-	return err
+	req := &saveReq{ctx: ctx, u: &u, id: u.ArticleID, done: make(chan saveAns, 1)}
+	if err := s.send(ctx, req); err != nil {
+		return func() error { return err }
+	}
+	return sync.OnceValue(func() error {
+		ans := <-req.done
+		return ans.err
+	})
 }
 
 // ExpectWrite tells the group committer that the caller is about to hand
