@@ -261,3 +261,51 @@ func TestExpectWriteTakenBack(t *testing.T) {
 		t.Fatal("the writer still waits for a write taken back")
 	}
 }
+
+// SendUnchanged returns once the row is queued, before it is committed;
+// its wait answers when the row is in (or not), and again if called again.
+func TestSendUnchangedReturnsBeforeCommit(t *testing.T) {
+	ctx := context.Background()
+	s := MustOpen(t)
+	s.groupWait = time.Hour // the expectation below holds the batch open
+	p := page("su", "T su", "text of su", t0)
+	p.BodyKey = "key-su"
+	id := mustSave(t, s, p).ArticleID
+	expected := s.ExpectWrite()
+	sent := make(chan func() error)
+	go func() {
+		sent <- s.SendUnchanged(ctx, Unchanged{ArticleID: id, Source: "example", URL: "https://example.com/su",
+			CapturedAt: t0.Add(time.Minute), BodyKey: "key-su"})
+	}()
+	var wait func() error
+	select {
+	case wait = <-sent:
+	case <-time.After(5 * time.Second):
+		t.Fatal("SendUnchanged waited for the commit")
+	}
+	answered := make(chan error, 1)
+	go func() { answered <- wait() }()
+	select {
+	case err := <-answered:
+		t.Fatalf("answered (%v) while the batch was held open", err)
+	case <-time.After(100 * time.Millisecond):
+	}
+	expected()
+	if err := <-answered; err != nil {
+		t.Fatal(err)
+	}
+	if err := wait(); err != nil {
+		t.Fatalf("second wait: %v", err)
+	}
+	caps, err := s.Captures(ctx, CaptureFilter{ArticleID: id})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(caps) != 2 || caps[0].Outcome != OutcomeUnchanged || !caps[0].CapturedAt.Equal(t0.Add(time.Minute)) {
+		t.Fatalf("captures %+v, want unchanged at +1m", caps)
+	}
+	stale := s.SendUnchanged(ctx, Unchanged{ArticleID: id, Source: "example", CapturedAt: t0.Add(2 * time.Minute), BodyKey: "old"})
+	if err := stale(); !errors.Is(err, ErrBodyKeyStale) {
+		t.Fatalf("stale key: %v, want ErrBodyKeyStale", err)
+	}
+}
