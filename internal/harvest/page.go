@@ -147,8 +147,13 @@ func (h *Harvester) capture(ctx context.Context, src *config.Source, pageURL str
 			"moved_from", v.MovedFrom, "back", v.Back, "date_bump", v.DateBump)
 		return pr
 	}
+	var wait func() error
 	if later && g.facts.SameBody && v.Outcome == store.OutcomeUnchanged {
-		wait := h.sendUnchanged(ctx, src, g, v)
+		wait = h.sendUnchanged(ctx, src, g, v)
+	} else if later && v.Outcome == store.OutcomeNotModified {
+		wait = h.sendNotModified(ctx, src, g, v)
+	}
+	if wait != nil {
 		return pr, func() (pr PageResult) {
 			defer func() {
 				if g.release != nil {
@@ -213,7 +218,7 @@ func (h *Harvester) gather(ctx context.Context, src *config.Source, pageURL stri
 	f := &g.facts
 	if expected := h.expectUnchanged(known); expected != nil {
 		defer func() {
-			if f.SameBody {
+			if f.SameBody || f.NotModified {
 				g.expected = expected // taken back when its record is sent
 			} else {
 				expected() // a page to examine, or none: no quick record
@@ -424,15 +429,7 @@ func (h *Harvester) record(ctx context.Context, src *config.Source, g *gathered,
 		return pr, h.Store.RecordGone(ctx, store.Gone{ArticleID: v.Article.ID, Source: src.Name, URL: f.FinalURL,
 			CapturedAt: now, HTTPStatus: f.Status, Reason: v.Reason, FetchDuration: duration, NextCheckAt: &next})
 	case store.OutcomeNotModified:
-		c := store.Capture{ArticleID: v.Article.ID, Source: src.Name, URL: f.AskedURL, CapturedAt: now,
-			Outcome: store.OutcomeNotModified, FetchDuration: duration, HTTPStatus: f.Status}
-		if err := h.Store.RecordCapture(ctx, c); err != nil {
-			return pr, fmt.Errorf("record capture: %w", err)
-		}
-		if err := h.Store.SetNextCheck(ctx, v.Article.ID, &next); err != nil {
-			h.logger().Error("set next check", "article", v.Article.ID, "error", err)
-		}
-		return pr, nil
+		return h.unchangedAnswered(ctx, src, g, v, h.sendNotModified(ctx, src, g, v)())
 	}
 	if f.SameBody {
 		return h.unchangedAnswered(ctx, src, g, v, h.sendUnchanged(ctx, src, g, v)())
@@ -514,8 +511,21 @@ func (h *Harvester) sendUnchanged(ctx context.Context, src *config.Source, g *ga
 		NextCheckAt: &next, ETag: g.resp.Header.Get("ETag"), LastModified: g.resp.Header.Get("Last-Modified"), HTTPStatus: g.resp.StatusCode})
 }
 
-// unchangedAnswered is the result of the "unchanged" row sendUnchanged
-// sent, given the store's answer err. A stale key (another capture stored
+// sendNotModified is sendUnchanged for a page answered 304 Not Modified:
+// its "not-modified" row and next check, in one write of the group commit.
+func (h *Harvester) sendNotModified(ctx context.Context, src *config.Source, g *gathered, v Verdict) (wait func() error) {
+	now := h.now()
+	next := NextCheck(v.Article.FirstSeen, now, h.watch(src))
+	if g.expected != nil {
+		g.expected() // before the send, as sendUnchanged
+	}
+	return h.Store.SendUnchanged(context.WithoutCancel(ctx), store.Unchanged{NotModified: true,
+		ArticleID: v.Article.ID, Source: src.Name, URL: g.facts.AskedURL, CapturedAt: now, NextCheckAt: &next,
+		FetchDuration: g.resp.Duration, HTTPStatus: g.facts.Status})
+}
+
+// unchangedAnswered is the result of the "unchanged" or "not-modified"
+// row sendUnchanged or sendNotModified sent, given the store's answer err. A stale key (another capture stored
 // a different page meanwhile) sends the page in hand through the full
 // decision against the article as it is now.
 func (h *Harvester) unchangedAnswered(ctx context.Context, src *config.Source, g *gathered, v Verdict, err error) (PageResult, error) {

@@ -45,49 +45,68 @@ func (s *heldRows) SendUnchanged(ctx context.Context, u store.Unchanged) (wait f
 }
 
 // The workers of a re-check fetch on while the rows of the pages they
-// found unchanged are committed: with fewer workers than pages, every
-// page is fetched before any row is answered, and the poll still reports
-// each page once and returns only when every row is in the archive.
+// found unchanged (or were answered 304 Not Modified) are committed: with
+// fewer workers than pages, every page is fetched before any row is
+// answered, and the poll still reports each page once and returns only
+// when every row is in the archive, each at its own time.
 func TestRecheckWorkersDoNotWaitForRows(t *testing.T) {
-	e := newEnv(t, nil)
-	e.site.SetConditional(false)
-	n := len(e.site.Slugs())
-	e.poll(harvest.RecheckNone)
-	e.h.Workers = 2
-	if n <= e.h.Workers {
-		t.Fatalf("%d pages: the test needs more pages than workers", n)
-	}
-	held := &heldRows{Store: e.store, pages: int32(n), all: make(chan struct{})}
-	e.h.Store = held
-	var mu sync.Mutex
-	var done []int
-	r := e.h.PollSource(context.Background(), e.src, harvest.PollOptions{Recheck: harvest.RecheckAll,
-		Progress: func(_ string, d, total int) {
-			mu.Lock()
-			defer mu.Unlock()
-			done = append(done, d)
-		}})
-	if held.timedOut.Load() {
-		t.Fatal("a worker waited for its row's commit before fetching the next page")
-	}
-	wantCounts(t, r, harvest.Counts{Items: n, Unchanged: n})
-	if len(done) != n || done[n-1] != n {
-		t.Errorf("progress %v, want 1..%d", done, n)
-	}
-	// Committed before PollSource returned: each page's row, at its own time.
-	seen := map[time.Time]bool{}
-	for _, slug := range e.site.Slugs() {
-		caps, err := e.store.Captures(context.Background(), store.CaptureFilter{ArticleID: e.article(slug).ID})
-		if err != nil {
-			t.Fatal(err)
+	for _, conditional := range []bool{false, true} {
+		name, outcome := "unchanged", store.OutcomeUnchanged
+		if conditional {
+			name, outcome = "not modified", store.OutcomeNotModified
 		}
-		if len(caps) != 2 || caps[0].Outcome != store.OutcomeUnchanged {
-			t.Fatalf("%s: captures %+v, want new then unchanged", slug, caps)
-		}
-		if seen[caps[0].CapturedAt] {
-			t.Errorf("%s: capture time %v shared with another page", slug, caps[0].CapturedAt)
-		}
-		seen[caps[0].CapturedAt] = true
+		t.Run(name, func(t *testing.T) {
+			e := newEnv(t, nil)
+			e.site.SetConditional(conditional)
+			n := len(e.site.Slugs())
+			e.poll(harvest.RecheckNone)
+			e.h.Workers = 2
+			if n <= e.h.Workers {
+				t.Fatalf("%d pages: the test needs more pages than workers", n)
+			}
+			held := &heldRows{Store: e.store, pages: int32(n), all: make(chan struct{})}
+			e.h.Store = held
+			var mu sync.Mutex
+			var done []int
+			r := e.h.PollSource(context.Background(), e.src, harvest.PollOptions{Recheck: harvest.RecheckAll,
+				Progress: func(_ string, d, total int) {
+					mu.Lock()
+					defer mu.Unlock()
+					done = append(done, d)
+				}})
+			if got := held.sent.Load(); got != int32(n) {
+				t.Fatalf("%d rows sent without waiting, want %d", got, n)
+			}
+			if held.timedOut.Load() {
+				t.Fatal("a worker waited for its row's commit before fetching the next page")
+			}
+			want := harvest.Counts{Items: n, Unchanged: n}
+			if conditional {
+				want = harvest.Counts{Items: n, NotModified: n}
+			}
+			wantCounts(t, r, want)
+			if len(done) != n || done[n-1] != n {
+				t.Errorf("progress %v, want 1..%d", done, n)
+			}
+			seen := map[time.Time]bool{}
+			for _, slug := range e.site.Slugs() {
+				a := e.article(slug)
+				caps, err := e.store.Captures(context.Background(), store.CaptureFilter{ArticleID: a.ID})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if len(caps) != 2 || caps[0].Outcome != outcome || caps[0].HTTPStatus == 0 {
+					t.Fatalf("%s: captures %+v, want new then %s", slug, caps, outcome)
+				}
+				if a.LastCapturedAt == nil || !a.LastCapturedAt.Equal(caps[0].CapturedAt) || a.NextCheckAt == nil || !a.NextCheckAt.After(caps[0].CapturedAt) {
+					t.Errorf("%s: last captured %v, next check %v, want the check's time %v and a later one", slug, a.LastCapturedAt, a.NextCheckAt, caps[0].CapturedAt)
+				}
+				if seen[caps[0].CapturedAt] {
+					t.Errorf("%s: capture time %v shared with another page", slug, caps[0].CapturedAt)
+				}
+				seen[caps[0].CapturedAt] = true
+			}
+		})
 	}
 }
 

@@ -29,6 +29,11 @@ type Unchanged struct {
 	// FetchDuration is how long the fetch took (0 = unknown).
 	FetchDuration time.Duration
 	HTTPStatus    int // of the response (0 = unknown)
+	// NotModified: the server answered 304 to a conditional GET. What
+	// RecordCapture of a "not-modified" check and SetNextCheck write is
+	// written instead (BodyKey, ETag and LastModified are not used), in
+	// the same group commit.
+	NotModified bool
 }
 
 // RecordUnchanged records an "unchanged" capture without re-extracting or
@@ -51,7 +56,7 @@ func (s *Store) RecordUnchanged(ctx context.Context, u Unchanged) error {
 // caller calls it to learn the outcome (a stale key, a failed commit);
 // calling it again returns the same.
 func (s *Store) SendUnchanged(ctx context.Context, u Unchanged) (wait func() error) {
-	if u.ArticleID == "" || u.Source == "" || u.BodyKey == "" {
+	if u.ArticleID == "" || u.Source == "" || (u.BodyKey == "" && !u.NotModified) {
 		return func() error { return errors.New("record unchanged: needs ArticleID, Source and BodyKey") }
 	}
 	if u.CapturedAt.IsZero() {
@@ -94,6 +99,9 @@ func (s *Store) ExpectWrite() (done func()) {
 // since the caller read the article wins. A re-check of a whole source
 // runs this once per page, so its statements are prepared once.
 func (s *Store) saveUnchanged(ctx context.Context, tx *sql.Tx, u *Unchanged) (*SaveResult, error) {
+	if u.NotModified {
+		return s.saveNotModified(ctx, tx, u)
+	}
 	st := s.unchangedStmts
 	var articleSource string
 	err := tx.StmtContext(ctx, st.update).QueryRowContext(ctx,
@@ -116,6 +124,32 @@ func (s *Store) saveUnchanged(ctx context.Context, tx *sql.Tx, u *Unchanged) (*S
 		return nil, fmt.Errorf("insert capture: %w", err)
 	}
 	return &SaveResult{ArticleID: u.ArticleID, Outcome: OutcomeUnchanged}, nil
+}
+
+// saveNotModified is saveUnchanged of a 304: RecordCapture's
+// "not-modified" capture and SetNextCheck in one write.
+func (s *Store) saveNotModified(ctx context.Context, tx *sql.Tx, u *Unchanged) (*SaveResult, error) {
+	q := cachedTx{s.wstmts, tx}
+	var articleSource string
+	err := q.QueryRowContext(ctx, `UPDATE articles SET
+			last_captured_at = max(coalesce(last_captured_at, ''), ?),
+			next_check_at = coalesce(?, next_check_at)
+		WHERE id = ? RETURNING source`, fmtTime(u.CapturedAt), fmtTimePtr(u.NextCheckAt), u.ArticleID).Scan(&articleSource)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("article %s: %w", u.ArticleID, ErrNotFound)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("update article: %w", err)
+	}
+	if u.Source != articleSource {
+		if _, err := q.ExecContext(ctx, `INSERT INTO sources(name) VALUES (?) ON CONFLICT DO NOTHING`, u.Source); err != nil {
+			return nil, fmt.Errorf("insert source: %w", err)
+		}
+	}
+	if err := insertCapture(ctx, q, u.ArticleID, u.Source, u.URL, u.CapturedAt, OutcomeNotModified, "", "", u.FetchDuration, nil, u.HTTPStatus); err != nil {
+		return nil, err
+	}
+	return &SaveResult{ArticleID: u.ArticleID, Outcome: OutcomeNotModified}, nil
 }
 
 // lastReadRevision is the revision date recorded by the article ?1's last

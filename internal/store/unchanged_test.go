@@ -309,3 +309,37 @@ func TestSendUnchangedReturnsBeforeCommit(t *testing.T) {
 		t.Fatalf("stale key: %v, want ErrBodyKeyStale", err)
 	}
 }
+
+// A 304 sent through the group commit writes what RecordCapture of a
+// "not-modified" check and SetNextCheck wrote: the capture, the article's
+// last capture and next check; its body key and validators stay.
+func TestSendUnchangedNotModified(t *testing.T) {
+	ctx := context.Background()
+	s := MustOpen(t)
+	p := page("nm", "T nm", "text of nm", t0)
+	p.BodyKey, p.ETag = "key-nm", `"v1"`
+	id := mustSave(t, s, p).ArticleID
+	next := t0.Add(48 * time.Hour)
+	if err := s.SendUnchanged(ctx, Unchanged{NotModified: true, ArticleID: id, Source: "other", URL: "https://example.com/nm",
+		CapturedAt: t0.Add(time.Hour), NextCheckAt: &next, HTTPStatus: 304, FetchDuration: 5 * time.Millisecond})(); err != nil {
+		t.Fatal(err)
+	}
+	a, err := s.Article(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !a.LastCapturedAt.Equal(t0.Add(time.Hour)) || a.NextCheckAt == nil || !a.NextCheckAt.Equal(next) || a.BodyKey != "key-nm" || a.ETag != `"v1"` {
+		t.Fatalf("article after a 304: %+v", a)
+	}
+	caps, err := s.Captures(ctx, CaptureFilter{ArticleID: id})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(caps) != 2 || caps[0].Outcome != OutcomeNotModified || caps[0].Source != "other" || caps[0].HTTPStatus != 304 ||
+		!caps[0].CapturedAt.Equal(t0.Add(time.Hour)) || caps[0].RevisionDate != nil {
+		t.Fatalf("captures %+v, want not-modified at +1h from source other", caps)
+	}
+	if err := s.SendUnchanged(ctx, Unchanged{NotModified: true, ArticleID: "000000000000", Source: "example"})(); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("unknown article: %v, want ErrNotFound", err)
+	}
+}
