@@ -104,12 +104,13 @@ func (h *Harvester) capturePage(ctx context.Context, src *config.Source, pageURL
 	return pr
 }
 
-// capture is capturePage. With later set, a page found unchanged is only
-// handed to the store (store.Store.SendUnchanged) and rest, not nil, waits
-// for its row's commit and returns the page's result (pr is then
-// meaningless): the caller fetches its next page meanwhile (runJobs). The
-// page's body stays in hand until rest returns: a stale key (another
-// capture stored a different page meanwhile) is then examined in full.
+// capture is capturePage. With later set, a page found unchanged (or
+// answered 304 Not Modified) is only handed to the store
+// (store.Store.SendUnchanged) and rest, not nil, waits for its row's
+// commit and returns the page's result (pr is then meaningless): the
+// caller fetches its next page meanwhile (runJobs). The page's body stays
+// in hand until rest returns: a stale key (another capture stored a
+// different page meanwhile) is then examined in full.
 func (h *Harvester) capture(ctx context.Context, src *config.Source, pageURL string, item *feed.Item, known *store.Article, later bool) (pr PageResult, rest func() PageResult) {
 	pr = PageResult{URL: pageURL}
 	log := h.logger().With("source", src.Name, "url", pageURL)
@@ -525,9 +526,10 @@ func (h *Harvester) sendNotModified(ctx context.Context, src *config.Source, g *
 }
 
 // unchangedAnswered is the result of the "unchanged" or "not-modified"
-// row sendUnchanged or sendNotModified sent, given the store's answer err. A stale key (another capture stored
-// a different page meanwhile) sends the page in hand through the full
-// decision against the article as it is now.
+// row sendUnchanged or sendNotModified sent, given the store's answer
+// err. A stale key (another capture stored a different page meanwhile)
+// sends the page in hand through the full decision against the article as
+// it is now.
 func (h *Harvester) unchangedAnswered(ctx context.Context, src *config.Source, g *gathered, v Verdict, err error) (PageResult, error) {
 	pr := PageResult{URL: g.facts.AskedURL, Outcome: v.Outcome, ArticleID: v.Article.ID}
 	if !errors.Is(err, store.ErrBodyKeyStale) {
