@@ -361,9 +361,19 @@ func dirBytes(b *testing.B, dir string) int64 {
 // profile of it shows the re-poll alone. Each iteration adds one
 // "unchanged" capture row per page, as the command does.
 func BenchmarkRealPagesRepoll(b *testing.B) {
+	benchRepoll(b, "/rss.xml", "unchanged")
+}
+
+// BenchmarkRealPagesRepollValidators is BenchmarkRealPagesRepoll of the
+// site that sends validators: every page (and the feed) is answered 304.
+func BenchmarkRealPagesRepollValidators(b *testing.B) {
+	benchRepoll(b, "/v/rss.xml", "not_modified")
+}
+
+func benchRepoll(b *testing.B, feedPath, outcome string) {
 	site := newRealSite(b)
 	n := len(site.paths)
-	cfgPath, dataDir := realArchive(b, site.srv.URL+"/rss.xml")
+	cfgPath, dataDir := realArchive(b, site.srv.URL+feedPath)
 	if c := runFetch(b, cfgPath); c["new"] != n || c["errors"] != 0 {
 		b.Fatalf("first poll: %v, want %d new", c, n)
 	}
@@ -372,8 +382,8 @@ func BenchmarkRealPagesRepoll(b *testing.B) {
 	b.ResetTimer()
 	for range b.N {
 		c := runFetch(b, cfgPath, "--recheck", "all")
-		if c["unchanged"] != n || c["new"]+c["revised"]+c["errors"] != 0 {
-			b.Fatalf("unchanged re-poll: %v, want %d unchanged", c, n)
+		if c[outcome] != n || c["new"]+c["revised"]+c["errors"] != 0 {
+			b.Fatalf("re-poll: %v, want %d %s", c, n, outcome)
 		}
 	}
 	b.StopTimer()
