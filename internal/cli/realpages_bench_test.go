@@ -57,18 +57,39 @@ func newRealSite(b *testing.B) *realSite {
 	feed.WriteString("</channel></rss>\n")
 	var base string
 	site.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path == "/rss.xml" {
+		// Under /v/ the same site sends validators (ETag, Last-Modified)
+		// and answers conditional GETs with 304, as most real sites do.
+		path, validators := strings.CutPrefix(r.URL.Path, "/v/")
+		if validators {
+			path = "/" + path
+		}
+		if path == "/rss.xml" {
 			w.Header().Set("Content-Type", "application/rss+xml")
-			io.WriteString(w, strings.ReplaceAll(feed.String(), "{{BASE}}", base))
+			prefix := base
+			if validators {
+				prefix += "/v"
+			}
+			body := strings.ReplaceAll(feed.String(), "{{BASE}}", prefix)
+			if validators {
+				w.Header().Set("ETag", `"feed"`)
+				http.ServeContent(w, r, "", t0, strings.NewReader(body))
+				return
+			}
+			io.WriteString(w, body)
 			return
 		}
-		body, ok := pages[r.URL.Path]
+		body, ok := pages[path]
 		if !ok {
 			http.NotFound(w, r)
 			return
 		}
 		// No charset: the client finds it in the page, as on most sites.
 		w.Header().Set("Content-Type", "text/html")
+		if validators {
+			w.Header().Set("ETag", fmt.Sprintf(`"%x"`, len(body)))
+			http.ServeContent(w, r, "", t0, bytes.NewReader(body))
+			return
+		}
 		w.Write(body)
 	}))
 	base = site.srv.URL
@@ -190,8 +211,10 @@ func floorFetch(b *testing.B, base string, paths []string, workers int) {
 // (per_host_concurrency) with plain net/http GET and html.Parse (the
 // floor), so that both see the same machine load. It reports both rates, pipeline/floor (pipeline articles/s over floor
 // articles/s), the archive's size over the raw HTML's, and an unchanged
-// `fetch --recheck all` re-poll's time over the first poll's. Every WARC
-// record written is verified at the end.
+// `fetch --recheck all` re-poll's time over the first poll's, and the same
+// for a re-poll of the site serving the same pages with validators
+// (repoll-validators/first: 304s; the site without validators stays the
+// headline). Every WARC record written is verified at the end.
 func BenchmarkRealPagesPipeline(b *testing.B) {
 	site := newRealSite(b)
 	n := len(site.paths)
@@ -207,7 +230,7 @@ func BenchmarkRealPagesPipeline(b *testing.B) {
 	inFlight := cfg.HTTP.PerHostConcurrency
 	workers := cli.HarvestWorkers(cfg)
 
-	var pipeline, floor, floorW, repoll, pipeCPU, repollCPU time.Duration
+	var pipeline, floor, floorW, repoll, repollV, pipeCPU, repollCPU time.Duration
 	var archived int64
 	var dataDirs []string
 	b.ResetTimer()
@@ -243,6 +266,18 @@ func BenchmarkRealPagesPipeline(b *testing.B) {
 		if grown := dirBytes(b, filepath.Join(dataDir, "warc")) - warc; grown != 0 {
 			b.Fatalf("unchanged re-poll added %d WARC bytes", grown)
 		}
+
+		// The same re-poll of a site that sends validators: 304s.
+		cfgPath, _ = realArchive(b, site.srv.URL+"/v/rss.xml")
+		if c := runFetch(b, cfgPath); c["new"] != n || c["errors"] != 0 {
+			b.Fatalf("first poll with validators: %v, want %d new", c, n)
+		}
+		start = time.Now()
+		c = runFetch(b, cfgPath, "--recheck", "all")
+		repollV += time.Since(start)
+		if c["not_modified"] != n || c["new"]+c["revised"]+c["errors"] != 0 {
+			b.Fatalf("re-poll with validators: %v, want %d not modified", c, n)
+		}
 	}
 	b.StopTimer()
 
@@ -259,6 +294,8 @@ func BenchmarkRealPagesPipeline(b *testing.B) {
 	b.ReportMetric(repoll.Seconds()/pipeline.Seconds(), "repoll/first")
 	b.ReportMetric(repoll.Seconds()*1000/float64(n*b.N), "repoll-ms/page")
 	b.ReportMetric(repollCPU.Seconds()*1000/float64(n*b.N), "repoll-cpu-ms/page")
+	// The same over a site that sends validators (answered 304).
+	b.ReportMetric(repollV.Seconds()/pipeline.Seconds(), "repoll-validators/first")
 	// CPU of the whole process (the test server's too) over the first
 	// polls' wall time: 2 means both cores of this machine were busy.
 	b.ReportMetric(pipeCPU.Seconds()/pipeline.Seconds(), "pipeline-cores")
@@ -324,9 +361,19 @@ func dirBytes(b *testing.B, dir string) int64 {
 // profile of it shows the re-poll alone. Each iteration adds one
 // "unchanged" capture row per page, as the command does.
 func BenchmarkRealPagesRepoll(b *testing.B) {
+	benchRepoll(b, "/rss.xml", "unchanged")
+}
+
+// BenchmarkRealPagesRepollValidators is BenchmarkRealPagesRepoll of the
+// site that sends validators: every page (and the feed) is answered 304.
+func BenchmarkRealPagesRepollValidators(b *testing.B) {
+	benchRepoll(b, "/v/rss.xml", "not_modified")
+}
+
+func benchRepoll(b *testing.B, feedPath, outcome string) {
 	site := newRealSite(b)
 	n := len(site.paths)
-	cfgPath, dataDir := realArchive(b, site.srv.URL+"/rss.xml")
+	cfgPath, dataDir := realArchive(b, site.srv.URL+feedPath)
 	if c := runFetch(b, cfgPath); c["new"] != n || c["errors"] != 0 {
 		b.Fatalf("first poll: %v, want %d new", c, n)
 	}
@@ -335,8 +382,8 @@ func BenchmarkRealPagesRepoll(b *testing.B) {
 	b.ResetTimer()
 	for range b.N {
 		c := runFetch(b, cfgPath, "--recheck", "all")
-		if c["unchanged"] != n || c["new"]+c["revised"]+c["errors"] != 0 {
-			b.Fatalf("unchanged re-poll: %v, want %d unchanged", c, n)
+		if c[outcome] != n || c["new"]+c["revised"]+c["errors"] != 0 {
+			b.Fatalf("re-poll: %v, want %d %s", c, n, outcome)
 		}
 	}
 	b.StopTimer()

@@ -2,9 +2,12 @@ package harvest_test
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"path/filepath"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -146,12 +149,12 @@ type interleaved struct {
 	other func(articleID string)
 }
 
-func (s *interleaved) RecordUnchanged(ctx context.Context, u store.Unchanged) error {
+func (s *interleaved) SendUnchanged(ctx context.Context, u store.Unchanged) (wait func() error) {
 	if s.other != nil {
 		s.other(u.ArticleID)
 		s.other = nil
 	}
-	return s.Store.RecordUnchanged(ctx, u)
+	return s.Store.SendUnchanged(ctx, u)
 }
 
 // A stale body key (another writer stored a different page meanwhile)
@@ -187,4 +190,38 @@ func TestStaleBodyKeyDecidesInFullWithoutRefetch(t *testing.T) {
 	if got := len(e.snapshots(sample)); got != 3 {
 		t.Errorf("%d snapshots, want 3", got)
 	}
+}
+
+// An archive whose body keys an older version stored (b1: SHA-256) is
+// examined in full at its first re-check after the upgrade, found
+// unchanged, and given b2 keys (BLAKE3): the re-check after that extracts
+// nothing again.
+func TestOldBodyKeysAreReplacedOnce(t *testing.T) {
+	e := newEnv(t, nil)
+	e.site.SetConditional(false)
+	n := len(e.site.Slugs())
+	e.poll(harvest.RecheckNone)
+	if k := e.article(sample).BodyKey; !strings.HasPrefix(k, "b2:") || len(k) != 3+64 {
+		t.Fatalf("body key %q, want b2: and 64 hex digits", k)
+	}
+	db, err := sql.Open("sqlite", filepath.Join(e.cfg.DataDir, "annalist.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.Exec(`UPDATE articles SET body_key = 'b1:' || substr(body_key, 4)`); err != nil {
+		t.Fatal(err)
+	}
+	var r harvest.PollResult
+	if got := e.extracted(func() { r = e.poll(harvest.RecheckAll) }); got != int64(n) {
+		t.Fatalf("first re-check after the upgrade extracted %d pages, want %d", got, n)
+	}
+	wantCounts(t, r, harvest.Counts{Items: n, Unchanged: n})
+	if k := e.article(sample).BodyKey; !strings.HasPrefix(k, "b2:") {
+		t.Fatalf("body key after the re-check %q, want b2:", k)
+	}
+	if got := e.extracted(func() { r = e.poll(harvest.RecheckAll) }); got != 0 {
+		t.Fatalf("second re-check extracted %d pages, want 0", got)
+	}
+	wantCounts(t, r, harvest.Counts{Items: n, Unchanged: n})
 }

@@ -31,7 +31,7 @@ type Store interface {
 	LatestSnapshot(ctx context.Context, articleID string) (*store.Snapshot, error)
 	SaveCapture(ctx context.Context, p *store.Page) (*store.SaveResult, error)
 	RecordCapture(ctx context.Context, c store.Capture) error
-	RecordUnchanged(ctx context.Context, u store.Unchanged) error
+	SendUnchanged(ctx context.Context, u store.Unchanged) (wait func() error)
 	RecordGone(ctx context.Context, g store.Gone) error
 	SetNextCheck(ctx context.Context, articleID string, t *time.Time) error
 	DueArticles(ctx context.Context, source string, now time.Time, limit int) ([]store.Article, error)

@@ -99,38 +99,75 @@ const ManualSource = "manual"
 // decide say what it is, and records that (record). item is the feed item
 // that led here (nil for re-checks and --url); known is the article the URL
 // or the item's guid belongs to, if the archive has it.
-func (h *Harvester) capturePage(ctx context.Context, src *config.Source, pageURL string, item *feed.Item, known *store.Article) (pr PageResult) {
+func (h *Harvester) capturePage(ctx context.Context, src *config.Source, pageURL string, item *feed.Item, known *store.Article) PageResult {
+	pr, _ := h.capture(ctx, src, pageURL, item, known, false)
+	return pr
+}
+
+// capture is capturePage. With later set, a page found unchanged (or
+// answered 304 Not Modified) is only handed to the store
+// (store.Store.SendUnchanged) and rest, not nil, waits for its row's
+// commit and returns the page's result (pr is then meaningless): the
+// caller fetches its next page meanwhile (runJobs). The page's body stays
+// in hand until rest returns: a stale key (another capture stored a
+// different page meanwhile) is then examined in full.
+func (h *Harvester) capture(ctx context.Context, src *config.Source, pageURL string, item *feed.Item, known *store.Article, later bool) (pr PageResult, rest func() PageResult) {
 	pr = PageResult{URL: pageURL}
 	log := h.logger().With("source", src.Name, "url", pageURL)
 	defer func() {
 		if p := recover(); p != nil {
-			pr = h.pageFailed(ctx, src, pageURL, known, fmt.Errorf("panic while archiving %s: %v", pageURL, p), 0)
+			pr, rest = h.pageFailed(ctx, src, pageURL, known, fmt.Errorf("panic while archiving %s: %v", pageURL, p), 0), nil
 		}
 	}()
 	g, err := h.gather(ctx, src, pageURL, item, known)
 	if g != nil && g.hold != nil {
-		defer g.hold.release() // its bodies' bytes in hand (holdBody)
+		defer func() {
+			if rest == nil {
+				g.hold.release() // its bodies' bytes in hand (holdBody)
+			}
+		}()
 	}
 	if g != nil && g.expected != nil {
 		defer g.expected() // if no record was sent
 	}
 	if err != nil {
-		return h.pageFailed(ctx, src, pageURL, known, err, 0)
+		return h.pageFailed(ctx, src, pageURL, known, err, 0), nil
 	}
 	if errors.Is(g.facts.FetchErr, fetch.ErrStopped) {
-		return PageResult{URL: pageURL, Stopped: true}
+		return PageResult{URL: pageURL, Stopped: true}, nil
 	}
 	v := decide(g.facts)
 	if v.Err != nil {
-		return h.pageFailed(ctx, src, pageURL, v.Article, v.Err, g.facts.Status)
+		return h.pageFailed(ctx, src, pageURL, v.Article, v.Err, g.facts.Status), nil
 	}
-	pr, err = h.record(ctx, src, g, v)
-	if err != nil {
-		return h.pageFailed(ctx, src, pageURL, v.Article, fmt.Errorf("store %s: %w", pageURL, err), g.facts.Status)
+	answered := func(pr PageResult, err error) PageResult {
+		if err != nil {
+			return h.pageFailed(ctx, src, pageURL, v.Article, fmt.Errorf("store %s: %w", pageURL, err), g.facts.Status)
+		}
+		log.Debug("page archived", "article", pr.ArticleID, "outcome", pr.Outcome, "same_body", g.facts.SameBody,
+			"moved_from", v.MovedFrom, "back", v.Back, "date_bump", v.DateBump)
+		return pr
 	}
-	log.Debug("page archived", "article", pr.ArticleID, "outcome", pr.Outcome, "same_body", g.facts.SameBody,
-		"moved_from", v.MovedFrom, "back", v.Back, "date_bump", v.DateBump)
-	return pr
+	var wait func() error
+	if later && g.facts.SameBody && v.Outcome == store.OutcomeUnchanged {
+		wait = h.sendUnchanged(ctx, src, g, v)
+	} else if later && v.Outcome == store.OutcomeNotModified {
+		wait = h.sendNotModified(ctx, src, g, v)
+	}
+	if wait != nil {
+		return pr, func() (pr PageResult) {
+			defer func() {
+				if g.hold != nil {
+					g.hold.release()
+				}
+				if p := recover(); p != nil {
+					pr = h.pageFailed(ctx, src, pageURL, known, fmt.Errorf("panic while archiving %s: %v", pageURL, p), 0)
+				}
+			}()
+			return answered(h.unchangedAnswered(ctx, src, g, v, wait()))
+		}
+	}
+	return answered(h.record(ctx, src, g, v)), nil
 }
 
 // gathered is one fetched page: the facts decide reads, and what record
@@ -182,7 +219,7 @@ func (h *Harvester) gather(ctx context.Context, src *config.Source, pageURL stri
 	f := &g.facts
 	if expected := h.expectUnchanged(known); expected != nil {
 		defer func() {
-			if f.SameBody {
+			if f.SameBody || f.NotModified {
 				g.expected = expected // taken back when its record is sent
 			} else {
 				expected() // a page to examine, or none: no quick record
@@ -393,42 +430,10 @@ func (h *Harvester) record(ctx context.Context, src *config.Source, g *gathered,
 		return pr, h.Store.RecordGone(ctx, store.Gone{ArticleID: v.Article.ID, Source: src.Name, URL: f.FinalURL,
 			CapturedAt: now, HTTPStatus: f.Status, Reason: v.Reason, FetchDuration: duration, NextCheckAt: &next})
 	case store.OutcomeNotModified:
-		c := store.Capture{ArticleID: v.Article.ID, Source: src.Name, URL: f.AskedURL, CapturedAt: now,
-			Outcome: store.OutcomeNotModified, FetchDuration: duration, HTTPStatus: f.Status}
-		if err := h.Store.RecordCapture(ctx, c); err != nil {
-			return pr, fmt.Errorf("record capture: %w", err)
-		}
-		if err := h.Store.SetNextCheck(ctx, v.Article.ID, &next); err != nil {
-			h.logger().Error("set next check", "article", v.Article.ID, "error", err)
-		}
-		return pr, nil
+		return h.unchangedAnswered(ctx, src, g, v, h.sendNotModified(ctx, src, g, v)())
 	}
 	if f.SameBody {
-		if g.expected != nil {
-			g.expected() // before the send: the writer must not wait for this record itself
-		}
-		err := h.Store.RecordUnchanged(ctx, store.Unchanged{
-			FetchDuration: duration,
-			ArticleID:     v.Article.ID, Source: src.Name, URL: g.resp.URL, CapturedAt: now, BodyKey: g.key,
-			NextCheckAt: &next, ETag: g.resp.Header.Get("ETag"), LastModified: g.resp.Header.Get("Last-Modified"), HTTPStatus: g.resp.StatusCode})
-		if !errors.Is(err, store.ErrBodyKeyStale) {
-			return pr, err
-		}
-		// Another capture stored a different page meanwhile: examine this
-		// one in full against the article as it is now.
-		fresh, err := h.Store.Article(ctx, v.Article.ID)
-		if err != nil {
-			return pr, err
-		}
-		f.Known, f.SameBody = fresh, false
-		if err := h.examine(ctx, src, g); err != nil {
-			return pr, err
-		}
-		v2 := decide(*f)
-		if v2.Err != nil {
-			return pr, v2.Err
-		}
-		return h.record(ctx, src, g, v2)
+		return h.unchangedAnswered(ctx, src, g, v, h.sendUnchanged(ctx, src, g, v)())
 	}
 
 	art, resp := g.art, g.resp
@@ -489,6 +494,62 @@ func (h *Harvester) record(ctx context.Context, src *config.Source, g *gathered,
 		h.logger().Info("article moved", "source", src.Name, "article", saved.ArticleID, "from", v.MovedFrom, "to", page.Canonical)
 	}
 	return pr, nil
+}
+
+// sendUnchanged hands the store the "unchanged" row of a page found the
+// same as the one last stored (f.SameBody), with this check's own time,
+// and returns the wait for its commit (store.Store.SendUnchanged).
+func (h *Harvester) sendUnchanged(ctx context.Context, src *config.Source, g *gathered, v Verdict) (wait func() error) {
+	now := h.now()
+	next := NextCheck(v.Article.FirstSeen, now, h.watch(src))
+	if g.expected != nil {
+		g.expected() // before the send: the writer must not wait for this record itself
+	}
+	// A page already fetched is stored even when a shutdown began meanwhile.
+	return h.Store.SendUnchanged(context.WithoutCancel(ctx), store.Unchanged{
+		FetchDuration: g.resp.Duration,
+		ArticleID:     v.Article.ID, Source: src.Name, URL: g.resp.URL, CapturedAt: now, BodyKey: g.key,
+		NextCheckAt: &next, ETag: g.resp.Header.Get("ETag"), LastModified: g.resp.Header.Get("Last-Modified"), HTTPStatus: g.resp.StatusCode})
+}
+
+// sendNotModified is sendUnchanged for a page answered 304 Not Modified:
+// its "not-modified" row and next check, in one write of the group commit.
+func (h *Harvester) sendNotModified(ctx context.Context, src *config.Source, g *gathered, v Verdict) (wait func() error) {
+	now := h.now()
+	next := NextCheck(v.Article.FirstSeen, now, h.watch(src))
+	if g.expected != nil {
+		g.expected() // before the send, as sendUnchanged
+	}
+	return h.Store.SendUnchanged(context.WithoutCancel(ctx), store.Unchanged{NotModified: true,
+		ArticleID: v.Article.ID, Source: src.Name, URL: g.facts.AskedURL, CapturedAt: now, NextCheckAt: &next,
+		FetchDuration: g.resp.Duration, HTTPStatus: g.facts.Status})
+}
+
+// unchangedAnswered is the result of the "unchanged" or "not-modified"
+// row sendUnchanged or sendNotModified sent, given the store's answer
+// err. A stale key (another capture stored a different page meanwhile)
+// sends the page in hand through the full decision against the article as
+// it is now.
+func (h *Harvester) unchangedAnswered(ctx context.Context, src *config.Source, g *gathered, v Verdict, err error) (PageResult, error) {
+	pr := PageResult{URL: g.facts.AskedURL, Outcome: v.Outcome, ArticleID: v.Article.ID}
+	if !errors.Is(err, store.ErrBodyKeyStale) {
+		return pr, err
+	}
+	ctx = context.WithoutCancel(ctx)
+	fresh, err := h.Store.Article(ctx, v.Article.ID)
+	if err != nil {
+		return pr, err
+	}
+	f := &g.facts
+	f.Known, f.SameBody = fresh, false
+	if err := h.examine(ctx, src, g); err != nil {
+		return pr, err
+	}
+	v2 := decide(*f)
+	if v2.Err != nil {
+		return pr, v2.Err
+	}
+	return h.record(ctx, src, g, v2)
 }
 
 // pageFailed records a failed page: an error capture, and for an archived

@@ -478,7 +478,38 @@ func (h *Harvester) runJobs(ctx context.Context, src config.Source, jobs []job, 
 		notSent int
 		wg      sync.WaitGroup
 		next    = make(chan job)
+		// Pages found unchanged whose row is on its way to the store, in
+		// the order they were sent: answered by one waiter, so that the
+		// workers fetch on meanwhile.
+		answers = make(chan func(), 4*h.workers())
+		waiter  = make(chan struct{})
 	)
+	tally := func(j job, pr PageResult) {
+		mu.Lock()
+		defer mu.Unlock()
+		if pr.Stopped {
+			notSent++
+			return
+		}
+		res.count(pr)
+		if pr.Err != nil {
+			res.PageErrors = append(res.PageErrors, j.url+": "+fetch.Reason(j.url, pr.Err))
+		} else if j.feedItem != nil && pr.ArticleID != "" {
+			fi := *j.feedItem
+			fi.ArticleID = pr.ArticleID
+			stored = append(stored, fi)
+		}
+		done++
+		if progress != nil {
+			progress(src.Name, done, len(jobs))
+		}
+	}
+	go func() {
+		defer close(waiter)
+		for answer := range answers {
+			answer()
+		}
+	}()
 	workers := min(h.workers(), len(jobs))
 	for range workers {
 		wg.Add(1)
@@ -487,26 +518,12 @@ func (h *Harvester) runJobs(ctx context.Context, src config.Source, jobs []job, 
 			for j := range next {
 				// A page still waiting for its host's slot at a Ctrl-C
 				// is not sent: it was not begun.
-				pr := h.capturePage(withStop(ctx, stop), &src, j.url, j.item, j.article)
-				mu.Lock()
-				if pr.Stopped {
-					notSent++
-					mu.Unlock()
+				pr, rest := h.capture(withStop(ctx, stop), &src, j.url, j.item, j.article, true)
+				if rest != nil {
+					answers <- func() { tally(j, rest()) }
 					continue
 				}
-				res.count(pr)
-				if pr.Err != nil {
-					res.PageErrors = append(res.PageErrors, j.url+": "+fetch.Reason(j.url, pr.Err))
-				} else if j.feedItem != nil && pr.ArticleID != "" {
-					fi := *j.feedItem
-					fi.ArticleID = pr.ArticleID
-					stored = append(stored, fi)
-				}
-				done++
-				if progress != nil {
-					progress(src.Name, done, len(jobs))
-				}
-				mu.Unlock()
+				tally(j, pr)
 			}
 		}()
 	}
@@ -526,6 +543,9 @@ dispatch:
 	}
 	close(next)
 	wg.Wait()
+	// Before the tally is read: every row sent is committed (or failed).
+	close(answers)
+	<-waiter
 	return stored, started - notSent
 }
 

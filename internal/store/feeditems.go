@@ -62,6 +62,16 @@ func (s *Store) SaveFeedItems(ctx context.Context, items []FeedItem) error {
 		return fmt.Errorf("save feed items: begin: %w", err)
 	}
 	defer tx.Rollback()
+	// Prepared once for the whole feed: compiling the statement cost more
+	// than running it, once per item of every poll.
+	stmt, err := tx.PrepareContext(ctx, `INSERT INTO feed_items (source, key, link, updated, last_seen, article_id)
+			VALUES (?, ?, ?, ?, ?, ?)
+			ON CONFLICT (source, key) DO UPDATE SET link = excluded.link, updated = excluded.updated,
+				last_seen = excluded.last_seen, article_id = excluded.article_id`)
+	if err != nil {
+		return fmt.Errorf("save feed items: prepare: %w", err)
+	}
+	defer stmt.Close()
 	now := s.now()
 	for _, it := range items {
 		if it.Source == "" || it.Key == "" {
@@ -71,11 +81,7 @@ func (s *Store) SaveFeedItems(ctx context.Context, items []FeedItem) error {
 		if seen.IsZero() {
 			seen = now
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO feed_items (source, key, link, updated, last_seen, article_id)
-			VALUES (?, ?, ?, ?, ?, ?)
-			ON CONFLICT (source, key) DO UPDATE SET link = excluded.link, updated = excluded.updated,
-				last_seen = excluded.last_seen, article_id = excluded.article_id`,
-			it.Source, it.Key, it.Link, fmtTimePtr(it.Updated), fmtTime(seen), it.ArticleID); err != nil {
+		if _, err := stmt.ExecContext(ctx, it.Source, it.Key, it.Link, fmtTimePtr(it.Updated), fmtTime(seen), it.ArticleID); err != nil {
 			return fmt.Errorf("save feed items: %s %q: %w", it.Source, it.Key, err)
 		}
 	}

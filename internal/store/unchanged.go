@@ -29,6 +29,11 @@ type Unchanged struct {
 	// FetchDuration is how long the fetch took (0 = unknown).
 	FetchDuration time.Duration
 	HTTPStatus    int // of the response (0 = unknown)
+	// NotModified: the server answered 304 to a conditional GET. What
+	// RecordCapture of a "not-modified" check and SetNextCheck write is
+	// written instead (BodyKey, ETag and LastModified are not used), in
+	// the same group commit.
+	NotModified bool
 }
 
 // RecordUnchanged records an "unchanged" capture without re-extracting or
@@ -39,14 +44,32 @@ type Unchanged struct {
 // ErrBodyKeyStale. It goes through SaveCapture's group committer, so a
 // re-check of many unchanged pages costs a few transactions, not one each.
 func (s *Store) RecordUnchanged(ctx context.Context, u Unchanged) error {
-	if u.ArticleID == "" || u.Source == "" || u.BodyKey == "" {
-		return errors.New("record unchanged: needs ArticleID, Source and BodyKey")
+	return s.SendUnchanged(ctx, u)()
+}
+
+// SendUnchanged is RecordUnchanged in two steps: it hands u to the group
+// committer and returns at once, and wait blocks until u is committed (or
+// not) and returns what RecordUnchanged would. A re-check of many
+// unchanged pages then fetches the next page while the rows of the last
+// ones are committed, instead of each worker standing idle for its row's
+// transaction. The row is written whether or not wait is called; the
+// caller calls it to learn the outcome (a stale key, a failed commit);
+// calling it again returns the same.
+func (s *Store) SendUnchanged(ctx context.Context, u Unchanged) (wait func() error) {
+	if u.ArticleID == "" || u.Source == "" || (u.BodyKey == "" && !u.NotModified) {
+		return func() error { return errors.New("record unchanged: needs ArticleID, Source and BodyKey") }
 	}
 	if u.CapturedAt.IsZero() {
 		u.CapturedAt = s.now()
 	}
-	_, err := s.enqueue(ctx, &saveReq{ctx: ctx, u: &u, id: u.ArticleID, done: make(chan saveAns, 1)})
-	return err
+	req := &saveReq{ctx: ctx, u: &u, id: u.ArticleID, done: make(chan saveAns, 1)}
+	if err := s.send(ctx, req); err != nil {
+		return func() error { return err }
+	}
+	return sync.OnceValue(func() error {
+		ans := <-req.done
+		return ans.err
+	})
 }
 
 // ExpectWrite tells the group committer that the caller is about to hand
@@ -76,6 +99,9 @@ func (s *Store) ExpectWrite() (done func()) {
 // since the caller read the article wins. A re-check of a whole source
 // runs this once per page, so its statements are prepared once.
 func (s *Store) saveUnchanged(ctx context.Context, tx *sql.Tx, u *Unchanged) (*SaveResult, error) {
+	if u.NotModified {
+		return s.saveNotModified(ctx, tx, u)
+	}
 	st := s.unchangedStmts
 	var articleSource string
 	err := tx.StmtContext(ctx, st.update).QueryRowContext(ctx,
@@ -98,6 +124,32 @@ func (s *Store) saveUnchanged(ctx context.Context, tx *sql.Tx, u *Unchanged) (*S
 		return nil, fmt.Errorf("insert capture: %w", err)
 	}
 	return &SaveResult{ArticleID: u.ArticleID, Outcome: OutcomeUnchanged}, nil
+}
+
+// saveNotModified is saveUnchanged of a 304: RecordCapture's
+// "not-modified" capture and SetNextCheck in one write.
+func (s *Store) saveNotModified(ctx context.Context, tx *sql.Tx, u *Unchanged) (*SaveResult, error) {
+	q := cachedTx{s.wstmts, tx}
+	var articleSource string
+	err := q.QueryRowContext(ctx, `UPDATE articles SET
+			last_captured_at = max(coalesce(last_captured_at, ''), ?),
+			next_check_at = coalesce(?, next_check_at)
+		WHERE id = ? RETURNING source`, fmtTime(u.CapturedAt), fmtTimePtr(u.NextCheckAt), u.ArticleID).Scan(&articleSource)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("article %s: %w", u.ArticleID, ErrNotFound)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("update article: %w", err)
+	}
+	if u.Source != articleSource {
+		if _, err := q.ExecContext(ctx, `INSERT INTO sources(name) VALUES (?) ON CONFLICT DO NOTHING`, u.Source); err != nil {
+			return nil, fmt.Errorf("insert source: %w", err)
+		}
+	}
+	if err := insertCapture(ctx, q, u.ArticleID, u.Source, u.URL, u.CapturedAt, OutcomeNotModified, "", "", u.FetchDuration, nil, u.HTTPStatus); err != nil {
+		return nil, err
+	}
+	return &SaveResult{ArticleID: u.ArticleID, Outcome: OutcomeNotModified}, nil
 }
 
 // lastReadRevision is the revision date recorded by the article ?1's last

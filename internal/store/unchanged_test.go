@@ -261,3 +261,85 @@ func TestExpectWriteTakenBack(t *testing.T) {
 		t.Fatal("the writer still waits for a write taken back")
 	}
 }
+
+// SendUnchanged returns once the row is queued, before it is committed;
+// its wait answers when the row is in (or not), and again if called again.
+func TestSendUnchangedReturnsBeforeCommit(t *testing.T) {
+	ctx := context.Background()
+	s := MustOpen(t)
+	s.groupWait = time.Hour // the expectation below holds the batch open
+	p := page("su", "T su", "text of su", t0)
+	p.BodyKey = "key-su"
+	id := mustSave(t, s, p).ArticleID
+	expected := s.ExpectWrite()
+	sent := make(chan func() error)
+	go func() {
+		sent <- s.SendUnchanged(ctx, Unchanged{ArticleID: id, Source: "example", URL: "https://example.com/su",
+			CapturedAt: t0.Add(time.Minute), BodyKey: "key-su"})
+	}()
+	var wait func() error
+	select {
+	case wait = <-sent:
+	case <-time.After(5 * time.Second):
+		t.Fatal("SendUnchanged waited for the commit")
+	}
+	answered := make(chan error, 1)
+	go func() { answered <- wait() }()
+	select {
+	case err := <-answered:
+		t.Fatalf("answered (%v) while the batch was held open", err)
+	case <-time.After(100 * time.Millisecond):
+	}
+	expected()
+	if err := <-answered; err != nil {
+		t.Fatal(err)
+	}
+	if err := wait(); err != nil {
+		t.Fatalf("second wait: %v", err)
+	}
+	caps, err := s.Captures(ctx, CaptureFilter{ArticleID: id})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(caps) != 2 || caps[0].Outcome != OutcomeUnchanged || !caps[0].CapturedAt.Equal(t0.Add(time.Minute)) {
+		t.Fatalf("captures %+v, want unchanged at +1m", caps)
+	}
+	stale := s.SendUnchanged(ctx, Unchanged{ArticleID: id, Source: "example", CapturedAt: t0.Add(2 * time.Minute), BodyKey: "old"})
+	if err := stale(); !errors.Is(err, ErrBodyKeyStale) {
+		t.Fatalf("stale key: %v, want ErrBodyKeyStale", err)
+	}
+}
+
+// A 304 sent through the group commit writes what RecordCapture of a
+// "not-modified" check and SetNextCheck wrote: the capture, the article's
+// last capture and next check; its body key and validators stay.
+func TestSendUnchangedNotModified(t *testing.T) {
+	ctx := context.Background()
+	s := MustOpen(t)
+	p := page("nm", "T nm", "text of nm", t0)
+	p.BodyKey, p.ETag = "key-nm", `"v1"`
+	id := mustSave(t, s, p).ArticleID
+	next := t0.Add(48 * time.Hour)
+	if err := s.SendUnchanged(ctx, Unchanged{NotModified: true, ArticleID: id, Source: "other", URL: "https://example.com/nm",
+		CapturedAt: t0.Add(time.Hour), NextCheckAt: &next, HTTPStatus: 304, FetchDuration: 5 * time.Millisecond})(); err != nil {
+		t.Fatal(err)
+	}
+	a, err := s.Article(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !a.LastCapturedAt.Equal(t0.Add(time.Hour)) || a.NextCheckAt == nil || !a.NextCheckAt.Equal(next) || a.BodyKey != "key-nm" || a.ETag != `"v1"` {
+		t.Fatalf("article after a 304: %+v", a)
+	}
+	caps, err := s.Captures(ctx, CaptureFilter{ArticleID: id})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(caps) != 2 || caps[0].Outcome != OutcomeNotModified || caps[0].Source != "other" || caps[0].HTTPStatus != 304 ||
+		!caps[0].CapturedAt.Equal(t0.Add(time.Hour)) || caps[0].RevisionDate != nil {
+		t.Fatalf("captures %+v, want not-modified at +1h from source other", caps)
+	}
+	if err := s.SendUnchanged(ctx, Unchanged{NotModified: true, ArticleID: "000000000000", Source: "example"})(); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("unknown article: %v, want ErrNotFound", err)
+	}
+}
