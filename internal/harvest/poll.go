@@ -479,35 +479,34 @@ func (h *Harvester) runJobs(ctx context.Context, src config.Source, jobs []job, 
 		wg      sync.WaitGroup
 		next    = make(chan job)
 	)
+	tally := func(j job, pr PageResult) {
+		mu.Lock()
+		defer mu.Unlock()
+		if pr.Stopped {
+			// A page still waiting for its host's slot at a Ctrl-C
+			// is not sent: it was not begun.
+			notSent++
+			return
+		}
+		res.count(pr)
+		if pr.Err != nil {
+			res.PageErrors = append(res.PageErrors, j.url+": "+fetch.Reason(j.url, pr.Err))
+		} else if j.feedItem != nil && pr.ArticleID != "" {
+			fi := *j.feedItem
+			fi.ArticleID = pr.ArticleID
+			stored = append(stored, fi)
+		}
+		done++
+		if progress != nil {
+			progress(src.Name, done, len(jobs))
+		}
+	}
 	workers := min(h.workers(), len(jobs))
 	for range workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for j := range next {
-				// A page still waiting for its host's slot at a Ctrl-C
-				// is not sent: it was not begun.
-				pr := h.capturePage(withStop(ctx, stop), &src, j.url, j.item, j.article)
-				mu.Lock()
-				if pr.Stopped {
-					notSent++
-					mu.Unlock()
-					continue
-				}
-				res.count(pr)
-				if pr.Err != nil {
-					res.PageErrors = append(res.PageErrors, j.url+": "+fetch.Reason(j.url, pr.Err))
-				} else if j.feedItem != nil && pr.ArticleID != "" {
-					fi := *j.feedItem
-					fi.ArticleID = pr.ArticleID
-					stored = append(stored, fi)
-				}
-				done++
-				if progress != nil {
-					progress(src.Name, done, len(jobs))
-				}
-				mu.Unlock()
-			}
+			h.captureAhead(withStop(ctx, stop), &src, next, tally) // handoff.go
 		}()
 	}
 dispatch:
