@@ -83,7 +83,7 @@ func slowHarvester(t *testing.T, srv *httptest.Server, failURL string) (*harvest
 	}
 	t.Cleanup(func() { st.Close() })
 	sw := &slowWriter{Store: st, entered: make(chan string, 8), gate: make(chan struct{}), failURL: failURL}
-	h := &harvest.Harvester{Store: sw, Now: time.Now, Workers: 1,
+	h := &harvest.Harvester{Store: sw, Now: time.Now, Workers: 1, Ahead: 1,
 		Fetch: fetch.New(fetch.Options{UserAgent: "annalist-test", Timeout: 10 * time.Second, AllowPrivateNetworks: true, Now: time.Now})}
 	return h, sw
 }
@@ -91,7 +91,8 @@ func slowHarvester(t *testing.T, srv *httptest.Server, failURL string) (*harvest
 // TestNextPageWhileStoring: a worker whose page waits for the writer
 // fetches its next page meanwhile, and every page is still counted and
 // stored once the writer answers. With one worker, the second page's GET
-// comes while the first page's SaveCapture has not returned.
+// comes while the first page's SaveCapture has not returned, and with one
+// slot ahead (Harvester.Ahead) the third not before it returns.
 func TestNextPageWhileStoring(t *testing.T) {
 	const n = 3
 	srv, got := battleSite(t, n)
@@ -106,6 +107,14 @@ func TestNextPageWhileStoring(t *testing.T) {
 	waitFor(t, got, srv.URL+"/battle-0", "first page")
 	waitFor(t, sw.entered, srv.URL+"/battle-0", "first page stored")
 	waitFor(t, got, srv.URL+"/battle-1", "second page fetched while the first waits for the writer")
+	// The one slot ahead is the first page's: the worker waits with the
+	// second rather than take a third page.
+	waitFor(t, sw.entered, srv.URL+"/battle-1", "second page stored")
+	select {
+	case u := <-got:
+		t.Fatalf("%s fetched while two pages wait for the writer, with one slot ahead", u)
+	case <-time.After(200 * time.Millisecond):
+	}
 	close(sw.gate)
 	r := <-resc
 	if r.New != n || r.Errors != 0 || r.Interrupted || r.Pages != n {
