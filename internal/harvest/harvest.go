@@ -87,7 +87,8 @@ type Harvester struct {
 	InHand int64
 	// Ahead is how many pages that only wait for the store may be in hand
 	// besides one a worker, over all polls of this Harvester: a worker
-	// takes its next page meanwhile (handoff.go). Default GOMAXPROCS.
+	// takes its next page meanwhile (handoff.go). Default twice
+	// GOMAXPROCS.
 	Ahead int
 	// LargeBody, when set, is told of each body of LargeBodyBytes or more
 	// taken in hand, and calls the function it returns once the page is
