@@ -85,6 +85,11 @@ type Harvester struct {
 	// stored, over all polls of this Harvester (gate.go). Default
 	// DefaultInHand.
 	InHand int64
+	// Ahead is how many pages that only wait for the store may be in hand
+	// besides one a worker, over all polls of this Harvester: a worker
+	// takes its next page meanwhile (handoff.go). Default twice
+	// GOMAXPROCS.
+	Ahead int
 	// LargeBody, when set, is told of each body of LargeBodyBytes or more
 	// taken in hand, and calls the function it returns once the page is
 	// stored: `annalist fetch` raises its soft memory limit meanwhile
@@ -108,6 +113,8 @@ type Harvester struct {
 	inHandOnce                    sync.Once
 	inHandSem                     *semaphore.Weighted // holdBody's bytes
 	inHandBytes, maxInHandBytes   atomic.Int64        // bytes of bodies in hand now, and at most so far (for tests)
+	aheadOnce                     sync.Once
+	aheadSlots                    chan struct{} // captureAhead's slots
 }
 
 func (h *Harvester) now() time.Time {

@@ -478,6 +478,7 @@ func (h *Harvester) record(ctx context.Context, src *config.Source, g *gathered,
 		page.Judged, page.Same = f.Latest.ID, !v.Snapshot
 	}
 	withMorePages(page, g.more)
+	handOff(ctx) // the worker may take its next page meanwhile (handoff.go)
 	saved, err := h.Store.SaveCapture(ctx, page)
 	if err != nil {
 		return pr, err

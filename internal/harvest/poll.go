@@ -488,6 +488,8 @@ func (h *Harvester) runJobs(ctx context.Context, src config.Source, jobs []job, 
 		mu.Lock()
 		defer mu.Unlock()
 		if pr.Stopped {
+			// A page still waiting for its host's slot at a Ctrl-C
+			// is not sent: it was not begun.
 			notSent++
 			return
 		}
@@ -515,16 +517,7 @@ func (h *Harvester) runJobs(ctx context.Context, src config.Source, jobs []job, 
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for j := range next {
-				// A page still waiting for its host's slot at a Ctrl-C
-				// is not sent: it was not begun.
-				pr, rest := h.capture(withStop(ctx, stop), &src, j.url, j.item, j.article, true)
-				if rest != nil {
-					answers <- func() { tally(j, rest()) }
-					continue
-				}
-				tally(j, pr)
-			}
+			h.captureAhead(withStop(ctx, stop), &src, next, tally, answers) // handoff.go
 		}()
 	}
 dispatch:
