@@ -89,3 +89,91 @@ func TestDropStyleHiddenSameAsReference(t *testing.T) {
 	}
 	t.Logf("%d development pages lose an element to their style", some)
 }
+
+// notShownReference is notShown as it was before it searched the sheets
+// for few names: every rule's selectors are read.
+func notShownReference(hidden map[string]bool, rules []cssRule) map[string]bool {
+	shown := map[string]bool{}
+	for _, r := range rules {
+		if !namesAny(r.selectors, hidden) {
+			continue
+		}
+		hiding := !r.nested && hides(r.decls)
+		for _, sel := range strings.Split(r.selectors, ",") {
+			sel = strings.TrimSpace(sel)
+			if hiding && simpleName(sel) {
+				continue
+			}
+			for _, name := range cssNames(sel) {
+				shown[name] = true
+			}
+		}
+	}
+	out := map[string]bool{}
+	for name := range hidden {
+		if !shown[name] {
+			out[name] = true
+		}
+	}
+	return out
+}
+
+// TestNotShownSameAsReference: for sets of up to maxSearched+1 names (the
+// page's candidates and names its rules use, including names that are
+// prefixes of others), notShown keeps what the reference keeps; and
+// forEachRuleAt places every rule's selectors where they are.
+func TestNotShownSameAsReference(t *testing.T) {
+	sheets := []string{
+		`.a{display:none}.ab{display:none}.ab.open{display:block}#b{visibility:hidden}`,
+		`.a ,
+ .c{display:none}@media print{.c{display:block}} .x[title=".a"]{color:red}p::after{content:".b"}#b-x{display:none}`,
+		`.d{display:none}.e{display:none}.d .e{color:red}.e:hover{color:blue}.f{display:none;}.dd{display:none}`,
+	}
+	for _, p := range loadDevPagesIfAny(t) {
+		doc, err := goquery.NewDocumentFromReader(bytes.NewReader(p.html))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, n := range doc.Find("style").Nodes {
+			if n.FirstChild != nil {
+				sheets = append(sheets, stripCSSComments(n.FirstChild.Data))
+			}
+		}
+	}
+	for k, sheet := range sheets {
+		var rules []cssRule
+		forEachRuleAt(sheet, func(s, d string, nested bool, from, to int) {
+			if strings.TrimSpace(sheet[from:to]) != s {
+				t.Fatalf("sheet %d: rule %q placed at %q", k, s, sheet[from:to])
+			}
+			rules = append(rules, cssRule{s, d, nested, 0, from, to})
+		})
+		var names []string
+		seen := map[string]bool{}
+		for _, r := range rules {
+			for _, sel := range strings.Split(r.selectors, ",") {
+				for _, name := range cssNames(strings.TrimSpace(sel)) {
+					if !seen[name] {
+						seen[name] = true
+						names = append(names, name)
+					}
+				}
+			}
+		}
+		sort.Strings(names) // prefixes next to what they prefix
+		for size := 1; size <= maxSearched+1; size++ {
+			// about 10 sets of each size, spread over the names
+			step := max(size, len(names)/10)
+			for i := 0; i+size <= len(names); i += step {
+				set := map[string]bool{}
+				for _, name := range names[i : i+size] {
+					set[name] = true
+				}
+				want := sortedKeys(notShownReference(set, rules))
+				if got := sortedKeys(notShown(set, []string{sheet}, rules)); got != want {
+					t.Fatalf("sheet %d: notShown(%v) = %s, want %s", k, names[i:i+size], got, want)
+				}
+			}
+		}
+	}
+}
