@@ -2,7 +2,6 @@ package extract
 
 import (
 	"bytes"
-	"slices"
 	"strings"
 	"sync"
 	"unicode"
@@ -24,18 +23,17 @@ import (
 func styleHidden(styles []*html.Node) map[string]bool {
 	rp := cssRuleBufs.Get().(*[]cssRule)
 	defer putCSSRules(rp)
-	hidden, sheets := hiddenCandidates(styles, rp)
+	hidden := hiddenCandidates(styles, rp)
 	if hidden == nil {
 		return nil
 	}
-	return notShown(hidden, sheets, *rp)
+	return notShown(hidden, *rp)
 }
 
 // hiddenCandidates returns the classes and IDs a plain rule of styles
 // hides, before other rules that may show them again are looked at (nil
-// when none), and keeps every rule it read in *rp, and the sheets, for
-// notShown.
-func hiddenCandidates(styles []*html.Node, rp *[]cssRule) (map[string]bool, []string) {
+// when none), and keeps every rule it read in *rp for notShown.
+func hiddenCandidates(styles []*html.Node, rp *[]cssRule) map[string]bool {
 	var sheets []string
 	for _, n := range styles {
 		for c := n.FirstChild; c != nil; c = c.NextSibling {
@@ -45,7 +43,7 @@ func hiddenCandidates(styles []*html.Node, rp *[]cssRule) (map[string]bool, []st
 		}
 	}
 	if len(sheets) == 0 {
-		return nil, nil
+		return nil
 	}
 	// Most pages hide nothing by a plain rule: a first pass looks only at
 	// declarations that could hide, a second (notShown) only at rules
@@ -53,9 +51,9 @@ func hiddenCandidates(styles []*html.Node, rp *[]cssRule) (map[string]bool, []st
 	// that the second does not read the sheets again.
 	rules := (*rp)[:0]
 	var hidden map[string]bool
-	for k, sheet := range sheets {
-		forEachRuleAt(sheet, func(selectors, decls string, nested bool, from, to int) {
-			rules = append(rules, cssRule{selectors, decls, nested, k, from, to})
+	for _, sheet := range sheets {
+		forEachRule(sheet, func(selectors, decls string, nested bool) {
+			rules = append(rules, cssRule{selectors, decls, nested})
 			if nested || !(strings.Contains(decls, "none") || strings.Contains(decls, "hidden")) || !hides(decls) {
 				return
 			}
@@ -70,18 +68,15 @@ func hiddenCandidates(styles []*html.Node, rp *[]cssRule) (map[string]bool, []st
 		})
 	}
 	*rp = rules
-	return hidden, sheets
+	return hidden
 }
 
 // notShown removes from hidden, and returns it (nil once empty), the
 // names another rule of rules may show. Whether a name is shown depends
 // only on the rules naming it, so it may be asked of any subset of the
 // candidates.
-func notShown(hidden map[string]bool, sheets []string, rules []cssRule) map[string]bool {
+func notShown(hidden map[string]bool, rules []cssRule) map[string]bool {
 	shown := map[string]bool{}
-	if len(hidden) <= maxSearched {
-		rules = rulesHolding(hidden, sheets, rules)
-	}
 	for _, r := range rules {
 		if !namesAny(r.selectors, hidden) {
 			continue
@@ -108,51 +103,6 @@ func notShown(hidden map[string]bool, sheets []string, rules []cssRule) map[stri
 		return nil
 	}
 	return hidden
-}
-
-// maxSearched is the most names notShown searches the sheets for one by
-// one rather than reading every rule's selectors name by name.
-const maxSearched = 8
-
-// rulesHolding is the rules (in order) whose selectors hold one of names
-// as a substring: the only ones that may name it. The body carries few of
-// the candidates, and searching each sheet for them is much faster than
-// reading thousands of short selector lists.
-func rulesHolding(names map[string]bool, sheets []string, rules []cssRule) []cssRule {
-	var out []cssRule
-	type span struct{ from, to int }
-	var found []span
-	r := 0
-	for k, sheet := range sheets {
-		found = found[:0]
-		for name := range names {
-			for at := 0; ; {
-				i := strings.Index(sheet[at:], name)
-				if i < 0 {
-					break
-				}
-				found = append(found, span{at + i, at + i + len(name)})
-				at += i + 1
-			}
-		}
-		slices.SortFunc(found, func(a, b span) int { return a.from - b.from })
-		// The sheet's rules follow each other, their selectors in
-		// order: one pass over both.
-		f := 0
-		for ; r < len(rules) && rules[r].sheet == k; r++ {
-			rule := rules[r]
-			for f < len(found) && found[f].from < rule.from {
-				f++
-			}
-			for g := f; g < len(found) && found[g].from < rule.to; g++ {
-				if found[g].to <= rule.to {
-					out = append(out, rule)
-					break
-				}
-			}
-		}
-	}
-	return out
 }
 
 // hides: the declarations hide the element (display:none or
@@ -187,12 +137,6 @@ func hides(decls string) bool {
 // forEachRule calls fn for every rule of css with its selector list and
 // declarations; nested says the rule sits inside an at-rule block.
 func forEachRule(css string, fn func(selectors, decls string, nested bool)) {
-	forEachRuleAt(css, func(selectors, decls string, nested bool, _, _ int) { fn(selectors, decls, nested) })
-}
-
-// forEachRuleAt is forEachRule, also telling where in css the selector
-// list lies: within css[from:to], white space around it included.
-func forEachRuleAt(css string, fn func(selectors, decls string, nested bool, from, to int)) {
 	depth, atDepth := 0, []int{}
 	start := 0
 	// The next '{', '}' and ';' at or after i (len(css) when none), each
@@ -225,7 +169,7 @@ func forEachRuleAt(css string, fn func(selectors, decls string, nested bool, fro
 			if end == len(css) {
 				return
 			}
-			fn(prelude, css[i+1:end], len(atDepth) > 0, start, i)
+			fn(prelude, css[i+1:end], len(atDepth) > 0)
 			i = end
 			start = i + 1
 		case '}':
@@ -324,9 +268,6 @@ func namesAny(selectors string, set map[string]bool) bool {
 type cssRule struct {
 	selectors, decls string
 	nested           bool
-	// sheet is the index of the sheet the rule is in, and css[from:to]
-	// of that sheet holds the selectors (forEachRuleAt).
-	sheet, from, to int
 }
 
 // cssRuleBufs holds the rule lists styleHidden keeps between its passes:
@@ -356,7 +297,7 @@ func cssNameByte(c byte) bool {
 func dropStyleHidden(bodies, styles []*html.Node, dropped map[string]int) {
 	rp := cssRuleBufs.Get().(*[]cssRule)
 	defer putCSSRules(rp)
-	candidates, sheets := hiddenCandidates(styles, rp)
+	candidates := hiddenCandidates(styles, rp)
 	if candidates == nil {
 		return
 	}
@@ -376,7 +317,7 @@ func dropStyleHidden(bodies, styles []*html.Node, dropped map[string]int) {
 	if len(found) == 0 {
 		return
 	}
-	hidden := notShown(used, sheets, *rp)
+	hidden := notShown(used, *rp)
 	if hidden == nil {
 		return
 	}
