@@ -21,19 +21,6 @@ import (
 // styleHidden returns the classes and IDs the page's <style> elements
 // (styles) hide ("." or "#" + name); nil when none.
 func styleHidden(styles []*html.Node) map[string]bool {
-	rp := cssRuleBufs.Get().(*[]cssRule)
-	defer putCSSRules(rp)
-	hidden := hiddenCandidates(styles, rp)
-	if hidden == nil {
-		return nil
-	}
-	return notShown(hidden, *rp)
-}
-
-// hiddenCandidates returns the classes and IDs a plain rule of styles
-// hides, before other rules that may show them again are looked at (nil
-// when none), and keeps every rule it read in *rp for notShown.
-func hiddenCandidates(styles []*html.Node, rp *[]cssRule) map[string]bool {
 	var sheets []string
 	for _, n := range styles {
 		for c := n.FirstChild; c != nil; c = c.NextSibling {
@@ -46,9 +33,11 @@ func hiddenCandidates(styles []*html.Node, rp *[]cssRule) map[string]bool {
 		return nil
 	}
 	// Most pages hide nothing by a plain rule: a first pass looks only at
-	// declarations that could hide, a second (notShown) only at rules
-	// naming what the first found. The first keeps the rules it reads so
-	// that the second does not read the sheets again.
+	// declarations that could hide, a second only at rules naming what
+	// the first found. The first keeps the rules it reads so that the
+	// second does not read the sheets again.
+	rp := cssRuleBufs.Get().(*[]cssRule)
+	defer putCSSRules(rp)
 	rules := (*rp)[:0]
 	var hidden map[string]bool
 	for _, sheet := range sheets {
@@ -68,14 +57,9 @@ func hiddenCandidates(styles []*html.Node, rp *[]cssRule) map[string]bool {
 		})
 	}
 	*rp = rules
-	return hidden
-}
-
-// notShown removes from hidden, and returns it (nil once empty), the
-// names another rule of rules may show. Whether a name is shown depends
-// only on the rules naming it, so it may be asked of any subset of the
-// candidates.
-func notShown(hidden map[string]bool, rules []cssRule) map[string]bool {
+	if hidden == nil {
+		return nil
+	}
 	shown := map[string]bool{}
 	for _, r := range rules {
 		if !namesAny(r.selectors, hidden) {
@@ -289,68 +273,24 @@ func cssNameByte(c byte) bool {
 
 // dropStyleHidden removes the elements of the page's <body> (bodies) that
 // its own style rules (styles) hide, counting them in dropped.
-//
-// The rules that may show a hidden name again are only read for the
-// candidates some element of the body carries: a page's sheets hide
-// dozens of names its markup does not use (dropStyleHiddenReference in
-// the tests reads them for every candidate, then walks the body).
 func dropStyleHidden(bodies, styles []*html.Node, dropped map[string]int) {
-	rp := cssRuleBufs.Get().(*[]cssRule)
-	defer putCSSRules(rp)
-	candidates := hiddenCandidates(styles, rp)
-	if candidates == nil {
+	hidden := styleHidden(styles)
+	if hidden == nil {
 		return
 	}
-	// The elements carrying a candidate, in document order, with the
-	// body each was found under, and the candidates they carry.
-	type carrier struct{ n, body *html.Node }
-	var found []carrier
-	used := map[string]bool{}
 	for _, body := range bodies {
 		walk(body, func(n *html.Node) bool {
-			if n.Type == html.ElementNode && n != body && carriesHidden(n, candidates, used) {
-				found = append(found, carrier{n, body})
+			if n.Type != html.ElementNode || n == body {
+				return true
+			}
+			if hiddenByStyle(n, hidden) && !holdsArticle(n) {
+				note(dropped, "hidden by the page's style", n)
+				removeNode(n)
+				return false
 			}
 			return true
 		})
 	}
-	if len(found) == 0 {
-		return
-	}
-	hidden := notShown(used, *rp)
-	if hidden == nil {
-		return
-	}
-	for _, c := range found {
-		// A carrier inside one removed before is gone with it, as the
-		// walk of the reference does not go below what it removes.
-		if attached(c.n, c.body) && hiddenByStyle(c.n, hidden) && !holdsArticle(c.n) {
-			note(dropped, "hidden by the page's style", c.n)
-			removeNode(c.n)
-		}
-	}
-}
-
-// carriesHidden is hiddenByStyle(n, hidden), but it reads all of n's
-// names and adds those in hidden to used.
-func carriesHidden(n *html.Node, hidden, used map[string]bool) bool {
-	var arr [64]byte
-	carries := false
-	if id := attr(n, "id"); id != "" {
-		if k := append(append(arr[:0], '#'), id...); hidden[string(k)] {
-			used[string(k)], carries = true, true
-		}
-	}
-	class := attr(n, "class")
-	for tok, rest := nextField(class); tok != ""; tok, rest = nextField(rest) {
-		if k := append(append(arr[:0], '.'), tok...); hidden[string(k)] {
-			if !used[string(k)] {
-				used[string(k)] = true
-			}
-			carries = true
-		}
-	}
-	return carries
 }
 
 // hiddenByStyle: n's id ("#" + id) or one of its classes ("." + class) is
