@@ -39,9 +39,9 @@ func mdTextReference(w *mdInline, s string) {
 		}
 		w.owe()
 		if strings.ContainsRune("\\*_`[]<", c) {
-			w.b.WriteByte('\\')
+			w.b.writeByte('\\')
 		}
-		w.b.WriteRune(c)
+		w.b.writeRune(c)
 	}
 }
 
