@@ -61,8 +61,9 @@ func styleHidden(styles []*html.Node) map[string]bool {
 		return nil
 	}
 	shown := map[string]bool{}
+	filter := newNameFilter(hidden)
 	for _, r := range rules {
-		if !namesAny(r.selectors, hidden) {
+		if !namesAnyOf(r.selectors, hidden, filter) {
 			continue
 		}
 		// Any other rule naming the class or ID (a state, a descendant, a
@@ -232,20 +233,53 @@ func cssNames(sel string) []string {
 // selectors for every name of set: pages with large style sheets hide
 // hundreds of names.
 func namesAny(selectors string, set map[string]bool) bool {
+	return namesAnyOf(selectors, set, newNameFilter(set))
+}
+
+// namesAnyOf is namesAny with set's nameFilter made once for all the
+// rules of a page: a name the filter rules out is not looked up.
+func namesAnyOf(selectors string, set map[string]bool, f *nameFilter) bool {
 	for i := 0; i < len(selectors); i++ {
 		if selectors[i] != '.' && selectors[i] != '#' {
 			continue
 		}
 		j := i + 1
-		for j < len(selectors) && cssNameByte(selectors[j]) {
+		for j < len(selectors) && cssNameBytes[selectors[j]] {
 			j++
 		}
-		if j > i+1 && set[selectors[i:j]] {
+		if j > i+1 && f.may(selectors[i:j]) && set[selectors[i:j]] {
 			return true
 		}
 		i = j - 1
 	}
 	return false
+}
+
+// nameFilter marks, for each name of a set, a bit made of its length and
+// its first and last bytes after the '.' or '#': most names of a sheet
+// miss every bit, and hashing them for a map look-up was the larger part
+// of reading the selectors.
+type nameFilter [4]uint64
+
+func nameFilterBit(name string) uint {
+	return (uint(len(name))<<5 ^ uint(name[1]) ^ uint(name[len(name)-1])<<2) & 255
+}
+
+func newNameFilter(set map[string]bool) *nameFilter {
+	var f nameFilter
+	for name := range set {
+		if len(name) >= 2 { // cssNames are a '.' or '#' and a byte at least
+			b := nameFilterBit(name)
+			f[b>>6] |= 1 << (b & 63)
+		}
+	}
+	return &f
+}
+
+// may: name (two bytes at least) may be in the set.
+func (f *nameFilter) may(name string) bool {
+	b := nameFilterBit(name)
+	return f[b>>6]&(1<<(b&63)) != 0
 }
 
 // cssRule is one rule forEachRule reported.
@@ -270,6 +304,15 @@ func putCSSRules(rp *[]cssRule) {
 func cssNameByte(c byte) bool {
 	return c == '-' || c == '_' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c > 127
 }
+
+// cssNameBytes is cssNameByte as a table, for the loop over every
+// selector of a page.
+var cssNameBytes = func() (t [256]bool) {
+	for c := range 256 {
+		t[c] = cssNameByte(byte(c))
+	}
+	return t
+}()
 
 // dropStyleHidden removes the elements of the page's <body> (bodies) that
 // its own style rules (styles) hide, counting them in dropped.
