@@ -71,3 +71,71 @@ func TestNamesAnySameAsReference(t *testing.T) {
 		}
 	}
 }
+
+// hiddenByStyleReference is hiddenByStyle as it was before the name
+// filter: every id and class is looked up.
+func hiddenByStyleReference(n *html.Node, hidden map[string]bool) bool {
+	if id := attr(n, "id"); id != "" && hidden["#"+id] {
+		return true
+	}
+	class := attr(n, "class")
+	for tok, rest := nextField(class); tok != ""; tok, rest = nextField(rest) {
+		if hidden["."+tok] {
+			return true
+		}
+	}
+	return false
+}
+
+// TestHiddenByStyleSameAsReference: with the filter, every element of the
+// development pages is judged as the reference judges it, against the
+// names its page's sheets hide and against all the names the page's
+// elements carry (every k-th, and one byte longer or shorter).
+func TestHiddenByStyleSameAsReference(t *testing.T) {
+	pages := [][]byte{[]byte(`<style>.a{display:none}#b{display:none}</style><p class="a">x</p><p id="b">y</p><p class=" x  a ">z</p><p id="">w</p><p class="é ab">v</p>`)}
+	for _, p := range loadDevPagesIfAny(t) {
+		pages = append(pages, p.html)
+	}
+	for k, page := range pages {
+		doc, err := html.Parse(bytes.NewReader(page))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var styles, elems []*html.Node
+		var names []string
+		walk(doc, func(n *html.Node) bool {
+			if n.Type == html.ElementNode {
+				elems = append(elems, n)
+				if n.Data == "style" {
+					styles = append(styles, n)
+				}
+				if id := attr(n, "id"); id != "" {
+					names = append(names, "#"+id)
+				}
+				for _, tok := range strings.Fields(attr(n, "class")) {
+					names = append(names, "."+tok)
+				}
+			}
+			return true
+		})
+		sets := []map[string]bool{styleHidden(styles)}
+		for _, every := range []int{1, 5, 37} {
+			set := map[string]bool{}
+			for i := 0; i < len(names); i += every {
+				set[names[i]], set[names[i]+"x"], set[names[i][:len(names[i])-1]+"q"] = true, true, true
+			}
+			sets = append(sets, set)
+		}
+		for _, set := range sets {
+			if set == nil {
+				continue
+			}
+			f := newNameFilter(set)
+			for _, n := range elems {
+				if got, want := hiddenByStyleOf(n, set, f), hiddenByStyleReference(n, set); got != want {
+					t.Fatalf("page %d: hiddenByStyleOf(<%s %v>) = %v, want %v", k, n.Data, n.Attr, got, want)
+				}
+			}
+		}
+	}
+}

@@ -276,6 +276,13 @@ func newNameFilter(set map[string]bool) *nameFilter {
 	return &f
 }
 
+// mayPrefixed is may("." + name) and may("#" + name) (the bit does not
+// read the prefix), name not empty.
+func (f *nameFilter) mayPrefixed(name string) bool {
+	b := (uint(len(name)+1)<<5 ^ uint(name[0]) ^ uint(name[len(name)-1])<<2) & 255
+	return f[b>>6]&(1<<(b&63)) != 0
+}
+
 // may: name (two bytes at least) may be in the set.
 func (f *nameFilter) may(name string) bool {
 	b := nameFilterBit(name)
@@ -321,12 +328,13 @@ func dropStyleHidden(bodies, styles []*html.Node, dropped map[string]int) {
 	if hidden == nil {
 		return
 	}
+	filter := newNameFilter(hidden)
 	for _, body := range bodies {
 		walk(body, func(n *html.Node) bool {
 			if n.Type != html.ElementNode || n == body {
 				return true
 			}
-			if hiddenByStyle(n, hidden) && !holdsArticle(n) {
+			if hiddenByStyleOf(n, hidden, filter) && !holdsArticle(n) {
 				note(dropped, "hidden by the page's style", n)
 				removeNode(n)
 				return false
@@ -340,13 +348,19 @@ func dropStyleHidden(bodies, styles []*html.Node, dropped map[string]int) {
 // in hidden. The keys are built in a buffer on the stack, and a map
 // lookup by string(bytes) does not copy them.
 func hiddenByStyle(n *html.Node, hidden map[string]bool) bool {
+	return hiddenByStyleOf(n, hidden, newNameFilter(hidden))
+}
+
+// hiddenByStyleOf is hiddenByStyle with hidden's nameFilter: a name it
+// rules out is neither built nor looked up.
+func hiddenByStyleOf(n *html.Node, hidden map[string]bool, f *nameFilter) bool {
 	var arr [64]byte
-	if id := attr(n, "id"); id != "" && hidden[string(append(append(arr[:0], '#'), id...))] {
+	if id := attr(n, "id"); id != "" && f.mayPrefixed(id) && hidden[string(append(append(arr[:0], '#'), id...))] {
 		return true
 	}
 	class := attr(n, "class")
 	for tok, rest := nextField(class); tok != ""; tok, rest = nextField(rest) {
-		if hidden[string(append(append(arr[:0], '.'), tok...))] {
+		if f.mayPrefixed(tok) && hidden[string(append(append(arr[:0], '.'), tok...))] {
 			return true
 		}
 	}
