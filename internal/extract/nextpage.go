@@ -143,20 +143,90 @@ var nextWords = map[string]bool{
 	"下一页": true, "下一頁": true, "次へ": true, "次のページ": true,
 }
 
-// isNextLinkNode is isNextLink of the selection of n alone.
+// isNextLinkNode: the link's label (its text, else its aria-label or
+// title) is one of nextWords.
 func isNextLinkNode(n *html.Node) bool {
 	if longerThanNextWords(n) {
 		return false // most links of a page: headlines, not "Next »"
 	}
-	label := allText(n)
-	if strings.TrimSpace(label) == "" {
-		if v, ok := attrOK(n, "aria-label"); ok {
-			label = v
-		} else {
-			label = attrOr(n, "title")
+	// Most short labels are plain ASCII ("Home", "News", a blank icon
+	// link): they are read in a buffer on the stack, without the strings
+	// normLabel builds.
+	var arr [128]byte
+	if text, ascii := appendASCIIText(arr[:0], n); ascii {
+		if !asciiBlank(text) {
+			return isNextLabel(text)
+		}
+	} else if label := allText(n); strings.TrimSpace(label) != "" {
+		return nextWords[normLabel(label)]
+	}
+	if v, ok := attrOK(n, "aria-label"); ok {
+		return isNextLabel(v)
+	}
+	return isNextLabel(attrOr(n, "title"))
+}
+
+// appendASCIIText appends the text under n (as allText has it) to b, and
+// reports false, having stopped, at its first byte that is not ASCII.
+func appendASCIIText(b []byte, n *html.Node) ([]byte, bool) {
+	if n.Type == html.TextNode {
+		for i := 0; i < len(n.Data); i++ {
+			if n.Data[i] >= utf8.RuneSelf {
+				return b, false
+			}
+		}
+		b = append(b, n.Data...)
+	}
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		var ok bool
+		if b, ok = appendASCIIText(b, c); !ok {
+			return b, false
 		}
 	}
-	return nextWords[normLabel(label)]
+	return b, true
+}
+
+// asciiBlank is strings.TrimSpace(s) == "" for ASCII s.
+func asciiBlank(s []byte) bool {
+	for _, c := range s {
+		if !isASCIISpace(c) {
+			return false
+		}
+	}
+	return true
+}
+
+// isNextLabel is nextWords[normLabel(s)], without building the label
+// when s is ASCII: its words lower-cased and joined by one space, the
+// ASCII bytes of labelCut trimmed from both ends.
+func isNextLabel[T string | []byte](s T) bool {
+	var arr [64]byte
+	out := arr[:0]
+	space := false
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c >= utf8.RuneSelf:
+			return nextWords[normLabel(string(s))]
+		case isASCIISpace(c):
+			space = len(out) > 0
+			continue
+		case 'A' <= c && c <= 'Z':
+			c += 'a' - 'A'
+		}
+		if space {
+			out = append(out, ' ')
+			space = false
+		}
+		out = append(out, c)
+	}
+	for len(out) > 0 && strings.IndexByte(labelCut, out[0]) >= 0 {
+		out = out[1:]
+	}
+	for len(out) > 0 && strings.IndexByte(labelCut, out[len(out)-1]) >= 0 {
+		out = out[:len(out)-1]
+	}
+	return nextWords[string(out)]
 }
 
 // labelCut is what normLabel trims from a label's ends.

@@ -112,3 +112,24 @@ func BenchmarkExtractNext(b *testing.B) {
 	pages := loadDevPages(b)
 	benchMedian(b, pages, func(p devPage) { _, _ = Article(p.html, p.url, Rules{Next: &NextRules{}}) })
 }
+
+// TestIsNextLabelAsNormLabel: reading a label on the stack answers as
+// looking its normLabel up, for every next word dressed in case, white
+// space and cut characters, and for labels that only look like one.
+func TestIsNextLabelAsNormLabel(t *testing.T) {
+	labels := []string{"", " ", "\t\n", "x", "Next", "NEXT", "next ", "  next\t page ", "next  page", ">> Next >>", "next.", ".:next:.",
+		"- next -", "|next|", "next >", "nextpage", "next-page", "Next\vPage", "Next\fPage", "« next", "next »", "Next\u00a0page",
+		"NÄCHSTE", "nächste seite", "Next\x00", "\x7fnext", "next page of the story", strings.Repeat("next ", 30)}
+	for w := range nextWords {
+		labels = append(labels, w, strings.ToUpper(w), " "+w+" ", ">"+w+".", strings.ReplaceAll(w, " ", "\t\n "), "-|"+w+"|-", w+"x")
+	}
+	for _, l := range labels {
+		want := nextWords[normLabel(l)]
+		if got := isNextLabel(l); got != want {
+			t.Errorf("isNextLabel(%q) = %v, want %v", l, got, want)
+		}
+		if got := isNextLabel([]byte(l)); got != want {
+			t.Errorf("isNextLabel([]byte(%q)) = %v, want %v", l, got, want)
+		}
+	}
+}
