@@ -415,6 +415,25 @@ func (f *foldCounter) text(s string) bool {
 		s, f.carry = f.carry+s, ""
 	}
 	for i := 0; i < len(s); {
+		if c := s[i]; c > ' ' && c < utf8.RuneSelf {
+			// A run of visible ASCII counts whole: the count only grows,
+			// so it reaches the limit within the run if and only if at
+			// its end.
+			j := i + 1
+			for j < len(s) && s[j] > ' ' && s[j] < utf8.RuneSelf {
+				j++
+			}
+			if f.space && f.n > 0 {
+				f.n++
+			}
+			f.space = false
+			f.n += j - i
+			if f.n >= f.limit {
+				return false
+			}
+			i = j
+			continue
+		}
 		size, r := 1, rune(s[i])
 		if r >= utf8.RuneSelf {
 			if !utf8.FullRuneInString(s[i:]) {

@@ -193,7 +193,8 @@ func TestParseDateYearDigits(t *testing.T) {
 // the limit above it, with runes cut between elements, invalid bytes and
 // white space of every kind at the edges of the nodes.
 func TestFoldedLenUpTo(t *testing.T) {
-	pieces := []string{"a", " ", "\u00a0", "\u3000", "é", "\xc3", "\xa9", "\xe2\x80", "\x94", "\xff", "中", "\n\t", "word ", "<b>", "</b>", "<i>x</i>", "<script>no</script>", "<br>"}
+	pieces := []string{"a", " ", "\u00a0", "\u3000", "é", "\xc3", "\xa9", "\xe2\x80", "\x94", "\xff", "中", "\n\t", "word ", "<b>", "</b>", "<i>x</i>", "<script>no</script>", "<br>",
+		"abcdefg", "x\x01y", "\x1f", "\x7f"}
 	rng := rand.New(rand.NewSource(7))
 	for i := 0; i < 4000; i++ {
 		var b strings.Builder
