@@ -190,7 +190,10 @@ func finishBody(ctx context.Context, bodyNodes []*html.Node, base *url.URL, res 
 		return fmt.Errorf("extract: sanitise body: %w", err)
 	}
 	res.HTML = dropControls(clean)
-	res.Text = dropControls(plainText(nodes, isCaption))
+	// The text is shorter than the HTML it is rendered from: its tags
+	// and entities are gone, and a blank line is shorter than the tags
+	// that end and start two blocks.
+	res.Text = dropControls(plainTextSized(nodes, isCaption, len(clean)))
 	res.Markdown = dropControls(markdown(nodes))
 	if err := expired(ctx); err != nil {
 		return err

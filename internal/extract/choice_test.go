@@ -192,7 +192,8 @@ func TestInvisibleSameAsTags(t *testing.T) {
 
 // TestNextFieldAsFields: nextField splits as strings.Fields.
 func TestNextFieldAsFields(t *testing.T) {
-	for _, s := range []string{"", " ", "a", " a  b\t\nc ", "\u00a0x\u0085y\u2003z", "\xffa b\xfe", "é ü", "\v\f\r"} {
+	for _, s := range []string{"", " ", "a", " a  b\t\nc ", "\u00a0x\u0085y\u2003z", "\xffa b\xfe", "é ü", "\v\f\r",
+		"x\x00y \x1f\x7f", "ab\u00a0", "\u00a0", "a\u2003", " \u3000b\u3000 ", "long-class_name another\tthird\n"} {
 		var got []string
 		for tok, rest := nextField(s); tok != ""; tok, rest = nextField(rest) {
 			got = append(got, tok)

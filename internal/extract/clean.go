@@ -119,24 +119,26 @@ func notesName(v string) bool {
 			return containsAny(strings.ToLower(v), notesMarkers)
 		}
 	}
-	for _, m := range notesMarkers {
-		if containsASCIIFold(v, m) {
-			return true
+	// One pass over v, trying at each byte only the markers that start
+	// with it (notesMarkers by their first byte), where a search a marker
+	// read v six times.
+	for i := 0; i < len(v); i++ {
+		for _, m := range notesByFirst[asciiLowerByte(v[i])] {
+			if i+len(m) <= len(v) && asciiEqualFold(v[i:i+len(m)], m) {
+				return true
+			}
 		}
 	}
 	return false
 }
 
-// containsASCIIFold reports whether the ASCII string s holds the lower-case
-// marker m, with s's letters in any case.
-func containsASCIIFold(s, m string) bool {
-	for i := 0; i+len(m) <= len(s); i++ {
-		if asciiLowerByte(s[i]) == m[0] && asciiEqualFold(s[i:i+len(m)], m) {
-			return true
-		}
+// notesByFirst holds notesMarkers by their first byte.
+var notesByFirst = func() (t [256][]string) {
+	for _, m := range notesMarkers {
+		t[m[0]] = append(t[m[0]], m)
 	}
-	return false
-}
+	return t
+}()
 
 // isLoneStrong reports a paragraph or div made only of bold text, which
 // some pages use instead of a heading.
@@ -413,6 +415,25 @@ func (f *foldCounter) text(s string) bool {
 		s, f.carry = f.carry+s, ""
 	}
 	for i := 0; i < len(s); {
+		if c := s[i]; c > ' ' && c < utf8.RuneSelf {
+			// A run of visible ASCII counts whole: the count only grows,
+			// so it reaches the limit within the run if and only if at
+			// its end.
+			j := i + 1
+			for j < len(s) && s[j] > ' ' && s[j] < utf8.RuneSelf {
+				j++
+			}
+			if f.space && f.n > 0 {
+				f.n++
+			}
+			f.space = false
+			f.n += j - i
+			if f.n >= f.limit {
+				return false
+			}
+			i = j
+			continue
+		}
 		size, r := 1, rune(s[i])
 		if r >= utf8.RuneSelf {
 			if !utf8.FullRuneInString(s[i:]) {

@@ -50,8 +50,17 @@ func invisible(tag string) bool {
 //
 //	for tok, rest := nextField(s); tok != ""; tok, rest = nextField(rest) {…}
 func nextField(s string) (tok, rest string) {
+	// ASCII bytes, most of a class list, are judged here rather than by
+	// a call of spaceAt each.
 	i := 0
 	for i < len(s) {
+		if c := s[i]; c < utf8.RuneSelf {
+			if !isASCIISpace(c) {
+				break
+			}
+			i++
+			continue
+		}
 		size, space := spaceAt(s, i)
 		if !space {
 			break
@@ -60,6 +69,13 @@ func nextField(s string) (tok, rest string) {
 	}
 	j := i
 	for j < len(s) {
+		if c := s[j]; c < utf8.RuneSelf {
+			if isASCIISpace(c) {
+				break
+			}
+			j++
+			continue
+		}
 		size, space := spaceAt(s, j)
 		if space {
 			break

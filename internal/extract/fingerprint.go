@@ -323,6 +323,9 @@ func foldSpace(s string) string {
 // nil, and returns its length in bytes. It takes bytes as well as strings
 // so that foldedText folds the text it gathers without copying it first.
 func foldInto[T string | []byte](b *strings.Builder, s T) int {
+	if b == nil {
+		return foldCount(s)
+	}
 	n := 0
 	space := false
 	for i := 0; i < len(s); {
@@ -366,6 +369,49 @@ func foldInto[T string | []byte](b *strings.Builder, s T) int {
 		if b != nil {
 			b.WriteRune(r)
 		}
+	}
+	return n
+}
+
+// foldCount is foldInto's length alone: a run of visible ASCII is counted
+// whole, where foldInto looks at it byte by byte to copy it (foldedLen
+// measures most paragraphs of a page, some more than once).
+func foldCount[T string | []byte](s T) int {
+	n := 0
+	space := false
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if c == ' ' || '\t' <= c && c <= '\r' {
+				space = true
+				i++
+				continue
+			}
+			if space && n > 0 {
+				n++
+			}
+			space = false
+			// Up to the next byte that may be white space or not ASCII;
+			// the other controls below ' ' start a run of their own.
+			j := i + 1
+			for j < len(s) && s[j] > ' ' && s[j] < utf8.RuneSelf {
+				j++
+			}
+			n += j - i
+			i = j
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(string(s[i:min(i+utf8.UTFMax, len(s))]))
+		i += size
+		if unicode.IsSpace(r) {
+			space = true
+			continue
+		}
+		if space && n > 0 {
+			n++
+		}
+		space = false
+		n += utf8.RuneLen(r)
 	}
 	return n
 }

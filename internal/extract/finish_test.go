@@ -39,9 +39,9 @@ func mdTextReference(w *mdInline, s string) {
 		}
 		w.owe()
 		if strings.ContainsRune("\\*_`[]<", c) {
-			w.b.WriteByte('\\')
+			w.b.writeByte('\\')
 		}
-		w.b.WriteRune(c)
+		w.b.writeRune(c)
 	}
 }
 
@@ -111,7 +111,9 @@ func isNotesReference(n *html.Node) bool {
 func TestIsNotesUnchanged(t *testing.T) {
 	vals := []string{"", "x", "Footnotes", "FOOTNOTE", "end-note", "endnote-1", "refs reference-list", "Citation",
 		"bibliography", "BIBLIOGRAPHIE", "doc-endnotes", "doc", "DOC-", "foot note", "\u212aeynote", "footnote\u212a",
-		"bibliograph\u0130", "\u0130reference", "c\u0130tation", "ﬁle doc-x", "references\xff", "\xffdoc-"}
+		"bibliograph\u0130", "\u0130reference", "c\u0130tation", "ﬁle doc-x", "references\xff", "\xffdoc-",
+		// markers at the very end, cut short, repeated starts, every first byte
+		"xdoc-", "xdoc", "referenc", "rreference", "FootFootnote", "endendnote", "ccitation", "bbibliograph", "fefootnote", "d", "DoC-"}
 	check := func(n *html.Node) {
 		t.Helper()
 		if got, want := isNotes(n), isNotesReference(n); got != want {
@@ -125,6 +127,17 @@ func TestIsNotesUnchanged(t *testing.T) {
 		// The first of two attributes of one name is the one read.
 		check(&html.Node{Type: html.ElementNode, Data: "div", Attr: []html.Attribute{{Key: "class", Val: "plain"}, {Key: "class", Val: v}}})
 		check(&html.Node{Type: html.ElementNode, Data: "div", Attr: []html.Attribute{{Key: "class", Val: v}, {Key: "id", Val: "foot"}, {Key: "role", Val: "note"}}})
+	}
+	if testing.Short() {
+		return
+	}
+	for _, doc := range choiceDocs(t) {
+		walk(doc.Nodes[0], func(n *html.Node) bool {
+			if n.Type == html.ElementNode {
+				check(n)
+			}
+			return true
+		})
 	}
 }
 
@@ -180,7 +193,8 @@ func TestParseDateYearDigits(t *testing.T) {
 // the limit above it, with runes cut between elements, invalid bytes and
 // white space of every kind at the edges of the nodes.
 func TestFoldedLenUpTo(t *testing.T) {
-	pieces := []string{"a", " ", "\u00a0", "\u3000", "é", "\xc3", "\xa9", "\xe2\x80", "\x94", "\xff", "中", "\n\t", "word ", "<b>", "</b>", "<i>x</i>", "<script>no</script>", "<br>"}
+	pieces := []string{"a", " ", "\u00a0", "\u3000", "é", "\xc3", "\xa9", "\xe2\x80", "\x94", "\xff", "中", "\n\t", "word ", "<b>", "</b>", "<i>x</i>", "<script>no</script>", "<br>",
+		"abcdefg", "x\x01y", "\x1f", "\x7f"}
 	rng := rand.New(rand.NewSource(7))
 	for i := 0; i < 4000; i++ {
 		var b strings.Builder

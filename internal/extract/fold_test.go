@@ -144,3 +144,22 @@ func TestRendererTextSameAsBefore(t *testing.T) {
 		}
 	}
 }
+
+// TestFoldCountAsFoldSpace: counting runs whole gives the folded text's
+// length, on the finishing's samples (controls below the space, DEL,
+// invalid bytes) and every pair of them, as strings and as bytes.
+func TestFoldCountAsFoldSpace(t *testing.T) {
+	samples := append([]string{"a\x01b \x1f c\x7f\x0e", "\x00 \x00", "x\x1fy\x1f z", " \t\x0b\x0c\r\n"}, finishSamples...)
+	for _, a := range samples {
+		for _, b := range samples {
+			s := a + b
+			want := len(foldSpaceReference(s))
+			if got := foldCount(s); got != want {
+				t.Errorf("foldCount(%q) = %d, want %d", s, got, want)
+			}
+			if got := foldCount([]byte(s)); got != want {
+				t.Errorf("foldCount([]byte(%q)) = %d, want %d", s, got, want)
+			}
+		}
+	}
+}

@@ -50,15 +50,30 @@ var namesByFirst = func() (t [256][]struct {
 	return t
 }()
 
+// namePairs marks the first two bytes of namesByFirst's words (a bit for
+// each pair of bytes): at most positions of a token no word starts, and
+// one look in the table tells.
+var namePairs = func() (t [256][4]uint64) {
+	for first, ws := range namesByFirst {
+		for _, w := range ws {
+			t[first][w.word[1]>>6] |= 1 << (w.word[1] & 63)
+		}
+	}
+	return t
+}()
+
 // nameWords tells which of the word lists have a word in tok, as
 // containsAny tells for each, in one pass over tok: isChrome asks it of
 // every class and id token of the page, twice.
 func nameWords(tok string) uint8 {
 	var f uint8
-	for i := 0; i < len(tok); i++ {
+	// Every word has a second byte: the last byte starts none.
+	for i := 0; i+1 < len(tok); i++ {
+		if c := tok[i+1]; namePairs[tok[i]][c>>6]&(1<<(c&63)) == 0 {
+			continue
+		}
 		for _, w := range namesByFirst[tok[i]] {
-			// Every word has a second byte, which rules most out.
-			if f&w.flag == 0 && i+1 < len(tok) && tok[i+1] == w.word[1] && strings.HasPrefix(tok[i:], w.word) {
+			if f&w.flag == 0 && tok[i+1] == w.word[1] && strings.HasPrefix(tok[i:], w.word) {
 				f |= w.flag
 			}
 		}

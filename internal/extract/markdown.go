@@ -1,6 +1,7 @@
 package extract
 
 import (
+	"bytes"
 	"strconv"
 	"strings"
 	"unicode"
@@ -30,10 +31,23 @@ type mdRenderer struct {
 // lead and trail record white space at the edges, so that an element's
 // markers can be placed inside it: "a <em> b </em>c" → "a *b* c".
 type mdInline struct {
-	b     strings.Builder
+	b     mdBuf
 	space bool
 	lead  bool
 }
+
+// mdBuf is the bytes of an mdInline. Unlike a strings.Builder its room can
+// be kept from block to block (mdRenderer.flush): grown anew for every
+// paragraph, it was most of the Markdown's allocation.
+type mdBuf struct{ buf []byte }
+
+func (b *mdBuf) writeString(s string) { b.buf = append(b.buf, s...) }
+func (b *mdBuf) writeByte(c byte)     { b.buf = append(b.buf, c) }
+func (b *mdBuf) writeRune(r rune)     { b.buf = utf8.AppendRune(b.buf, r) }
+func (b *mdBuf) Len() int             { return len(b.buf) }
+
+// String is a copy of the bytes.
+func (b *mdBuf) String() string { return string(b.buf) }
 
 func (w *mdInline) text(s string) {
 	for i := 0; i < len(s); {
@@ -46,8 +60,8 @@ func (w *mdInline) text(s string) {
 			}
 			w.owe()
 			if mdEscaped[c] {
-				w.b.WriteByte('\\')
-				w.b.WriteByte(c)
+				w.b.writeByte('\\')
+				w.b.writeByte(c)
 				i++
 				continue
 			}
@@ -56,7 +70,7 @@ func (w *mdInline) text(s string) {
 			for j < len(s) && s[j] < utf8.RuneSelf && !isASCIISpace(s[j]) && !mdEscaped[s[j]] {
 				j++
 			}
-			w.b.WriteString(s[i:j])
+			w.b.writeString(s[i:j])
 			i = j
 			continue
 		}
@@ -67,7 +81,7 @@ func (w *mdInline) text(s string) {
 			continue
 		}
 		w.owe()
-		w.b.WriteRune(r)
+		w.b.writeRune(r)
 	}
 }
 
@@ -89,26 +103,29 @@ func (w *mdInline) spaceRune() {
 
 // owe writes the space owed before the next visible content.
 func (w *mdInline) owe() {
-	if w.space && w.b.Len() > 0 && !strings.HasSuffix(w.b.String(), "\n") {
-		w.b.WriteByte(' ')
+	if w.space && w.b.Len() > 0 && w.b.buf[len(w.b.buf)-1] != '\n' {
+		w.b.writeByte(' ')
 	}
 	w.space = false
 }
 
 func (w *mdInline) raw(s string) {
 	w.owe()
-	w.b.WriteString(s)
+	w.b.writeString(s)
 }
 
 // wrap writes inner between open and close markers, keeping inner's edge
 // white space outside them.
 func (w *mdInline) wrap(open string, inner *mdInline, close string) {
-	body := inner.b.String()
+	body := inner.b.buf
 	if inner.lead {
 		w.space = true
 	}
-	if strings.TrimSpace(body) != "" {
-		w.raw(open + body + close)
+	if len(bytes.TrimSpace(body)) > 0 {
+		w.owe()
+		w.b.writeString(open)
+		w.b.buf = append(w.b.buf, body...)
+		w.b.writeString(close)
 	}
 	if inner.space {
 		w.space = true
@@ -117,7 +134,7 @@ func (w *mdInline) wrap(open string, inner *mdInline, close string) {
 
 func (m *mdRenderer) flush() {
 	s := m.line.b.String()
-	m.line = mdInline{}
+	m.line = mdInline{b: mdBuf{m.line.b.buf[:0]}}
 	m.addBlock(escapeBlockStart(trimLines(s)))
 }
 

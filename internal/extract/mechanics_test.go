@@ -205,8 +205,8 @@ func TestIsNextLinkSameAsReference(t *testing.T) {
 			if want {
 				next++
 			}
-			if got := isNextLink(s); got != want {
-				t.Errorf("page %d: link %.80q: isNextLink = %v, want %v", i, s.Text(), got, want)
+			if got := isNextLinkNode(s.Nodes[0]); got != want {
+				t.Errorf("page %d: link %.80q: isNextLinkNode = %v, want %v", i, s.Text(), got, want)
 			}
 		})
 	}

@@ -76,8 +76,8 @@ func nextPageIn(doc *goquery.Document, base *url.URL, pageURL, articleURL, selec
 	}
 	cur, _ := Continues(articleURL, pageURL)
 	found := ""
-	try := func(_ int, s *goquery.Selection) bool {
-		u, ok := resolve(s.AttrOr("href", ""))
+	try := func(href string) bool {
+		u, ok := resolve(href)
 		if !ok {
 			return true
 		}
@@ -87,22 +87,48 @@ func nextPageIn(doc *goquery.Document, base *url.URL, pageURL, articleURL, selec
 		}
 		return true
 	}
-	doc.Find("link[rel][href], a[rel][href]").EachWithBreak(func(i int, s *goquery.Selection) bool {
-		if !hasToken(s.AttrOr("rel", ""), "next") {
-			return true
+	rel, links := nextCandidates(doc.Nodes)
+	for _, n := range rel {
+		if hasToken(attrOr(n, "rel"), "next") && !try(attrOr(n, "href")) {
+			return found, nil
 		}
-		return try(i, s)
-	})
-	if found != "" {
-		return found, nil
 	}
-	doc.Find("a[href]").EachWithBreak(func(i int, s *goquery.Selection) bool {
-		if !isNextLink(s) {
-			return true
+	for _, n := range links {
+		if isNextLinkNode(n) && !try(attrOr(n, "href")) {
+			break
 		}
-		return try(i, s)
-	})
+	}
 	return found, nil
+}
+
+// nextCandidates is, in one walk below roots (the document), what
+// goquery's Find gave for "link[rel][href], a[rel][href]" (rel) and for
+// "a[href]" (links), in document order, without a Selection a link: an
+// element of that name (any namespace, as cascadia matches) with
+// attributes of those names. The Finds and their Selections were most of
+// the next-page search, which runs on every page fetched.
+func nextCandidates(roots []*html.Node) (rel, links []*html.Node) {
+	var visit func(n *html.Node)
+	visit = func(n *html.Node) {
+		if n.Type == html.ElementNode && (n.Data == "a" || n.Data == "link") && hasAttr(n, "href") {
+			if hasAttr(n, "rel") {
+				rel = append(rel, n)
+			}
+			if n.Data == "a" {
+				links = append(links, n)
+			}
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			visit(c)
+		}
+	}
+	for _, root := range roots {
+		// Find looks below its nodes, not at them.
+		for c := root.FirstChild; c != nil; c = c.NextSibling {
+			visit(c)
+		}
+	}
+	return rel, links
 }
 
 // nextWords are link labels that mean "the next page" (after normLabel).
@@ -117,17 +143,90 @@ var nextWords = map[string]bool{
 	"下一页": true, "下一頁": true, "次へ": true, "次のページ": true,
 }
 
-// isNextLink: the link's label (its text, else its aria-label or title)
-// is one of nextWords.
-func isNextLink(s *goquery.Selection) bool {
-	if len(s.Nodes) == 1 && longerThanNextWords(s.Nodes[0]) {
+// isNextLinkNode: the link's label (its text, else its aria-label or
+// title) is one of nextWords.
+func isNextLinkNode(n *html.Node) bool {
+	if longerThanNextWords(n) {
 		return false // most links of a page: headlines, not "Next »"
 	}
-	label := s.Text()
-	if strings.TrimSpace(label) == "" {
-		label = s.AttrOr("aria-label", s.AttrOr("title", ""))
+	// Most short labels are plain ASCII ("Home", "News", a blank icon
+	// link): they are read in a buffer on the stack, without the strings
+	// normLabel builds.
+	var arr [128]byte
+	if text, ascii := appendASCIIText(arr[:0], n); ascii {
+		if !asciiBlank(text) {
+			return isNextLabel(text)
+		}
+	} else if label := allText(n); strings.TrimSpace(label) != "" {
+		return nextWords[normLabel(label)]
 	}
-	return nextWords[normLabel(label)]
+	if v, ok := attrOK(n, "aria-label"); ok {
+		return isNextLabel(v)
+	}
+	return isNextLabel(attrOr(n, "title"))
+}
+
+// appendASCIIText appends the text under n (as allText has it) to b, and
+// reports false, having stopped, at its first byte that is not ASCII.
+func appendASCIIText(b []byte, n *html.Node) ([]byte, bool) {
+	if n.Type == html.TextNode {
+		for i := 0; i < len(n.Data); i++ {
+			if n.Data[i] >= utf8.RuneSelf {
+				return b, false
+			}
+		}
+		b = append(b, n.Data...)
+	}
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		var ok bool
+		if b, ok = appendASCIIText(b, c); !ok {
+			return b, false
+		}
+	}
+	return b, true
+}
+
+// asciiBlank is strings.TrimSpace(s) == "" for ASCII s.
+func asciiBlank(s []byte) bool {
+	for _, c := range s {
+		if !isASCIISpace(c) {
+			return false
+		}
+	}
+	return true
+}
+
+// isNextLabel is nextWords[normLabel(s)], without building the label
+// when s is ASCII: its words lower-cased and joined by one space, the
+// ASCII bytes of labelCut trimmed from both ends.
+func isNextLabel[T string | []byte](s T) bool {
+	var arr [64]byte
+	out := arr[:0]
+	space := false
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c >= utf8.RuneSelf:
+			return nextWords[normLabel(string(s))]
+		case isASCIISpace(c):
+			space = len(out) > 0
+			continue
+		case 'A' <= c && c <= 'Z':
+			c += 'a' - 'A'
+		}
+		if space {
+			out = append(out, ' ')
+			space = false
+		}
+		out = append(out, c)
+	}
+	for len(out) > 0 && strings.IndexByte(labelCut, out[0]) >= 0 {
+		out = out[1:]
+	}
+	for len(out) > 0 && strings.IndexByte(labelCut, out[len(out)-1]) >= 0 {
+		out = out[:len(out)-1]
+	}
+	return nextWords[string(out)]
 }
 
 // labelCut is what normLabel trims from a label's ends.

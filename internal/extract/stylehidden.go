@@ -61,8 +61,9 @@ func styleHidden(styles []*html.Node) map[string]bool {
 		return nil
 	}
 	shown := map[string]bool{}
+	filter := newNameFilter(hidden)
 	for _, r := range rules {
-		if !namesAny(r.selectors, hidden) {
+		if !namesAnyOf(r.selectors, hidden, filter) {
 			continue
 		}
 		// Any other rule naming the class or ID (a state, a descendant, a
@@ -232,20 +233,60 @@ func cssNames(sel string) []string {
 // selectors for every name of set: pages with large style sheets hide
 // hundreds of names.
 func namesAny(selectors string, set map[string]bool) bool {
+	return namesAnyOf(selectors, set, newNameFilter(set))
+}
+
+// namesAnyOf is namesAny with set's nameFilter made once for all the
+// rules of a page: a name the filter rules out is not looked up.
+func namesAnyOf(selectors string, set map[string]bool, f *nameFilter) bool {
 	for i := 0; i < len(selectors); i++ {
 		if selectors[i] != '.' && selectors[i] != '#' {
 			continue
 		}
 		j := i + 1
-		for j < len(selectors) && cssNameByte(selectors[j]) {
+		for j < len(selectors) && cssNameBytes[selectors[j]] {
 			j++
 		}
-		if j > i+1 && set[selectors[i:j]] {
+		if j > i+1 && f.may(selectors[i:j]) && set[selectors[i:j]] {
 			return true
 		}
 		i = j - 1
 	}
 	return false
+}
+
+// nameFilter marks, for each name of a set, a bit made of its length and
+// its first and last bytes after the '.' or '#': most names of a sheet
+// miss every bit, and hashing them for a map look-up was the larger part
+// of reading the selectors.
+type nameFilter [4]uint64
+
+func nameFilterBit(name string) uint {
+	return (uint(len(name))<<5 ^ uint(name[1]) ^ uint(name[len(name)-1])<<2) & 255
+}
+
+func newNameFilter(set map[string]bool) *nameFilter {
+	var f nameFilter
+	for name := range set {
+		if len(name) >= 2 { // cssNames are a '.' or '#' and a byte at least
+			b := nameFilterBit(name)
+			f[b>>6] |= 1 << (b & 63)
+		}
+	}
+	return &f
+}
+
+// mayPrefixed is may("." + name) and may("#" + name) (the bit does not
+// read the prefix), name not empty.
+func (f *nameFilter) mayPrefixed(name string) bool {
+	b := (uint(len(name)+1)<<5 ^ uint(name[0]) ^ uint(name[len(name)-1])<<2) & 255
+	return f[b>>6]&(1<<(b&63)) != 0
+}
+
+// may: name (two bytes at least) may be in the set.
+func (f *nameFilter) may(name string) bool {
+	b := nameFilterBit(name)
+	return f[b>>6]&(1<<(b&63)) != 0
 }
 
 // cssRule is one rule forEachRule reported.
@@ -271,6 +312,15 @@ func cssNameByte(c byte) bool {
 	return c == '-' || c == '_' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c > 127
 }
 
+// cssNameBytes is cssNameByte as a table, for the loop over every
+// selector of a page.
+var cssNameBytes = func() (t [256]bool) {
+	for c := range 256 {
+		t[c] = cssNameByte(byte(c))
+	}
+	return t
+}()
+
 // dropStyleHidden removes the elements of the page's <body> (bodies) that
 // its own style rules (styles) hide, counting them in dropped.
 func dropStyleHidden(bodies, styles []*html.Node, dropped map[string]int) {
@@ -278,12 +328,13 @@ func dropStyleHidden(bodies, styles []*html.Node, dropped map[string]int) {
 	if hidden == nil {
 		return
 	}
+	filter := newNameFilter(hidden)
 	for _, body := range bodies {
 		walk(body, func(n *html.Node) bool {
 			if n.Type != html.ElementNode || n == body {
 				return true
 			}
-			if hiddenByStyle(n, hidden) && !holdsArticle(n) {
+			if hiddenByStyleOf(n, hidden, filter) && !holdsArticle(n) {
 				note(dropped, "hidden by the page's style", n)
 				removeNode(n)
 				return false
@@ -297,13 +348,19 @@ func dropStyleHidden(bodies, styles []*html.Node, dropped map[string]int) {
 // in hidden. The keys are built in a buffer on the stack, and a map
 // lookup by string(bytes) does not copy them.
 func hiddenByStyle(n *html.Node, hidden map[string]bool) bool {
+	return hiddenByStyleOf(n, hidden, newNameFilter(hidden))
+}
+
+// hiddenByStyleOf is hiddenByStyle with hidden's nameFilter: a name it
+// rules out is neither built nor looked up.
+func hiddenByStyleOf(n *html.Node, hidden map[string]bool, f *nameFilter) bool {
 	var arr [64]byte
-	if id := attr(n, "id"); id != "" && hidden[string(append(append(arr[:0], '#'), id...))] {
+	if id := attr(n, "id"); id != "" && f.mayPrefixed(id) && hidden[string(append(append(arr[:0], '#'), id...))] {
 		return true
 	}
 	class := attr(n, "class")
 	for tok, rest := nextField(class); tok != ""; tok, rest = nextField(rest) {
-		if hidden[string(append(append(arr[:0], '.'), tok...))] {
+		if f.mayPrefixed(tok) && hidden[string(append(append(arr[:0], '.'), tok...))] {
 			return true
 		}
 	}

@@ -2,7 +2,6 @@ package extract
 
 import (
 	"fmt"
-	"hash/fnv"
 	"net/url"
 	"sort"
 	"strconv"
@@ -196,7 +195,7 @@ func collectLeaves(root, n *html.Node, base *url.URL, out *[]leafBlock) bool {
 	if runes := utf8.RuneCountInString(text); runes < 3 || runes > templateMaxRunes {
 		return true
 	}
-	lb := leafBlock{n: n, text: text, keys: []Block{{Key: "t" + hash64(strings.ToLower(text)), Sample: shorten(text)}}}
+	lb := leafBlock{n: n, text: text, keys: []Block{{Key: textKey(text), Sample: shorten(text)}}}
 	if place := shapePlace(root, n, base, text); place != "" {
 		lb.keys = append(lb.keys, Block{Key: "s" + hash64(place), Sample: shorten(place + " (links)")})
 	}
@@ -273,17 +272,56 @@ func elementCount(n *html.Node) int {
 }
 
 func hash64(s string) string {
-	h := fnv.New64a()
-	h.Write([]byte(s))
-	return strconv.FormatUint(h.Sum64(), 16)
+	return strconv.FormatUint(fnv64a(s), 16)
 }
 
+// fnv64a is hash/fnv's 64-bit FNV-1a of s, read in place (the hash.Hash
+// took a copy of every block's text).
+func fnv64a(s string) uint64 {
+	h := uint64(14695981039346656037)
+	for i := 0; i < len(s); i++ {
+		h ^= uint64(s[i])
+		h *= 1099511628211
+	}
+	return h
+}
+
+// textKey is "t" + hash64(strings.ToLower(text)), the key of a block's
+// text, lower-casing ASCII text as it is hashed rather than copying it
+// (collectLeaves keys every leaf block of the body).
+func textKey(text string) string {
+	h := uint64(14695981039346656037)
+	for i := 0; i < len(text); i++ {
+		c := text[i]
+		if c >= utf8.RuneSelf {
+			return "t" + hash64(strings.ToLower(text)) // Unicode case mapping
+		}
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		h ^= uint64(c)
+		h *= 1099511628211
+	}
+	var arr [17]byte
+	return string(strconv.AppendUint(append(arr[:0], 't'), h, 16))
+}
+
+// shorten is s cut to sampleRunes runes and "…". The cut is found in
+// place; only a text with invalid UTF-8 before it goes through []rune,
+// which turns such bytes into U+FFFD.
 func shorten(s string) string {
 	if utf8.RuneCountInString(s) <= sampleRunes {
 		return s
 	}
-	r := []rune(s)
-	return string(r[:sampleRunes]) + "…"
+	off := 0
+	for range sampleRunes {
+		r, size := utf8.DecodeRuneInString(s[off:])
+		if r == utf8.RuneError && size == 1 {
+			return string([]rune(s)[:sampleRunes]) + "…"
+		}
+		off += size
+	}
+	return s[:off] + "…"
 }
 
 // TextKeys are the text keys of text's blocks (an extracted body's text:

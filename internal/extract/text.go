@@ -23,7 +23,14 @@ type textRenderer struct {
 
 // plainText renders nodes as blocks separated by blank lines.
 func plainText(nodes []*html.Node, skip func(*html.Node) bool) string {
+	return plainTextSized(nodes, skip, 0)
+}
+
+// plainTextSized is plainText written into room for size bytes, made at
+// once: a body's text grown by doubling allocated about twice its length.
+func plainTextSized(nodes []*html.Node, skip func(*html.Node) bool, size int) string {
 	var out strings.Builder
+	out.Grow(size)
 	r := &textRenderer{skip: skip, out: &out}
 	for _, n := range nodes {
 		r.node(n)
