@@ -61,8 +61,8 @@ func TestFetchSyncsBeforeItReports(t *testing.T) {
 		if code != 0 {
 			t.Fatalf("annalist %v: exit %d\n%s", args, code, errb.String())
 		}
-		if !w.printed || !slices.Contains(w.atPrint, "annalist.db") {
-			t.Fatalf("annalist %v: synced %v before printing (printed %v), want annalist.db among them", args, w.atPrint, w.printed)
+		if !w.printed || !slices.Contains(w.atPrint, "annalist.db-wal") {
+			t.Fatalf("annalist %v: synced %v before printing (printed %v), want annalist.db-wal among them", args, w.atPrint, w.printed)
 		}
 	}
 }

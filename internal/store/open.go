@@ -375,12 +375,14 @@ func (s *Store) Close() error {
 	return errors.Join(errs...)
 }
 
-// Sync makes every commit so far durable against a power loss: it fsyncs
-// the SQLite database and its WAL (with synchronous=NORMAL a commit is
-// written to the WAL but fsynced only at the next checkpoint). Commands
-// call it before they report what they stored; WARC records are fsynced
-// before the commits that point at them, so they need nothing here. A no-op
-// on PostgreSQL and with Options.NoSync.
+// Sync makes every commit so far durable against a power loss: with
+// synchronous=NORMAL a commit is written to the WAL but fsynced only at the
+// next checkpoint, so Sync fsyncs annalist.db-wal, and its directory (a WAL
+// created by this run has its name there). The database file needs none:
+// SQLite fsyncs it after every checkpoint, the only time it is written.
+// Commands call it before they report what they stored; WARC records are
+// fsynced before the commits that point at them. A no-op on PostgreSQL,
+// with Options.NoSync, and when there is no WAL (checkpointed away).
 func (s *Store) Sync(ctx context.Context) error {
 	if err := ctx.Err(); err != nil {
 		return err
@@ -417,17 +419,16 @@ func (s *Store) Durability(ctx context.Context) (string, error) {
 // were synced and when.
 var syncFile = (*os.File).Sync
 
-// syncFiles fsyncs annalist.db, annalist.db-wal and their directory, each
-// where it exists.
+// syncFiles fsyncs annalist.db-wal and then the archive's directory, if
+// the WAL exists.
 func (s *Store) syncFiles() error {
 	if s.pg || s.noSync || s.readOnly {
 		return nil
 	}
-	db := filepath.Join(s.dir, "annalist.db")
-	for _, name := range []string{db + "-wal", db, s.dir} {
+	for i, name := range []string{filepath.Join(s.dir, "annalist.db-wal"), s.dir} {
 		f, err := os.Open(name)
-		if errors.Is(err, os.ErrNotExist) {
-			continue
+		if i == 0 && errors.Is(err, os.ErrNotExist) {
+			return nil
 		}
 		if err != nil {
 			return fmt.Errorf("sync %s: %w", name, err)
