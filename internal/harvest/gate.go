@@ -65,6 +65,12 @@ type bodyHold struct {
 	h     *Harvester
 	w     int64    // bytes held in h.inHandSem
 	large []func() // Harvester.LargeBody's dones
+	// noWait: add takes only room that is free and counts the rest over
+	// the budget. Set where waiting could wait for itself: a page
+	// re-examined in runJobs' answer waiter, behind which queued pages
+	// hold their bodies until the waiter reaches them.
+	noWait bool
+	over   int64 // bytes counted in inHandBytes but not held in the budget
 }
 
 // holdBody waits until a fetched body of n bytes fits in the bytes of
@@ -91,13 +97,24 @@ func (b *bodyHold) add(ctx context.Context, n int) error {
 	limit := h.inHandLimit()
 	h.inHandOnce.Do(func() { h.inHandSem = semaphore.NewWeighted(limit) })
 	want := min(b.w+int64(n), limit)
-	b.let()
-	if err := h.inHandSem.Acquire(ctx, want); err != nil {
-		return err
-	}
-	b.w = want
-	if c := h.inHandBytes.Add(want); c > h.maxInHandBytes.Load() {
-		raise(&h.maxInHandBytes, c)
+	if b.noWait {
+		got := int64(0)
+		if more := want - b.w; more > 0 && h.inHandSem.TryAcquire(more) {
+			b.w, got = want, more
+		}
+		b.over += int64(n) - got
+		if c := h.inHandBytes.Add(int64(n)); c > h.maxInHandBytes.Load() {
+			raise(&h.maxInHandBytes, c)
+		}
+	} else {
+		b.let()
+		if err := h.inHandSem.Acquire(ctx, want); err != nil {
+			return err
+		}
+		b.w = want
+		if c := h.inHandBytes.Add(want); c > h.maxInHandBytes.Load() {
+			raise(&h.maxInHandBytes, c)
+		}
 	}
 	if n >= LargeBodyBytes && h.LargeBody != nil {
 		b.large = append(b.large, h.LargeBody(n))
@@ -105,12 +122,16 @@ func (b *bodyHold) add(ctx context.Context, n int) error {
 	return nil
 }
 
-// let gives back the bytes held.
+// let gives back the bytes held (and counted over the budget).
 func (b *bodyHold) let() {
 	if b.w > 0 {
 		b.h.inHandBytes.Add(-b.w)
 		b.h.inHandSem.Release(b.w)
 		b.w = 0
+	}
+	if b.over > 0 {
+		b.h.inHandBytes.Add(-b.over)
+		b.over = 0
 	}
 }
 

@@ -543,6 +543,12 @@ func (h *Harvester) unchangedAnswered(ctx context.Context, src *config.Source, g
 	}
 	f := &g.facts
 	f.Known, f.SameBody = fresh, false
+	if g.hold != nil {
+		// The pages queued behind this one hold their bodies until this
+		// returns: its later pages, if it has become paginated, must not
+		// wait for their room.
+		g.hold.noWait = true
+	}
 	if err := h.examine(ctx, src, g); err != nil {
 		return pr, err
 	}
