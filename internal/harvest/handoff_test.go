@@ -205,3 +205,65 @@ func TestStoringPageInterruptedAndFailed(t *testing.T) {
 		t.Errorf("captures %v, want one error and one new", outcomes)
 	}
 }
+
+// TestPollCancelledMidPageIsInterrupted: a poll whose context ends while
+// a page is in flight (a daemon shutting down) counts that page as not
+// done, not as an error: no error capture, the poll recorded as
+// interrupted with what it archived, the page due again.
+func TestPollCancelledMidPageIsInterrupted(t *testing.T) {
+	inFlight := make(chan struct{})
+	var base string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/rss.xml":
+			w.Header().Set("Content-Type", "application/rss+xml")
+			fmt.Fprintf(w, `<?xml version="1.0"?><rss version="2.0"><channel><title>T</title><link>%s/</link><description>d</description>`+
+				`<item><title>A</title><link>%s/battle-0</link></item><item><title>B</title><link>%s/battle-1</link></item></channel></rss>`, base, base, base)
+		case "/battle-1":
+			close(inFlight)
+			<-r.Context().Done() // answers only when the client gives up
+		default:
+			w.Header().Set("Content-Type", "text/html; charset=utf-8")
+			fmt.Fprintf(w, "<!DOCTYPE html><html><head><title>A</title></head><body><article><h1>A</h1>%s</article></body></html>",
+				strings.Repeat("<p>The armies met at dawn on the plain below the river, and by noon the field was decided.</p>", 10))
+		}
+	}))
+	t.Cleanup(srv.Close)
+	base = srv.URL
+	st, err := store.Open(context.Background(), t.TempDir(), store.Options{NoSync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	h := &harvest.Harvester{Store: st, Now: time.Now, Workers: 1,
+		Fetch: fetch.New(fetch.Options{UserAgent: "annalist-test", Timeout: 10 * time.Second, AllowPrivateNetworks: true, Now: time.Now})}
+	src := config.Source{Name: "battles", Feed: srv.URL + "/rss.xml"}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	resc := make(chan harvest.PollResult)
+	go func() { resc <- h.PollSource(ctx, src, harvest.PollOptions{Recheck: harvest.RecheckNone}) }()
+	select {
+	case <-inFlight:
+	case <-time.After(10 * time.Second):
+		t.Fatal("battle-1 was not requested within 10 s")
+	}
+	cancel()
+	r := <-resc
+	if r.New != 1 || r.Errors != 0 || !r.Interrupted || r.Pages != 2 {
+		t.Fatalf("poll: %+v interrupted %v (page errors %q), want 1 new, no error, interrupted", r.Counts, r.Interrupted, r.PageErrors)
+	}
+	caps, err := st.Captures(context.Background(), store.CaptureFilter{Source: "battles"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(caps) != 1 || caps[0].Outcome != store.OutcomeNew {
+		t.Errorf("captures %+v, want battle-0's new one only", caps)
+	}
+	srcs, err := st.Sources(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(srcs) != 1 || srcs[0].LastOutcome != store.PollInterrupted || !strings.Contains(srcs[0].LastError, "1 of 2 pages archived") {
+		t.Errorf("source after the poll: %+v, want interrupted, 1 of 2 pages archived", srcs)
+	}
+}

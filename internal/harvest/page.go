@@ -44,7 +44,8 @@ type PageResult struct {
 	Moved bool `json:"-"`
 	Back  bool `json:"-"`
 	// Stopped: the poll was stopped (Ctrl-C) before the page's request
-	// was sent; nothing was fetched or recorded, the page is due again.
+	// was sent, or cancelled (a daemon shutting down) while the page was
+	// in hand; nothing was recorded for it, and it is due again.
 	Stopped bool `json:"-"`
 }
 
@@ -568,7 +569,9 @@ func (h *Harvester) pageFailed(ctx context.Context, src *config.Source, pageURL 
 	}
 	if ctx.Err() != nil && errors.Is(err, ctx.Err()) {
 		// A shutdown or a cancelled command, not the page's fault: no
-		// error capture, and the article stays due.
+		// error capture, and the article stays due. The poll counts it
+		// as not done, not as failed.
+		pr.Stopped = true
 		return pr
 	}
 	c := store.Capture{ArticleID: pr.ArticleID, Source: src.Name, URL: pageURL, CapturedAt: h.now(),

@@ -100,7 +100,8 @@ type PollResult struct {
 	// PageErrors holds the text of each page failure, "URL: error".
 	PageErrors []string
 	// Pages is how many pages the poll planned to fetch; Interrupted says
-	// PollOptions.Stop left some of them for the next poll.
+	// PollOptions.Stop, or the end of the poll's context (a daemon shutting
+	// down), left some of them for the next poll.
 	Pages       int
 	Interrupted bool
 	// NextDue is when the revision watch next re-checks one of the NotDue
@@ -231,7 +232,7 @@ func (h *Harvester) PollSource(ctx context.Context, src config.Source, opts Poll
 
 	res.Pages = len(jobs)
 	stored, begun := h.runJobs(ctx, src, jobs, &res, opts.Progress, opts.Stop)
-	res.Interrupted = begun < len(jobs) && stopped(opts.Stop)
+	res.Interrupted = begun < len(jobs) && (stopped(opts.Stop) || ctx.Err() != nil)
 	// Only now is an item done: one whose page failed, or was never reached
 	// because of a crash or a full disk, is due again at the next poll.
 	if err := h.Store.SaveFeedItems(context.WithoutCancel(ctx), stored); err != nil {

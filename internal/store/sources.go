@@ -13,7 +13,7 @@ const (
 	PollOK          = "ok"
 	PollNotModified = "not-modified"
 	PollError       = "error"
-	// PollInterrupted: the poll was stopped (Ctrl-C) after archiving some
+	// PollInterrupted: the poll was stopped (Ctrl-C, a daemon's shutdown) after archiving some
 	// of its pages; the rest are due at the next poll. It is no failure of
 	// the source: the count of failures in a row stays as it was.
 	PollInterrupted = "interrupted"
