@@ -132,7 +132,14 @@ func runFetch(ctx context.Context, m *Main, args []string) error {
 		return fmt.Errorf("archive %s: %w", cfg.DataDir, err)
 	}
 
-	failed, interrupted := false, false
+	return m.reportFetch(ctx, results, *asJSON)
+}
+
+// reportFetch prints the polls' results (JSON or text, errors on stderr
+// with --json) and says how the command exits: 1 when a source failed or
+// the fetch was interrupted.
+func (m *Main) reportFetch(ctx context.Context, results []harvest.PollResult, asJSON bool) error {
+	failed := false
 	archived, planned := 0, 0
 	out := struct {
 		Sources     []fetchSourceJSON `json:"sources"`
@@ -140,15 +147,11 @@ func runFetch(ctx context.Context, m *Main, args []string) error {
 	}{Sources: []fetchSourceJSON{}}
 	for _, r := range results {
 		archived, planned = archived+r.Archived(), planned+r.Pages
-		interrupted = interrupted || r.Interrupted
-		j := fetchRow(r)
-		if r.Failed() {
-			failed = true
-		}
-		out.Sources = append(out.Sources, j)
+		out.Interrupted = out.Interrupted || r.Interrupted
+		failed = failed || r.Failed()
+		out.Sources = append(out.Sources, fetchRow(r))
 	}
-	out.Interrupted = interrupted
-	if *asJSON {
+	if asJSON {
 		if err := m.writeJSON(out); err != nil {
 			return err
 		}
@@ -158,7 +161,7 @@ func runFetch(ctx context.Context, m *Main, args []string) error {
 	}
 	if out.Interrupted {
 		summary := fmt.Sprintf("interrupted: %d of %d archived", archived, planned)
-		if *asJSON {
+		if asJSON {
 			fmt.Fprintln(m.Stderr, summary)
 		} else {
 			fmt.Fprintln(m.Stdout, summary)
