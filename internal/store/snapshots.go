@@ -157,6 +157,17 @@ func (s *Store) SnapshotAt(ctx context.Context, articleID string, t time.Time) (
 		articleID, fmtTime(t))
 }
 
+// SnapshotBefore returns the snapshot of sn's article captured just before
+// sn, in the article's order (snapshotOrder), or ErrNotFound for its first.
+// Not SnapshotAt a moment before sn's second: a snapshot stored late,
+// captured earlier in a second than the next one, has its ID moved on
+// past that one's.
+func (s *Store) SnapshotBefore(ctx context.Context, sn *Snapshot) (*Snapshot, error) {
+	exact := fmtTime(sn.CapturedExact)
+	return s.querySnapshot(ctx, `article_id = ? AND (captured_exact < ? OR (captured_exact = ? AND seq < (SELECT seq FROM snapshots WHERE id = ?)))
+		ORDER BY `+snapshotOrderDesc+` LIMIT 1`, sn.ArticleID, exact, exact, sn.ID)
+}
+
 // InEffect returns the snapshot in effect at t among infos (an article's
 // snapshots in their order, as SnapshotInfos lists them): of those whose
 // captured_at, the second its ID and citations name, is at or before t,
