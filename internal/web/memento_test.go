@@ -1,11 +1,14 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
+
+	"annalist/internal/store"
 )
 
 // linkEntry is one link-value of a Link header or a TimeMap.
@@ -200,5 +203,35 @@ func TestTimeGateOrderWithinSecond(t *testing.T) {
 		if loc := resp.Header.Get("Location"); loc != base+"/a/"+at.want {
 			t.Errorf("Accept-Datetime %s: Location %q, want %s", at.t.Format(http.TimeFormat), loc, at.want)
 		}
+	}
+}
+
+// An unchanged check is counted for the snapshot in effect when it was
+// made, by full times: a late copy of the first version, checked earlier
+// in the second of a revision stored before it, is the first version's.
+func TestTimelineCountsLateCheckForTheSnapshotThen(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	const u = "https://mondo.example/history/same-second-check.html"
+	sec := t0.Add(day(5))
+	first := save(t, f.st, pageOf("mondo-history", u, "Check", []string{"The first wording."}, sec.Add(-time.Minute), nil, ""))
+	save(t, f.st, pageOf("mondo-history", u, "Check", []string{"The second wording."}, sec.Add(700*time.Millisecond), nil, ""))
+	if r := save(t, f.st, pageOf("mondo-history", u, "Check", []string{"The first wording."}, sec.Add(300*time.Millisecond), nil, "")); r.Outcome != store.OutcomeUnchanged {
+		t.Fatalf("late check: %+v", r)
+	}
+	infos, err := f.st.SnapshotInfos(ctx, first.ArticleID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	caps, err := f.st.Captures(ctx, store.CaptureFilter{ArticleID: first.ArticleID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	entries, err := f.srv.timeline(ctx, infos, caps)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(entries) != 2 || entries[0].Unchanged != 1 || entries[1].Unchanged != 0 {
+		t.Errorf("unchanged checks per snapshot: %+v, want 1 then 0", entries)
 	}
 }
