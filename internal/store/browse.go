@@ -35,7 +35,7 @@ type SnapshotInfo struct {
 	DeclaredCanonical string
 }
 
-const snapshotInfoCols = `s.id, s.article_id, s.captured_at, s.captured_exact, s.revision_date, s.published_date, s.title, s.fingerprint, s.words, s.pages,
+const snapshotInfoCols = `s.id, s.article_id, s.captured_at, coalesce(s.captured_exact, s.captured_at), s.revision_date, s.published_date, s.title, s.fingerprint, s.words, s.pages,
 	s.words_added, s.words_removed, s.declared_canonical`
 
 func scanSnapshotInfo(r rowScanner, extra ...any) (*SnapshotInfo, error) {
@@ -72,7 +72,7 @@ func scanSnapshotInfo(r rowScanner, extra ...any) (*SnapshotInfo, error) {
 // capture failed has none.
 func (s *Store) SnapshotInfos(ctx context.Context, articleID string) ([]SnapshotInfo, error) {
 	rows, err := s.rdb.QueryContext(ctx, s.exactCol(`SELECT `+snapshotInfoCols+` FROM snapshots s
-		WHERE s.article_id = ? ORDER BY s.`+snapshotOrder), articleID)
+		WHERE s.article_id = ? ORDER BY `+snapshotOrder), articleID)
 	if err != nil {
 		return nil, fmt.Errorf("list snapshot infos: %w", err)
 	}

@@ -51,11 +51,11 @@ func (s *Store) changesSince(ctx context.Context, prev *latestInfo, text string)
 	return &wordChanges{prevSeq: prev.seq, WordChanges: WordChanges{Added: st.Added, Removed: st.Removed}}
 }
 
-// previousSeq is the seq of the snapshot just before (captured_exact, seq)
-// in the article's order (snapshotOrder); 0 when none.
-const previousSeqSQL = `SELECT p.seq FROM snapshots p WHERE p.article_id = ?
-	AND (p.captured_exact < ? OR (p.captured_exact = ? AND p.seq < ?))
-	ORDER BY p.captured_exact DESC, p.seq DESC LIMIT 1`
+// previousSeq is the seq of the snapshot just before (full capture time,
+// seq) in the article's order (snapshotOrder); 0 when none.
+const previousSeqSQL = `SELECT seq FROM snapshots WHERE article_id = ?
+	AND (` + exactExpr + ` < ? OR (` + exactExpr + ` = ? AND seq < ?))
+	ORDER BY ` + snapshotOrderDesc + ` LIMIT 1`
 
 // storeWordChanges records c for the snapshot just inserted (seq) when it
 // was computed against the snapshot now before it, and forgets the counts
@@ -80,8 +80,8 @@ func storeWordChanges(ctx context.Context, tx queryer, articleID string, seq int
 		return nil
 	}
 	if _, err := tx.ExecContext(ctx, `UPDATE snapshots SET words_added = NULL, words_removed = NULL WHERE seq = (
-		SELECT n.seq FROM snapshots n WHERE n.article_id = ? AND (n.captured_exact > ? OR (n.captured_exact = ? AND n.seq > ?))
-		ORDER BY n.captured_exact, n.seq LIMIT 1)`, articleID, exact, exact, seq); err != nil {
+		SELECT n.seq FROM snapshots n WHERE n.article_id = ? AND (coalesce(n.captured_exact, n.captured_at) > ? OR (coalesce(n.captured_exact, n.captured_at) = ? AND n.seq > ?))
+		ORDER BY coalesce(n.captured_exact, n.captured_at), n.seq LIMIT 1)`, articleID, exact, exact, seq); err != nil {
 		return fmt.Errorf("reset word changes of the next snapshot: %w", err)
 	}
 	return nil
@@ -133,8 +133,9 @@ func (s *Store) FillWordChanges(ctx context.Context, infos []SnapshotInfo) error
 		if persist {
 			if _, err := s.wdb.ExecContext(ctx, `UPDATE snapshots SET words_added = ?, words_removed = ?
 			WHERE id = ? AND words_added IS NULL AND (SELECT p.id FROM snapshots p WHERE p.article_id = snapshots.article_id
-				AND (p.captured_exact < snapshots.captured_exact OR (p.captured_exact = snapshots.captured_exact AND p.seq < snapshots.seq))
-				ORDER BY p.captured_exact DESC, p.seq DESC LIMIT 1) = ?`,
+				AND (coalesce(p.captured_exact, p.captured_at) < coalesce(snapshots.captured_exact, snapshots.captured_at)
+					OR (coalesce(p.captured_exact, p.captured_at) = coalesce(snapshots.captured_exact, snapshots.captured_at) AND p.seq < snapshots.seq))
+				ORDER BY coalesce(p.captured_exact, p.captured_at) DESC, p.seq DESC LIMIT 1) = ?`,
 				c.Added, c.Removed, infos[i].ID, infos[i-1].ID); err != nil {
 				return fmt.Errorf("store word changes of %s: %w", infos[i].ID, err)
 			}

@@ -99,13 +99,7 @@ func CopyToPostgres(ctx context.Context, dir, database string, opts Options) (*C
 	return rep, nil
 }
 
-// copyFallback names, by table, columns an older SQLite archive lacks and
-// the column their migration fills them from: a snapshot's full capture
-// time (0012) is its captured_at until then.
-var copyFallback = map[string]map[string]string{"snapshots": {"captured_exact": "captured_at"}}
-
-// copyTable copies the columns table has on both sides with COPY, and
-// those copyFallback fills.
+// copyTable copies the columns table has on both sides with COPY.
 func copyTable(ctx context.Context, src *Store, tx pgx.Tx, table string) error {
 	pgCols := map[string]bool{}
 	rows, err := tx.Query(ctx, `SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = $1`, table)
@@ -129,7 +123,6 @@ func copyTable(ctx context.Context, src *Store, tx pgx.Tx, table string) error {
 		return err
 	}
 	var cols []string
-	srcCols := map[string]string{} // PostgreSQL's column: SQLite's
 	for srows.Next() {
 		var c string
 		if err := srows.Scan(&c); err != nil {
@@ -138,25 +131,18 @@ func copyTable(ctx context.Context, src *Store, tx pgx.Tx, table string) error {
 		}
 		if pgCols[c] {
 			cols = append(cols, c)
-			srcCols[c] = c
 		}
 	}
 	srows.Close()
 	if len(cols) == 0 {
 		return fmt.Errorf("no column in common")
 	}
-	for c, from := range copyFallback[table] {
-		if pgCols[c] && srcCols[c] == "" && srcCols[from] != "" {
-			cols = append(cols, c)
-			srcCols[c] = from
-		}
-	}
 	q := "SELECT "
 	for i, c := range cols {
 		if i > 0 {
 			q += ", "
 		}
-		q += `"` + srcCols[c] + `"`
+		q += `"` + c + `"`
 	}
 	data, err := src.rdb.QueryContext(ctx, q+" FROM "+table)
 	if err != nil {

@@ -169,7 +169,8 @@ func latestMigration() (latest, reader int, err error) {
 // host_deferrals: the fetcher's Retry-After; 0011 captures_article_id: an
 // index the unchanged re-check's look-up uses, which readers' queries do
 // without), or what readers do without (0012 snapshots.captured_exact:
-// read as captured_at, which the migration copies into it, see exactCol).
+// read as captured_at, as exactExpr reads it on every row before it, see
+// exactCol).
 // A reader opens an archive not yet migrated past them, so that list,
 // search, verify or serve keep working after annalist is upgraded, until
 // the next fetch.

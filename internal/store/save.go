@@ -571,8 +571,8 @@ func (s *Store) insertSnapshot(ctx context.Context, q queryer, r *saveReq, n new
 		return res, err
 	}
 	if n.latest {
-		// Same order as latestSnapshotInfo: a tie in captured_exact goes to
-		// the higher seq, which this snapshot has.
+		// Same order as latestSnapshotInfo: a tie in the full capture time
+		// goes to the higher seq, which this snapshot has.
 		if _, err := q.ExecContext(ctx, `UPDATE articles SET title = ?, latest_revision_date = ?, latest_seq = ? WHERE id = ?`,
 			p.Title, fmtTimePtr(p.RevisionDate), seq, id); err != nil {
 			return res, fmt.Errorf("update article: %w", err)
@@ -705,7 +705,7 @@ type latestInfo struct {
 func latestSnapshotInfo(ctx context.Context, q queryer, articleID string) (*latestInfo, error) {
 	var l latestInfo
 	var captured string
-	err := q.QueryRowContext(ctx, `SELECT seq, id, captured_exact, fingerprint FROM snapshots
+	err := q.QueryRowContext(ctx, `SELECT seq, id, `+exactExpr+`, fingerprint FROM snapshots
 		WHERE article_id = ? ORDER BY `+snapshotOrderDesc+` LIMIT 1`, articleID).
 		Scan(&l.seq, &l.id, &captured, &l.fp)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -727,11 +727,11 @@ func latestSnapshotInfo(ctx context.Context, q queryer, articleID string) (*late
 func snapshotInfoAt(ctx context.Context, q queryer, articleID string, t time.Time, next bool) (*latestInfo, error) {
 	var l latestInfo
 	var captured string
-	query := `SELECT seq, id, captured_exact, fingerprint FROM snapshots
-		WHERE article_id = ? AND captured_exact <= ? ORDER BY ` + snapshotOrderDesc + ` LIMIT 1`
+	query := `SELECT seq, id, ` + exactExpr + `, fingerprint FROM snapshots
+		WHERE article_id = ? AND ` + exactExpr + ` <= ? ORDER BY ` + snapshotOrderDesc + ` LIMIT 1`
 	if next {
-		query = `SELECT seq, id, captured_exact, fingerprint FROM snapshots
-		WHERE article_id = ? AND captured_exact > ? ORDER BY ` + snapshotOrder + ` LIMIT 1`
+		query = `SELECT seq, id, ` + exactExpr + `, fingerprint FROM snapshots
+		WHERE article_id = ? AND ` + exactExpr + ` > ? ORDER BY ` + snapshotOrder + ` LIMIT 1`
 	}
 	err := q.QueryRowContext(ctx, query, articleID, fmtTime(t)).
 		Scan(&l.seq, &l.id, &captured, &l.fp)

@@ -9,19 +9,23 @@ import (
 	"time"
 )
 
-const snapshotCols = `id, article_id, captured_at, captured_exact, revision_date, published_date, title, byline, url,
+const snapshotCols = `id, article_id, captured_at, ` + exactExpr + `, revision_date, published_date, title, byline, url,
 	html, text, markdown, fingerprint, words, extractor, warc_file, warc_offset, warc_record_id, payload_digest, pages, declared_canonical`
 
 // An article's snapshots are in the order they were captured in: by their
-// full capture time (captured_exact), then seq. captured_at, like the ID,
-// is only the second, moved on to the next free one when another snapshot
-// of the article holds it: two captures of one second saved in the other
-// order (two writers) would sort wrong by it. Snapshots stored before
-// migration 0012 have their second as their full time.
+// full capture time (exactExpr), then seq. captured_at, like the ID, is
+// only the second, moved on to the next free one when another snapshot of
+// the article holds it: two captures of one second saved in the other
+// order (two writers) would sort wrong by it.
 const (
-	snapshotOrder     = `captured_exact, seq`
-	snapshotOrderDesc = `captured_exact DESC, seq DESC`
+	snapshotOrder     = exactExpr + `, seq`
+	snapshotOrderDesc = exactExpr + ` DESC, seq DESC`
 )
+
+// exactExpr is a snapshot's full capture time: captured_exact, or, for a
+// snapshot stored before migration 0012 (NULL there), its second, all
+// that is known of it. The index snapshots_article_exact is on it.
+const exactExpr = `coalesce(captured_exact, captured_at)`
 
 // exactCol names the column of the full capture time in q for s: an
 // archive opened read-only before migration 0012 has none, and its
@@ -164,7 +168,7 @@ func (s *Store) SnapshotAt(ctx context.Context, articleID string, t time.Time) (
 // past that one's.
 func (s *Store) SnapshotBefore(ctx context.Context, sn *Snapshot) (*Snapshot, error) {
 	exact := fmtTime(sn.CapturedExact)
-	return s.querySnapshot(ctx, `article_id = ? AND (captured_exact < ? OR (captured_exact = ? AND seq < (SELECT seq FROM snapshots WHERE id = ?)))
+	return s.querySnapshot(ctx, `article_id = ? AND (`+exactExpr+` < ? OR (`+exactExpr+` = ? AND seq < (SELECT seq FROM snapshots WHERE id = ?)))
 		ORDER BY `+snapshotOrderDesc+` LIMIT 1`, sn.ArticleID, exact, exact, sn.ID)
 }
 

@@ -2,7 +2,8 @@
 -- second, moved on when another snapshot of the article holds it): what
 -- orders an article's snapshots, so that two captures of one second,
 -- saved by two writers in the other order, keep the order they were taken
--- in. Snapshots stored before have only the second.
-ALTER TABLE snapshots ADD COLUMN captured_exact TEXT NOT NULL DEFAULT '';
-UPDATE snapshots SET captured_exact = captured_at;
-CREATE INDEX snapshots_article_exact ON snapshots(article_id, captured_exact);
+-- in. NULL for snapshots stored before, of which only the second is known:
+-- they are read as captured_at (exactExpr); copying it in would rewrite
+-- every snapshot row, texts and all.
+ALTER TABLE snapshots ADD COLUMN captured_exact TEXT;
+CREATE INDEX snapshots_article_exact ON snapshots(article_id, coalesce(captured_exact, captured_at));
