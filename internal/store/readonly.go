@@ -168,12 +168,11 @@ func latestMigration() (latest, reader int, err error) {
 // writerOnlyMigrations add what only a writing process needs (0010
 // host_deferrals: the fetcher's Retry-After; 0011 captures_article_id: an
 // index the unchanged re-check's look-up uses, which readers' queries do
-// without), or what readers do without (0012 snapshots.captured_exact:
-// read as captured_at, as exactExpr reads it on every row before it, see
-// exactCol).
-// A reader opens an archive not yet migrated past them, so that list,
-// search, verify or serve keep working after annalist is upgraded, until
-// the next fetch.
+// without), or a column readers do without (0012 snapshots.captured_exact:
+// exactExpr reads the rows stored before it as captured_at, and exactCol
+// reads an archive without it so). A reader opens an archive not yet
+// migrated past them, so that list, search, verify or serve keep working
+// after annalist is upgraded, until the next fetch.
 var writerOnlyMigrations = map[int]bool{10: true, 11: true, exactMigration: true}
 
 // exactMigration adds snapshots.captured_exact.

@@ -503,8 +503,8 @@ func sameOutcome(p *Page) string {
 // upsertArticle creates or updates the article's row (and its source's)
 // and records its URLs and any life event; what the latest capture says
 // wins only when this capture is not older than it, by full capture
-// times (captured, the snapshot's second, is only a new article's
-// first_seen).
+// times: last_captured_at is p's (captured, a new snapshot's second, is
+// only a new article's first_seen).
 func (s *Store) upsertArticle(ctx context.Context, q queryer, id string, p *Page, captured, bodyKey string) error {
 	if _, err := q.ExecContext(ctx, `INSERT INTO sources(name) VALUES (?) ON CONFLICT DO NOTHING`, p.Source); err != nil {
 		return fmt.Errorf("insert source: %w", err)

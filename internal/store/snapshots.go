@@ -27,9 +27,9 @@ const (
 // that is known of it. The index snapshots_article_exact is on it.
 const exactExpr = `coalesce(captured_exact, captured_at)`
 
-// exactCol names the column of the full capture time in q for s: an
-// archive opened read-only before migration 0012 has none, and its
-// captured_at is what the migration would copy into it.
+// exactCol adapts q to an archive opened read-only before migration 0012,
+// whose snapshots have no captured_exact column: exactExpr reads such
+// snapshots' full time as their captured_at, and so does q then.
 func (s *Store) exactCol(q string) string {
 	if s.noExact {
 		return strings.ReplaceAll(q, "captured_exact", "captured_at")
