@@ -114,6 +114,7 @@ type Store interface {
 	Article(ctx context.Context, id string) (*store.Article, error)
 	Snapshot(ctx context.Context, id string) (*store.Snapshot, error)
 	SnapshotAt(ctx context.Context, articleID string, t time.Time) (*store.Snapshot, error)
+	SnapshotBefore(ctx context.Context, sn *store.Snapshot) (*store.Snapshot, error)
 	LatestSnapshot(ctx context.Context, articleID string) (*store.Snapshot, error)
 	ArticleEvent(ctx context.Context, id int64) (*store.Event, error)
 }

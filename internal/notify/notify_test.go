@@ -488,3 +488,33 @@ func TestMovedAndBack(t *testing.T) {
 		t.Errorf("back payload = %+v", b)
 	}
 }
+
+// A revision captured earlier in a second than one another writer stored
+// before it (its ID moved on past that one's) is diffed against the
+// snapshot before it in capture order, not against the newer one.
+func TestLateRevisionDiffedAgainstTheSnapshotBefore(t *testing.T) {
+	rcv := newReceiver(t)
+	clk := &clock{t: t0}
+	h := hook(rcv.URL)
+	st := openStore(t, t.TempDir(), clk, h)
+	defer st.Close()
+	sec := t0.Add(time.Hour)
+	first := save(t, st, page("rome", "Rome", "Rome was not built in a day.", t0))
+	save(t, st, page("rome", "Rome", "Rome was not built in a year.", sec.Add(700*time.Millisecond)))
+	late := save(t, st, page("rome", "Rome", "Rome was not built in a week.", sec.Add(300*time.Millisecond)))
+	if late.Outcome != store.OutcomeRevised {
+		t.Fatalf("late capture: %+v", late)
+	}
+	if r := deliver(t, deliverer(st, clk, h)); r.Delivered != 3 {
+		t.Fatalf("deliveries = %+v, want 3", r)
+	}
+	for _, g := range rcv.got() {
+		if p := g.payload; p.SnapshotID == late.SnapshotID {
+			if p.PreviousID != first.SnapshotID || strings.Join(p.Diff, "|") != "- day|+ week" {
+				t.Errorf("late revision's payload = %+v, want it diffed against %s", p, first.SnapshotID)
+			}
+			return
+		}
+	}
+	t.Errorf("no payload for %s", late.SnapshotID)
+}

@@ -99,7 +99,7 @@ func (d *Deliverer) payload(ctx context.Context, n store.Notification) ([]byte, 
 // fillDiff sets the word counts and the short diff of snap against the
 // snapshot before it (a new article: every word added, no diff).
 func (d *Deliverer) fillDiff(ctx context.Context, p *Payload, snap *store.Snapshot) error {
-	prev, err := d.Store.SnapshotAt(ctx, snap.ArticleID, snap.CapturedAt.Add(-time.Nanosecond))
+	prev, err := d.Store.SnapshotBefore(ctx, snap)
 	if errors.Is(err, store.ErrNotFound) {
 		p.WordsAdded = len(strings.Fields(snap.Text))
 		return nil

@@ -17,7 +17,8 @@ import (
 type SnapshotInfo struct {
 	ID            string
 	ArticleID     string
-	CapturedAt    time.Time
+	CapturedAt    time.Time // the second its ID names
+	CapturedExact time.Time // as Snapshot.CapturedExact
 	RevisionDate  *time.Time
 	PublishedDate *time.Time
 	Title         string
@@ -34,15 +35,15 @@ type SnapshotInfo struct {
 	DeclaredCanonical string
 }
 
-const snapshotInfoCols = `s.id, s.article_id, s.captured_at, s.revision_date, s.published_date, s.title, s.fingerprint, s.words, s.pages,
+const snapshotInfoCols = `s.id, s.article_id, s.captured_at, coalesce(s.captured_exact, s.captured_at), s.revision_date, s.published_date, s.title, s.fingerprint, s.words, s.pages,
 	s.words_added, s.words_removed, s.declared_canonical`
 
 func scanSnapshotInfo(r rowScanner, extra ...any) (*SnapshotInfo, error) {
 	var si SnapshotInfo
-	var captured string
+	var captured, exact string
 	var rev, pub sql.NullString
 	var added, removed sql.NullInt64
-	dest := append([]any{&si.ID, &si.ArticleID, &captured, &rev, &pub, &si.Title, &si.Fingerprint, &si.Words, &si.Pages,
+	dest := append([]any{&si.ID, &si.ArticleID, &captured, &exact, &rev, &pub, &si.Title, &si.Fingerprint, &si.Words, &si.Pages,
 		&added, &removed, &si.DeclaredCanonical}, extra...)
 	if err := r.Scan(dest...); err != nil {
 		return nil, err
@@ -52,6 +53,9 @@ func scanSnapshotInfo(r rowScanner, extra ...any) (*SnapshotInfo, error) {
 	}
 	var err error
 	if si.CapturedAt, err = parseTime(captured); err != nil {
+		return nil, err
+	}
+	if si.CapturedExact, err = parseTime(exact); err != nil {
 		return nil, err
 	}
 	if si.RevisionDate, err = parseTimePtr(rev); err != nil {
@@ -67,8 +71,8 @@ func scanSnapshotInfo(r rowScanner, extra ...any) (*SnapshotInfo, error) {
 // bodies. ErrNotFound for an unknown article; an article whose every
 // capture failed has none.
 func (s *Store) SnapshotInfos(ctx context.Context, articleID string) ([]SnapshotInfo, error) {
-	rows, err := s.rdb.QueryContext(ctx, `SELECT `+snapshotInfoCols+` FROM snapshots s
-		WHERE s.article_id = ? ORDER BY s.captured_at, s.seq`, articleID)
+	rows, err := s.rdb.QueryContext(ctx, s.exactCol(`SELECT `+snapshotInfoCols+` FROM snapshots s
+		WHERE s.article_id = ? ORDER BY `+snapshotOrder), articleID)
 	if err != nil {
 		return nil, fmt.Errorf("list snapshot infos: %w", err)
 	}
@@ -192,7 +196,7 @@ func (s *Store) Changes(ctx context.Context, f ChangeFilter) ([]Change, error) {
 	}
 	q += ` ORDER BY c.captured_at DESC, c.id DESC LIMIT ?`
 	args = append(args, limit)
-	rows, err := s.rdb.QueryContext(ctx, q, args...)
+	rows, err := s.rdb.QueryContext(ctx, s.exactCol(q), args...)
 	if err != nil {
 		return nil, fmt.Errorf("list changes: %w", err)
 	}

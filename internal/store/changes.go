@@ -51,21 +51,21 @@ func (s *Store) changesSince(ctx context.Context, prev *latestInfo, text string)
 	return &wordChanges{prevSeq: prev.seq, WordChanges: WordChanges{Added: st.Added, Removed: st.Removed}}
 }
 
-// previousSeq is the seq of the snapshot just before (captured_at, seq)
-// in the article's order; 0 when none.
-const previousSeqSQL = `SELECT p.seq FROM snapshots p WHERE p.article_id = ?
-	AND (p.captured_at < ? OR (p.captured_at = ? AND p.seq < ?))
-	ORDER BY p.captured_at DESC, p.seq DESC LIMIT 1`
+// previousSeq is the seq of the snapshot just before (full capture time,
+// seq) in the article's order (snapshotOrder); 0 when none.
+const previousSeqSQL = `SELECT seq FROM snapshots WHERE article_id = ?
+	AND (` + exactExpr + ` < ? OR (` + exactExpr + ` = ? AND seq < ?))
+	ORDER BY ` + snapshotOrderDesc + ` LIMIT 1`
 
 // storeWordChanges records c for the snapshot just inserted (seq) when it
 // was computed against the snapshot now before it, and forgets the counts
 // of the snapshot after it, whose predecessor this one now is (a late
 // capture stored between two others). latest says the snapshot is the
 // article's latest: none follows it, and the look-up is spared.
-func storeWordChanges(ctx context.Context, tx queryer, articleID string, seq int64, captured string, c *wordChanges, latest bool) error {
+func storeWordChanges(ctx context.Context, tx queryer, articleID string, seq int64, exact string, c *wordChanges, latest bool) error {
 	if c != nil {
 		var prev int64
-		err := tx.QueryRowContext(ctx, previousSeqSQL, articleID, captured, captured, seq).Scan(&prev)
+		err := tx.QueryRowContext(ctx, previousSeqSQL, articleID, exact, exact, seq).Scan(&prev)
 		if err != nil && !errors.Is(err, sql.ErrNoRows) {
 			return fmt.Errorf("previous snapshot: %w", err)
 		}
@@ -80,8 +80,8 @@ func storeWordChanges(ctx context.Context, tx queryer, articleID string, seq int
 		return nil
 	}
 	if _, err := tx.ExecContext(ctx, `UPDATE snapshots SET words_added = NULL, words_removed = NULL WHERE seq = (
-		SELECT n.seq FROM snapshots n WHERE n.article_id = ? AND (n.captured_at > ? OR (n.captured_at = ? AND n.seq > ?))
-		ORDER BY n.captured_at, n.seq LIMIT 1)`, articleID, captured, captured, seq); err != nil {
+		SELECT n.seq FROM snapshots n WHERE n.article_id = ? AND (coalesce(n.captured_exact, n.captured_at) > ? OR (coalesce(n.captured_exact, n.captured_at) = ? AND n.seq > ?))
+		ORDER BY coalesce(n.captured_exact, n.captured_at), n.seq LIMIT 1)`, articleID, exact, exact, seq); err != nil {
 		return fmt.Errorf("reset word changes of the next snapshot: %w", err)
 	}
 	return nil
@@ -133,8 +133,9 @@ func (s *Store) FillWordChanges(ctx context.Context, infos []SnapshotInfo) error
 		if persist {
 			if _, err := s.wdb.ExecContext(ctx, `UPDATE snapshots SET words_added = ?, words_removed = ?
 			WHERE id = ? AND words_added IS NULL AND (SELECT p.id FROM snapshots p WHERE p.article_id = snapshots.article_id
-				AND (p.captured_at < snapshots.captured_at OR (p.captured_at = snapshots.captured_at AND p.seq < snapshots.seq))
-				ORDER BY p.captured_at DESC, p.seq DESC LIMIT 1) = ?`,
+				AND (coalesce(p.captured_exact, p.captured_at) < coalesce(snapshots.captured_exact, snapshots.captured_at)
+					OR (coalesce(p.captured_exact, p.captured_at) = coalesce(snapshots.captured_exact, snapshots.captured_at) AND p.seq < snapshots.seq))
+				ORDER BY coalesce(p.captured_exact, p.captured_at) DESC, p.seq DESC LIMIT 1) = ?`,
 				c.Added, c.Removed, infos[i].ID, infos[i-1].ID); err != nil {
 				return fmt.Errorf("store word changes of %s: %w", infos[i].ID, err)
 			}

@@ -2,8 +2,10 @@ package store_test
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -162,5 +164,45 @@ func TestOpenReadOnlyPostgresErrors(t *testing.T) {
 	_, err = store.OpenReadOnly(ctx, t.TempDir(), store.Options{Database: "postgres://nobody:secret@127.0.0.1:1/none?sslmode=disable&connect_timeout=2"})
 	if err == nil || errors.Is(err, store.ErrNoArchive) || strings.Contains(err.Error(), "secret") {
 		t.Errorf("unreachable server: %v", err)
+	}
+}
+
+// An archive not yet migrated to 0012 (no full capture times) is copied
+// with each snapshot's captured_at as its full time, as 0012 would have.
+func TestCopyToPostgresBeforeCaptureTimeColumn(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	t0 := time.Date(2024, 5, 1, 8, 0, 0, 0, time.UTC)
+	lite, err := store.Open(ctx, dir, store.Options{NoSync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := lite.SaveCapture(ctx, storetest.Page("news", "old", "Old", "An archive of an older version.", t0.Add(300*time.Millisecond)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := lite.Close(); err != nil {
+		t.Fatal(err)
+	}
+	db, err := sql.Open("sqlite", filepath.Join(dir, "annalist.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec("DROP INDEX snapshots_article_exact; ALTER TABLE snapshots DROP COLUMN captured_exact; PRAGMA user_version = 11"); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	database := pgtest.NewDatabase(t)
+	if rep, err := store.CopyToPostgres(ctx, dir, database, store.Options{}); err != nil || !rep.OK {
+		t.Fatalf("copy: %+v, %v", rep, err)
+	}
+	pg, err := store.OpenReadOnly(ctx, dir, store.Options{Database: database})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pg.Close()
+	sn, err := pg.Snapshot(ctx, r.SnapshotID)
+	if err != nil || !sn.CapturedExact.Equal(t0) || !sn.CapturedAt.Equal(t0) {
+		t.Fatalf("copied snapshot %+v, %v; want its second as its full time", sn, err)
 	}
 }

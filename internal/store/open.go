@@ -82,7 +82,10 @@ type Store struct {
 	legacyText bool // Options.LegacyTextFormat
 	pg         bool // the index is PostgreSQL (postgres.go)
 	readOnly   bool // OpenReadOnly: wdb, warc and the writer are nil
-	noSync     bool // Options.NoSync: no fsync anywhere
+	// noExact: opened read-only before migration 0012, so snapshots have
+	// no captured_exact column (exactCol).
+	noExact bool
+	noSync  bool // Options.NoSync: no fsync anywhere
 
 	mu      sync.RWMutex // guards closed against sends on queue
 	closed  bool

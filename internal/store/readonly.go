@@ -93,6 +93,7 @@ func OpenReadOnly(ctx context.Context, dir string, opts Options) (*Store, error)
 		rdb:      rdb,
 		rstmts:   newStmtCache(rdb),
 		readOnly: true,
+		noExact:  have < exactMigration,
 	}
 	return s, nil
 }
@@ -167,10 +168,15 @@ func latestMigration() (latest, reader int, err error) {
 // writerOnlyMigrations add what only a writing process needs (0010
 // host_deferrals: the fetcher's Retry-After; 0011 captures_article_id: an
 // index the unchanged re-check's look-up uses, which readers' queries do
-// without). A reader opens an archive not yet migrated past them, so that
-// list, search, verify or serve keep working after annalist is upgraded,
-// until the next fetch.
-var writerOnlyMigrations = map[int]bool{10: true, 11: true}
+// without), or a column readers do without (0012 snapshots.captured_exact:
+// exactExpr reads the rows stored before it as captured_at, and exactCol
+// reads an archive without it so). A reader opens an archive not yet
+// migrated past them, so that list, search, verify or serve keep working
+// after annalist is upgraded, until the next fetch.
+var writerOnlyMigrations = map[int]bool{10: true, 11: true, exactMigration: true}
+
+// exactMigration adds snapshots.captured_exact.
+const exactMigration = 12
 
 // ReadOnly reports whether the Store was opened with OpenReadOnly.
 func (s *Store) ReadOnly() bool { return s.readOnly }

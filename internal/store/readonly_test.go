@@ -243,7 +243,7 @@ func TestOpenOnAFullDiskSaysSo(t *testing.T) {
 func TestOpenReadOnlyBeforeWriterOnlyMigration(t *testing.T) {
 	dir := t.TempDir()
 	s := MustOpenDir(t, dir, Options{NoSync: true})
-	if _, err := s.wdb.Exec("DROP TABLE host_deferrals; DROP INDEX captures_article_id; PRAGMA user_version = 8"); err != nil {
+	if _, err := s.wdb.Exec("DROP TABLE host_deferrals; DROP INDEX captures_article_id; " + undo0012 + "PRAGMA user_version = 8"); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.Close(); err != nil {
@@ -268,7 +268,7 @@ func TestOpenReadOnlyBeforeWriterOnlyMigration(t *testing.T) {
 func TestOpenReadOnlyBeforeCapturesIndex(t *testing.T) {
 	dir := t.TempDir()
 	s := MustOpenDir(t, dir, Options{NoSync: true})
-	if _, err := s.wdb.Exec("DROP INDEX captures_article_id; PRAGMA user_version = 10"); err != nil {
+	if _, err := s.wdb.Exec("DROP INDEX captures_article_id; " + undo0012 + "PRAGMA user_version = 10"); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.Close(); err != nil {
@@ -279,4 +279,51 @@ func TestOpenReadOnlyBeforeCapturesIndex(t *testing.T) {
 		t.Fatalf("read-only open of a version 10 archive: %v", err)
 	}
 	r.Close()
+}
+
+// undo0012 takes migration 0012 back (snapshots.captured_exact), to make
+// an archive of an older version.
+const undo0012 = "DROP INDEX snapshots_article_exact; ALTER TABLE snapshots DROP COLUMN captured_exact; "
+
+// An archive at 0011, whose snapshots have no full capture time yet, opens
+// read-only: its snapshots are listed, in order, with captured_at as their
+// full time (what 0012 gives them); the writer then migrates it.
+func TestOpenReadOnlyBeforeCaptureTimeColumn(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	s := MustOpenDir(t, dir, Options{NoSync: true})
+	a := mustSave(t, s, page("old", "Old", "the first wording", t0))
+	b := mustSave(t, s, page("old", "Old", "the second wording", t0.Add(time.Hour+300*time.Millisecond)))
+	if _, err := s.wdb.Exec(undo0012 + "PRAGMA user_version = 11"); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	r, err := OpenReadOnly(ctx, dir, Options{})
+	if err != nil {
+		t.Fatalf("read-only open of a version 11 archive: %v", err)
+	}
+	snaps, err := r.Snapshots(ctx, a.ArticleID)
+	if err != nil || len(snaps) != 2 || snaps[1].ID != b.SnapshotID || !snaps[1].CapturedExact.Equal(t0.Add(time.Hour)) {
+		t.Errorf("Snapshots = %+v, %v", snaps, err)
+	}
+	infos, err := r.SnapshotInfos(ctx, a.ArticleID)
+	if err != nil || len(infos) != 2 || infos[0].ID != a.SnapshotID || !infos[0].CapturedExact.Equal(t0) {
+		t.Errorf("SnapshotInfos = %+v, %v", infos, err)
+	}
+	if sn, err := r.SnapshotAt(ctx, a.ArticleID, t0.Add(30*time.Minute)); err != nil || sn.ID != a.SnapshotID {
+		t.Errorf("SnapshotAt = %v, %v", sn, err)
+	}
+	if sn, err := r.LatestSnapshot(ctx, a.ArticleID); err != nil || sn.ID != b.SnapshotID {
+		t.Errorf("LatestSnapshot = %v, %v", sn, err)
+	}
+	if ch, err := r.Changes(ctx, ChangeFilter{}); err != nil || len(ch) != 2 {
+		t.Errorf("Changes = %+v, %v", ch, err)
+	}
+	r.Close()
+	w := MustOpenDir(t, dir, Options{NoSync: true})
+	if sn, err := w.LatestSnapshot(ctx, a.ArticleID); err != nil || sn.ID != b.SnapshotID || !sn.CapturedExact.Equal(sn.CapturedAt) {
+		t.Errorf("after the migration: %+v, %v; want the second as the full time", sn, err)
+	}
 }

@@ -49,6 +49,7 @@ type foundMeta struct {
 	path                    string // the file as found (maybe .open)
 	metaOffset              int64
 	capturedAt, snapshotID  string
+	exact                   string // the full capture time (captured_exact), as fmtTime gives it
 	file                    string // final name, as snapshots store it
 	offset                  int64  // of the response
 	recordID, payloadDigest string
@@ -156,6 +157,7 @@ func readMetas(ctx context.Context, warcDir string, progress VerifyProgress, rep
 		type resp struct {
 			offset        int64
 			payloadDigest string
+			date          string // WARC-Date: the capture's time, in full
 			hasMeta       bool
 		}
 		responses := map[string]*resp{}
@@ -182,7 +184,7 @@ func readMetas(ctx context.Context, warcDir string, progress VerifyProgress, rep
 			r := m.Rec
 			switch r.Type {
 			case "response":
-				responses[r.RecordID] = &resp{offset: m.Offset, payloadDigest: r.PayloadDigest}
+				responses[r.RecordID] = &resp{offset: m.Offset, payloadDigest: r.PayloadDigest, date: r.Date}
 				damagedAt = -1
 			case "metadata":
 				meta, ok := evidence.ParseSnapshotMeta(r.Block)
@@ -190,10 +192,12 @@ func readMetas(ctx context.Context, warcDir string, progress VerifyProgress, rep
 					return nil
 				}
 				fm := foundMeta{path: filepath.Join(warcDir, f.Name), metaOffset: m.Offset,
-					capturedAt: meta.CapturedAt, snapshotID: meta.SnapshotID, file: f.Final, recordID: r.RefersTo}
+					capturedAt: meta.CapturedAt, snapshotID: meta.SnapshotID, file: f.Final, recordID: r.RefersTo,
+					exact: exactTime(meta.CapturedAt, r.Date)}
 				if rp := responses[r.RefersTo]; rp != nil {
 					rp.hasMeta = true
 					fm.offset, fm.payloadDigest = rp.offset, rp.payloadDigest
+					fm.exact = exactTime(meta.CapturedAt, rp.date)
 				} else if damagedAt >= 0 {
 					// Its response is damaged: the snapshot still has its
 					// text here and points at the damaged record, as it
@@ -221,12 +225,29 @@ func readMetas(ctx context.Context, warcDir string, progress VerifyProgress, rep
 		}
 		done += f.Size
 	}
-	// Ties (snapshots of one second) keep their WARC order, which is the
-	// order they were first stored in: seq, and so search order, agree.
+	// In the order they were captured in (snapshotOrder); ties keep their
+	// WARC order, which is the order they were first stored in: seq, and
+	// so search order, agree.
 	sort.SliceStable(metas, func(i, j int) bool {
-		return metas[i].capturedAt < metas[j].capturedAt
+		return metas[i].exact < metas[j].exact
 	})
 	return metas, nil
+}
+
+// exactTime is a snapshot's full capture time as the WARC gives it: the
+// WARC-Date of its records (written with the capture's full time), else
+// its captured_at second when that date is missing, unreadable or after
+// the second (the snapshot's second is never before its capture's).
+func exactTime(capturedAt, warcDate string) string {
+	sec, err := parseTime(capturedAt)
+	if err != nil {
+		return capturedAt // importSnapshot reports it
+	}
+	at, err := time.Parse(time.RFC3339Nano, warcDate)
+	if err != nil || at.Truncate(time.Second).After(sec) {
+		return fmtTime(sec)
+	}
+	return fmtTime(at)
 }
 
 // importMetas writes the snapshots, oldest first, in transactions of a
@@ -283,10 +304,10 @@ func (s *Store) importMetas(ctx context.Context, metas []foundMeta, rep *Reindex
 		}
 	}
 	if _, err := s.wdb.ExecContext(ctx, `UPDATE articles SET
-		latest_seq = (SELECT seq FROM snapshots n WHERE n.article_id = articles.id ORDER BY captured_at DESC, seq DESC LIMIT 1),
-		title = coalesce((SELECT title FROM snapshots n WHERE n.article_id = articles.id ORDER BY captured_at DESC, seq DESC LIMIT 1), title),
-		latest_revision_date = (SELECT revision_date FROM snapshots n WHERE n.article_id = articles.id ORDER BY captured_at DESC, seq DESC LIMIT 1),
-		declared_canonical = coalesce((SELECT declared_canonical FROM snapshots n WHERE n.article_id = articles.id ORDER BY captured_at DESC, seq DESC LIMIT 1), declared_canonical)`); err != nil {
+		latest_seq = (SELECT seq FROM snapshots n WHERE n.article_id = articles.id ORDER BY `+snapshotOrderDesc+` LIMIT 1),
+		title = coalesce((SELECT title FROM snapshots n WHERE n.article_id = articles.id ORDER BY `+snapshotOrderDesc+` LIMIT 1), title),
+		latest_revision_date = (SELECT revision_date FROM snapshots n WHERE n.article_id = articles.id ORDER BY `+snapshotOrderDesc+` LIMIT 1),
+		declared_canonical = coalesce((SELECT declared_canonical FROM snapshots n WHERE n.article_id = articles.id ORDER BY `+snapshotOrderDesc+` LIMIT 1), declared_canonical)`); err != nil {
 		return fmt.Errorf("reindex: latest snapshots: %w", err)
 	}
 	if err := s.rdb.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM sources), (SELECT count(*) FROM articles)`).
@@ -323,12 +344,15 @@ func (s *Store) importSnapshot(ctx context.Context, tx *sql.Tx, m *SnapshotMeta,
 		return false, fmt.Errorf("insert source: %w", err)
 	}
 	at := fmtTime(captured)
+	if _, err := parseTime(fm.exact); err != nil {
+		return false, err
+	}
 	// Oldest first: the first snapshot sets first_seen, later ones move
 	// last_captured_at and fetch_url on.
 	if _, err := tx.ExecContext(ctx, `INSERT INTO articles (id, source, url, fetch_url, first_seen, last_captured_at)
 		VALUES (?, ?, ?, ?, ?, ?)
 		ON CONFLICT (id) DO UPDATE SET fetch_url = excluded.fetch_url, last_captured_at = max(articles.last_captured_at, excluded.last_captured_at)`,
-		m.ArticleID, m.Source, m.CanonicalURL, m.FetchURL, at, at); err != nil {
+		m.ArticleID, m.Source, m.CanonicalURL, m.FetchURL, at, fm.exact); err != nil {
 		return false, fmt.Errorf("upsert article: %w", err)
 	}
 	p := &Page{Canonical: m.CanonicalURL, FetchURL: m.FetchURL, FinalURL: m.FinalURL, OtherURLs: m.OtherURLs}
@@ -354,12 +378,12 @@ func (s *Store) importSnapshot(ctx context.Context, tx *sql.Tx, m *SnapshotMeta,
 	}
 	var seq int64
 	err = tx.QueryRowContext(ctx, `
-		INSERT INTO snapshots (id, article_id, captured_at, revision_date, published_date, title, byline, url,
+		INSERT INTO snapshots (id, article_id, captured_at, captured_exact, revision_date, published_date, title, byline, url,
 			html, text, markdown, fingerprint, fp_version, words, extractor,
 			warc_file, warc_offset, warc_record_id, payload_digest, pages, declared_canonical)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		RETURNING seq`,
-		m.SnapshotID, m.ArticleID, at, fmtTimePtr(rev), fmtTimePtr(pub), m.Title, m.Byline, fetched,
+		m.SnapshotID, m.ArticleID, at, fm.exact, fmtTimePtr(rev), fmtTimePtr(pub), m.Title, m.Byline, fetched,
 		htmlZ, textZ, mdZ, m.Fingerprint, fpVersion(m.Fingerprint), len(strings.Fields(m.Text)), m.Extractor,
 		fm.file, fm.offset, fm.recordID, fm.payloadDigest, max(1, m.Pages), m.DeclaredCanonical).Scan(&seq)
 	if err != nil {

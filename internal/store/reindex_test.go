@@ -195,3 +195,52 @@ func TestReindexKeepsASnapshotWhoseResponseIsDamaged(t *testing.T) {
 		t.Errorf("verify after reindex does not name %s: %+v", ids[2], vr.Damaged)
 	}
 }
+
+// TestReindexKeepsFullCaptureTimes: the WARC-Date of a snapshot's records
+// holds its full capture time, and a rebuilt archive carries it: two
+// captures of one second saved in the other order (the earlier one's ID
+// moved on to the next second) keep the order they were taken in, and
+// the later one stays the latest.
+func TestReindexKeepsFullCaptureTimes(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	s := MustOpenDir(t, dir, Options{NoSync: true})
+	sec := t0.Add(3 * time.Hour)
+	mustSave(t, s, page("order", "Order", "the first state", sec.Add(-time.Minute)))
+	newer := mustSave(t, s, page("order", "Order", "the third state", sec.Add(700*time.Millisecond)))
+	late := mustSave(t, s, page("order", "Order", "the second state", sec.Add(300*time.Millisecond)))
+	if late.Outcome != OutcomeRevised || late.SnapshotID != snapshotIDFor(late.ArticleID, sec.Add(time.Second)) {
+		t.Fatalf("late capture: %+v", late)
+	}
+	want, err := s.Snapshots(ctx, late.ArticleID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(want) != 3 || want[1].ID != late.SnapshotID || !want[1].CapturedExact.Equal(sec.Add(300*time.Millisecond)) {
+		t.Fatalf("snapshots before the rebuild: %+v", want)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Reindex(ctx, dir, Options{NoSync: true}, ReindexOptions{Force: true}); err != nil {
+		t.Fatal(err)
+	}
+	r, err := OpenReadOnly(ctx, dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	got, err := r.Snapshots(ctx, late.ArticleID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("rebuilt snapshots:\n got %+v\nwant %+v", got, want)
+	}
+	if l, err := r.LatestSnapshot(ctx, late.ArticleID); err != nil || l.ID != newer.SnapshotID {
+		t.Errorf("latest after the rebuild = %v, %v; want %s", l, err, newer.SnapshotID)
+	}
+	if hits, err := r.Search(ctx, "state", SearchOptions{LatestOnly: true}); err != nil || len(hits) != 1 || hits[0].SnapshotID != newer.SnapshotID {
+		t.Errorf("latest-only search after the rebuild = %+v, %v", hits, err)
+	}
+}

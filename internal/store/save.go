@@ -415,7 +415,7 @@ func (s *Store) saveOne(ctx context.Context, tx *sql.Tx, r *saveReq) (*SaveResul
 	if err != nil {
 		return nil, err
 	}
-	late := latest != nil && p.CapturedAt.Before(latest.capturedAt)
+	late := latest != nil && p.CapturedAt.Before(latest.capturedExact)
 	captured := fmtTime(p.CapturedAt)
 	var snapID string
 	var snapAt time.Time
@@ -457,7 +457,7 @@ func (s *Store) saveOne(ctx context.Context, tx *sql.Tx, r *saveReq) (*SaveResul
 		outcome = OutcomeNew
 	}
 	return s.insertSnapshot(ctx, q, r, newSnap{id: id, snapID: snapID, snapAt: snapAt, captured: captured,
-		fetched: fetched, outcome: outcome, latest: !late})
+		exact: fmtTime(p.CapturedAt), fetched: fetched, outcome: outcome, latest: !late})
 }
 
 // judgeSame reads the article's latest snapshot and says whether p holds
@@ -467,14 +467,15 @@ func judgeSame(ctx context.Context, q queryer, id string, p *Page) (*latestInfo,
 	if err != nil {
 		return nil, false, err
 	}
-	if latest == nil || !p.CapturedAt.Before(latest.capturedAt) {
+	if latest == nil || !p.CapturedAt.Before(latest.capturedExact) {
 		return latest, sameState(latest, p), nil
 	}
 	// A capture older than the latest snapshot (another worker or process
 	// stored a newer one while this page was being fetched) is compared
 	// with the snapshot in effect when it was taken, not with the latest:
 	// otherwise A, then B stored meanwhile, then this late A would store
-	// A a second time.
+	// A a second time. Older by the full capture times: B may have been
+	// captured later in the very second this page was.
 	// A late capture equal to the snapshot that follows it (the same state,
 	// stored first by the other writer) is no new state either.
 	before, err := snapshotInfoAt(ctx, q, id, p.CapturedAt, false)
@@ -501,7 +502,9 @@ func sameOutcome(p *Page) string {
 
 // upsertArticle creates or updates the article's row (and its source's)
 // and records its URLs and any life event; what the latest capture says
-// wins only when this capture is not older than it.
+// wins only when this capture is not older than it, by full capture
+// times: last_captured_at is p's (captured, a new snapshot's second, is
+// only a new article's first_seen).
 func (s *Store) upsertArticle(ctx context.Context, q queryer, id string, p *Page, captured, bodyKey string) error {
 	if _, err := q.ExecContext(ctx, `INSERT INTO sources(name) VALUES (?) ON CONFLICT DO NOTHING`, p.Source); err != nil {
 		return fmt.Errorf("insert source: %w", err)
@@ -517,7 +520,7 @@ func (s *Store) upsertArticle(ctx context.Context, q queryer, id string, p *Page
 			last_captured_at = max(coalesce(articles.last_captured_at, ''), excluded.last_captured_at),
 			next_check_at = coalesce(excluded.next_check_at, articles.next_check_at),
 			body_key = excluded.body_key`,
-		id, p.Source, p.Canonical, p.FetchURL, captured, captured, fmtTimePtr(p.NextCheckAt), p.ETag, p.LastModified, bodyKey, p.DeclaredCanonical,
+		id, p.Source, p.Canonical, p.FetchURL, captured, fmtTime(p.CapturedAt), fmtTimePtr(p.NextCheckAt), p.ETag, p.LastModified, bodyKey, p.DeclaredCanonical,
 	); err != nil {
 		return fmt.Errorf("upsert article: %w", err)
 	}
@@ -530,8 +533,9 @@ func (s *Store) upsertArticle(ctx context.Context, q queryer, id string, p *Page
 // newSnap is what saveOne decided about a page that is a new state.
 type newSnap struct {
 	id, snapID        string
-	snapAt            time.Time
+	snapAt            time.Time // its ID's second
 	captured, fetched string
+	exact             string // the page's full capture time (captured_exact)
 	outcome           string
 	latest            bool // it becomes the article's latest snapshot
 }
@@ -548,12 +552,12 @@ func (s *Store) insertSnapshot(ctx context.Context, q queryer, r *saveReq, n new
 	res := &SaveResult{ArticleID: id, Outcome: n.outcome, SnapshotID: n.snapID, WARCBytes: written}
 	var seq int64
 	err = q.QueryRowContext(ctx, `
-		INSERT INTO snapshots (id, article_id, captured_at, revision_date, published_date, title, byline, url,
+		INSERT INTO snapshots (id, article_id, captured_at, captured_exact, revision_date, published_date, title, byline, url,
 			html, text, markdown, fingerprint, fp_version, words, extractor,
 			warc_file, warc_offset, warc_record_id, payload_digest, pages, declared_canonical)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		RETURNING seq`,
-		n.snapID, id, n.captured, fmtTimePtr(p.RevisionDate), fmtTimePtr(p.PublishedDate), p.Title, p.Byline, n.fetched,
+		n.snapID, id, n.captured, n.exact, fmtTimePtr(p.RevisionDate), fmtTimePtr(p.PublishedDate), p.Title, p.Byline, n.fetched,
 		prep.htmlZ, prep.textZ, prep.mdZ, p.Fingerprint, fpVersion(p.Fingerprint), prep.words, p.Extractor,
 		file, offset, prep.pair.RecordID, prep.pair.PayloadDigest, 1+len(p.MorePages), p.DeclaredCanonical,
 	).Scan(&seq)
@@ -563,12 +567,12 @@ func (s *Store) insertSnapshot(ctx context.Context, q queryer, r *saveReq, n new
 	if err := s.indexSnapshot(ctx, q, seq, p.Title, p.Text); err != nil {
 		return res, fmt.Errorf("index snapshot: %w", err)
 	}
-	if err := storeWordChanges(ctx, q, id, seq, n.captured, prep.changes, n.latest); err != nil {
+	if err := storeWordChanges(ctx, q, id, seq, n.exact, prep.changes, n.latest); err != nil {
 		return res, err
 	}
 	if n.latest {
-		// Same order as latestSnapshotInfo: a tie in captured_at goes to the
-		// higher seq, which this snapshot has.
+		// Same order as latestSnapshotInfo: a tie in the full capture time
+		// goes to the higher seq, which this snapshot has.
 		if _, err := q.ExecContext(ctx, `UPDATE articles SET title = ?, latest_revision_date = ?, latest_seq = ? WHERE id = ?`,
 			p.Title, fmtTimePtr(p.RevisionDate), seq, id); err != nil {
 			return res, fmt.Errorf("update article: %w", err)
@@ -691,18 +695,18 @@ func freeSnapshotID(ctx context.Context, q queryer, articleID string, t time.Tim
 
 // latestInfo is what the dedup rule needs of an article's latest snapshot.
 type latestInfo struct {
-	seq        int64
-	id         string
-	capturedAt time.Time
-	fp         string
+	seq           int64
+	id            string
+	capturedExact time.Time
+	fp            string
 }
 
 // latestSnapshotInfo returns nil, nil when the article has no snapshot.
 func latestSnapshotInfo(ctx context.Context, q queryer, articleID string) (*latestInfo, error) {
 	var l latestInfo
 	var captured string
-	err := q.QueryRowContext(ctx, `SELECT seq, id, captured_at, fingerprint FROM snapshots
-		WHERE article_id = ? ORDER BY captured_at DESC, seq DESC LIMIT 1`, articleID).
+	err := q.QueryRowContext(ctx, `SELECT seq, id, `+exactExpr+`, fingerprint FROM snapshots
+		WHERE article_id = ? ORDER BY `+snapshotOrderDesc+` LIMIT 1`, articleID).
 		Scan(&l.seq, &l.id, &captured, &l.fp)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
@@ -710,22 +714,24 @@ func latestSnapshotInfo(ctx context.Context, q queryer, articleID string) (*late
 	if err != nil {
 		return nil, fmt.Errorf("latest snapshot: %w", err)
 	}
-	if l.capturedAt, err = parseTime(captured); err != nil {
+	if l.capturedExact, err = parseTime(captured); err != nil {
 		return nil, err
 	}
 	return &l, nil
 }
 
-// snapshotInfoAt is latestSnapshotInfo as of t: the snapshot in effect
-// then, or with next the first one captured after t; nil if none.
+// snapshotInfoAt is latestSnapshotInfo as of t, a capture's full time:
+// the snapshot captured last at or before t, or with next the first one
+// captured after it; nil if none. A whole second, as a citation names it,
+// is InEffect's; this compares full capture times.
 func snapshotInfoAt(ctx context.Context, q queryer, articleID string, t time.Time, next bool) (*latestInfo, error) {
 	var l latestInfo
 	var captured string
-	query := `SELECT seq, id, captured_at, fingerprint FROM snapshots
-		WHERE article_id = ? AND captured_at <= ? ORDER BY captured_at DESC, seq DESC LIMIT 1`
+	query := `SELECT seq, id, ` + exactExpr + `, fingerprint FROM snapshots
+		WHERE article_id = ? AND ` + exactExpr + ` <= ? ORDER BY ` + snapshotOrderDesc + ` LIMIT 1`
 	if next {
-		query = `SELECT seq, id, captured_at, fingerprint FROM snapshots
-		WHERE article_id = ? AND captured_at > ? ORDER BY captured_at, seq LIMIT 1`
+		query = `SELECT seq, id, ` + exactExpr + `, fingerprint FROM snapshots
+		WHERE article_id = ? AND ` + exactExpr + ` > ? ORDER BY ` + snapshotOrder + ` LIMIT 1`
 	}
 	err := q.QueryRowContext(ctx, query, articleID, fmtTime(t)).
 		Scan(&l.seq, &l.id, &captured, &l.fp)
@@ -735,7 +741,7 @@ func snapshotInfoAt(ctx context.Context, q queryer, articleID string, t time.Tim
 	if err != nil {
 		return nil, fmt.Errorf("snapshot in effect: %w", err)
 	}
-	if l.capturedAt, err = parseTime(captured); err != nil {
+	if l.capturedExact, err = parseTime(captured); err != nil {
 		return nil, err
 	}
 	return &l, nil

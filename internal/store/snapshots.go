@@ -5,11 +5,37 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 )
 
-const snapshotCols = `id, article_id, captured_at, revision_date, published_date, title, byline, url,
+const snapshotCols = `id, article_id, captured_at, ` + exactExpr + `, revision_date, published_date, title, byline, url,
 	html, text, markdown, fingerprint, words, extractor, warc_file, warc_offset, warc_record_id, payload_digest, pages, declared_canonical`
+
+// An article's snapshots are in the order they were captured in: by their
+// full capture time (exactExpr), then seq. captured_at, like the ID, is
+// only the second, moved on to the next free one when another snapshot of
+// the article holds it: two captures of one second saved in the other
+// order (two writers) would sort wrong by it.
+const (
+	snapshotOrder     = exactExpr + `, seq`
+	snapshotOrderDesc = exactExpr + ` DESC, seq DESC`
+)
+
+// exactExpr is a snapshot's full capture time: captured_exact, or, for a
+// snapshot stored before migration 0012 (NULL there), its second, all
+// that is known of it. The index snapshots_article_exact is on it.
+const exactExpr = `coalesce(captured_exact, captured_at)`
+
+// exactCol adapts q to an archive opened read-only before migration 0012,
+// whose snapshots have no captured_exact column: exactExpr reads such
+// snapshots' full time as their captured_at, and so does q then.
+func (s *Store) exactCol(q string) string {
+	if s.noExact {
+		return strings.ReplaceAll(q, "captured_exact", "captured_at")
+	}
+	return q
+}
 
 // storedSnapshot is a snapshot row with its bodies still compressed.
 type storedSnapshot struct {
@@ -19,15 +45,18 @@ type storedSnapshot struct {
 
 func scanSnapshot(r rowScanner) (*storedSnapshot, error) {
 	var sn storedSnapshot
-	var captured string
+	var captured, exact string
 	var rev, pub sql.NullString
-	if err := r.Scan(&sn.ID, &sn.ArticleID, &captured, &rev, &pub, &sn.Title, &sn.Byline, &sn.URL,
+	if err := r.Scan(&sn.ID, &sn.ArticleID, &captured, &exact, &rev, &pub, &sn.Title, &sn.Byline, &sn.URL,
 		&sn.htmlZ, &sn.textZ, &sn.mdZ, &sn.Fingerprint, &sn.Words, &sn.Extractor,
 		&sn.WARCFile, &sn.WARCOffset, &sn.WARCRecordID, &sn.PayloadDigest, &sn.Pages, &sn.DeclaredCanonical); err != nil {
 		return nil, err
 	}
 	var err error
 	if sn.CapturedAt, err = parseTime(captured); err != nil {
+		return nil, err
+	}
+	if sn.CapturedExact, err = parseTime(exact); err != nil {
 		return nil, err
 	}
 	if sn.RevisionDate, err = parseTimePtr(rev); err != nil {
@@ -103,7 +132,7 @@ func (s *Store) warcPayload(ctx context.Context, file string, offset int64) ([]b
 }
 
 func (s *Store) querySnapshot(ctx context.Context, where string, args ...any) (*Snapshot, error) {
-	st, err := scanSnapshot(s.rdb.QueryRowContext(ctx, `SELECT `+snapshotCols+` FROM snapshots WHERE `+where, args...))
+	st, err := scanSnapshot(s.rdb.QueryRowContext(ctx, s.exactCol(`SELECT `+snapshotCols+` FROM snapshots WHERE `+where), args...))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ErrNotFound
 	}
@@ -122,21 +151,48 @@ func (s *Store) Snapshot(ctx context.Context, id string) (*Snapshot, error) {
 // LatestSnapshot returns the article's most recently captured snapshot, or
 // ErrNotFound when it has none.
 func (s *Store) LatestSnapshot(ctx context.Context, articleID string) (*Snapshot, error) {
-	return s.querySnapshot(ctx, `article_id = ? ORDER BY captured_at DESC, seq DESC LIMIT 1`, articleID)
+	return s.querySnapshot(ctx, `article_id = ? ORDER BY `+snapshotOrderDesc+` LIMIT 1`, articleID)
 }
 
-// SnapshotAt returns the snapshot in effect at t: the latest captured at or
-// before t. ErrNotFound when the article had none yet.
+// SnapshotAt returns the snapshot in effect at t, by the rule InEffect
+// states. ErrNotFound when the article had none yet.
 func (s *Store) SnapshotAt(ctx context.Context, articleID string, t time.Time) (*Snapshot, error) {
-	return s.querySnapshot(ctx, `article_id = ? AND captured_at <= ? ORDER BY captured_at DESC, seq DESC LIMIT 1`,
+	return s.querySnapshot(ctx, `article_id = ? AND captured_at <= ? ORDER BY `+snapshotOrderDesc+` LIMIT 1`,
 		articleID, fmtTime(t))
+}
+
+// SnapshotBefore returns the snapshot of sn's article captured just before
+// sn, in the article's order (snapshotOrder), or ErrNotFound for its first.
+// Not SnapshotAt a moment before sn's second: a snapshot stored late,
+// captured earlier in a second than the next one, has its ID moved on
+// past that one's.
+func (s *Store) SnapshotBefore(ctx context.Context, sn *Snapshot) (*Snapshot, error) {
+	exact := fmtTime(sn.CapturedExact)
+	return s.querySnapshot(ctx, `article_id = ? AND (`+exactExpr+` < ? OR (`+exactExpr+` = ? AND seq < (SELECT seq FROM snapshots WHERE id = ?)))
+		ORDER BY `+snapshotOrderDesc+` LIMIT 1`, sn.ArticleID, exact, exact, sn.ID)
+}
+
+// InEffect returns the snapshot in effect at t among infos (an article's
+// snapshots in their order, as SnapshotInfos lists them): of those whose
+// captured_at, the second its ID and citations name, is at or before t,
+// the last captured; false when none is. A snapshot captured earlier in
+// its second than one saved before it (by another writer) has its ID moved
+// on to the next second, but the newer snapshot still follows it, so it
+// is never in effect after that one. SnapshotAt is the same rule in SQL.
+func InEffect(infos []SnapshotInfo, t time.Time) (SnapshotInfo, bool) {
+	for i := len(infos) - 1; i >= 0; i-- {
+		if !infos[i].CapturedAt.After(t) {
+			return infos[i], true
+		}
+	}
+	return SnapshotInfo{}, false
 }
 
 // Snapshots returns all snapshots of an article with their full bodies,
 // oldest first. ErrNotFound for an unknown article.
 func (s *Store) Snapshots(ctx context.Context, articleID string) ([]Snapshot, error) {
-	rows, err := s.rdb.QueryContext(ctx, `SELECT `+snapshotCols+` FROM snapshots WHERE article_id = ?
-		ORDER BY captured_at, seq`, articleID)
+	rows, err := s.rdb.QueryContext(ctx, s.exactCol(`SELECT `+snapshotCols+` FROM snapshots WHERE article_id = ?
+		ORDER BY `+snapshotOrder), articleID)
 	if err != nil {
 		return nil, fmt.Errorf("list snapshots: %w", err)
 	}

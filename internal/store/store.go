@@ -115,9 +115,13 @@ type Article struct {
 
 // Snapshot is one stored state of an article.
 type Snapshot struct {
-	ID            string // ArticleID + "/" + 14-digit UTC timestamp (YYYYMMDDhhmmss)
-	ArticleID     string
-	CapturedAt    time.Time
+	ID         string // ArticleID + "/" + 14-digit UTC timestamp (YYYYMMDDhhmmss)
+	ArticleID  string
+	CapturedAt time.Time // the second its ID names
+	// CapturedExact is when it was captured, in full: what orders an
+	// article's snapshots (the second alone for snapshots stored before
+	// migration 0012).
+	CapturedExact time.Time
 	RevisionDate  *time.Time
 	PublishedDate *time.Time
 	Title         string

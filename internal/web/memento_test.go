@@ -1,10 +1,14 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"regexp"
 	"strings"
 	"testing"
+	"time"
+
+	"annalist/internal/store"
 )
 
 // linkEntry is one link-value of a Link header or a TimeMap.
@@ -169,5 +173,65 @@ func TestTimeMap(t *testing.T) {
 	}
 	if resp := f.get("/timemap/https://mondo.example/history/grain-fleets.html"); resp.StatusCode != http.StatusOK {
 		t.Errorf("TimeMap by URL: %d", resp.StatusCode)
+	}
+}
+
+// TestTimeGateOrderWithinSecond: a capture taken earlier in a second than
+// one stored before it (two writers) is stored with its ID moved on to the
+// next second, yet the newer one is the snapshot in effect from its own
+// second on, as store.SnapshotAt has it.
+func TestTimeGateOrderWithinSecond(t *testing.T) {
+	f := newFixture(t)
+	const u = "https://mondo.example/history/same-second.html"
+	sec := t0.Add(day(5))
+	c := save(t, f.st, pageOf("mondo-history", u, "Same second", []string{"The first wording."}, sec.Add(-time.Minute), nil, ""))
+	e := save(t, f.st, pageOf("mondo-history", u, "Same second", []string{"The third wording."}, sec.Add(700*time.Millisecond), nil, ""))
+	d := save(t, f.st, pageOf("mondo-history", u, "Same second", []string{"The second wording."}, sec.Add(300*time.Millisecond), nil, ""))
+	if d.SnapshotID != c.ArticleID+"/"+sec.Add(time.Second).Format("20060102150405") {
+		t.Fatalf("late capture stored as %s", d.SnapshotID)
+	}
+	for _, at := range []struct {
+		t    time.Time
+		want string
+	}{
+		{sec.Add(-time.Second), c.SnapshotID},
+		{sec, e.SnapshotID},
+		{sec.Add(time.Second), e.SnapshotID},
+		{sec.Add(time.Hour), e.SnapshotID},
+	} {
+		resp := f.get("/timegate/"+c.ArticleID, "Accept-Datetime", at.t.Format(http.TimeFormat))
+		if loc := resp.Header.Get("Location"); loc != base+"/a/"+at.want {
+			t.Errorf("Accept-Datetime %s: Location %q, want %s", at.t.Format(http.TimeFormat), loc, at.want)
+		}
+	}
+}
+
+// An unchanged check is counted for the snapshot in effect when it was
+// made, by full times: a late copy of the first version, checked earlier
+// in the second of a revision stored before it, is the first version's.
+func TestTimelineCountsLateCheckForTheSnapshotThen(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	const u = "https://mondo.example/history/same-second-check.html"
+	sec := t0.Add(day(5))
+	first := save(t, f.st, pageOf("mondo-history", u, "Check", []string{"The first wording."}, sec.Add(-time.Minute), nil, ""))
+	save(t, f.st, pageOf("mondo-history", u, "Check", []string{"The second wording."}, sec.Add(700*time.Millisecond), nil, ""))
+	if r := save(t, f.st, pageOf("mondo-history", u, "Check", []string{"The first wording."}, sec.Add(300*time.Millisecond), nil, "")); r.Outcome != store.OutcomeUnchanged {
+		t.Fatalf("late check: %+v", r)
+	}
+	infos, err := f.st.SnapshotInfos(ctx, first.ArticleID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	caps, err := f.st.Captures(ctx, store.CaptureFilter{ArticleID: first.ArticleID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	entries, err := f.srv.timeline(ctx, infos, caps)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(entries) != 2 || entries[0].Unchanged != 1 || entries[1].Unchanged != 0 {
+		t.Errorf("unchanged checks per snapshot: %+v, want 1 then 0", entries)
 	}
 }

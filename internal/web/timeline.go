@@ -56,8 +56,9 @@ func (s *Server) timeline(ctx context.Context, infos []store.SnapshotInfo, captu
 		default:
 			continue
 		}
+		// The snapshot captured last before the check, by full times.
 		for i := len(out) - 1; i >= 0; i-- {
-			if !c.CapturedAt.Before(out[i].CapturedAt) {
+			if !c.CapturedAt.Before(out[i].CapturedExact) {
 				out[i].Unchanged++
 				if c.RevisionDate != nil && !sameTime(c.RevisionDate, lastDate[i]) {
 					out[i].LaterBumps++
@@ -112,18 +113,14 @@ func nearest(infos []store.SnapshotInfo, t time.Time) store.SnapshotInfo {
 	return best
 }
 
-// inEffect returns the snapshot in effect at t: the last captured at or
-// before t, or the first if t is before them all (RFC 7089 leaves the
-// choice to the TimeGate; this is what readers of an as-of view expect).
+// inEffect returns the snapshot in effect at t (store.InEffect), or the
+// first if t is before them all (RFC 7089 leaves the choice to the
+// TimeGate; this is what readers of an as-of view expect).
 func inEffect(infos []store.SnapshotInfo, t time.Time) store.SnapshotInfo {
-	best := infos[0]
-	for _, si := range infos {
-		if si.CapturedAt.After(t) {
-			break
-		}
-		best = si
+	if si, ok := store.InEffect(infos, t); ok {
+		return si
 	}
-	return best
+	return infos[0]
 }
 
 func absDur(d time.Duration) time.Duration {

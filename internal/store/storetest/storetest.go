@@ -59,6 +59,7 @@ func Run(t *testing.T, open Opener) {
 		{"Evidence", testEvidence},
 		{"Templates", testTemplates},
 		{"Notifications", testNotifications},
+		{"OrderWithinSecond", testOrderWithinSecond},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			ix := open(t, t.TempDir())

@@ -1,0 +1,127 @@
+package storetest
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"annalist/internal/store"
+)
+
+// testOrderWithinSecond: two writers (a daemon and a fetch, two
+// PostgreSQL workers) save captures of one article taken within one
+// second, the earlier one last. Snapshot IDs and captured_at are seconds,
+// so only the captures' full times tell which came first: a late copy of
+// the state before is no new revision (no phantom revert A, B, A), and a
+// late new state is stored before the newer snapshot, never in effect
+// after it although its ID had to move on to the next second.
+func testOrderWithinSecond(t *testing.T, ix store.Index) {
+	ctx := context.Background()
+	sec := t0.Add(4 * time.Hour) // a whole second
+	// The site went A → B; B's capture (at .7) was stored before A's (at .3).
+	a := save(t, ix, Page("news", "revert", "T", "version A of the page.", sec.Add(-time.Minute)))
+	b := save(t, ix, Page("news", "revert", "T", "version B of the page.", sec.Add(700*time.Millisecond)))
+	if b.Outcome != store.OutcomeRevised {
+		t.Fatalf("B: %+v", b)
+	}
+	if late := save(t, ix, Page("news", "revert", "T", "version A of the page.", sec.Add(300*time.Millisecond))); late.Outcome != store.OutcomeUnchanged {
+		t.Errorf("late copy of A captured before B in B's second: outcome %s (snapshot %s), want unchanged", late.Outcome, late.SnapshotID)
+	}
+	if ids := snapshotIDs(t, ix, a.ArticleID); ids != a.SnapshotID+" "+b.SnapshotID {
+		t.Errorf("snapshots %s, want A then B (no phantom revert)", ids)
+	}
+
+	// The site went C → D → E; D (at .3) was stored after E (at .7).
+	c := save(t, ix, Page("news", "late", "T", "version C of the page.", sec.Add(-time.Minute)))
+	pe := Page("news", "late", "T", "version E of the page.", sec.Add(700*time.Millisecond))
+	pe.ETag = `"e"`
+	e := save(t, ix, pe)
+	pd := Page("news", "late", "T", "version D of the whole page.", sec.Add(300*time.Millisecond))
+	pd.ETag = `"d"`
+	d := save(t, ix, pd)
+	if d.Outcome != store.OutcomeRevised || d.SnapshotID == e.SnapshotID || !strings.HasSuffix(d.SnapshotID, sec.Add(time.Second).Format("20060102150405")) {
+		t.Fatalf("late D: %+v, want a revision under the next free second", d)
+	}
+	id := c.ArticleID
+	if ids := snapshotIDs(t, ix, id); ids != c.SnapshotID+" "+d.SnapshotID+" "+e.SnapshotID {
+		t.Errorf("snapshots %s, want C, D, E: the order they were captured in", ids)
+	}
+	infos, err := ix.SnapshotInfos(ctx, id)
+	if err != nil || len(infos) != 3 || infos[1].ID != d.SnapshotID || !infos[1].CapturedExact.Equal(sec.Add(300*time.Millisecond)) ||
+		!infos[2].CapturedExact.Equal(sec.Add(700*time.Millisecond)) || !infos[1].CapturedAt.Equal(sec.Add(time.Second)) {
+		t.Fatalf("SnapshotInfos = %+v, %v; want C, D, E with their full capture times, D's captured_at its ID's second", infos, err)
+	}
+	if latest, err := ix.LatestSnapshot(ctx, id); err != nil || latest.ID != e.SnapshotID {
+		t.Errorf("LatestSnapshot = %v, %v; want E", latest, err)
+	}
+	if art, err := ix.Article(ctx, id); err != nil || art.Snapshots != 3 || art.ETag != `"e"` {
+		t.Errorf("Article = %+v, %v; want 3 snapshots and the validators of E, the newer capture", art, err)
+	}
+	// In effect at a time: E from its second on (a citation names it), C
+	// before; D, which E replaced within the same second, never at a
+	// whole second, although its ID names the one after E's.
+	for _, at := range []struct {
+		t    time.Time
+		want string
+	}{
+		{sec.Add(-time.Second), c.SnapshotID},
+		{sec, e.SnapshotID},
+		{sec.Add(time.Second), e.SnapshotID},
+		{sec.Add(time.Hour), e.SnapshotID},
+	} {
+		if got, err := ix.SnapshotAt(ctx, id, at.t); err != nil || got.ID != at.want {
+			t.Errorf("SnapshotAt(%s) = %v, %v; want %s", at.t.Format(time.RFC3339), got, err, at.want)
+		}
+		if got, ok := store.InEffect(infos, at.t); !ok || got.ID != at.want {
+			t.Errorf("InEffect(%s) = %s; want %s", at.t.Format(time.RFC3339), got.ID, at.want)
+		}
+	}
+	if got, ok := store.InEffect(infos, sec.Add(-time.Hour)); ok {
+		t.Errorf("InEffect before the first snapshot = %s", got.ID)
+	}
+	// Later captures are judged against what was in effect when taken.
+	if r := save(t, ix, Page("news", "late", "T", "version E of the page.", sec.Add(2*time.Second))); r.Outcome != store.OutcomeUnchanged {
+		t.Errorf("E again after D was stored: %+v, want unchanged", r)
+	}
+	if r := save(t, ix, Page("news", "late", "T", "version D of the whole page.", sec.Add(500*time.Millisecond))); r.Outcome != store.OutcomeUnchanged {
+		t.Errorf("D again, captured between D and E: %+v, want unchanged", r)
+	}
+	if err := ix.FillWordChanges(ctx, infos); err != nil {
+		t.Fatal(err)
+	}
+	if ch := infos[2].Changes; ch == nil || ch.Added != 1 || ch.Removed != 2 {
+		t.Errorf("word changes of E: %+v, want against D (1 word added, 2 removed)", ch)
+	}
+	// The check that stored D is dated, as every snapshot's, at the second
+	// its ID names (history lists it beside the snapshot).
+	caps, err := ix.Captures(ctx, store.CaptureFilter{ArticleID: id})
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, cp := range caps {
+		if cp.SnapshotID == d.SnapshotID {
+			found = true
+			if !cp.CapturedAt.Equal(sec.Add(time.Second)) {
+				t.Errorf("the capture that stored D is dated %s, want its ID's second", cp.CapturedAt.Format(time.RFC3339Nano))
+			}
+		}
+	}
+	if !found {
+		t.Errorf("no capture names D: %+v", caps)
+	}
+}
+
+func snapshotIDs(t *testing.T, ix store.Index, articleID string) string {
+	t.Helper()
+	snaps, err := ix.Snapshots(context.Background(), articleID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for _, s := range snaps {
+		ids = append(ids, s.ID)
+	}
+	return strings.Join(ids, " ")
+}
