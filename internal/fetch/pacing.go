@@ -89,6 +89,19 @@ func (p *pacer) acquire(ctx context.Context, key, name string, patience time.Dur
 		return nil, ctx.Err()
 	}
 	release = func() { <-h.slots }
+	if p.shared != nil {
+		// The second gate: the host's slots across all workers.
+		giveBack, err := p.sharedSlot(ctx, key)
+		if err != nil {
+			release()
+			return nil, err
+		}
+		local := release
+		release = func() {
+			p.giveBack(key, giveBack) // first, so that a local waiter finds it free
+			local()
+		}
+	}
 	if err := p.deferred(ctx, h, name, patience); err != nil {
 		release()
 		return nil, err
@@ -193,4 +206,52 @@ func (p *pacer) deferred(ctx context.Context, h *hostPace, name string, patience
 		return &DeferredError{Host: name, Until: until, now: now}
 	}
 	return nil
+}
+
+// Backoff between tries for a host's shared slot while all are held.
+const (
+	slotPollFirst = 20 * time.Millisecond
+	slotPollMax   = 250 * time.Millisecond
+)
+
+// sharedSlot waits for one of the host's request slots shared with the
+// other workers, trying again after 20 ms, then after twice as long each
+// time up to 250 ms, while all are held. It gives up as soon as ctx is
+// done (Stop and the deadline included); a database error fails the
+// request at once.
+func (p *pacer) sharedSlot(ctx context.Context, key string) (func(context.Context) error, error) {
+	pause := slotPollFirst
+	for {
+		giveBack, ok, err := p.shared.TakeSlot(ctx, key, p.concurrency)
+		if ctx.Err() != nil {
+			if ok {
+				p.giveBack(key, giveBack)
+			}
+			return nil, ctx.Err()
+		}
+		if err != nil {
+			return nil, fmt.Errorf("shared request slots of %s: %w", key, err)
+		}
+		if ok {
+			return giveBack, nil
+		}
+		t := time.NewTimer(pause)
+		select {
+		case <-t.C:
+		case <-ctx.Done():
+			t.Stop()
+			return nil, ctx.Err()
+		}
+		pause = min(2*pause, slotPollMax)
+	}
+}
+
+// giveBack returns a shared slot; one that cannot be is logged, and frees
+// itself when its lease ends.
+func (p *pacer) giveBack(key string, giveBack func(context.Context) error) {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := giveBack(ctx); err != nil {
+		p.log.Warn("fetch: shared request slot not given back; free when its lease ends", "host", key, "err", err)
+	}
 }

@@ -5,20 +5,30 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 )
 
 // Pacing is the per-host pacing shared by the workers of a PostgreSQL
 // index (fetch.SharedPacing): request starts to a host are booked in one
-// table, so that N workers keep one host's interval, not N times its rate.
-type Pacing struct{ s *Store }
+// table, so that N workers keep one host's interval, not N times its rate;
+// the requests in flight to a host are counted in another (slots.go).
+type Pacing struct {
+	s     *Store
+	lease time.Duration // of a request slot, renewed every third of it
+
+	mu       sync.Mutex
+	ensured  map[string]int      // host -> slot rows known to exist
+	held     map[string]struct{} // tokens of the slots taken, not given back
+	renewing bool                // a goroutine renews held's leases
+}
 
 // Pacing returns the shared pacing table; ErrNoLeases on SQLite.
 func (s *Store) Pacing() (*Pacing, error) {
 	if !s.pg {
 		return nil, ErrNoLeases
 	}
-	return &Pacing{s: s}, nil
+	return &Pacing{s: s, lease: slotLease, ensured: map[string]int{}, held: map[string]struct{}{}}, nil
 }
 
 // Reserve books the next start to host (see fetch.SharedPacing).

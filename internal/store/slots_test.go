@@ -1,0 +1,223 @@
+package store_test
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"os/exec"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"annalist/internal/fetch"
+	"annalist/internal/pgtest"
+	"annalist/internal/store"
+)
+
+// sharedPacing opens a Store on the PostgreSQL database db (a worker) and
+// returns its shared pacing.
+func sharedPacing(t *testing.T, db string) *store.Pacing {
+	t.Helper()
+	s, err := store.Open(context.Background(), t.TempDir(), store.Options{NoSync: true, Database: db})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	p, err := s.Pacing()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func slotClient(p *store.Pacing, concurrency int) *fetch.Client {
+	return fetch.New(fetch.Options{Timeout: 10 * time.Second, MaxBody: 1 << 20, PerHostConcurrency: concurrency,
+		AllowPrivateNetworks: true, SharedPacing: p})
+}
+
+// inFlight is a loopback server that records the most requests it had in
+// flight at once.
+type inFlight struct {
+	*httptest.Server
+	now, most, total atomic.Int64
+}
+
+func newInFlight(t *testing.T, hold time.Duration) *inFlight {
+	f := &inFlight{}
+	f.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		f.total.Add(1)
+		n := f.now.Add(1)
+		defer f.now.Add(-1)
+		for m := f.most.Load(); n > m && !f.most.CompareAndSwap(m, n); m = f.most.Load() {
+		}
+		time.Sleep(hold)
+		w.Write([]byte("ok"))
+	}))
+	t.Cleanup(f.Close)
+	return f
+}
+
+func (f *inFlight) hostKey(t *testing.T) string {
+	u, err := url.Parse(f.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u.Host
+}
+
+// Two workers (two clients, each with its own Store on one PostgreSQL
+// index) with per_host_concurrency 2 have at most 2 requests in flight to
+// one host between them, not 2 each.
+func TestSharedConcurrency(t *testing.T) {
+	ctx := context.Background()
+	db := pgtest.NewDatabase(t)
+	srv := newInFlight(t, 100*time.Millisecond)
+	var wg sync.WaitGroup
+	for range 2 {
+		c := slotClient(sharedPacing(t, db), 2)
+		for range 4 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for range 2 {
+					if _, err := c.Get(ctx, fetch.Request{URL: srv.URL + "/page"}); err != nil {
+						t.Error(err)
+					}
+				}
+			}()
+		}
+	}
+	wg.Wait()
+	if got := srv.total.Load(); got != 16 {
+		t.Errorf("%d requests served, want 16", got)
+	}
+	if most := srv.most.Load(); most > 2 {
+		t.Errorf("%d requests in flight to one host at once across two workers; per_host_concurrency is 2", most)
+	}
+}
+
+const envSlotHolder = "ANNALIST_TEST_SLOT_HOLDER" // database URL and host, space-separated
+
+// TestSlotHolderChild is the worker that TestSharedSlotOfDeadWorkerTakenOver
+// kills: it takes both slots of a host with a 1 s lease, says so, and
+// holds them (renewing) until it is killed.
+func TestSlotHolderChild(t *testing.T) {
+	db, host, ok := strings.Cut(os.Getenv(envSlotHolder), " ")
+	if !ok {
+		t.Skip("run by TestSharedSlotOfDeadWorkerTakenOver")
+	}
+	p := sharedPacing(t, db)
+	store.SetSlotLease(p, time.Second)
+	for range 2 {
+		if _, ok, err := p.TakeSlot(context.Background(), host, 2); err != nil || !ok {
+			t.Fatalf("child: take slot: %v, %v", ok, err)
+		}
+	}
+	os.Stdout.WriteString("held\n")
+	time.Sleep(time.Minute)
+}
+
+// The slots of a worker that is killed (kill -9: nothing is given back)
+// are taken over when their lease ends; while the worker lives, it renews
+// them and nobody else gets one.
+func TestSharedSlotOfDeadWorkerTakenOver(t *testing.T) {
+	db := pgtest.NewDatabase(t)
+	srv := newInFlight(t, 0)
+	host := srv.hostKey(t)
+	child := exec.Command(os.Args[0], "-test.run=^TestSlotHolderChild$", "-test.count=1")
+	child.Env = append(os.Environ(), envSlotHolder+"="+db+" "+host)
+	out, err := child.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := child.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer child.Process.Kill()
+	if line, err := bufio.NewReader(out).ReadString('\n'); line != "held\n" {
+		t.Fatalf("child worker: %q, %v", line, err)
+	}
+	c := slotClient(sharedPacing(t, db), 2)
+
+	// Three leases long, the live worker keeps its slots.
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+	_, err = c.Get(ctx, fetch.Request{URL: srv.URL + "/page"})
+	cancel()
+	if !errors.Is(err, context.DeadlineExceeded) || srv.total.Load() != 0 {
+		t.Fatalf("request while a live worker holds both slots: %v (%d sent), want the deadline", err, srv.total.Load())
+	}
+
+	if err := child.Process.Kill(); err != nil {
+		t.Fatal(err)
+	}
+	child.Wait()
+	killed := time.Now()
+	ctx, cancel = context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	if _, err := c.Get(ctx, fetch.Request{URL: srv.URL + "/page"}); err != nil {
+		t.Fatalf("request after the holder was killed: %v", err)
+	}
+	t.Logf("slot taken over %v after the kill (lease 1s)", time.Since(killed).Round(time.Millisecond))
+}
+
+// Waiting for a shared slot gives up when the request's Stop closes, as
+// the wait for a local slot does.
+func TestSharedSlotWaitStops(t *testing.T) {
+	ctx := context.Background()
+	db := pgtest.NewDatabase(t)
+	srv := newInFlight(t, 0)
+	other := sharedPacing(t, db)
+	if _, ok, err := other.TakeSlot(ctx, srv.hostKey(t), 1); err != nil || !ok {
+		t.Fatalf("other worker: take slot: %v, %v", ok, err)
+	}
+	c := slotClient(sharedPacing(t, db), 1)
+	stop := make(chan struct{})
+	time.AfterFunc(300*time.Millisecond, func() { close(stop) })
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if _, err := c.Get(ctx, fetch.Request{URL: srv.URL + "/page", Stop: stop}); !errors.Is(err, fetch.ErrStopped) {
+		t.Fatalf("request stopped while waiting for a shared slot: %v, want ErrStopped", err)
+	}
+	if n := srv.total.Load(); n != 0 {
+		t.Errorf("%d requests sent", n)
+	}
+}
+
+// A database error while taking a slot fails the request at once, naming
+// the host and the database's problem; nothing is sent.
+func TestSharedSlotDatabaseError(t *testing.T) {
+	ctx := context.Background()
+	db := pgtest.NewDatabase(t)
+	srv := newInFlight(t, 0)
+	c := slotClient(sharedPacing(t, db), 2)
+	conn, err := pgx.Connect(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	if _, err := conn.Exec(ctx, `DROP TABLE host_slots`); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	_, err = c.Get(ctx, fetch.Request{URL: srv.URL + "/page"})
+	if err == nil || errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("request with the slot table gone: %v, want the database's error", err)
+	}
+	for _, want := range []string{srv.hostKey(t), "host_slots", "does not exist"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q does not name %q", err, want)
+		}
+	}
+	if n := srv.total.Load(); n != 0 {
+		t.Errorf("%d requests sent", n)
+	}
+}
