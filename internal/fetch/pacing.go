@@ -71,12 +71,14 @@ func (p *pacer) host(key string) *hostPace {
 	return h
 }
 
-// acquire waits for a free slot and for the host's next start time, and
-// returns the function that frees the slot. It gives up as soon as ctx is
-// done, or at once when ctx's deadline falls before the start time. A host
-// that asked (Retry-After) to be left alone for longer than patience, or
-// past ctx's deadline, is not waited for at all: the error is a
-// *DeferredError naming the time, before and after waiting for a slot.
+// acquire waits for a free slot (this Client's, then, with SharedPacing,
+// one of the host's slots shared with the other workers) and for the
+// host's next start time, and returns the function that frees the slot.
+// It gives up as soon as ctx is done, or at once when ctx's deadline
+// falls before the start time. A host that asked (Retry-After) to be left
+// alone for longer than patience, or past ctx's deadline, is not waited
+// for at all: the error is a *DeferredError naming the time, before and
+// after waiting for a slot.
 func (p *pacer) acquire(ctx context.Context, key, name string, patience time.Duration) (release func(), err error) {
 	p.loadDeferrals(ctx)
 	h := p.host(key)
@@ -91,15 +93,8 @@ func (p *pacer) acquire(ctx context.Context, key, name string, patience time.Dur
 	release = func() { <-h.slots }
 	if p.shared != nil {
 		// The second gate: the host's slots across all workers.
-		giveBack, err := p.sharedSlot(ctx, key)
-		if err != nil {
-			release()
+		if release, err = p.withSharedSlot(ctx, key, release); err != nil {
 			return nil, err
-		}
-		local := release
-		release = func() {
-			p.giveBack(key, giveBack) // first, so that a local waiter finds it free
-			local()
 		}
 	}
 	if err := p.deferred(ctx, h, name, patience); err != nil {
@@ -213,6 +208,21 @@ const (
 	slotPollFirst = 20 * time.Millisecond
 	slotPollMax   = 250 * time.Millisecond
 )
+
+// withSharedSlot takes one of the host's shared slots (sharedSlot) and
+// returns the function that frees it and then the local slot, which
+// local frees; on failure it frees the local slot itself.
+func (p *pacer) withSharedSlot(ctx context.Context, key string, local func()) (func(), error) {
+	giveBack, err := p.sharedSlot(ctx, key)
+	if err != nil {
+		local()
+		return nil, err
+	}
+	return func() {
+		p.giveBack(key, giveBack) // first, so that a local waiter finds it free
+		local()
+	}, nil
+}
 
 // sharedSlot waits for one of the host's request slots shared with the
 // other workers, trying again after 20 ms, then after twice as long each
