@@ -30,6 +30,10 @@ func (p *Pacing) TakeSlot(ctx context.Context, host string, limit int) (release 
 			ORDER BY slot LIMIT 1 FOR UPDATE SKIP LOCKED)
 		RETURNING slot`, token, p.lease.Seconds(), host, host, limit).Scan(&slot)
 	if errors.Is(err, sql.ErrNoRows) {
+		// All held, or the rows went: the next try makes them again.
+		p.mu.Lock()
+		delete(p.ensured, host)
+		p.mu.Unlock()
 		return nil, false, nil
 	}
 	if err != nil {
@@ -39,7 +43,8 @@ func (p *Pacing) TakeSlot(ctx context.Context, host string, limit int) (release 
 	return func(ctx context.Context) error { return p.giveBack(ctx, host, slot, token) }, true, nil
 }
 
-// ensureSlots makes host's first limit slot rows exist, once per Pacing.
+// ensureSlots makes host's first limit slot rows exist, once per Pacing
+// while slots are had.
 func (p *Pacing) ensureSlots(ctx context.Context, host string, limit int) error {
 	p.mu.Lock()
 	known := p.ensured[host] >= limit

@@ -221,3 +221,28 @@ func TestSharedSlotDatabaseError(t *testing.T) {
 		t.Errorf("%d requests sent", n)
 	}
 }
+
+// A worker books a host's starts and takes its slots in their rows
+// without making them again each time; rows that went (the tables emptied
+// under it) are made again.
+func TestSharedPacingRowMadeAgain(t *testing.T) {
+	ctx := context.Background()
+	db := pgtest.NewDatabase(t)
+	srv := newInFlight(t, 0)
+	c := slotClient(sharedPacing(t, db), 2)
+	conn, err := pgx.Connect(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	for i := range 3 {
+		if _, err := c.Get(ctx, fetch.Request{URL: srv.URL + "/page"}); err != nil {
+			t.Fatalf("request %d: %v", i, err)
+		}
+		if _, err := conn.Exec(ctx, `DELETE FROM host_pacing; DELETE FROM host_slots`); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
