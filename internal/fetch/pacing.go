@@ -131,7 +131,7 @@ func (p *pacer) acquire(ctx context.Context, key, name string, patience time.Dur
 			start = slot
 		}
 	}
-	wait := start.Sub(now)
+	wait := start.Sub(p.now()) // after the booking: a start booked during its round trip is now
 	if wait <= 0 {
 		return release, nil
 	}

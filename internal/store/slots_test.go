@@ -246,3 +246,44 @@ func TestSharedPacingRowMadeAgain(t *testing.T) {
 		}
 	}
 }
+
+// lateBooking is a worker's shared pacing whose booking takes its round
+// trip on a clock that moves to the database's time (an hour on) only once
+// the booking is back.
+type lateBooking struct {
+	*store.Pacing
+	mu  sync.Mutex
+	off time.Duration // the worker's clock's offset from the real time
+}
+
+func (l *lateBooking) now() time.Time {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return time.Now().Add(l.off)
+}
+
+func (l *lateBooking) Reserve(ctx context.Context, host string, interval, patience time.Duration) (start, blocked time.Time, err error) {
+	start, blocked, err = l.Pacing.Reserve(ctx, host, interval, patience)
+	l.mu.Lock()
+	l.off = 0
+	l.mu.Unlock()
+	return start, blocked, err
+}
+
+// A request waits for its booked start as the clock reads after the
+// booking, not before it: a start that fell due during the booking's
+// round trip is not waited for again (the wait from before the booking
+// would be an hour here; it is a round trip's worth of timer sleep a
+// request on a real clock).
+func TestSharedPacingWaitCountedAfterBooking(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	db := pgtest.NewDatabase(t)
+	srv := newInFlight(t, 0)
+	l := &lateBooking{Pacing: sharedPacing(t, db), off: -time.Hour}
+	c := fetch.New(fetch.Options{Timeout: 10 * time.Second, MaxBody: 1 << 20, PerHostConcurrency: 2,
+		AllowPrivateNetworks: true, SharedPacing: l, Now: l.now})
+	if _, err := c.Get(ctx, fetch.Request{URL: srv.URL + "/page"}); err != nil {
+		t.Fatalf("request whose booked start fell due during the booking: %v", err)
+	}
+}
