@@ -10,9 +10,19 @@ import (
 )
 
 // slotLease is how long a request slot stays taken without its worker
-// renewing it (every third of it, while the exchange runs): a worker that
-// dies (kill -9, network loss) frees its slots within it.
+// renewing it (every third of it, while the exchange runs), unless
+// SetSlotLease says otherwise: a worker that dies (kill -9, network loss)
+// frees its slots within it.
 const slotLease = 30 * time.Second
+
+// SetSlotLease makes the request slots taken from now on leased for d
+// (a daemon's --lease-ttl, so that a dead worker's slots are free when its
+// jobs are taken over); d under a second is taken as a second.
+func (p *Pacing) SetSlotLease(d time.Duration) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.lease = max(d, time.Second)
+}
 
 // TakeSlot takes one of host's first limit request slots (see
 // fetch.SharedPacing and migrations_pg/0007_host_slots.sql), if one is
@@ -23,12 +33,15 @@ func (p *Pacing) TakeSlot(ctx context.Context, host string, limit int) (release 
 		return nil, false, err
 	}
 	token := rand.Text() // this taking of a slot, unique across workers
+	p.mu.Lock()
+	lease := p.lease
+	p.mu.Unlock()
 	var slot int
 	err = p.s.rdb.QueryRowContext(ctx, `UPDATE host_slots SET holder = ?, expires_at = clock_timestamp() + make_interval(secs => ?)
 		WHERE host = ? AND slot = (SELECT slot FROM host_slots
 			WHERE host = ? AND slot < ? AND expires_at < clock_timestamp()
 			ORDER BY slot LIMIT 1 FOR UPDATE SKIP LOCKED)
-		RETURNING slot`, token, p.lease.Seconds(), host, host, limit).Scan(&slot)
+		RETURNING slot`, token, lease.Seconds(), host, host, limit).Scan(&slot)
 	if errors.Is(err, sql.ErrNoRows) {
 		// All held, or the rows went: the next try makes them again.
 		p.mu.Lock()
@@ -90,10 +103,14 @@ func (p *Pacing) hold(token string) {
 // renew extends the leases of the slots held, in one statement every
 // third of the lease, until none is held.
 func (p *Pacing) renew() {
-	t := time.NewTicker(p.lease / 3)
+	p.mu.Lock()
+	lease := p.lease
+	p.mu.Unlock()
+	t := time.NewTicker(lease / 3)
 	defer t.Stop()
 	for range t.C {
 		p.mu.Lock()
+		lease = p.lease
 		tokens := make([]string, 0, len(p.held))
 		for tok := range p.held {
 			tokens = append(tokens, tok)
@@ -104,13 +121,13 @@ func (p *Pacing) renew() {
 			return
 		}
 		p.mu.Unlock()
-		ctx, cancel := context.WithTimeout(context.Background(), p.lease/3)
+		ctx, cancel := context.WithTimeout(context.Background(), lease/3)
 		_, err := p.s.rdb.ExecContext(ctx, `UPDATE host_slots SET expires_at = clock_timestamp() + make_interval(secs => ?)
-			WHERE holder = ANY(?)`, p.lease.Seconds(), tokens)
+			WHERE holder = ANY(?)`, lease.Seconds(), tokens)
 		cancel()
 		if err != nil {
 			p.s.log.Warn("request slots' leases not renewed; other workers may take them when they end",
-				"slots", len(tokens), "lease", p.lease, "err", err)
+				"slots", len(tokens), "lease", lease, "err", err)
 		}
 	}
 }

@@ -55,10 +55,10 @@ func newInFlight(t *testing.T, hold time.Duration) *inFlight {
 	f.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		f.total.Add(1)
 		n := f.now.Add(1)
-		defer f.now.Add(-1)
 		for m := f.most.Load(); n > m && !f.most.CompareAndSwap(m, n); m = f.most.Load() {
 		}
 		time.Sleep(hold)
+		f.now.Add(-1) // before the answer, which the client may read whole before the handler returns
 		w.Write([]byte("ok"))
 	}))
 	t.Cleanup(f.Close)
@@ -115,7 +115,7 @@ func TestSlotHolderChild(t *testing.T) {
 		t.Skip("run by TestSharedSlotOfDeadWorkerTakenOver")
 	}
 	p := sharedPacing(t, db)
-	store.SetSlotLease(p, time.Second)
+	p.SetSlotLease(time.Second)
 	for range 2 {
 		if _, ok, err := p.TakeSlot(context.Background(), host, 2); err != nil || !ok {
 			t.Fatalf("child: take slot: %v, %v", ok, err)
