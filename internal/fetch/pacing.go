@@ -210,8 +210,8 @@ const (
 )
 
 // withSharedSlot takes one of the host's shared slots (sharedSlot) and
-// returns the function that frees it and then the local slot, which
-// local frees; on failure it frees the local slot itself.
+// returns the release that gives it back and then calls local (which
+// frees this Client's slot); on failure it calls local itself.
 func (p *pacer) withSharedSlot(ctx context.Context, key string, local func()) (func(), error) {
 	giveBack, err := p.sharedSlot(ctx, key)
 	if err != nil {
