@@ -31,7 +31,7 @@ func runDaemon(ctx context.Context, m *Main, args []string) error {
 	noInitial := fs.Bool("no-initial-poll", false, "do not poll the sources that are overdue at start-up or after a reload (SIGHUP); wait for their schedule")
 	grace := fs.Duration("shutdown-grace", 30*time.Second, "on SIGTERM/SIGINT, how long to wait for runs in flight")
 	noWeb := fs.Bool("no-web", false, "do not serve the web UI on web.listen")
-	leaseTTL := fs.Duration("lease-ttl", 60*time.Second, "with a PostgreSQL index: how long a worker's claim on a source lasts unless renewed; a dead worker's sources are taken over within it")
+	leaseTTL := fs.Duration("lease-ttl", 60*time.Second, "with a PostgreSQL index: how long a worker's claim on a source, and on a slot of a host's per_host_concurrency, lasts unless renewed; a dead worker's sources and slots are taken over within it")
 	if pos, err := m.parseArgs(fs, args); err != nil {
 		return err
 	} else if len(pos) > 0 {
@@ -65,7 +65,8 @@ func runDaemon(ctx context.Context, m *Main, args []string) error {
 	m.abandonRemovedHooks(ctx, cfg, st)
 	d.stopNotify = m.startNotify(d.deliverer)
 	defer func() { d.stopNotify() }() // the one a reload may have started
-	h := m.newHarvester(cfg, st)
+	// A dead worker's request slots are free when its jobs are taken over.
+	h := m.newHarvesterLeased(cfg, st, *leaseTTL)
 	sched := schedule.New(h, log, m.Now)
 	d.sched = sched
 	sched.OnPanic = func(source string, v any) {

@@ -125,13 +125,23 @@ func (m *Main) openArchiveReadOnly(ctx context.Context, live bool) (*config.Conf
 
 // newHarvester wires the fetcher and the store for polling.
 func (m *Main) newHarvester(cfg *config.Config, st *store.Store) *harvest.Harvester {
-	// On a PostgreSQL index the per-host pacing and Retry-After are kept
-	// in the database, for every worker sharing it.
-	// On SQLite a host's Retry-After is kept in the archive, so that the
-	// next run honours it too.
+	return m.newHarvesterLeased(cfg, st, 0)
+}
+
+// newHarvesterLeased is newHarvester whose requests' slots on a PostgreSQL
+// index are leased for slotLease (0: store's default), a daemon's
+// --lease-ttl.
+func (m *Main) newHarvesterLeased(cfg *config.Config, st *store.Store, slotLease time.Duration) *harvest.Harvester {
+	// On a PostgreSQL index the per-host pacing, the requests in flight
+	// and Retry-After are kept in the database, for every worker sharing
+	// it. On SQLite a host's Retry-After is kept in the archive, so that
+	// the next run honours it too.
 	var shared fetch.SharedPacing
 	var kept fetch.Deferrals
 	if p, err := st.Pacing(); err == nil {
+		if slotLease > 0 {
+			p.SetSlotLease(slotLease)
+		}
 		shared = p
 	} else if d := st.Deferrals(); d != nil {
 		kept = d

@@ -24,12 +24,14 @@ import (
 // feedFarm is a loopback site with n feeds (/feed/N.xml), each listing two
 // articles of a synthetic demo site; a feed answers after delay, so that
 // a poll is in flight long enough to be cut by a kill. It records when
-// each feed was requested.
+// each feed was requested, and the most requests it had in flight at once.
 type feedFarm struct {
 	url   string
 	mu    sync.Mutex
 	times map[int][]time.Time
 	all   []time.Time // every feed and page request
+	now   int         // requests in flight
+	most  int         // the most at once
 }
 
 func newFeedFarm(t *testing.T, n int, delay time.Duration) *feedFarm {
@@ -38,11 +40,22 @@ func newFeedFarm(t *testing.T, n int, delay time.Duration) *feedFarm {
 	inner := site.Handler()
 	f := &feedFarm{times: map[int][]time.Time{}}
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		f.mu.Lock()
 		if r.URL.Path != "/robots.txt" {
-			f.mu.Lock()
 			f.all = append(f.all, time.Now())
-			f.mu.Unlock()
 		}
+		f.now++
+		f.most = max(f.most, f.now)
+		f.mu.Unlock()
+		// Out of flight when the answer starts: a client may have read
+		// it whole (and sent its next request) before the handler returns.
+		answered := sync.OnceFunc(func() {
+			f.mu.Lock()
+			f.now--
+			f.mu.Unlock()
+		})
+		defer answered()
+		w = answerWriter{w, answered}
 		num, ok := strings.CutPrefix(r.URL.Path, "/feed/")
 		if !ok {
 			inner.ServeHTTP(w, r)
@@ -70,6 +83,22 @@ func newFeedFarm(t *testing.T, n int, delay time.Duration) *feedFarm {
 	return f
 }
 
+// answerWriter calls answered before the first byte of the answer.
+type answerWriter struct {
+	http.ResponseWriter
+	answered func()
+}
+
+func (w answerWriter) WriteHeader(code int) {
+	w.answered()
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w answerWriter) Write(b []byte) (int, error) {
+	w.answered()
+	return w.ResponseWriter.Write(b)
+}
+
 func (f *feedFarm) requests() map[int][]time.Time {
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -82,14 +111,14 @@ func (f *feedFarm) requests() map[int][]time.Time {
 
 // TestWorkersShareOneIndex: three daemons share one PostgreSQL index and
 // 30 sources on a loopback site. Each due source is polled once, by one
-// worker; no snapshot is stored twice; the site's per_host_interval holds
-// across the workers; after kill -9 of a worker the sources it held are
+// worker; no snapshot is stored twice; the site's per_host_interval and
+// per_host_concurrency hold across the workers; after kill -9 of a worker the sources it held are
 // polled by the others within the lease time.
 func TestWorkersShareOneIndex(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the binary and runs three daemons")
 	}
-	const sources, ttl, pace = 30, 3 * time.Second, 40 * time.Millisecond
+	const sources, ttl, pace, concurrency = 30, 3 * time.Second, 40 * time.Millisecond, 4
 	db := pgtest.NewDatabase(t)
 	bin := annalistBinary(t)
 	farm := newFeedFarm(t, sources, 700*time.Millisecond)
@@ -98,7 +127,7 @@ func TestWorkersShareOneIndex(t *testing.T) {
 		t.Fatal(err)
 	}
 	cfg := filepath.Join(dir, "config.yaml")
-	if err := os.WriteFile(cfg, []byte("data_dir: archive\nhttp:\n  per_host_interval: 40ms\n  per_host_concurrency: 8\n  allow_private_networks: true\n  respect_robots: false\n"), 0o644); err != nil {
+	if err := os.WriteFile(cfg, []byte("data_dir: archive\nhttp:\n  per_host_interval: 40ms\n  per_host_concurrency: 4\n  allow_private_networks: true\n  respect_robots: false\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	src := string(demosite.SourceYAML("FEED"))
@@ -133,6 +162,24 @@ func TestWorkersShareOneIndex(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer conn.Close(ctx)
+
+	// A request slot is leased for --lease-ttl, so that a dead worker's
+	// slots are free when its jobs are taken over.
+	for slotsBy := time.Now().Add(60 * time.Second); ; {
+		var secs float64
+		err := conn.QueryRow(ctx, `SELECT coalesce(extract(epoch FROM max(expires_at - clock_timestamp())), 0) FROM host_slots`).Scan(&secs)
+		lease := time.Duration(secs * float64(time.Second))
+		if err == nil && lease > ttl+time.Second {
+			t.Fatalf("a request slot is leased for %v more; --lease-ttl is %v", lease, ttl)
+		}
+		if err == nil && lease > 0 {
+			break
+		}
+		if time.Now().After(slotsBy) {
+			t.Fatalf("no request slot taken (%v)", err)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 
 	// Kill the first worker as soon as it holds a poll in flight.
 	victim := workers[0]
@@ -227,7 +274,13 @@ func TestWorkersShareOneIndex(t *testing.T) {
 	}
 	farm.mu.Lock()
 	all := append([]time.Time(nil), farm.all...)
+	most := farm.most
 	farm.mu.Unlock()
+	// Each worker runs up to 4 polls whose feeds take 700 ms: 12 feeds
+	// would be in flight at once if each worker kept its own 8.
+	if most > concurrency {
+		t.Errorf("%d requests in flight to the one host at once; per_host_concurrency is %d across the workers", most, concurrency)
+	}
 	sort.Slice(all, func(i, j int) bool { return all[i].Before(all[j]) })
 	// Starts are booked pace apart across the workers. Timers firing late
 	// on a loaded machine can bunch a few requests together, so each gap
@@ -241,5 +294,5 @@ func TestWorkersShareOneIndex(t *testing.T) {
 	if want := time.Duration(len(all)-1) * pace; len(all) > 1 && paced < want*7/10 {
 		t.Errorf("%d requests to the one host: gaps capped at per_host_interval %v sum to %v, want at least 70%% of %v", len(all), pace, paced, want)
 	}
-	t.Logf("killed worker held %v; taken over; %d polls, %d snapshots, %d requests paced", held, runs, snapshots, len(all))
+	t.Logf("killed worker held %v; taken over; %d polls, %d snapshots, %d requests paced, at most %d in flight", held, runs, snapshots, len(all), most)
 }

@@ -35,9 +35,10 @@ type Options struct {
 	// (re-read every minute); nil means net.InterfaceAddrs. Tests inject it.
 	InterfaceAddrs func() ([]net.Addr, error)
 	// SharedPacing, when set, spaces request starts to each host across
-	// every worker sharing it (store.Pacing on a PostgreSQL index), and
-	// holds a host's Retry-After for all of them; the per-process pacing
-	// still applies too.
+	// every worker sharing it (store.Pacing on a PostgreSQL index), bounds
+	// the requests in flight to a host to PerHostConcurrency across them,
+	// and holds a host's Retry-After for all of them; the per-process
+	// pacing still applies too.
 	SharedPacing SharedPacing
 	// Deferrals, when set, keeps the hosts' Retry-After beyond this
 	// process (store.Deferrals on a SQLite index), so that a later
@@ -66,6 +67,11 @@ type SharedPacing interface {
 	Reserve(ctx context.Context, host string, interval, patience time.Duration) (start, blocked time.Time, err error)
 	// Block records that host asked to be left alone until until.
 	Block(ctx context.Context, host string, until time.Time) error
+	// TakeSlot takes one of host's first limit request slots, counted
+	// across the workers, if one is free, and returns the function that
+	// gives it back when the exchange ends; ok is false when all are
+	// held. A slot whose worker died frees itself when its lease ends.
+	TakeSlot(ctx context.Context, host string, limit int) (release func(context.Context) error, ok bool, err error)
 }
 
 // Request is one GET.

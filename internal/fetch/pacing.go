@@ -71,12 +71,14 @@ func (p *pacer) host(key string) *hostPace {
 	return h
 }
 
-// acquire waits for a free slot and for the host's next start time, and
-// returns the function that frees the slot. It gives up as soon as ctx is
-// done, or at once when ctx's deadline falls before the start time. A host
-// that asked (Retry-After) to be left alone for longer than patience, or
-// past ctx's deadline, is not waited for at all: the error is a
-// *DeferredError naming the time, before and after waiting for a slot.
+// acquire waits for a free slot (this Client's, then, with SharedPacing,
+// one of the host's slots shared with the other workers) and for the
+// host's next start time, and returns the function that frees the slot.
+// It gives up as soon as ctx is done, or at once when ctx's deadline
+// falls before the start time. A host that asked (Retry-After) to be left
+// alone for longer than patience, or past ctx's deadline, is not waited
+// for at all: the error is a *DeferredError naming the time, before and
+// after waiting for a slot.
 func (p *pacer) acquire(ctx context.Context, key, name string, patience time.Duration) (release func(), err error) {
 	p.loadDeferrals(ctx)
 	h := p.host(key)
@@ -89,6 +91,12 @@ func (p *pacer) acquire(ctx context.Context, key, name string, patience time.Dur
 		return nil, ctx.Err()
 	}
 	release = func() { <-h.slots }
+	if p.shared != nil {
+		// The second gate: the host's slots across all workers.
+		if release, err = p.withSharedSlot(ctx, key, release); err != nil {
+			return nil, err
+		}
+	}
 	if err := p.deferred(ctx, h, name, patience); err != nil {
 		release()
 		return nil, err
@@ -123,7 +131,7 @@ func (p *pacer) acquire(ctx context.Context, key, name string, patience time.Dur
 			start = slot
 		}
 	}
-	wait := start.Sub(now)
+	wait := start.Sub(p.now()) // after the booking: a start booked during its round trip is now
 	if wait <= 0 {
 		return release, nil
 	}
@@ -193,4 +201,67 @@ func (p *pacer) deferred(ctx context.Context, h *hostPace, name string, patience
 		return &DeferredError{Host: name, Until: until, now: now}
 	}
 	return nil
+}
+
+// Backoff between tries for a host's shared slot while all are held.
+const (
+	slotPollFirst = 20 * time.Millisecond
+	slotPollMax   = 250 * time.Millisecond
+)
+
+// withSharedSlot takes one of the host's shared slots (sharedSlot) and
+// returns the release that gives it back and then calls local (which
+// frees this Client's slot); on failure it calls local itself.
+func (p *pacer) withSharedSlot(ctx context.Context, key string, local func()) (func(), error) {
+	giveBack, err := p.sharedSlot(ctx, key)
+	if err != nil {
+		local()
+		return nil, err
+	}
+	return func() {
+		p.giveBack(key, giveBack) // first, so that a local waiter finds it free
+		local()
+	}, nil
+}
+
+// sharedSlot waits for one of the host's request slots shared with the
+// other workers, trying again after 20 ms, then after twice as long each
+// time up to 250 ms, while all are held. It gives up as soon as ctx is
+// done (Stop and the deadline included); a database error fails the
+// request at once.
+func (p *pacer) sharedSlot(ctx context.Context, key string) (func(context.Context) error, error) {
+	pause := slotPollFirst
+	for {
+		giveBack, ok, err := p.shared.TakeSlot(ctx, key, p.concurrency)
+		if ctx.Err() != nil {
+			if ok {
+				p.giveBack(key, giveBack)
+			}
+			return nil, ctx.Err()
+		}
+		if err != nil {
+			return nil, fmt.Errorf("shared request slots of %s: %w", key, err)
+		}
+		if ok {
+			return giveBack, nil
+		}
+		t := time.NewTimer(pause)
+		select {
+		case <-t.C:
+		case <-ctx.Done():
+			t.Stop()
+			return nil, ctx.Err()
+		}
+		pause = min(2*pause, slotPollMax)
+	}
+}
+
+// giveBack returns a shared slot; one that cannot be is logged, and frees
+// itself when its lease ends.
+func (p *pacer) giveBack(key string, giveBack func(context.Context) error) {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := giveBack(ctx); err != nil {
+		p.log.Warn("fetch: shared request slot not given back; free when its lease ends", "host", key, "err", err)
+	}
 }

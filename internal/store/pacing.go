@@ -5,34 +5,71 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 )
 
 // Pacing is the per-host pacing shared by the workers of a PostgreSQL
 // index (fetch.SharedPacing): request starts to a host are booked in one
-// table, so that N workers keep one host's interval, not N times its rate.
-type Pacing struct{ s *Store }
+// table, so that N workers keep one host's interval, not N times its rate;
+// the requests in flight to a host are counted in another (slots.go).
+type Pacing struct {
+	s     *Store
+	lease time.Duration // of a request slot, renewed every third of it
+
+	mu       sync.Mutex
+	paced    map[string]bool     // hosts whose host_pacing row exists
+	ensured  map[string]int      // host -> slot rows known to exist
+	held     map[string]struct{} // tokens of the slots taken, not given back
+	renewing bool                // a goroutine renews held's leases
+}
 
 // Pacing returns the shared pacing table; ErrNoLeases on SQLite.
 func (s *Store) Pacing() (*Pacing, error) {
 	if !s.pg {
 		return nil, ErrNoLeases
 	}
-	return &Pacing{s: s}, nil
+	return &Pacing{s: s, lease: slotLease, paced: map[string]bool{}, ensured: map[string]int{}, held: map[string]struct{}{}}, nil
 }
 
-// Reserve books the next start to host (see fetch.SharedPacing).
+// Reserve books the next start to host (see fetch.SharedPacing). The
+// host's row is made once per Pacing (and again if it went), so that a
+// booking is one round trip.
 func (p *Pacing) Reserve(ctx context.Context, host string, interval, patience time.Duration) (start, blocked time.Time, err error) {
-	if _, err := p.s.rdb.ExecContext(ctx, `INSERT INTO host_pacing (host, next_at) VALUES (?, clock_timestamp()) ON CONFLICT (host) DO NOTHING`, host); err != nil {
-		return time.Time{}, time.Time{}, err
+	for try := 0; ; try++ {
+		p.mu.Lock()
+		known := p.paced[host]
+		p.mu.Unlock()
+		if try > 0 || !known {
+			if _, err := p.s.rdb.ExecContext(ctx, `INSERT INTO host_pacing (host, next_at) VALUES (?, clock_timestamp()) ON CONFLICT (host) DO NOTHING`, host); err != nil {
+				return time.Time{}, time.Time{}, err
+			}
+			p.mu.Lock()
+			p.paced[host] = true
+			p.mu.Unlock()
+		}
+		start, blocked, err = p.book(ctx, host, interval, patience)
+		if !errors.Is(err, errNoPacingRow) || try > 0 {
+			return start, blocked, err
+		}
 	}
+}
+
+var errNoPacingRow = errors.New("no host pacing row")
+
+// book books the next start to host in its row.
+func (p *Pacing) book(ctx context.Context, host string, interval, patience time.Duration) (start, blocked time.Time, err error) {
 	err = p.s.rdb.QueryRowContext(ctx, `UPDATE host_pacing
 		SET next_at = GREATEST(next_at, clock_timestamp(), coalesce(blocked_until, '-infinity')) + make_interval(secs => ?)
 		WHERE host = ? AND coalesce(blocked_until, '-infinity') <= clock_timestamp() + make_interval(secs => ?)
 		RETURNING next_at - make_interval(secs => ?)`,
 		interval.Seconds(), host, patience.Seconds(), interval.Seconds()).Scan(&start)
 	if errors.Is(err, sql.ErrNoRows) {
-		if err := p.s.rdb.QueryRowContext(ctx, `SELECT blocked_until FROM host_pacing WHERE host = ?`, host).Scan(&blocked); err != nil {
+		err := p.s.rdb.QueryRowContext(ctx, `SELECT blocked_until FROM host_pacing WHERE host = ?`, host).Scan(&blocked)
+		if errors.Is(err, sql.ErrNoRows) {
+			return time.Time{}, time.Time{}, errNoPacingRow
+		}
+		if err != nil {
 			return time.Time{}, time.Time{}, fmt.Errorf("read host pacing: %w", err)
 		}
 		return time.Time{}, blocked, nil
