@@ -25,7 +25,7 @@ func (p *Pacing) SetSlotLease(d time.Duration) {
 }
 
 // TakeSlot takes one of host's first limit request slots (see
-// fetch.SharedPacing and migrations_pg/0007_host_slots.sql), if one is
+// fetch.SharedPacing and migrations_pg/0008_host_slots.sql), if one is
 // free: never taken, given back, or its lease run out. ok is false when
 // all are held. The slot's lease is renewed until release is called.
 func (p *Pacing) TakeSlot(ctx context.Context, host string, limit int) (release func(context.Context) error, ok bool, err error) {
