@@ -158,7 +158,7 @@ func open(ctx context.Context, dir string, opts Options, repair bool) (*Store, e
 		if opts.NoSync {
 			syncMode = "OFF"
 		}
-		wdb, err = sql.Open("sqlite", dsn(dbPath, syncMode, true))
+		wdb, err = sql.Open("sqlite", dsn(dbPath, syncMode, true, !hasDatabase(dbPath)))
 		if err != nil {
 			return nil, fmt.Errorf("open database: %w", err)
 		}
@@ -166,7 +166,7 @@ func open(ctx context.Context, dir string, opts Options, repair bool) (*Store, e
 		wdb.SetMaxIdleConns(1)
 		wdb.SetConnMaxIdleTime(0)
 		wdb.SetConnMaxLifetime(0)
-		rdb, err = sql.Open("sqlite", dsn(dbPath, syncMode, false))
+		rdb, err = sql.Open("sqlite", dsn(dbPath, syncMode, false, false))
 		if err != nil {
 			wdb.Close()
 			return nil, fmt.Errorf("open database: %w", err)
@@ -232,14 +232,17 @@ func open(ctx context.Context, dir string, opts Options, repair bool) (*Store, e
 
 // dsn builds a modernc.org/sqlite DSN. The writer pool begins every
 // transaction with BEGIN IMMEDIATE so that the read-decide-write of
-// SaveCapture cannot interleave with another writer.
-func dsn(path, synchronous string, writer bool) string {
+// SaveCapture cannot interleave with another writer. create says the
+// database file is new (or empty): only then is auto_vacuum set.
+func dsn(path, synchronous string, writer, create bool) string {
 	q := url.Values{}
-	if writer {
+	if writer && create {
 		// Freed pages (FTS5 segment merges free many) go back to the file
 		// system at each commit instead of to a free list. Takes effect only
-		// when the file is created, so it must precede journal_mode; on an
-		// existing archive it changes nothing.
+		// when the file is created, so it must precede journal_mode. On an
+		// existing archive it would change nothing, yet setting it is a
+		// write transaction (a WAL frame and its fsyncs at every open), so
+		// it is left out there.
 		q.Add("_pragma", "auto_vacuum(FULL)")
 	}
 	q.Add("_pragma", "busy_timeout(10000)")
@@ -252,6 +255,15 @@ func dsn(path, synchronous string, writer bool) string {
 		q.Add("_pragma", "query_only(1)")
 	}
 	return "file:" + path + "?" + q.Encode()
+}
+
+// hasDatabase reports whether the SQLite file at path exists and has
+// content: a file still empty (a process creating the archive at this
+// moment) counts as none, so that auto_vacuum is set whichever process
+// writes its first page (the setting is in that page).
+func hasDatabase(path string) bool {
+	fi, err := os.Stat(path)
+	return err == nil && fi.Size() > 0
 }
 
 // detectNetworkFS names the network file system an archive is on ("" for a
