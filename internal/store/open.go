@@ -139,6 +139,7 @@ func open(ctx context.Context, dir string, opts Options, repair bool) (*Store, e
 	var wdb, rdb *sql.DB
 	var err error
 	dbPath := filepath.Join(dir, "annalist.db")
+	existing := !pg && hasDatabase(dbPath)
 	if pg {
 		if wdb, rdb, err = openPG(opts.Database, max(4, runtime.NumCPU())); err != nil {
 			return nil, err
@@ -158,7 +159,7 @@ func open(ctx context.Context, dir string, opts Options, repair bool) (*Store, e
 		if opts.NoSync {
 			syncMode = "OFF"
 		}
-		wdb, err = sql.Open("sqlite", dsn(dbPath, syncMode, true, !hasDatabase(dbPath)))
+		wdb, err = sql.Open("sqlite", dsn(dbPath, syncMode, true, !existing))
 		if err != nil {
 			return nil, fmt.Errorf("open database: %w", err)
 		}
@@ -197,6 +198,10 @@ func open(ctx context.Context, dir string, opts Options, repair bool) (*Store, e
 		noSync:     opts.NoSync,
 	}
 	s.SetNotifyHooks(opts.Notify)
+	if existing {
+		// Meanwhile, on the other core, a reader reads the schema.
+		defer s.warmReader(ctx)()
+	}
 	migrate := s.migrate
 	if pg {
 		migrate = s.migratePG
@@ -228,6 +233,22 @@ func open(ctx context.Context, dir string, opts Options, repair bool) (*Store, e
 	}
 	go s.runWriter()
 	return s, nil
+}
+
+// warmReader opens a connection of the readers' pool and has it read the
+// schema, in the background, and returns the func that waits for it. A
+// new SQLite connection parses the whole schema at its first statement
+// (about a millisecond for this one); done while the writer's connection
+// migrates, the command's first query does not wait for it.
+func (s *Store) warmReader(ctx context.Context) (wait func()) {
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		var n int
+		// Errors are the first real query's to report.
+		_ = s.rdb.QueryRowContext(ctx, "SELECT count(*) FROM sqlite_schema").Scan(&n)
+	}()
+	return func() { <-done }
 }
 
 // dsn builds a modernc.org/sqlite DSN. The writer pool begins every
