@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -65,5 +66,75 @@ func TestNewPageLookups(t *testing.T) {
 	}
 	if got := cs.byURL.Load(); got != 2*n {
 		t.Errorf("%d lookups by URL for %d new pages, want %d", got, n, 2*n)
+	}
+}
+
+// overlapStore is the real store whose FeedItems (read once the feed is
+// parsed) waits, up to a limit, for the list of articles to re-check to
+// have been asked for.
+type overlapStore struct {
+	*store.Store
+	listing chan struct{} // closed by the first Articles call
+	once    sync.Once
+	wait    atomic.Bool
+	waited  atomic.Bool // FeedItems saw the listing begun
+}
+
+func (o *overlapStore) Articles(ctx context.Context, f store.ArticleFilter) ([]store.Article, error) {
+	o.once.Do(func() { close(o.listing) })
+	return o.Store.Articles(ctx, f)
+}
+
+func (o *overlapStore) FeedItems(ctx context.Context, source string) (map[string]store.FeedItem, error) {
+	if o.wait.Load() {
+		select {
+		case <-o.listing:
+			o.waited.Store(true)
+		case <-time.After(3 * time.Second):
+		}
+	}
+	return o.Store.FeedItems(ctx, source)
+}
+
+// TestRecheckListedWhileFeedParses: with --recheck all the known articles
+// are listed while the feed is parsed, not after it: the list does not
+// depend on the feed, and the feed's parse and the list's query were two
+// serial steps before the first page's request.
+func TestRecheckListedWhileFeedParses(t *testing.T) {
+	const n = 3
+	var base string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/rss.xml" {
+			w.Header().Set("Content-Type", "application/rss+xml")
+			fmt.Fprint(w, `<?xml version="1.0"?><rss version="2.0"><channel><title>T</title><link>`+base+`/</link><description>d</description>`)
+			for i := range n {
+				fmt.Fprintf(w, "<item><title>Battle %d</title><link>%s/battle-%d</link></item>", i, base, i)
+			}
+			fmt.Fprint(w, "</channel></rss>")
+			return
+		}
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		fmt.Fprintf(w, "<!DOCTYPE html><html><head><title>%s</title></head><body><article><h1>%s</h1>%s</article></body></html>", r.URL.Path, r.URL.Path,
+			strings.Repeat("<p>The armies met at dawn on the plain below the river, and by noon the field was decided.</p>", 10))
+	}))
+	defer srv.Close()
+	base = srv.URL
+	st, err := store.Open(context.Background(), t.TempDir(), store.Options{NoSync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	ov := &overlapStore{Store: st, listing: make(chan struct{})}
+	h := &harvest.Harvester{Store: ov, Now: time.Now, Workers: 2,
+		Fetch: fetch.New(fetch.Options{UserAgent: "annalist-test", Timeout: 10 * time.Second, AllowPrivateNetworks: true, Now: time.Now})}
+	src := config.Source{Name: "battles", Feed: srv.URL + "/rss.xml"}
+	if r := h.PollSource(context.Background(), src, harvest.PollOptions{Recheck: harvest.RecheckNone}); r.New != n {
+		t.Fatalf("first poll: new = %d, want %d (%v %v)", r.New, n, r.Err, r.PageErrors)
+	}
+	ov.wait.Store(true)
+	r := h.PollSource(context.Background(), src, harvest.PollOptions{Recheck: harvest.RecheckAll})
+	wantCounts(t, r, harvest.Counts{Items: n, Unchanged: n})
+	if !ov.waited.Load() {
+		t.Error("the feed's items were read before the articles to re-check were listed")
 	}
 }

@@ -174,14 +174,27 @@ func (h *Harvester) PollSource(ctx context.Context, src config.Source, opts Poll
 	log := h.logger().With("source", src.Name)
 	started := h.now()
 
-	jobs, feedErr := h.pollFeed(ctx, src, &res)
+	// The articles to re-check do not depend on the feed: they are listed
+	// while it is parsed (on the other core, on the reader the feed's
+	// look-ups leave idle then), or after it when it was not parsed.
+	var listed func() ([]store.Article, error)
+	listing := func() {
+		if listed == nil && (opts.Recheck == RecheckDue || opts.Recheck == RecheckAll) {
+			listed = h.recheckListAsync(ctx, src.Name, opts.Recheck)
+		}
+	}
+	jobs, feedErr := h.pollFeed(ctx, src, &res, listing)
 	if feedErr != nil {
 		res.Err = feedErr
 		log.Log(ctx, h.failureLevel(), "feed failed", "feed_url", src.Feed, "error", feedErr)
 	}
 	if ctx.Err() != nil {
+		if listed != nil {
+			listed() // not left running on the store
+		}
 		return res
 	}
+	listing()
 
 	planned := make(map[string]bool, len(jobs))
 	inFeed := make(map[string]bool, len(jobs)+len(res.idle))
@@ -194,8 +207,8 @@ func (h *Harvester) PollSource(ctx context.Context, src config.Source, opts Poll
 	for _, id := range res.idle {
 		inFeed[id] = true
 	}
-	if opts.Recheck == RecheckDue || opts.Recheck == RecheckAll {
-		known, err := h.recheckList(ctx, src.Name, opts.Recheck)
+	if listed != nil {
+		known, err := listed()
 		if err != nil {
 			log.Error("list articles to re-check", "error", err)
 		}
@@ -267,7 +280,8 @@ func (h *Harvester) PollSource(ctx context.Context, src config.Source, opts Poll
 }
 
 // pollFeed fetches and parses the feed and returns the pages to fetch.
-func (h *Harvester) pollFeed(ctx context.Context, src config.Source, res *PollResult) ([]job, error) {
+// parsing is called as the parse of a fetched feed begins.
+func (h *Harvester) pollFeed(ctx context.Context, src config.Source, res *PollResult, parsing func()) ([]job, error) {
 	prev, err := h.Store.Source(ctx, src.Name)
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
 		return nil, fmt.Errorf("source %s: %w", src.Name, err)
@@ -290,6 +304,7 @@ func (h *Harvester) pollFeed(ctx context.Context, src config.Source, res *PollRe
 		// summary says what became of each (not due, or re-checked).
 		return nil, h.lastFeedItems(ctx, src.Name, res)
 	}
+	parsing()
 	parsed, err := feed.Parse(resp.Body, resp.URL, h.Now)
 	if err != nil {
 		err = &feedError{url: src.Feed, what: "read", reason: strings.TrimPrefix(err.Error(), "feed: "), err: err}
@@ -455,6 +470,22 @@ func sameTime(a, b *time.Time) bool {
 		return a == nil && b == nil
 	}
 	return a.Equal(*b)
+}
+
+// recheckListAsync is recheckList in a goroutine of its own; the func it
+// returns waits for the list.
+func (h *Harvester) recheckListAsync(ctx context.Context, source string, mode Recheck) func() ([]store.Article, error) {
+	var known []store.Article
+	var err error
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		known, err = h.recheckList(ctx, source, mode)
+	}()
+	return func() ([]store.Article, error) {
+		<-done
+		return known, err
+	}
 }
 
 func (h *Harvester) recheckList(ctx context.Context, source string, mode Recheck) ([]store.Article, error) {
