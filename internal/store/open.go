@@ -152,29 +152,9 @@ func open(ctx context.Context, dir string, opts Options, repair bool) (*Store, e
 			opts.Logger.Warn("archive is on a network file system; SQLite locking may be unreliable there",
 				"dir", dir, "fs", fs)
 		}
-		syncMode := "NORMAL"
-		if opts.SyncCommits {
-			syncMode = "FULL"
+		if wdb, rdb, err = openSQLite(dbPath, opts, existing); err != nil {
+			return nil, err
 		}
-		if opts.NoSync {
-			syncMode = "OFF"
-		}
-		wdb, err = sql.Open("sqlite", dsn(dbPath, syncMode, true, !existing))
-		if err != nil {
-			return nil, fmt.Errorf("open database: %w", err)
-		}
-		wdb.SetMaxOpenConns(1)
-		wdb.SetMaxIdleConns(1)
-		wdb.SetConnMaxIdleTime(0)
-		wdb.SetConnMaxLifetime(0)
-		rdb, err = sql.Open("sqlite", dsn(dbPath, syncMode, false, false))
-		if err != nil {
-			wdb.Close()
-			return nil, fmt.Errorf("open database: %w", err)
-		}
-		n := max(4, runtime.NumCPU())
-		rdb.SetMaxOpenConns(n)
-		rdb.SetMaxIdleConns(n)
 	}
 
 	s := &Store{
@@ -233,6 +213,35 @@ func open(ctx context.Context, dir string, opts Options, repair bool) (*Store, e
 	}
 	go s.runWriter()
 	return s, nil
+}
+
+// openSQLite opens the writer's pool (one connection) and the readers'
+// of the SQLite database at dbPath; existing says it has content already.
+func openSQLite(dbPath string, opts Options, existing bool) (wdb, rdb *sql.DB, err error) {
+	syncMode := "NORMAL"
+	if opts.SyncCommits {
+		syncMode = "FULL"
+	}
+	if opts.NoSync {
+		syncMode = "OFF"
+	}
+	wdb, err = sql.Open("sqlite", dsn(dbPath, syncMode, true, !existing))
+	if err != nil {
+		return nil, nil, fmt.Errorf("open database: %w", err)
+	}
+	wdb.SetMaxOpenConns(1)
+	wdb.SetMaxIdleConns(1)
+	wdb.SetConnMaxIdleTime(0)
+	wdb.SetConnMaxLifetime(0)
+	rdb, err = sql.Open("sqlite", dsn(dbPath, syncMode, false, false))
+	if err != nil {
+		wdb.Close()
+		return nil, nil, fmt.Errorf("open database: %w", err)
+	}
+	n := max(4, runtime.NumCPU())
+	rdb.SetMaxOpenConns(n)
+	rdb.SetMaxIdleConns(n)
+	return wdb, rdb, nil
 }
 
 // warmReader opens a connection of the readers' pool and has it read the
