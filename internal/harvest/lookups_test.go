@@ -69,39 +69,9 @@ func TestNewPageLookups(t *testing.T) {
 	}
 }
 
-// overlapStore is the real store whose FeedItems (read once the feed is
-// parsed) waits, up to a limit, for the list of articles to re-check to
-// have been asked for.
-type overlapStore struct {
-	*store.Store
-	listing chan struct{} // closed by the first Articles call
-	once    sync.Once
-	wait    atomic.Bool
-	waited  atomic.Bool // FeedItems saw the listing begun
-}
-
-func (o *overlapStore) Articles(ctx context.Context, f store.ArticleFilter) ([]store.Article, error) {
-	o.once.Do(func() { close(o.listing) })
-	return o.Store.Articles(ctx, f)
-}
-
-func (o *overlapStore) FeedItems(ctx context.Context, source string) (map[string]store.FeedItem, error) {
-	if o.wait.Load() {
-		select {
-		case <-o.listing:
-			o.waited.Store(true)
-		case <-time.After(3 * time.Second):
-		}
-	}
-	return o.Store.FeedItems(ctx, source)
-}
-
-// TestRecheckListedWhileFeedParses: with --recheck all the known articles
-// are listed while the feed is parsed, not after it: the list does not
-// depend on the feed, and the feed's parse and the list's query were two
-// serial steps before the first page's request.
-func TestRecheckListedWhileFeedParses(t *testing.T) {
-	const n = 3
+// battlesSite serves an RSS feed of n items and their pages on loopback;
+// onPage, if set, is called as each page request arrives.
+func battlesSite(t *testing.T, n int, onPage func()) *httptest.Server {
 	var base string
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == "/rss.xml" {
@@ -113,18 +83,83 @@ func TestRecheckListedWhileFeedParses(t *testing.T) {
 			fmt.Fprint(w, "</channel></rss>")
 			return
 		}
+		if onPage != nil && strings.HasPrefix(r.URL.Path, "/battle-") {
+			onPage()
+		}
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		fmt.Fprintf(w, "<!DOCTYPE html><html><head><title>%s</title></head><body><article><h1>%s</h1>%s</article></body></html>", r.URL.Path, r.URL.Path,
 			strings.Repeat("<p>The armies met at dawn on the plain below the river, and by noon the field was decided.</p>", 10))
 	}))
-	defer srv.Close()
+	t.Cleanup(srv.Close)
 	base = srv.URL
+	return srv
+}
+
+// overlapStore is the real store whose FeedItems (read once the feed is
+// parsed) waits, up to a limit, for the list of articles to re-check to
+// have been asked for, and whose SaveFeedItems waits, up to a limit, for
+// a page request to arrive.
+type overlapStore struct {
+	*store.Store
+	wait         atomic.Bool
+	listing      chan struct{} // closed by the first Articles call
+	listOnce     sync.Once
+	listed       atomic.Bool   // FeedItems saw the listing begun
+	paging       chan struct{} // closed at the first page request
+	pageOnce     sync.Once
+	savedAtPages atomic.Int64 // SaveFeedItems calls that saw a page requested
+}
+
+func (o *overlapStore) pageRequested() { o.pageOnce.Do(func() { close(o.paging) }) }
+
+func (o *overlapStore) Articles(ctx context.Context, f store.ArticleFilter) ([]store.Article, error) {
+	o.listOnce.Do(func() { close(o.listing) })
+	return o.Store.Articles(ctx, f)
+}
+
+func (o *overlapStore) FeedItems(ctx context.Context, source string) (map[string]store.FeedItem, error) {
+	if o.wait.Load() && closesSoon(o.listing) {
+		o.listed.Store(true)
+	}
+	return o.Store.FeedItems(ctx, source)
+}
+
+func (o *overlapStore) SaveFeedItems(ctx context.Context, items []store.FeedItem) error {
+	if o.wait.Load() && len(items) > 0 && closesSoon(o.paging) {
+		o.savedAtPages.Add(1)
+	}
+	return o.Store.SaveFeedItems(ctx, items)
+}
+
+// closesSoon reports whether c closes within a few seconds.
+func closesSoon(c chan struct{}) bool {
+	select {
+	case <-c:
+		return true
+	case <-time.After(3 * time.Second):
+		return false
+	}
+}
+
+// TestRepollOverlapsFeedWork: with --recheck all the known articles are
+// listed while the feed is parsed, not after it (the list does not depend
+// on the feed), and the feed's items that need no page are saved while
+// the pages are fetched, not before the first request: on an unchanged
+// re-poll both were serial steps before the first page's request.
+func TestRepollOverlapsFeedWork(t *testing.T) {
+	const n = 3
+	ov := &overlapStore{listing: make(chan struct{}), paging: make(chan struct{})}
+	srv := battlesSite(t, n, func() {
+		if ov.wait.Load() {
+			ov.pageRequested()
+		}
+	})
 	st, err := store.Open(context.Background(), t.TempDir(), store.Options{NoSync: true})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	ov := &overlapStore{Store: st, listing: make(chan struct{})}
+	ov.Store = st
 	h := &harvest.Harvester{Store: ov, Now: time.Now, Workers: 2,
 		Fetch: fetch.New(fetch.Options{UserAgent: "annalist-test", Timeout: 10 * time.Second, AllowPrivateNetworks: true, Now: time.Now})}
 	src := config.Source{Name: "battles", Feed: srv.URL + "/rss.xml"}
@@ -134,7 +169,22 @@ func TestRecheckListedWhileFeedParses(t *testing.T) {
 	ov.wait.Store(true)
 	r := h.PollSource(context.Background(), src, harvest.PollOptions{Recheck: harvest.RecheckAll})
 	wantCounts(t, r, harvest.Counts{Items: n, Unchanged: n})
-	if !ov.waited.Load() {
+	if r.Err != nil {
+		t.Errorf("re-poll: %v", r.Err)
+	}
+	if !ov.listed.Load() {
 		t.Error("the feed's items were read before the articles to re-check were listed")
+	}
+	if got := ov.savedAtPages.Load(); got != 1 {
+		t.Errorf("%d saves of the feed's items saw a page requested, want 1 (the idle items' save)", got)
+	}
+	items, err := st.FeedItems(context.Background(), "battles")
+	if err != nil || len(items) != n {
+		t.Fatalf("feed items after the re-poll: %d, %v; want %d", len(items), err, n)
+	}
+	for _, it := range items {
+		if it.ArticleID == "" || time.Since(it.LastSeen) > time.Minute {
+			t.Errorf("feed item %+v not saved by the re-poll", it)
+		}
 	}
 }
