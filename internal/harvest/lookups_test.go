@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -186,5 +187,58 @@ func TestRepollOverlapsFeedWork(t *testing.T) {
 		if it.ArticleID == "" || time.Since(it.LastSeen) > time.Minute {
 			t.Errorf("feed item %+v not saved by the re-poll", it)
 		}
+	}
+}
+
+// TestUnchangedRecheckReusesBodies: the body of a page found unchanged
+// (hashed, never extracted) is given back once its row is answered
+// (fetch.Response.Release), and holds a later page's body: an unchanged
+// re-check allocated a body a page, which had the collector run about
+// once a re-check of 72 real pages.
+func TestUnchangedRecheckReusesBodies(t *testing.T) {
+	const n, size = 6, 200_000
+	page := []byte("<!DOCTYPE html><html><head><title>Siege</title></head><body><article><h1>Siege</h1>" +
+		strings.Repeat("<p>The walls held for a month, and then the river rose and the camp moved to the hills.</p>", size/96) +
+		"</article></body></html>")
+	var base string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/rss.xml" {
+			w.Header().Set("Content-Type", "application/rss+xml")
+			fmt.Fprint(w, `<?xml version="1.0"?><rss version="2.0"><channel><title>T</title><link>`+base+`/</link><description>d</description>`)
+			for i := range n {
+				fmt.Fprintf(w, "<item><title>Siege %d</title><link>%s/siege-%d</link></item>", i, base, i)
+			}
+			fmt.Fprint(w, "</channel></rss>")
+			return
+		}
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.Header().Set("Content-Length", fmt.Sprint(len(page)))
+		w.Write(page)
+	}))
+	defer srv.Close()
+	base = srv.URL
+	st, err := store.Open(context.Background(), t.TempDir(), store.Options{NoSync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	h := &harvest.Harvester{Store: st, Now: time.Now, Workers: 2,
+		Fetch: fetch.New(fetch.Options{UserAgent: "annalist-test", Timeout: 10 * time.Second, AllowPrivateNetworks: true, Now: time.Now})}
+	src := config.Source{Name: "sieges", Feed: srv.URL + "/rss.xml"}
+	if r := h.PollSource(context.Background(), src, harvest.PollOptions{Recheck: harvest.RecheckNone}); r.New != n {
+		t.Fatalf("first poll: new = %d, want %d (%v %v)", r.New, n, r.Err, r.PageErrors)
+	}
+	var allocated uint64
+	for range 3 { // the first re-check fills the kept bodies; the last is measured
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		r := h.PollSource(context.Background(), src, harvest.PollOptions{Recheck: harvest.RecheckAll})
+		runtime.ReadMemStats(&after)
+		wantCounts(t, r, harvest.Counts{Items: n, Unchanged: n})
+		allocated = after.TotalAlloc - before.TotalAlloc
+	}
+	t.Logf("an unchanged re-check allocated %d bytes a page of %d", allocated/n, len(page))
+	if perPage := allocated / n; perPage > uint64(len(page))/2 {
+		t.Errorf("an unchanged re-check allocated %d bytes a page of %d, want under half of it (bodies reused)", perPage, len(page))
 	}
 }
