@@ -242,3 +242,54 @@ func TestUnchangedRecheckReusesBodies(t *testing.T) {
 		t.Errorf("an unchanged re-check allocated %d bytes a page of %d, want under half of it (bodies reused)", perPage, len(page))
 	}
 }
+
+// slowCommitStore is the real store whose unchanged rows are not
+// answered until gate closes, as if the group committer held its batch.
+type slowCommitStore struct {
+	*store.Store
+	gate chan struct{}
+}
+
+func (s *slowCommitStore) SendUnchanged(ctx context.Context, u store.Unchanged) func() error {
+	wait := s.Store.SendUnchanged(ctx, u)
+	return func() error {
+		<-s.gate
+		return wait()
+	}
+}
+
+// TestRecheckFetchesOnWhileRowsWait: the workers of an unchanged
+// re-check go on fetching while a batch's worth of rows (the group
+// committer's up to 64) wait for their commit; at 4 rows a worker they
+// stood waiting once that many were unanswered.
+func TestRecheckFetchesOnWhileRowsWait(t *testing.T) {
+	const n = 40
+	var requested atomic.Int64
+	all := make(chan struct{})
+	srv := battlesSite(t, n, func() {
+		if requested.Add(1) == 2*n { // the first poll's n, then the re-check's
+			close(all)
+		}
+	})
+	st, err := store.Open(context.Background(), t.TempDir(), store.Options{NoSync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	slow := &slowCommitStore{Store: st, gate: make(chan struct{})}
+	h := &harvest.Harvester{Store: slow, Now: time.Now, Workers: 2,
+		Fetch: fetch.New(fetch.Options{UserAgent: "annalist-test", Timeout: 10 * time.Second, AllowPrivateNetworks: true, Now: time.Now})}
+	src := config.Source{Name: "battles", Feed: srv.URL + "/rss.xml"}
+	if r := h.PollSource(context.Background(), src, harvest.PollOptions{Recheck: harvest.RecheckNone}); r.New != n {
+		t.Fatalf("first poll: new = %d, want %d (%v %v)", r.New, n, r.Err, r.PageErrors)
+	}
+	done := make(chan harvest.PollResult)
+	go func() {
+		done <- h.PollSource(context.Background(), src, harvest.PollOptions{Recheck: harvest.RecheckAll})
+	}()
+	if !closesSoon(all) {
+		t.Errorf("%d of %d pages requested while the rows waited for their commit, want all", requested.Load()-n, n)
+	}
+	close(slow.gate)
+	wantCounts(t, <-done, harvest.Counts{Items: n, Unchanged: n})
+}

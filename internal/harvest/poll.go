@@ -528,6 +528,15 @@ func (h *Harvester) recheckList(ctx context.Context, source string, mode Recheck
 	return h.Store.DueArticles(ctx, source, h.now(), h.maxItems())
 }
 
+// maxAnswers is how many rows of pages found unchanged may wait for their
+// commit in one poll besides one a worker (runJobs' answers): a batch of
+// the group committer (up to 64 rows, held open up to its group wait while
+// re-checks are under way). At 4 a worker a re-check of a fast site (a page
+// every 0.3 ms on loopback) filled it before each commit, and every worker
+// then stood waiting. The pages' bodies are held until answered, within
+// the InHand bound (holdBody).
+const maxAnswers = 64
+
 // runJobs fetches the pages with a small worker pool and tallies outcomes.
 // It returns the feed items whose page is now in the archive, with their
 // ArticleID set, and how many jobs it started: it starts none after stop
@@ -546,7 +555,7 @@ func (h *Harvester) runJobs(ctx context.Context, src config.Source, jobs []job, 
 		// Pages found unchanged whose row is on its way to the store, in
 		// the order they were sent: answered by one waiter, so that the
 		// workers fetch on meanwhile.
-		answers = make(chan func(), 4*h.workers())
+		answers = make(chan func(), maxAnswers+h.workers())
 		waiter  = make(chan struct{})
 	)
 	tally := func(j job, pr PageResult) {
