@@ -114,13 +114,18 @@ const maxScratch = 512 << 10
 // of later responses: an unchanged re-check of many pages (its bodies are
 // only hashed) otherwise allocated and zeroed a body a page, and had the
 // collector run about once a re-check of 72 pages of 174 KB. At most
-// keptBodies of at most maxScratch each are kept, the largest.
+// keptBodies of at most maxScratch each are kept, the largest, and at most
+// maxKeptBytes in all: what a daemon holds on to between polls.
 var bodies struct {
-	mu   sync.Mutex
-	bufs [][]byte
+	mu    sync.Mutex
+	bufs  [][]byte
+	bytes int // of the capacities of bufs
 }
 
-const keptBodies = 8
+const (
+	keptBodies   = 16
+	maxKeptBytes = 4 << 20
+)
 
 // getBody returns an empty buffer of capacity n or more: the smallest
 // kept one that fits, else a new one.
@@ -140,31 +145,36 @@ func getBody(n int) []byte {
 	last := len(bodies.bufs) - 1
 	bodies.bufs[best], bodies.bufs[last] = bodies.bufs[last], nil
 	bodies.bufs = bodies.bufs[:last]
+	bodies.bytes -= cap(b)
 	bodies.mu.Unlock()
 	return b[:0]
 }
 
-// putBody keeps b for getBody, in place of the smallest kept buffer when
-// keptBodies are kept already.
+// putBody keeps b for getBody, in place of smaller kept buffers when
+// keptBodies are kept already or maxKeptBytes would be passed.
 func putBody(b []byte) {
 	if cap(b) == 0 || cap(b) > maxScratch {
 		return
 	}
 	bodies.mu.Lock()
 	defer bodies.mu.Unlock()
-	if len(bodies.bufs) < keptBodies {
-		bodies.bufs = append(bodies.bufs, b[:0])
-		return
-	}
-	small := 0
-	for i, k := range bodies.bufs {
-		if cap(k) < cap(bodies.bufs[small]) {
-			small = i
+	for len(bodies.bufs) >= keptBodies || bodies.bytes+cap(b) > maxKeptBytes {
+		small := 0
+		for i, k := range bodies.bufs {
+			if cap(k) < cap(bodies.bufs[small]) {
+				small = i
+			}
 		}
+		if cap(bodies.bufs[small]) >= cap(b) {
+			return // no smaller one to give way
+		}
+		bodies.bytes -= cap(bodies.bufs[small])
+		last := len(bodies.bufs) - 1
+		bodies.bufs[small], bodies.bufs[last] = bodies.bufs[last], nil
+		bodies.bufs = bodies.bufs[:last]
 	}
-	if cap(b) > cap(bodies.bufs[small]) {
-		bodies.bufs[small] = b[:0]
-	}
+	bodies.bufs = append(bodies.bufs, b[:0])
+	bodies.bytes += cap(b)
 }
 
 // Release gives r.Body back for the bodies of later responses and sets it

@@ -43,7 +43,7 @@ func cutPath(p, prefix string) (int, bool) {
 // drainPools empties the kept bodies and scratch buffers.
 func drainPools() {
 	bodies.mu.Lock()
-	bodies.bufs = nil
+	bodies.bufs, bodies.bytes = nil, 0
 	bodies.mu.Unlock()
 	for {
 		select {
@@ -111,5 +111,35 @@ func TestOversizedBodyKeepsScratch(t *testing.T) {
 	}
 	if b := <-scratch; cap(b) != maxScratch {
 		t.Errorf("kept scratch buffer of %d bytes, want the %d it was", cap(b), maxScratch)
+	}
+}
+
+// TestKeptBodiesBounded: the bodies kept for reuse are at most keptBodies
+// and maxKeptBytes in all (a daemon holds them between polls), the largest
+// given back, and none over maxScratch.
+func TestKeptBodiesBounded(t *testing.T) {
+	drainPools()
+	defer drainPools()
+	for i := range 3 * keptBodies {
+		putBody(make([]byte, 10, (i%8+1)*64<<10))
+	}
+	putBody(make([]byte, 0, maxScratch+1))
+	bodies.mu.Lock()
+	n, kept := len(bodies.bufs), 0
+	smallest := maxScratch
+	for _, b := range bodies.bufs {
+		kept += cap(b)
+		smallest = min(smallest, cap(b))
+		if len(b) != 0 {
+			t.Errorf("a kept body of length %d, want 0", len(b))
+		}
+	}
+	bytes := bodies.bytes
+	bodies.mu.Unlock()
+	if n > keptBodies || kept > maxKeptBytes || kept != bytes {
+		t.Errorf("%d bodies kept, %d bytes (counted %d); want at most %d and %d", n, kept, bytes, keptBodies, maxKeptBytes)
+	}
+	if smallest < 7*64<<10 {
+		t.Errorf("a kept body of %d bytes: the largest given back were not kept", smallest)
 	}
 }
