@@ -35,23 +35,7 @@ func (c *countingStore) ArticleByURL(ctx context.Context, u string) (*store.Arti
 // the page declares.
 func TestNewPageLookups(t *testing.T) {
 	const n = 3
-	var base string
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path == "/rss.xml" {
-			w.Header().Set("Content-Type", "application/rss+xml")
-			fmt.Fprint(w, `<?xml version="1.0"?><rss version="2.0"><channel><title>T</title><link>`+base+`/</link><description>d</description>`)
-			for i := range n {
-				fmt.Fprintf(w, "<item><title>Battle %d</title><link>%s/battle-%d</link></item>", i, base, i)
-			}
-			fmt.Fprint(w, "</channel></rss>")
-			return
-		}
-		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		fmt.Fprintf(w, "<!DOCTYPE html><html><head><title>%s</title></head><body><article><h1>%s</h1>%s</article></body></html>", r.URL.Path, r.URL.Path,
-			strings.Repeat("<p>The armies met at dawn on the plain below the river, and by noon the field was decided.</p>", 10))
-	}))
-	defer srv.Close()
-	base = srv.URL
+	srv, _ := battleSite(t, n)
 	st, err := store.Open(context.Background(), t.TempDir(), store.Options{NoSync: true})
 	if err != nil {
 		t.Fatal(err)
@@ -70,32 +54,6 @@ func TestNewPageLookups(t *testing.T) {
 	}
 }
 
-// battlesSite serves an RSS feed of n items and their pages on loopback;
-// onPage, if set, is called as each page request arrives.
-func battlesSite(t *testing.T, n int, onPage func()) *httptest.Server {
-	var base string
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path == "/rss.xml" {
-			w.Header().Set("Content-Type", "application/rss+xml")
-			fmt.Fprint(w, `<?xml version="1.0"?><rss version="2.0"><channel><title>T</title><link>`+base+`/</link><description>d</description>`)
-			for i := range n {
-				fmt.Fprintf(w, "<item><title>Battle %d</title><link>%s/battle-%d</link></item>", i, base, i)
-			}
-			fmt.Fprint(w, "</channel></rss>")
-			return
-		}
-		if onPage != nil && strings.HasPrefix(r.URL.Path, "/battle-") {
-			onPage()
-		}
-		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		fmt.Fprintf(w, "<!DOCTYPE html><html><head><title>%s</title></head><body><article><h1>%s</h1>%s</article></body></html>", r.URL.Path, r.URL.Path,
-			strings.Repeat("<p>The armies met at dawn on the plain below the river, and by noon the field was decided.</p>", 10))
-	}))
-	t.Cleanup(srv.Close)
-	base = srv.URL
-	return srv
-}
-
 // overlapStore is the real store whose FeedItems (read once the feed is
 // parsed) waits, up to a limit, for the list of articles to re-check to
 // have been asked for, and whose SaveFeedItems waits, up to a limit, for
@@ -105,13 +63,10 @@ type overlapStore struct {
 	wait         atomic.Bool
 	listing      chan struct{} // closed by the first Articles call
 	listOnce     sync.Once
-	listed       atomic.Bool   // FeedItems saw the listing begun
-	paging       chan struct{} // closed at the first page request
-	pageOnce     sync.Once
+	listed       atomic.Bool  // FeedItems saw the listing begun
+	pages        chan string  // the site's page requests (battleSite)
 	savedAtPages atomic.Int64 // SaveFeedItems calls that saw a page requested
 }
-
-func (o *overlapStore) pageRequested() { o.pageOnce.Do(func() { close(o.paging) }) }
 
 func (o *overlapStore) Articles(ctx context.Context, f store.ArticleFilter) ([]store.Article, error) {
 	o.listOnce.Do(func() { close(o.listing) })
@@ -126,7 +81,7 @@ func (o *overlapStore) FeedItems(ctx context.Context, source string) (map[string
 }
 
 func (o *overlapStore) SaveFeedItems(ctx context.Context, items []store.FeedItem) error {
-	if o.wait.Load() && len(items) > 0 && closesSoon(o.paging) {
+	if o.wait.Load() && len(items) > 0 && arrivesSoon(o.pages) {
 		o.savedAtPages.Add(1)
 	}
 	return o.Store.SaveFeedItems(ctx, items)
@@ -142,6 +97,16 @@ func closesSoon(c chan struct{}) bool {
 	}
 }
 
+// arrivesSoon reports whether c yields a value within a few seconds.
+func arrivesSoon(c <-chan string) bool {
+	select {
+	case <-c:
+		return true
+	case <-time.After(3 * time.Second):
+		return false
+	}
+}
+
 // TestRepollOverlapsFeedWork: with --recheck all the known articles are
 // listed while the feed is parsed, not after it (the list does not depend
 // on the feed), and the feed's items that need no page are saved while
@@ -149,12 +114,8 @@ func closesSoon(c chan struct{}) bool {
 // re-poll both were serial steps before the first page's request.
 func TestRepollOverlapsFeedWork(t *testing.T) {
 	const n = 3
-	ov := &overlapStore{listing: make(chan struct{}), paging: make(chan struct{})}
-	srv := battlesSite(t, n, func() {
-		if ov.wait.Load() {
-			ov.pageRequested()
-		}
-	})
+	srv, pages := battleSite(t, n)
+	ov := &overlapStore{listing: make(chan struct{}), pages: pages}
 	st, err := store.Open(context.Background(), t.TempDir(), store.Options{NoSync: true})
 	if err != nil {
 		t.Fatal(err)
@@ -166,6 +127,9 @@ func TestRepollOverlapsFeedWork(t *testing.T) {
 	src := config.Source{Name: "battles", Feed: srv.URL + "/rss.xml"}
 	if r := h.PollSource(context.Background(), src, harvest.PollOptions{Recheck: harvest.RecheckNone}); r.New != n {
 		t.Fatalf("first poll: new = %d, want %d (%v %v)", r.New, n, r.Err, r.PageErrors)
+	}
+	for range n {
+		<-pages // the first poll's
 	}
 	ov.wait.Store(true)
 	r := h.PollSource(context.Background(), src, harvest.PollOptions{Recheck: harvest.RecheckAll})
@@ -264,13 +228,7 @@ func (s *slowCommitStore) SendUnchanged(ctx context.Context, u store.Unchanged) 
 // stood waiting once that many were unanswered.
 func TestRecheckFetchesOnWhileRowsWait(t *testing.T) {
 	const n = 40
-	var requested atomic.Int64
-	all := make(chan struct{})
-	srv := battlesSite(t, n, func() {
-		if requested.Add(1) == 2*n { // the first poll's n, then the re-check's
-			close(all)
-		}
-	})
+	srv, pages := battleSite(t, n)
 	st, err := store.Open(context.Background(), t.TempDir(), store.Options{NoSync: true})
 	if err != nil {
 		t.Fatal(err)
@@ -283,12 +241,19 @@ func TestRecheckFetchesOnWhileRowsWait(t *testing.T) {
 	if r := h.PollSource(context.Background(), src, harvest.PollOptions{Recheck: harvest.RecheckNone}); r.New != n {
 		t.Fatalf("first poll: new = %d, want %d (%v %v)", r.New, n, r.Err, r.PageErrors)
 	}
+	for range n {
+		<-pages // the first poll's
+	}
 	done := make(chan harvest.PollResult)
 	go func() {
 		done <- h.PollSource(context.Background(), src, harvest.PollOptions{Recheck: harvest.RecheckAll})
 	}()
-	if !closesSoon(all) {
-		t.Errorf("%d of %d pages requested while the rows waited for their commit, want all", requested.Load()-n, n)
+	requested := 0
+	for requested < n && arrivesSoon(pages) {
+		requested++
+	}
+	if requested < n {
+		t.Errorf("%d of %d pages requested while the rows waited for their commit, want all", requested, n)
 	}
 	close(slow.gate)
 	wantCounts(t, <-done, harvest.Counts{Items: n, Unchanged: n})
