@@ -2,7 +2,6 @@ package fetch
 
 import (
 	"bufio"
-	"bytes"
 	"compress/flate"
 	"compress/gzip"
 	"compress/zlib"
@@ -11,6 +10,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/andybalholm/brotli"
 )
@@ -52,22 +52,27 @@ func readBody(resp *http.Response, max int64, truncate bool) ([]byte, error) {
 	}
 	if resp.ContentLength > 0 && resp.ContentLength <= max && codings == nil {
 		// +1 so ReadAll sees EOF without growing.
-		body, err := readAllInto(make([]byte, 0, resp.ContentLength+1), io.LimitReader(r, max+1), max+1)
+		body, err := readAllInto(getBody(int(resp.ContentLength+1)), io.LimitReader(r, max+1), max+1)
 		return checkBody(body, err, max)
 	}
 	// Length unknown (chunked or encoded): read into a reused buffer and
 	// copy once, rather than double a new one from 32 KB, which allocates
 	// about three times the body (a 174 KB page: 32+64+128+256 KB) and
 	// makes the collector run that much more often.
-	b, err := readAllInto(getScratch(), io.LimitReader(r, max+1), max+1)
+	s := getScratch()
+	b, err := readAllInto(s, io.LimitReader(r, max+1), max+1)
 	if cap(b) > maxScratch {
-		return checkBody(b, err, max) // too big to keep: hand it over
+		// Too big to keep: hand it over. The buffer it outgrew (a copy
+		// of b's start) is kept, or every page over maxScratch cost the
+		// next bodies a scratch buffer grown again from 64 KB.
+		putScratch(s)
+		return checkBody(b, err, max)
 	}
 	defer putScratch(b)
 	if _, err := checkBody(b, err, max); err != nil {
 		return nil, err
 	}
-	return bytes.Clone(b), nil
+	return append(getBody(len(b)), b...), nil
 }
 
 func checkBody(body []byte, err error, max int64) ([]byte, error) {
@@ -104,6 +109,85 @@ func putScratch(b []byte) {
 }
 
 const maxScratch = 512 << 10
+
+// bodies keeps the bodies given back by Response.Release for the bodies
+// of later responses: an unchanged re-check of many pages (its bodies are
+// only hashed) otherwise allocated and zeroed a body a page, and had the
+// collector run about once a re-check of 72 pages of 174 KB. At most
+// keptBodies of at most maxScratch each are kept, the largest, and at most
+// maxKeptBytes in all: what a daemon holds on to between polls.
+var bodies struct {
+	mu    sync.Mutex
+	bufs  [][]byte
+	bytes int // of the capacities of bufs
+}
+
+const (
+	keptBodies   = 16
+	maxKeptBytes = 4 << 20
+)
+
+// getBody returns an empty buffer of capacity n or more: the smallest
+// kept one that fits, else a new one.
+func getBody(n int) []byte {
+	bodies.mu.Lock()
+	best := -1
+	for i, b := range bodies.bufs {
+		if cap(b) >= n && (best < 0 || cap(b) < cap(bodies.bufs[best])) {
+			best = i
+		}
+	}
+	if best < 0 {
+		bodies.mu.Unlock()
+		return make([]byte, 0, n)
+	}
+	b := bodies.bufs[best]
+	last := len(bodies.bufs) - 1
+	bodies.bufs[best], bodies.bufs[last] = bodies.bufs[last], nil
+	bodies.bufs = bodies.bufs[:last]
+	bodies.bytes -= cap(b)
+	bodies.mu.Unlock()
+	return b[:0]
+}
+
+// putBody keeps b for getBody, in place of smaller kept buffers when
+// keptBodies are kept already or maxKeptBytes would be passed.
+func putBody(b []byte) {
+	if cap(b) == 0 || cap(b) > maxScratch {
+		return
+	}
+	bodies.mu.Lock()
+	defer bodies.mu.Unlock()
+	for len(bodies.bufs) >= keptBodies || bodies.bytes+cap(b) > maxKeptBytes {
+		small := 0
+		for i, k := range bodies.bufs {
+			if cap(k) < cap(bodies.bufs[small]) {
+				small = i
+			}
+		}
+		if cap(bodies.bufs[small]) >= cap(b) {
+			return // no smaller one to give way
+		}
+		bodies.bytes -= cap(bodies.bufs[small])
+		last := len(bodies.bufs) - 1
+		bodies.bufs[small], bodies.bufs[last] = bodies.bufs[last], nil
+		bodies.bufs = bodies.bufs[:last]
+	}
+	bodies.bufs = append(bodies.bufs, b[:0])
+	bodies.bytes += cap(b)
+}
+
+// Release gives r.Body back for the bodies of later responses and sets it
+// to nil. Call it only once nothing reads Body any more, nor any slice or
+// string of it (not after extraction, which may keep strings pointing into
+// it): a later response overwrites it. Not calling it is always safe.
+func (r *Response) Release() {
+	if r == nil || r.Body == nil {
+		return
+	}
+	putBody(r.Body)
+	r.Body = nil
+}
 
 // readAllInto is io.ReadAll starting from a caller-sized buffer, for an r
 // that yields at most limit bytes: growth stops at limit, since doubling

@@ -535,6 +535,11 @@ func (h *Harvester) sendNotModified(ctx context.Context, src *config.Source, g *
 func (h *Harvester) unchangedAnswered(ctx context.Context, src *config.Source, g *gathered, v Verdict, err error) (PageResult, error) {
 	pr := PageResult{URL: g.facts.AskedURL, Outcome: v.Outcome, ArticleID: v.Article.ID}
 	if !errors.Is(err, store.ErrBodyKeyStale) {
+		if g.facts.SameBody && g.art == nil && g.resp != nil {
+			// Only hashed, never extracted, and its row is answered: the
+			// body's buffer serves a later page's (fetch.Response.Release).
+			g.resp.Release()
+		}
 		return pr, err
 	}
 	ctx = context.WithoutCancel(ctx)

@@ -174,65 +174,37 @@ func (h *Harvester) PollSource(ctx context.Context, src config.Source, opts Poll
 	log := h.logger().With("source", src.Name)
 	started := h.now()
 
-	jobs, feedErr := h.pollFeed(ctx, src, &res)
+	// The articles to re-check do not depend on the feed: they are listed
+	// while it is parsed (on the other core, on the reader the feed's
+	// look-ups leave idle then), or after it when it was not parsed.
+	var listed func() ([]store.Article, error)
+	listing := func() {
+		if listed == nil && (opts.Recheck == RecheckDue || opts.Recheck == RecheckAll) {
+			listed = h.recheckListAsync(ctx, src.Name, opts.Recheck)
+		}
+	}
+	jobs, saved, feedErr := h.pollFeed(ctx, src, &res, listing)
 	if feedErr != nil {
 		res.Err = feedErr
 		log.Log(ctx, h.failureLevel(), "feed failed", "feed_url", src.Feed, "error", feedErr)
 	}
 	if ctx.Err() != nil {
+		if listed != nil {
+			listed() // not left running on the store
+		}
+		saved()
 		return res
 	}
-
-	planned := make(map[string]bool, len(jobs))
-	inFeed := make(map[string]bool, len(jobs)+len(res.idle))
-	for _, j := range jobs {
-		if j.article != nil {
-			planned[j.article.ID] = true
-			inFeed[j.article.ID] = true
-		}
-	}
-	for _, id := range res.idle {
-		inFeed[id] = true
-	}
-	if opts.Recheck == RecheckDue || opts.Recheck == RecheckAll {
-		known, err := h.recheckList(ctx, src.Name, opts.Recheck)
-		if err != nil {
-			log.Error("list articles to re-check", "error", err)
-		}
-		for i := range known {
-			a := &known[i]
-			if planned[a.ID] {
-				continue
-			}
-			planned[a.ID] = true
-			jobs = append(jobs, job{url: a.FetchURL, article: a})
-			if !inFeed[a.ID] {
-				res.Rechecked++
-			}
-		}
-	}
-	if opts.Recheck == RecheckAll {
-		// The feed's known items whose article another source archived
-		// first (a source renamed, or its feed added again under a new
-		// name): not in recheckList, yet "all" means them too.
-		for _, id := range res.idle {
-			if planned[id] {
-				continue
-			}
-			a, err := h.Store.Article(ctx, id)
-			if err != nil {
-				log.Warn("look up a known article to re-check", "article", id, "error", err)
-				continue
-			}
-			planned[id] = true
-			jobs = append(jobs, job{url: a.FetchURL, article: a})
-		}
-	}
-	h.countNotDue(ctx, &res, planned)
+	listing()
+	jobs = h.addRechecks(ctx, &res, jobs, listed, opts.Recheck)
 
 	res.Pages = len(jobs)
 	stored, begun := h.runJobs(ctx, src, jobs, &res, opts.Progress, opts.Stop)
 	res.Interrupted = begun < len(jobs) && (stopped(opts.Stop) || ctx.Err() != nil)
+	if err := saved(); err != nil {
+		res.Err = err
+		log.Log(ctx, h.failureLevel(), "feed failed", "feed_url", src.Feed, "error", err)
+	}
 	// Only now is an item done: one whose page failed, or was never reached
 	// because of a crash or a full disk, is due again at the next poll.
 	if err := h.Store.SaveFeedItems(context.WithoutCancel(ctx), stored); err != nil {
@@ -266,11 +238,89 @@ func (h *Harvester) PollSource(ctx context.Context, src config.Source, opts Poll
 	return res
 }
 
+// addRechecks appends to the feed's jobs the known articles listed (nil:
+// none asked for) that the feed did not plan, and with RecheckAll the
+// feed's known items of articles another source archived first; it counts
+// the feed's known items left out (countNotDue).
+func (h *Harvester) addRechecks(ctx context.Context, res *PollResult, jobs []job, listed func() ([]store.Article, error), mode Recheck) []job {
+	log := h.logger().With("source", res.Source)
+	planned := make(map[string]bool, len(jobs))
+	inFeed := make(map[string]bool, len(jobs)+len(res.idle))
+	for _, j := range jobs {
+		if j.article != nil {
+			planned[j.article.ID] = true
+			inFeed[j.article.ID] = true
+		}
+	}
+	for _, id := range res.idle {
+		inFeed[id] = true
+	}
+	if listed != nil {
+		known, err := listed()
+		if err != nil {
+			log.Error("list articles to re-check", "error", err)
+		}
+		for i := range known {
+			a := &known[i]
+			if planned[a.ID] {
+				continue
+			}
+			planned[a.ID] = true
+			jobs = append(jobs, job{url: a.FetchURL, article: a})
+			if !inFeed[a.ID] {
+				res.Rechecked++
+			}
+		}
+	}
+	if mode == RecheckAll {
+		// The feed's known items whose article another source archived
+		// first (a source renamed, or its feed added again under a new
+		// name): not in recheckList, yet "all" means them too.
+		for _, id := range res.idle {
+			if planned[id] {
+				continue
+			}
+			a, err := h.Store.Article(ctx, id)
+			if err != nil {
+				log.Warn("look up a known article to re-check", "article", id, "error", err)
+				continue
+			}
+			planned[id] = true
+			jobs = append(jobs, job{url: a.FetchURL, article: a})
+		}
+	}
+	h.countNotDue(ctx, res, planned)
+
+	return jobs
+}
+
 // pollFeed fetches and parses the feed and returns the pages to fetch.
-func (h *Harvester) pollFeed(ctx context.Context, src config.Source, res *PollResult) ([]job, error) {
+// parsing is called as the parse of a fetched feed begins. The feed's
+// items that need no page are saved meanwhile the pages are fetched:
+// saved waits for that and says how it went (never nil).
+func (h *Harvester) pollFeed(ctx context.Context, src config.Source, res *PollResult, parsing func()) (jobs []job, saved func() error, err error) {
+	saved = func() error { return nil }
+	jobs, update, err := h.readFeed(ctx, src, res, parsing)
+	if err != nil || len(update) == 0 {
+		return jobs, saved, err
+	}
+	done := make(chan struct{})
+	var serr error
+	go func() {
+		defer close(done)
+		if err := h.Store.SaveFeedItems(ctx, update); err != nil {
+			serr = fmt.Errorf("source %s: save feed items: %w", src.Name, err)
+		}
+	}()
+	return jobs, func() error { <-done; return serr }, nil
+}
+
+// readFeed is pollFeed but for the saving: it returns the pages to fetch
+// and the feed's items to save now (those that need no page).
+func (h *Harvester) readFeed(ctx context.Context, src config.Source, res *PollResult, parsing func()) ([]job, []store.FeedItem, error) {
 	prev, err := h.Store.Source(ctx, src.Name)
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
-		return nil, fmt.Errorf("source %s: %w", src.Name, err)
+		return nil, nil, fmt.Errorf("source %s: %w", src.Name, err)
 	}
 	req := fetch.Request{URL: src.Feed, RespectRobots: &src.RespectRobots,
 		Accept: "application/rss+xml, application/atom+xml, application/feed+json, application/xml;q=0.9, text/xml;q=0.8, */*;q=0.5"}
@@ -281,20 +331,21 @@ func (h *Harvester) pollFeed(ctx context.Context, src config.Source, res *PollRe
 	if err != nil {
 		err = &feedError{url: src.Feed, what: "fetched", reason: fetch.Reason(src.Feed, err), err: err}
 		h.recordError(ctx, src.Name, "", src.Feed, err)
-		return nil, err
+		return nil, nil, err
 	}
 	res.fresh = freshness(resp.Header, 0, h.now())
 	if resp.NotModified {
 		res.FeedNotModified = true
 		// The items are those of the last feed read: counted, so that the
 		// summary says what became of each (not due, or re-checked).
-		return nil, h.lastFeedItems(ctx, src.Name, res)
+		return nil, nil, h.lastFeedItems(ctx, src.Name, res)
 	}
+	parsing()
 	parsed, err := feed.Parse(resp.Body, resp.URL, h.Now)
 	if err != nil {
 		err = &feedError{url: src.Feed, what: "read", reason: strings.TrimPrefix(err.Error(), "feed: "), err: err}
 		h.recordError(ctx, src.Name, "", src.Feed, err)
-		return nil, err
+		return nil, nil, err
 	}
 	res.feedETag, res.feedLastModified = resp.Header.Get("ETag"), resp.Header.Get("Last-Modified")
 	res.Items = len(parsed.Items)
@@ -302,7 +353,7 @@ func (h *Harvester) pollFeed(ctx context.Context, src config.Source, res *PollRe
 
 	seen, err := h.Store.FeedItems(ctx, src.Name)
 	if err != nil {
-		return nil, fmt.Errorf("source %s: feed items: %w", src.Name, err)
+		return nil, nil, fmt.Errorf("source %s: feed items: %w", src.Name, err)
 	}
 	// The last poll that parsed the feed is the newest LastSeen: an item
 	// seen before that, and not in it, has reappeared.
@@ -353,10 +404,7 @@ func (h *Harvester) pollFeed(ctx context.Context, src config.Source, res *PollRe
 		res.idle = append(res.idle, old.ArticleID)
 		update = append(update, rec)
 	}
-	if err := h.Store.SaveFeedItems(ctx, update); err != nil {
-		return jobs, fmt.Errorf("source %s: save feed items: %w", src.Name, err)
-	}
-	return jobs, nil
+	return jobs, update, nil
 }
 
 // lastFeedItems counts the items of the last feed read (those seen at the
@@ -457,12 +505,37 @@ func sameTime(a, b *time.Time) bool {
 	return a.Equal(*b)
 }
 
+// recheckListAsync is recheckList in a goroutine of its own; the func it
+// returns waits for the list.
+func (h *Harvester) recheckListAsync(ctx context.Context, source string, mode Recheck) func() ([]store.Article, error) {
+	var known []store.Article
+	var err error
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		known, err = h.recheckList(ctx, source, mode)
+	}()
+	return func() ([]store.Article, error) {
+		<-done
+		return known, err
+	}
+}
+
 func (h *Harvester) recheckList(ctx context.Context, source string, mode Recheck) ([]store.Article, error) {
 	if mode == RecheckAll {
 		return h.Store.Articles(ctx, store.ArticleFilter{Source: source})
 	}
 	return h.Store.DueArticles(ctx, source, h.now(), h.maxItems())
 }
+
+// maxAnswers is how many rows of pages found unchanged may wait for their
+// commit in one poll besides one a worker (runJobs' answers): a batch of
+// the group committer (up to 64 rows, held open up to its group wait while
+// re-checks are under way). At 4 a worker a re-check of a fast site (a page
+// every 0.3 ms on loopback) filled it before each commit, and every worker
+// then stood waiting. The pages' bodies are held until answered, within
+// the InHand bound (holdBody).
+const maxAnswers = 64
 
 // runJobs fetches the pages with a small worker pool and tallies outcomes.
 // It returns the feed items whose page is now in the archive, with their
@@ -482,7 +555,7 @@ func (h *Harvester) runJobs(ctx context.Context, src config.Source, jobs []job, 
 		// Pages found unchanged whose row is on its way to the store, in
 		// the order they were sent: answered by one waiter, so that the
 		// workers fetch on meanwhile.
-		answers = make(chan func(), 4*h.workers())
+		answers = make(chan func(), maxAnswers+h.workers())
 		waiter  = make(chan struct{})
 	)
 	tally := func(j job, pr PageResult) {

@@ -3,6 +3,8 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
+	"os"
 	"path/filepath"
 	"slices"
 	"sync"
@@ -86,5 +88,38 @@ func TestSyncFsyncsDatabaseAndWAL(t *testing.T) {
 	}
 	if got := synced(); !slices.Contains(got, "annalist.db-wal") {
 		t.Fatalf("Close fsynced %v, want the WAL among them", got)
+	}
+}
+
+// TestReopenWritesNothing: opening an existing archive writes nothing to
+// it (no transaction, so no WAL frame and no fsync before the command's
+// own first write). auto_vacuum(FULL), which applies only to a database
+// being created, used to run on every open, and setting it is a write.
+func TestReopenWritesNothing(t *testing.T) {
+	dir := t.TempDir()
+	ctx := context.Background()
+	s, err := Open(ctx, dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mustSave(t, s, page("a", "A title", "Some text of the article, long enough.", time.Date(2024, 1, 2, 3, 4, 5, 0, time.UTC)))
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	s, err = Open(ctx, dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	fi, err := os.Stat(filepath.Join(dir, "annalist.db-wal"))
+	if err != nil && !errors.Is(err, os.ErrNotExist) {
+		t.Fatal(err)
+	}
+	if err == nil && fi.Size() != 0 {
+		t.Errorf("after Open of an existing archive the WAL holds %d bytes, want none", fi.Size())
+	}
+	var mode int
+	if err := s.wdb.QueryRowContext(ctx, "PRAGMA auto_vacuum").Scan(&mode); err != nil || mode != 1 {
+		t.Errorf("auto_vacuum = %d, %v; want 1 (full)", mode, err)
 	}
 }

@@ -142,6 +142,7 @@ func open(ctx context.Context, dir string, opts Options, repair bool) (*Store, e
 	var wdb, rdb *sql.DB
 	var err error
 	dbPath := filepath.Join(dir, "annalist.db")
+	existing := !pg && hasDatabase(dbPath)
 	if pg {
 		if wdb, rdb, err = openPG(opts.Database, max(4, runtime.NumCPU())); err != nil {
 			return nil, err
@@ -154,29 +155,9 @@ func open(ctx context.Context, dir string, opts Options, repair bool) (*Store, e
 			opts.Logger.Warn("archive is on a network file system; SQLite locking may be unreliable there",
 				"dir", dir, "fs", fs)
 		}
-		syncMode := "NORMAL"
-		if opts.SyncCommits {
-			syncMode = "FULL"
+		if wdb, rdb, err = openSQLite(dbPath, opts, existing); err != nil {
+			return nil, err
 		}
-		if opts.NoSync {
-			syncMode = "OFF"
-		}
-		wdb, err = sql.Open("sqlite", dsn(dbPath, syncMode, true))
-		if err != nil {
-			return nil, fmt.Errorf("open database: %w", err)
-		}
-		wdb.SetMaxOpenConns(1)
-		wdb.SetMaxIdleConns(1)
-		wdb.SetConnMaxIdleTime(0)
-		wdb.SetConnMaxLifetime(0)
-		rdb, err = sql.Open("sqlite", dsn(dbPath, syncMode, false))
-		if err != nil {
-			wdb.Close()
-			return nil, fmt.Errorf("open database: %w", err)
-		}
-		n := max(4, runtime.NumCPU())
-		rdb.SetMaxOpenConns(n)
-		rdb.SetMaxIdleConns(n)
 	}
 
 	s := &Store{
@@ -200,6 +181,10 @@ func open(ctx context.Context, dir string, opts Options, repair bool) (*Store, e
 		noSync:     opts.NoSync,
 	}
 	s.SetNotifyHooks(opts.Notify)
+	if existing {
+		// Meanwhile, on the other core, a reader reads the schema.
+		defer s.warmReader(ctx)()
+	}
 	migrate := s.migrate
 	if pg {
 		migrate = s.migratePG
@@ -233,16 +218,64 @@ func open(ctx context.Context, dir string, opts Options, repair bool) (*Store, e
 	return s, nil
 }
 
+// openSQLite opens the writer's pool (one connection) and the readers'
+// of the SQLite database at dbPath; existing says it has content already.
+func openSQLite(dbPath string, opts Options, existing bool) (wdb, rdb *sql.DB, err error) {
+	syncMode := "NORMAL"
+	if opts.SyncCommits {
+		syncMode = "FULL"
+	}
+	if opts.NoSync {
+		syncMode = "OFF"
+	}
+	wdb, err = sql.Open("sqlite", dsn(dbPath, syncMode, true, !existing))
+	if err != nil {
+		return nil, nil, fmt.Errorf("open database: %w", err)
+	}
+	wdb.SetMaxOpenConns(1)
+	wdb.SetMaxIdleConns(1)
+	wdb.SetConnMaxIdleTime(0)
+	wdb.SetConnMaxLifetime(0)
+	rdb, err = sql.Open("sqlite", dsn(dbPath, syncMode, false, false))
+	if err != nil {
+		wdb.Close()
+		return nil, nil, fmt.Errorf("open database: %w", err)
+	}
+	n := max(4, runtime.NumCPU())
+	rdb.SetMaxOpenConns(n)
+	rdb.SetMaxIdleConns(n)
+	return wdb, rdb, nil
+}
+
+// warmReader opens a connection of the readers' pool and has it read the
+// schema, in the background, and returns the func that waits for it. A
+// new SQLite connection parses the whole schema at its first statement
+// (about a millisecond for this one); done while the writer's connection
+// migrates, the command's first query does not wait for it.
+func (s *Store) warmReader(ctx context.Context) (wait func()) {
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		var n int
+		// Errors are the first real query's to report.
+		_ = s.rdb.QueryRowContext(ctx, "SELECT count(*) FROM sqlite_schema").Scan(&n)
+	}()
+	return func() { <-done }
+}
+
 // dsn builds a modernc.org/sqlite DSN. The writer pool begins every
 // transaction with BEGIN IMMEDIATE so that the read-decide-write of
-// SaveCapture cannot interleave with another writer.
-func dsn(path, synchronous string, writer bool) string {
+// SaveCapture cannot interleave with another writer. create says the
+// database file is new (or empty): only then is auto_vacuum set.
+func dsn(path, synchronous string, writer, create bool) string {
 	q := url.Values{}
-	if writer {
+	if writer && create {
 		// Freed pages (FTS5 segment merges free many) go back to the file
 		// system at each commit instead of to a free list. Takes effect only
-		// when the file is created, so it must precede journal_mode; on an
-		// existing archive it changes nothing.
+		// when the file is created, so it must precede journal_mode. On an
+		// existing archive it would change nothing, yet setting it is a
+		// write transaction (a WAL frame and its fsyncs at every open), so
+		// it is left out there.
 		q.Add("_pragma", "auto_vacuum(FULL)")
 	}
 	q.Add("_pragma", "busy_timeout(10000)")
@@ -255,6 +288,15 @@ func dsn(path, synchronous string, writer bool) string {
 		q.Add("_pragma", "query_only(1)")
 	}
 	return "file:" + path + "?" + q.Encode()
+}
+
+// hasDatabase reports whether the SQLite file at path exists and has
+// content: a file still empty (a process creating the archive at this
+// moment) counts as none, so that auto_vacuum is set whichever process
+// writes its first page (the setting is in that page).
+func hasDatabase(path string) bool {
+	fi, err := os.Stat(path)
+	return err == nil && fi.Size() > 0
 }
 
 // detectNetworkFS names the network file system an archive is on ("" for a
