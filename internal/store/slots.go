@@ -101,7 +101,8 @@ func (p *Pacing) hold(token string) {
 }
 
 // renew extends the leases of the slots held, in one statement every
-// third of the lease, until none is held.
+// third of the lease, until none is held or the Store is closed (a slot
+// still held then frees itself when its lease ends).
 func (p *Pacing) renew() {
 	p.mu.Lock()
 	lease := p.lease
@@ -109,13 +110,14 @@ func (p *Pacing) renew() {
 	t := time.NewTicker(lease / 3)
 	defer t.Stop()
 	for range t.C {
+		closed := p.s.isClosed()
 		p.mu.Lock()
 		lease = p.lease
 		tokens := make([]string, 0, len(p.held))
 		for tok := range p.held {
 			tokens = append(tokens, tok)
 		}
-		if len(tokens) == 0 {
+		if len(tokens) == 0 || closed {
 			p.renewing = false
 			p.mu.Unlock()
 			return

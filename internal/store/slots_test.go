@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"errors"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -285,5 +286,52 @@ func TestSharedPacingWaitCountedAfterBooking(t *testing.T) {
 		AllowPrivateNetworks: true, SharedPacing: l, Now: l.now})
 	if _, err := c.Get(ctx, fetch.Request{URL: srv.URL + "/page"}); err != nil {
 		t.Fatalf("request whose booked start fell due during the booking: %v", err)
+	}
+}
+
+// lockedBuffer is a log sink safe for the renewer's goroutine.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+// The leases' renewer ends when its Store closes, even with a slot still
+// held (its lease then frees it): it does not go on trying a closed
+// database every third of the lease for as long as the process lives.
+func TestSlotRenewerEndsWithStore(t *testing.T) {
+	ctx := context.Background()
+	db := pgtest.NewDatabase(t)
+	var logs lockedBuffer
+	s, err := store.Open(ctx, t.TempDir(), store.Options{NoSync: true, Database: db,
+		Logger: slog.New(slog.NewTextHandler(&logs, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := s.Pacing()
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.SetSlotLease(time.Second) // renewed every 333 ms
+	if _, ok, err := p.TakeSlot(ctx, "example.org:443", 2); err != nil || !ok {
+		t.Fatalf("take slot: %v, %v", ok, err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(1200 * time.Millisecond)
+	if l := logs.String(); strings.Contains(l, "not renewed") {
+		t.Errorf("the renewer went on after the store closed:\n%s", l)
 	}
 }
