@@ -50,10 +50,24 @@ func (p *Pacing) TakeSlot(ctx context.Context, host string, limit int) (release 
 		return nil, false, nil
 	}
 	if err != nil {
+		p.dropTaken(ctx, host, token)
 		return nil, false, fmt.Errorf("take request slot of %s: %w", host, err)
 	}
 	p.hold(token)
 	return func(ctx context.Context) error { return p.giveBack(ctx, host, slot, token) }, true, nil
+}
+
+// dropTaken frees the slot a failed taking may have taken all the same:
+// when ctx ends (Stop, a shutdown) while the database's answer is on the
+// way, the slot is taken there under token, and would stay so until its
+// lease ends (nothing renews it) while the other workers wait for it.
+func (p *Pacing) dropTaken(ctx context.Context, host, token string) {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	defer cancel()
+	if _, err := p.s.rdb.ExecContext(ctx, `UPDATE host_slots SET holder = '', expires_at = '-infinity'
+		WHERE host = ? AND holder = ?`, host, token); err != nil {
+		p.s.log.Warn("a request slot the failed taking may hold not freed; free when its lease ends", "host", host, "err", err)
+	}
 }
 
 // ensureSlots makes host's first limit slot rows exist, once per Pacing
