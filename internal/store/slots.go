@@ -7,6 +7,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/jackc/pgx/v5/pgconn"
 )
 
 // slotLease is how long a request slot stays taken without its worker
@@ -50,7 +52,10 @@ func (p *Pacing) TakeSlot(ctx context.Context, host string, limit int) (release 
 		return nil, false, nil
 	}
 	if err != nil {
-		p.dropTaken(ctx, host, token)
+		var pe *pgconn.PgError
+		if !errors.As(err, &pe) { // the server did not refuse it: it may have run
+			p.dropTaken(ctx, host, token)
+		}
 		return nil, false, fmt.Errorf("take request slot of %s: %w", host, err)
 	}
 	p.hold(token)
