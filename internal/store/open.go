@@ -373,6 +373,13 @@ func (s *Store) maxReferencedOffset(ctx context.Context) evidence.RefOffset {
 	}
 }
 
+// isClosed reports whether Close has been called.
+func (s *Store) isClosed() bool {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.closed
+}
+
 // Close flushes pending SaveCapture calls, closes the WARC file (dropping
 // its .open suffix) and the database. Calls after the first return nil.
 func (s *Store) Close() error {

@@ -321,6 +321,9 @@ func TestOpenReadOnlyBeforeCaptureTimeColumn(t *testing.T) {
 	if ch, err := r.Changes(ctx, ChangeFilter{}); err != nil || len(ch) != 2 {
 		t.Errorf("Changes = %+v, %v", ch, err)
 	}
+	if hits, err := r.Search(ctx, "wording", SearchOptions{}); err != nil || len(hits) != 2 || !hits[0].CapturedExact.Equal(t0.Add(time.Hour)) {
+		t.Errorf("Search = %+v, %v", hits, err)
+	}
 	r.Close()
 	w := MustOpenDir(t, dir, Options{NoSync: true})
 	if sn, err := w.LatestSnapshot(ctx, a.ArticleID); err != nil || sn.ID != b.SnapshotID || !sn.CapturedExact.Equal(sn.CapturedAt) {

@@ -433,9 +433,12 @@ func (s *Store) saveOne(ctx context.Context, tx *sql.Tx, r *saveReq) (*SaveResul
 		captured = fmtTime(snapAt)
 	}
 	bodyKey := p.BodyKey
-	if !same && late {
-		// This snapshot will not be the latest: its body says nothing
-		// about the article's current state.
+	if late {
+		// A capture older than the latest snapshot, whether it stores one
+		// (not the latest) or finds the state in effect when it was taken:
+		// its body says nothing about the article's current state, and a
+		// re-check whose key matched it would be recorded as unchanged
+		// against the latest snapshot without extraction.
 		bodyKey = ""
 	}
 	if err := s.upsertArticle(ctx, q, id, p, captured, bodyKey); err != nil {

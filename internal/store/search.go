@@ -21,9 +21,12 @@ type Hit struct {
 	ArticleID  string
 	SnapshotID string
 	Source     string
-	Title      string // of the snapshot
-	URL        string // the article's canonical URL
-	CapturedAt time.Time
+	Title      string    // of the snapshot
+	URL        string    // the article's canonical URL
+	CapturedAt time.Time // the second its ID names
+	// CapturedExact is the snapshot's full capture time
+	// (Snapshot.CapturedExact): what orders an article's versions.
+	CapturedExact time.Time
 	// RevisionDate is the snapshot's declared revision date, nil if none.
 	RevisionDate *time.Time
 	Snippet      string // a passage of the text, matched words marked «like this»
@@ -78,7 +81,7 @@ func (s *Store) Search(ctx context.Context, query string, o SearchOptions) ([]Hi
 	// CROSS JOIN keeps the index as the outer loop, walked in rowid order;
 	// left to itself the planner may scan snapshots and probe the index
 	// once per row.
-	sqlq := `SELECT s.seq, s.id, s.article_id, a.source, s.title, a.url, s.captured_at, s.revision_date, s.text, s.warc_file, s.warc_offset
+	sqlq := `SELECT s.seq, s.id, s.article_id, a.source, s.title, a.url, s.captured_at, coalesce(s.captured_exact, s.captured_at), s.revision_date, s.text, s.warc_file, s.warc_offset
 		FROM snapshots_fts f
 		CROSS JOIN snapshots s ON s.seq = f.rowid
 		CROSS JOIN articles a ON a.id = s.article_id
@@ -88,7 +91,7 @@ func (s *Store) Search(ctx context.Context, query string, o SearchOptions) ([]Hi
 		// PostgreSQL: tsquery over GIN, as relaxed a superset of the hits;
 		// the same checks in Go below make it exact.
 		matchArgs = nil
-		sqlq = `SELECT s.seq, s.id, s.article_id, a.source, s.title, a.url, s.captured_at, s.revision_date, s.text, s.warc_file, s.warc_offset
+		sqlq = `SELECT s.seq, s.id, s.article_id, a.source, s.title, a.url, s.captured_at, coalesce(s.captured_exact, s.captured_at), s.revision_date, s.text, s.warc_file, s.warc_offset
 		FROM snapshots_fts f
 		JOIN snapshots s ON s.seq = f.rowid
 		JOIN articles a ON a.id = s.article_id
@@ -190,7 +193,7 @@ type hitRow struct {
 
 // searchRows runs one page of the candidate query.
 func (s *Store) searchRows(ctx context.Context, query, sqlq string, args []any) ([]hitRow, error) {
-	rows, err := s.rdb.QueryContext(ctx, sqlq, args...)
+	rows, err := s.rdb.QueryContext(ctx, s.exactCol(sqlq), args...)
 	if err != nil {
 		return nil, searchErr(query, err)
 	}
@@ -198,12 +201,15 @@ func (s *Store) searchRows(ctx context.Context, query, sqlq string, args []any) 
 	var found []hitRow
 	for rows.Next() {
 		var h hitRow
-		var at string
+		var at, exact string
 		var rev sql.NullString
-		if err := rows.Scan(&h.seq, &h.SnapshotID, &h.ArticleID, &h.Source, &h.Title, &h.URL, &at, &rev, &h.textZ, &h.file, &h.offset); err != nil {
+		if err := rows.Scan(&h.seq, &h.SnapshotID, &h.ArticleID, &h.Source, &h.Title, &h.URL, &at, &exact, &rev, &h.textZ, &h.file, &h.offset); err != nil {
 			return nil, searchErr(query, err)
 		}
 		if h.CapturedAt, err = parseTime(at); err != nil {
+			return nil, fmt.Errorf("search: %w", err)
+		}
+		if h.CapturedExact, err = parseTime(exact); err != nil {
 			return nil, fmt.Errorf("search: %w", err)
 		}
 		if h.RevisionDate, err = parseTimePtr(rev); err != nil {

@@ -7,6 +7,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/jackc/pgx/v5/pgconn"
 )
 
 // slotLease is how long a request slot stays taken without its worker
@@ -50,10 +52,27 @@ func (p *Pacing) TakeSlot(ctx context.Context, host string, limit int) (release 
 		return nil, false, nil
 	}
 	if err != nil {
+		var pe *pgconn.PgError
+		if !errors.As(err, &pe) { // the server did not refuse it: it may have run
+			p.dropTaken(ctx, host, token)
+		}
 		return nil, false, fmt.Errorf("take request slot of %s: %w", host, err)
 	}
 	p.hold(token)
 	return func(ctx context.Context) error { return p.giveBack(ctx, host, slot, token) }, true, nil
+}
+
+// dropTaken frees the slot a failed taking may have taken all the same:
+// when ctx ends (Stop, a shutdown) while the database's answer is on the
+// way, the slot is taken there under token, and would stay so until its
+// lease ends (nothing renews it) while the other workers wait for it.
+func (p *Pacing) dropTaken(ctx context.Context, host, token string) {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	defer cancel()
+	if _, err := p.s.rdb.ExecContext(ctx, `UPDATE host_slots SET holder = '', expires_at = '-infinity'
+		WHERE host = ? AND holder = ?`, host, token); err != nil {
+		p.s.log.Warn("a request slot the failed taking may hold not freed; free when its lease ends", "host", host, "err", err)
+	}
 }
 
 // ensureSlots makes host's first limit slot rows exist, once per Pacing
@@ -101,7 +120,8 @@ func (p *Pacing) hold(token string) {
 }
 
 // renew extends the leases of the slots held, in one statement every
-// third of the lease, until none is held.
+// third of the lease, until none is held or the Store is closed (a slot
+// still held then frees itself when its lease ends).
 func (p *Pacing) renew() {
 	p.mu.Lock()
 	lease := p.lease
@@ -109,13 +129,14 @@ func (p *Pacing) renew() {
 	t := time.NewTicker(lease / 3)
 	defer t.Stop()
 	for range t.C {
+		closed := p.s.isClosed()
 		p.mu.Lock()
 		lease = p.lease
 		tokens := make([]string, 0, len(p.held))
 		for tok := range p.held {
 			tokens = append(tokens, tok)
 		}
-		if len(tokens) == 0 {
+		if len(tokens) == 0 || closed {
 			p.renewing = false
 			p.mu.Unlock()
 			return

@@ -4,6 +4,9 @@ import (
 	"bufio"
 	"context"
 	"errors"
+	"io"
+	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -285,5 +288,148 @@ func TestSharedPacingWaitCountedAfterBooking(t *testing.T) {
 		AllowPrivateNetworks: true, SharedPacing: l, Now: l.now})
 	if _, err := c.Get(ctx, fetch.Request{URL: srv.URL + "/page"}); err != nil {
 		t.Fatalf("request whose booked start fell due during the booking: %v", err)
+	}
+}
+
+// lockedBuffer is a log sink safe for the renewer's goroutine.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+// The leases' renewer ends when its Store closes, even with a slot still
+// held (its lease then frees it): it does not go on trying a closed
+// database every third of the lease for as long as the process lives.
+func TestSlotRenewerEndsWithStore(t *testing.T) {
+	ctx := context.Background()
+	db := pgtest.NewDatabase(t)
+	var logs lockedBuffer
+	s, err := store.Open(ctx, t.TempDir(), store.Options{NoSync: true, Database: db,
+		Logger: slog.New(slog.NewTextHandler(&logs, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := s.Pacing()
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.SetSlotLease(time.Second) // renewed every 333 ms
+	if _, ok, err := p.TakeSlot(ctx, "example.org:443", 2); err != nil || !ok {
+		t.Fatalf("take slot: %v, %v", ok, err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(1200 * time.Millisecond)
+	if l := logs.String(); strings.Contains(l, "not renewed") {
+		t.Errorf("the renewer went on after the store closed:\n%s", l)
+	}
+}
+
+// delayProxy forwards TCP connections to addr, holding each chunk the
+// server sends for delay (while it is set) before passing it on.
+type delayProxy struct {
+	ln    net.Listener
+	delay atomic.Int64 // nanoseconds
+}
+
+func newDelayProxy(t *testing.T, addr string) *delayProxy {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &delayProxy{ln: ln}
+	t.Cleanup(func() { ln.Close() })
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			go p.serve(c, addr)
+		}
+	}()
+	return p
+}
+
+func (p *delayProxy) serve(c net.Conn, addr string) {
+	defer c.Close()
+	s, err := net.Dial("tcp", addr)
+	if err != nil {
+		return
+	}
+	defer s.Close()
+	go func() {
+		io.Copy(s, c)
+		s.Close()
+	}()
+	buf := make([]byte, 32<<10)
+	for {
+		n, err := s.Read(buf)
+		if n > 0 {
+			time.Sleep(time.Duration(p.delay.Load()))
+			if _, werr := c.Write(buf[:n]); werr != nil {
+				return
+			}
+		}
+		if err != nil {
+			return
+		}
+	}
+}
+
+// A request whose context ends while the database's answer to its taking
+// of a slot is on the way (Stop, a daemon shutting down) may have taken
+// the slot there: it is freed, not left held until its lease ends (30 s,
+// a daemon's --lease-ttl) while the other workers wait for it.
+func TestSharedSlotTakenAsContextEndsIsFreed(t *testing.T) {
+	ctx := context.Background()
+	db := pgtest.NewDatabase(t)
+	u, err := url.Parse(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	proxy := newDelayProxy(t, u.Host)
+	u.Host = proxy.ln.Addr().String()
+	p := sharedPacing(t, u.String())
+	const host = "slow-answer.example:443"
+	release, ok, err := p.TakeSlot(ctx, host, 1) // the rows made, a connection open
+	if err != nil || !ok {
+		t.Fatalf("take slot: %v, %v", ok, err)
+	}
+	if err := release(ctx); err != nil {
+		t.Fatal(err)
+	}
+	proxy.delay.Store(int64(300 * time.Millisecond))
+	cctx, cancel := context.WithTimeout(ctx, 100*time.Millisecond)
+	_, ok, err = p.TakeSlot(cctx, host, 1)
+	cancel()
+	if err == nil || ok {
+		t.Fatalf("take slot as the context ends: %v, %v; want the context's error", ok, err)
+	}
+	proxy.delay.Store(0)
+	conn, err := pgx.Connect(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	var held int
+	if err := conn.QueryRow(ctx, `SELECT count(*) FROM host_slots WHERE host = $1 AND expires_at > clock_timestamp()`, host).Scan(&held); err != nil {
+		t.Fatal(err)
+	}
+	if held != 0 {
+		t.Errorf("%d slot(s) of %s held after the taking was given up", held, host)
 	}
 }

@@ -209,7 +209,8 @@ type Page struct {
 	// BodyKey identifies the raw page and everything that decides what is
 	// extracted from it (computed by the caller; opaque here). SaveCapture
 	// remembers it as the article's Article.BodyKey for every outcome,
-	// except that a snapshot older than the latest one clears it; "" clears it.
+	// except that a capture older than the latest snapshot clears it
+	// (whether it stores a snapshot or not); "" clears it.
 	BodyKey string
 	// Judged is the ID of the snapshot the caller compared the page with
 	// (the article's latest when it looked; "" = none), and Same what it

@@ -31,8 +31,12 @@ func GroupHits[T any](hits []T, hit func(T) store.Hit, max int, capped bool) ([]
 	}
 	for _, g := range groups {
 		// The store lists hits in archiving order; a reindexed archive
-		// may have archived an older capture later.
-		slices.SortStableFunc(g, func(a, b T) int { return hit(b).CapturedAt.Compare(hit(a).CapturedAt) })
+		// may have archived an older capture later, and another writer
+		// may store a capture older than the newest snapshot after it.
+		// Newest first in the article's order (store.SnapshotInfos): by
+		// the full capture time, not the ID's second, which for a capture
+		// stored late within the second of a newer one is the next.
+		slices.SortStableFunc(g, func(a, b T) int { return hit(b).CapturedExact.Compare(hit(a).CapturedExact) })
 	}
 	return groups, capped
 }

@@ -3,7 +3,9 @@ package web
 import (
 	"context"
 	"net/http"
+	"net/http/httptest"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -233,5 +235,34 @@ func TestTimelineCountsLateCheckForTheSnapshotThen(t *testing.T) {
 	}
 	if len(entries) != 2 || entries[0].Unchanged != 1 || entries[1].Unchanged != 0 {
 		t.Errorf("unchanged checks per snapshot: %+v, want 1 then 0", entries)
+	}
+}
+
+// A search groups an article's matching versions under the newest, which
+// is the last captured: a late capture stored after the newer snapshot of
+// its second, its ID moved on to the next second, is an earlier version
+// there as in the history, not the newest (found by review8).
+func TestSearchGroupNewestByCaptureOrder(t *testing.T) {
+	f := newFixture(t)
+	const u = "https://mondo.example/history/same-second-search.html"
+	sec := t0.Add(day(5))
+	c := save(t, f.st, pageOf("mondo-history", u, "Search order", []string{"The first zanzibarian wording."}, sec.Add(-time.Minute), nil, ""))
+	e := save(t, f.st, pageOf("mondo-history", u, "Search order", []string{"The third zanzibarian wording."}, sec.Add(700*time.Millisecond), nil, ""))
+	d := save(t, f.st, pageOf("mondo-history", u, "Search order", []string{"The second zanzibarian wording."}, sec.Add(300*time.Millisecond), nil, ""))
+	if d.SnapshotID != c.ArticleID+"/"+sec.Add(time.Second).Format("20060102150405") {
+		t.Fatalf("late capture stored as %s", d.SnapshotID)
+	}
+	req := httptest.NewRequest(http.MethodGet, "http://archive.test/search?q=zanzibarian", nil)
+	sd, msg, err := f.srv.search(req, groupLimit)
+	if err != nil || msg != "" {
+		t.Fatalf("search: %q, %v", msg, err)
+	}
+	groups, _ := groupHits(sd.Hits, searchLimit, false)
+	if len(groups) != 1 || len(groups[0].Earlier) != 2 {
+		t.Fatalf("groups: %+v", groups)
+	}
+	got := []string{groups[0].SnapshotID, groups[0].Earlier[0].SnapshotID, groups[0].Earlier[1].SnapshotID}
+	if want := []string{e.SnapshotID, d.SnapshotID, c.SnapshotID}; !slices.Equal(got, want) {
+		t.Errorf("search group %v, want the newest E then D, C (the history's order reversed)", got)
 	}
 }

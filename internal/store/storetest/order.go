@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -124,4 +125,53 @@ func snapshotIDs(t *testing.T, ix store.Index, articleID string) string {
 		ids = append(ids, s.ID)
 	}
 	return strings.Join(ids, " ")
+}
+
+// testLateCheckLeavesBodyKey: a capture older than the latest snapshot
+// (stored late by a second writer) that finds the state in effect when it
+// was taken stores nothing, and must not make its body key the article's
+// either: Article.BodyKey says which raw page extracts to the latest
+// snapshot's state, and a re-check whose key equals it is recorded as
+// unchanged without extraction. With the late A's key kept, the site
+// going back from B to A's very bytes would be recorded as unchanged
+// against B: a revision lost. Within B's second (the orderS case) and
+// across seconds.
+func testLateCheckLeavesBodyKey(t *testing.T, ix store.Index) {
+	ctx := context.Background()
+	sec := t0.Add(5 * time.Hour)
+	for _, tc := range []struct {
+		slug string
+		late time.Time // A's late capture, before B's at sec+.7
+	}{
+		{"late-key-same-second", sec.Add(300 * time.Millisecond)},
+		{"late-key-seconds-before", sec.Add(-30 * time.Second)},
+	} {
+		pa := Page("news", tc.slug, "T", "version A of the page.", sec.Add(-time.Minute))
+		pa.BodyKey = "key-A"
+		a := save(t, ix, pa)
+		pb := Page("news", tc.slug, "T", "version B of the page.", sec.Add(700*time.Millisecond))
+		pb.BodyKey = "key-B"
+		if b := save(t, ix, pb); b.Outcome != store.OutcomeRevised {
+			t.Fatalf("%s: B: %+v", tc.slug, b)
+		}
+		late := Page("news", tc.slug, "T", "version A of the page.", tc.late)
+		late.BodyKey = "key-A"
+		if r := save(t, ix, late); r.Outcome != store.OutcomeUnchanged {
+			t.Fatalf("%s: late A: %+v, want unchanged", tc.slug, r)
+		}
+		art, err := ix.Article(ctx, a.ArticleID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if art.BodyKey == "key-A" {
+			t.Errorf("%s: after a late check of A, the article's body key is A's although its latest snapshot is B", tc.slug)
+		}
+		// The site goes back to A's bytes: the re-check must not be
+		// recorded as unchanged (against B) without extraction.
+		err = ix.RecordUnchanged(ctx, store.Unchanged{ArticleID: a.ArticleID, Source: "news", URL: art.URL,
+			CapturedAt: sec.Add(time.Hour), BodyKey: "key-A", HTTPStatus: 200})
+		if !errors.Is(err, store.ErrBodyKeyStale) {
+			t.Errorf("%s: a re-check finding A's bytes after B: RecordUnchanged = %v, want ErrBodyKeyStale", tc.slug, err)
+		}
+	}
 }

@@ -60,6 +60,7 @@ func Run(t *testing.T, open Opener) {
 		{"Templates", testTemplates},
 		{"Notifications", testNotifications},
 		{"OrderWithinSecond", testOrderWithinSecond},
+		{"LateCheckLeavesBodyKey", testLateCheckLeavesBodyKey},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			ix := open(t, t.TempDir())
