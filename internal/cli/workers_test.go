@@ -122,40 +122,8 @@ func TestWorkersShareOneIndex(t *testing.T) {
 	db := pgtest.NewDatabase(t)
 	bin := annalistBinary(t)
 	farm := newFeedFarm(t, sources, 700*time.Millisecond)
-	dir := t.TempDir()
-	if err := os.MkdirAll(filepath.Join(dir, "feeds"), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	cfg := filepath.Join(dir, "config.yaml")
-	if err := os.WriteFile(cfg, []byte("data_dir: archive\nhttp:\n  per_host_interval: 40ms\n  per_host_concurrency: 4\n  allow_private_networks: true\n  respect_robots: false\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	src := string(demosite.SourceYAML("FEED"))
-	src = strings.Replace(src, `schedule: "0 */2 * * *"`, `schedule: "@every 1h"`, 1)
-	for i := range sources {
-		y := strings.Replace(src, "feed: FEED", fmt.Sprintf("feed: %s/feed/%d.xml", farm.url, i), 1)
-		if err := os.WriteFile(filepath.Join(dir, "feeds", fmt.Sprintf("s%02d.yaml", i)), []byte(y), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	var workers []*exec.Cmd
-	var logs []*logLines
-	for range 3 {
-		cmd := exec.Command(bin, "daemon", "--config", cfg, "--log-format", "json", "--no-web", "--lease-ttl", ttl.String())
-		cmd.Env = append(os.Environ(), "ANNALIST_DATABASE="+db)
-		stderr, err := cmd.StderrPipe()
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		l := &logLines{}
-		go l.read(stderr)
-		t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
-		workers = append(workers, cmd)
-		logs = append(logs, l)
-	}
+	cfg := writeFarmConfig(t, farm.url, sources)
+	workers, logs := startDaemons(t, bin, cfg, db, ttl, 3)
 	ctx := context.Background()
 	conn, err := pgx.Connect(ctx, db)
 	if err != nil {
@@ -165,21 +133,7 @@ func TestWorkersShareOneIndex(t *testing.T) {
 
 	// A request slot is leased for --lease-ttl, so that a dead worker's
 	// slots are free when its jobs are taken over.
-	for slotsBy := time.Now().Add(60 * time.Second); ; {
-		var secs float64
-		err := conn.QueryRow(ctx, `SELECT coalesce(extract(epoch FROM max(expires_at - clock_timestamp())), 0) FROM host_slots`).Scan(&secs)
-		lease := time.Duration(secs * float64(time.Second))
-		if err == nil && lease > ttl+time.Second {
-			t.Fatalf("a request slot is leased for %v more; --lease-ttl is %v", lease, ttl)
-		}
-		if err == nil && lease > 0 {
-			break
-		}
-		if time.Now().After(slotsBy) {
-			t.Fatalf("no request slot taken (%v)", err)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+	waitSlotLeased(ctx, t, conn, ttl)
 
 	// Kill the first worker as soon as it holds a poll in flight.
 	victim := workers[0]
@@ -190,15 +144,7 @@ func TestWorkersShareOneIndex(t *testing.T) {
 		if time.Now().After(deadline) {
 			t.Fatalf("the first worker never claimed a poll; its log:\n%s", logs[0].raw.String())
 		}
-		rows, err := conn.Query(ctx, `SELECT name FROM leases WHERE worker LIKE '%' || $1 AND name LIKE 'poll:%'`, suffix)
-		if err == nil {
-			for rows.Next() {
-				var n string
-				rows.Scan(&n)
-				held = append(held, n)
-			}
-			rows.Close()
-		}
+		held, _ = pollsHeld(ctx, conn, suffix)
 		if len(held) == 0 {
 			time.Sleep(20 * time.Millisecond)
 		}
@@ -209,17 +155,9 @@ func TestWorkersShareOneIndex(t *testing.T) {
 	killed := time.Now()
 	victim.Wait()
 	// What it held at its death (it may have finished some in between).
-	held = held[:0]
-	rows, err := conn.Query(ctx, `SELECT name FROM leases WHERE worker LIKE '%' || $1 AND name LIKE 'poll:%'`, suffix)
-	if err != nil {
+	if held, err = pollsHeld(ctx, conn, suffix); err != nil {
 		t.Fatal(err)
 	}
-	for rows.Next() {
-		var n string
-		rows.Scan(&n)
-		held = append(held, n)
-	}
-	rows.Close()
 
 	// Every source's poll finishes once.
 	for {
@@ -281,6 +219,78 @@ func TestWorkersShareOneIndex(t *testing.T) {
 	if most > concurrency {
 		t.Errorf("%d requests in flight to the one host at once; per_host_concurrency is %d across the workers", most, concurrency)
 	}
+	checkPaced(t, all, pace)
+	t.Logf("killed worker held %v; taken over; %d polls, %d snapshots, %d requests paced, at most %d in flight", held, runs, snapshots, len(all), most)
+}
+
+// startDaemons starts n `annalist daemon` workers on the config and the
+// PostgreSQL database, killed at the test's end, with their logs.
+func startDaemons(t *testing.T, bin, cfg, db string, ttl time.Duration, n int) ([]*exec.Cmd, []*logLines) {
+	t.Helper()
+	var workers []*exec.Cmd
+	var logs []*logLines
+	for range n {
+		cmd := exec.Command(bin, "daemon", "--config", cfg, "--log-format", "json", "--no-web", "--lease-ttl", ttl.String())
+		cmd.Env = append(os.Environ(), "ANNALIST_DATABASE="+db)
+		stderr, err := cmd.StderrPipe()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		l := &logLines{}
+		go l.read(stderr)
+		t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+		workers = append(workers, cmd)
+		logs = append(logs, l)
+	}
+	return workers, logs
+}
+
+// waitSlotLeased waits until a worker holds a request slot and checks
+// that its lease is no longer than ttl (--lease-ttl).
+func waitSlotLeased(ctx context.Context, t *testing.T, conn *pgx.Conn, ttl time.Duration) {
+	t.Helper()
+	for slotsBy := time.Now().Add(60 * time.Second); ; {
+		var secs float64
+		err := conn.QueryRow(ctx, `SELECT coalesce(extract(epoch FROM max(expires_at - clock_timestamp())), 0) FROM host_slots`).Scan(&secs)
+		lease := time.Duration(secs * float64(time.Second))
+		if err == nil && lease > ttl+time.Second {
+			t.Fatalf("a request slot is leased for %v more; --lease-ttl is %v", lease, ttl)
+		}
+		if err == nil && lease > 0 {
+			break
+		}
+		if time.Now().After(slotsBy) {
+			t.Fatalf("no request slot taken (%v)", err)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// pollsHeld names the polls whose leases the worker with suffix holds.
+func pollsHeld(ctx context.Context, conn *pgx.Conn, suffix string) ([]string, error) {
+	rows, err := conn.Query(ctx, `SELECT name FROM leases WHERE worker LIKE '%' || $1 AND name LIKE 'poll:%'`, suffix)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var held []string
+	for rows.Next() {
+		var n string
+		if err := rows.Scan(&n); err != nil {
+			return nil, err
+		}
+		held = append(held, n)
+	}
+	return held, rows.Err()
+}
+
+// checkPaced checks that the request starts to the one host were kept
+// pace apart across the workers.
+func checkPaced(t *testing.T, all []time.Time, pace time.Duration) {
+	t.Helper()
 	sort.Slice(all, func(i, j int) bool { return all[i].Before(all[j]) })
 	// Starts are booked pace apart across the workers. Timers firing late
 	// on a loaded machine can bunch a few requests together, so each gap
@@ -294,5 +304,28 @@ func TestWorkersShareOneIndex(t *testing.T) {
 	if want := time.Duration(len(all)-1) * pace; len(all) > 1 && paced < want*7/10 {
 		t.Errorf("%d requests to the one host: gaps capped at per_host_interval %v sum to %v, want at least 70%% of %v", len(all), pace, paced, want)
 	}
-	t.Logf("killed worker held %v; taken over; %d polls, %d snapshots, %d requests paced, at most %d in flight", held, runs, snapshots, len(all), most)
+}
+
+// writeFarmConfig writes a config (per_host_interval 40ms,
+// per_host_concurrency 4) and one source a feed of the farm at url, and
+// returns the config's path.
+func writeFarmConfig(t *testing.T, url string, sources int) string {
+	t.Helper()
+	dir := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(dir, "feeds"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	cfg := filepath.Join(dir, "config.yaml")
+	if err := os.WriteFile(cfg, []byte("data_dir: archive\nhttp:\n  per_host_interval: 40ms\n  per_host_concurrency: 4\n  allow_private_networks: true\n  respect_robots: false\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	src := string(demosite.SourceYAML("FEED"))
+	src = strings.Replace(src, `schedule: "0 */2 * * *"`, `schedule: "@every 1h"`, 1)
+	for i := range sources {
+		y := strings.Replace(src, "feed: FEED", fmt.Sprintf("feed: %s/feed/%d.xml", url, i), 1)
+		if err := os.WriteFile(filepath.Join(dir, "feeds", fmt.Sprintf("s%02d.yaml", i)), []byte(y), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return cfg
 }
