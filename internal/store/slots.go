@@ -56,7 +56,7 @@ func (p *Pacing) TakeSlot(ctx context.Context, host string, limit int) (release 
 		if !errors.As(err, &pe) { // the server did not refuse it: it may have run
 			p.dropTaken(ctx, host, token)
 		}
-		return nil, false, fmt.Errorf("take request slot of %s: %w", host, err)
+		return nil, false, fmt.Errorf("take a request slot: %w", err)
 	}
 	p.hold(token)
 	return func(ctx context.Context) error { return p.giveBack(ctx, host, slot, token) }, true, nil
@@ -86,7 +86,7 @@ func (p *Pacing) ensureSlots(ctx context.Context, host string, limit int) error 
 	}
 	if _, err := p.s.rdb.ExecContext(ctx, `INSERT INTO host_slots (host, slot) SELECT ?, generate_series(0, ? - 1)
 		ON CONFLICT (host, slot) DO NOTHING`, host, limit); err != nil {
-		return fmt.Errorf("make request slots of %s: %w", host, err)
+		return fmt.Errorf("make request slots: %w", err)
 	}
 	p.mu.Lock()
 	p.ensured[host] = max(p.ensured[host], limit)

@@ -220,6 +220,11 @@ func TestSharedSlotDatabaseError(t *testing.T) {
 			t.Errorf("error %q does not name %q", err, want)
 		}
 	}
+	// Once in the URL, once where the slots are named: not again in the
+	// store's own words.
+	if n := strings.Count(err.Error(), srv.hostKey(t)); n != 2 {
+		t.Errorf("error %q names the host %d times, want twice (the URL, the slots)", err, n)
+	}
 	if n := srv.total.Load(); n != 0 {
 		t.Errorf("%d requests sent", n)
 	}
