@@ -14,29 +14,34 @@ type CaptureFilter struct {
 	Limit     int // 0 = no limit
 }
 
-// Captures lists captures, newest first (one article's, last recorded first).
+// Captures lists captures, newest first (one article's in the order they
+// were taken, the last first).
 func (s *Store) Captures(ctx context.Context, f CaptureFilter) ([]Capture, error) {
-	q := `SELECT id, article_id, source, url, captured_at, outcome, error, snapshot_id, fetch_ms, revision_date, http_status FROM captures WHERE 1=1`
+	q := `SELECT c.id, c.article_id, c.source, c.url, c.captured_at, c.outcome, c.error, c.snapshot_id, c.fetch_ms, c.revision_date, c.http_status FROM captures c`
+	if f.ArticleID != "" {
+		// One article's checks in the order they were taken. A check that
+		// stored a snapshot is dated at the snapshot's ID's second, which
+		// can fall before a check made earlier in that second (a gone,
+		// then a return with new text) or, moved on, after a newer one:
+		// such a check is placed by its snapshot's full capture time. Not
+		// the order they were recorded in either: two writers (a daemon
+		// and a fetch) record a late check after a newer one.
+		q += ` LEFT JOIN snapshots s ON s.id = c.snapshot_id`
+	}
+	q += ` WHERE 1=1`
 	var args []any
 	if f.Source != "" {
-		q += ` AND source = ?`
+		q += ` AND c.source = ?`
 		args = append(args, f.Source)
 	}
 	if f.ArticleID != "" {
-		q += ` AND article_id = ?`
+		q += ` AND c.article_id = ? ORDER BY coalesce(s.captured_exact, c.captured_at) DESC, c.id DESC`
 		args = append(args, f.ArticleID)
-	}
-	if f.ArticleID != "" {
-		// One article's checks in the order they were recorded: a new
-		// snapshot's capture is dated at its ID's second, which can fall
-		// before a check made earlier in that second (a gone, then a
-		// return with new text, listed the other way round).
-		q += ` ORDER BY id DESC`
 	} else {
-		q += ` ORDER BY captured_at DESC, id DESC`
+		q += ` ORDER BY c.captured_at DESC, c.id DESC`
 	}
 	q += limitClause(f.Limit, 0)
-	rows, err := s.rdb.QueryContext(ctx, q, args...)
+	rows, err := s.rdb.QueryContext(ctx, s.exactCol(q), args...)
 	if err != nil {
 		return nil, fmt.Errorf("list captures: %w", err)
 	}

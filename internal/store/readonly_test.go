@@ -324,6 +324,9 @@ func TestOpenReadOnlyBeforeCaptureTimeColumn(t *testing.T) {
 	if hits, err := r.Search(ctx, "wording", SearchOptions{}); err != nil || len(hits) != 2 || !hits[0].CapturedExact.Equal(t0.Add(time.Hour)) {
 		t.Errorf("Search = %+v, %v", hits, err)
 	}
+	if caps, err := r.Captures(ctx, CaptureFilter{ArticleID: a.ArticleID}); err != nil || len(caps) != 2 || caps[0].SnapshotID != b.SnapshotID {
+		t.Errorf("Captures = %+v, %v", caps, err)
+	}
 	r.Close()
 	w := MustOpenDir(t, dir, Options{NoSync: true})
 	if sn, err := w.LatestSnapshot(ctx, a.ArticleID); err != nil || sn.ID != b.SnapshotID || !sn.CapturedExact.Equal(sn.CapturedAt) {

@@ -175,3 +175,36 @@ func testLateCheckLeavesBodyKey(t *testing.T, ix store.Index) {
 		}
 	}
 }
+
+// testCapturesInCaptureOrder: one article's checks are listed in the order
+// they were taken, whichever writer recorded them first, and a check that
+// stored a snapshot (dated at the snapshot's second) by the snapshot's
+// full capture time.
+func testCapturesInCaptureOrder(t *testing.T, ix store.Index) {
+	ctx := context.Background()
+	sec := t0.Add(5 * time.Hour)
+	a := save(t, ix, Page("news", "checks", "T", "version A of the page.", sec))
+	save(t, ix, Page("news", "checks", "T", "version A of the page.", sec.Add(2*time.Minute)))
+	// A check taken before the one just recorded (another writer's).
+	save(t, ix, Page("news", "checks", "T", "version A of the page.", sec.Add(time.Minute)))
+	b := save(t, ix, Page("news", "checks", "T", "version B of the page.", sec.Add(3*time.Minute+800*time.Millisecond)))
+	if b.Outcome != store.OutcomeRevised {
+		t.Fatalf("B: %+v", b)
+	}
+	// Taken in B's second before B, recorded after it: A was in effect.
+	if r := save(t, ix, Page("news", "checks", "T", "version A of the page.", sec.Add(3*time.Minute+300*time.Millisecond))); r.Outcome != store.OutcomeUnchanged {
+		t.Fatalf("late check of A in B's second: %+v", r)
+	}
+	caps, err := ix.Captures(ctx, store.CaptureFilter{ArticleID: a.ArticleID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, c := range caps {
+		got = append(got, c.Outcome+"@"+c.CapturedAt.Sub(sec).String())
+	}
+	want := []string{"revised@3m0s", "unchanged@3m0.3s", "unchanged@2m0s", "unchanged@1m0s", "new@0s"}
+	if strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Errorf("captures of the article, newest first:\n got %v\nwant %v (B, stored under its second, was taken last)", got, want)
+	}
+}

@@ -61,6 +61,7 @@ func Run(t *testing.T, open Opener) {
 		{"Notifications", testNotifications},
 		{"OrderWithinSecond", testOrderWithinSecond},
 		{"LateCheckLeavesBodyKey", testLateCheckLeavesBodyKey},
+		{"CapturesInCaptureOrder", testCapturesInCaptureOrder},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			ix := open(t, t.TempDir())
