@@ -308,7 +308,10 @@ func (h *Harvester) pollFeed(ctx context.Context, src config.Source, res *PollRe
 	var serr error
 	go func() {
 		defer close(done)
-		if err := h.Store.SaveFeedItems(ctx, update); err != nil {
+		// Not given up when ctx ends: the items were read, and before
+		// they were saved beside the pages a shutdown meanwhile found
+		// them saved (the poll then interrupted, not failed).
+		if err := h.Store.SaveFeedItems(context.WithoutCancel(ctx), update); err != nil {
 			serr = fmt.Errorf("source %s: save feed items: %w", src.Name, err)
 		}
 	}()
