@@ -2,6 +2,7 @@ package harvest_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -110,5 +111,58 @@ func TestPollCancelledWhileFeedItemsSaveIsInterrupted(t *testing.T) {
 		if it.LastSeen.Before(started.Truncate(time.Second)) {
 			t.Errorf("feed item %s last seen %v, before the poll (%v): not saved", it.Key, it.LastSeen, started)
 		}
+	}
+}
+
+// cancelAndFailStore is the real store that, once armed, has the poll's
+// context end once the feed's known items are read (a shutdown as the
+// feed's items are sorted) and whose SaveFeedItems then fails.
+type cancelAndFailStore struct {
+	*store.Store
+	armed  atomic.Bool
+	cancel context.CancelFunc
+}
+
+func (c *cancelAndFailStore) FeedItems(ctx context.Context, source string) (map[string]store.FeedItem, error) {
+	items, err := c.Store.FeedItems(ctx, source)
+	if c.armed.Load() {
+		c.cancel()
+	}
+	return items, err
+}
+
+func (c *cancelAndFailStore) SaveFeedItems(ctx context.Context, items []store.FeedItem) error {
+	if c.armed.Load() && len(items) > 0 {
+		return errors.New("disk full")
+	}
+	return c.Store.SaveFeedItems(ctx, items)
+}
+
+// TestPollCancelledAfterFeedReportsFailedItemSave: a poll whose context
+// ends once its feed is read returns at once, yet a failure of the save of
+// the feed's items (under way beside it) is its error, naming the source,
+// as when that save preceded the return: it was waited for and dropped.
+func TestPollCancelledAfterFeedReportsFailedItemSave(t *testing.T) {
+	const n = 3
+	srv, _ := battleSite(t, n)
+	st, err := store.Open(context.Background(), t.TempDir(), store.Options{NoSync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	cs := &cancelAndFailStore{Store: st}
+	h := &harvest.Harvester{Store: cs, Now: time.Now, Workers: 1,
+		Fetch: fetch.New(fetch.Options{UserAgent: "annalist-test", Timeout: 10 * time.Second, AllowPrivateNetworks: true, Now: time.Now})}
+	src := config.Source{Name: "battles", Feed: srv.URL + "/rss.xml"}
+	if r := h.PollSource(context.Background(), src, harvest.PollOptions{Recheck: harvest.RecheckNone}); r.New != n {
+		t.Fatalf("first poll: new = %d, want %d (%v %v)", r.New, n, r.Err, r.PageErrors)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	cs.cancel = cancel
+	cs.armed.Store(true)
+	r := h.PollSource(ctx, src, harvest.PollOptions{Recheck: harvest.RecheckNone})
+	if r.Err == nil || !strings.Contains(r.Err.Error(), "battles") || !strings.Contains(r.Err.Error(), "disk full") {
+		t.Errorf("poll cancelled after its feed, its items' save failing: err %v, want the save's failure naming the source", r.Err)
 	}
 }
