@@ -184,6 +184,12 @@ func (h *Harvester) PollSource(ctx context.Context, src config.Source, opts Poll
 		}
 	}
 	jobs, saved, feedErr := h.pollFeed(ctx, src, &res, listing)
+	savedErr := func() {
+		if err := saved(); err != nil {
+			res.Err = err
+			log.Log(ctx, h.failureLevel(), "feed failed", "feed_url", src.Feed, "error", err)
+		}
+	}
 	if feedErr != nil {
 		res.Err = feedErr
 		log.Log(ctx, h.failureLevel(), "feed failed", "feed_url", src.Feed, "error", feedErr)
@@ -192,7 +198,7 @@ func (h *Harvester) PollSource(ctx context.Context, src config.Source, opts Poll
 		if listed != nil {
 			listed() // not left running on the store
 		}
-		saved()
+		savedErr() // a failure is the poll's error, as when it preceded this return
 		return res
 	}
 	listing()
@@ -201,10 +207,7 @@ func (h *Harvester) PollSource(ctx context.Context, src config.Source, opts Poll
 	res.Pages = len(jobs)
 	stored, begun := h.runJobs(ctx, src, jobs, &res, opts.Progress, opts.Stop)
 	res.Interrupted = begun < len(jobs) && (stopped(opts.Stop) || ctx.Err() != nil)
-	if err := saved(); err != nil {
-		res.Err = err
-		log.Log(ctx, h.failureLevel(), "feed failed", "feed_url", src.Feed, "error", err)
-	}
+	savedErr()
 	// Only now is an item done: one whose page failed, or was never reached
 	// because of a crash or a full disk, is due again at the next poll.
 	if err := h.Store.SaveFeedItems(context.WithoutCancel(ctx), stored); err != nil {
@@ -308,7 +311,10 @@ func (h *Harvester) pollFeed(ctx context.Context, src config.Source, res *PollRe
 	var serr error
 	go func() {
 		defer close(done)
-		if err := h.Store.SaveFeedItems(ctx, update); err != nil {
+		// Not given up when ctx ends: the items were read, and before
+		// they were saved beside the pages a shutdown meanwhile found
+		// them saved (the poll then interrupted, not failed).
+		if err := h.Store.SaveFeedItems(context.WithoutCancel(ctx), update); err != nil {
 			serr = fmt.Errorf("source %s: save feed items: %w", src.Name, err)
 		}
 	}()
