@@ -14,7 +14,6 @@ import (
 	"time"
 
 	"annalist/internal/config"
-	"annalist/internal/fetch"
 	"annalist/internal/harvest"
 	"annalist/internal/store"
 )
@@ -100,7 +99,7 @@ func TestReusedBodiesArchiveWhatWasServed(t *testing.T) {
 		t.Fatal(err)
 	}
 	h := &harvest.Harvester{Store: st, Now: time.Now, Workers: 4,
-		Fetch: fetch.New(fetch.Options{UserAgent: "annalist-test", Timeout: 10 * time.Second, AllowPrivateNetworks: true, Now: time.Now})}
+		Fetch: loopbackFetcher()}
 	src := config.Source{Name: "chronicles", Feed: site.srv.URL + "/feed.xml"}
 	ctx := context.Background()
 	stored := make([][]int, n) // the versions each page was archived at, in order

@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"annalist/internal/config"
-	"annalist/internal/fetch"
 	"annalist/internal/harvest"
 	"annalist/internal/store"
 )
@@ -65,14 +64,10 @@ func TestPollCancelledWhileFeedItemsSaveIsInterrupted(t *testing.T) {
 	}))
 	t.Cleanup(srv.Close)
 	base = srv.URL
-	st, err := store.Open(context.Background(), t.TempDir(), store.Options{NoSync: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
+	st := quickStore(t)
 	ls := &lateSaveStore{Store: st, ended: make(chan struct{})}
 	h := &harvest.Harvester{Store: ls, Now: time.Now, Workers: 1,
-		Fetch: fetch.New(fetch.Options{UserAgent: "annalist-test", Timeout: 10 * time.Second, AllowPrivateNetworks: true, Now: time.Now})}
+		Fetch: loopbackFetcher()}
 	src := config.Source{Name: "battles", Feed: srv.URL + "/rss.xml"}
 	if r := h.PollSource(context.Background(), src, harvest.PollOptions{Recheck: harvest.RecheckNone}); r.New != n {
 		t.Fatalf("first poll: new = %d, want %d (%v %v)", r.New, n, r.Err, r.PageErrors)
@@ -145,14 +140,10 @@ func (c *cancelAndFailStore) SaveFeedItems(ctx context.Context, items []store.Fe
 func TestPollCancelledAfterFeedReportsFailedItemSave(t *testing.T) {
 	const n = 3
 	srv, _ := battleSite(t, n)
-	st, err := store.Open(context.Background(), t.TempDir(), store.Options{NoSync: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
+	st := quickStore(t)
 	cs := &cancelAndFailStore{Store: st}
 	h := &harvest.Harvester{Store: cs, Now: time.Now, Workers: 1,
-		Fetch: fetch.New(fetch.Options{UserAgent: "annalist-test", Timeout: 10 * time.Second, AllowPrivateNetworks: true, Now: time.Now})}
+		Fetch: loopbackFetcher()}
 	src := config.Source{Name: "battles", Feed: srv.URL + "/rss.xml"}
 	if r := h.PollSource(context.Background(), src, harvest.PollOptions{Recheck: harvest.RecheckNone}); r.New != n {
 		t.Fatalf("first poll: new = %d, want %d (%v %v)", r.New, n, r.Err, r.PageErrors)

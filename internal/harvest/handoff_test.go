@@ -95,14 +95,10 @@ func waitBoth(t *testing.T, ch <-chan string, a, b string) {
 
 func slowHarvester(t *testing.T, srv *httptest.Server, failURL string) (*harvest.Harvester, *slowWriter) {
 	t.Helper()
-	st, err := store.Open(context.Background(), t.TempDir(), store.Options{NoSync: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
+	st := quickStore(t)
 	sw := &slowWriter{Store: st, entered: make(chan string, 8), gate: make(chan struct{}), failURL: failURL}
 	h := &harvest.Harvester{Store: sw, Now: time.Now, Workers: 1, Ahead: 1,
-		Fetch: fetch.New(fetch.Options{UserAgent: "annalist-test", Timeout: 10 * time.Second, AllowPrivateNetworks: true, Now: time.Now})}
+		Fetch: loopbackFetcher()}
 	return h, sw
 }
 
@@ -230,13 +226,9 @@ func TestPollCancelledMidPageIsInterrupted(t *testing.T) {
 	}))
 	t.Cleanup(srv.Close)
 	base = srv.URL
-	st, err := store.Open(context.Background(), t.TempDir(), store.Options{NoSync: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
+	st := quickStore(t)
 	h := &harvest.Harvester{Store: st, Now: time.Now, Workers: 1,
-		Fetch: fetch.New(fetch.Options{UserAgent: "annalist-test", Timeout: 10 * time.Second, AllowPrivateNetworks: true, Now: time.Now})}
+		Fetch: loopbackFetcher()}
 	src := config.Source{Name: "battles", Feed: srv.URL + "/rss.xml"}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -266,4 +258,22 @@ func TestPollCancelledMidPageIsInterrupted(t *testing.T) {
 	if len(srcs) != 1 || srcs[0].LastOutcome != store.PollInterrupted || !strings.Contains(srcs[0].LastError, "1 of 2 pages archived") {
 		t.Errorf("source after the poll: %+v, want interrupted, 1 of 2 pages archived", srcs)
 	}
+}
+
+// quickStore opens a store without fsync in a temporary directory, closed
+// at the test's end.
+func quickStore(t *testing.T) *store.Store {
+	t.Helper()
+	st, err := store.Open(context.Background(), t.TempDir(), store.Options{NoSync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	return st
+}
+
+// loopbackFetcher is a fetch client allowed to reach the loopback test
+// servers.
+func loopbackFetcher() *fetch.Client {
+	return fetch.New(fetch.Options{UserAgent: "annalist-test", Timeout: 10 * time.Second, AllowPrivateNetworks: true, Now: time.Now})
 }

@@ -14,7 +14,6 @@ import (
 	"time"
 
 	"annalist/internal/config"
-	"annalist/internal/fetch"
 	"annalist/internal/harvest"
 	"annalist/internal/store"
 )
@@ -37,14 +36,10 @@ func (c *countingStore) ArticleByURL(ctx context.Context, u string) (*store.Arti
 func TestNewPageLookups(t *testing.T) {
 	const n = 3
 	srv, _ := battleSite(t, n)
-	st, err := store.Open(context.Background(), t.TempDir(), store.Options{NoSync: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := quickStore(t)
 	cs := &countingStore{Store: st}
 	h := &harvest.Harvester{Store: cs, Now: time.Now, Workers: 2,
-		Fetch: fetch.New(fetch.Options{UserAgent: "annalist-test", Timeout: 10 * time.Second, AllowPrivateNetworks: true, Now: time.Now})}
+		Fetch: loopbackFetcher()}
 	src := config.Source{Name: "battles", Feed: srv.URL + "/rss.xml"}
 	r := h.PollSource(context.Background(), src, harvest.PollOptions{Recheck: harvest.RecheckNone})
 	if r.New != n {
@@ -117,14 +112,10 @@ func TestRepollOverlapsFeedWork(t *testing.T) {
 	const n = 3
 	srv, pages := battleSite(t, n)
 	ov := &overlapStore{listing: make(chan struct{}), pages: pages}
-	st, err := store.Open(context.Background(), t.TempDir(), store.Options{NoSync: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := quickStore(t)
 	ov.Store = st
 	h := &harvest.Harvester{Store: ov, Now: time.Now, Workers: 2,
-		Fetch: fetch.New(fetch.Options{UserAgent: "annalist-test", Timeout: 10 * time.Second, AllowPrivateNetworks: true, Now: time.Now})}
+		Fetch: loopbackFetcher()}
 	src := config.Source{Name: "battles", Feed: srv.URL + "/rss.xml"}
 	if r := h.PollSource(context.Background(), src, harvest.PollOptions{Recheck: harvest.RecheckNone}); r.New != n {
 		t.Fatalf("first poll: new = %d, want %d (%v %v)", r.New, n, r.Err, r.PageErrors)
@@ -182,13 +173,9 @@ func TestUnchangedRecheckReusesBodies(t *testing.T) {
 	}))
 	defer srv.Close()
 	base = srv.URL
-	st, err := store.Open(context.Background(), t.TempDir(), store.Options{NoSync: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := quickStore(t)
 	h := &harvest.Harvester{Store: st, Now: time.Now, Workers: 2,
-		Fetch: fetch.New(fetch.Options{UserAgent: "annalist-test", Timeout: 10 * time.Second, AllowPrivateNetworks: true, Now: time.Now})}
+		Fetch: loopbackFetcher()}
 	src := config.Source{Name: "sieges", Feed: srv.URL + "/rss.xml"}
 	if r := h.PollSource(context.Background(), src, harvest.PollOptions{Recheck: harvest.RecheckNone}); r.New != n {
 		t.Fatalf("first poll: new = %d, want %d (%v %v)", r.New, n, r.Err, r.PageErrors)
@@ -236,14 +223,10 @@ func (s *slowCommitStore) SendUnchanged(ctx context.Context, u store.Unchanged) 
 func TestRecheckFetchesOnWhileRowsWait(t *testing.T) {
 	const n = 40
 	srv, pages := battleSite(t, n)
-	st, err := store.Open(context.Background(), t.TempDir(), store.Options{NoSync: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := quickStore(t)
 	slow := &slowCommitStore{Store: st, gate: make(chan struct{})}
 	h := &harvest.Harvester{Store: slow, Now: time.Now, Workers: 2,
-		Fetch: fetch.New(fetch.Options{UserAgent: "annalist-test", Timeout: 10 * time.Second, AllowPrivateNetworks: true, Now: time.Now})}
+		Fetch: loopbackFetcher()}
 	src := config.Source{Name: "battles", Feed: srv.URL + "/rss.xml"}
 	if r := h.PollSource(context.Background(), src, harvest.PollOptions{Recheck: harvest.RecheckNone}); r.New != n {
 		t.Fatalf("first poll: new = %d, want %d (%v %v)", r.New, n, r.Err, r.PageErrors)
