@@ -128,7 +128,7 @@ func (c *cancelAndFailStore) FeedItems(ctx context.Context, source string) (map[
 
 func (c *cancelAndFailStore) SaveFeedItems(ctx context.Context, items []store.FeedItem) error {
 	if c.armed.Load() && len(items) > 0 {
-		return errors.New("disk full")
+		return errors.New("save feed items: disk full") // as the store words it
 	}
 	return c.Store.SaveFeedItems(ctx, items)
 }
@@ -155,5 +155,7 @@ func TestPollCancelledAfterFeedReportsFailedItemSave(t *testing.T) {
 	r := h.PollSource(ctx, src, harvest.PollOptions{Recheck: harvest.RecheckNone})
 	if r.Err == nil || !strings.Contains(r.Err.Error(), "battles") || !strings.Contains(r.Err.Error(), "disk full") {
 		t.Errorf("poll cancelled after its feed, its items' save failing: err %v, want the save's failure naming the source", r.Err)
+	} else if n := strings.Count(r.Err.Error(), "save feed items"); n != 1 {
+		t.Errorf("err %q says \"save feed items\" %d times, want once", r.Err, n)
 	}
 }

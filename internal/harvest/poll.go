@@ -315,7 +315,7 @@ func (h *Harvester) pollFeed(ctx context.Context, src config.Source, res *PollRe
 		// they were saved beside the pages a shutdown meanwhile found
 		// them saved (the poll then interrupted, not failed).
 		if err := h.Store.SaveFeedItems(context.WithoutCancel(ctx), update); err != nil {
-			serr = fmt.Errorf("source %s: save feed items: %w", src.Name, err)
+			serr = fmt.Errorf("source %s: %w", src.Name, err) // the store's own words begin "save feed items"
 		}
 	}()
 	return jobs, func() error { <-done; return serr }, nil
