@@ -225,11 +225,14 @@ func readMetas(ctx context.Context, warcDir string, progress VerifyProgress, rep
 		}
 		done += f.Size
 	}
-	// In the order they were captured in (snapshotOrder); ties keep their
-	// WARC order, which is the order they were first stored in: seq, and
-	// so search order, agree.
+	// By their seconds; ties (snapshots of one second) keep their WARC
+	// order, which is the order they were first stored in: seq, and so
+	// search order, agree with the archive's before the rebuild. Not by
+	// their full times: two writers store captures of one second in the
+	// other order, and seq would then differ. An article's own order comes
+	// from the full times (snapshotOrder), whatever seq says.
 	sort.SliceStable(metas, func(i, j int) bool {
-		return metas[i].exact < metas[j].exact
+		return metas[i].capturedAt < metas[j].capturedAt
 	})
 	return metas, nil
 }
@@ -347,11 +350,13 @@ func (s *Store) importSnapshot(ctx context.Context, tx *sql.Tx, m *SnapshotMeta,
 	if _, err := parseTime(fm.exact); err != nil {
 		return false, err
 	}
-	// Oldest first: the first snapshot sets first_seen, later ones move
-	// last_captured_at and fetch_url on.
+	// Oldest second first: the first snapshot sets first_seen; the fetch
+	// URL is the newest capture's by full time, whichever comes last here.
 	if _, err := tx.ExecContext(ctx, `INSERT INTO articles (id, source, url, fetch_url, first_seen, last_captured_at)
 		VALUES (?, ?, ?, ?, ?, ?)
-		ON CONFLICT (id) DO UPDATE SET fetch_url = excluded.fetch_url, last_captured_at = max(articles.last_captured_at, excluded.last_captured_at)`,
+		ON CONFLICT (id) DO UPDATE SET
+			fetch_url = CASE WHEN excluded.last_captured_at >= articles.last_captured_at THEN excluded.fetch_url ELSE articles.fetch_url END,
+			last_captured_at = max(articles.last_captured_at, excluded.last_captured_at)`,
 		m.ArticleID, m.Source, m.CanonicalURL, m.FetchURL, at, fm.exact); err != nil {
 		return false, fmt.Errorf("upsert article: %w", err)
 	}

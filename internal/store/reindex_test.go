@@ -244,3 +244,60 @@ func TestReindexKeepsFullCaptureTimes(t *testing.T) {
 		t.Errorf("latest-only search after the rebuild = %+v, %v", hits, err)
 	}
 }
+
+// TestReindexKeepsStoreOrder: snapshots of one second rebuilt from the
+// WARC files keep the order they were stored in (seq, and so search
+// order), also when two writers stored them in the other order than they
+// were captured in; and an article's fetch URL is its newest capture's,
+// whichever was stored last.
+func TestReindexKeepsStoreOrder(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	s := MustOpenDir(t, dir, Options{NoSync: true})
+	sec := t0.Add(5 * time.Hour)
+	mustSave(t, s, page("first", "First", "alpha words of one page", sec.Add(700*time.Millisecond)))
+	mustSave(t, s, page("second", "Second", "alpha words of another", sec.Add(300*time.Millisecond)))
+	old := page("moved", "Moved", "beta words before", sec.Add(-time.Minute))
+	mustSave(t, s, old)
+	newer := page("moved", "Moved", "beta words after", sec.Add(700*time.Millisecond))
+	newer.FetchURL = "https://example.com/moved?new"
+	mustSave(t, s, newer)
+	late := page("moved", "Moved", "beta words between", sec.Add(300*time.Millisecond))
+	late.FetchURL = "https://example.com/moved?old"
+	id := mustSave(t, s, late).ArticleID
+	order := func(st *Store) string {
+		t.Helper()
+		var ids []string
+		for _, q := range []string{"alpha", "beta"} {
+			hits, err := st.Search(ctx, q, SearchOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, h := range hits {
+				ids = append(ids, h.SnapshotID)
+			}
+		}
+		return strings.Join(ids, " ")
+	}
+	want := order(s)
+	if a, err := s.Article(ctx, id); err != nil || a.FetchURL != newer.FetchURL {
+		t.Fatalf("before the rebuild: fetch URL %v, %v", a, err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Reindex(ctx, dir, Options{NoSync: true}, ReindexOptions{Force: true}); err != nil {
+		t.Fatal(err)
+	}
+	r, err := OpenReadOnly(ctx, dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	if got := order(r); got != want {
+		t.Errorf("search after the rebuild:\n got %s\nwant %s (the order they were stored in)", got, want)
+	}
+	if a, err := r.Article(ctx, id); err != nil || a.FetchURL != newer.FetchURL {
+		t.Errorf("after the rebuild: fetch URL %q, %v; want the newest capture's %q", a.FetchURL, err, newer.FetchURL)
+	}
+}
