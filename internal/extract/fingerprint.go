@@ -339,15 +339,11 @@ func foldInto[T string | []byte](b *strings.Builder, s T) int {
 			}
 			if space && n > 0 {
 				n++
-				if b != nil {
-					b.WriteByte(' ')
-				}
+				b.WriteByte(' ')
 			}
 			space = false
 			n++
-			if b != nil {
-				b.WriteByte(c)
-			}
+			b.WriteByte(c)
 			continue
 		}
 		// At most 4 bytes, converted on the stack.
@@ -359,16 +355,12 @@ func foldInto[T string | []byte](b *strings.Builder, s T) int {
 		}
 		if space && n > 0 {
 			n++
-			if b != nil {
-				b.WriteByte(' ')
-			}
+			b.WriteByte(' ')
 		}
 		space = false
 		// An invalid byte becomes U+FFFD, as ranging over s gives.
 		n += utf8.RuneLen(r)
-		if b != nil {
-			b.WriteRune(r)
-		}
+		b.WriteRune(r)
 	}
 	return n
 }
