@@ -150,10 +150,8 @@ func (h *Harvester) capture(ctx context.Context, src *config.Source, pageURL str
 		return pr
 	}
 	var wait func() error
-	if later && g.facts.SameBody && v.Outcome == store.OutcomeUnchanged {
+	if later && (g.facts.SameBody && v.Outcome == store.OutcomeUnchanged || v.Outcome == store.OutcomeNotModified) {
 		wait = h.sendUnchanged(ctx, src, g, v)
-	} else if later && v.Outcome == store.OutcomeNotModified {
-		wait = h.sendNotModified(ctx, src, g, v)
 	}
 	if wait != nil {
 		return pr, func() (pr PageResult) {
@@ -431,7 +429,7 @@ func (h *Harvester) record(ctx context.Context, src *config.Source, g *gathered,
 		return pr, h.Store.RecordGone(ctx, store.Gone{ArticleID: v.Article.ID, Source: src.Name, URL: f.FinalURL,
 			CapturedAt: now, HTTPStatus: f.Status, Reason: v.Reason, FetchDuration: duration, NextCheckAt: &next})
 	case store.OutcomeNotModified:
-		return h.unchangedAnswered(ctx, src, g, v, h.sendNotModified(ctx, src, g, v)())
+		return h.unchangedAnswered(ctx, src, g, v, h.sendUnchanged(ctx, src, g, v)())
 	}
 	if f.SameBody {
 		return h.unchangedAnswered(ctx, src, g, v, h.sendUnchanged(ctx, src, g, v)())
@@ -498,8 +496,10 @@ func (h *Harvester) record(ctx context.Context, src *config.Source, g *gathered,
 	return pr, nil
 }
 
-// sendUnchanged hands the store the "unchanged" row of a page found the
-// same as the one last stored (f.SameBody), with this check's own time,
+// sendUnchanged hands the store the row of a page found the same as the
+// one last stored (f.SameBody: "unchanged", with its body key and
+// validators) or answered 304 Not Modified ("not-modified"), with this
+// check's own time and the next check, in one write of the group commit,
 // and returns the wait for its commit (store.Store.SendUnchanged).
 func (h *Harvester) sendUnchanged(ctx context.Context, src *config.Source, g *gathered, v Verdict) (wait func() error) {
 	now := h.now()
@@ -507,28 +507,20 @@ func (h *Harvester) sendUnchanged(ctx context.Context, src *config.Source, g *ga
 	if g.expected != nil {
 		g.expected() // before the send: the writer must not wait for this record itself
 	}
-	// A page already fetched is stored even when a shutdown began meanwhile.
-	return h.Store.SendUnchanged(context.WithoutCancel(ctx), store.Unchanged{
-		FetchDuration: g.resp.Duration,
-		ArticleID:     v.Article.ID, Source: src.Name, URL: g.resp.URL, CapturedAt: now, BodyKey: g.key,
-		NextCheckAt: &next, ETag: g.resp.Header.Get("ETag"), LastModified: g.resp.Header.Get("Last-Modified"), HTTPStatus: g.resp.StatusCode})
-}
-
-// sendNotModified is sendUnchanged for a page answered 304 Not Modified:
-// its "not-modified" row and next check, in one write of the group commit.
-func (h *Harvester) sendNotModified(ctx context.Context, src *config.Source, g *gathered, v Verdict) (wait func() error) {
-	now := h.now()
-	next := NextCheck(v.Article.FirstSeen, now, h.watch(src))
-	if g.expected != nil {
-		g.expected() // before the send, as sendUnchanged
+	u := store.Unchanged{ArticleID: v.Article.ID, Source: src.Name, CapturedAt: now, NextCheckAt: &next,
+		FetchDuration: g.resp.Duration, HTTPStatus: g.facts.Status}
+	if v.Outcome == store.OutcomeNotModified {
+		u.NotModified, u.URL = true, g.facts.AskedURL
+	} else {
+		u.URL, u.BodyKey = g.resp.URL, g.key
+		u.ETag, u.LastModified = g.resp.Header.Get("ETag"), g.resp.Header.Get("Last-Modified")
 	}
-	return h.Store.SendUnchanged(context.WithoutCancel(ctx), store.Unchanged{NotModified: true,
-		ArticleID: v.Article.ID, Source: src.Name, URL: g.facts.AskedURL, CapturedAt: now, NextCheckAt: &next,
-		FetchDuration: g.resp.Duration, HTTPStatus: g.facts.Status})
+	// A page already fetched is stored even when a shutdown began meanwhile.
+	return h.Store.SendUnchanged(context.WithoutCancel(ctx), u)
 }
 
 // unchangedAnswered is the result of the "unchanged" or "not-modified"
-// row sendUnchanged or sendNotModified sent, given the store's answer
+// row sendUnchanged sent, given the store's answer
 // err. A stale key (another capture stored a different page meanwhile)
 // sends the page in hand through the full decision against the article as
 // it is now.
