@@ -201,17 +201,13 @@ func TestSharedSlotDatabaseError(t *testing.T) {
 	db := pgtest.NewDatabase(t)
 	srv := newInFlight(t, 0)
 	c := slotClient(sharedPacing(t, db), 2)
-	conn, err := pgx.Connect(ctx, db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close(ctx)
+	conn := pgConn(t, db)
 	if _, err := conn.Exec(ctx, `DROP TABLE host_slots`); err != nil {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
-	_, err = c.Get(ctx, fetch.Request{URL: srv.URL + "/page"})
+	_, err := c.Get(ctx, fetch.Request{URL: srv.URL + "/page"})
 	if err == nil || errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("request with the slot table gone: %v, want the database's error", err)
 	}
@@ -238,11 +234,7 @@ func TestSharedPacingRowMadeAgain(t *testing.T) {
 	db := pgtest.NewDatabase(t)
 	srv := newInFlight(t, 0)
 	c := slotClient(sharedPacing(t, db), 2)
-	conn, err := pgx.Connect(ctx, db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close(ctx)
+	conn := pgConn(t, db)
 	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
 	for i := range 3 {
@@ -425,11 +417,7 @@ func TestSharedSlotTakenAsContextEndsIsFreed(t *testing.T) {
 		t.Fatalf("take slot as the context ends: %v, %v; want the context's error", ok, err)
 	}
 	proxy.delay.Store(0)
-	conn, err := pgx.Connect(ctx, db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close(ctx)
+	conn := pgConn(t, db)
 	var held int
 	if err := conn.QueryRow(ctx, `SELECT count(*) FROM host_slots WHERE host = $1 AND expires_at > clock_timestamp()`, host).Scan(&held); err != nil {
 		t.Fatal(err)
@@ -437,4 +425,17 @@ func TestSharedSlotTakenAsContextEndsIsFreed(t *testing.T) {
 	if held != 0 {
 		t.Errorf("%d slot(s) of %s held after the taking was given up", held, host)
 	}
+}
+
+// pgConn is a connection of its own to the test database, closed at the
+// test's end: the test's look at the tables behind the store's back.
+func pgConn(t *testing.T, db string) *pgx.Conn {
+	t.Helper()
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { conn.Close(ctx) })
+	return conn
 }
