@@ -100,9 +100,13 @@ func TestFoldedLenAllocatesNothing(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if raceEnabled {
+		// A dropped buffer costs every growth of a new one: the count
+		// depends on the detector's dice. .ci/run runs this test without it.
+		t.Skip("the race detector drops pooled buffers at random")
+	}
 	foldedLen(doc)
-	// Below one: the race detector drops some pooled buffers on purpose.
-	if allocs := testing.AllocsPerRun(100, func() { foldedLen(doc) }); allocs >= 1 {
+	if allocs := testing.AllocsPerRun(100, func() { foldedLen(doc) }); allocs != 0 {
 		t.Errorf("foldedLen allocated %.2f times a call, want none", allocs)
 	}
 }
