@@ -37,3 +37,26 @@ func TestExtractJSONEmptyListsAreArrays(t *testing.T) {
 		}
 	}
 }
+
+// TestDiffRefErrorsNameTheArgument: a FROM or TO that is no date or no
+// snapshot says so of FROM/TO (diff has no --at flag), exit 2 for a bad
+// date, and a missing snapshot ID is named as such, not as a bad date.
+func TestDiffRefErrorsNameTheArgument(t *testing.T) {
+	f := newFixture(t)
+	if _, stderr, code := f.run("fetch"); code != 0 {
+		t.Fatalf("fetch: exit %d\n%s", code, stderr)
+	}
+	var list []struct {
+		ID string `json:"id"`
+	}
+	f.runJSON(&list, "list", "--json")
+	id := list[0].ID
+	_, stderr, code := f.run("diff", id, "2030-01-01", "20200101")
+	if code != 2 || !strings.Contains(stderr, `TO: "20200101" is not a date`) || strings.Contains(stderr, "--at") {
+		t.Errorf("diff with a bad TO: exit %d\n%s", code, stderr)
+	}
+	_, stderr, code = f.run("diff", id, id+"/20000101000000", "2030-01-01")
+	if code != 1 || !strings.Contains(stderr, "no snapshot "+id+"/20000101000000") {
+		t.Errorf("diff with a missing snapshot ID: exit %d\n%s", code, stderr)
+	}
+}
