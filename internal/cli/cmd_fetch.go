@@ -10,12 +10,12 @@ import (
 	"strings"
 	"sync"
 	"syscall"
-	"time"
 
 	"annalist/internal/config"
 	"annalist/internal/fetch"
 	"annalist/internal/harvest"
 	"annalist/internal/store"
+	"annalist/internal/view"
 )
 
 var fetchCommand = command{
@@ -31,16 +31,17 @@ type fetchSourceJSON struct {
 	Name string `json:"name"`
 	harvest.Counts
 	// NextDue is when the revision watch next re-checks one of the
-	// not_due items (null: none is watched).
-	NextDue         *time.Time `json:"next_due"`
-	NotModifiedFeed bool       `json:"-"`
-	Error           string     `json:"-"`
-	PageErrors      []string   `json:"-"`
-	Checked         int        `json:"-"` // pages checked, whatever their outcome
+	// not_due items (null: none is watched), RFC 3339 in UTC to the second
+	// as every date printed.
+	NextDue         *string  `json:"next_due"`
+	NotModifiedFeed bool     `json:"-"`
+	Error           string   `json:"-"`
+	PageErrors      []string `json:"-"`
+	Checked         int      `json:"-"` // pages checked, whatever their outcome
 }
 
 func fetchRow(r harvest.PollResult) fetchSourceJSON {
-	j := fetchSourceJSON{Name: r.Source, Counts: r.Counts, NextDue: r.NextDue, NotModifiedFeed: r.FeedNotModified,
+	j := fetchSourceJSON{Name: r.Source, Counts: r.Counts, NextDue: view.Time(r.NextDue), NotModifiedFeed: r.FeedNotModified,
 		PageErrors: r.PageErrors, Checked: r.Checked()}
 	if r.Err != nil {
 		j.Error = r.Err.Error()
@@ -323,7 +324,7 @@ func outcomeCounts(r fetchSourceJSON) string {
 func notDueText(r fetchSourceJSON) string {
 	s := fmt.Sprintf("not due: %d known %s unchanged in the feed and not yet due for a re-check", r.NotDue, plural(r.NotDue, "item", "items"))
 	if r.NextDue != nil {
-		s += fmt.Sprintf(" (the next is due %s)", r.NextDue.UTC().Format(time.RFC3339))
+		s += fmt.Sprintf(" (the next is due %s)", *r.NextDue)
 	} else {
 		s += " (the revision watch is off for them: watch: [])"
 	}

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -58,5 +59,29 @@ func TestDiffRefErrorsNameTheArgument(t *testing.T) {
 	_, stderr, code = f.run("diff", id, id+"/20000101000000", "2030-01-01")
 	if code != 1 || !strings.Contains(stderr, "no snapshot "+id+"/20000101000000") {
 		t.Errorf("diff with a missing snapshot ID: exit %d\n%s", code, stderr)
+	}
+}
+
+// rfc3339Second is how every date is printed: RFC 3339 in UTC, to the second.
+var rfc3339Second = regexp.MustCompile(`^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$`)
+
+// TestFetchJSONNextDueToTheSecond: fetch --json's next_due is printed as
+// every other date (RFC 3339 in UTC to the second), not with nanoseconds.
+func TestFetchJSONNextDueToTheSecond(t *testing.T) {
+	f := newFixture(t)
+	if _, stderr, code := f.run("fetch"); code != 0 {
+		t.Fatalf("fetch: exit %d\n%s", code, stderr)
+	}
+	var out struct {
+		Sources []struct {
+			NextDue *string `json:"next_due"`
+		} `json:"sources"`
+	}
+	f.runJSON(&out, "fetch", "--json")
+	if len(out.Sources) != 1 || out.Sources[0].NextDue == nil {
+		t.Fatalf("fetch --json: %+v, want one source with a next_due", out)
+	}
+	if got := *out.Sources[0].NextDue; !rfc3339Second.MatchString(got) {
+		t.Errorf("next_due = %q, want RFC 3339 in UTC to the second", got)
 	}
 }
