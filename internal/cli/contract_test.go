@@ -85,3 +85,25 @@ func TestFetchJSONNextDueToTheSecond(t *testing.T) {
 		t.Errorf("next_due = %q, want RFC 3339 in UTC to the second", got)
 	}
 }
+
+// TestDateFlagsHelpNamesEveryFormat: every flag that takes a date says in
+// its help the three forms the README says every date flag accepts.
+func TestDateFlagsHelpNamesEveryFormat(t *testing.T) {
+	f := newFixture(t)
+	for _, c := range [][2]string{{"list", "--since DATE"}, {"export", "--since DATE"}, {"show", "--at TIME"}} {
+		out, _, code := f.run(c[0], "--help")
+		if code != 0 {
+			t.Fatalf("%s --help: exit %d", c[0], code)
+		}
+		i := strings.Index(out, "\n  "+c[1]+"\n")
+		if i < 0 {
+			t.Fatalf("%s --help does not list %s:\n%s", c[0], c[1], out)
+		}
+		help, _, _ := strings.Cut(out[i+1:], "\n  --")
+		for _, form := range []string{"RFC 3339", "YYYY-MM-DD", "YYYYMMDDhhmmss"} {
+			if !strings.Contains(help, form) {
+				t.Errorf("%s %s: help does not name %s: %q", c[0], c[1], form, help)
+			}
+		}
+	}
+}
