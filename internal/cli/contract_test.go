@@ -7,6 +7,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"annalist/internal/demosite"
 )
 
 // TestExtractJSONEmptyListsAreArrays: every list in `extract --json` is an
@@ -105,5 +107,28 @@ func TestDateFlagsHelpNamesEveryFormat(t *testing.T) {
 				t.Errorf("%s %s: help does not name %s: %q", c[0], c[1], form, help)
 			}
 		}
+	}
+}
+
+// TestFeedNotAFeedSaysItOnce: a feed URL that answers a web page is
+// reported as "could not be read: no feed format detected", without the
+// parser's prefixes stacked ("parse feed: feed: …").
+func TestFeedNotAFeedSaysItOnce(t *testing.T) {
+	f := newFixture(t)
+	src := "feed: " + f.base + demosite.Path(sample) + "\n"
+	if err := os.WriteFile(filepath.Join(filepath.Dir(f.cfg), "feeds", "mondo-history.yaml"), []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, stderr, code := f.run("fetch")
+	want := "feed " + f.base + demosite.Path(sample) + " could not be read: no feed format detected\n"
+	if code != 1 || !strings.Contains(out+stderr, want) {
+		t.Errorf("fetch of a web page as a feed: exit %d, output lacks %q:\n%s%s", code, want, out, stderr)
+	}
+	var srcs []struct {
+		LastError string `json:"last_error"`
+	}
+	f.runJSON(&srcs, "sources", "--json")
+	if len(srcs) != 1 || strings.Contains(srcs[0].LastError, "feed: feed:") {
+		t.Errorf("sources --json: %+v", srcs)
 	}
 }

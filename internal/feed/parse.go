@@ -64,7 +64,7 @@ func Parse(data []byte, feedURL string, now func() time.Time) (f *Feed, err erro
 	case gofeed.FeedTypeJSON:
 		return parseJSON(data, base)
 	}
-	return nil, fmt.Errorf("parse feed: %w", ErrNoFeed)
+	return nil, ErrNoFeed // "feed: no feed format detected", said once
 }
 
 func parseRSS(data []byte, base *url.URL) (*Feed, error) {
