@@ -16,7 +16,7 @@ import (
 	"github.com/mmcdole/gofeed/rss"
 )
 
-// ErrNoFeed is returned (wrapped) when the bytes are not RSS, RDF, Atom or
+// ErrNoFeed is returned (itself, or wrapped) when the bytes are not RSS, RDF, Atom or
 // JSON Feed: an HTML page, an error message, an empty body.
 var ErrNoFeed = errors.New("feed: no feed format detected")
 
