@@ -132,3 +132,39 @@ func TestFeedNotAFeedSaysItOnce(t *testing.T) {
 		t.Errorf("sources --json: %+v", srcs)
 	}
 }
+
+// TestVerifyJSONKeysOnEveryProblem: every element of verify --json's
+// "damaged" has the keys the README lists, a pointer problem (a WARC file
+// gone) as well as a damaged stretch.
+func TestVerifyJSONKeysOnEveryProblem(t *testing.T) {
+	f := newFixture(t)
+	if _, stderr, code := f.run("fetch"); code != 0 {
+		t.Fatalf("fetch: %s", stderr)
+	}
+	files, err := filepath.Glob(filepath.Join(f.archiveDir(), "warc", "*.warc.gz"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no WARC files: %v", err)
+	}
+	for _, p := range files {
+		if err := os.Remove(p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	out, stderr, code := f.run("verify", "--json")
+	if code != 1 {
+		t.Fatalf("verify with the WARC files gone: exit %d\n%s", code, stderr)
+	}
+	var v struct {
+		Damaged []map[string]json.RawMessage `json:"damaged"`
+	}
+	if err := json.Unmarshal([]byte(out), &v); err != nil || len(v.Damaged) == 0 {
+		t.Fatalf("verify --json: %v\n%s", err, out)
+	}
+	for _, d := range v.Damaged {
+		for _, k := range []string{"file", "offset", "end", "record_id", "problem", "snapshots"} {
+			if _, ok := d[k]; !ok {
+				t.Errorf("damaged element lacks %q (problem %s)", k, d["problem"])
+			}
+		}
+	}
+}

@@ -12,12 +12,12 @@ import (
 
 // VerifyProblem is one damaged thing verify found.
 type VerifyProblem struct {
-	File      string   `json:"file"`          // WARC file name (final, without .open)
-	Offset    int64    `json:"offset"`        // where the damaged record or stretch starts
-	End       int64    `json:"end,omitempty"` // where a damaged stretch ends (0 for a pointer problem)
-	RecordID  string   `json:"record_id"`     // "" when the damage hides it
-	Problem   string   `json:"problem"`       // what is wrong
-	Snapshots []string `json:"snapshots"`     // snapshots whose raw record (or WARC copy) this costs
+	File      string   `json:"file"`      // WARC file name (final, without .open)
+	Offset    int64    `json:"offset"`    // where the damaged record or stretch starts
+	End       int64    `json:"end"`       // where a damaged stretch ends (0 for a pointer problem: always present in JSON)
+	RecordID  string   `json:"record_id"` // "" when the damage hides it
+	Problem   string   `json:"problem"`   // what is wrong
+	Snapshots []string `json:"snapshots"` // snapshots whose raw record (or WARC copy) this costs
 }
 
 // VerifyReport is what Verify checked and found.
