@@ -168,3 +168,25 @@ func TestVerifyJSONKeysOnEveryProblem(t *testing.T) {
 		}
 	}
 }
+
+// TestReindexJSONKeys: reindex --json has every key the README lists,
+// moved_aside "" when there was no database to move aside.
+func TestReindexJSONKeys(t *testing.T) {
+	f := newFixture(t)
+	if _, stderr, code := f.run("fetch"); code != 0 {
+		t.Fatalf("fetch: %s", stderr)
+	}
+	for _, s := range []string{"", "-wal", "-shm"} {
+		os.Remove(filepath.Join(f.archiveDir(), "annalist.db"+s))
+	}
+	var rep map[string]any
+	f.runJSON(&rep, "reindex", "--from-warc", "--json")
+	for _, k := range []string{"files", "records", "sources", "articles", "snapshots", "duplicates", "no_metadata", "damaged", "raw_damaged", "moved_aside"} {
+		if _, ok := rep[k]; !ok {
+			t.Errorf("reindex --json lacks %q: %v", k, rep)
+		}
+	}
+	if rep["moved_aside"] != nil && rep["moved_aside"] != "" {
+		t.Errorf("moved_aside = %v with no database to move aside", rep["moved_aside"])
+	}
+}
