@@ -190,3 +190,19 @@ func TestReindexJSONKeys(t *testing.T) {
 		t.Errorf("moved_aside = %v with no database to move aside", rep["moved_aside"])
 	}
 }
+
+// TestListenFlagThatIsNoAddress: serve --listen and demo --listen with a
+// value that is no host:port are bad usage (exit 2, naming --listen), as
+// web.listen: nonsense in config.yaml is; a port in use stays a failure.
+func TestListenFlagThatIsNoAddress(t *testing.T) {
+	f := newFixture(t)
+	if _, stderr, code := f.run("fetch"); code != 0 {
+		t.Fatalf("fetch: %s", stderr)
+	}
+	for _, args := range [][]string{{"serve", "--listen", "nonsense"}, {"demo", "--listen", "nonsense"}} {
+		_, stderr, code := f.run(args...)
+		if code != 2 || !strings.Contains(stderr, `--listen "nonsense": want host:port`) {
+			t.Errorf("annalist %v: exit %d\n%s", args, code, stderr)
+		}
+	}
+}
