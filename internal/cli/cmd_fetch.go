@@ -63,6 +63,11 @@ func runFetch(ctx context.Context, m *Main, args []string) error {
 	if err != nil {
 		return usageErr("--recheck %s: must be none, due or all", *recheck)
 	}
+	if flagSet(fs, "url") && strings.TrimSpace(*pageURL) == "" {
+		// An empty --url (a script's unset variable) is no page, not a
+		// request to poll every source.
+		return usageErr("--url is empty: give the URL of the page to archive")
+	}
 	if *pageURL == "" && *sourceName != "" {
 		return usageErr("--source goes with --url; to poll a source, name it: annalist fetch %s", *sourceName)
 	}

@@ -206,3 +206,16 @@ func TestListenFlagThatIsNoAddress(t *testing.T) {
 		}
 	}
 }
+
+// TestFetchEmptyURLIsNoPoll: fetch --url "" (a script's unset variable) is
+// bad usage, not a poll of every source.
+func TestFetchEmptyURLIsNoPoll(t *testing.T) {
+	f := newFixture(t)
+	out, stderr, code := f.run("fetch", "--url", "", "--json")
+	if code != 2 || !strings.Contains(stderr, "--url is empty") || out != "" {
+		t.Errorf("fetch --url '': exit %d\nstdout %s\nstderr %s", code, out, stderr)
+	}
+	if n := f.site.Requests("/rss.xml"); n != 0 {
+		t.Errorf("the feed was requested %d times", n)
+	}
+}
