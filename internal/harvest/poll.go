@@ -390,14 +390,7 @@ func (h *Harvester) readFeed(ctx context.Context, src config.Source, res *PollRe
 	if err != nil {
 		return nil, nil, fmt.Errorf("source %s: feed items: %w", src.Name, err)
 	}
-	// The last poll that parsed the feed is the newest LastSeen: an item
-	// seen before that, and not in it, has reappeared.
-	var lastPoll time.Time
-	for _, it := range seen {
-		if it.LastSeen.After(lastPoll) {
-			lastPoll = it.LastSeen
-		}
-	}
+	lastPoll := lastParsed(seen)
 
 	now := h.now()
 	var jobs []job
@@ -422,7 +415,10 @@ func (h *Harvester) readFeed(ctx context.Context, src config.Source, res *PollRe
 			!sameTime(old.Updated, it.Updated) ||
 			old.Link != it.Link || // the article moved (same guid, new link)
 			old.LastSeen.Before(lastPoll)
-		key := linkKey(it.Link)
+		var key string
+		if due {
+			key = linkKey(it.Link)
+		}
 		if first, ok := planned[key]; ok && due {
 			// Another item links the same page: one request for both,
 			// not several at once (each then finding the page its
@@ -451,6 +447,19 @@ func (h *Harvester) readFeed(ctx context.Context, src config.Source, res *PollRe
 		update = append(update, rec)
 	}
 	return jobs, update, nil
+}
+
+// lastParsed is when the last poll that parsed the feed ran: the newest
+// LastSeen of its items. An item seen before that, and not in it, has
+// reappeared.
+func lastParsed(seen map[string]store.FeedItem) time.Time {
+	var last time.Time
+	for _, it := range seen {
+		if it.LastSeen.After(last) {
+			last = it.LastSeen
+		}
+	}
+	return last
 }
 
 // linkKey is what tells two feed links of one page apart from two pages:
