@@ -250,7 +250,8 @@ func (m *Main) interruptible(stop chan struct{}) (release func()) {
 	}
 }
 
-// pickSources returns the named sources, or every source when none is named.
+// pickSources returns the named sources (each once), or every source when
+// none is named.
 func pickSources(cfg *config.Config, names []string) ([]config.Source, error) {
 	if len(names) == 0 {
 		if len(cfg.Sources) == 0 {
@@ -259,7 +260,12 @@ func pickSources(cfg *config.Config, names []string) ([]config.Source, error) {
 		return cfg.Sources, nil
 	}
 	var out []config.Source
+	named := map[string]bool{}
 	for _, n := range names {
+		if named[n] {
+			continue // a source named twice is polled once, not twice at the same time
+		}
+		named[n] = true
 		s, ok := cfg.Source(n)
 		if !ok {
 			known := make([]string, 0, len(cfg.Sources))

@@ -219,3 +219,21 @@ func TestFetchEmptyURLIsNoPoll(t *testing.T) {
 		t.Errorf("the feed was requested %d times", n)
 	}
 }
+
+// TestFetchSourceNamedTwice: fetch S S polls S once (one element in
+// --json, one request of its feed), not twice at the same time.
+func TestFetchSourceNamedTwice(t *testing.T) {
+	f := newFixture(t)
+	var out struct {
+		Sources []struct {
+			Name string `json:"name"`
+		} `json:"sources"`
+	}
+	f.runJSON(&out, "fetch", "mondo-history", "mondo-history", "--json")
+	if len(out.Sources) != 1 {
+		t.Errorf("fetch --json lists %d sources, want 1: %+v", len(out.Sources), out)
+	}
+	if n := f.site.Requests("/rss.xml"); n != 1 {
+		t.Errorf("the feed was requested %d times, want 1", n)
+	}
+}
