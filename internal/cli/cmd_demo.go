@@ -45,6 +45,9 @@ func runDemo(ctx context.Context, m *Main, args []string) error {
 	} else if len(pos) > 0 {
 		return usageErr("demo takes no arguments")
 	}
+	if err := checkListenFlag(*listen); err != nil {
+		return err
+	}
 	// The web UI's address is taken before the demo runs, so that a port
 	// in use is known at once, not after the demo.
 	var uiListener net.Listener

@@ -46,10 +46,10 @@ func runDiff(ctx context.Context, m *Main, args []string) error {
 	}
 	var from, to *store.Snapshot
 	if len(pos) == 3 {
-		if from, err = snapshotRef(ctx, st, a, pos[1]); err != nil {
+		if from, err = snapshotRef(ctx, st, a, "FROM", pos[1]); err != nil {
 			return err
 		}
-		if to, err = snapshotRef(ctx, st, a, pos[2]); err != nil {
+		if to, err = snapshotRef(ctx, st, a, "TO", pos[2]); err != nil {
 			return err
 		}
 	} else {
@@ -104,13 +104,21 @@ func dateOf(s *store.Snapshot) string {
 }
 
 // snapshotRef finds a snapshot by ID, 14-digit timestamp or a date (the
-// snapshot in effect then).
-func snapshotRef(ctx context.Context, st *store.Store, a *store.Article, ref string) (*store.Snapshot, error) {
-	if strings.Contains(ref, "/") || (len(ref) == 14 && strings.Trim(ref, "0123456789") == "") {
-		s, err := pickSnapshot(ctx, st, a, "", ref)
-		if err == nil {
+// snapshot in effect then); arg ("FROM" or "TO") names it in errors.
+func snapshotRef(ctx context.Context, st *store.Store, a *store.Article, arg, ref string) (*store.Snapshot, error) {
+	if strings.Contains(ref, "/") {
+		if !strings.HasPrefix(ref, a.ID+"/") {
+			return nil, usageErr("%s: %s is not a snapshot of article %s", arg, ref, a.ID)
+		}
+		return pickSnapshot(ctx, st, a, "", ref)
+	}
+	if len(ref) == 14 && strings.Trim(ref, "0123456789") == "" {
+		if s, err := pickSnapshot(ctx, st, a, "", ref); err == nil {
 			return s, nil
 		}
+	}
+	if _, err := parseWhen(ref); err != nil {
+		return nil, usageErr("%s: %v", arg, err)
 	}
 	return pickSnapshot(ctx, st, a, ref, "")
 }

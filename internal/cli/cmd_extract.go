@@ -139,6 +139,7 @@ func runExtract(ctx context.Context, m *Main, args []string) error {
 			learned = rules.Template.Learned
 		}
 		tj := []templateJSON{}
+		warnings := append([]string{}, art.Warnings...) // [] when none, never null
 		for _, d := range art.Template {
 			tj = append(tj, templateJSON{Text: d.Text, Articles: d.Articles, Key: d.Key})
 		}
@@ -146,7 +147,7 @@ func runExtract(ctx context.Context, m *Main, args []string) error {
 			CanonicalURL: art.CanonicalURL, Published: view.Time(art.Published), Revised: view.Time(art.Revised),
 			RevisionText: art.RevisionText, LeadImage: art.LeadImage, Extractor: art.Extractor, Fallback: art.Fallback,
 			Matched: art.Matched, Removed: art.Removed, RemovedBy: art.RemovedBy, Dropped: art.Dropped, Cleaned: art.Cleaned,
-			RulesVersion: extract.Version, Warnings: art.Warnings, Words: extract.Words(art.Text), Fingerprint: fp,
+			RulesVersion: extract.Version, Warnings: warnings, Words: extract.Words(art.Text), Fingerprint: fp,
 			NextPage: art.Next, Text: art.Text, Markdown: art.Markdown, HTML: art.HTML})
 	}
 	m.writeExtracted(*format, art)

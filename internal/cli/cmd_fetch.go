@@ -10,12 +10,12 @@ import (
 	"strings"
 	"sync"
 	"syscall"
-	"time"
 
 	"annalist/internal/config"
 	"annalist/internal/fetch"
 	"annalist/internal/harvest"
 	"annalist/internal/store"
+	"annalist/internal/view"
 )
 
 var fetchCommand = command{
@@ -31,16 +31,17 @@ type fetchSourceJSON struct {
 	Name string `json:"name"`
 	harvest.Counts
 	// NextDue is when the revision watch next re-checks one of the
-	// not_due items (null: none is watched).
-	NextDue         *time.Time `json:"next_due"`
-	NotModifiedFeed bool       `json:"-"`
-	Error           string     `json:"-"`
-	PageErrors      []string   `json:"-"`
-	Checked         int        `json:"-"` // pages checked, whatever their outcome
+	// not_due items (null: none is watched), RFC 3339 in UTC to the second
+	// as every date printed.
+	NextDue         *string  `json:"next_due"`
+	NotModifiedFeed bool     `json:"-"`
+	Error           string   `json:"-"`
+	PageErrors      []string `json:"-"`
+	Checked         int      `json:"-"` // pages checked, whatever their outcome
 }
 
 func fetchRow(r harvest.PollResult) fetchSourceJSON {
-	j := fetchSourceJSON{Name: r.Source, Counts: r.Counts, NextDue: r.NextDue, NotModifiedFeed: r.FeedNotModified,
+	j := fetchSourceJSON{Name: r.Source, Counts: r.Counts, NextDue: view.Time(r.NextDue), NotModifiedFeed: r.FeedNotModified,
 		PageErrors: r.PageErrors, Checked: r.Checked()}
 	if r.Err != nil {
 		j.Error = r.Err.Error()
@@ -61,6 +62,11 @@ func runFetch(ctx context.Context, m *Main, args []string) error {
 	mode, err := harvest.ParseRecheck(*recheck)
 	if err != nil {
 		return usageErr("--recheck %s: must be none, due or all", *recheck)
+	}
+	if flagSet(fs, "url") && strings.TrimSpace(*pageURL) == "" {
+		// An empty --url (a script's unset variable) is no page, not a
+		// request to poll every source.
+		return usageErr("--url is empty: give the URL of the page to archive")
 	}
 	if *pageURL == "" && *sourceName != "" {
 		return usageErr("--source goes with --url; to poll a source, name it: annalist fetch %s", *sourceName)
@@ -244,7 +250,8 @@ func (m *Main) interruptible(stop chan struct{}) (release func()) {
 	}
 }
 
-// pickSources returns the named sources, or every source when none is named.
+// pickSources returns the named sources (each once), or every source when
+// none is named.
 func pickSources(cfg *config.Config, names []string) ([]config.Source, error) {
 	if len(names) == 0 {
 		if len(cfg.Sources) == 0 {
@@ -253,7 +260,12 @@ func pickSources(cfg *config.Config, names []string) ([]config.Source, error) {
 		return cfg.Sources, nil
 	}
 	var out []config.Source
+	named := map[string]bool{}
 	for _, n := range names {
+		if named[n] {
+			continue // a source named twice is polled once, not twice at the same time
+		}
+		named[n] = true
 		s, ok := cfg.Source(n)
 		if !ok {
 			known := make([]string, 0, len(cfg.Sources))
@@ -323,7 +335,7 @@ func outcomeCounts(r fetchSourceJSON) string {
 func notDueText(r fetchSourceJSON) string {
 	s := fmt.Sprintf("not due: %d known %s unchanged in the feed and not yet due for a re-check", r.NotDue, plural(r.NotDue, "item", "items"))
 	if r.NextDue != nil {
-		s += fmt.Sprintf(" (the next is due %s)", r.NextDue.UTC().Format(time.RFC3339))
+		s += fmt.Sprintf(" (the next is due %s)", *r.NextDue)
 	} else {
 		s += " (the revision watch is off for them: watch: [])"
 	}

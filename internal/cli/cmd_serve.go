@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"fmt"
+	"net"
 	"os"
 	"os/signal"
 	"sync/atomic"
@@ -29,6 +30,9 @@ func runServe(ctx context.Context, m *Main, args []string) error {
 	} else if len(pos) > 0 {
 		return usageErr("serve takes no arguments")
 	}
+	if err := checkListenFlag(*listen); err != nil {
+		return err
+	}
 	cfg, st, err := m.openArchiveReadOnly(ctx, true)
 	if err != nil {
 		return err
@@ -53,6 +57,18 @@ func runServe(ctx context.Context, m *Main, args []string) error {
 	m.logger.Info("annalist serving the archive read-only", "url", "http://"+ln.Addr().String(), "archive", cfg.DataDir)
 	fmt.Fprintf(m.Stderr, "annalist: serving %s on http://%s/ (Ctrl-C to stop)\n", cfg.DataDir, ln.Addr())
 	return web.Serve(ctx, ln, srv.Handler(), 10*time.Second, m.logger)
+}
+
+// checkListenFlag refuses a --listen value that is no host:port as bad
+// usage (exit 2), before anything is opened; "" is no value.
+func checkListenFlag(addr string) error {
+	if addr == "" {
+		return nil
+	}
+	if _, _, err := net.SplitHostPort(addr); err != nil {
+		return usageErr("--listen %q: want host:port, e.g. 127.0.0.1:8080 (port 0: any free port)", addr)
+	}
+	return nil
 }
 
 // webHandler builds the UI on st; the schedule shown is cfg's at the time

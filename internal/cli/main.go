@@ -322,6 +322,14 @@ func editDistance(a, b string) int {
 // prints nothing itself: a bad flag is reported once by Run (error and
 // usage line), and --help prints the command's help on stdout with flags
 // spelt --name, as the docs spell them.
+// flagSet reports whether the flag name was given on the command line
+// (as opposed to left at its default).
+func flagSet(fs *flag.FlagSet, name string) bool {
+	set := false
+	fs.Visit(func(f *flag.Flag) { set = set || f.Name == name })
+	return set
+}
+
 func (m *Main) newFlagSet() *flag.FlagSet {
 	c := m.current
 	fs := flag.NewFlagSet(c.name, flag.ContinueOnError)

@@ -16,7 +16,7 @@ import (
 	"github.com/mmcdole/gofeed/rss"
 )
 
-// ErrNoFeed is returned (wrapped) when the bytes are not RSS, RDF, Atom or
+// ErrNoFeed is returned (itself, or wrapped) when the bytes are not RSS, RDF, Atom or
 // JSON Feed: an HTML page, an error message, an empty body.
 var ErrNoFeed = errors.New("feed: no feed format detected")
 
@@ -64,7 +64,7 @@ func Parse(data []byte, feedURL string, now func() time.Time) (f *Feed, err erro
 	case gofeed.FeedTypeJSON:
 		return parseJSON(data, base)
 	}
-	return nil, fmt.Errorf("parse feed: %w", ErrNoFeed)
+	return nil, ErrNoFeed // "feed: no feed format detected", said once
 }
 
 func parseRSS(data []byte, base *url.URL) (*Feed, error) {

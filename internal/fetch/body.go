@@ -253,6 +253,20 @@ func clip(s string, n int) string {
 	return fmt.Sprintf("%s… (%d bytes)", s[:n], len(s))
 }
 
+// codingError is a body its Content-Encoding cannot undo: "Content-Encoding
+// gzip: invalid header", without the "gzip: " gzip's errors start with
+// said twice.
+type codingError struct {
+	coding string
+	err    error
+}
+
+func (e *codingError) Error() string {
+	return "Content-Encoding " + e.coding + ": " + strings.TrimPrefix(e.err.Error(), "gzip: ")
+}
+
+func (e *codingError) Unwrap() error { return e.err }
+
 // decoder undoes codings last-applied first.
 func decoder(r io.Reader, codings []string) (io.Reader, error) {
 	for i := len(codings) - 1; i >= 0; i-- {
@@ -260,7 +274,7 @@ func decoder(r io.Reader, codings []string) (io.Reader, error) {
 		case "gzip", "x-gzip":
 			zr, err := gzip.NewReader(r)
 			if err != nil {
-				return nil, fmt.Errorf("gzip: %w", err)
+				return nil, &codingError{coding: codings[i], err: err}
 			}
 			r = zr
 		case "br":

@@ -128,7 +128,9 @@ func wrapURL(url string, err error) error {
 // Reason is err's text for a message that already names url: without the
 // package prefix and without the "GET url:" that Get puts first, so that
 // "feed URL could not be fetched: 404 Not Found" names the URL once. A
-// redirect stays in ("(redirected to …): 404 Not Found").
+// redirect stays in, as a clause of its own ("redirected to …: too many
+// redirects (more than 10)"), not as a bracket left dangling after the
+// URL that was cut.
 func Reason(url string, err error) string {
 	var dnsErr *net.DNSError
 	if errors.As(err, &dnsErr) && dnsErr.Name != "" {
@@ -138,6 +140,11 @@ func Reason(url string, err error) string {
 	}
 	s := err.Error()
 	if rest, ok := strings.CutPrefix(s, "fetch: GET "+url); ok {
+		if r, ok := strings.CutPrefix(rest, " (redirected to "); ok {
+			if to, why, ok := strings.Cut(r, "): "); ok {
+				return "redirected to " + to + ": " + why
+			}
+		}
 		return strings.TrimPrefix(rest, ": ")
 	}
 	return strings.TrimPrefix(s, "fetch: ")

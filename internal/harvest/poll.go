@@ -8,6 +8,7 @@ import (
 	"sync"
 	"time"
 
+	"annalist/internal/canonical"
 	"annalist/internal/config"
 	"annalist/internal/feed"
 	"annalist/internal/fetch"
@@ -114,6 +115,7 @@ type PollResult struct {
 	pending                    bool          // items left for the next poll: it must not be a cheap 304
 	fresh                      time.Duration // how long the feed said it stays fresh
 	sameText                   int           // pages moved or back with the same text (in Moved or Back only)
+	dupArchived, dupFailed     int           // items counted for a page fetched for another item (countDuplicate)
 }
 
 // Failed reports whether anything in the poll went wrong.
@@ -127,14 +129,37 @@ func (r *PollResult) count(pr PageResult) {
 	}
 }
 
+// countDuplicate counts a feed item whose page was fetched for an earlier
+// item of the feed (job.also): unchanged when that capture archived it
+// (the page is as that capture found it), else that capture's outcome
+// (not modified, an error, gone). It is no page of its own: Archived and
+// Checked leave it out.
+func (r *PollResult) countDuplicate(pr PageResult) {
+	switch pr.Outcome {
+	case store.OutcomeNotModified:
+		r.NotModified++
+	case store.OutcomeError:
+		r.Errors++
+		r.dupFailed++
+		return
+	case store.OutcomeGone:
+		r.Gone++
+		r.dupFailed++
+		return
+	default:
+		r.Unchanged++
+	}
+	r.dupArchived++
+}
+
 // Archived is how many pages of the poll are in the archive now (new,
 // revised, unchanged or not modified, or moved or back with the same text).
 func (r *PollResult) Archived() int {
-	return r.New + r.Revised + r.Unchanged + r.NotModified + r.sameText
+	return r.New + r.Revised + r.Unchanged + r.NotModified + r.sameText - r.dupArchived
 }
 
 // Checked is how many pages the poll checked, whatever their outcome.
-func (r *PollResult) Checked() int { return r.Archived() + r.Errors + r.Gone }
+func (r *PollResult) Checked() int { return r.Archived() + r.Errors + r.Gone - r.dupFailed }
 
 // PollOptions tune one poll.
 type PollOptions struct {
@@ -164,6 +189,10 @@ type job struct {
 	item     *feed.Item
 	feedItem *store.FeedItem // what the store remembers of item; its ArticleID is set once the page is stored
 	article  *store.Article  // known article, for conditional GET
+	// also are the feed's other due items that link the same page (the
+	// same canonical URL): fetched once, for the first, and remembered
+	// with its article (countDuplicate).
+	also []*store.FeedItem
 }
 
 // PollSource polls one source now: the feed (conditional GET), the pages of
@@ -361,18 +390,12 @@ func (h *Harvester) readFeed(ctx context.Context, src config.Source, res *PollRe
 	if err != nil {
 		return nil, nil, fmt.Errorf("source %s: feed items: %w", src.Name, err)
 	}
-	// The last poll that parsed the feed is the newest LastSeen: an item
-	// seen before that, and not in it, has reappeared.
-	var lastPoll time.Time
-	for _, it := range seen {
-		if it.LastSeen.After(lastPoll) {
-			lastPoll = it.LastSeen
-		}
-	}
+	lastPoll := lastParsed(seen)
 
 	now := h.now()
 	var jobs []job
 	var update []store.FeedItem
+	planned := map[string]int{} // a planned page's canonical URL → its job
 	for i := range parsed.Items {
 		it := &parsed.Items[i]
 		old, known := seen[it.Key]
@@ -392,12 +415,25 @@ func (h *Harvester) readFeed(ctx context.Context, src config.Source, res *PollRe
 			!sameTime(old.Updated, it.Updated) ||
 			old.Link != it.Link || // the article moved (same guid, new link)
 			old.LastSeen.Before(lastPoll)
+		var key string
+		if due {
+			key = linkKey(it.Link)
+		}
+		if first, ok := planned[key]; ok && due {
+			// Another item links the same page: one request for both,
+			// not several at once (each then finding the page its
+			// neighbour was storing).
+			fi := rec
+			jobs[first].also = append(jobs[first].also, &fi)
+			continue
+		}
 		if due && len(jobs) < h.maxItems() {
 			// Recorded only once its page is stored (runJobs): until then
 			// the store keeps the item as it was, so a poll cut short by
 			// a failure, a crash or a full disk is picked up by the next.
 			fi := rec
 			j := job{url: it.Link, item: it, feedItem: &fi, article: h.itemArticle(ctx, it, old.ArticleID)}
+			planned[key] = len(jobs)
 			jobs = append(jobs, j)
 			continue
 		} else if due {
@@ -411,6 +447,29 @@ func (h *Harvester) readFeed(ctx context.Context, src config.Source, res *PollRe
 		update = append(update, rec)
 	}
 	return jobs, update, nil
+}
+
+// lastParsed is when the last poll that parsed the feed ran: the newest
+// LastSeen of its items. An item seen before that, and not in it, has
+// reappeared.
+func lastParsed(seen map[string]store.FeedItem) time.Time {
+	var last time.Time
+	for _, it := range seen {
+		if it.LastSeen.After(last) {
+			last = it.LastSeen
+		}
+	}
+	return last
+}
+
+// linkKey is what tells two feed links of one page apart from two pages:
+// the canonical URL (tracking parameters and fragment removed), else the
+// link as it is.
+func linkKey(link string) string {
+	if u, err := canonical.URL(link, nil); err == nil {
+		return u
+	}
+	return link
 }
 
 // lastFeedItems counts the items of the last feed read (those seen at the
@@ -574,12 +633,19 @@ func (h *Harvester) runJobs(ctx context.Context, src config.Source, jobs []job, 
 			return
 		}
 		res.count(pr)
+		for range j.also {
+			res.countDuplicate(pr)
+		}
 		if pr.Err != nil {
 			res.PageErrors = append(res.PageErrors, j.url+": "+fetch.Reason(j.url, pr.Err))
-		} else if j.feedItem != nil && pr.ArticleID != "" {
-			fi := *j.feedItem
-			fi.ArticleID = pr.ArticleID
-			stored = append(stored, fi)
+		} else if pr.ArticleID != "" {
+			for _, item := range append([]*store.FeedItem{j.feedItem}, j.also...) {
+				if item != nil {
+					fi := *item
+					fi.ArticleID = pr.ArticleID
+					stored = append(stored, fi)
+				}
+			}
 		}
 		done++
 		if progress != nil {

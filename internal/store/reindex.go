@@ -39,7 +39,7 @@ type ReindexReport struct {
 	NoMetadata int    `json:"no_metadata"` // responses without an intact metadata record: not rebuilt
 	Damaged    int    `json:"damaged"`     // damaged stretches skipped
 	RawDamaged int    `json:"raw_damaged"` // snapshots rebuilt from their metadata record whose response record is damaged
-	MovedAside string `json:"moved_aside,omitempty"`
+	MovedAside string `json:"moved_aside"` // "" when no database was moved aside
 }
 
 // foundMeta locates one snapshot's metadata record and its response. The

@@ -12,12 +12,12 @@ import (
 
 // VerifyProblem is one damaged thing verify found.
 type VerifyProblem struct {
-	File      string   `json:"file"`          // WARC file name (final, without .open)
-	Offset    int64    `json:"offset"`        // where the damaged record or stretch starts
-	End       int64    `json:"end,omitempty"` // where a damaged stretch ends (0 for a pointer problem)
-	RecordID  string   `json:"record_id"`     // "" when the damage hides it
-	Problem   string   `json:"problem"`       // what is wrong
-	Snapshots []string `json:"snapshots"`     // snapshots whose raw record (or WARC copy) this costs
+	File      string   `json:"file"`      // WARC file name (final, without .open)
+	Offset    int64    `json:"offset"`    // where the damaged record or stretch starts
+	End       int64    `json:"end"`       // where a damaged stretch ends (0 for a pointer problem: always present in JSON)
+	RecordID  string   `json:"record_id"` // "" when the damage hides it
+	Problem   string   `json:"problem"`   // what is wrong
+	Snapshots []string `json:"snapshots"` // snapshots whose raw record (or WARC copy) this costs
 }
 
 // VerifyReport is what Verify checked and found.
@@ -58,7 +58,7 @@ func (s *Store) Verify(ctx context.Context, progress VerifyProgress) (*VerifyRep
 	if err != nil {
 		return nil, err
 	}
-	pointer, err := s.checkPointers(ctx, rep, records, withMeta)
+	pointer, offsets, err := s.checkPointers(ctx, rep, records, withMeta)
 	if err != nil {
 		return nil, err
 	}
@@ -72,7 +72,56 @@ func (s *Store) Verify(ctx context.Context, progress VerifyProgress) (*VerifyRep
 		kept = append(kept, d)
 	}
 	rep.Damaged = append(kept, pointer...)
+	if err := s.nameOwners(ctx, rep, offsets); err != nil {
+		return nil, err
+	}
 	return rep, nil
+}
+
+// snapshotAt is a snapshot's page-1 response offset in its WARC file.
+type snapshotAt struct {
+	id  string
+	off int64
+}
+
+// nameOwners names, on each damaged stretch that names no snapshot, the
+// snapshot it is one of the records of (a request, a later page): the
+// last snapshot whose response precedes it in its file, when that
+// snapshot's records no longer read whole (SnapshotRecords: what export
+// and the web UI's WARC download read) and no other problem names it
+// already (a lost metadata record is a pointer problem of its own).
+// offsets are the snapshots' responses by file, in offset order.
+func (s *Store) nameOwners(ctx context.Context, rep *VerifyReport, offsets map[string][]snapshotAt) error {
+	named := map[string]bool{}
+	for _, d := range rep.Damaged {
+		for _, id := range d.Snapshots {
+			named[id] = true
+		}
+	}
+	for i := range rep.Damaged {
+		d := &rep.Damaged[i]
+		if len(d.Snapshots) > 0 || d.End == 0 {
+			continue
+		}
+		var owner string
+		for _, sn := range offsets[d.File] {
+			if sn.off >= d.Offset {
+				break
+			}
+			owner = sn.id
+		}
+		if owner == "" || named[owner] {
+			continue
+		}
+		if _, err := s.SnapshotRecords(ctx, owner); err != nil {
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
+			d.Snapshots = append(d.Snapshots, owner)
+			named[owner] = true
+		}
+	}
+	return nil
 }
 
 // scanForVerify reads files record by record, counting records in rep and
@@ -139,7 +188,8 @@ func scanForVerify(ctx context.Context, dir string, files []evidence.File, total
 // checkPointers checks every snapshot's pointer against the records read:
 // a snapshot pointing into a damaged stretch is added to that problem in
 // rep.Damaged; any other bad pointer is returned as a problem of its own.
-func (s *Store) checkPointers(ctx context.Context, rep *VerifyReport, records map[string]map[int64]*warcRecordAt, withMeta map[string]bool) ([]VerifyProblem, error) {
+// It also returns every snapshot's response offset by file, in order.
+func (s *Store) checkPointers(ctx context.Context, rep *VerifyReport, records map[string]map[int64]*warcRecordAt, withMeta map[string]bool) ([]VerifyProblem, map[string][]snapshotAt, error) {
 	// Damaged stretches, by file, to find the snapshots they cost.
 	stretch := func(file string, off int64) *VerifyProblem {
 		for i := range rep.Damaged {
@@ -153,17 +203,19 @@ func (s *Store) checkPointers(ctx context.Context, rep *VerifyReport, records ma
 	rows, err := s.rdb.QueryContext(ctx, `SELECT id, warc_file, warc_offset, warc_record_id, payload_digest FROM snapshots
 		ORDER BY warc_file, warc_offset, id`)
 	if err != nil {
-		return nil, fmt.Errorf("verify: read snapshots: %w", err)
+		return nil, nil, fmt.Errorf("verify: read snapshots: %w", err)
 	}
 	defer rows.Close()
 	var pointer []VerifyProblem
+	offsets := map[string][]snapshotAt{}
 	for rows.Next() {
 		var id, file, recID, digest string
 		var off int64
 		if err := rows.Scan(&id, &file, &off, &recID, &digest); err != nil {
-			return nil, fmt.Errorf("verify: read snapshots: %w", err)
+			return nil, nil, fmt.Errorf("verify: read snapshots: %w", err)
 		}
 		rep.Snapshots++
+		offsets[file] = append(offsets[file], snapshotAt{id: id, off: off})
 		recs, ok := records[file]
 		switch {
 		case !ok:
@@ -187,7 +239,7 @@ func (s *Store) checkPointers(ctx context.Context, rep *VerifyReport, records ma
 		}
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("verify: read snapshots: %w", err)
+		return nil, nil, fmt.Errorf("verify: read snapshots: %w", err)
 	}
-	return pointer, nil
+	return pointer, offsets, nil
 }

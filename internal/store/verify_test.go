@@ -139,3 +139,43 @@ func TestVerifyFindsDamage(t *testing.T) {
 		t.Errorf("%d problems, want 5: %+v", len(rep.Damaged), rep.Damaged)
 	}
 }
+
+// TestVerifyNamesTheSnapshotOfADamagedRequest: a damaged request record
+// costs its snapshot's WARC copy (export refuses it: "a record among its
+// own"), so verify names that snapshot too, as it names the snapshot of a
+// damaged response; the snapshots around it are not named.
+func TestVerifyNamesTheSnapshotOfADamagedRequest(t *testing.T) {
+	ctx := context.Background()
+	dir, open, snaps := abandonedArchive(t, 4)
+	ms := members(t, open)
+	i2 := -1
+	for i, m := range ms {
+		if m.Offset == snaps[2].WARCOffset {
+			i2 = i
+		}
+	}
+	if i2 < 0 {
+		t.Fatal("no member at snapshot 2's offset")
+	}
+	flipBytes(t, open, ms[i2+1].Offset+30, 2) // the member after the response: its request
+	if err := os.Rename(open, strings.TrimSuffix(open, evidence.OpenSuffix)); err != nil {
+		t.Fatal(err)
+	}
+	s, err := OpenReadOnly(ctx, dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if _, err := s.SnapshotRecords(ctx, snaps[2].ID); err == nil {
+		t.Fatal("the snapshot's records read whole with its request damaged")
+	}
+	rep := mustVerify(t, s)
+	if len(rep.Damaged) != 1 {
+		t.Fatalf("%d problems, want 1: %+v", len(rep.Damaged), rep.Damaged)
+	}
+	p := rep.Damaged[0]
+	if p.Offset != ms[i2+1].Offset || !strings.Contains(p.Problem, "not a whole WARC record") ||
+		len(p.Snapshots) != 1 || p.Snapshots[0] != snaps[2].ID {
+		t.Errorf("damaged request: %+v, want it to name snapshot %s", p, snaps[2].ID)
+	}
+}
