@@ -177,24 +177,33 @@ type ChangeFilter struct {
 	Limit  int // 0 = 50
 }
 
-// Changes lists new articles and revisions, most recent first, from the
-// capture log (indexed by time, so this stays fast however big the archive).
+// Changes lists new articles and revisions, most recent first in the
+// order of their full capture times (then seq, as snapshotOrder), from
+// the capture log. Not by the second a change is dated at: a snapshot
+// stored late, captured earlier in a second than a newer one stored
+// before it, has its ID and date moved on past that one's, and would
+// show as the latest revision. Two look-ups on the capture log's index
+// by time keep this fast however big the archive (changesAfter).
 func (s *Store) Changes(ctx context.Context, f ChangeFilter) ([]Change, error) {
 	limit := f.Limit
 	if limit <= 0 {
 		limit = 50
 	}
+	after, err := s.changesAfter(ctx, f.Source, limit)
+	if err != nil {
+		return nil, fmt.Errorf("list changes: %w", err)
+	}
 	q := `SELECT ` + snapshotInfoCols + `, c.outcome, a.source, a.url
 		FROM captures c
 		JOIN snapshots s ON s.id = c.snapshot_id
 		JOIN articles a ON a.id = s.article_id
-		WHERE c.outcome IN ('new', 'revised')`
-	var args []any
+		WHERE c.outcome IN ('new', 'revised') AND c.captured_at > ?`
+	args := []any{after}
 	if f.Source != "" {
 		q += ` AND c.source = ?`
 		args = append(args, f.Source)
 	}
-	q += ` ORDER BY c.captured_at DESC, c.id DESC LIMIT ?`
+	q += ` ORDER BY coalesce(s.captured_exact, s.captured_at) DESC, s.seq DESC LIMIT ?`
 	args = append(args, limit)
 	rows, err := s.rdb.QueryContext(ctx, s.exactCol(q), args...)
 	if err != nil {
@@ -215,6 +224,50 @@ func (s *Store) Changes(ctx context.Context, f ChangeFilter) ([]Change, error) {
 		return nil, fmt.Errorf("list changes: %w", err)
 	}
 	return out, nil
+}
+
+// changesAfter bounds the capture log's dates (captured_at, a stored
+// snapshot's second) that can hold the limit most recent changes by full
+// capture time: the last limit changes by date are limit changes captured
+// at or after the earliest full time m among them, and a change dated at
+// or before m-1s was captured before m (a snapshot's second is never
+// before its capture's, so its full time is under its date + 1s). "" when
+// there are none.
+func (s *Store) changesAfter(ctx context.Context, source string, limit int) (string, error) {
+	q := `SELECT coalesce(s.captured_exact, s.captured_at) FROM captures c JOIN snapshots s ON s.id = c.snapshot_id
+		WHERE c.outcome IN ('new', 'revised')`
+	var args []any
+	if source != "" {
+		q += ` AND c.source = ?`
+		args = append(args, source)
+	}
+	q += ` ORDER BY c.captured_at DESC, c.id DESC LIMIT ?`
+	args = append(args, limit)
+	rows, err := s.rdb.QueryContext(ctx, s.exactCol(q), args...)
+	if err != nil {
+		return "", err
+	}
+	defer rows.Close()
+	var earliest time.Time
+	n := 0
+	for rows.Next() {
+		var exact string
+		if err := rows.Scan(&exact); err != nil {
+			return "", err
+		}
+		t, err := parseTime(exact)
+		if err != nil {
+			return "", err
+		}
+		if n == 0 || t.Before(earliest) {
+			earliest = t
+		}
+		n++
+	}
+	if err := rows.Err(); err != nil || n == 0 {
+		return "", err
+	}
+	return fmtTime(earliest.Add(-time.Second)), nil
 }
 
 // CaptureCount is how many captures of one source had one outcome.
