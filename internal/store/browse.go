@@ -71,7 +71,7 @@ func scanSnapshotInfo(r rowScanner, extra ...any) (*SnapshotInfo, error) {
 // bodies. ErrNotFound for an unknown article; an article whose every
 // capture failed has none.
 func (s *Store) SnapshotInfos(ctx context.Context, articleID string) ([]SnapshotInfo, error) {
-	rows, err := s.rdb.QueryContext(ctx, s.exactCol(`SELECT `+snapshotInfoCols+` FROM snapshots s
+	rows, err := s.rdb.QueryContext(ctx, s.exactCol(ctx, `SELECT `+snapshotInfoCols+` FROM snapshots s
 		WHERE s.article_id = ? ORDER BY `+snapshotOrder), articleID)
 	if err != nil {
 		return nil, fmt.Errorf("list snapshot infos: %w", err)
@@ -205,7 +205,7 @@ func (s *Store) Changes(ctx context.Context, f ChangeFilter) ([]Change, error) {
 	}
 	q += ` ORDER BY coalesce(s.captured_exact, s.captured_at) DESC, s.seq DESC LIMIT ?`
 	args = append(args, limit)
-	rows, err := s.rdb.QueryContext(ctx, s.exactCol(q), args...)
+	rows, err := s.rdb.QueryContext(ctx, s.exactCol(ctx, q), args...)
 	if err != nil {
 		return nil, fmt.Errorf("list changes: %w", err)
 	}
@@ -243,7 +243,7 @@ func (s *Store) changesAfter(ctx context.Context, source string, limit int) (str
 	}
 	q += ` ORDER BY c.captured_at DESC, c.id DESC LIMIT ?`
 	args = append(args, limit)
-	rows, err := s.rdb.QueryContext(ctx, s.exactCol(q), args...)
+	rows, err := s.rdb.QueryContext(ctx, s.exactCol(ctx, q), args...)
 	if err != nil {
 		return "", err
 	}

@@ -36,7 +36,7 @@ func (s *Store) Captures(ctx context.Context, f CaptureFilter) ([]Capture, error
 	}
 	q += ` ORDER BY coalesce(s.captured_exact, c.captured_at) DESC, c.id DESC`
 	q += limitClause(f.Limit, 0)
-	rows, err := s.rdb.QueryContext(ctx, s.exactCol(q), args...)
+	rows, err := s.rdb.QueryContext(ctx, s.exactCol(ctx, q), args...)
 	if err != nil {
 		return nil, fmt.Errorf("list captures: %w", err)
 	}
