@@ -31,6 +31,21 @@ func BenchmarkChanges(b *testing.B) {
 	}
 }
 
+// BenchmarkArticlesSince lists the articles captured since a recent date
+// (list --since) in the archive BenchmarkChanges lists.
+func BenchmarkArticlesSince(b *testing.B) {
+	ctx := context.Background()
+	s := MustOpen(b)
+	fillChanges(b, s, 2000, 10, 10)
+	since := time.Date(2024, 1, 11, 0, 0, 0, 0, time.UTC)
+	for b.Loop() {
+		arts, err := s.Articles(ctx, ArticleFilter{Since: &since})
+		if err != nil || len(arts) == 0 {
+			b.Fatalf("Articles = %d, %v", len(arts), err)
+		}
+	}
+}
+
 // fillChanges writes rows straight into the index (no WARC records):
 // articles of 20 sources, each with snaps snapshots a day apart and
 // checks unchanged captures after each.
@@ -51,8 +66,9 @@ func fillChanges(b *testing.B, s *Store, articles, snaps, checks int) {
 	for a := range articles {
 		id, src := fmt.Sprintf("%012x", a), fmt.Sprintf("src%d", a%20)
 		start := t0.Add(time.Duration(a) * 37 * time.Second)
-		if _, err := tx.ExecContext(ctx, `INSERT INTO articles (id, source, url, first_seen) VALUES (?, ?, ?, ?)`,
-			id, src, "https://x.example/"+id, fmtTime(start.Truncate(time.Second))); err != nil {
+		last := start.Add(time.Duration(snaps-1)*24*time.Hour + time.Duration(checks)*time.Hour + 300*time.Millisecond)
+		if _, err := tx.ExecContext(ctx, `INSERT INTO articles (id, source, url, first_seen, last_captured_at) VALUES (?, ?, ?, ?, ?)`,
+			id, src, "https://x.example/"+id, fmtTime(start.Truncate(time.Second)), fmtTime(last)); err != nil {
 			b.Fatal(err)
 		}
 		for n := range snaps {

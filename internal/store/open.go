@@ -88,7 +88,7 @@ type Store struct {
 	// migrated the archive.
 	noExact    atomic.Bool
 	exactLater bool
-	noSync  bool // Options.NoSync: no fsync anywhere
+	noSync     bool // Options.NoSync: no fsync anywhere
 
 	mu      sync.RWMutex // guards closed against sends on queue
 	closed  bool
