@@ -20,7 +20,7 @@ func runList(ctx context.Context, m *Main, args []string) error {
 	fs := m.newFlagSet()
 	asJSON := fs.Bool("json", false, "print a JSON array on stdout")
 	source := fs.String("source", "", "only articles of this source")
-	since := fs.String("since", "", "only articles first seen or captured at or after this date (RFC 3339, YYYY-MM-DD or YYYYMMDDhhmmss)")
+	since := fs.String("since", "", "only articles first seen, checked, or with a snapshot dated at or after this date (RFC 3339, YYYY-MM-DD or YYYYMMDDhhmmss)")
 	limit := fs.Int("limit", 0, "at most N articles (0 = all)")
 	if pos, err := m.parseArgs(fs, args); err != nil {
 		return err

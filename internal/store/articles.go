@@ -112,7 +112,7 @@ func isArticleID(s string) bool {
 // ArticleFilter selects articles. Zero values select everything.
 type ArticleFilter struct {
 	Source string
-	Since  *time.Time // first seen or last captured at or after Since
+	Since  *time.Time // first seen, last captured, or with a snapshot dated at or after Since
 	Limit  int        // 0 = no limit
 	Offset int
 }
@@ -127,8 +127,14 @@ func (s *Store) Articles(ctx context.Context, f ArticleFilter) ([]Article, error
 	}
 	if f.Since != nil {
 		since := fmtTime(*f.Since)
-		q += ` AND (a.first_seen >= ? OR a.last_captured_at >= ?)`
-		args = append(args, since, since)
+		// last_captured_at is the latest capture's full time, and a
+		// snapshot stored late (another writer stored a newer one of its
+		// second first) is dated, as its ID, at the next free second,
+		// which can be after it: such a snapshot, shown at that date by
+		// history, is at or after Since too.
+		q += ` AND (a.first_seen >= ? OR a.last_captured_at >= ?
+			OR EXISTS (SELECT 1 FROM snapshots s WHERE s.article_id = a.id AND s.captured_at >= ?))`
+		args = append(args, since, since, since)
 	}
 	q += ` ORDER BY a.first_seen DESC, a.id` + limitClause(f.Limit, f.Offset)
 	return s.listArticles(ctx, q, args...)

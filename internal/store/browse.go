@@ -5,10 +5,12 @@ package store
 // metrics. None of them decompress anything unless they say so.
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 )
 
@@ -71,7 +73,7 @@ func scanSnapshotInfo(r rowScanner, extra ...any) (*SnapshotInfo, error) {
 // bodies. ErrNotFound for an unknown article; an article whose every
 // capture failed has none.
 func (s *Store) SnapshotInfos(ctx context.Context, articleID string) ([]SnapshotInfo, error) {
-	rows, err := s.rdb.QueryContext(ctx, s.exactCol(`SELECT `+snapshotInfoCols+` FROM snapshots s
+	rows, err := s.rdb.QueryContext(ctx, s.exactCol(ctx, `SELECT `+snapshotInfoCols+` FROM snapshots s
 		WHERE s.article_id = ? ORDER BY `+snapshotOrder), articleID)
 	if err != nil {
 		return nil, fmt.Errorf("list snapshot infos: %w", err)
@@ -177,39 +179,97 @@ type ChangeFilter struct {
 	Limit  int // 0 = 50
 }
 
-// Changes lists new articles and revisions, most recent first, from the
-// capture log (indexed by time, so this stays fast however big the archive).
+// Changes lists new articles and revisions, most recent first in the
+// order of their full capture times (then seq, as snapshotOrder), from
+// the capture log. Not by the second a change is dated at: a snapshot
+// stored late, captured earlier in a second than a newer one stored
+// before it, has its ID and date moved on past that one's, and would
+// show as the latest revision. The capture log is indexed by that date,
+// so this reads the last changes by date and then the few dated just
+// before them that may have been captured later (a snapshot's second is
+// never before its capture's: its full time is under its date + 1s), and
+// stays fast however big the archive.
 func (s *Store) Changes(ctx context.Context, f ChangeFilter) ([]Change, error) {
 	limit := f.Limit
 	if limit <= 0 {
 		limit = 50
 	}
-	q := `SELECT ` + snapshotInfoCols + `, c.outcome, a.source, a.url
+	where := `c.outcome IN ('new', 'revised')`
+	var args []any
+	if f.Source != "" {
+		where += ` AND c.source = ?`
+		args = append(args, f.Source)
+	}
+	rows, err := s.changeRows(ctx, where, args, limit)
+	if err != nil {
+		return nil, err
+	}
+	if len(rows) == limit {
+		// Whatever was captured at or after the earliest full time among
+		// them is dated after it - 1s: of the rows dated before the last,
+		// only those can be among the most recent.
+		last, earliest := rows[len(rows)-1], rows[0].CapturedExact
+		for _, r := range rows {
+			if r.CapturedExact.Before(earliest) {
+				earliest = r.CapturedExact
+			}
+		}
+		more, err := s.changeRows(ctx, where+` AND c.captured_at > ? AND (c.captured_at < ? OR (c.captured_at = ? AND c.id < ?))`,
+			append(args[:len(args):len(args)], fmtTime(earliest.Add(-time.Second)), last.dated, last.dated, last.captureID), 0)
+		if err != nil {
+			return nil, err
+		}
+		rows = append(rows, more...)
+	}
+	slices.SortStableFunc(rows, func(a, b changeRow) int {
+		if c := b.CapturedExact.Compare(a.CapturedExact); c != 0 {
+			return c
+		}
+		return cmp.Compare(b.seq, a.seq)
+	})
+	out := make([]Change, 0, min(len(rows), limit))
+	for _, r := range rows[:min(len(rows), limit)] {
+		out = append(out, r.Change)
+	}
+	return out, nil
+}
+
+// changeRow is a Change with where it sits in the capture log (its date
+// there and the capture's id) and its snapshot's seq.
+type changeRow struct {
+	Change
+	dated     string
+	captureID int64
+	seq       int64
+}
+
+// changeRows reads the changes where selects, latest dated first (limit
+// 0: all), through prepared statements: the home page and every feed
+// request run these few texts.
+func (s *Store) changeRows(ctx context.Context, where string, args []any, limit int) ([]changeRow, error) {
+	q := `SELECT ` + snapshotInfoCols + `, c.outcome, a.source, a.url, c.captured_at, c.id, s.seq
 		FROM captures c
 		JOIN snapshots s ON s.id = c.snapshot_id
 		JOIN articles a ON a.id = s.article_id
-		WHERE c.outcome IN ('new', 'revised')`
-	var args []any
-	if f.Source != "" {
-		q += ` AND c.source = ?`
-		args = append(args, f.Source)
+		WHERE ` + where + ` ORDER BY c.captured_at DESC, c.id DESC`
+	if limit > 0 {
+		q += ` LIMIT ?`
+		args = append(args[:len(args):len(args)], limit)
 	}
-	q += ` ORDER BY c.captured_at DESC, c.id DESC LIMIT ?`
-	args = append(args, limit)
-	rows, err := s.rdb.QueryContext(ctx, s.exactCol(q), args...)
+	rows, err := cachedDB{s.rstmts}.QueryContext(ctx, s.exactCol(ctx, q), args...)
 	if err != nil {
 		return nil, fmt.Errorf("list changes: %w", err)
 	}
 	defer rows.Close()
-	out := []Change{}
+	var out []changeRow
 	for rows.Next() {
-		var c Change
-		si, err := scanSnapshotInfo(rows, &c.Outcome, &c.Source, &c.URL)
+		var r changeRow
+		si, err := scanSnapshotInfo(rows, &r.Outcome, &r.Source, &r.URL, &r.dated, &r.captureID, &r.seq)
 		if err != nil {
 			return nil, fmt.Errorf("list changes: %w", err)
 		}
-		c.SnapshotInfo = *si
-		out = append(out, c)
+		r.SnapshotInfo = *si
+		out = append(out, r)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("list changes: %w", err)

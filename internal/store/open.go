@@ -83,9 +83,12 @@ type Store struct {
 	pg         bool // the index is PostgreSQL (postgres.go)
 	readOnly   bool // OpenReadOnly: wdb, warc and the writer are nil
 	// noExact: opened read-only before migration 0012, so snapshots have
-	// no captured_exact column (exactCol).
-	noExact bool
-	noSync  bool // Options.NoSync: no fsync anywhere
+	// no captured_exact column (exactCol); exactLater: a reader that sees
+	// what a writer commits (serve), which looks again until a writer has
+	// migrated the archive.
+	noExact    atomic.Bool
+	exactLater bool
+	noSync     bool // Options.NoSync: no fsync anywhere
 
 	mu      sync.RWMutex // guards closed against sends on queue
 	closed  bool

@@ -72,6 +72,7 @@ func OpenReadOnly(ctx context.Context, dir string, opts Options) (*Store, error)
 		// committed to the WAL since its last checkpoint is not seen.
 		opts.Logger.Warn("cannot use the database's -wal/-shm files (disk full or read-only?): reading annalist.db as it is; changes not yet checkpointed and later writers are not seen",
 			"database", dbPath, "error", err)
+		immutable = true
 		rdb, have, err = openReadOnlyDB(ctx, dbPath, true)
 	}
 	if err != nil {
@@ -93,8 +94,10 @@ func OpenReadOnly(ctx context.Context, dir string, opts Options) (*Store, error)
 		rdb:      rdb,
 		rstmts:   newStmtCache(rdb),
 		readOnly: true,
-		noExact:  have < exactMigration,
+		// A reader that sees later commits sees a writer's migration too.
+		exactLater: !immutable,
 	}
+	s.noExact.Store(have < exactMigration)
 	return s, nil
 }
 

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -331,5 +332,51 @@ func TestOpenReadOnlyBeforeCaptureTimeColumn(t *testing.T) {
 	w := MustOpenDir(t, dir, Options{NoSync: true})
 	if sn, err := w.LatestSnapshot(ctx, a.ArticleID); err != nil || sn.ID != b.SnapshotID || !sn.CapturedExact.Equal(sn.CapturedAt) {
 		t.Errorf("after the migration: %+v, %v; want the second as the full time", sn, err)
+	}
+}
+
+// A live reader (serve) opened on a version 11 archive orders by the full
+// capture times once a writer has migrated it, without a restart: two
+// captures of one second stored in the other order after the migration
+// are listed in the order taken, and the later one is the latest.
+func TestLiveReadOnlyOrdersByFullTimeAfterMigration(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	s := MustOpenDir(t, dir, Options{NoSync: true})
+	c := mustSave(t, s, page("live", "Live", "version C of the page", t0))
+	if _, err := s.wdb.Exec(undo0012 + "PRAGMA user_version = 11"); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	r, err := OpenReadOnly(ctx, dir, Options{ReadOnlyLive: true})
+	if err != nil {
+		t.Fatalf("read-only open of a version 11 archive: %v", err)
+	}
+	defer r.Close()
+	if infos, err := r.SnapshotInfos(ctx, c.ArticleID); err != nil || len(infos) != 1 {
+		t.Fatalf("before the migration: %+v, %v", infos, err)
+	}
+	w := MustOpenDir(t, dir, Options{NoSync: true}) // migrates
+	sec := t0.Add(time.Hour)
+	e := mustSave(t, w, page("live", "Live", "version E of the page", sec.Add(700*time.Millisecond)))
+	d := mustSave(t, w, page("live", "Live", "version D of the whole page", sec.Add(300*time.Millisecond)))
+	if !strings.HasSuffix(d.SnapshotID, sec.Add(time.Second).Format("20060102150405")) {
+		t.Fatalf("late D stored as %s", d.SnapshotID)
+	}
+	infos, err := r.SnapshotInfos(ctx, c.ArticleID)
+	var got []string
+	for _, si := range infos {
+		got = append(got, si.ID)
+	}
+	if want := []string{c.SnapshotID, d.SnapshotID, e.SnapshotID}; err != nil || !slices.Equal(got, want) {
+		t.Errorf("SnapshotInfos after a writer migrated = %v, %v; want %v (C, D, E: the order captured)", got, err, want)
+	}
+	if sn, err := r.LatestSnapshot(ctx, c.ArticleID); err != nil || sn.ID != e.SnapshotID || !sn.CapturedExact.Equal(sec.Add(700*time.Millisecond)) {
+		t.Errorf("LatestSnapshot = %v, %v; want E with its full capture time", sn, err)
+	}
+	if ch, err := r.Changes(ctx, ChangeFilter{Limit: 1}); err != nil || len(ch) != 1 || ch[0].ID != e.SnapshotID {
+		t.Errorf("Changes = %+v, %v; want E the most recent", ch, err)
 	}
 }

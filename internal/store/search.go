@@ -193,7 +193,7 @@ type hitRow struct {
 
 // searchRows runs one page of the candidate query.
 func (s *Store) searchRows(ctx context.Context, query, sqlq string, args []any) ([]hitRow, error) {
-	rows, err := s.rdb.QueryContext(ctx, s.exactCol(sqlq), args...)
+	rows, err := s.rdb.QueryContext(ctx, s.exactCol(ctx, sqlq), args...)
 	if err != nil {
 		return nil, searchErr(query, err)
 	}

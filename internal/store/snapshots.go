@@ -29,12 +29,24 @@ const exactExpr = `coalesce(captured_exact, captured_at)`
 
 // exactCol adapts q to an archive opened read-only before migration 0012,
 // whose snapshots have no captured_exact column: exactExpr reads such
-// snapshots' full time as their captured_at, and so does q then.
-func (s *Store) exactCol(q string) string {
-	if s.noExact {
-		return strings.ReplaceAll(q, "captured_exact", "captured_at")
+// snapshots' full time as their captured_at, and so does q then. A live
+// reader (serve) reads the schema version again each time until a writer
+// has migrated the archive, and from then on the full times it stores:
+// ordered by their seconds, two captures of one second stored in the
+// other order would be listed the wrong way round until a restart.
+func (s *Store) exactCol(ctx context.Context, q string) string {
+	if !s.noExact.Load() {
+		return q
 	}
-	return q
+	if s.exactLater {
+		var have int
+		// An error here is the query's too, which reports it.
+		if err := s.rdb.QueryRowContext(ctx, "PRAGMA user_version").Scan(&have); err == nil && have >= exactMigration {
+			s.noExact.Store(false)
+			return q
+		}
+	}
+	return strings.ReplaceAll(q, "captured_exact", "captured_at")
 }
 
 // storedSnapshot is a snapshot row with its bodies still compressed.
@@ -132,7 +144,7 @@ func (s *Store) warcPayload(ctx context.Context, file string, offset int64) ([]b
 }
 
 func (s *Store) querySnapshot(ctx context.Context, where string, args ...any) (*Snapshot, error) {
-	st, err := scanSnapshot(s.rdb.QueryRowContext(ctx, s.exactCol(`SELECT `+snapshotCols+` FROM snapshots WHERE `+where), args...))
+	st, err := scanSnapshot(s.rdb.QueryRowContext(ctx, s.exactCol(ctx, `SELECT `+snapshotCols+` FROM snapshots WHERE `+where), args...))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ErrNotFound
 	}
@@ -191,7 +203,7 @@ func InEffect(infos []SnapshotInfo, t time.Time) (SnapshotInfo, bool) {
 // Snapshots returns all snapshots of an article with their full bodies,
 // oldest first. ErrNotFound for an unknown article.
 func (s *Store) Snapshots(ctx context.Context, articleID string) ([]Snapshot, error) {
-	rows, err := s.rdb.QueryContext(ctx, s.exactCol(`SELECT `+snapshotCols+` FROM snapshots WHERE article_id = ?
+	rows, err := s.rdb.QueryContext(ctx, s.exactCol(ctx, `SELECT `+snapshotCols+` FROM snapshots WHERE article_id = ?
 		ORDER BY `+snapshotOrder), articleID)
 	if err != nil {
 		return nil, fmt.Errorf("list snapshots: %w", err)

@@ -15,6 +15,11 @@ import (
 const feedEntries = 30
 
 type feedItem struct {
+	// at is when it happened in full (a snapshot's full capture time),
+	// which orders the entries and dates them: a snapshot stored late,
+	// captured earlier in a second than a newer one, is dated by its ID
+	// at the next free second, and by that date a feed reader would take
+	// it for the latest revision.
 	at      time.Time
 	outcome string // new, revised, or an event: moved, gone, back
 	url     string // the article's URL on its site
@@ -58,7 +63,7 @@ func (s *Server) feedItems(w http.ResponseWriter, r *http.Request) (title, self 
 			s.serverError(w, r, err)
 			return "", "", nil, false
 		}
-		it := feedItem{at: c.CapturedAt, outcome: c.Outcome, url: c.URL, html: string(bodyHTML(sn)),
+		it := feedItem{at: c.CapturedExact, outcome: c.Outcome, url: c.URL, html: string(bodyHTML(sn)),
 			link: base + snapshotPath(c.ID), title: c.Title}
 		it.id = it.link
 		if c.Outcome == store.OutcomeRevised {
@@ -170,11 +175,11 @@ func (s *Server) handleAtom(w http.ResponseWriter, r *http.Request) {
 		Links:  []atomLink{{Rel: "self", Type: "application/atom+xml", Href: self}, {Rel: "alternate", Type: "text/html", Href: base + "/"}},
 		Author: atomPerson{Name: "annalist"}, Gen: "annalist"}
 	if len(items) > 0 {
-		f.Updated = items[0].at.UTC().Format(time.RFC3339)
+		f.Updated = feedTime(items[0].at)
 	}
 	for _, it := range items {
 		e := atomEntry{Title: it.title, ID: it.id,
-			Updated: it.at.UTC().Format(time.RFC3339), Published: it.at.UTC().Format(time.RFC3339),
+			Updated: feedTime(it.at), Published: feedTime(it.at),
 			Links:   []atomLink{{Rel: "alternate", Type: "text/html", Href: it.link}, {Rel: "related", Href: it.url}},
 			Summary: atomText{Type: "text", Body: it.summary}, Content: atomText{Type: "html", Body: it.html}}
 		e.Category.Term = it.outcome
@@ -189,6 +194,10 @@ func (s *Server) handleAtom(w http.ResponseWriter, r *http.Request) {
 	w.Write([]byte(xml.Header))
 	w.Write(out)
 }
+
+// feedTime is an entry's date in RFC 3339 with its fraction of a second,
+// so that two entries of one second keep their order in a feed reader.
+func feedTime(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }
 
 type jsonFeed struct {
 	Version     string         `json:"version"`
@@ -218,7 +227,7 @@ func (s *Server) handleJSONFeed(w http.ResponseWriter, r *http.Request) {
 		Items: []jsonFeedItem{}}
 	for _, it := range items {
 		f.Items = append(f.Items, jsonFeedItem{ID: it.id, URL: it.link, ExternalURL: it.url, Title: it.title,
-			Summary: it.summary, ContentHTML: it.html, DatePublished: it.at.UTC().Format(time.RFC3339),
+			Summary: it.summary, ContentHTML: it.html, DatePublished: feedTime(it.at),
 			Tags: []string{it.outcome}})
 	}
 	w.Header().Set("Content-Type", "application/feed+json; charset=utf-8")

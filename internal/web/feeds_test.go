@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/mmcdole/gofeed"
 
@@ -71,6 +72,53 @@ func TestJSONFeed(t *testing.T) {
 	var raw map[string]any
 	if err := json.Unmarshal([]byte(b), &raw); err != nil || raw["version"] != "https://jsonfeed.org/version/1.1" {
 		t.Errorf("version %v %v", raw["version"], err)
+	}
+}
+
+// A snapshot stored late (captured earlier in a second than a newer one
+// stored before it; its ID and date moved on to the next second) is
+// never the newest entry of the feeds, nor dated after the newer one, nor
+// first on the home page or in /api/changes.
+func TestFeedsLateSnapshotNotNewest(t *testing.T) {
+	f := newFixture(t)
+	const u = "https://mondo.example/history/same-second-feed.html"
+	sec := t0.Add(day(25))
+	save(t, f.st, pageOf("mondo-history", u, "Feed order", []string{"The first wording."}, sec.Add(-time.Minute), nil, ""))
+	e := save(t, f.st, pageOf("mondo-history", u, "Feed order", []string{"The third wording."}, sec.Add(700*time.Millisecond), nil, ""))
+	d := save(t, f.st, pageOf("mondo-history", u, "Feed order", []string{"The second wording."}, sec.Add(300*time.Millisecond), nil, ""))
+	if d.SnapshotID != e.ArticleID+"/"+sec.Add(time.Second).Format("20060102150405") {
+		t.Fatalf("late capture stored as %s", d.SnapshotID)
+	}
+	for _, path := range []string{"/feed.atom", "/feed.json", "/s/mondo-history/feed.atom"} {
+		feed, err := gofeed.NewParser().ParseString(body(t, f.get(path)))
+		if err != nil || len(feed.Items) < 3 {
+			t.Fatalf("%s: %v, %+v", path, err, feed)
+		}
+		newest, next := feed.Items[0], feed.Items[1]
+		if newest.Link != base+"/a/"+e.SnapshotID || next.Link != base+"/a/"+d.SnapshotID {
+			t.Errorf("%s: entries %s, %s; want E, the last captured, then D", path, newest.Link, next.Link)
+		}
+		at := func(it *gofeed.Item) time.Time {
+			if it.UpdatedParsed != nil {
+				return *it.UpdatedParsed
+			}
+			if it.PublishedParsed == nil {
+				t.Fatalf("%s: entry %s has no date", path, it.Link)
+			}
+			return *it.PublishedParsed
+		}
+		if atE, atD := at(newest), at(next); !atE.Equal(sec.Add(700*time.Millisecond)) || !atD.Equal(sec.Add(300*time.Millisecond)) {
+			t.Errorf("%s: E dated %s, D %s; want their full capture times, D before E", path, atE.Format(time.RFC3339Nano), atD.Format(time.RFC3339Nano))
+		}
+	}
+	home := f.page("/", http.StatusOK)
+	if got := home.Find(`a[href="/a/`+e.SnapshotID+`"], a[href="/a/`+d.SnapshotID+`"]`).First().AttrOr("href", ""); got != "/a/"+e.SnapshotID {
+		t.Errorf("home page: the first of E and D listed is %s, want E", got)
+	}
+	var changes []struct{ ID string }
+	if err := json.Unmarshal([]byte(body(t, f.get("/api/changes?limit=2"))), &changes); err != nil || len(changes) != 2 ||
+		changes[0].ID != e.SnapshotID || changes[1].ID != d.SnapshotID {
+		t.Errorf("/api/changes = %+v, %v; want E then D", changes, err)
 	}
 }
 

@@ -62,6 +62,7 @@ func Run(t *testing.T, open Opener) {
 		{"OrderWithinSecond", testOrderWithinSecond},
 		{"LateCheckLeavesBodyKey", testLateCheckLeavesBodyKey},
 		{"CapturesInCaptureOrder", testCapturesInCaptureOrder},
+		{"LateSnapshotListings", testLateSnapshotListings},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			ix := open(t, t.TempDir())
