@@ -273,3 +273,47 @@ func TestRelativeRevisionStampBecomesDated(t *testing.T) {
 		t.Errorf("a relative time inside prose was removed: %q", got)
 	}
 }
+
+// Stamps as sites write them beyond our fixtures: a day named instead of a
+// date, a time alone, Italian "ore", a zone abbreviation that turns from
+// EST to EDT in summer.
+func TestStampsOfOtherForms(t *testing.T) {
+	for _, tc := range []struct{ name, before, after string }{
+		{"weekday", "By Jane Doe · Updated Tuesday", "By Jane Doe · Updated Wednesday"},
+		{"weekday and time", "Updated Tuesday at 2:03 p.m.", "Updated today at 9:12 a.m."},
+		{"today", "Last updated: today, 14:03", "Last updated: yesterday, 09:12"},
+		{"time only", "Updated 14:03 GMT", "Updated 09:12 GMT"},
+		{"es weekday", "Actualizado el martes, 14:03", "Actualizado el miércoles, 09:12"},
+		{"de heute", "Aktualisiert heute, 14:03 Uhr", "Aktualisiert gestern, 09:12 Uhr"},
+		{"it ore", "Ultimo aggiornamento: 31 gennaio 2024, ore 14:03", "Ultimo aggiornamento: 1 febbraio 2024, ore 09:12"},
+		{"it alle ore", "Aggiornato il 31/01/2024 alle ore 14:03", "Aggiornato il 01/02/2024 alle ore 09:12"},
+		{"es hrs", "Actualizado: 31/01/2024 14:03 hrs", "Actualizado: 01/02/2024 09:12 hrs"},
+		{"zone", "Last modified: Jan. 31, 2024 at 3:04 p.m. EST", "Last modified: July 1, 2024 at 9:12 a.m. EDT"},
+	} {
+		a := tc.before + "\n\n" + furnitureProse
+		b := tc.after + "\n\n" + furnitureProse
+		if Normalise("T", a, "", nil) != Normalise("T", b, "", nil) {
+			t.Errorf("%s: %q → %q changed the fingerprint\n%q\n%q", tc.name, tc.before, tc.after,
+				Normalise("T", a, "", nil), Normalise("T", b, "", nil))
+		}
+	}
+	if _, got, _ := FindRevisionStamp("Last modified: Jan. 31, 2024 at 3:04 p.m. EST"); !got.Equal(time.Date(2024, 1, 31, 20, 4, 0, 0, time.UTC)) {
+		t.Errorf("EST stamp read as %v", got)
+	}
+	// Not furniture: a weekday or "today" in a title or in prose, a time in
+	// prose, and a stamp-like line whose date is before the Web.
+	for _, tc := range []struct{ before, after string }{
+		{"Black Tuesday", "Black Thursday"},
+		{"History Today", "History Tomorrow"},
+		{furnitureProse + " The delegates updated their notes at 14:03 each day.", furnitureProse + " The delegates updated their notes at 15:03 each day."},
+		{"Last revised on 3 May 1851 by the bishop's clerk.", "Last revised on 3 May 1852 by the bishop's clerk."},
+		{"Updated on 1 March 1851, the register lists 40 households.", "Updated on 1 March 1852, the register lists 40 households."},
+	} {
+		if Normalise("T", tc.before, "", nil) == Normalise("T", tc.after, "", nil) {
+			t.Errorf("%q → %q: fingerprint unchanged (%q)", tc.before, tc.after, Normalise("T", tc.after, "", nil))
+		}
+	}
+	if _, _, ok := FindRevisionStamp("Last revised on 3 May 1851 by the bishop's clerk."); ok {
+		t.Error("a date of 1851 was taken for a revision stamp")
+	}
+}
