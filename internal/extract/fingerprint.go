@@ -93,7 +93,7 @@ func normaliseField(ctx context.Context, s string, ignore []*regexp.Regexp) (str
 		if err := expired(ctx); err != nil {
 			return "", err
 		}
-		b = removeRelativeTimes(removeStamps(b))
+		b = removeCounters(removeRelativeTimes(removeStamps(b)))
 		for _, re := range ignore {
 			if re == nil {
 				continue

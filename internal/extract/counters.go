@@ -1,0 +1,149 @@
+package extract
+
+import (
+	"sort"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// A counter ("1,204 views", "56 shares", "Comments: 12", "4 min read",
+// "Lesezeit: 4 Min.") is page furniture: the site counts again at every
+// fetch while the article does not change. Like a revision stamp it is
+// removed from the fingerprinted text only in a short line (a byline, a
+// row of counters under the title), and only as a field of its own: at the
+// line's start or end, or between separators ("·", "|", "/", ",", "—" …)
+// or other counters. "12 comments by the curate" and "The 12 votes that
+// changed France" are the article's words, and a change there a revision.
+
+// counterNum is a count: 1204, 1,204, 1.204, 1 204, 12.5K, 3M.
+const counterNum = `(?:\d{1,3}(?:[,.` + "\u00a0\u202f" + ` ]\d{3})+|\d+(?:[.,]\d+)?` + sp + `*[kKmM]?)`
+
+// counterNouns are what is counted, in the languages whose revision
+// stamps are known, longest first: the expression takes the first
+// alternative that matches, and "12 comment" must not stop short of
+// "12 commentaires".
+var counterNouns = func() string {
+	nouns := []string{"views?", "page" + sp + "*views?", "shares?", "comments?", "likes?", "reads?", "readers", "reactions?", "votes?",
+		"responses?", "replies", "reply", "claps?", "retweets?", "bookmarks?", "saves", "visits", "hits",
+		"aufrufe", "kommentare?", "leser", "mal" + sp + "+gelesen", "mal" + sp + "+geteilt",
+		"vues", "partages", "commentaires?", "réactions", "lectures",
+		"visitas", "vistas", "comentarios?", "compartidos", "lecturas",
+		"visualizzazioni", "commenti", "condivisioni", "letture",
+		"visualizações", "comentários", "partilhas", "leituras",
+		"weergaven", "reacties", "keer" + sp + "+gelezen",
+		"wyświetle[nń]", "wyświetlenia", "komentarz[ey]?", "odsłon[ay]?",
+		"просмотр(?:ов|а)?", "комментари(?:ев|я|й)", "прочтени(?:й|я)",
+		"次阅读", "次瀏覽", "次浏览", "阅读", "閱讀", "评论", "評論", "浏览", "瀏覽", "回复", "回覆", "回閲覧", "件のコメント", "コメント"}
+	sort.SliceStable(nouns, func(i, j int) bool { return len(nouns[i]) > len(nouns[j]) })
+	return strings.Join(nouns, "|")
+}()
+
+// readingLabels name a reading time: "Reading time: 4 min", "4 min read",
+// "Lesezeit 4 Min.", "4 min de lecture", "Czas czytania: 4 min".
+const readingLabels = `reading` + sp + `+time|read` + sp + `+time|lesezeit|lesedauer|temps` + sp + `+de` + sp + `+lecture|tiempo` + sp + `+de` + sp + `+lectura|tempo` + sp + `+di` + sp + `+lettura|tempo` + sp + `+de` + sp + `+leitura|leestijd|czas` + sp + `+czytania|время` + sp + `+чтения|阅读时间|閱讀時間|読了時間`
+
+const minutes = `(?:min(?:ute)?s?|minuten|minuti|minutos|minut|мин(?:ут[аы]?)?|分钟|分鐘|分)\.?`
+
+var counterRe = lazyRegexp(`(?i)` + counterNum + sp + `*(?:` + counterNouns + `)` +
+	`|(?:` + counterNouns + `)` + sp + `*[:：(（]?` + sp + `*` + counterNum + `[)）]?` +
+	`|\d+` + sp + `*[-–]?` + sp + `*` + minutes + sp + `*(?:read|reading|de` + sp + `+lecture|de` + sp + `+lectura|di` + sp + `+lettura|de` + sp + `+leitura|lesezeit|leestijd|czytania|чтения)` +
+	`|(?:` + readingLabels + `)` + sp + `*[:：]?` + sp + `*(?:about|approx\.?|ca\.|environ|circa|около)?` + sp + `*\d+` + sp + `*` + minutes)
+
+// counterNeedles are pieces (ASCII lower-cased) of every counter's words:
+// a short line holding none, or no digit, is left alone without running
+// counterRe.
+var counterNeedles = []string{"view", "share", "comment", "like", "read", "reaction", "vote", "respons", "repl", "clap", "retweet",
+	"bookmark", "save", "visit", "hit", "min", "aufruf", "kommentar", "leser", "gelesen", "geteilt", "lesezeit", "lesedauer",
+	"vue", "partage", "réaction", "lecture", "vista", "coment", "compartido", "lectura", "visualizz", "commenti", "condivision",
+	"lettura", "visualiza", "partilha", "leitura", "weergave", "reactie", "leestijd", "wyświetl", "komentarz", "odsłon", "czytania",
+	"просмотр", "комментар", "прочтен", "чтения", "阅读", "閱讀", "评论", "評論", "浏览", "瀏覽", "回复", "回覆", "閲覧", "コメント", "読了"}
+
+// counterSeparators may stand between the fields of a byline.
+const counterSeparators = "·•|/,;–—-()[]｜・、"
+
+// removeCounters drops the counters of each short line of s.
+func removeCounters(s string) string {
+	return eachLine(s, removeLineCounters)
+}
+
+func removeLineCounters(s string) string {
+	if len(s) < 4 || utf8.RuneCountInString(strings.TrimSpace(s)) > stampLineMax || !mayHoldCounter(s) {
+		return s
+	}
+	locs := counterRe().FindAllStringIndex(s, -1)
+	if locs == nil {
+		return s
+	}
+	var b strings.Builder
+	done := 0
+	for i := 0; i < len(locs); {
+		// A run of counters with only spaces and separators between them.
+		j := i + 1
+		for j < len(locs) && onlySeparators(s[locs[j-1][1]:locs[j][0]]) {
+			j++
+		}
+		start, end := locs[i][0], locs[j-1][1]
+		if fieldEdge(s[done:start], true) && fieldEdge(s[end:], false) && wordEdge(s, start, end) {
+			b.WriteString(s[done:start])
+			b.WriteByte(' ')
+			done = end
+		}
+		i = j
+	}
+	if done == 0 {
+		return s
+	}
+	b.WriteString(s[done:])
+	return b.String()
+}
+
+// mayHoldCounter reports a digit and a counter needle at a word's start
+// in s.
+func mayHoldCounter(s string) bool {
+	if strings.IndexAny(s, "0123456789") < 0 {
+		return false
+	}
+	lower := asciiLower(s)
+	for _, n := range counterNeedles {
+		for off := 0; off < len(lower); {
+			i := strings.Index(lower[off:], n)
+			if i < 0 {
+				break
+			}
+			i += off
+			if i == 0 || !isASCIILetter(lower[i-1]) {
+				return true
+			}
+			off = i + 1
+		}
+	}
+	return false
+}
+
+// onlySeparators reports whether s is made of spaces and separators.
+func onlySeparators(s string) bool {
+	for _, r := range s {
+		if !unicode.IsSpace(r) && !strings.ContainsRune(counterSeparators, r) {
+			return false
+		}
+	}
+	return true
+}
+
+// fieldEdge reports whether side (the text before a run of counters when
+// before, else the text after it) leaves the run a field of its own: it is
+// empty or blank, or ends (starts) with a separator.
+func fieldEdge(side string, before bool) bool {
+	side = strings.TrimFunc(side, unicode.IsSpace)
+	if side == "" {
+		return true
+	}
+	var r rune
+	if before {
+		r, _ = utf8.DecodeLastRuneInString(side)
+	} else {
+		r, _ = utf8.DecodeRuneInString(side)
+	}
+	return strings.ContainsRune(counterSeparators, r)
+}
