@@ -242,11 +242,20 @@ func homeOrSection(target string, articleURLs ...string) string {
 		case tp == "":
 			return "home page"
 		case strings.HasPrefix(ap, tp+"/"):
+			if alternateViews[strings.ToLower(ap[len(tp)+1:])] {
+				// The article's AMP or print copy naming the article
+				// (WordPress's /slug/amp/), or redirected to it.
+				return ""
+			}
 			return "section page"
 		}
 	}
 	return ""
 }
+
+// alternateViews are the last path segments of an article's other
+// renderings, below the article's own path.
+var alternateViews = map[string]bool{"amp": true, "amp.html": true, "print": true, "print.html": true, "printable": true}
 
 // trimIndex is a path without its trailing slash or index file, so that
 // "/", "/index.html" and "" are all the home page.

@@ -114,6 +114,16 @@ func TestDecide(t *testing.T) {
 		{"a new soft 404", fetched(Facts{NotFoundPage: "Page introuvable", Page: page(artURL, fp)}),
 			want{outcome: store.OutcomeError, reason: "soft 404", is: ErrNotArticle}},
 
+		// An article's AMP or print copy names the article: it is no section.
+		{"a new AMP copy naming its article", fetched(Facts{AskedURL: artURL + "/amp/", Page: page(artURL, fp)}),
+			want{outcome: store.OutcomeNew, snapshot: true}},
+		{"a new AMP URL redirected to its article", fetched(Facts{AskedURL: artURL + "/amp", FinalURL: artURL, Page: page(artURL, fp)}),
+			want{outcome: store.OutcomeNew, snapshot: true}},
+		{"a new print copy naming its article", fetched(Facts{AskedURL: artURL + "/print", Page: page(artURL, fp)}),
+			want{outcome: store.OutcomeNew, snapshot: true}},
+		{"a new URL below a section that names the section", fetched(Facts{AskedURL: site + "/news/2024/fall-of-rome/comments", Page: page(artURL, fp)}),
+			want{outcome: store.OutcomeError, reason: "section page", is: ErrNotArticle}},
+
 		// Transient faults never mark an article gone.
 		{"503", fetched(Facts{Known: live, FetchErr: statusErr(503), Status: 503}),
 			want{outcome: store.OutcomeError, article: live.ID, reason: "503"}},
