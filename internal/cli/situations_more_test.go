@@ -125,3 +125,28 @@ type stringWriter struct{ b *strings.Builder }
 func (s *stringWriter) Header() http.Header         { return http.Header{} }
 func (s *stringWriter) Write(p []byte) (int, error) { return s.b.Write(p) }
 func (s *stringWriter) WriteHeader(int)             {}
+
+// A series: part 1 at /s/series, part 2 at /s/series-2 (the slug
+// WordPress gives a post of the same title), each linking the next part
+// with rel=next and declaring its publication; part 2 is published at
+// poll 1, part 3 at poll 2. A paginated article whose pages share the
+// publication is followed as before (TestSituationsPaged).
+func TestSituationsSeries(t *testing.T) {
+	checkSituations(t, []situation{
+		{name: "series", want: []string{"new", "unchanged", "unchanged"},
+			serve: func(w http.ResponseWriter, r *http.Request, p *sitPage) {
+				part := 1
+				fmt.Sscanf(strings.TrimPrefix(r.URL.Path, "/s/series-"), "%d", &part)
+				if part > p.poll+1 {
+					http.NotFound(w, r)
+					return
+				}
+				nav := ""
+				if part <= p.poll {
+					nav = fmt.Sprintf(`<nav class="post-navigation"><a href="/s/series-%d" rel="next">Next: Letters from the valley</a></nav>`, part+1)
+				}
+				published := fmt.Sprintf(`<meta property="article:published_time" content="2024-0%d-01T08:00:00+00:00">`, part)
+				p.article(w, "en", "Letters from the valley", published, "", sitProse(fmt.Sprintf("series part %d", part), 6), nav+fmt.Sprintf("<!-- %d -->", p.n))
+			}},
+	})
+}

@@ -20,13 +20,21 @@ func pagedSit(name, page2, link string, want []string, edit func(p *sitPage, par
 			if url == "/s/"+name+page2 {
 				more := paras[6:]
 				tail := edit(p, more)
-				p.article(w, "en", "The parish registers of "+name+" (page 2)", "", "", more, tail)
+				p.article(w, "en", "The parish registers of "+name+" (page 2)", sitPublished, "", more, tail)
 				return
 			}
-			p.article(w, "en", "The parish registers of "+name, fmt.Sprintf(link, p.base+"/s/"+name+page2), "", paras[:6],
+			head := sitPublished
+			if link != "" {
+				head += fmt.Sprintf(link, p.base+"/s/"+name+page2)
+			}
+			p.article(w, "en", "The parish registers of "+name, head, "", paras[:6],
 				fmt.Sprintf(`<nav class="pages"><a href="/s/%s">1</a> <a href="/s/%s%s">2</a> <a href="/s/%s%s">Next page</a></nav>`, name, name, page2, name, page2))
 		}}
 }
+
+// sitPublished is the publication every page of a paginated article
+// declares.
+const sitPublished = `<meta property="article:published_time" content="2024-01-01T08:00:00+00:00">`
 
 func TestSituationsPaged(t *testing.T) {
 	change := func(p *sitPage, paras []string) string {
@@ -36,9 +44,16 @@ func TestSituationsPaged(t *testing.T) {
 		return fmt.Sprintf(`<div class="stats">%d views</div><!-- %d -->`, p.n, p.n)
 	}
 	want := []string{"new", "unchanged", "revised", "unchanged"}
-	checkSituations(t, []situation{
+	r := checkSituations(t, []situation{
 		pagedSit("paged-query", "?page=2", `<link rel="next" href="%s">`, want, change),
 		pagedSit("paged-path", "/2/", "", want, change),
 		pagedSit("paged-relnext", "/page/2", `<link rel="next" href="%s">`, want, change),
 	})
+	for _, name := range []string{"paged-query", "paged-path", "paged-relnext"} {
+		var hist []struct{ Pages int }
+		r.f.runJSON(&hist, "history", r.base+"/s/"+name, "--json")
+		if len(hist) != 2 || hist[0].Pages != 2 || hist[1].Pages != 2 {
+			t.Errorf("%s: snapshots %+v, want two of two pages", name, hist)
+		}
+	}
 }

@@ -75,6 +75,12 @@ func (s *sitSite) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	name, _, _ := strings.Cut(rest, "/")
 	sit, ok := s.sits[name]
 	if !ok {
+		// A sibling URL a situation serves too: /s/<name>-2.
+		if i := strings.LastIndexByte(name, '-'); i > 0 {
+			sit, ok = s.sits[name[:i]]
+		}
+	}
+	if !ok {
 		http.NotFound(w, r)
 		return
 	}
@@ -183,7 +189,10 @@ func (r *sitRun) outcomes(ref string) ([]string, []string) {
 	return got, errs
 }
 
-func checkSituations(t *testing.T, sits []situation) {
+// checkSituations polls a site of the situations as often as the longest
+// wants, and checks every situation's outcomes; it returns the run, for
+// more checks.
+func checkSituations(t *testing.T, sits []situation) *sitRun {
 	t.Helper()
 	polls := 0
 	for _, s := range sits {
@@ -216,4 +225,5 @@ func checkSituations(t *testing.T, sits []situation) {
 			}
 		}
 	}
+	return r
 }
