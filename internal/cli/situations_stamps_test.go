@@ -41,6 +41,12 @@ func TestSituationsStamps(t *testing.T) {
 		stampSit("en-zone", "en", `<p class="meta">Updated Jan. 31, 2024, 3:04 p.m. EST</p>`, `<p class="meta">Updated July 1, 2024, 9:12 a.m. EDT</p>`),
 		stampSit("es-weekday", "es", `<p class="meta">Por Ana García · Actualizado el martes, 14:03</p>`, `<p class="meta">Por Ana García · Actualizado el miércoles, 09:12</p>`),
 		stampSit("en-today", "en", `<p class="meta">Updated today at 2:03 PM</p>`, `<p class="meta">Updated Tuesday at 9:12 AM</p>`),
+		stampSit("en-noyear", "en", `<p class="meta">By Jane Doe | Updated: 31 Jan, 14:03</p>`, `<p class="meta">By Jane Doe | Updated: 1 Feb, 09:12</p>`),
+		stampSit("en-2digit", "en", `<p class="meta">Updated 1/31/24 3:04 PM ET</p>`, `<p class="meta">Updated 2/1/24 9:12 AM ET</p>`),
+		stampSit("en-weekday-first", "en", `<p class="meta">Updated on Wednesday 31 January 2024</p>`, `<p class="meta">Updated on Thursday 1 February 2024</p>`),
+		stampSit("en-rails", "en", `<p class="meta">Posted about 3 hours ago</p>`, `<p class="meta">Posted less than a minute ago</p>`),
+		stampSit("en-age", "en", `<p class="meta">Jane Doe · 3h</p>`, `<p class="meta">Jane Doe · 1d</p>`),
+		stampSit("ja-weekday", "ja", `<p class="meta">最終更新：2024年1月31日(水)</p>`, `<p class="meta">最終更新：2024年2月1日(木)</p>`),
 		stampSit("en-revised", "en", `<p class="meta">Last revised on January 31st, 2024</p>`, `<p class="meta">Last revised on February 1st, 2024</p>`),
 	})
 }

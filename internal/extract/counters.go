@@ -48,7 +48,10 @@ const minutes = `(?:min(?:ute)?s?|minuten|minuti|minutos|minut|мин(?:ут[а�
 var counterRe = lazyRegexp(`(?i)` + counterNum + sp + `*(?:` + counterNouns + `)` +
 	`|(?:` + counterNouns + `)` + sp + `*[:：(（]?` + sp + `*` + counterNum + `[)）]?` +
 	`|\d+` + sp + `*[-–]?` + sp + `*` + minutes + sp + `*(?:read|reading|de` + sp + `+lecture|de` + sp + `+lectura|di` + sp + `+lettura|de` + sp + `+leitura|lesezeit|leestijd|czytania|чтения)` +
-	`|(?:` + readingLabels + `)` + sp + `*[:：]?` + sp + `*(?:about|approx\.?|ca\.|environ|circa|около)?` + sp + `*\d+` + sp + `*` + minutes)
+	`|(?:` + readingLabels + `)` + sp + `*[:：]?` + sp + `*(?:about|approx\.?|ca\.|environ|circa|около)?` + sp + `*\d+` + sp + `*` + minutes +
+	// last, as the reading time's "4 min" must be tried first: an age in
+	// a byline's own field, "Jane Doe · 3h", "· 2d"
+	`|\d{1,2}` + sp + `?(?:h|hrs?|m|mins?|d|w|mo)\.?`)
 
 // counterNeedles are pieces (ASCII lower-cased) of every counter's words:
 // a short line holding none, or no digit, is left alone without running
@@ -98,11 +101,14 @@ func removeLineCounters(s string) string {
 	return b.String()
 }
 
-// mayHoldCounter reports a digit and a counter needle at a word's start
-// in s.
+// mayHoldCounter reports an age ("3h"), or a counter needle at a word's
+// start with a digit near it, in s.
 func mayHoldCounter(s string) bool {
 	if strings.IndexAny(s, "0123456789") < 0 {
 		return false
+	}
+	if hasAgeToken(s) {
+		return true
 	}
 	lower := asciiLower(s)
 	for _, n := range counterNeedles {
@@ -112,10 +118,44 @@ func mayHoldCounter(s string) bool {
 				break
 			}
 			i += off
-			if i == 0 || !isASCIILetter(lower[i-1]) {
+			if (i == 0 || !isASCIILetter(lower[i-1])) && digitNear(lower, i, i+len(n)) {
 				return true
 			}
 			off = i + 1
+		}
+	}
+	return false
+}
+
+// counterReach is how far from a counter's word its number may stand:
+// "Reading time: about 4 min", "1 204 просмотра".
+const counterReach = 24
+
+// digitNear reports an ASCII digit within counterReach bytes before start
+// or after end in s.
+func digitNear(s string, start, end int) bool {
+	return strings.IndexAny(s[max(0, start-counterReach):start], "0123456789") >= 0 ||
+		strings.IndexAny(s[end:min(len(s), end+counterReach)], "0123456789") >= 0
+}
+
+// hasAgeToken reports a number followed (after at most a space) by a
+// unit of age as a word of its own: "3h", "2 d", "5 mins", "2mo".
+func hasAgeToken(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if !isDigit(s[i]) {
+			continue
+		}
+		j := i + 1
+		if j < len(s) && s[j] == ' ' {
+			j++
+		}
+		k := j
+		for k < len(s) && isASCIILetter(s[k]) {
+			k++
+		}
+		switch asciiLower(s[j:k]) {
+		case "h", "hr", "hrs", "m", "min", "mins", "d", "w", "mo":
+			return true
 		}
 	}
 	return false

@@ -297,6 +297,7 @@ func removeLineStamps(s string) string {
 			b.WriteString(rest[:start])
 			b.WriteByte(' ') // keep the words either side apart
 			rest = rest[end:]
+			rest = rest[stampTailEnd(rest):]
 		}
 		if !found {
 			return s

@@ -317,3 +317,47 @@ func TestStampsOfOtherForms(t *testing.T) {
 		t.Error("a date of 1851 was taken for a revision stamp")
 	}
 }
+
+// Stamps in the layouts no date pattern reads (no year, two digits, the
+// weekday or the time first), hedged and short ages, and a stamp's
+// trailing weekday: the keyword and the date after it go; a keyword
+// followed by numbers that are no date stays.
+func TestStampRunsAndAges(t *testing.T) {
+	for _, tc := range []struct{ before, after string }{
+		{"By Jane Doe · 3h", "By Jane Doe · 5h"},
+		{"Jane Doe | 2d", "Jane Doe | 3d"},
+		{"Updated 1/31/24 3:04 PM", "Updated 2/1/24 9:12 AM"},
+		{"Aktualisiert: 31.01.24, 14:03", "Aktualisiert: 01.02.24, 09:12"},
+		{"Updated: 31 Jan", "Updated: 1 Feb"},
+		{"Updated Jan. 31", "Updated Feb. 1"},
+		{"Mis à jour le 31 janv.", "Mis à jour le 1er févr."},
+		{"Updated Jan 31, 2024 3:04 p.m. ET", "Updated Jul 1, 2024 9:12 a.m. ET"},
+		{"Updated on Wednesday 31 January 2024", "Updated on Thursday 1 February 2024"},
+		{"Updated Wed, Jan 31, 2024", "Updated Thu, Feb 1, 2024"},
+		{"Last Updated: 2024.01.31", "Last Updated: 2024.02.01"},
+		{"Updated 31-Jan-2024", "Updated 01-Feb-2024"},
+		{"最終更新：2024年1月31日(水)", "最終更新：2024年2月1日(木)"},
+		{"Обновлено 31 января, 14:03", "Обновлено 1 февраля, 09:12"},
+		{"UPDATED: JANUARY 31, 2024 AT 3:04 PM", "UPDATED: FEBRUARY 1, 2024 AT 9:12 AM"},
+		{"Updated: 3:04 PM, Jan 31, 2024", "Updated: 9:12 AM, Feb 1, 2024"},
+		{"Updated 31 minutes ago", "Updated an hour ago"},
+		{"Updated less than a minute ago", "Updated about an hour ago"},
+		{"Updated over 2 years ago", "Updated almost 3 years ago"},
+		{"Publié le 31/01/2024 à 14h03, mis à jour à 15h10", "Publié le 31/01/2024 à 14h03, mis à jour à 16h20"},
+	} {
+		a, b := Normalise("T", tc.before+"\n\n"+furnitureProse, "", nil), Normalise("T", tc.after+"\n\n"+furnitureProse, "", nil)
+		if a != b {
+			t.Errorf("%q → %q changed the fingerprint: %q vs %q", tc.before, tc.after, a, b)
+		}
+	}
+	for _, tc := range []struct{ before, after string }{
+		{"Updated 3 times since", "Updated 4 times since"},
+		{"Revised 2nd edition", "Revised 3rd edition"},
+		{"Updated on 12 March 1848, the roll lists 40 men", "Updated on 12 March 1849, the roll lists 40 men"},
+		{"Updated: 31 Jan · 12 comments by the curate", "Updated: 31 Jan · 13 comments by the curate"},
+	} {
+		if Normalise("T", tc.before, "", nil) == Normalise("T", tc.after, "", nil) {
+			t.Errorf("%q → %q: fingerprint unchanged (%q)", tc.before, tc.after, Normalise("T", tc.after, "", nil))
+		}
+	}
+}

@@ -13,8 +13,11 @@ import (
 // only where furniture stands: anywhere in a short line (a byline, a
 // dateline), at the start of a long one, never inside prose.
 
-// relNum is a count, in figures or as the word for "one" of each language.
-const relNum = `(?:\d+|an?|one|a few|few|several|ein` + sp + `+paar|einigen|wenigen|eine[mnr]?|ein|une?|quelques|una?|un'|uma?|een|enkele|kilka|jedną|jeden|одну|один|несколько)`
+// relNum is a count, in figures or as the word for "one" of each language,
+// after an optional hedge ("about an hour ago", "less than a minute ago",
+// "over 2 years ago", as Rails words it; "vor etwa 3 Stunden", "il y a
+// plus de 2 ans", "hace más de 2 años").
+const relNum = `(?:(?:about|around|almost|nearly|over|roughly|less` + sp + `+than|more` + sp + `+than|half|etwa|ungefähr|über|mehr` + sp + `+als|fast|knapp|environ|plus` + sp + `+de|moins` + sp + `+de|près` + sp + `+de|presque|unos|unas|más` + sp + `+de|menos` + sp + `+de|casi|circa|più` + sp + `+di|quasi|cerca` + sp + `+de|mais` + sp + `+de|quase|ongeveer|ruim|bijna|meer` + sp + `+dan|minder` + sp + `+dan|około|ponad|prawie|около|почти|более|больше|меньше)` + sp + `+)?(?:\d+|an?|one|a few|few|several|ein` + sp + `+paar|einigen|wenigen|eine[mnr]?|ein|une?|quelques|una?|un'|uma?|een|enkele|kilka|jedną|jeden|одну|один|несколько)`
 
 // relClock is an optional time of day after "yesterday" and the like:
 // "yesterday at 14:30", "gestern, 14.30 Uhr", "hier à 14h30".
@@ -39,7 +42,11 @@ const relDay = `(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|toda
 
 // relKeyword is a revision keyword and what may follow it before a
 // relative time or a bare time of day.
-const relKeyword = `(?:` + stampKeywordExpr + `)` + sp + `*[:：,\-–—]?` + sp + `*(?:(?:on|am|le|el|il|em|op)` + sp + `+)?`
+//
+// Not "at": "Updated at 1:23 p.m." is in a page of the development set
+// whose fingerprint must not change (TestDevOutputUnchanged), so a time
+// alone after "Updated at" still counts, as before.
+const relKeyword = `(?:` + stampKeywordExpr + `)` + sp + `*[:：,\-–—]?` + sp + `*(?:(?:on|am|le|el|il|em|op|à|um|às|alle|om|a` + sp + `+las|o|в)` + sp + `+)?`
 
 // relativeTime matches a relative time, with the revision keyword that may
 // introduce it ("Updated 3 hours ago", "Aktualisiert vor 3 Stunden"): a site
@@ -121,16 +128,24 @@ var dayTimeDays = []string{"monday", "tuesday", "wednesday", "thursday", "friday
 type relForm struct {
 	re, at  func() *regexp.Regexp
 	mayHold func(s string) bool
+	accept  func(m string) bool // nil: every match; else only those it accepts
 }
 
 var relForms = [...]relForm{
-	{relativeTime, relativeTimeAt, hasRelativeNeedle},
+	{relativeTime, relativeTimeAt, hasRelativeNeedle, nil},
+	{dateRun, dateRunAt, hasStampNeedle, isDateRun},
 	{dayTime, dayTimeAt, func(s string) bool {
 		if p, _ := nextNeedle(s, 0); p >= 0 {
 			return true // a revision keyword
 		}
 		return hasClockDigits(s) && hasNeedleLower(asciiLower(s), dayTimeDays)
-	}},
+	}, nil},
+}
+
+// hasStampNeedle reports a revision keyword's needle in s.
+func hasStampNeedle(s string) bool {
+	p, _ := nextNeedle(s, 0)
+	return p >= 0
 }
 
 // hasClockDigits reports a time of day's digits: 14:30, 9h30.
@@ -194,7 +209,7 @@ func removeLineForm(s string, f *relForm) string {
 		if !short && done+start-lead > stampLeadMax {
 			break
 		}
-		if !wordEdge(rest, start, end) {
+		if !wordEdge(rest, start, end) || f.accept != nil && !f.accept(rest[start:end]) {
 			// Inside a word ("fa" in "sofa fa"): keep it, look further.
 			_, size := utf8.DecodeRuneInString(rest[start:])
 			b.WriteString(rest[:start+size])
