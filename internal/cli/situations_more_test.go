@@ -9,6 +9,7 @@ import (
 
 func init() {
 	feedLinks["amp"] = []string{"/s/amp/amp"}
+	feedExtra["two-items"] = "/s/two-items?from=home"
 }
 
 func TestSituationsMore(t *testing.T) {
@@ -107,6 +108,13 @@ func TestSituationsMore(t *testing.T) {
 		{name: "amp", want: []string{"new", "unchanged", "unchanged"},
 			serve: func(w http.ResponseWriter, r *http.Request, p *sitPage) {
 				p.article(w, "en", "The parish registers of amp", "", "", sitProse("amp", 6), fmt.Sprintf("<!-- %d -->", p.n))
+			}},
+		// Two feed items (two guids) link the page by two URLs; it names
+		// one canonical URL: one article, one snapshot (the first poll
+		// checks it through both items).
+		{name: "two-items", want: []string{"new+unchanged", "unchanged", "unchanged"},
+			serve: func(w http.ResponseWriter, r *http.Request, p *sitPage) {
+				p.article(w, "en", "The parish registers of two-items", "", "", sitProse("two-items", 6), fmt.Sprintf("<!-- %d -->", p.n))
 			}},
 		// A title that carries the time of its last update.
 		{name: "title-stamp", want: []string{"new", "unchanged", "revised"},

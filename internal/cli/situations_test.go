@@ -19,7 +19,7 @@ import (
 // view counter or a nonce does). want is the outcome of each poll's check
 // of the article, as history --captures lists them ("new", "unchanged",
 // "revised", "moved", "gone", "back" or "error"; "-" for a poll that must
-// not check it).
+// not check it, "new+unchanged" for a poll that checks it twice).
 type situation struct {
 	name  string
 	want  []string
@@ -58,6 +58,9 @@ func (s *sitSite) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 				link = base + fl[poll]
 			}
 			fmt.Fprintf(w, `<item><title>%s</title><link>%s</link><guid isPermaLink="false">sit-%s</guid></item>`, name, link, name)
+			if extra, ok := feedExtra[name]; ok {
+				fmt.Fprintf(w, `<item><title>%s again</title><link>%s</link><guid isPermaLink="false">sit-%s-again</guid></item>`, name, base+extra, name)
+			}
 		}
 		fmt.Fprint(w, `</channel></rss>`)
 		return
@@ -87,6 +90,10 @@ func (s *sitSite) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	sit.serve(w, r, &sitPage{poll: poll, n: s.reqs.Add(1), base: base, path: "/s/" + name})
 }
+
+// feedExtra: a second item (another guid) the feed gives for a
+// situation, with this link.
+var feedExtra = map[string]string{}
 
 // feedLinks: the link the feed gives for a situation at each poll, when
 // it is not /s/<name>.
@@ -204,7 +211,7 @@ func checkSituations(t *testing.T, sits []situation) *sitRun {
 		want := []string{}
 		for _, w := range s.want {
 			if w != "-" {
-				want = append(want, w)
+				want = append(want, strings.Split(w, "+")...)
 			}
 		}
 		for range polls - len(s.want) {
