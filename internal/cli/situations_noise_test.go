@@ -81,6 +81,10 @@ func TestSituationsNoise(t *testing.T) {
 		noiseSit("reading-time", func(p *sitPage) string {
 			return fmt.Sprintf(`<p class="meta">Reading time %d min</p>`, 3+p.n%3)
 		}, func(p *sitPage) string { return "" }),
+		noiseSit("copyright-year", nil, func(p *sitPage) string {
+			// A new year on the site: every page's notice says so.
+			return fmt.Sprintf(`<p class="legal">© %d Situations Ltd. All rights reserved.</p>`, 2025+p.n%2)
+		}),
 		noiseSit("comments-count", nil, func(p *sitPage) string {
 			return fmt.Sprintf(`<h3>%d Comments</h3><p><a href="#respond">Leave a comment</a></p>`, p.n)
 		}),

@@ -1,7 +1,9 @@
 package extract
 
 import (
+	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -65,10 +67,36 @@ var counterNeedles = []string{"view", "share", "comment", "like", "read", "react
 // counterSeparators may stand between the fields of a byline.
 const counterSeparators = "·•|/,;–—-()[]｜・、"
 
-// removeCounters drops the counters of each short line of s.
+// removeCounters drops the counters and copyright years of each short
+// line of s.
 func removeCounters(s string) string {
-	return eachLine(s, removeLineCounters)
+	return eachLine(s, func(l string) string { return removeCopyrightYears(removeLineCounters(l)) })
 }
+
+// copyrightYears matches a copyright notice's years, which a site bumps
+// every January on every page: "© 2025", "Copyright © 2005–2025", "(c)
+// 2025". The years alone go, in a short line, when they are the Web's
+// (an article's "Copyright 1710: the Statute of Anne" stays).
+var copyrightYears = lazyRegexp(`(?i)(?:©|\(c\)|copyright)(?:` + sp + `*©)?` + sp + `*((?:19|20)\d{2})(?:` + sp + `*[-–—/]` + sp + `*((?:19|20)\d{2}))?`)
+
+func removeCopyrightYears(s string) string {
+	if !strings.Contains(s, "©") && !strings.Contains(asciiLower(s), "copyright") && !strings.Contains(asciiLower(s), "(c)") {
+		return s
+	}
+	if utf8.RuneCountInString(strings.TrimSpace(s)) > stampLineMax {
+		return s
+	}
+	return copyrightYears().ReplaceAllStringFunc(s, func(m string) string {
+		for _, y := range regexpYears.FindAllString(m, -1) {
+			if n, _ := strconv.Atoi(y); n < firstStampYear {
+				return m
+			}
+		}
+		return "©"
+	})
+}
+
+var regexpYears = regexp.MustCompile(`\d{4}`)
 
 func removeLineCounters(s string) string {
 	if len(s) < 4 || utf8.RuneCountInString(strings.TrimSpace(s)) > stampLineMax || !mayHoldCounter(s) {

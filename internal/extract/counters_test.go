@@ -15,6 +15,8 @@ func TestCountersAreFurniture(t *testing.T) {
 		{"es", "Por Ana García, 1.204 visitas", "Por Ana García, 1.377 visitas"},
 		{"ru", "Иван Петров · 1 204 просмотра", "Иван Петров · 1 377 просмотров"},
 		{"zh", "王伟 ｜ 阅读 1204 ｜ 评论 12", "王伟 ｜ 阅读 1377 ｜ 评论 14"},
+		{"copyright", "© 2025 Situations Ltd. All rights reserved.", "© 2026 Situations Ltd. All rights reserved."},
+		{"copyright range", "Copyright © 2005–2025 The Quarterly Past", "Copyright © 2005–2026 The Quarterly Past"},
 	} {
 		a := tc.before + "\n\n" + furnitureProse
 		b := tc.after + "\n\n" + furnitureProse
@@ -31,6 +33,7 @@ func TestCountersAreFurniture(t *testing.T) {
 		{"The assembly counted the ballots: 312 votes", "The assembly counted the ballots: 313 votes"},
 		{furnitureProse + " The register was consulted by 40 readers · 12 comments", furnitureProse + " The register was consulted by 41 readers · 12 comments"},
 		{"The census of 1851 | 1,204 households", "The census of 1851 | 1,205 households"},
+		{"Copyright 1710: the Statute of Anne", "Copyright 1709: the Statute of Anne"},
 	} {
 		if Normalise("T", tc.before, "", nil) == Normalise("T", tc.after, "", nil) {
 			t.Errorf("%q → %q: fingerprint unchanged (%q)", tc.before, tc.after, Normalise("T", tc.after, "", nil))
