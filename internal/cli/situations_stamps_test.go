@@ -47,6 +47,7 @@ func TestSituationsStamps(t *testing.T) {
 		stampSit("en-rails", "en", `<p class="meta">Posted about 3 hours ago</p>`, `<p class="meta">Posted less than a minute ago</p>`),
 		stampSit("en-age", "en", `<p class="meta">Jane Doe · 3h</p>`, `<p class="meta">Jane Doe · 1d</p>`),
 		stampSit("ja-weekday", "ja", `<p class="meta">最終更新：2024年1月31日(水)</p>`, `<p class="meta">最終更新：2024年2月1日(木)</p>`),
+		stampSit("time-only", "en", `<p class="meta">By Jane Doe <time datetime="2024-01-31T14:03:00Z">Jan 31, 2024, 2:03 PM</time></p>`, `<p class="meta">By Jane Doe <time datetime="2024-02-01T09:12:00Z">Feb 1, 2024, 9:12 AM</time></p>`),
 		stampSit("en-revised", "en", `<p class="meta">Last revised on January 31st, 2024</p>`, `<p class="meta">Last revised on February 1st, 2024</p>`),
 	})
 }

@@ -80,7 +80,7 @@ func removeCounters(s string) string {
 var copyrightYears = lazyRegexp(`(?i)(?:©|\(c\)|copyright)(?:` + sp + `*©)?` + sp + `*((?:19|20)\d{2})(?:` + sp + `*[-–—/]` + sp + `*((?:19|20)\d{2}))?`)
 
 func removeCopyrightYears(s string) string {
-	if !strings.Contains(s, "©") && !strings.Contains(asciiLower(s), "copyright") && !strings.Contains(asciiLower(s), "(c)") {
+	if !strings.Contains(s, "©") && indexFoldASCII(s, "copyright") < 0 && indexFoldASCII(s, "(c)") < 0 {
 		return s
 	}
 	if utf8.RuneCountInString(strings.TrimSpace(s)) > stampLineMax {
@@ -130,7 +130,9 @@ func removeLineCounters(s string) string {
 }
 
 // mayHoldCounter reports an age ("3h"), or a counter needle at a word's
-// start with a digit near it, in s.
+// start with a digit near it, in s. It reads s once, word by word (most
+// short lines with a digit hold no counter), looking up each ASCII word's
+// first two letters.
 func mayHoldCounter(s string) bool {
 	if strings.IndexAny(s, "0123456789") < 0 {
 		return false
@@ -138,21 +140,72 @@ func mayHoldCounter(s string) bool {
 	if hasAgeToken(s) {
 		return true
 	}
-	lower := asciiLower(s)
-	for _, n := range counterNeedles {
-		for off := 0; off < len(lower); {
-			i := strings.Index(lower[off:], n)
-			if i < 0 {
-				break
-			}
-			i += off
-			if (i == 0 || !isASCIILetter(lower[i-1])) && digitNear(lower, i, i+len(n)) {
+	ascii := true
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= utf8.RuneSelf {
+			ascii = false
+			continue
+		}
+		if !isASCIILetter(c) || i > 0 && isASCIILetter(s[i-1]) || i+1 >= len(s) || s[i+1] >= utf8.RuneSelf {
+			continue
+		}
+		for _, n := range counterNeedlesByPair[asciiLowerByte(c)][asciiLowerByte(s[i+1])] {
+			if i+len(n) <= len(s) && asciiEqualFold(s[i:i+len(n)], n) && digitNear(s, i, i+len(n)) {
 				return true
 			}
-			off = i + 1
+		}
+	}
+	if !ascii {
+		for _, n := range counterNeedles {
+			if len(n) >= 2 && n[0] < utf8.RuneSelf && n[1] < utf8.RuneSelf {
+				continue // looked up above
+			}
+			for off := 0; off < len(s); {
+				i := indexFoldASCII(s[off:], n)
+				if i < 0 {
+					break
+				}
+				if digitNear(s, off+i, off+i+len(n)) {
+					return true
+				}
+				off += i + 1
+			}
 		}
 	}
 	return false
+}
+
+// counterNeedlesByPair lists the counter needles that start with two ASCII
+// letters by those letters.
+var counterNeedlesByPair = func() (t [128][128][]string) {
+	for _, n := range counterNeedles {
+		if len(n) >= 2 && n[0] < utf8.RuneSelf && n[1] < utf8.RuneSelf {
+			t[n[0]][n[1]] = append(t[n[0]][n[1]], n)
+		}
+	}
+	return t
+}()
+
+// indexFoldASCII is strings.Index(asciiLower(s), needle) for a lower-case
+// needle, without the lower-cased copy (this runs on most short lines).
+func indexFoldASCII(s, needle string) int {
+	if needle == "" {
+		return 0
+	}
+	c0, up := needle[0], needle[0]
+	if 'a' <= c0 && c0 <= 'z' {
+		up = c0 - 'a' + 'A'
+	}
+	for i := 0; i+len(needle) <= len(s); i++ {
+		if s[i] != c0 && s[i] != up {
+			continue
+		}
+		if asciiEqualFold(s[i:i+len(needle)], needle) {
+			return i
+		}
+	}
+	return -1
 }
 
 // counterReach is how far from a counter's word its number may stand:

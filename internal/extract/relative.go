@@ -13,11 +13,34 @@ import (
 // only where furniture stands: anywhere in a short line (a byline, a
 // dateline), at the start of a long one, never inside prose.
 
-// relNum is a count, in figures or as the word for "one" of each language,
-// after an optional hedge ("about an hour ago", "less than a minute ago",
-// "over 2 years ago", as Rails words it; "vor etwa 3 Stunden", "il y a
-// plus de 2 ans", "hace más de 2 años").
-const relNum = `(?:(?:about|around|almost|nearly|over|roughly|less` + sp + `+than|more` + sp + `+than|half|etwa|ungefähr|über|mehr` + sp + `+als|fast|knapp|environ|plus` + sp + `+de|moins` + sp + `+de|près` + sp + `+de|presque|unos|unas|más` + sp + `+de|menos` + sp + `+de|casi|circa|più` + sp + `+di|quasi|cerca` + sp + `+de|mais` + sp + `+de|quase|ongeveer|ruim|bijna|meer` + sp + `+dan|minder` + sp + `+dan|około|ponad|prawie|около|почти|более|больше|меньше)` + sp + `+)?(?:\d+|an?|one|a few|few|several|ein` + sp + `+paar|einigen|wenigen|eine[mnr]?|ein|une?|quelques|una?|un'|uma?|een|enkele|kilka|jedną|jeden|одну|один|несколько)`
+// relNum is a count, in figures or as the word for "one" of each language.
+const relNum = `(?:\d+|an?|one|a few|few|several|ein` + sp + `+paar|einigen|wenigen|eine[mnr]?|ein|une?|quelques|una?|un'|uma?|een|enkele|kilka|jedną|jeden|одну|один|несколько)`
+
+// relHedge is the hedge a count may carry ("about an hour ago", "less than
+// a minute ago", "over 2 years ago", as Rails words them; "vor etwa 3
+// Stunden", "il y a plus de 2 ans", "hace más de 2 años"), with the
+// revision keyword before it, anchored at the end of the text before a
+// relative time: it is looked for only there, once a relative time is
+// found, rather than inside relativeTime's large expression at every
+// count.
+var relHedge = lazyRegexp(`(?i)(?:(?:` + stampKeywordExpr + `)` + sp + `*[:：,\-–—]?` + sp + `*)?(?:about|around|almost|nearly|over|roughly|less` + sp + `+than|more` + sp + `+than|half|etwa|ungefähr|über|mehr` + sp + `+als|fast|knapp|environ|plus` + sp + `+de|moins` + sp + `+de|près` + sp + `+de|presque|unos|unas|más` + sp + `+de|menos` + sp + `+de|casi|circa|più` + sp + `+di|quasi|cerca` + sp + `+de|mais` + sp + `+de|quase|ongeveer|ruim|bijna|meer` + sp + `+dan|minder` + sp + `+dan|około|ponad|prawie|около|почти|более|больше|меньше)` + sp + `+$`)
+
+// hedgeBack moves start, where a relative time begins in s, back over a
+// hedge (and a keyword) before it that stands as words of its own.
+func hedgeBack(s string, start int) int {
+	from := max(0, start-64)
+	for from > 0 && !utf8.RuneStart(s[from]) {
+		from++
+	}
+	loc := relHedge().FindStringIndex(s[from:start])
+	if loc == nil {
+		return start
+	}
+	if r, _ := utf8.DecodeLastRuneInString(s[:from+loc[0]]); from+loc[0] > 0 && alphabetic(r) {
+		return start // the end of a word ("moreover 2 years ago")
+	}
+	return from + loc[0]
+}
 
 // relClock is an optional time of day after "yesterday" and the like:
 // "yesterday at 14:30", "gestern, 14.30 Uhr", "hier à 14h30".
@@ -129,17 +152,18 @@ type relForm struct {
 	re, at  func() *regexp.Regexp
 	mayHold func(s string) bool
 	accept  func(m string) bool // nil: every match; else only those it accepts
+	back    func(s string, start int) int
 }
 
 var relForms = [...]relForm{
-	{relativeTime, relativeTimeAt, hasRelativeNeedle, nil},
-	{dateRun, dateRunAt, hasStampNeedle, isDateRun},
+	{relativeTime, relativeTimeAt, hasRelativeNeedle, nil, hedgeBack},
+	{dateRun, dateRunAt, func(s string) bool { return hasDigit(s) && hasStampNeedle(s) }, isDateRun, nil},
 	{dayTime, dayTimeAt, func(s string) bool {
-		if p, _ := nextNeedle(s, 0); p >= 0 {
-			return true // a revision keyword
+		if hasStampNeedle(s) { // a revision keyword, then a time or a day
+			return hasDigit(s) || hasNeedleLower(asciiLower(s), dayTimeDays)
 		}
 		return hasClockDigits(s) && hasNeedleLower(asciiLower(s), dayTimeDays)
-	}, nil},
+	}, nil, nil},
 }
 
 // hasStampNeedle reports a revision keyword's needle in s.
@@ -147,6 +171,8 @@ func hasStampNeedle(s string) bool {
 	p, _ := nextNeedle(s, 0)
 	return p >= 0
 }
+
+func hasDigit(s string) bool { return strings.IndexAny(s, "0123456789") >= 0 }
 
 // hasClockDigits reports a time of day's digits: 14:30, 9h30.
 func hasClockDigits(s string) bool {
@@ -219,6 +245,9 @@ func removeLineForm(s string, f *relForm) string {
 				break
 			}
 			continue
+		}
+		if f.back != nil {
+			start = f.back(rest, start)
 		}
 		b.WriteString(rest[:start])
 		b.WriteByte(' ')
