@@ -343,6 +343,10 @@ func TestStampRunsAndAges(t *testing.T) {
 		{"Updated 31 minutes ago", "Updated an hour ago"},
 		{"Updated less than a minute ago", "Updated about an hour ago"},
 		{"Updated over 2 years ago", "Updated almost 3 years ago"},
+		{"Anna Schmidt | vor etwa 3 Stunden", "Anna Schmidt | vor über 2 Jahren"},
+		{"Par Jean Dupont, il y a environ 3 heures", "Par Jean Dupont, il y a plus de 2 ans"},
+		{"Por Ana García · hace más de 2 años", "Por Ana García · hace unos 3 días"},
+		{"Di Marco Rossi, circa 3 ore fa", "Di Marco Rossi, più di 2 giorni fa"},
 		{"Publié le 31/01/2024 à 14h03, mis à jour à 15h10", "Publié le 31/01/2024 à 14h03, mis à jour à 16h20"},
 	} {
 		a, b := Normalise("T", tc.before+"\n\n"+furnitureProse, "", nil), Normalise("T", tc.after+"\n\n"+furnitureProse, "", nil)

@@ -85,20 +85,20 @@ const relativeExpr = `(?i)(?:(?:` + stampKeywordExpr + `)` + sp + `*[:：,\-–�
 	relNum + sp + `*(?:s|secs?|seconds?|m|mins?|minutes?|h|hrs?|hours?|d|days?|w|wks?|weeks?|mos?|months?|y|yrs?|years?)\.?` + sp + `+ago` +
 	`|(?:yesterday|just` + sp + `+now|moments?` + sp + `+ago)` + relClock +
 	// German: vor 3 Stunden, vor einer Stunde, gestern
-	`|vor` + sp + `+` + relNum + sp + `+(?:sekunden?|sek\.?|minuten?|min\.?|stunden?|std\.?|tag(?:en)?|wochen?|monat(?:en)?|jahr(?:en)?)` +
+	`|vor` + sp + `+(?:(?:etwa|ungefähr|über|mehr` + sp + `+als|fast|knapp)` + sp + `+)?` + relNum + sp + `+(?:sekunden?|sek\.?|minuten?|min\.?|stunden?|std\.?|tag(?:en)?|wochen?|monat(?:en)?|jahr(?:en)?)` +
 	`|(?:gestern|gerade` + sp + `+eben|soeben)` + relClock +
 	// French: il y a 3 heures, il y a 2 jours; "hier" only with a time, as
 	// it is also German for "here"
-	`|il` + sp + `+y` + sp + `+a` + sp + `+` + relNum + sp + `+(?:secondes?|s|minutes?|min|heures?|h|jours?|j|semaines?|mois|ans?|années?)` +
+	`|il` + sp + `+y` + sp + `+a` + sp + `+(?:(?:environ|plus` + sp + `+de|moins` + sp + `+de|près` + sp + `+de|presque)` + sp + `+)?` + relNum + sp + `+(?:secondes?|s|minutes?|min|heures?|h|jours?|j|semaines?|mois|ans?|années?)` +
 	`|hier` + sp + `*(?:,|à)` + sp + `*\d{1,2}[:h]\d{2}|à` + sp + `+l['’]instant` +
 	// Spanish: hace 3 horas, ayer
-	`|hace` + sp + `+` + relNum + sp + `+(?:segundos?|minutos?|min|horas?|h|días?|semanas?|mes(?:es)?|años?)` +
+	`|hace` + sp + `+(?:(?:unos|unas|más` + sp + `+de|menos` + sp + `+de|casi|alrededor` + sp + `+de)` + sp + `+)?` + relNum + sp + `+(?:segundos?|minutos?|min|horas?|h|días?|semanas?|mes(?:es)?|años?)` +
 	`|(?:ayer|justo` + sp + `+ahora|ahora` + sp + `+mismo)` + relClock +
 	// Italian: 3 ore fa, un giorno fa, ieri
 	`|` + relNum + sp + `*(?:secondi|secondo|minuti|minuto|ore|ora|giorni|giorno|settimane|settimana|mesi|mese|anni|anno)` + sp + `+fa` +
 	`|(?:ieri|proprio` + sp + `+ora)` + relClock +
 	// Portuguese: há 3 horas, 3 horas atrás, ontem
-	`|há` + sp + `+` + relNum + sp + `+(?:segundos?|minutos?|min|horas?|h|dias?|semanas?|m[eê]s(?:es)?|anos?)` +
+	`|há` + sp + `+(?:(?:cerca` + sp + `+de|mais` + sp + `+de|menos` + sp + `+de|quase)` + sp + `+)?` + relNum + sp + `+(?:segundos?|minutos?|min|horas?|h|dias?|semanas?|m[eê]s(?:es)?|anos?)` +
 	`|` + relNum + sp + `+(?:segundos?|minutos?|horas?|dias?|semanas?|m[eê]s(?:es)?|anos?)` + sp + `+atrás` +
 	`|(?:ontem|agora` + sp + `+mesmo)` + relClock +
 	// Dutch: 3 uur geleden, 2 dagen geleden, gisteren
