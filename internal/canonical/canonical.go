@@ -20,6 +20,12 @@ var trackingParams = map[string]bool{
 	"_ga": true, "_gl": true, "ref_src": true, "ref_url": true, "oly_anon_id": true,
 	"oly_enc_id": true, "vero_id": true, "mkt_tok": true, "__twitter_impression": true,
 	"spm": true, "s_cid": true, "cmpid": true,
+	// AT Internet (xtor, at_*), the BBC's ns_*, Webtrends, HubSpot, MSN and
+	// Yahoo feeds (ncid, ocid), the Daily Mail (ito), the New York Times (smid).
+	"xtor": true, "at_medium": true, "at_campaign": true, "at_source": true, "at_link": true,
+	"ns_mchannel": true, "ns_source": true, "ns_campaign": true, "ns_linkname": true, "ns_fee": true,
+	"wt.mc_id": true, "wt_mc": true, "_hsenc": true, "_hsmi": true, "ncid": true, "ocid": true,
+	"ito": true, "smid": true, "mbid": true, "s_kwcid": true, "icid": true,
 }
 
 // URL returns the canonical form of raw, resolved against base when raw is

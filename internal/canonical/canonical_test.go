@@ -14,6 +14,8 @@ func TestURL(t *testing.T) {
 		{"article-2.html?gclid=1&utm_medium=rss", "https://example.com/feed/article-2.html"},
 		{"http://example.com:8080/x?", "http://example.com:8080/x"},
 		{"https://user:pw@example.com/p", "https://example.com/p"},
+		{"/p/1848?xtor=RSS-3&ito=1490&smid=tw-share&ncid=rss&at_medium=rss", "https://example.com/p/1848"},
+		{"/p?id=5&ns_mchannel=rss&ns_source=feed&_hsenc=x&WT.mc_id=y", "https://example.com/p?id=5"},
 	}
 	for _, c := range cases {
 		got, err := URL(c.in, base)

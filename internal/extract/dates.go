@@ -54,10 +54,22 @@ var anyMonthNames = func() string {
 
 // clock is an optional time of day after a date: "08:00", "T08:00:00.123Z",
 // ", 8:05 pm", " at 08:00 UTC", "08:00:00 +0000", " à 14h30", ", 14:30 Uhr",
-// " - 14:30", " 14時30分".
+// " - 14:30", " 14時30分", ", ore 14:30", " alle ore 14:30", " 14:30 hrs",
+// " 3:04 p.m. EST".
 // A zone is only read after a time so that a date range "2024-01-31-0500"
 // is not taken for a zone.
-const clock = `(?:(?:T|,?` + sp + `*(?:(?:at|à|um|a` + sp + `+las|alle|às|om|o|godz\.?|в|[,|\-–—])` + sp + `*)?)(\d{1,2})(?:[:h時])(\d{2})分?(?::(\d{2})(?:[.,]\d+)?)?(?:` + sp + `*([ap]\.?m\.?))?(?:` + sp + `*(Z|UTC|GMT|[+-]\d{2}:?\d{2})(?:\b|$))?(?:` + sp + `*(?:uhr|h)\b)?)?`
+const clock = `(?:(?:T|,?` + sp + `*(?:(?:at|à|um|a` + sp + `+las|alle(?:` + sp + `+ore)?|ore|às|om|o|godz\.?|в|[,|\-–—])` + sp + `*)?)(\d{1,2})(?:[:h時])(\d{2})分?(?::(\d{2})(?:[.,]\d+)?)?(?:` + sp + `*([ap]\.?m\.?))?(?:` + sp + `*(Z|UTC|GMT|[+-]\d{2}:?\d{2}|` + zoneNames + `)(?:\b|$))?(?:` + sp + `*(?:uhr|hrs?\.?|h)(?:\b|$))?)?`
+
+// zoneNames are the zone abbreviations a stamp's time may carry, with
+// their offsets: without them, "3:04 p.m. EST" leaves "EST" behind, which
+// becomes "EDT" in summer.
+const zoneNames = `[ECMP][SD]T|BST|CES?T|MES?Z|EES?T|WES?T|JST|KST|HKT|SGT|AE[SD]T`
+
+var zoneOffsets = map[string]int{
+	"EST": -5, "EDT": -4, "CST": -6, "CDT": -5, "MST": -7, "MDT": -6, "PST": -8, "PDT": -7,
+	"BST": 1, "CET": 1, "CEST": 2, "MEZ": 1, "MESZ": 2, "EET": 2, "EEST": 3, "WET": 0, "WEST": 1,
+	"JST": 9, "KST": 9, "HKT": 8, "SGT": 8, "AEST": 10, "AEDT": 11,
+}
 
 // datePattern is one recognised layout; the y/m/d fields index submatch
 // groups (month may be a name), and clockAt is the first group of clock.
@@ -257,6 +269,9 @@ func zoneOf(z string) (*time.Location, bool) {
 	case "", "Z", "UTC", "GMT":
 		return time.UTC, true
 	}
+	if h, ok := zoneOffsets[strings.ToUpper(z)]; ok {
+		return time.FixedZone(strings.ToUpper(z), h*3600), true
+	}
 	sign := 1
 	if z[0] == '-' {
 		sign = -1
@@ -440,12 +455,18 @@ func findStampBefore(text string, limit int) (start, end int, t time.Time, ok bo
 		kStart, kEnd := from+loc[0], from+loc[1]
 		rest := text[kEnd:]
 		glue := stampGlue().FindStringIndex(rest)
-		if t, dn, ok := parseDateAt(rest[glue[1]:], dayFirstKeyword(text[kStart:kEnd])); ok {
+		if t, dn, ok := parseDateAt(rest[glue[1]:], dayFirstKeyword(text[kStart:kEnd])); ok && t.Year() >= firstStampYear {
 			return kStart, kEnd + glue[1] + dn, t, true
 		}
 	}
 	return 0, 0, time.Time{}, false
 }
+
+// firstStampYear is the earliest year of a web page's revision stamp: a
+// page cannot have been updated before the Web was. "Last revised on 3 May
+// 1851 by the bishop's clerk" is the history the article tells, and a
+// correction of that year is a revision.
+const firstStampYear = 1991
 
 // needlesFrom lists, for each byte, the stamp needles that start with it,
 // in stampNeedles' order.

@@ -54,7 +54,8 @@ func FingerprintContext(ctx context.Context, title, text, html string, ignore []
 // Normalise returns what Fingerprint hashes: title, text and the captions
 // and alt texts of html (see Captions), each in Unicode NFC, with every
 // revision stamp (see FindRevisionStamp), relative time (see
-// removeRelativeTimes) and match of an ignore pattern removed, white space
+// removeRelativeTimes), counter (removeCounters), <time> in a short line
+// (timeTexts) and match of an ignore pattern removed, white space
 // runs folded to one space and trimmed; then joined by "\n" (the captions
 // only when there are any).
 func Normalise(title, text, html string, ignore []*regexp.Regexp) string {
@@ -64,6 +65,7 @@ func Normalise(title, text, html string, ignore []*regexp.Regexp) string {
 
 func normalise(ctx context.Context, title, text, html string, ignore []*regexp.Regexp) (string, error) {
 	var out [3]string
+	text = removeTimeTexts(text, timeTexts(html))
 	for i, f := range []string{title, text, Captions(html)} {
 		s, err := normaliseField(ctx, f, ignore)
 		if err != nil {
@@ -93,7 +95,7 @@ func normaliseField(ctx context.Context, s string, ignore []*regexp.Regexp) (str
 		if err := expired(ctx); err != nil {
 			return "", err
 		}
-		b = removeRelativeTimes(removeStamps(b))
+		b = removeCounters(removeRelativeTimes(removeStamps(b)))
 		for _, re := range ignore {
 			if re == nil {
 				continue
@@ -297,6 +299,7 @@ func removeLineStamps(s string) string {
 			b.WriteString(rest[:start])
 			b.WriteByte(' ') // keep the words either side apart
 			rest = rest[end:]
+			rest = rest[stampTailEnd(rest):]
 		}
 		if !found {
 			return s

@@ -273,3 +273,95 @@ func TestRelativeRevisionStampBecomesDated(t *testing.T) {
 		t.Errorf("a relative time inside prose was removed: %q", got)
 	}
 }
+
+// Stamps as sites write them beyond our fixtures: a day named instead of a
+// date, a time alone, Italian "ore", a zone abbreviation that turns from
+// EST to EDT in summer.
+func TestStampsOfOtherForms(t *testing.T) {
+	for _, tc := range []struct{ name, before, after string }{
+		{"weekday", "By Jane Doe · Updated Tuesday", "By Jane Doe · Updated Wednesday"},
+		{"weekday and time", "Updated Tuesday at 2:03 p.m.", "Updated today at 9:12 a.m."},
+		{"today", "Last updated: today, 14:03", "Last updated: yesterday, 09:12"},
+		{"time only", "Updated 14:03 GMT", "Updated 09:12 GMT"},
+		{"es weekday", "Actualizado el martes, 14:03", "Actualizado el miércoles, 09:12"},
+		{"de heute", "Aktualisiert heute, 14:03 Uhr", "Aktualisiert gestern, 09:12 Uhr"},
+		{"it ore", "Ultimo aggiornamento: 31 gennaio 2024, ore 14:03", "Ultimo aggiornamento: 1 febbraio 2024, ore 09:12"},
+		{"it alle ore", "Aggiornato il 31/01/2024 alle ore 14:03", "Aggiornato il 01/02/2024 alle ore 09:12"},
+		{"es hrs", "Actualizado: 31/01/2024 14:03 hrs", "Actualizado: 01/02/2024 09:12 hrs"},
+		{"zone", "Last modified: Jan. 31, 2024 at 3:04 p.m. EST", "Last modified: July 1, 2024 at 9:12 a.m. EDT"},
+	} {
+		a := tc.before + "\n\n" + furnitureProse
+		b := tc.after + "\n\n" + furnitureProse
+		if Normalise("T", a, "", nil) != Normalise("T", b, "", nil) {
+			t.Errorf("%s: %q → %q changed the fingerprint\n%q\n%q", tc.name, tc.before, tc.after,
+				Normalise("T", a, "", nil), Normalise("T", b, "", nil))
+		}
+	}
+	if _, got, _ := FindRevisionStamp("Last modified: Jan. 31, 2024 at 3:04 p.m. EST"); !got.Equal(time.Date(2024, 1, 31, 20, 4, 0, 0, time.UTC)) {
+		t.Errorf("EST stamp read as %v", got)
+	}
+	// Not furniture: a weekday or "today" in a title or in prose, a time in
+	// prose, and a stamp-like line whose date is before the Web.
+	for _, tc := range []struct{ before, after string }{
+		{"Black Tuesday", "Black Thursday"},
+		{"History Today", "History Tomorrow"},
+		{furnitureProse + " The delegates updated their notes at 14:03 each day.", furnitureProse + " The delegates updated their notes at 15:03 each day."},
+		{"Last revised on 3 May 1851 by the bishop's clerk.", "Last revised on 3 May 1852 by the bishop's clerk."},
+		{"Updated on 1 March 1851, the register lists 40 households.", "Updated on 1 March 1852, the register lists 40 households."},
+	} {
+		if Normalise("T", tc.before, "", nil) == Normalise("T", tc.after, "", nil) {
+			t.Errorf("%q → %q: fingerprint unchanged (%q)", tc.before, tc.after, Normalise("T", tc.after, "", nil))
+		}
+	}
+	if _, _, ok := FindRevisionStamp("Last revised on 3 May 1851 by the bishop's clerk."); ok {
+		t.Error("a date of 1851 was taken for a revision stamp")
+	}
+}
+
+// Stamps in the layouts no date pattern reads (no year, two digits, the
+// weekday or the time first), hedged and short ages, and a stamp's
+// trailing weekday: the keyword and the date after it go; a keyword
+// followed by numbers that are no date stays.
+func TestStampRunsAndAges(t *testing.T) {
+	for _, tc := range []struct{ before, after string }{
+		{"By Jane Doe · 3h", "By Jane Doe · 5h"},
+		{"Jane Doe | 2d", "Jane Doe | 3d"},
+		{"Updated 1/31/24 3:04 PM", "Updated 2/1/24 9:12 AM"},
+		{"Aktualisiert: 31.01.24, 14:03", "Aktualisiert: 01.02.24, 09:12"},
+		{"Updated: 31 Jan", "Updated: 1 Feb"},
+		{"Updated Jan. 31", "Updated Feb. 1"},
+		{"Mis à jour le 31 janv.", "Mis à jour le 1er févr."},
+		{"Updated Jan 31, 2024 3:04 p.m. ET", "Updated Jul 1, 2024 9:12 a.m. ET"},
+		{"Updated on Wednesday 31 January 2024", "Updated on Thursday 1 February 2024"},
+		{"Updated Wed, Jan 31, 2024", "Updated Thu, Feb 1, 2024"},
+		{"Last Updated: 2024.01.31", "Last Updated: 2024.02.01"},
+		{"Updated 31-Jan-2024", "Updated 01-Feb-2024"},
+		{"最終更新：2024年1月31日(水)", "最終更新：2024年2月1日(木)"},
+		{"Обновлено 31 января, 14:03", "Обновлено 1 февраля, 09:12"},
+		{"UPDATED: JANUARY 31, 2024 AT 3:04 PM", "UPDATED: FEBRUARY 1, 2024 AT 9:12 AM"},
+		{"Updated: 3:04 PM, Jan 31, 2024", "Updated: 9:12 AM, Feb 1, 2024"},
+		{"Updated 31 minutes ago", "Updated an hour ago"},
+		{"Updated less than a minute ago", "Updated about an hour ago"},
+		{"Updated over 2 years ago", "Updated almost 3 years ago"},
+		{"Anna Schmidt | vor etwa 3 Stunden", "Anna Schmidt | vor über 2 Jahren"},
+		{"Par Jean Dupont, il y a environ 3 heures", "Par Jean Dupont, il y a plus de 2 ans"},
+		{"Por Ana García · hace más de 2 años", "Por Ana García · hace unos 3 días"},
+		{"Di Marco Rossi, circa 3 ore fa", "Di Marco Rossi, più di 2 giorni fa"},
+		{"Publié le 31/01/2024 à 14h03, mis à jour à 15h10", "Publié le 31/01/2024 à 14h03, mis à jour à 16h20"},
+	} {
+		a, b := Normalise("T", tc.before+"\n\n"+furnitureProse, "", nil), Normalise("T", tc.after+"\n\n"+furnitureProse, "", nil)
+		if a != b {
+			t.Errorf("%q → %q changed the fingerprint: %q vs %q", tc.before, tc.after, a, b)
+		}
+	}
+	for _, tc := range []struct{ before, after string }{
+		{"Updated 3 times since", "Updated 4 times since"},
+		{"Revised 2nd edition", "Revised 3rd edition"},
+		{"Updated on 12 March 1848, the roll lists 40 men", "Updated on 12 March 1849, the roll lists 40 men"},
+		{"Updated: 31 Jan · 12 comments by the curate", "Updated: 31 Jan · 13 comments by the curate"},
+	} {
+		if Normalise("T", tc.before, "", nil) == Normalise("T", tc.after, "", nil) {
+			t.Errorf("%q → %q: fingerprint unchanged (%q)", tc.before, tc.after, Normalise("T", tc.after, "", nil))
+		}
+	}
+}

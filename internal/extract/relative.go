@@ -1,6 +1,7 @@
 package extract
 
 import (
+	"regexp"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -15,9 +16,60 @@ import (
 // relNum is a count, in figures or as the word for "one" of each language.
 const relNum = `(?:\d+|an?|one|a few|few|several|ein` + sp + `+paar|einigen|wenigen|eine[mnr]?|ein|une?|quelques|una?|un'|uma?|een|enkele|kilka|jedną|jeden|одну|один|несколько)`
 
+// relHedge is the hedge a count may carry ("about an hour ago", "less than
+// a minute ago", "over 2 years ago", as Rails words them; "vor etwa 3
+// Stunden", "il y a plus de 2 ans", "hace más de 2 años"), with the
+// revision keyword before it, anchored at the end of the text before a
+// relative time: it is looked for only there, once a relative time is
+// found, rather than inside relativeTime's large expression at every
+// count.
+var relHedge = lazyRegexp(`(?i)(?:(?:` + stampKeywordExpr + `)` + sp + `*[:：,\-–—]?` + sp + `*)?(?:about|around|almost|nearly|over|roughly|less` + sp + `+than|more` + sp + `+than|half|etwa|ungefähr|über|mehr` + sp + `+als|fast|knapp|environ|plus` + sp + `+de|moins` + sp + `+de|près` + sp + `+de|presque|unos|unas|más` + sp + `+de|menos` + sp + `+de|casi|circa|più` + sp + `+di|quasi|cerca` + sp + `+de|mais` + sp + `+de|quase|ongeveer|ruim|bijna|meer` + sp + `+dan|minder` + sp + `+dan|około|ponad|prawie|около|почти|более|больше|меньше)` + sp + `+$`)
+
+// hedgeBack moves start, where a relative time begins in s, back over a
+// hedge (and a keyword) before it that stands as words of its own.
+func hedgeBack(s string, start int) int {
+	from := max(0, start-64)
+	for from > 0 && !utf8.RuneStart(s[from]) {
+		from++
+	}
+	loc := relHedge().FindStringIndex(s[from:start])
+	if loc == nil {
+		return start
+	}
+	if r, _ := utf8.DecodeLastRuneInString(s[:from+loc[0]]); from+loc[0] > 0 && alphabetic(r) {
+		return start // the end of a word ("moreover 2 years ago")
+	}
+	return from + loc[0]
+}
+
 // relClock is an optional time of day after "yesterday" and the like:
 // "yesterday at 14:30", "gestern, 14.30 Uhr", "hier à 14h30".
 const relClock = `(?:` + sp + `*(?:,|at|um|à|a` + sp + `+las|alle|às|om|o|в)?` + sp + `*\d{1,2}[:h.]\d{2}(?:` + sp + `*(?:[ap]\.?m\.?|uhr))?)?`
+
+// relClockReq is relClock when it must be there: "Tuesday at 14:30".
+const relClockReq = `(?:` + sp + `*(?:,|at|um|à|a` + sp + `+las|alle|às|om|o|в)?` + sp + `*\d{1,2}[:h.]\d{2}(?:` + sp + `*(?:[ap]\.?m\.?|uhr))?)`
+
+// relDay is a day named relative to today: a weekday ("Updated Tuesday")
+// or today itself, in the languages whose revision keywords are known. It
+// counts only after a revision keyword or before a time of day: alone,
+// "Tuesday" and "today" are words of the prose or of a title ("History
+// Today").
+const relDay = `(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|today` +
+	`|montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag|heute` +
+	`|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|aujourd['’]hui` +
+	`|lunes|martes|miércoles|jueves|viernes|sábado|domingo|hoy` +
+	`|lunedì|martedì|mercoledì|giovedì|venerdì|sabato|domenica|oggi` +
+	`|segunda-feira|terça-feira|quarta-feira|quinta-feira|sexta-feira|hoje` +
+	`|maandag|dinsdag|woensdag|donderdag|vrijdag|zaterdag|zondag|vandaag` +
+	`|dzisiaj|dziś|сегодня|今天|今日)`
+
+// relKeyword is a revision keyword and what may follow it before a
+// relative time or a bare time of day.
+//
+// Not "at": "Updated at 1:23 p.m." is in a page of the development set
+// whose fingerprint must not change (TestDevOutputUnchanged), so a time
+// alone after "Updated at" still counts, as before.
+const relKeyword = `(?:` + stampKeywordExpr + `)` + sp + `*[:：,\-–—]?` + sp + `*(?:(?:on|am|le|el|il|em|op|à|um|às|alle|om|a` + sp + `+las|o|в)` + sp + `+)?`
 
 // relativeTime matches a relative time, with the revision keyword that may
 // introduce it ("Updated 3 hours ago", "Aktualisiert vor 3 Stunden"): a site
@@ -33,20 +85,20 @@ const relativeExpr = `(?i)(?:(?:` + stampKeywordExpr + `)` + sp + `*[:：,\-–�
 	relNum + sp + `*(?:s|secs?|seconds?|m|mins?|minutes?|h|hrs?|hours?|d|days?|w|wks?|weeks?|mos?|months?|y|yrs?|years?)\.?` + sp + `+ago` +
 	`|(?:yesterday|just` + sp + `+now|moments?` + sp + `+ago)` + relClock +
 	// German: vor 3 Stunden, vor einer Stunde, gestern
-	`|vor` + sp + `+` + relNum + sp + `+(?:sekunden?|sek\.?|minuten?|min\.?|stunden?|std\.?|tag(?:en)?|wochen?|monat(?:en)?|jahr(?:en)?)` +
+	`|vor` + sp + `+(?:(?:etwa|ungefähr|über|mehr` + sp + `+als|fast|knapp)` + sp + `+)?` + relNum + sp + `+(?:sekunden?|sek\.?|minuten?|min\.?|stunden?|std\.?|tag(?:en)?|wochen?|monat(?:en)?|jahr(?:en)?)` +
 	`|(?:gestern|gerade` + sp + `+eben|soeben)` + relClock +
 	// French: il y a 3 heures, il y a 2 jours; "hier" only with a time, as
 	// it is also German for "here"
-	`|il` + sp + `+y` + sp + `+a` + sp + `+` + relNum + sp + `+(?:secondes?|s|minutes?|min|heures?|h|jours?|j|semaines?|mois|ans?|années?)` +
+	`|il` + sp + `+y` + sp + `+a` + sp + `+(?:(?:environ|plus` + sp + `+de|moins` + sp + `+de|près` + sp + `+de|presque)` + sp + `+)?` + relNum + sp + `+(?:secondes?|s|minutes?|min|heures?|h|jours?|j|semaines?|mois|ans?|années?)` +
 	`|hier` + sp + `*(?:,|à)` + sp + `*\d{1,2}[:h]\d{2}|à` + sp + `+l['’]instant` +
 	// Spanish: hace 3 horas, ayer
-	`|hace` + sp + `+` + relNum + sp + `+(?:segundos?|minutos?|min|horas?|h|días?|semanas?|mes(?:es)?|años?)` +
+	`|hace` + sp + `+(?:(?:unos|unas|más` + sp + `+de|menos` + sp + `+de|casi|alrededor` + sp + `+de)` + sp + `+)?` + relNum + sp + `+(?:segundos?|minutos?|min|horas?|h|días?|semanas?|mes(?:es)?|años?)` +
 	`|(?:ayer|justo` + sp + `+ahora|ahora` + sp + `+mismo)` + relClock +
 	// Italian: 3 ore fa, un giorno fa, ieri
 	`|` + relNum + sp + `*(?:secondi|secondo|minuti|minuto|ore|ora|giorni|giorno|settimane|settimana|mesi|mese|anni|anno)` + sp + `+fa` +
 	`|(?:ieri|proprio` + sp + `+ora)` + relClock +
 	// Portuguese: há 3 horas, 3 horas atrás, ontem
-	`|há` + sp + `+` + relNum + sp + `+(?:segundos?|minutos?|min|horas?|h|dias?|semanas?|m[eê]s(?:es)?|anos?)` +
+	`|há` + sp + `+(?:(?:cerca` + sp + `+de|mais` + sp + `+de|menos` + sp + `+de|quase)` + sp + `+)?` + relNum + sp + `+(?:segundos?|minutos?|min|horas?|h|dias?|semanas?|m[eê]s(?:es)?|anos?)` +
 	`|` + relNum + sp + `+(?:segundos?|minutos?|horas?|dias?|semanas?|m[eê]s(?:es)?|anos?)` + sp + `+atrás` +
 	`|(?:ontem|agora` + sp + `+mesmo)` + relClock +
 	// Dutch: 3 uur geleden, 2 dagen geleden, gisteren
@@ -63,11 +115,76 @@ const relativeExpr = `(?i)(?:(?:` + stampKeywordExpr + `)` + sp + `*[:：,\-–�
 	`|(?:昨天|昨日|刚刚|剛剛|刚才|たった今)` + relClock +
 	`)`
 
+// dayTime matches a day named instead of a date after a revision keyword
+// or before a time of day ("Updated Tuesday", "Updated today at 14:30",
+// "Tuesday at 14:30"), and a time of day alone after the keyword
+// ("Updated 14:03 GMT"). It is an expression of its own, gated by its own
+// needles, so that the lines holding none of relativeTime's needles (most
+// of them) do not pay for it.
+var dayTime = lazyRegexp(dayTimeExpr)
+
+var dayTimeAt = lazyRegexp(`^(?:` + dayTimeExpr + `)`)
+
+const dayTimeExpr = `(?i)` + relKeyword + relDay + relClock + `|` + relDay + relClockReq +
+	`|` + relKeyword + `\d{1,2}[:h]\d{2}(?:` + sp + `*(?:[ap]\.?m\.?))?(?:` + sp + `*(?:Z|UTC|GMT|` + zoneNames + `)\b)?`
+
 // relativeNeedles are literal pieces of every relativeTime match (ASCII
 // lower-cased), to skip the expensive regexp on the lines that hold none.
 var relativeNeedles = []string{"ago", "just now", "yesterday", "vor ", "gestern", "gerade", "soeben", "il y a", "hier", "instant",
 	"hace", "ayer", "ahora", " fa", "ieri", "proprio ora", "há", "atrás", "ontem", "agora", "geleden", "gisteren", "zojuist", "zonet",
 	"temu", "wczoraj", "chwil", "назад", "вчера", "Вчера", "только что", "Только что", "前", "昨", "刚", "剛", "たった今"}
+
+// dayTimeDays are the days of dayTime, as needles: a line with one of
+// them and a time of day ("Tuesday at 14:30"), or with a revision keyword
+// (stampNeedles), may hold a match.
+var dayTimeDays = []string{"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "today",
+	"montag", "dienstag", "mittwoch", "donnerstag", "freitag", "samstag", "sonntag", "heute",
+	"lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche", "aujourd",
+	"lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo", "hoy",
+	"lunedì", "martedì", "mercoledì", "giovedì", "venerdì", "sabato", "domenica", "oggi",
+	"-feira", "hoje", "maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag", "vandaag",
+	"dzisiaj", "dziś", "сегодня", "Сегодня", "今天", "今日"}
+
+// relForm is one kind of relative time: its expression, anchored and
+// not, and mayHold, false only for a text that holds no match: the
+// expressions are large, and most lines hold none.
+type relForm struct {
+	re, at  func() *regexp.Regexp
+	mayHold func(s string) bool
+	accept  func(m string) bool // nil: every match; else only those it accepts
+	back    func(s string, start int) int
+}
+
+var relForms = [...]relForm{
+	{relativeTime, relativeTimeAt, hasRelativeNeedle, nil, hedgeBack},
+	{dateRun, dateRunAt, func(s string) bool { return hasDigit(s) && hasStampNeedle(s) }, isDateRun, nil},
+	{dayTime, dayTimeAt, func(s string) bool {
+		if hasStampNeedle(s) { // a revision keyword, then a time or a day
+			return hasDigit(s) || hasNeedleLower(asciiLower(s), dayTimeDays)
+		}
+		return hasClockDigits(s) && hasNeedleLower(asciiLower(s), dayTimeDays)
+	}, nil, nil},
+}
+
+// hasStampNeedle reports a revision keyword's needle in s.
+func hasStampNeedle(s string) bool {
+	p, _ := nextNeedle(s, 0)
+	return p >= 0
+}
+
+func hasDigit(s string) bool { return strings.IndexAny(s, "0123456789") >= 0 }
+
+// hasClockDigits reports a time of day's digits: 14:30, 9h30.
+func hasClockDigits(s string) bool {
+	for i := 1; i+2 < len(s); i++ {
+		if (s[i] == ':' || s[i] == 'h') && isDigit(s[i-1]) && isDigit(s[i+1]) && isDigit(s[i+2]) {
+			return true
+		}
+	}
+	return false
+}
+
+func isDigit(c byte) bool { return '0' <= c && c <= '9' }
 
 // relativeLeadMax is how much of a long line's start is searched: the
 // longest relative time ("il y a quelques semaines") fits well within it.
@@ -80,6 +197,15 @@ func removeRelativeTimes(s string) string {
 }
 
 func removeLineRelative(s string) string {
+	for i := range relForms {
+		s = removeLineForm(s, &relForms[i])
+	}
+	return s
+}
+
+// removeLineForm drops one form's relative times from a line: all of them
+// in a short line, a leading one in a long line.
+func removeLineForm(s string, f *relForm) string {
 	short := utf8.RuneCountInString(strings.TrimSpace(s)) <= stampLineMax
 	lead := len(leadingSpace(s))
 	scan := s
@@ -90,7 +216,7 @@ func removeLineRelative(s string) string {
 		}
 		scan = s[:end]
 	}
-	if !hasRelativeNeedle(scan) {
+	if !f.mayHold(scan) {
 		return s
 	}
 	var b strings.Builder
@@ -98,9 +224,9 @@ func removeLineRelative(s string) string {
 	for {
 		var loc []int
 		if short {
-			loc = relativeTime().FindStringIndex(rest)
+			loc = f.re().FindStringIndex(rest)
 		} else {
-			loc = relativeMatchBefore(rest, lead+stampLeadMax-done)
+			loc = matchBefore(f.at(), rest, lead+stampLeadMax-done)
 		}
 		if loc == nil {
 			break
@@ -109,7 +235,7 @@ func removeLineRelative(s string) string {
 		if !short && done+start-lead > stampLeadMax {
 			break
 		}
-		if !wordEdge(rest, start, end) {
+		if !wordEdge(rest, start, end) || f.accept != nil && !f.accept(rest[start:end]) {
 			// Inside a word ("fa" in "sofa fa"): keep it, look further.
 			_, size := utf8.DecodeRuneInString(rest[start:])
 			b.WriteString(rest[:start+size])
@@ -119,6 +245,9 @@ func removeLineRelative(s string) string {
 				break
 			}
 			continue
+		}
+		if f.back != nil {
+			start = f.back(rest, start)
 		}
 		b.WriteString(rest[:start])
 		b.WriteByte(' ')
@@ -132,13 +261,14 @@ func removeLineRelative(s string) string {
 	return b.String()
 }
 
-// relativeMatchBefore is relativeTime's leftmost match in s when it starts
-// at or before limit, else nil. A long line's relative time only counts at
-// its start: trying the few starts there is far cheaper than searching the
-// whole paragraph with this large expression.
-func relativeMatchBefore(s string, limit int) []int {
+// matchBefore is the leftmost match in s of the expression that at
+// anchors, when it starts at or before limit, else nil. A long line's
+// relative time only counts at its start: trying the few starts there is
+// far cheaper than searching the whole paragraph with this large
+// expression.
+func matchBefore(at *regexp.Regexp, s string, limit int) []int {
 	for p := 0; p <= limit && p <= len(s); {
-		if loc := relativeTimeAt().FindStringIndex(s[p:]); loc != nil {
+		if loc := at.FindStringIndex(s[p:]); loc != nil {
 			return []int{p, p + loc[1]}
 		}
 		if p == len(s) {
@@ -152,9 +282,12 @@ func relativeMatchBefore(s string, limit int) []int {
 
 // hasRelativeNeedle reports whether s holds one of relativeNeedles as a
 // word of its own ("ago" but not "Chicago", " fa" but not " far").
-func hasRelativeNeedle(s string) bool {
-	lower := asciiLower(s)
-	for _, n := range relativeNeedles {
+func hasRelativeNeedle(s string) bool { return hasNeedleLower(asciiLower(s), relativeNeedles) }
+
+// hasNeedleLower reports whether lower (a text with its ASCII letters
+// lower-cased) holds one of needles as a word of its own.
+func hasNeedleLower(lower string, needles []string) bool {
+	for _, n := range needles {
 		for off := 0; off < len(lower); {
 			i := strings.Index(lower[off:], n)
 			if i < 0 {

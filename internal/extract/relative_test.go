@@ -70,7 +70,7 @@ func TestRemoveLineRelativeUnchanged(t *testing.T) {
 	rng := rand.New(rand.NewSource(3))
 	check := func(s string) {
 		t.Helper()
-		if got, want := removeLineRelative(s), removeLineRelativeReference(s); got != want {
+		if got, want := removeLineForm(s, &relForms[0]), removeLineRelativeReference(s); got != want {
 			t.Errorf("removeLineRelative(%q) =\n%q, want\n%q", s, got, want)
 		}
 	}

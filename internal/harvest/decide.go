@@ -242,11 +242,20 @@ func homeOrSection(target string, articleURLs ...string) string {
 		case tp == "":
 			return "home page"
 		case strings.HasPrefix(ap, tp+"/"):
+			if alternateViews[strings.ToLower(ap[len(tp)+1:])] {
+				// The article's AMP or print copy naming the article
+				// (WordPress's /slug/amp/), or redirected to it.
+				return ""
+			}
 			return "section page"
 		}
 	}
 	return ""
 }
+
+// alternateViews are the last path segments of an article's other
+// renderings, below the article's own path.
+var alternateViews = map[string]bool{"amp": true, "amp.html": true, "print": true, "print.html": true, "printable": true}
 
 // trimIndex is a path without its trailing slash or index file, so that
 // "/", "/index.html" and "" are all the home page.
@@ -275,8 +284,18 @@ func statusOf(err error) int {
 
 // notFoundTitle matches the titles and headings of "page not found" pages:
 // a phrase, or a bare "404" / "Error 404" (before the site's name), but not
-// "404 BC".
-var notFoundTitle = regexp.MustCompile(`(?i)(page not found|not found|no longer available|seite nicht gefunden|page introuvable|página no encontrada|pagina non trovata|pagina niet gevonden|^\W*((error|erreur|fehler)\W*)?404\W*($|[|–—:-]))`)
+// "404 BC". The phrases are those of the eleven languages whose revision
+// stamps are known, and in English the usual ways of saying it ("Sorry, we
+// couldn't find that page", "This page doesn't exist", "This article has
+// been removed"); outside English, a negative with the word "page", so that
+// an article's title ("Le trésor introuvable") is not taken for one.
+var notFoundTitle = regexp.MustCompile(`(?i)(` +
+	`not found|no longer (?:available|exists?)|(?:can|could)(?:n['’]t|['’]t|\s*not)\s+(?:be\s+)?f(?:ind|ound)|(?:does|do)(?:n['’]t|\s+not)\s+exist|(?:has|have)\s+been\s+(?:removed|deleted|taken\s+down)` +
+	`|nicht gefunden|seite existiert nicht|page introuvable|page non trouvée|page n['’]existe (?:pas|plus)` +
+	`|página no encontrada|página no existe|pagina non trovata|pagina non esiste|página não encontrada|página não existe` +
+	`|pagina niet gevonden|pagina bestaat niet|nie znaleziono strony|strona nie istnieje|страница не найдена|страница не существует` +
+	`|页面未找到|页面不存在|找不到(?:该|此|您要的)?页面|頁面未找到|頁面不存在|找不到(?:該|此)?頁面|ページが見つかりません|ページは見つかりません|ページが存在しません` +
+	`|^\W*((error|erreur|fehler)\W*)?404\W*($|[|–—:-]))`)
 
 // softNotFoundWords is "little text": a real article this short is rare,
 // a not-found page this long is too.

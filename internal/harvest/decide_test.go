@@ -114,6 +114,16 @@ func TestDecide(t *testing.T) {
 		{"a new soft 404", fetched(Facts{NotFoundPage: "Page introuvable", Page: page(artURL, fp)}),
 			want{outcome: store.OutcomeError, reason: "soft 404", is: ErrNotArticle}},
 
+		// An article's AMP or print copy names the article: it is no section.
+		{"a new AMP copy naming its article", fetched(Facts{AskedURL: artURL + "/amp/", Page: page(artURL, fp)}),
+			want{outcome: store.OutcomeNew, snapshot: true}},
+		{"a new AMP URL redirected to its article", fetched(Facts{AskedURL: artURL + "/amp", FinalURL: artURL, Page: page(artURL, fp)}),
+			want{outcome: store.OutcomeNew, snapshot: true}},
+		{"a new print copy naming its article", fetched(Facts{AskedURL: artURL + "/print", Page: page(artURL, fp)}),
+			want{outcome: store.OutcomeNew, snapshot: true}},
+		{"a new URL below a section that names the section", fetched(Facts{AskedURL: site + "/news/2024/fall-of-rome/comments", Page: page(artURL, fp)}),
+			want{outcome: store.OutcomeError, reason: "section page", is: ErrNotArticle}},
+
 		// Transient faults never mark an article gone.
 		{"503", fetched(Facts{Known: live, FetchErr: statusErr(503), Status: 503}),
 			want{outcome: store.OutcomeError, article: live.ID, reason: "503"}},
@@ -205,6 +215,20 @@ func TestNotFoundPage(t *testing.T) {
 		{"<html><head><title>404 BC: the siege</title></head><body><h1>404 BC</h1><p>Sparta besieged Athens by land and sea.</p></body></html>", ""},
 		{"<html><head><title>404 – Rome History</title></head><body><p>Nothing here.</p></body></html>", "404 – Rome History"},
 		{"<html><head><title>Rome History</title></head><body><h1>Error 404</h1></body></html>", "Error 404"},
+		// Other wordings and languages.
+		{"<html><head><title>Oops! | Rome History</title></head><body><h1>Sorry, we couldn’t find that page</h1><p>Try the search.</p></body></html>", "Sorry, we couldn’t find that page"},
+		{"<html><head><title>Rome History</title></head><body><h1>This page doesn't exist</h1><p>Go back home.</p></body></html>", "This page doesn't exist"},
+		{"<html><head><title>Removed | Rome History</title></head><body><h1>This article has been removed</h1><p>It is no longer here.</p></body></html>", "This article has been removed"},
+		{"<html><head><title>Rome History</title></head><body><h1>Die Seite wurde nicht gefunden</h1><p>Leider.</p></body></html>", "Die Seite wurde nicht gefunden"},
+		{"<html><head><title>Page non trouvée | Rome</title></head><body><p>Désolé.</p></body></html>", "Page non trouvée | Rome"},
+		{"<html><head><title>Página não encontrada</title></head><body><p>Desculpe.</p></body></html>", "Página não encontrada"},
+		{"<html><head><title>Nie znaleziono strony</title></head><body><p>Przepraszamy.</p></body></html>", "Nie znaleziono strony"},
+		{"<html><head><title>Страница не найдена</title></head><body><p>Такой страницы нет.</p></body></html>", "Страница не найдена"},
+		{"<html><head><title>页面未找到</title></head><body><p>您访问的页面不存在。</p></body></html>", "页面未找到"},
+		{"<html><head><title>ページが見つかりません</title></head><body><p>お探しのページは見つかりませんでした。</p></body></html>", "ページが見つかりません"},
+		// An article's title that only sounds like one.
+		{"<html><head><title>Le trésor introuvable</title></head><body><h1>Le trésor introuvable</h1><p>En 1794, le curé cacha les registres.</p></body></html>", ""},
+		{"<html><head><title>The country that does not exist on maps</title></head><body><h1>The country</h1><p>" + strings.Repeat("A short history of a border. ", 40) + "</p></body></html>", ""},
 	} {
 		got := notFoundPage([]byte(c.page), extracted(t, c.page))
 		if got != c.want {

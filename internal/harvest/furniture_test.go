@@ -194,6 +194,42 @@ func TestNormaliserUpgradeStoresNothing(t *testing.T) {
 	wantCounts(t, r.poll(), harvest.Counts{Items: 1, Revised: 1})
 }
 
+// Rules added within one normaliser version (a counter or a stamp layout
+// left out of the fingerprint since the snapshot was stored) are no
+// revision either: when the page's fingerprint differs from the stored
+// one, the snapshot is fingerprinted again under the rules the page was,
+// and only a difference then is a revision.
+func TestRulesAddedWithinAVersionStoreNothing(t *testing.T) {
+	page := yaltaV1
+	page.relative = "Anna Schmidt · 1.204 Aufrufe"
+	site := newFurnitureSite(t, map[string]string{"/yalta": page.html()})
+	r := newFurnitureRig(t, site, nil)
+	wantCounts(t, r.poll(), harvest.Counts{Items: 1, New: 1})
+	sn := r.snapshots("/yalta")[0]
+
+	// The fingerprint the same version's older rules gave (the counter
+	// counted), as an archive made before them holds.
+	sum := sha256.Sum256([]byte(sn.Title + "\n" + sn.Text))
+	older := "n2:" + hex.EncodeToString(sum[:])
+	db := openDB(t, r.dir)
+	if _, err := db.Exec(`UPDATE snapshots SET fingerprint = ?`, older); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec(`UPDATE articles SET body_key = ''`); err != nil {
+		t.Fatal(err)
+	}
+	page.relative = "Anna Schmidt · 1.377 Aufrufe"
+	site.set("/yalta", sitePage{body: page.html()})
+	wantCounts(t, r.poll(), harvest.Counts{Items: 1, Unchanged: 1})
+	if n := len(r.snapshots("/yalta")); n != 1 {
+		t.Fatalf("rules added within the version stored %d snapshots, want 1", n)
+	}
+	// A real change is still one.
+	page.caption = "Roosevelt at Yalta"
+	site.set("/yalta", sitePage{body: page.html()})
+	wantCounts(t, r.poll(), harvest.Counts{Items: 1, Revised: 1})
+}
+
 // RELIABILITY.md: "A user ignore: pattern that is slow on a huge page →
 // extraction runs under a deadline; the page is an error, the poll goes on."
 // The pattern would run for minutes over this multi-MB page (its

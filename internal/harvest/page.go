@@ -375,9 +375,13 @@ func (h *Harvester) compareLatest(ctx, ectx context.Context, src *config.Source,
 		}
 		if latest != nil {
 			fp := latest.Fingerprint
-			if !strings.HasPrefix(fp, fpVersion(f.Page.Fingerprint)+":") {
-				// Another normaliser version: compare like with like (from
-				// the stored HTML too: captions count since n2).
+			if fp != f.Page.Fingerprint {
+				// Another normaliser version, or rules added within this
+				// one (more stamp layouts, counters): compare like with
+				// like, the snapshot's stored title, text and HTML
+				// normalised as the page was, so that an upgrade is never
+				// taken for a revision. Only when they differ: most
+				// re-checks match the stored fingerprint.
 				if fp, err = extract.FingerprintContext(ectx, latest.Title, latest.Text, latest.HTML, src.IgnoreRE); err != nil {
 					f.ExtractErr = fmt.Errorf("fingerprint the latest snapshot %s again: %w", latest.ID, err)
 					return false, nil
@@ -590,12 +594,6 @@ func (h *Harvester) pageFailed(ctx context.Context, src *config.Source, pageURL 
 	}
 	h.logger().Log(ctx, h.failureLevel(), "page failed", "source", src.Name, "url", pageURL, "error", err)
 	return pr
-}
-
-// fpVersion is the normaliser version of a fingerprint: "n1" of "n1:…".
-func fpVersion(fp string) string {
-	v, _, _ := strings.Cut(fp, ":")
-	return v
 }
 
 // watch is the source's revision-watch schedule. The config loader has

@@ -25,8 +25,9 @@ const MaxPages = 20
 // extracted with the same rules and appended to art's title-less body.
 // It returns the later pages' responses, for WARC. It stops at MaxPages,
 // at a page already seen (a loop, or a redirect back to page 1), at a page
-// on another site, and at a page whose text repeats the previous one (a
-// site that ignores ?page=N), and at a page robots.txt disallows. A later
+// on another site, at a page whose text repeats the previous one (a
+// site that ignores ?page=N), at a page published at another time than
+// page 1 (another post), and at a page robots.txt disallows. A later
 // page that cannot be fetched or extracted is an error: half an article
 // stored as a revision would read as a cut, and the next capture as a
 // restoration.
@@ -112,6 +113,13 @@ func (h *Harvester) morePages(ctx context.Context, src *config.Source, rules ext
 		}
 		if strings.TrimSpace(pa.Text) == "" || pa.Text == texts[len(texts)-1] {
 			log.Debug("next page repeats the previous one; pagination ends", "next", r.URL)
+			break
+		}
+		if art.Published != nil && pa.Published != nil && !art.Published.Equal(*pa.Published) {
+			// The pages of one article share its publication: this is
+			// another post whose address looks like a page of this one
+			// (WordPress gives the next part of a series /slug-2/).
+			log.Debug("next page was published at another time: another post; pagination ends", "next", r.URL)
 			break
 		}
 		texts, htmls, mds = append(texts, pa.Text), append(htmls, pa.HTML), append(mds, pa.Markdown)
