@@ -5,7 +5,6 @@ import (
 	"strings"
 
 	"golang.org/x/net/html"
-	"golang.org/x/net/html/atom"
 
 	"annalist/internal/canonical"
 )
@@ -38,29 +37,14 @@ func Links(body, pageURL string) string {
 		}
 	}
 	var out []string
-	z := html.NewTokenizer(strings.NewReader(body))
-	for {
-		tt := z.Next()
-		if tt == html.ErrorToken {
+	for rest := body; ; {
+		href, after, ok := nextHref(rest)
+		if !ok {
 			break
 		}
-		if tt != html.StartTagToken && tt != html.SelfClosingTagToken {
-			continue
-		}
-		name, hasAttr := z.TagName()
-		if !hasAttr || atom.Lookup(name) != atom.A {
-			continue
-		}
-		for more := true; more; {
-			var k, v []byte
-			k, v, more = z.TagAttr()
-			if string(k) != "href" {
-				continue
-			}
-			if _, key := linkKey(string(v), page, host); key != "" && key != self {
-				out = append(out, key)
-			}
-			break
+		rest = after
+		if _, key := linkKey(href, page, host); key != "" && key != self {
+			out = append(out, key)
 		}
 	}
 	return strings.Join(out, " ")
@@ -74,11 +58,7 @@ func linkKey(href string, page *url.URL, host string) (h, key string) {
 	if href == "" || href[0] == '#' {
 		return "", ""
 	}
-	c, err := canonical.URL(href, page)
-	if err != nil {
-		return "", ""
-	}
-	u, err := url.Parse(c)
+	u, err := canonical.Parse(href, page)
 	if err != nil {
 		return "", ""
 	}
@@ -217,4 +197,67 @@ func randomToken(v string) bool {
 		return true
 	}
 	return false
+}
+
+// nextHref finds the next <a> start tag in s and returns its href (its
+// character references decoded; "" if it has none) and the rest of s after
+// the tag. It reads tags as the tokenizer does (attribute values quoted
+// either way or not at all, names in any case) but looks at nothing else:
+// a body's HTML comes from the sanitiser, which leaves no comments,
+// scripts or raw "<" in text, and this is several times cheaper than
+// tokenizing the whole body.
+func nextHref(s string) (href, rest string, ok bool) {
+	for {
+		i := strings.IndexByte(s, '<')
+		if i < 0 || i+2 >= len(s) {
+			return "", "", false
+		}
+		s = s[i+1:]
+		if s[0] != 'a' && s[0] != 'A' || !isTagSpace(s[1]) && s[1] != '>' && s[1] != '/' {
+			continue
+		}
+		s = s[1:]
+		for {
+			s = strings.TrimLeft(s, " \t\n\r\f/")
+			if s == "" || s[0] == '>' {
+				if s != "" {
+					s = s[1:]
+				}
+				return href, s, true
+			}
+			var name, value string
+			name, value, s = nextAttr(s)
+			if strings.EqualFold(name, "href") && href == "" {
+				href = html.UnescapeString(value)
+			}
+		}
+	}
+}
+
+// nextAttr reads one attribute (name, value) at the start of s.
+func nextAttr(s string) (name, value, rest string) {
+	i := 0
+	for i < len(s) && !isTagSpace(s[i]) && s[i] != '=' && s[i] != '>' && (s[i] != '/' || i == 0) {
+		i++
+	}
+	name, s = s[:i], strings.TrimLeft(s[i:], " \t\n\r\f")
+	if s == "" || s[0] != '=' {
+		return name, "", s
+	}
+	s = strings.TrimLeft(s[1:], " \t\n\r\f")
+	if s != "" && (s[0] == '"' || s[0] == '\'') {
+		if j := strings.IndexByte(s[1:], s[0]); j >= 0 {
+			return name, s[1 : 1+j], s[2+j:]
+		}
+		return name, s[1:], ""
+	}
+	j := 0
+	for j < len(s) && !isTagSpace(s[j]) && s[j] != '>' {
+		j++
+	}
+	return name, s[:j], s[j:]
+}
+
+func isTagSpace(c byte) bool {
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'
 }
