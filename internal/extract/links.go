@@ -11,9 +11,9 @@ import (
 
 // Links returns the targets of the links in a body's HTML (as Article
 // gives it: hrefs absolute but for the #fn… footnote anchors), in
-// document order separated by spaces (canonical URLs hold none), as the fingerprint counts them: a footnote or
-// source link that now points elsewhere is a revision, though its anchor
-// text is the same. Each target is canonical (canonical.URL: tracking
+// document order separated by spaces (canonical URLs hold none), as the
+// fingerprint counts them: a footnote or source link that now points
+// elsewhere is a revision, though its anchor text is the same. Each target is canonical (canonical.URL: tracking
 // parameters and fragment gone), without its scheme or a leading "www.",
 // and without what varies from one request to the next: session ids
 // (";jsessionid=…", "sid=…"), nonces, tokens, signatures and cache
