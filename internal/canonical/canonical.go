@@ -33,23 +33,33 @@ var trackingParams = map[string]bool{
 // fragment and tracking parameters (utm_*, fbclid, gclid, …) removed,
 // remaining query parameters sorted, an empty path written as "/".
 func URL(raw string, base *url.URL) (string, error) {
+	u, err := Parse(raw, base)
+	if err != nil {
+		return "", err
+	}
+	return u.String(), nil
+}
+
+// Parse is URL's canonical form of raw as a *url.URL, for callers that go
+// on to read its parts.
+func Parse(raw string, base *url.URL) (*url.URL, error) {
 	raw = strings.TrimSpace(raw)
 	if raw == "" {
-		return "", errors.New("canonical: empty URL")
+		return nil, errors.New("canonical: empty URL")
 	}
 	u, err := url.Parse(raw)
 	if err != nil {
-		return "", fmt.Errorf("canonical: parse %q: %w", raw, err)
+		return nil, fmt.Errorf("canonical: parse %q: %w", raw, err)
 	}
 	if base != nil {
 		u = base.ResolveReference(u)
 	}
 	u.Scheme = strings.ToLower(u.Scheme)
 	if u.Scheme != "http" && u.Scheme != "https" {
-		return "", fmt.Errorf("%w: %q", ErrScheme, raw)
+		return nil, fmt.Errorf("%w: %q", ErrScheme, raw)
 	}
 	if u.Host == "" {
-		return "", fmt.Errorf("canonical: no host in %q", raw)
+		return nil, fmt.Errorf("canonical: no host in %q", raw)
 	}
 	host := strings.ToLower(u.Hostname())
 	host = strings.TrimSuffix(host, ".")
@@ -75,7 +85,7 @@ func URL(raw string, base *url.URL) (string, error) {
 		u.RawQuery = cleanQuery(u.RawQuery)
 	}
 	u.ForceQuery = false
-	return u.String(), nil
+	return u, nil
 }
 
 // cleanQuery drops tracking parameters and sorts the rest, keeping their

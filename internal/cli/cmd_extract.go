@@ -129,7 +129,7 @@ func runExtract(ctx context.Context, m *Main, args []string) error {
 	if src != nil {
 		ignore = src.IgnoreRE
 	}
-	fp, err := extract.FingerprintContext(ectx, art.Title, art.Text, art.HTML, ignore)
+	fp, err := extract.FingerprintContext(ectx, base, art.Title, art.Text, art.HTML, ignore)
 	if err != nil {
 		return fmt.Errorf("fingerprint %s: %w", arg, err)
 	}

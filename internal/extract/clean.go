@@ -243,8 +243,8 @@ func isLetterAt(s string, i int) bool {
 	return c >= 'a' && c <= 'z' || c >= 0x80
 }
 
-// removeSection removes a furniture heading and the link lists that follow
-// it; when the heading's parent holds nothing but that box, the parent goes
+// removeSection removes a furniture heading and the link lists (and
+// nested <article>s) that follow it; when the heading's parent holds nothing but that box, the parent goes
 // with it. It returns the number of elements removed.
 func removeSection(h *html.Node) int {
 	parent := h.Parent
@@ -253,7 +253,9 @@ func removeSection(h *html.Node) int {
 		if sib.Type != html.ElementNode {
 			continue
 		}
-		if isHeading(sib) || foldedText(sib) != "" && linkShare(sib) < 0.5 && sib.Data != "ul" && sib.Data != "ol" {
+		// Nested <article>s after such a heading are its comments or
+		// teasers ("Comments (3)", "Related"), never the article's prose.
+		if isHeading(sib) || foldedText(sib) != "" && linkShare(sib) < 0.5 && sib.Data != "ul" && sib.Data != "ol" && sib.Data != "article" {
 			break
 		}
 		box = append(box, sib)

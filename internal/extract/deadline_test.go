@@ -32,7 +32,7 @@ func TestFingerprintDeadline(t *testing.T) {
 		"one paragraph":   bigText(furnitureProse+" Zhukov. ", 6<<20),
 	} {
 		ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
-		_, err := FingerprintContext(ctx, "Yalta", text, "", []*regexp.Regexp{pathological})
+		_, err := FingerprintContext(ctx, "", "Yalta", text, "", []*regexp.Regexp{pathological})
 		cancel()
 		if !errors.Is(err, ErrDeadline) || !errors.Is(err, context.DeadlineExceeded) {
 			t.Errorf("%s: err = %v, want ErrDeadline", name, err)
@@ -42,7 +42,7 @@ func TestFingerprintDeadline(t *testing.T) {
 	// without a deadline.
 	text := bigText(furnitureProse+" 12 readers today\n\n", 1<<20)
 	tame := []*regexp.Regexp{regexp.MustCompile(`\d+ readers today`)}
-	fp, err := FingerprintContext(context.Background(), "Yalta", text, "", tame)
+	fp, err := FingerprintContext(context.Background(), "", "Yalta", text, "", tame)
 	if err != nil || fp != Fingerprint("Yalta", strings.ReplaceAll(text, "12 readers today", ""), "", nil) {
 		t.Errorf("tame pattern: %v, %v", fp, err)
 	}

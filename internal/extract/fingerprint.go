@@ -25,25 +25,30 @@ import (
 // 2: captions and alt texts count, relative times ("3 hours ago") and the
 // revision stamps of eleven languages do not, ignore patterns apply within
 // one paragraph.
-const NormaliserVersion = 2
+//
+// 3: the targets of the body's links count too (see Links).
+const NormaliserVersion = 3
 
 // Fingerprint returns the dedup fingerprint of an article's title, text and
 // body HTML (only its captions and image alt texts count, see Normalise):
 // "n<NormaliserVersion>:" + the hex SHA-256 of Normalise(title, text, html,
 // ignore). Pages that differ only in their revision stamp, a relative time,
 // white space, Unicode composition, image URLs or a match of an ignore
-// pattern get the same fingerprint. It has no deadline: use
-// FingerprintContext for pages and patterns not known to be tame.
+// pattern get the same fingerprint; a link whose target changed does not
+// (see Links). It has no deadline and knows no page address: use
+// FingerprintContext for pages, as the archive does.
 func Fingerprint(title, text, html string, ignore []*regexp.Regexp) string {
-	fp, _ := FingerprintContext(context.Background(), title, text, html, ignore)
+	fp, _ := FingerprintContext(context.Background(), "", title, text, html, ignore)
 	return fp
 }
 
-// FingerprintContext is Fingerprint under ctx: it gives up with an error
-// wrapping ErrDeadline once ctx is done (checked between paragraphs, so an
-// ignore pattern's run-time on one paragraph is the most it overshoots).
-func FingerprintContext(ctx context.Context, title, text, html string, ignore []*regexp.Regexp) (string, error) {
-	n, err := normalise(ctx, title, text, html, ignore)
+// FingerprintContext is Fingerprint of the page at pageURL (the address
+// its HTML's links were resolved against: a snapshot's URL, see Links)
+// under ctx: it gives up with an error wrapping ErrDeadline once ctx is
+// done (checked between paragraphs, so an ignore pattern's run-time on one
+// paragraph is the most it overshoots).
+func FingerprintContext(ctx context.Context, pageURL, title, text, html string, ignore []*regexp.Regexp) (string, error) {
+	n, err := normalise(ctx, pageURL, title, text, html, ignore)
 	if err != nil {
 		return "", err
 	}
@@ -57,14 +62,17 @@ func FingerprintContext(ctx context.Context, title, text, html string, ignore []
 // removeRelativeTimes), counter (removeCounters), <time> in a short line
 // (timeTexts) and match of an ignore pattern removed, white space
 // runs folded to one space and trimmed; then joined by "\n" (the captions
-// only when there are any).
+// only when there are any or links follow), and then the targets of the
+// body's links (see Links, without a page address), joined by spaces,
+// when there are any. No field holds a "\n", so the count of lines tells
+// the fields apart.
 func Normalise(title, text, html string, ignore []*regexp.Regexp) string {
-	n, _ := normalise(context.Background(), title, text, html, ignore)
+	n, _ := normalise(context.Background(), "", title, text, html, ignore)
 	return n
 }
 
-func normalise(ctx context.Context, title, text, html string, ignore []*regexp.Regexp) (string, error) {
-	var out [3]string
+func normalise(ctx context.Context, pageURL, title, text, html string, ignore []*regexp.Regexp) (string, error) {
+	var out [4]string
 	text = removeTimeTexts(text, timeTexts(html))
 	for i, f := range []string{title, text, Captions(html)} {
 		s, err := normaliseField(ctx, f, ignore)
@@ -73,10 +81,14 @@ func normalise(ctx context.Context, title, text, html string, ignore []*regexp.R
 		}
 		out[i] = s
 	}
+	if links := Links(html, pageURL); links != "" {
+		out[3] = links
+		return strings.Join(out[:], "\n"), nil
+	}
 	if out[2] == "" {
 		return out[0] + "\n" + out[1], nil
 	}
-	return strings.Join(out[:], "\n"), nil
+	return strings.Join(out[:3], "\n"), nil
 }
 
 // ignoreChunkMax bounds, in bytes, the text one ignore pattern runs over at

@@ -22,7 +22,7 @@ func FuzzFingerprint(f *testing.F) {
 	} {
 		f.Add(s[0], s[1])
 	}
-	const prefix = "n2:"
+	const prefix = "n3:"
 	f.Fuzz(func(t *testing.T, title, text string) {
 		fp := Fingerprint(title, text, "", nil)
 		if !strings.HasPrefix(fp, prefix) || len(fp) != len(prefix)+64 {

@@ -48,14 +48,14 @@ func TestFingerprint(t *testing.T) {
 
 func TestFingerprintFormat(t *testing.T) {
 	fp := Fingerprint("t", "x", "", nil)
-	if !regexp.MustCompile(`^n2:[0-9a-f]{64}$`).MatchString(fp) {
-		t.Errorf("Fingerprint = %q, want n2:<sha256 hex>", fp)
+	if !regexp.MustCompile(`^n3:[0-9a-f]{64}$`).MatchString(fp) {
+		t.Errorf("Fingerprint = %q, want n3:<sha256 hex>", fp)
 	}
-	if NormaliserVersion != 2 {
+	if NormaliserVersion != 3 {
 		t.Errorf("NormaliserVersion = %d; changing it changes every fingerprint", NormaliserVersion)
 	}
 	// Pinned: sha256("t\nx"). Stored fingerprints depend on this staying put.
-	if want := "n2:8e2cbe3b93266a53e7bb3cb6ff01ab5e8e8559793942ffa6abaa7ff665d8caf5"; fp != want {
+	if want := "n3:8e2cbe3b93266a53e7bb3cb6ff01ab5e8e8559793942ffa6abaa7ff665d8caf5"; fp != want {
 		t.Errorf("Fingerprint(t, x) = %s, want %s", fp, want)
 	}
 }

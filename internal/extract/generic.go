@@ -14,7 +14,7 @@ import (
 var (
 	// boilerplateWords name furniture: related links, share bars, comments,
 	// newsletters, adverts, cookie banners, menus.
-	boilerplateWords = []string{"related", "share", "sharing", "social", "comment", "newsletter", "subscri", "promo", "advert", "cookie", "sidebar", "footer", "menu", "breadcrumb"}
+	boilerplateWords = []string{"related", "share", "sharing", "social", "comment", "disqus", "newsletter", "subscri", "promo", "advert", "cookie", "sidebar", "footer", "menu", "breadcrumb"}
 	// contentWords rescue an element whose name also says it holds the
 	// article ("article-content related-links" is more likely content).
 	contentWords = []string{"article", "body", "column", "content", "main", "shadow"}
@@ -218,19 +218,33 @@ func linkShare(n *html.Node) float64 {
 
 // holdsArticle reports whether n wraps the article itself, as page-wide
 // wrappers do (an ASP.NET <form>, a "has-sidebar" container): such
-// furniture names must not take the article with them.
+// furniture names must not take the article with them. An <article>
+// inside another <article> is not the article but, as HTML has it, a
+// reader's comment on it (WordPress's "comment-body", a Disqus thread):
+// within an <article>, only an <h1>, a <main> or the articleBody does.
 func holdsArticle(n *html.Node) bool {
+	nested := withinArticle(n)
 	found := false
 	walk(n, func(c *html.Node) bool {
 		if found || c.Type != html.ElementNode {
 			return !found
 		}
-		if c != n && (c.Data == "article" || c.Data == "main" || c.Data == "h1" || attr(c, "itemprop") == "articleBody") {
+		if c != n && (c.Data == "article" && !nested || c.Data == "main" || c.Data == "h1" || attr(c, "itemprop") == "articleBody") {
 			found = true
 		}
 		return !found
 	})
 	return found
+}
+
+// withinArticle reports whether n has an <article> ancestor.
+func withinArticle(n *html.Node) bool {
+	for p := n.Parent; p != nil; p = p.Parent {
+		if p.Type == html.ElementNode && p.Data == "article" {
+			return true
+		}
+	}
+	return false
 }
 
 // dropFurniture removes n, counting it in dropped unless it is a script,

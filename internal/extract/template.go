@@ -3,12 +3,14 @@ package extract
 import (
 	"fmt"
 	"net/url"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
 	"unicode/utf8"
 
 	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
 )
 
 // Per-source template learning. A single page cannot tell a site's
@@ -369,4 +371,61 @@ func StripDropped(text string, drops []TemplateDrop) string {
 		kept = append(kept, p)
 	}
 	return strings.Join(kept, "\n\n")
+}
+
+// StripDroppedHTML is StripDropped for the same body's HTML: its leaf
+// blocks whose text is that of a block in drops go, so that their links
+// and captions no longer count in the fingerprint either. html is
+// returned as it is when no block goes.
+func StripDroppedHTML(body string, drops []TemplateDrop) string {
+	if len(drops) == 0 || body == "" {
+		return body
+	}
+	gone := make(map[string]bool, len(drops))
+	for _, d := range drops {
+		gone[d.TextKey] = true
+	}
+	ctxNode := &html.Node{Type: html.ElementNode, Data: "body", DataAtom: atom.Body}
+	nodes, err := html.ParseFragment(strings.NewReader(body), ctxNode)
+	if err != nil {
+		return body
+	}
+	var drop []*html.Node
+	var leaf func(n *html.Node) bool // reports whether n's subtree holds a block
+	leaf = func(n *html.Node) bool {
+		if n.Type != html.ElementNode {
+			return false
+		}
+		inner := false
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			inner = leaf(c) || inner
+		}
+		if !blockTags[n.Data] {
+			return inner
+		}
+		if !inner && gone[textKey(foldedText(n))] {
+			drop = append(drop, n)
+		}
+		return true
+	}
+	for _, n := range nodes {
+		leaf(n)
+	}
+	if len(drop) == 0 {
+		return body
+	}
+	var b strings.Builder
+	for _, n := range drop {
+		if n.Parent != nil {
+			n.Parent.RemoveChild(n)
+		}
+	}
+	for _, n := range nodes {
+		if !slices.Contains(drop, n) {
+			if err := html.Render(&b, n); err != nil {
+				return body
+			}
+		}
+	}
+	return b.String()
 }

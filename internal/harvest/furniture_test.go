@@ -168,8 +168,8 @@ func TestNormaliserUpgradeStoresNothing(t *testing.T) {
 	r := newFurnitureRig(t, site, nil)
 	wantCounts(t, r.poll(), harvest.Counts{Items: 1, New: 1})
 	sn := r.snapshots("/yalta")[0]
-	if !strings.HasPrefix(sn.Fingerprint, "n2:") {
-		t.Fatalf("fingerprint %s, want n2:", sn.Fingerprint)
+	if !strings.HasPrefix(sn.Fingerprint, "n3:") {
+		t.Fatalf("fingerprint %s, want n3:", sn.Fingerprint)
 	}
 
 	// Make it the archive n1 would have made: n1 hashed the NFC title and
@@ -210,7 +210,7 @@ func TestRulesAddedWithinAVersionStoreNothing(t *testing.T) {
 	// The fingerprint the same version's older rules gave (the counter
 	// counted), as an archive made before them holds.
 	sum := sha256.Sum256([]byte(sn.Title + "\n" + sn.Text))
-	older := "n2:" + hex.EncodeToString(sum[:])
+	older := "n3:" + hex.EncodeToString(sum[:])
 	db := openDB(t, r.dir)
 	if _, err := db.Exec(`UPDATE snapshots SET fingerprint = ?`, older); err != nil {
 		t.Fatal(err)

@@ -321,7 +321,7 @@ func (h *Harvester) examine(ctx context.Context, src *config.Source, g *gathered
 		ectx, fcancel = h.extractContext(ctx)
 		defer fcancel()
 	}
-	fingerprint, err := extract.FingerprintContext(ectx, g.title, art.Text, art.HTML, src.IgnoreRE)
+	fingerprint, err := extract.FingerprintContext(ectx, resp.URL, g.title, art.Text, art.HTML, src.IgnoreRE)
 	if err != nil {
 		f.ExtractErr = fmt.Errorf("fingerprint %s: %w", resp.URL, err)
 		return nil
@@ -382,7 +382,7 @@ func (h *Harvester) compareLatest(ctx, ectx context.Context, src *config.Source,
 				// normalised as the page was, so that an upgrade is never
 				// taken for a revision. Only when they differ: most
 				// re-checks match the stored fingerprint.
-				if fp, err = extract.FingerprintContext(ectx, latest.Title, latest.Text, latest.HTML, src.IgnoreRE); err != nil {
+				if fp, err = extract.FingerprintContext(ectx, latest.URL, latest.Title, latest.Text, latest.HTML, src.IgnoreRE); err != nil {
 					f.ExtractErr = fmt.Errorf("fingerprint the latest snapshot %s again: %w", latest.ID, err)
 					return false, nil
 				}

@@ -199,7 +199,7 @@ func templateOnlyChange(ctx context.Context, drops []extract.TemplateDrop, lates
 	if stripped == latest.Text {
 		return false
 	}
-	old, err := extract.FingerprintContext(ctx, latest.Title, stripped, latest.HTML, src.IgnoreRE)
+	old, err := extract.FingerprintContext(ctx, latest.URL, latest.Title, stripped, extract.StripDroppedHTML(latest.HTML, drops), src.IgnoreRE)
 	return err == nil && old == fp
 }
 
