@@ -359,6 +359,13 @@ func TestStampRunsAndAges(t *testing.T) {
 		{"Revised 2nd edition", "Revised 3rd edition"},
 		{"Updated on 12 March 1848, the roll lists 40 men", "Updated on 12 March 1849, the roll lists 40 men"},
 		{"Updated: 31 Jan · 12 comments by the curate", "Updated: 31 Jan · 13 comments by the curate"},
+		// A date without a year in a line naming one before the Web.
+		{"1851: charter revised 3 May, ratified 12 June", "1851: charter revised 4 May, ratified 12 June"},
+		// A month after a stamp begins a date of the article's.
+		{"Updated 3 May 2024. May 1945: the surrender at Reims", "Updated 3 May 2024. June 1945: the surrender at Reims"},
+		// A day and a time without a keyword, not a field of their own: a
+		// diary's line.
+		{"Tuesday at 14:30 the Bastille fell", "Tuesday at 15:30 the Bastille fell"},
 	} {
 		if Normalise("T", tc.before, "", nil) == Normalise("T", tc.after, "", nil) {
 			t.Errorf("%q → %q: fingerprint unchanged (%q)", tc.before, tc.after, Normalise("T", tc.after, "", nil))

@@ -151,19 +151,41 @@ var dayTimeDays = []string{"monday", "tuesday", "wednesday", "thursday", "friday
 type relForm struct {
 	re, at  func() *regexp.Regexp
 	mayHold func(s string) bool
-	accept  func(m string) bool // nil: every match; else only those it accepts
-	back    func(s string, start int) int
+	// accept is nil (every match), or says whether the match line[start:end]
+	// counts.
+	accept func(line string, start, end int) bool
+	back   func(s string, start int) int
 }
 
 var relForms = [...]relForm{
 	{relativeTime, relativeTimeAt, hasRelativeNeedle, nil, hedgeBack},
-	{dateRun, dateRunAt, func(s string) bool { return hasDigit(s) && hasStampNeedle(s) }, isDateRun, nil},
+	{dateRun, dateRunAt, func(s string) bool { return hasDigit(s) && hasStampNeedle(s) }, acceptDateRun, nil},
 	{dayTime, dayTimeAt, func(s string) bool {
 		if hasStampNeedle(s) { // a revision keyword, then a time or a day
 			return hasDigit(s) || hasNeedleLower(asciiLower(s), dayTimeDays)
 		}
 		return hasClockDigits(s) && hasNeedleLower(asciiLower(s), dayTimeDays)
-	}, nil, nil},
+	}, acceptDayTime, nil},
+}
+
+// acceptDateRun takes a date run (see isDateRun) for a stamp, unless it
+// names no year in a line that names one before the Web: "1851: charter
+// revised 3 May, ratified 12 June" is the history's date.
+func acceptDateRun(line string, start, end int) bool {
+	m := line[start:end]
+	return isDateRun(m) && (hasYearDigits(m) || !namesOldYear(line))
+}
+
+// acceptDayTime takes a day or a time after a revision keyword ("Updated
+// Tuesday", "Updated 14:03 GMT") for a stamp; without one ("Tuesday at
+// 14:30"), only as a field of its own, the line's whole or between
+// separators ("By Jane Doe · Tuesday at 14:30"): "Tuesday at 14:30 the
+// Bastille fell", a diary's line, is the article's.
+func acceptDayTime(line string, start, end int) bool {
+	if hasStampNeedle(line[start:end]) {
+		return true
+	}
+	return fieldEdge(line[:start], true) && fieldEdge(line[end:], false)
 }
 
 // hasStampNeedle reports a revision keyword's needle in s.
@@ -235,7 +257,7 @@ func removeLineForm(s string, f *relForm) string {
 		if !short && done+start-lead > stampLeadMax {
 			break
 		}
-		if !wordEdge(rest, start, end) || f.accept != nil && !f.accept(rest[start:end]) {
+		if !wordEdge(rest, start, end) || f.accept != nil && !f.accept(rest, start, end) {
 			// Inside a word ("fa" in "sofa fa"): keep it, look further.
 			_, size := utf8.DecodeRuneInString(rest[start:])
 			b.WriteString(rest[:start+size])
