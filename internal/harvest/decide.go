@@ -287,15 +287,26 @@ func statusOf(err error) int {
 // "404 BC". The phrases are those of the eleven languages whose revision
 // stamps are known, and in English the usual ways of saying it ("Sorry, we
 // couldn't find that page", "This page doesn't exist", "This article has
-// been removed"); outside English, a negative with the word "page", so that
-// an article's title ("Le trésor introuvable") is not taken for one.
+// been removed"); in every language a negative with the word "page" (see
+// notFoundPageWord), so that an article's title ("Le trésor introuvable")
+// is not taken for one.
 var notFoundTitle = regexp.MustCompile(`(?i)(` +
-	`not found|no longer (?:available|exists?)|(?:can|could)(?:n['’]t|['’]t|\s*not)\s+(?:be\s+)?f(?:ind|ound)|(?:does|do)(?:n['’]t|\s+not)\s+exist|(?:has|have)\s+been\s+(?:removed|deleted|taken\s+down)` +
-	`|nicht gefunden|seite existiert nicht|page introuvable|page non trouvée|page n['’]existe (?:pas|plus)` +
+	`not found|no longer available` +
+	`|` + notFoundPageWord + `\b[^|–—:]{0,30}?(?:no longer exists?|(?:does|do)(?:n['’]t|\s+not)\s+exist|(?:has|have)\s+been\s+(?:removed|deleted|taken\s+down)|(?:can|could)(?:n['’]t|['’]t|\s*not)\s+be\s+found)` +
+	`|(?:can|could)(?:n['’]t|['’]t|\s*not)\s+find\s+(?:` + notFoundPageWord + `|what\s+you)` +
+	`|\bseite\b[^|–—:]{0,30}?nicht gefunden|\bseite existiert nicht|page introuvable|page non trouvée|page n['’]existe (?:pas|plus)` +
 	`|página no encontrada|página no existe|pagina non trovata|pagina non esiste|página não encontrada|página não existe` +
 	`|pagina niet gevonden|pagina bestaat niet|nie znaleziono strony|strona nie istnieje|страница не найдена|страница не существует` +
 	`|页面未找到|页面不存在|找不到(?:该|此|您要的)?页面|頁面未找到|頁面不存在|找不到(?:該|此)?頁面|ページが見つかりません|ページは見つかりません|ページが存在しません` +
 	`|^\W*((error|erreur|fehler)\W*)?404\W*($|[|–—:-]))`)
+
+// notFoundPageWord is what a soft 404 says is missing, with its
+// determiner ("the trading post that no longer exists" is no page): an
+// English wording counts only with it ("This page doesn't exist", "This article has been
+// removed", "We can't find that page"), and the German only with "Seite",
+// so that a short article's title ("The chapel that no longer exists",
+// "Das Grab wurde nicht gefunden") is not taken for one.
+const notFoundPageWord = `\b(?:this|that|the|requested|your)\s+(?:page|article|post|content|url)`
 
 // softNotFoundWords is "little text": a real article this short is rare,
 // a not-found page this long is too.
