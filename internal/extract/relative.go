@@ -2,6 +2,7 @@ package extract
 
 import (
 	"regexp"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -158,7 +159,7 @@ type relForm struct {
 }
 
 var relForms = [...]relForm{
-	{relativeTime, relativeTimeAt, hasRelativeNeedle, nil, hedgeBack},
+	{relativeTime, relativeTimeAt, hasRelativeNeedle, acceptRelative, hedgeBack},
 	{dateRun, dateRunAt, func(s string) bool { return hasDigit(s) && hasStampNeedle(s) }, acceptDateRun, nil},
 	{dayTime, dayTimeAt, func(s string) bool {
 		if hasStampNeedle(s) { // a revision keyword, then a time or a day
@@ -173,8 +174,53 @@ var relForms = [...]relForm{
 // revised 3 May, ratified 12 June" is the history's date.
 func acceptDateRun(line string, start, end int) bool {
 	m := line[start:end]
-	return isDateRun(m) && (hasYearDigits(m) || !namesOldYear(line))
+	return isDateRun(m) && (hasYearDigits(m) || !namesOldYear(line)) && !passiveBefore(line[:start])
 }
+
+// passiveVerb matches the end of a sentence's words before a revision
+// keyword that make it a verb of the prose: "The treaty was revised on
+// Tuesday", "the charter has been modified 3 May", "the constitution was
+// last modified on 3 May 1997" are what the article tells, not a stamp.
+var passiveVerb = lazyRegexp(`(?i)(?:^|[^\pL])(?:was|were|is|are|be|been|being|has|had|have|got|ist|sind|wurde|wurden|worden|été|fue|fueron|sido|stato|stata|stati|state|foi|foram|werd|werden|został[aoy]?|zostały|был[аио]?|были)(?:` + sp + `+(?:last|recently|also|later|then|again|first|since))?` + sp + `+$`)
+
+// pageSubject matches a page named as what was revised: "This page was
+// last modified on 31 January 2024, at 14:03" (MediaWiki's footer),
+// "Cette page a été modifiée pour la dernière fois le …", "This article
+// was updated on …" are stamps all the same.
+var pageSubject = lazyRegexp(`(?i)(?:^|[^\pL])(?:page|article|post|entry|story|site|website|document|seite|artikel|beitrag|página|artículo|pagina|articolo|artigo|strona|artykuł|страница|статья)(?:[^\pL]|$)`)
+
+// passiveBefore reports whether before, the text of a line before a
+// revision keyword, ends with a verb that makes the keyword the prose's
+// (and names no page as its subject).
+func passiveBefore(before string) bool {
+	if len(before) > 64 {
+		before = before[len(before)-64:]
+		for len(before) > 0 && !utf8.RuneStart(before[0]) {
+			before = before[1:]
+		}
+	}
+	return before != "" && passiveVerb().MatchString(before) && !pageSubject().MatchString(before)
+}
+
+// relYears finds a relative time's count of years: "200 years ago",
+// "vor 150 Jahren".
+var relYears = lazyRegexp(`(?i)(\d+)` + sp + `*(?:y|yrs?|years?|jahr(?:en)?|ans|années|años|anni|anos|jaar|jaren|lat|лет|года?|年)(?:$|[^\pL])`)
+
+// acceptRelative takes a relative time for furniture unless it counts more
+// years than the Web has had: "The mill, built about 200 years ago" is
+// the history's.
+func acceptRelative(line string, start, end int) bool {
+	for _, m := range relYears().FindAllStringSubmatch(line[start:end], -1) {
+		if n, err := strconv.Atoi(m[1]); err == nil && n > maxWebAge {
+			return false
+		}
+	}
+	return true
+}
+
+// maxWebAge is the most years old a web page's relative time can say
+// (the Web is younger).
+const maxWebAge = 35
 
 // acceptDayTime takes a day or a time after a revision keyword ("Updated
 // Tuesday", "Updated 14:03 GMT") for a stamp; without one ("Tuesday at
@@ -183,7 +229,7 @@ func acceptDateRun(line string, start, end int) bool {
 // Bastille fell", a diary's line, is the article's.
 func acceptDayTime(line string, start, end int) bool {
 	if hasStampNeedle(line[start:end]) {
-		return true
+		return !passiveBefore(line[:start])
 	}
 	return fieldEdge(line[:start], true) && fieldEdge(line[end:], false)
 }
@@ -257,7 +303,9 @@ func removeLineForm(s string, f *relForm) string {
 		if !short && done+start-lead > stampLeadMax {
 			break
 		}
-		if !wordEdge(rest, start, end) || f.accept != nil && !f.accept(rest, start, end) {
+		// On s, not rest: a match cut off a rejected one ("00 years ago"
+		// of "200 years ago") must see what stands before it.
+		if !wordEdge(s, done+start, done+end) || f.accept != nil && !f.accept(s, done+start, done+end) {
 			// Inside a word ("fa" in "sofa fa"): keep it, look further.
 			_, size := utf8.DecodeRuneInString(rest[start:])
 			b.WriteString(rest[:start+size])
