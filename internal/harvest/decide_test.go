@@ -121,6 +121,11 @@ func TestDecide(t *testing.T) {
 			want{outcome: store.OutcomeNew, snapshot: true}},
 		{"a new print copy naming its article", fetched(Facts{AskedURL: artURL + "/print", Page: page(artURL, fp)}),
 			want{outcome: store.OutcomeNew, snapshot: true}},
+		// An archived article whose own address ends so ("/glossary/print",
+		// an article about printing) redirected to its section is gone.
+		{"an archived article named print redirected to its section", fetched(Facts{Known: &store.Article{ID: "cccccccccccc", URL: site + "/glossary/print", State: store.StateLive},
+			AskedURL: site + "/glossary/print", FinalURL: site + "/glossary", Page: page(site+"/glossary", otherFP)}),
+			want{outcome: store.OutcomeGone, article: "cccccccccccc", reason: "section page"}},
 		{"a new URL below a section that names the section", fetched(Facts{AskedURL: site + "/news/2024/fall-of-rome/comments", Page: page(artURL, fp)}),
 			want{outcome: store.OutcomeError, reason: "section page", is: ErrNotArticle}},
 
