@@ -317,6 +317,8 @@ func TestStampsOfOtherForms(t *testing.T) {
 		// More years ago than the Web has been.
 		{"The mill, built about 200 years ago", "The mill, built about 300 years ago"},
 		{"Founded 150 years ago", "Founded 160 years ago"},
+		{"Мельница · 200 лет назад", "Мельница · 300 лет назад"},
+		{"磨坊 · 200年前", "磨坊 · 300年前"},
 	} {
 		if Normalise("T", tc.before, "", nil) == Normalise("T", tc.after, "", nil) {
 			t.Errorf("%q → %q: fingerprint unchanged (%q)", tc.before, tc.after, Normalise("T", tc.after, "", nil))

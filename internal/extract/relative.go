@@ -204,13 +204,19 @@ func passiveBefore(before string) bool {
 
 // relYears finds a relative time's count of years: "200 years ago",
 // "vor 150 Jahren".
-var relYears = lazyRegexp(`(?i)(\d+)` + sp + `*(?:y|yrs?|years?|jahr(?:en)?|ans|années|años|anni|anos|jaar|jaren|lat|лет|года?|年)(?:$|[^\pL])`)
+var relYears = lazyRegexp(`(?i)(\d+)` + sp + `*(?:(?:y|yrs?|years?|jahr(?:en)?|ans|années|años|anni|anos|jaar|jaren|lat|лет|года?)(?:$|[^\pL])|年)`)
 
 // acceptRelative takes a relative time for furniture unless it counts more
 // years than the Web has had: "The mill, built about 200 years ago" is
 // the history's.
 func acceptRelative(line string, start, end int) bool {
-	for _, m := range relYears().FindAllStringSubmatch(line[start:end], -1) {
+	// From a little before the match: "лет назад", "lat temu" match
+	// without the count before them ("200 лет назад").
+	from := max(0, start-12)
+	for from > 0 && !utf8.RuneStart(line[from]) {
+		from++
+	}
+	for _, m := range relYears().FindAllStringSubmatch(line[from:end], -1) {
 		if n, err := strconv.Atoi(m[1]); err == nil && n > maxWebAge {
 			return false
 		}
