@@ -89,6 +89,9 @@ func TestSituationsRealChangesLikeFurniture(t *testing.T) {
 		changeSit("time-year", "revised", func(poll int, paras []string) string {
 			return `<ul><li><time datetime="` + pick(poll, "1848", "1849") + `">` + pick(poll, "1848", "1849") + `</time> — the registers moved to the vestry</li></ul>`
 		}),
+		changeSit("time-row-2001", "revised", func(poll int, paras []string) string {
+			return `<ul><li><time datetime="` + pick(poll, "2001-09-11", "2001-09-12") + `">` + pick(poll, "11 September 2001", "12 September 2001") + `</time> — the archive's servers moved to the vestry</li></ul>`
+		}),
 		changeSit("passive-keyword", "revised", func(poll int, paras []string) string {
 			paras[1] = pick(poll, "The charter was revised on Tuesday.", "The charter was revised on Wednesday.")
 			return ""

@@ -59,6 +59,9 @@ func removeTimeTexts(text string, times []string) string {
 		}
 		f, changed := foldSpace(l), false
 		for _, t := range times {
+			if timelineRow(f, t) {
+				continue
+			}
 			if g, ok := replaceWords(f, t); ok {
 				f, changed = g, true
 			}
@@ -105,4 +108,16 @@ func namesOldYear(s string) bool {
 		}
 	}
 	return false
+}
+
+// timelineEntry is what follows a timeline's date: a dash or a colon, then
+// words ("11 September 2001 — attacks on New York").
+var timelineEntry = lazyRegexp(`^` + sp + `*[—–:]` + sp + `*\pL`)
+
+// timelineRow reports whether line (white space folded) is a timeline's
+// row that t, a <time>'s text, dates: t begins the line and a dash or a
+// colon and words follow. The date is the entry's, not the page's.
+func timelineRow(line, t string) bool {
+	line = strings.TrimLeft(line, "-*•· ") // a list item's marker ("- ")
+	return strings.HasPrefix(line, t) && timelineEntry().MatchString(line[len(t):])
 }
