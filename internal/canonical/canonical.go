@@ -25,7 +25,7 @@ var trackingParams = map[string]bool{
 	"xtor": true, "at_medium": true, "at_campaign": true, "at_source": true, "at_link": true,
 	"ns_mchannel": true, "ns_source": true, "ns_campaign": true, "ns_linkname": true, "ns_fee": true,
 	"wt.mc_id": true, "wt_mc": true, "_hsenc": true, "_hsmi": true, "ncid": true, "ocid": true,
-	"ito": true, "smid": true, "mbid": true, "s_kwcid": true, "icid": true,
+	"ito": true, "smid": true, "s_kwcid": true, "icid": true,
 }
 
 // URL returns the canonical form of raw, resolved against base when raw is

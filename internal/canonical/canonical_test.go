@@ -16,6 +16,9 @@ func TestURL(t *testing.T) {
 		{"https://user:pw@example.com/p", "https://example.com/p"},
 		{"/p/1848?xtor=RSS-3&ito=1490&smid=tw-share&ncid=rss&at_medium=rss", "https://example.com/p/1848"},
 		{"/p?id=5&ns_mchannel=rss&ns_source=feed&_hsenc=x&WT.mc_id=y", "https://example.com/p?id=5"},
+		// A page's own key, which tracking lists do not name: a
+		// MusicBrainz identifier (mbid) picks a recording, an artist.
+		{"/artist?mbid=b10bbbfc-cf9e-42e0-be17-e2c3e1d2600d", "https://example.com/artist?mbid=b10bbbfc-cf9e-42e0-be17-e2c3e1d2600d"},
 	}
 	for _, c := range cases {
 		got, err := URL(c.in, base)

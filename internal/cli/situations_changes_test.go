@@ -75,3 +75,33 @@ func TestSituationsRealChanges(t *testing.T) {
 		}),
 	})
 }
+
+// Real changes that the furniture rules took for a stamp, a counter or an
+// age (review of revisionG): each a revision, through fetch.
+func TestSituationsRealChangesLikeFurniture(t *testing.T) {
+	checkSituations(t, []situation{
+		changeSit("votes-row", "revised", func(poll int, paras []string) string {
+			return `<table><tr><th>Candidate</th><th>Party</th><th>Votes</th></tr><tr><td>Gladstone</td><td>Liberal</td><td>` + pick(poll, "1,204 votes", "1,240 votes") + `</td></tr></table>`
+		}),
+		changeSit("height-row", "revised", func(poll int, paras []string) string {
+			return `<table><tr><td>The spire</td><td>` + pick(poll, "56 m", "58 m") + `</td></tr></table>`
+		}),
+		changeSit("time-year", "revised", func(poll int, paras []string) string {
+			return `<ul><li><time datetime="` + pick(poll, "1848", "1849") + `">` + pick(poll, "1848", "1849") + `</time> — the registers moved to the vestry</li></ul>`
+		}),
+		changeSit("time-row-2001", "revised", func(poll int, paras []string) string {
+			return `<ul><li><time datetime="` + pick(poll, "2001-09-11", "2001-09-12") + `">` + pick(poll, "11 September 2001", "12 September 2001") + `</time> — the archive's servers moved to the vestry</li></ul>`
+		}),
+		changeSit("passive-keyword", "revised", func(poll int, paras []string) string {
+			paras[1] = pick(poll, "The charter was revised on Tuesday.", "The charter was revised on Wednesday.")
+			return ""
+		}),
+		changeSit("diary-day-time", "revised", func(poll int, paras []string) string {
+			paras[1] = pick(poll, "Tuesday at 14:30 the bells rang.", "Tuesday at 15:30 the bells rang.")
+			return ""
+		}),
+		changeSit("centuries-ago", "revised", func(poll int, paras []string) string {
+			return `<figure><img src="/img/m.jpg" alt=""><figcaption>The mill, built about ` + pick(poll, "200", "300") + ` years ago</figcaption></figure>`
+		}),
+	})
+}

@@ -57,3 +57,42 @@ func TestSituationsPaged(t *testing.T) {
 		}
 	}
 }
+
+// A diary in two pages whose prose dates its entries with <time>: page 2
+// declares no publication of its own (diarySit's declared page 1) or
+// neither does (bare), and each page's first <time> is an entry's date.
+// Page 2 is the article's all the same, and its revision the article's.
+func diarySit(name string, declared bool) situation {
+	return situation{name: name, want: []string{"new", "unchanged", "revised", "unchanged"},
+		serve: func(w http.ResponseWriter, r *http.Request, p *sitPage) {
+			paras := sitProse(name, 12)
+			if r.URL.RawQuery == "page=2" {
+				more := paras[6:]
+				more[0] = `<time datetime="1916-07-02">2 July 1916</time>. ` + more[0]
+				if p.poll >= 2 {
+					more[1] = strings.Replace(more[1], "three generations", "four generations", 1)
+				}
+				p.article(w, "en", "The diary of "+name+" (page 2)", "", "", more, "")
+				return
+			}
+			head := ""
+			if declared {
+				head = sitPublished
+			}
+			first := paras[:6]
+			first[0] = `<time datetime="1916-07-01">1 July 1916</time>. ` + first[0]
+			p.article(w, "en", "The diary of "+name, head, "", first,
+				fmt.Sprintf(`<nav class="pages"><a href="/s/%s?page=2">Next page</a></nav>`, name))
+		}}
+}
+
+func TestSituationsPagedDiary(t *testing.T) {
+	r := checkSituations(t, []situation{diarySit("paged-diary", true), diarySit("paged-diary-bare", false)})
+	for _, name := range []string{"paged-diary", "paged-diary-bare"} {
+		var hist []struct{ Pages int }
+		r.f.runJSON(&hist, "history", r.base+"/s/"+name, "--json")
+		if len(hist) != 2 || hist[0].Pages != 2 || hist[1].Pages != 2 {
+			t.Errorf("%s: snapshots %+v, want two of two pages", name, hist)
+		}
+	}
+}

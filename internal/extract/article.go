@@ -183,6 +183,7 @@ func chooseBody(ctx context.Context, doc *goquery.Document, page []byte, base *u
 func finishBody(ctx context.Context, bodyNodes []*html.Node, base *url.URL, res *Result) error {
 	if res.Published == nil {
 		res.Published = firstTimeIn(bodyNodes)
+		res.PublishedInBody = res.Published != nil
 	}
 	prepareBody(bodyNodes, base)
 	clean, nodes, err := sanitise(bodyNodes)

@@ -53,7 +53,8 @@ var counterRe = lazyRegexp(`(?i)` + counterNum + sp + `*(?:` + counterNouns + `)
 	`|(?:` + readingLabels + `)` + sp + `*[:：]?` + sp + `*(?:about|approx\.?|ca\.|environ|circa|около)?` + sp + `*\d+` + sp + `*` + minutes +
 	// last, as the reading time's "4 min" must be tried first: an age in
 	// a byline's own field, "Jane Doe · 3h", "· 2d"
-	`|\d{1,2}` + sp + `?(?:h|hrs?|m|mins?|d|w|mo)\.?`)
+	// (no space: "45 m" is a height, "3 h" a duration)
+	`|\d{1,2}(?:h|hrs?|m|mins?|d|w|mo)\.?`)
 
 // counterNeedles are pieces (ASCII lower-cased) of every counter's words:
 // a short line holding none, or no digit, is left alone without running
@@ -103,7 +104,10 @@ func removeLineCounters(s string) string {
 		return s
 	}
 	locs := counterRe().FindAllStringIndex(s, -1)
-	if locs == nil {
+	if locs != nil && namesOldYear(s) {
+		locs = withoutAges(s, locs)
+	}
+	if locs == nil || !hasWebCounter(s, locs) {
 		return s
 	}
 	var b strings.Builder
@@ -127,6 +131,43 @@ func removeLineCounters(s string) string {
 	}
 	b.WriteString(s[done:])
 	return b.String()
+}
+
+// historyCounters are the counted things that a history counts as well as
+// a site: "Gladstone | Liberal | 1,204 votes" is an election's table row,
+// "Faraday — 123 lectures" a life, "Banks | 12 saves" a match. A line's
+// counters of these alone are the article's; beside a counter only a site
+// keeps ("1,204 views · 12 votes"), they are furniture too.
+var historyCounters = lazyRegexp(`(?i)\b(?:votes?|visits|hits|readers|responses?|replies|reply|reactions?|lectures|saves)\b`)
+
+// hasWebCounter reports whether one of the counters at locs in s is not
+// of historyCounters.
+func hasWebCounter(s string, locs [][]int) bool {
+	for _, l := range locs {
+		if !historyCounters().MatchString(s[l[0]:l[1]]) {
+			return true
+		}
+	}
+	return false
+}
+
+// ageOnly is a counterRe match that is a bare age ("3h", "2d").
+var ageOnly = lazyRegexp(`^\d{1,2}(?:h|hrs?|m|mins?|d|w|mo)\.?$`)
+
+// withoutAges drops the bare ages of locs: in a line naming a year before
+// the Web ("Working day, 1850 · 14h", "Siege of Paris, 1870 — 19w") they
+// are durations the article gives, not the time since a post.
+func withoutAges(s string, locs [][]int) [][]int {
+	out := locs[:0:0]
+	for _, l := range locs {
+		if !ageOnly().MatchString(s[l[0]:l[1]]) {
+			out = append(out, l)
+		}
+	}
+	if len(out) == 0 {
+		return nil
+	}
+	return out
 }
 
 // mayHoldCounter reports an age ("3h"), or a counter needle at a word's
@@ -219,17 +260,14 @@ func digitNear(s string, start, end int) bool {
 		strings.IndexAny(s[end:min(len(s), end+counterReach)], "0123456789") >= 0
 }
 
-// hasAgeToken reports a number followed (after at most a space) by a
-// unit of age as a word of its own: "3h", "2 d", "5 mins", "2mo".
+// hasAgeToken reports a number followed by a unit of age as a word of
+// its own: "3h", "2d", "5mins", "2mo".
 func hasAgeToken(s string) bool {
 	for i := 0; i < len(s); i++ {
 		if !isDigit(s[i]) {
 			continue
 		}
 		j := i + 1
-		if j < len(s) && s[j] == ' ' {
-			j++
-		}
 		k := j
 		for k < len(s) && isASCIILetter(s[k]) {
 			k++

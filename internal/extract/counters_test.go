@@ -7,6 +7,7 @@ import "testing"
 func TestCountersAreFurniture(t *testing.T) {
 	for _, tc := range []struct{ name, before, after string }{
 		{"row", "1,204 views · 56 shares · 12 comments", "1,377 views · 61 shares · 14 comments"},
+		{"votes beside views", "1,204 views · 12 votes", "1,377 views · 14 votes"},
 		{"byline", "By Jane Doe · 4 min read · 1201 views", "By Jane Doe · 5 min read · 1388 views"},
 		{"reading time", "Reading time 4 min", "Reading time: 5 minutes"},
 		{"label first", "Views: 12.5K | Comments (3)", "Views: 13K | Comments (4)"},
@@ -34,6 +35,12 @@ func TestCountersAreFurniture(t *testing.T) {
 		{furnitureProse + " The register was consulted by 40 readers · 12 comments", furnitureProse + " The register was consulted by 41 readers · 12 comments"},
 		{"The census of 1851 | 1,204 households", "The census of 1851 | 1,205 households"},
 		{"Copyright 1710: the Statute of Anne", "Copyright 1709: the Statute of Anne"},
+		// What a history counts, in a table row or a list's line.
+		{"Gladstone | Liberal | 1,204 votes", "Gladstone | Liberal | 1,240 votes"},
+		{"Faraday — 123 lectures", "Faraday — 124 lectures"},
+		{"Visits: 1850, 1862", "Visits: 1851, 1862"},
+		{"Big Ben | 96 m", "Big Ben | 97 m"},
+		{"Working day, 1850 · 14h", "Working day, 1850 · 12h"},
 	} {
 		if Normalise("T", tc.before, "", nil) == Normalise("T", tc.after, "", nil) {
 			t.Errorf("%q → %q: fingerprint unchanged (%q)", tc.before, tc.after, Normalise("T", tc.after, "", nil))

@@ -101,6 +101,11 @@ type Result struct {
 	// dropped as the source's furniture, in page order.
 	Blocks   []Block
 	Template []TemplateDrop
+	// PublishedInBody: Published is the body's first <time datetime>, as
+	// neither the page's metadata nor a Published rule declares one: it
+	// may be a date the article tells (a diary's first entry) rather than
+	// its publication.
+	PublishedInBody bool `json:"-"`
 }
 
 // Article extracts the article from page (UTF-8 HTML) fetched from pageURL

@@ -307,6 +307,13 @@ func removeLineStamps(s string) string {
 			if !short && b.Len()+start-lead > stampLeadMax {
 				break
 			}
+			if passiveBefore(b.String() + rest[:start]) {
+				// "The constitution was last modified on 3 May 1997":
+				// the prose's, kept; look further.
+				b.WriteString(rest[:end])
+				rest = rest[end:]
+				continue
+			}
 			found = true
 			b.WriteString(rest[:start])
 			b.WriteByte(' ') // keep the words either side apart

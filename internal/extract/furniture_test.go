@@ -289,6 +289,8 @@ func TestStampsOfOtherForms(t *testing.T) {
 		{"it alle ore", "Aggiornato il 31/01/2024 alle ore 14:03", "Aggiornato il 01/02/2024 alle ore 09:12"},
 		{"es hrs", "Actualizado: 31/01/2024 14:03 hrs", "Actualizado: 01/02/2024 09:12 hrs"},
 		{"zone", "Last modified: Jan. 31, 2024 at 3:04 p.m. EST", "Last modified: July 1, 2024 at 9:12 a.m. EDT"},
+		{"page as subject", "This page was last modified on 31 January 2024, at 14:03.", "This page was last modified on 1 February 2024, at 09:12."},
+		{"article as subject", "This article was updated on 31 January 2024", "This article was updated on 1 February 2024"},
 	} {
 		a := tc.before + "\n\n" + furnitureProse
 		b := tc.after + "\n\n" + furnitureProse
@@ -308,6 +310,15 @@ func TestStampsOfOtherForms(t *testing.T) {
 		{furnitureProse + " The delegates updated their notes at 14:03 each day.", furnitureProse + " The delegates updated their notes at 15:03 each day."},
 		{"Last revised on 3 May 1851 by the bishop's clerk.", "Last revised on 3 May 1852 by the bishop's clerk."},
 		{"Updated on 1 March 1851, the register lists 40 households.", "Updated on 1 March 1852, the register lists 40 households."},
+		// A keyword that is the prose's verb: what the article tells.
+		{"The treaty was revised on Tuesday", "The treaty was revised on Wednesday"},
+		{"The charter was modified 3 May", "The charter was modified 4 May"},
+		{"The constitution was last modified on 3 May 1997", "The constitution was last modified on 4 May 1997"},
+		// More years ago than the Web has been.
+		{"The mill, built about 200 years ago", "The mill, built about 300 years ago"},
+		{"Founded 150 years ago", "Founded 160 years ago"},
+		{"Мельница · 200 лет назад", "Мельница · 300 лет назад"},
+		{"磨坊 · 200年前", "磨坊 · 300年前"},
 	} {
 		if Normalise("T", tc.before, "", nil) == Normalise("T", tc.after, "", nil) {
 			t.Errorf("%q → %q: fingerprint unchanged (%q)", tc.before, tc.after, Normalise("T", tc.after, "", nil))
@@ -359,6 +370,13 @@ func TestStampRunsAndAges(t *testing.T) {
 		{"Revised 2nd edition", "Revised 3rd edition"},
 		{"Updated on 12 March 1848, the roll lists 40 men", "Updated on 12 March 1849, the roll lists 40 men"},
 		{"Updated: 31 Jan · 12 comments by the curate", "Updated: 31 Jan · 13 comments by the curate"},
+		// A date without a year in a line naming one before the Web.
+		{"1851: charter revised 3 May, ratified 12 June", "1851: charter revised 4 May, ratified 12 June"},
+		// A month after a stamp begins a date of the article's.
+		{"Updated 3 May 2024. May 1945: the surrender at Reims", "Updated 3 May 2024. June 1945: the surrender at Reims"},
+		// A day and a time without a keyword, not a field of their own: a
+		// diary's line.
+		{"Tuesday at 14:30 the Bastille fell", "Tuesday at 15:30 the Bastille fell"},
 	} {
 		if Normalise("T", tc.before, "", nil) == Normalise("T", tc.after, "", nil) {
 			t.Errorf("%q → %q: fingerprint unchanged (%q)", tc.before, tc.after, Normalise("T", tc.after, "", nil))

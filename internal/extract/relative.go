@@ -2,6 +2,7 @@ package extract
 
 import (
 	"regexp"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -151,19 +152,92 @@ var dayTimeDays = []string{"monday", "tuesday", "wednesday", "thursday", "friday
 type relForm struct {
 	re, at  func() *regexp.Regexp
 	mayHold func(s string) bool
-	accept  func(m string) bool // nil: every match; else only those it accepts
-	back    func(s string, start int) int
+	// accept is nil (every match), or says whether the match line[start:end]
+	// counts.
+	accept func(line string, start, end int) bool
+	back   func(s string, start int) int
 }
 
 var relForms = [...]relForm{
-	{relativeTime, relativeTimeAt, hasRelativeNeedle, nil, hedgeBack},
-	{dateRun, dateRunAt, func(s string) bool { return hasDigit(s) && hasStampNeedle(s) }, isDateRun, nil},
+	{relativeTime, relativeTimeAt, hasRelativeNeedle, acceptRelative, hedgeBack},
+	{dateRun, dateRunAt, func(s string) bool { return hasDigit(s) && hasStampNeedle(s) }, acceptDateRun, nil},
 	{dayTime, dayTimeAt, func(s string) bool {
 		if hasStampNeedle(s) { // a revision keyword, then a time or a day
 			return hasDigit(s) || hasNeedleLower(asciiLower(s), dayTimeDays)
 		}
 		return hasClockDigits(s) && hasNeedleLower(asciiLower(s), dayTimeDays)
-	}, nil, nil},
+	}, acceptDayTime, nil},
+}
+
+// acceptDateRun takes a date run (see isDateRun) for a stamp, unless it
+// names no year in a line that names one before the Web: "1851: charter
+// revised 3 May, ratified 12 June" is the history's date.
+func acceptDateRun(line string, start, end int) bool {
+	m := line[start:end]
+	return isDateRun(m) && (hasYearDigits(m) || !namesOldYear(line)) && !passiveBefore(line[:start])
+}
+
+// passiveVerb matches the end of a sentence's words before a revision
+// keyword that make it a verb of the prose: "The treaty was revised on
+// Tuesday", "the charter has been modified 3 May", "the constitution was
+// last modified on 3 May 1997" are what the article tells, not a stamp.
+var passiveVerb = lazyRegexp(`(?i)(?:^|[^\pL])(?:was|were|is|are|be|been|being|has|had|have|got|ist|sind|wurde|wurden|worden|été|fue|fueron|sido|stato|stata|stati|state|foi|foram|werd|werden|został[aoy]?|zostały|был[аио]?|были)(?:` + sp + `+(?:last|recently|also|later|then|again|first|since))?` + sp + `+$`)
+
+// pageSubject matches a page named as what was revised: "This page was
+// last modified on 31 January 2024, at 14:03" (MediaWiki's footer),
+// "Cette page a été modifiée pour la dernière fois le …", "This article
+// was updated on …" are stamps all the same.
+var pageSubject = lazyRegexp(`(?i)(?:^|[^\pL])(?:page|article|post|entry|story|site|website|document|seite|artikel|beitrag|página|artículo|pagina|articolo|artigo|strona|artykuł|страница|статья)(?:[^\pL]|$)`)
+
+// passiveBefore reports whether before, the text of a line before a
+// revision keyword, ends with a verb that makes the keyword the prose's
+// (and names no page as its subject).
+func passiveBefore(before string) bool {
+	if len(before) > 64 {
+		before = before[len(before)-64:]
+		for len(before) > 0 && !utf8.RuneStart(before[0]) {
+			before = before[1:]
+		}
+	}
+	return before != "" && passiveVerb().MatchString(before) && !pageSubject().MatchString(before)
+}
+
+// relYears finds a relative time's count of years: "200 years ago",
+// "vor 150 Jahren".
+var relYears = lazyRegexp(`(?i)(\d+)` + sp + `*(?:(?:y|yrs?|years?|jahr(?:en)?|ans|années|años|anni|anos|jaar|jaren|lat|лет|года?)(?:$|[^\pL])|年)`)
+
+// acceptRelative takes a relative time for furniture unless it counts more
+// years than the Web has had: "The mill, built about 200 years ago" is
+// the history's.
+func acceptRelative(line string, start, end int) bool {
+	// From a little before the match: "лет назад", "lat temu" match
+	// without the count before them ("200 лет назад").
+	from := max(0, start-12)
+	for from > 0 && !utf8.RuneStart(line[from]) {
+		from++
+	}
+	for _, m := range relYears().FindAllStringSubmatch(line[from:end], -1) {
+		if n, err := strconv.Atoi(m[1]); err == nil && n > maxWebAge {
+			return false
+		}
+	}
+	return true
+}
+
+// maxWebAge is the most years old a web page's relative time can say
+// (the Web is younger).
+const maxWebAge = 35
+
+// acceptDayTime takes a day or a time after a revision keyword ("Updated
+// Tuesday", "Updated 14:03 GMT") for a stamp; without one ("Tuesday at
+// 14:30"), only as a field of its own, the line's whole or between
+// separators ("By Jane Doe · Tuesday at 14:30"): "Tuesday at 14:30 the
+// Bastille fell", a diary's line, is the article's.
+func acceptDayTime(line string, start, end int) bool {
+	if hasStampNeedle(line[start:end]) {
+		return !passiveBefore(line[:start])
+	}
+	return fieldEdge(line[:start], true) && fieldEdge(line[end:], false)
 }
 
 // hasStampNeedle reports a revision keyword's needle in s.
@@ -235,7 +309,9 @@ func removeLineForm(s string, f *relForm) string {
 		if !short && done+start-lead > stampLeadMax {
 			break
 		}
-		if !wordEdge(rest, start, end) || f.accept != nil && !f.accept(rest[start:end]) {
+		// On s, not rest: a match cut off a rejected one ("00 years ago"
+		// of "200 years ago") must see what stands before it.
+		if !wordEdge(s, done+start, done+end) || f.accept != nil && !f.accept(s, done+start, done+end) {
 			// Inside a word ("fa" in "sofa fa"): keep it, look further.
 			_, size := utf8.DecodeRuneInString(rest[start:])
 			b.WriteString(rest[:start+size])

@@ -23,35 +23,30 @@ import (
 
 // dateRunWords are the words of a date besides its numbers, in the
 // languages of the revision keywords.
-var dateRunWords = func() string {
-	words := []string{
-		// weekdays, and their usual abbreviations
-		"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
-		"mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat", "sun",
-		"montag", "dienstag", "mittwoch", "donnerstag", "freitag", "samstag", "sonntag",
-		"lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche",
-		"lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo",
-		"lunedì", "martedì", "mercoledì", "giovedì", "venerdì", "sabato", "domenica",
-		"segunda-feira", "terça-feira", "quarta-feira", "quinta-feira", "sexta-feira",
-		"maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag",
-		// month abbreviations euMonths lacks
-		"ene", "abr", "ago", "dic", "gen", "mag", "giu", "lug", "ott", "set", "okt", "dez", "mrt", "fev", "out", "sept",
-		// glue, times of day and zones
-		"on", "at", "am", "um", "le", "à", "el", "de", "del", "il", "alle", "ore", "em", "às", "op", "om", "o", "dnia",
-		"godz", "г", "года", "uhr", "h", "hrs", "hr", "a.m", "p.m", "am", "pm", "utc", "gmt", "et", "pt", "ct", "mt",
-		"est", "edt", "cst", "cdt", "mst", "mdt", "pst", "pdt", "bst", "cet", "cest", "mez", "mesz", "eet", "eest",
-		"wet", "west", "jst", "kst", "hkt", "sgt", "aest", "aedt",
-	}
+var dateRunWords = quoteWords(append(dateRunOtherWords(), monthWords()...))
+
+// stampTailWords are dateRunWords but the months': a month after a
+// stamp's date begins another date ("Updated 3 May 2024. May 1945: the
+// surrender"), which is the article's.
+var stampTailWords = quoteWords(dateRunOtherWords())
+
+// monthWords are the month names of the stamp languages.
+func monthWords() []string {
+	words := []string{"january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december",
+		"jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+		// abbreviations euMonths lacks
+		"ene", "abr", "ago", "dic", "gen", "mag", "giu", "lug", "ott", "set", "okt", "dez", "mrt", "fev", "out", "sept"}
 	for m := range euMonths {
 		words = append(words, m)
 	}
 	for m := range ruMonths {
 		words = append(words, m)
 	}
-	for _, m := range []string{"january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december",
-		"jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "oct", "nov", "dec"} {
-		words = append(words, m)
-	}
+	return words
+}
+
+// quoteWords is an alternation of words, longest first.
+func quoteWords(words []string) string {
 	sort.Slice(words, func(i, j int) bool {
 		if len(words[i]) != len(words[j]) {
 			return len(words[i]) > len(words[j])
@@ -62,7 +57,28 @@ var dateRunWords = func() string {
 		words[i] = regexp.QuoteMeta(w)
 	}
 	return strings.Join(words, "|")
-}()
+}
+
+// dateRunOtherWords are a date's words but its months: weekdays, glue,
+// times of day and zones.
+func dateRunOtherWords() []string {
+	return []string{
+		// weekdays, and their usual abbreviations
+		"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+		"mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat", "sun",
+		"montag", "dienstag", "mittwoch", "donnerstag", "freitag", "samstag", "sonntag",
+		"lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche",
+		"lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo",
+		"lunedì", "martedì", "mercoledì", "giovedì", "venerdì", "sabato", "domenica",
+		"segunda-feira", "terça-feira", "quarta-feira", "quinta-feira", "sexta-feira",
+		"maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag",
+		// glue, times of day and zones
+		"on", "at", "am", "um", "le", "à", "el", "de", "del", "il", "alle", "ore", "em", "às", "op", "om", "o", "dnia",
+		"godz", "г", "года", "uhr", "h", "hrs", "hr", "a.m", "p.m", "am", "pm", "utc", "gmt", "et", "pt", "ct", "mt",
+		"est", "edt", "cst", "cdt", "mst", "mdt", "pst", "pdt", "bst", "cet", "cest", "mez", "mesz", "eet", "eest",
+		"wet", "west", "jst", "kst", "hkt", "sgt", "aest", "aedt",
+	}
+}
 
 // dateRunToken is one word of a date: a number (with its ordinal or a
 // dot), a word of dateRunWords (with a dot), an ideograph of a date, a
@@ -128,7 +144,7 @@ func isDateRun(m string) bool {
 // a zone, a weekday in brackets ("2024年1月31日(水)", "31.01.2024 (Mi.)",
 // "Jan 31, 2024 3:04 PM ET"), and no bare number, which could be the
 // article's.
-var stampTail = lazyRegexp(`(?i)^(?:` + dateRunSep + `*(?:\d{1,2}[:h時]\d{2}(?::\d{2})?|[月火水木金土日]|(?:` + dateRunWords + `)\.?))+`)
+var stampTail = lazyRegexp(`(?i)^(?:` + dateRunSep + `*(?:\d{1,2}[:h時]\d{2}(?::\d{2})?|[月火水木金土日]|(?:` + stampTailWords + `)\.?))+`)
 
 // stampTailEnd is how much of rest, which follows a stamp, is its tail
 // (0 if none): stampTail's match, when it ends on a word's edge.

@@ -2,6 +2,7 @@ package extract
 
 import (
 	"html"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 )
@@ -37,7 +38,9 @@ func timeTexts(body string) []string {
 		if !ok {
 			when, ok = ParseDate(t)
 		}
-		if ok && when.Year() < firstStampYear {
+		if ok && when.Year() < firstStampYear || !ok && (namesOldYear(dt) || namesOldYear(t)) {
+			// A moment before the Web, a full date or not ("1848",
+			// datetime="1919-06" "June 1919"): history.
 			continue
 		}
 		out = append(out, t)
@@ -56,8 +59,11 @@ func removeTimeTexts(text string, times []string) string {
 		}
 		f, changed := foldSpace(l), false
 		for _, t := range times {
-			if strings.Contains(f, t) {
-				f, changed = strings.ReplaceAll(f, t, " "), true
+			if timelineRow(f, t) {
+				continue
+			}
+			if g, ok := replaceWords(f, t); ok {
+				f, changed = g, true
 			}
 		}
 		if !changed {
@@ -65,4 +71,53 @@ func removeTimeTexts(text string, times []string) string {
 		}
 		return f
 	})
+}
+
+// replaceWords replaces with a space each occurrence of t in s that
+// stands on word edges: a <time>'s "3" is not the 3 of "1,234" or "33".
+func replaceWords(s, t string) (string, bool) {
+	var b strings.Builder
+	done, found := 0, false
+	for off := 0; off < len(s); {
+		i := strings.Index(s[off:], t)
+		if i < 0 {
+			break
+		}
+		i += off
+		if !wordEdge(s, i, i+len(t)) {
+			off = i + 1
+			continue
+		}
+		b.WriteString(s[done:i])
+		b.WriteByte(' ')
+		done, off, found = i+len(t), i+len(t), true
+	}
+	if !found {
+		return s, false
+	}
+	b.WriteString(s[done:])
+	return b.String(), true
+}
+
+// namesOldYear reports a year before firstStampYear (four digits from
+// 1000, on word edges) in s.
+func namesOldYear(s string) bool {
+	for _, loc := range regexpYears.FindAllStringIndex(s, -1) {
+		if y, _ := strconv.Atoi(s[loc[0]:loc[1]]); y >= 1000 && y < firstStampYear && wordEdge(s, loc[0], loc[1]) {
+			return true
+		}
+	}
+	return false
+}
+
+// timelineEntry is what follows a timeline's date: a dash or a colon, then
+// words ("11 September 2001 — attacks on New York").
+var timelineEntry = lazyRegexp(`^` + sp + `*[—–:]` + sp + `*\pL`)
+
+// timelineRow reports whether line (white space folded) is a timeline's
+// row that t, a <time>'s text, dates: t begins the line and a dash or a
+// colon and words follow. The date is the entry's, not the page's.
+func timelineRow(line, t string) bool {
+	line = strings.TrimLeft(line, "-*•· ") // a list item's marker ("- ")
+	return strings.HasPrefix(line, t) && timelineEntry().MatchString(line[len(t):])
 }

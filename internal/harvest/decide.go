@@ -135,7 +135,7 @@ func decide(f Facts) Verdict {
 	// 2. Where the page is: a redirect to the site's home or to a section
 	// above the article is a removal, not a new article.
 	if f.FinalURL != f.AskedURL {
-		if kind := homeOrSection(f.FinalURL, articleURL(known, f.AskedURL), f.AskedURL); kind != "" {
+		if kind := homeOrSection(f.FinalURL, archivedURL(known), articleURL(known, f.AskedURL), f.AskedURL); kind != "" {
 			return gone(fmt.Sprintf("redirected to the %s %s", kind, f.FinalURL))
 		}
 	}
@@ -159,7 +159,7 @@ func decide(f Facts) Verdict {
 	}
 	p := f.Page
 	if p.Canonical != f.FinalURL {
-		if kind := homeOrSection(p.Canonical, articleURL(known, f.AskedURL), f.FinalURL); kind != "" {
+		if kind := homeOrSection(p.Canonical, archivedURL(known), articleURL(known, f.AskedURL), f.FinalURL); kind != "" {
 			return gone(fmt.Sprintf("its canonical URL is the %s %s", kind, p.Canonical))
 		}
 	}
@@ -223,8 +223,11 @@ func articleURL(known *store.Article, asked string) string {
 // homeOrSection says whether target is the home page ("home page") or a
 // section above the article ("section page") on the article's site, and ""
 // when it is neither. Both article URLs are tried (the canonical and the
-// one fetched), since a moved article's paths differ.
-func homeOrSection(target string, articleURLs ...string) string {
+// one fetched), since a moved article's paths differ. archived is the
+// archived article's own URL ("" if none): an AMP or print copy is never
+// archived under its own, so an archived URL that ends so is an article
+// of its own ("/glossary/print"), and a section above it is a section.
+func homeOrSection(target, archived string, articleURLs ...string) string {
 	t, err := url.Parse(target)
 	if err != nil || t.Host == "" {
 		return ""
@@ -242,7 +245,7 @@ func homeOrSection(target string, articleURLs ...string) string {
 		case tp == "":
 			return "home page"
 		case strings.HasPrefix(ap, tp+"/"):
-			if alternateViews[strings.ToLower(ap[len(tp)+1:])] {
+			if au != archived && alternateViews[strings.ToLower(ap[len(tp)+1:])] {
 				// The article's AMP or print copy naming the article
 				// (WordPress's /slug/amp/), or redirected to it.
 				return ""
@@ -256,6 +259,14 @@ func homeOrSection(target string, articleURLs ...string) string {
 // alternateViews are the last path segments of an article's other
 // renderings, below the article's own path.
 var alternateViews = map[string]bool{"amp": true, "amp.html": true, "print": true, "print.html": true, "printable": true}
+
+// archivedURL is known's URL, "" when the page is no archived article's.
+func archivedURL(known *store.Article) string {
+	if known == nil {
+		return ""
+	}
+	return known.URL
+}
 
 // trimIndex is a path without its trailing slash or index file, so that
 // "/", "/index.html" and "" are all the home page.
@@ -287,15 +298,26 @@ func statusOf(err error) int {
 // "404 BC". The phrases are those of the eleven languages whose revision
 // stamps are known, and in English the usual ways of saying it ("Sorry, we
 // couldn't find that page", "This page doesn't exist", "This article has
-// been removed"); outside English, a negative with the word "page", so that
-// an article's title ("Le trésor introuvable") is not taken for one.
+// been removed"); in every language a negative with the word "page" (see
+// notFoundPageWord), so that an article's title ("Le trésor introuvable")
+// is not taken for one.
 var notFoundTitle = regexp.MustCompile(`(?i)(` +
-	`not found|no longer (?:available|exists?)|(?:can|could)(?:n['’]t|['’]t|\s*not)\s+(?:be\s+)?f(?:ind|ound)|(?:does|do)(?:n['’]t|\s+not)\s+exist|(?:has|have)\s+been\s+(?:removed|deleted|taken\s+down)` +
-	`|nicht gefunden|seite existiert nicht|page introuvable|page non trouvée|page n['’]existe (?:pas|plus)` +
+	`not found|no longer available` +
+	`|` + notFoundPageWord + `\b[^|–—:]{0,30}?(?:no longer exists?|(?:does|do)(?:n['’]t|\s+not)\s+exist|(?:has|have)\s+been\s+(?:removed|deleted|taken\s+down)|(?:can|could)(?:n['’]t|['’]t|\s*not)\s+be\s+found)` +
+	`|(?:can|could)(?:n['’]t|['’]t|\s*not)\s+find\s+(?:` + notFoundPageWord + `|what\s+you)` +
+	`|\bseite\b[^|–—:]{0,30}?nicht gefunden|\bseite existiert nicht|page introuvable|page non trouvée|page n['’]existe (?:pas|plus)` +
 	`|página no encontrada|página no existe|pagina non trovata|pagina non esiste|página não encontrada|página não existe` +
 	`|pagina niet gevonden|pagina bestaat niet|nie znaleziono strony|strona nie istnieje|страница не найдена|страница не существует` +
 	`|页面未找到|页面不存在|找不到(?:该|此|您要的)?页面|頁面未找到|頁面不存在|找不到(?:該|此)?頁面|ページが見つかりません|ページは見つかりません|ページが存在しません` +
 	`|^\W*((error|erreur|fehler)\W*)?404\W*($|[|–—:-]))`)
+
+// notFoundPageWord is what a soft 404 says is missing, with its
+// determiner ("the trading post that no longer exists" is no page): an
+// English wording counts only with it ("This page doesn't exist", "This article has been
+// removed", "We can't find that page"), and the German only with "Seite",
+// so that a short article's title ("The chapel that no longer exists",
+// "Das Grab wurde nicht gefunden") is not taken for one.
+const notFoundPageWord = `\b(?:this|that|the|requested|your)\s+(?:page|article|post|content|url)`
 
 // softNotFoundWords is "little text": a real article this short is rare,
 // a not-found page this long is too.

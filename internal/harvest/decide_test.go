@@ -121,6 +121,11 @@ func TestDecide(t *testing.T) {
 			want{outcome: store.OutcomeNew, snapshot: true}},
 		{"a new print copy naming its article", fetched(Facts{AskedURL: artURL + "/print", Page: page(artURL, fp)}),
 			want{outcome: store.OutcomeNew, snapshot: true}},
+		// An archived article whose own address ends so ("/glossary/print",
+		// an article about printing) redirected to its section is gone.
+		{"an archived article named print redirected to its section", fetched(Facts{Known: &store.Article{ID: "cccccccccccc", URL: site + "/glossary/print", State: store.StateLive},
+			AskedURL: site + "/glossary/print", FinalURL: site + "/glossary", Page: page(site+"/glossary", otherFP)}),
+			want{outcome: store.OutcomeGone, article: "cccccccccccc", reason: "section page"}},
 		{"a new URL below a section that names the section", fetched(Facts{AskedURL: site + "/news/2024/fall-of-rome/comments", Page: page(artURL, fp)}),
 			want{outcome: store.OutcomeError, reason: "section page", is: ErrNotArticle}},
 
@@ -229,6 +234,12 @@ func TestNotFoundPage(t *testing.T) {
 		// An article's title that only sounds like one.
 		{"<html><head><title>Le trésor introuvable</title></head><body><h1>Le trésor introuvable</h1><p>En 1794, le curé cacha les registres.</p></body></html>", ""},
 		{"<html><head><title>The country that does not exist on maps</title></head><body><h1>The country</h1><p>" + strings.Repeat("A short history of a border. ", 40) + "</p></body></html>", ""},
+		// Short articles (a photograph and its caption) whose titles say
+		// what the soft 404s say, of something that is not a page.
+		{"<html><head><title>The chapel that no longer exists</title></head><body><h1>The chapel that no longer exists</h1><p>Demolished in 1962; the parish register records its last wedding.</p></body></html>", ""},
+		{"<html><head><title>The letters that could not be found</title></head><body><h1>The letters that could not be found</h1><p>The archive searched in 1921 and again in 1954.</p></body></html>", ""},
+		{"<html><head><title>Statues that have been removed</title></head><body><h1>Statues that have been removed</h1><p>A list, with the year of each removal.</p></body></html>", ""},
+		{"<html><head><title>Das Grab wurde nicht gefunden</title></head><body><h1>Das Grab wurde nicht gefunden</h1><p>Die Grabung von 1911 blieb ohne Ergebnis.</p></body></html>", ""},
 	} {
 		got := notFoundPage([]byte(c.page), extracted(t, c.page))
 		if got != c.want {

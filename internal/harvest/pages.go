@@ -115,7 +115,7 @@ func (h *Harvester) morePages(ctx context.Context, src *config.Source, rules ext
 			log.Debug("next page repeats the previous one; pagination ends", "next", r.URL)
 			break
 		}
-		if art.Published != nil && pa.Published != nil && !art.Published.Equal(*pa.Published) {
+		if otherPublication(art, pa) {
 			// The pages of one article share its publication: this is
 			// another post whose address looks like a page of this one
 			// (WordPress gives the next part of a series /slug-2/).
@@ -156,3 +156,22 @@ func pageKey(u string) string {
 	}
 	return strings.TrimSuffix(u, "/")
 }
+
+// otherPublication reports whether page (a next page of art) declares
+// another publication than art's. Only dates of one kind are compared,
+// both declared (metadata, the source's published selector) or both the
+// first <time> of the body, and a body's <time> before the Web is a date
+// the article tells, not its publication: page 2 of a diary that declares
+// nothing, or whose first entry is dated 2 July 1916, is page 2 all the
+// same.
+func otherPublication(art, page *extract.Result) bool {
+	a, p := art.Published, page.Published
+	if a == nil || p == nil || art.PublishedInBody != page.PublishedInBody || a.Equal(*p) {
+		return false
+	}
+	return !art.PublishedInBody || a.Year() >= webYear && p.Year() >= webYear
+}
+
+// webYear is the first year of a web page's own dates (extract's
+// firstStampYear).
+const webYear = 1991
