@@ -11,6 +11,18 @@ import (
 	"annalist/internal/store"
 )
 
+// want is what TestDecide expects of a verdict.
+type want struct {
+	outcome   string
+	article   string // ID of Verdict.Article; "" = nil
+	snapshot  bool
+	movedFrom string
+	back      bool
+	dateBump  bool
+	reason    string // in Reason (gone) or Err (error)
+	is        error  // errors.Is(Err, is)
+}
+
 // TestDecide is every outcome of the one decision, from the facts alone.
 func TestDecide(t *testing.T) {
 	const (
@@ -42,16 +54,6 @@ func TestDecide(t *testing.T) {
 	}
 	statusErr := func(code int) error { return &fetch.StatusError{URL: artURL, Code: code} }
 
-	type want struct {
-		outcome   string
-		article   string // ID of Verdict.Article; "" = nil
-		snapshot  bool
-		movedFrom string
-		back      bool
-		dateBump  bool
-		reason    string // in Reason (gone) or Err (error)
-		is        error  // errors.Is(Err, is)
-	}
 	cases := []struct {
 		name string
 		f    Facts
@@ -164,32 +166,7 @@ func TestDecide(t *testing.T) {
 			want{outcome: store.OutcomeError, reason: "304"}},
 	}
 	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			v := decide(c.f)
-			got := want{outcome: v.Outcome, snapshot: v.Snapshot, movedFrom: v.MovedFrom, back: v.Back, dateBump: v.DateBump}
-			if v.Article != nil {
-				got.article = v.Article.ID
-			}
-			w := c.want
-			cmp := w
-			cmp.reason, cmp.is = "", nil
-			if got != cmp {
-				t.Errorf("decide = %+v\nwant    %+v", got, cmp)
-			}
-			text := v.Reason
-			if v.Err != nil {
-				text = v.Err.Error()
-			}
-			if (v.Outcome == store.OutcomeError) != (v.Err != nil) {
-				t.Errorf("outcome %q with error %v", v.Outcome, v.Err)
-			}
-			if w.reason != "" && !strings.Contains(text, w.reason) {
-				t.Errorf("reason/error %q, want it to contain %q", text, w.reason)
-			}
-			if w.is != nil && !errors.Is(v.Err, w.is) {
-				t.Errorf("error %v, want errors.Is %v", v.Err, w.is)
-			}
-		})
+		t.Run(c.name, func(t *testing.T) { checkVerdict(t, decide(c.f), c.want) })
 	}
 }
 
@@ -256,4 +233,31 @@ func extracted(t *testing.T, page string) *extract.Result {
 		return nil
 	}
 	return art
+}
+
+// checkVerdict compares a verdict with what was wanted of it.
+func checkVerdict(t *testing.T, v Verdict, w want) {
+	t.Helper()
+	got := want{outcome: v.Outcome, snapshot: v.Snapshot, movedFrom: v.MovedFrom, back: v.Back, dateBump: v.DateBump}
+	if v.Article != nil {
+		got.article = v.Article.ID
+	}
+	cmp := w
+	cmp.reason, cmp.is = "", nil
+	if got != cmp {
+		t.Errorf("decide = %+v\nwant    %+v", got, cmp)
+	}
+	text := v.Reason
+	if v.Err != nil {
+		text = v.Err.Error()
+	}
+	if (v.Outcome == store.OutcomeError) != (v.Err != nil) {
+		t.Errorf("outcome %q with error %v", v.Outcome, v.Err)
+	}
+	if w.reason != "" && !strings.Contains(text, w.reason) {
+		t.Errorf("reason/error %q, want it to contain %q", text, w.reason)
+	}
+	if w.is != nil && !errors.Is(v.Err, w.is) {
+		t.Errorf("error %v, want errors.Is %v", v.Err, w.is)
+	}
 }
