@@ -11,6 +11,7 @@ import (
 	"sync"
 	"syscall"
 
+	"annalist/internal/canonical"
 	"annalist/internal/config"
 	"annalist/internal/fetch"
 	"annalist/internal/harvest"
@@ -73,6 +74,13 @@ func runFetch(ctx context.Context, m *Main, args []string) error {
 	}
 	if *pageURL != "" && len(names) > 0 {
 		return usageErr("--url archives one page; do not name sources with it")
+	}
+	if *pageURL != "" {
+		// A value that is no http(s) URL is a mistyped flag, not a page
+		// that failed: nothing is recorded of it.
+		if _, err := canonical.URL(*pageURL, nil); err != nil {
+			return usageErr("--url %q is no absolute http or https URL (such as https://example.org/page)", *pageURL)
+		}
 	}
 	cfg, st, err := m.openArchive(ctx)
 	if err != nil {

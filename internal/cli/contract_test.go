@@ -2,6 +2,8 @@ package cli_test
 
 import (
 	"encoding/json"
+	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -235,5 +237,21 @@ func TestFetchSourceNamedTwice(t *testing.T) {
 	}
 	if n := f.site.Requests("/rss.xml"); n != 1 {
 		t.Errorf("the feed was requested %d times, want 1", n)
+	}
+}
+
+// TestFetchURLThatIsNoURL: a --url value that is no absolute http(s) URL
+// is bad usage (exit 2, naming it), checked before the archive is
+// opened: no error capture is recorded of a mistyped flag.
+func TestFetchURLThatIsNoURL(t *testing.T) {
+	f := newFixture(t)
+	for _, u := range []string{"notaurl", "example.org/page", "ftp://example.org/a", "http:///nohost"} {
+		out, stderr, code := f.run("fetch", "--url", u, "--json")
+		if code != 2 || !strings.Contains(stderr, "--url \""+u+"\" is no absolute http or https URL") || out != "" {
+			t.Errorf("fetch --url %q: exit %d\nstdout %s\nstderr %s", u, code, out, stderr)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(filepath.Dir(f.cfg), "archive")); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("the archive was opened for a bad --url: %v", err)
 	}
 }
