@@ -46,7 +46,7 @@ func runSearch(ctx context.Context, m *Main, args []string) error {
 	hits, err := st.Search(ctx, query, store.SearchOptions{Source: *source, LatestOnly: *latest, Limit: *limit})
 	if err != nil {
 		if errors.Is(err, store.ErrBadQuery) {
-			return usageErr("%v", err)
+			return usageErr("the search %q could not be understood (%s). %s", query, queryTrouble(query, err), view.QuerySyntax)
 		}
 		return fmt.Errorf("search %q: %w", query, err)
 	}
@@ -91,4 +91,19 @@ func printHitGroup(m *Main, g []store.Hit) {
 		fmt.Fprintf(m.Stdout, "  also in %d earlier %s: %s\n", len(ids), versions, strings.Join(ids, ", "))
 	}
 	fmt.Fprintln(m.Stdout)
+}
+
+// queryTrouble is what the index's parser found wrong with query, in the
+// reader's words where its own speak of columns: "col:x" reads as a field
+// named col.
+func queryTrouble(query string, err error) string {
+	msg := err.Error()
+	if _, after, ok := strings.Cut(msg, fmt.Sprintf("%q: ", query)); ok {
+		msg = after
+	}
+	msg = strings.TrimPrefix(msg, "fts5: ")
+	if col, ok := strings.CutPrefix(msg, "no such column: "); ok {
+		return fmt.Sprintf("%q before a colon names a field, and there is none of that name; quote the words to search for them", col)
+	}
+	return msg
 }

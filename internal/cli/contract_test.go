@@ -255,3 +255,20 @@ func TestFetchURLThatIsNoURL(t *testing.T) {
 		t.Errorf("the archive was opened for a bad --url: %v", err)
 	}
 }
+
+// TestSearchBadQueryReadsForPeople: a query the index cannot parse is bad
+// usage that says how a search is written, as the web page does, not the
+// parser's words ("no such column", "fts5: syntax error").
+func TestSearchBadQueryReadsForPeople(t *testing.T) {
+	f := newFixture(t)
+	if _, stderr, code := f.run("fetch"); code != 0 {
+		t.Fatalf("fetch: exit %d: %s", code, stderr)
+	}
+	for _, q := range []string{"col:x", `"unterminated`, "AND"} {
+		_, stderr, code := f.run("search", q)
+		if code != 2 || !strings.Contains(stderr, "could not be understood") || !strings.Contains(stderr, `use "quotes" for a phrase`) ||
+			strings.Contains(stderr, "column") || strings.Contains(stderr, "fts5") {
+			t.Errorf("search %q: exit %d, stderr %s", q, code, stderr)
+		}
+	}
+}

@@ -6,6 +6,10 @@ import (
 	"annalist/internal/store"
 )
 
+// QuerySyntax says how a search is written, for a query the index could
+// not parse: the web page and the CLI say the same.
+const QuerySyntax = `Plain words are all found; use "quotes" for a phrase, OR between alternatives, NOT before a word to leave out, and word* for a prefix.`
+
 // GroupHits folds search hits, in the store's order (most recently
 // archived first), into one group per article, in the order of each
 // article's newest matching version; within a group the newest version

@@ -72,7 +72,7 @@ func (s *Server) search(r *http.Request, limit int) (d searchData, msg string, e
 	}
 	hits, err := s.st.Search(r.Context(), d.Query, opts)
 	if errors.Is(err, store.ErrBadQuery) {
-		return d, "The search could not be understood. Plain words are all found; use \"quotes\" for a phrase, OR between alternatives, NOT before a word to leave out, and word* for a prefix.", nil
+		return d, "The search could not be understood. " + jsonview.QuerySyntax, nil
 	}
 	if err != nil {
 		return d, "", err
