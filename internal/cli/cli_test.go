@@ -17,6 +17,7 @@ import (
 
 	"annalist/internal/cli"
 	"annalist/internal/demosite"
+	"annalist/internal/store"
 )
 
 const sample = "chiang-ching-kuo-outer-mongolia"
@@ -45,6 +46,22 @@ func newFixture(t *testing.T) *fixture {
 		t.Fatal(err)
 	}
 	return &fixture{t: t, site: site, base: srv.URL, cfg: filepath.Join(dir, "config.yaml")}
+}
+
+// storeFixture is a fixture with no site whose archive is open in st, for
+// a test to fill directly (and close) before it runs commands on it.
+func storeFixture(t *testing.T) (*fixture, *store.Store) {
+	t.Helper()
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "config.yaml")
+	if err := os.WriteFile(cfg, []byte("data_dir: archive\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	st, err := store.Open(context.Background(), filepath.Join(dir, "archive"), store.Options{NoSync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &fixture{t: t, cfg: cfg}, st
 }
 
 // run runs annalist with the fixture's config and returns stdout, stderr

@@ -2,8 +2,6 @@ package cli_test
 
 import (
 	"context"
-	"os"
-	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -65,15 +63,7 @@ func TestHistoryCaptures(t *testing.T) {
 // date moved on to sec+1, after E's.
 func lateSnapshotArchive(t *testing.T, sec time.Time) (f *fixture, c, d, e *store.SaveResult) {
 	t.Helper()
-	dir := t.TempDir()
-	cfg := filepath.Join(dir, "config.yaml")
-	if err := os.WriteFile(cfg, []byte("data_dir: archive\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	st, err := store.Open(context.Background(), filepath.Join(dir, "archive"), store.Options{NoSync: true})
-	if err != nil {
-		t.Fatal(err)
-	}
+	f, st := storeFixture(t)
 	save := func(text string, at time.Time) *store.SaveResult {
 		res, err := st.SaveCapture(context.Background(), storetest.Page("news", "late", "Late", text, at))
 		if err != nil {
@@ -90,7 +80,7 @@ func lateSnapshotArchive(t *testing.T, sec time.Time) (f *fixture, c, d, e *stor
 	if err := st.Close(); err != nil {
 		t.Fatal(err)
 	}
-	return &fixture{t: t, cfg: cfg}, c, d, e
+	return f, c, d, e
 }
 
 // A snapshot stored late is in its place in history (D before E, though

@@ -20,15 +20,7 @@ import (
 // carry terminal control sequences, as a hostile or broken page could.
 func hostileArchive(t *testing.T) (f *fixture, articleID string) {
 	t.Helper()
-	dir := t.TempDir()
-	cfg := filepath.Join(dir, "config.yaml")
-	if err := os.WriteFile(cfg, []byte("data_dir: archive\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	st, err := store.Open(context.Background(), filepath.Join(dir, "archive"), store.Options{NoSync: true})
-	if err != nil {
-		t.Fatal(err)
-	}
+	f, st := storeFixture(t)
 	const u = "https://evil.example/a"
 	at := time.Date(2024, 2, 1, 10, 0, 0, 0, time.UTC)
 	for i, text := range []string{"Quiet \x1b[2J text\x07 here.\n\nSecond\u009b paragraph.", "Quiet \x1b[2J words\x07 here.\n\nSecond\u009b paragraph."} {
@@ -52,7 +44,7 @@ func hostileArchive(t *testing.T) (f *fixture, articleID string) {
 	if err := st.Close(); err != nil {
 		t.Fatal(err)
 	}
-	return &fixture{t: t, cfg: cfg}, articleID
+	return f, articleID
 }
 
 // No command prints a control character that came from the archive: they

@@ -69,9 +69,7 @@ func TestPollCancelledWhileFeedItemsSaveIsInterrupted(t *testing.T) {
 	h := &harvest.Harvester{Store: ls, Now: time.Now, Workers: 1,
 		Fetch: loopbackFetcher()}
 	src := config.Source{Name: "battles", Feed: srv.URL + "/rss.xml"}
-	if r := h.PollSource(context.Background(), src, harvest.PollOptions{Recheck: harvest.RecheckNone}); r.New != n {
-		t.Fatalf("first poll: new = %d, want %d (%v %v)", r.New, n, r.Err, r.PageErrors)
-	}
+	firstPoll(t, h, src, nil, n)
 
 	held.Store(true)
 	ls.armed.Store(true)
@@ -145,9 +143,7 @@ func TestPollCancelledAfterFeedReportsFailedItemSave(t *testing.T) {
 	h := &harvest.Harvester{Store: cs, Now: time.Now, Workers: 1,
 		Fetch: loopbackFetcher()}
 	src := config.Source{Name: "battles", Feed: srv.URL + "/rss.xml"}
-	if r := h.PollSource(context.Background(), src, harvest.PollOptions{Recheck: harvest.RecheckNone}); r.New != n {
-		t.Fatalf("first poll: new = %d, want %d (%v %v)", r.New, n, r.Err, r.PageErrors)
-	}
+	firstPoll(t, h, src, nil, n)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	cs.cancel = cancel

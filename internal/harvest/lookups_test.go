@@ -117,12 +117,7 @@ func TestRepollOverlapsFeedWork(t *testing.T) {
 	h := &harvest.Harvester{Store: ov, Now: time.Now, Workers: 2,
 		Fetch: loopbackFetcher()}
 	src := config.Source{Name: "battles", Feed: srv.URL + "/rss.xml"}
-	if r := h.PollSource(context.Background(), src, harvest.PollOptions{Recheck: harvest.RecheckNone}); r.New != n {
-		t.Fatalf("first poll: new = %d, want %d (%v %v)", r.New, n, r.Err, r.PageErrors)
-	}
-	for range n {
-		<-pages // the first poll's
-	}
+	firstPoll(t, h, src, pages, n)
 	ov.wait.Store(true)
 	r := h.PollSource(context.Background(), src, harvest.PollOptions{Recheck: harvest.RecheckAll})
 	wantCounts(t, r, harvest.Counts{Items: n, Unchanged: n})
@@ -177,9 +172,7 @@ func TestUnchangedRecheckReusesBodies(t *testing.T) {
 	h := &harvest.Harvester{Store: st, Now: time.Now, Workers: 2,
 		Fetch: loopbackFetcher()}
 	src := config.Source{Name: "sieges", Feed: srv.URL + "/rss.xml"}
-	if r := h.PollSource(context.Background(), src, harvest.PollOptions{Recheck: harvest.RecheckNone}); r.New != n {
-		t.Fatalf("first poll: new = %d, want %d (%v %v)", r.New, n, r.Err, r.PageErrors)
-	}
+	firstPoll(t, h, src, nil, n)
 	// The first re-check fills the kept bodies; the least of the next ones
 	// is measured: a re-check that has more bodies in hand at once than
 	// any before it (its rows answered later, as under -race) allocates
@@ -228,12 +221,7 @@ func TestRecheckFetchesOnWhileRowsWait(t *testing.T) {
 	h := &harvest.Harvester{Store: slow, Now: time.Now, Workers: 2,
 		Fetch: loopbackFetcher()}
 	src := config.Source{Name: "battles", Feed: srv.URL + "/rss.xml"}
-	if r := h.PollSource(context.Background(), src, harvest.PollOptions{Recheck: harvest.RecheckNone}); r.New != n {
-		t.Fatalf("first poll: new = %d, want %d (%v %v)", r.New, n, r.Err, r.PageErrors)
-	}
-	for range n {
-		<-pages // the first poll's
-	}
+	firstPoll(t, h, src, pages, n)
 	done := make(chan harvest.PollResult)
 	go func() {
 		done <- h.PollSource(context.Background(), src, harvest.PollOptions{Recheck: harvest.RecheckAll})
@@ -247,4 +235,20 @@ func TestRecheckFetchesOnWhileRowsWait(t *testing.T) {
 	}
 	close(slow.gate)
 	wantCounts(t, <-done, harvest.Counts{Items: n, Unchanged: n})
+}
+
+// firstPoll polls src with h for the first time, every one of its n
+// pages new, and takes the n pages the site reports it served (pages nil:
+// the site reports none).
+func firstPoll(t *testing.T, h *harvest.Harvester, src config.Source, pages <-chan string, n int) {
+	t.Helper()
+	if r := h.PollSource(context.Background(), src, harvest.PollOptions{Recheck: harvest.RecheckNone}); r.New != n {
+		t.Fatalf("first poll: new = %d, want %d (%v %v)", r.New, n, r.Err, r.PageErrors)
+	}
+	if pages == nil {
+		return
+	}
+	for range n {
+		<-pages
+	}
 }

@@ -219,17 +219,7 @@ func TestReindexKeepsFullCaptureTimes(t *testing.T) {
 	if len(want) != 3 || want[1].ID != late.SnapshotID || !want[1].CapturedExact.Equal(sec.Add(300*time.Millisecond)) {
 		t.Fatalf("snapshots before the rebuild: %+v", want)
 	}
-	if err := s.Close(); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := Reindex(ctx, dir, Options{NoSync: true}, ReindexOptions{Force: true}); err != nil {
-		t.Fatal(err)
-	}
-	r, err := OpenReadOnly(ctx, dir, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Close()
+	r := rebuilt(t, s, dir)
 	got, err := r.Snapshots(ctx, late.ArticleID)
 	if err != nil {
 		t.Fatal(err)
@@ -283,6 +273,20 @@ func TestReindexKeepsStoreOrder(t *testing.T) {
 	if a, err := s.Article(ctx, id); err != nil || a.FetchURL != newer.FetchURL {
 		t.Fatalf("before the rebuild: fetch URL %v, %v", a, err)
 	}
+	r := rebuilt(t, s, dir)
+	if got := order(r); got != want {
+		t.Errorf("search after the rebuild:\n got %s\nwant %s (the order they were stored in)", got, want)
+	}
+	if a, err := r.Article(ctx, id); err != nil || a.FetchURL != newer.FetchURL {
+		t.Errorf("after the rebuild: fetch URL %q, %v; want the newest capture's %q", a.FetchURL, err, newer.FetchURL)
+	}
+}
+
+// rebuilt closes s, rebuilds its archive's database in dir from the WARC
+// files (reindex --force) and opens it read-only, closed with the test.
+func rebuilt(t *testing.T, s *Store, dir string) *Store {
+	t.Helper()
+	ctx := context.Background()
 	if err := s.Close(); err != nil {
 		t.Fatal(err)
 	}
@@ -293,11 +297,6 @@ func TestReindexKeepsStoreOrder(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer r.Close()
-	if got := order(r); got != want {
-		t.Errorf("search after the rebuild:\n got %s\nwant %s (the order they were stored in)", got, want)
-	}
-	if a, err := r.Article(ctx, id); err != nil || a.FetchURL != newer.FetchURL {
-		t.Errorf("after the rebuild: fetch URL %q, %v; want the newest capture's %q", a.FetchURL, err, newer.FetchURL)
-	}
+	t.Cleanup(func() { r.Close() })
+	return r
 }
