@@ -418,14 +418,14 @@ func (h *Harvester) readFeed(ctx context.Context, src config.Source, res *PollRe
 		var key string
 		if due {
 			key = linkKey(it.Link)
-		}
-		if first, ok := planned[key]; ok && due {
-			// Another item links the same page: one request for both,
-			// not several at once (each then finding the page its
-			// neighbour was storing).
-			fi := rec
-			jobs[first].also = append(jobs[first].also, &fi)
-			continue
+			if first, ok := planned[key]; ok {
+				// Another item links the same page: one request for both,
+				// not several at once (each then finding the page its
+				// neighbour was storing).
+				fi := rec
+				jobs[first].also = append(jobs[first].also, &fi)
+				continue
+			}
 		}
 		if due && len(jobs) < h.maxItems() {
 			// Recorded only once its page is stored (runJobs): until then
