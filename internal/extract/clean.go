@@ -244,8 +244,9 @@ func isLetterAt(s string, i int) bool {
 }
 
 // removeSection removes a furniture heading and the link lists (and
-// nested <article>s) that follow it; when the heading's parent holds nothing but that box, the parent goes
-// with it. It returns the number of elements removed.
+// nested <article>s) that follow it; when the heading's parent holds
+// nothing but that box, the parent goes with it. It returns the number of
+// elements removed.
 func removeSection(h *html.Node) int {
 	parent := h.Parent
 	var box []*html.Node

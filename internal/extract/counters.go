@@ -84,7 +84,7 @@ func removeCopyrightYears(s string) string {
 	if !strings.Contains(s, "©") && indexFoldASCII(s, "copyright") < 0 && indexFoldASCII(s, "(c)") < 0 {
 		return s
 	}
-	if utf8.RuneCountInString(strings.TrimSpace(s)) > stampLineMax {
+	if !shortLine(s) {
 		return s
 	}
 	return copyrightYears().ReplaceAllStringFunc(s, func(m string) string {
@@ -100,7 +100,7 @@ func removeCopyrightYears(s string) string {
 var regexpYears = regexp.MustCompile(`\d{4}`)
 
 func removeLineCounters(s string) string {
-	if len(s) < 4 || utf8.RuneCountInString(strings.TrimSpace(s)) > stampLineMax || !mayHoldCounter(s) {
+	if len(s) < 4 || !shortLine(s) || !mayHoldCounter(s) {
 		return s
 	}
 	locs := counterRe().FindAllStringIndex(s, -1)

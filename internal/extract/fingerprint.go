@@ -263,6 +263,22 @@ func Captions(body string) string {
 // modified on 12 May 1946") is content: a change there is a real revision.
 const stampLineMax = 120
 
+// shortLine reports whether s, trimmed of white space, has at most
+// stampLineMax runes. A rune takes one to four bytes (an invalid byte
+// counts as one rune of one), so most lines are told by their length in
+// bytes without counting: a paragraph is not read through once per kind
+// of furniture looked for in it.
+func shortLine(s string) bool {
+	s = strings.TrimSpace(s)
+	switch {
+	case len(s) <= stampLineMax:
+		return true
+	case len(s) > utf8.UTFMax*stampLineMax:
+		return false
+	}
+	return utf8.RuneCountInString(s) <= stampLineMax
+}
+
 // stampLeadMax is how far into a long line (in bytes, after its indent) a stamp may start and still be
 // removed ("Updated on 2024-01-31: this article now covers …").
 const stampLeadMax = 4
@@ -289,7 +305,7 @@ func eachLine(s string, f func(string) string) string {
 // stamp can join the pieces around it into another; each pass shortens the
 // line, so it ends.
 func removeLineStamps(s string) string {
-	short := utf8.RuneCountInString(strings.TrimSpace(s)) <= stampLineMax
+	short := shortLine(s)
 	for {
 		var b strings.Builder
 		rest, found := s, false

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 	"unicode"
+	"unicode/utf8"
 )
 
 func TestFingerprint(t *testing.T) {
@@ -196,6 +197,26 @@ func TestFoldSpaceShortCut(t *testing.T) {
 		s := b.String()
 		if got, want := foldSpace(s), foldSpaceRef(s); got != want {
 			t.Fatalf("foldSpace(%q) = %q; want %q", s, got, want)
+		}
+	}
+}
+
+// TestShortLine: shortLine, which tells most lines by their length in
+// bytes, agrees with counting the runes of the trimmed line, at the edges
+// of stampLineMax in one- to four-byte runes, with invalid bytes and
+// surrounding white space.
+func TestShortLine(t *testing.T) {
+	var lines []string
+	for _, unit := range []string{"a", "é", "€", "𝄞", "\xff", "a\xe2\x82"} {
+		for n := stampLineMax - 2; n <= stampLineMax+2; n++ {
+			line := strings.Repeat(unit, n)
+			lines = append(lines, line, "  "+line+"\u00a0\n", line[:len(line)-1])
+		}
+	}
+	for _, l := range lines {
+		want := utf8.RuneCountInString(strings.TrimSpace(l)) <= stampLineMax
+		if got := shortLine(l); got != want {
+			t.Errorf("shortLine(%q) = %v, want %v", l, got, want)
 		}
 	}
 }

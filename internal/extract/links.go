@@ -13,11 +13,12 @@ import (
 // gives it: hrefs absolute but for the #fn… footnote anchors), in
 // document order separated by spaces (canonical URLs hold none), as the
 // fingerprint counts them: a footnote or source link that now points
-// elsewhere is a revision, though its anchor text is the same. Each target is canonical (canonical.URL: tracking
-// parameters and fragment gone), without its scheme or a leading "www.",
-// and without what varies from one request to the next: session ids
-// (";jsessionid=…", "sid=…"), nonces, tokens, signatures and cache
-// busters in the query (volatileParam). A target on the page's own host
+// elsewhere is a revision, though its anchor text is the same. Each
+// target is canonical (canonical.URL: tracking parameters and fragment
+// gone), without its scheme or a leading "www.", and without what varies
+// from one request to the next: session ids (";jsessionid=…", "sid=…"),
+// nonces, tokens, signatures and cache busters in the query
+// (volatileParam). A target on the page's own host
 // is written from its path, so a site that moves to https or another
 // domain changes none; links to the page itself (same-page anchors
 // resolved against it) and targets that are not http(s) (mailto:) are

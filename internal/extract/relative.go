@@ -280,7 +280,7 @@ func removeLineRelative(s string) string {
 // removeLineForm drops one form's relative times from a line: all of them
 // in a short line, a leading one in a long line.
 func removeLineForm(s string, f *relForm) string {
-	short := utf8.RuneCountInString(strings.TrimSpace(s)) <= stampLineMax
+	short := shortLine(s)
 	lead := len(leadingSpace(s))
 	scan := s
 	if !short {

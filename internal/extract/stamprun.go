@@ -62,7 +62,7 @@ func quoteWords(words []string) string {
 // dateRunOtherWords are a date's words but its months: weekdays, glue,
 // times of day and zones.
 func dateRunOtherWords() []string {
-	return []string{
+	return append([]string{
 		// weekdays, and their usual abbreviations
 		"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
 		"mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat", "sun",
@@ -75,9 +75,16 @@ func dateRunOtherWords() []string {
 		// glue, times of day and zones
 		"on", "at", "am", "um", "le", "à", "el", "de", "del", "il", "alle", "ore", "em", "às", "op", "om", "o", "dnia",
 		"godz", "г", "года", "uhr", "h", "hrs", "hr", "a.m", "p.m", "am", "pm", "utc", "gmt", "et", "pt", "ct", "mt",
-		"est", "edt", "cst", "cdt", "mst", "mdt", "pst", "pdt", "bst", "cet", "cest", "mez", "mesz", "eet", "eest",
-		"wet", "west", "jst", "kst", "hkt", "sgt", "aest", "aedt",
+	}, zoneWords()...)
+}
+
+// zoneWords are the zone abbreviations of zoneOffsets, lower-cased.
+func zoneWords() []string {
+	words := make([]string, 0, len(zoneOffsets))
+	for z := range zoneOffsets {
+		words = append(words, strings.ToLower(z))
 	}
+	return words
 }
 
 // dateRunToken is one word of a date: a number (with its ordinal or a
@@ -105,10 +112,14 @@ var (
 
 // dateRunGlue are dateRunWords' words of three letters or more that name
 // no month nor day.
-var dateRunGlue = map[string]bool{"alle": true, "ore": true, "dnia": true, "godz": true, "года": true, "uhr": true, "hrs": true,
-	"utc": true, "gmt": true, "del": true, "est": true, "edt": true, "cst": true, "cdt": true, "mst": true, "mdt": true, "pst": true,
-	"pdt": true, "bst": true, "cet": true, "cest": true, "mez": true, "mesz": true, "eet": true, "eest": true, "wet": true, "west": true,
-	"jst": true, "kst": true, "hkt": true, "sgt": true, "aest": true, "aedt": true}
+var dateRunGlue = func() map[string]bool {
+	glue := map[string]bool{"alle": true, "ore": true, "dnia": true, "godz": true, "года": true, "uhr": true, "hrs": true,
+		"utc": true, "gmt": true, "del": true}
+	for _, z := range zoneWords() {
+		glue[z] = true
+	}
+	return glue
+}()
 
 // isDateRun reports whether m (a match of dateRun: the keyword, then the
 // run) holds a date of the Web's years.

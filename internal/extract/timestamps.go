@@ -54,7 +54,7 @@ func removeTimeTexts(text string, times []string) string {
 		return text
 	}
 	return eachLine(text, func(l string) string {
-		if utf8.RuneCountInString(strings.TrimSpace(l)) > stampLineMax {
+		if !shortLine(l) {
 			return l
 		}
 		f, changed := foldSpace(l), false
