@@ -89,7 +89,7 @@ func removeCopyrightYears(s string) string {
 	}
 	return copyrightYears().ReplaceAllStringFunc(s, func(m string) string {
 		for _, y := range regexpYears.FindAllString(m, -1) {
-			if n, _ := strconv.Atoi(y); n < firstStampYear {
+			if n, _ := strconv.Atoi(y); n < FirstWebYear {
 				return m
 			}
 		}

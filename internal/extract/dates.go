@@ -455,18 +455,19 @@ func findStampBefore(text string, limit int) (start, end int, t time.Time, ok bo
 		kStart, kEnd := from+loc[0], from+loc[1]
 		rest := text[kEnd:]
 		glue := stampGlue().FindStringIndex(rest)
-		if t, dn, ok := parseDateAt(rest[glue[1]:], dayFirstKeyword(text[kStart:kEnd])); ok && t.Year() >= firstStampYear {
+		if t, dn, ok := parseDateAt(rest[glue[1]:], dayFirstKeyword(text[kStart:kEnd])); ok && t.Year() >= FirstWebYear {
 			return kStart, kEnd + glue[1] + dn, t, true
 		}
 	}
 	return 0, 0, time.Time{}, false
 }
 
-// firstStampYear is the earliest year of a web page's revision stamp: a
-// page cannot have been updated before the Web was. "Last revised on 3 May
+// FirstWebYear is the earliest year of a web page's own dates (its
+// revision stamp, its publication): a page cannot have been updated
+// before the Web was. "Last revised on 3 May
 // 1851 by the bishop's clerk" is the history the article tells, and a
 // correction of that year is a revision.
-const firstStampYear = 1991
+const FirstWebYear = 1991
 
 // needlesFrom lists, for each byte, the stamp needles that start with it,
 // in stampNeedles' order.

@@ -135,7 +135,7 @@ func isDateRun(m string) bool {
 	}
 	for _, n := range nums {
 		if len(n) == 4 {
-			if y, _ := strconv.Atoi(n); y < firstStampYear {
+			if y, _ := strconv.Atoi(n); y < FirstWebYear {
 				return false
 			}
 		}

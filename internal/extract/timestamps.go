@@ -38,7 +38,7 @@ func timeTexts(body string) []string {
 		if !ok {
 			when, ok = ParseDate(t)
 		}
-		if ok && when.Year() < firstStampYear || !ok && (namesOldYear(dt) || namesOldYear(t)) {
+		if ok && when.Year() < FirstWebYear || !ok && (namesOldYear(dt) || namesOldYear(t)) {
 			// A moment before the Web, a full date or not ("1848",
 			// datetime="1919-06" "June 1919"): history.
 			continue
@@ -99,11 +99,11 @@ func replaceWords(s, t string) (string, bool) {
 	return b.String(), true
 }
 
-// namesOldYear reports a year before firstStampYear (four digits from
+// namesOldYear reports a year before FirstWebYear (four digits from
 // 1000, on word edges) in s.
 func namesOldYear(s string) bool {
 	for _, loc := range regexpYears.FindAllStringIndex(s, -1) {
-		if y, _ := strconv.Atoi(s[loc[0]:loc[1]]); y >= 1000 && y < firstStampYear && wordEdge(s, loc[0], loc[1]) {
+		if y, _ := strconv.Atoi(s[loc[0]:loc[1]]); y >= 1000 && y < FirstWebYear && wordEdge(s, loc[0], loc[1]) {
 			return true
 		}
 	}

@@ -169,9 +169,5 @@ func otherPublication(art, page *extract.Result) bool {
 	if a == nil || p == nil || art.PublishedInBody != page.PublishedInBody || a.Equal(*p) {
 		return false
 	}
-	return !art.PublishedInBody || a.Year() >= webYear && p.Year() >= webYear
+	return !art.PublishedInBody || a.Year() >= extract.FirstWebYear && p.Year() >= extract.FirstWebYear
 }
-
-// webYear is the first year of a web page's own dates (extract's
-// firstStampYear).
-const webYear = 1991
