@@ -464,9 +464,9 @@ func findStampBefore(text string, limit int) (start, end int, t time.Time, ok bo
 
 // FirstWebYear is the earliest year of a web page's own dates (its
 // revision stamp, its publication): a page cannot have been updated
-// before the Web was. "Last revised on 3 May
-// 1851 by the bishop's clerk" is the history the article tells, and a
-// correction of that year is a revision.
+// before the Web was. "Last revised on 3 May 1851 by the bishop's clerk"
+// is the history the article tells, and a correction of that year is a
+// revision.
 const FirstWebYear = 1991
 
 // needlesFrom lists, for each byte, the stamp needles that start with it,
